@@ -1,0 +1,112 @@
+// swift-tools-version:6.0
+// spcs-cost: what Snowflake Snowpark Container Services (SPCS) compute pools will cost, did cost,
+// and what a schedule saves. Layers (arrows point to what a target may import):
+//   spcs-cost -> SPCSCostCLI -> SPCSCostKit -> {SPCSCostStore, SnowflakeSQLAPI, SPCSCostReports} -> SPCSCostCore
+import PackageDescription
+
+let package = Package(
+    name: "spcs-cost",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "spcs-cost", targets: ["spcs-cost"]),
+        .library(name: "SPCSCostCore", targets: ["SPCSCostCore"]),
+        .library(name: "SPCSCostKit", targets: ["SPCSCostKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libcurl4-openssl-dev, zlib1g-dev).
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure domain: money, rate cards, price tables, pools, schedules, billing model. Foundation only.
+        .target(name: "SPCSCostCore"),
+
+        // The SQLite usage cache and CSV import.
+        .target(
+            name: "SPCSCostStore",
+            dependencies: [
+                "SPCSCostCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
+        // Snowflake SQL API v2 client: libcurl transport, key-pair JWT / PAT / OAuth, connections.toml, jsonv2.
+        .target(
+            name: "SnowflakeSQLAPI",
+            dependencies: [
+                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
+
+        // Presentation model and writers (table, CSV, Markdown, JSON, HTML). The only place that rounds money.
+        .target(
+            name: "SPCSCostReports",
+            dependencies: [
+                "SPCSCostCore",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
+
+        // Use cases that wire the others, the bundled rate cards and price tables, and the Environment.
+        .target(
+            name: "SPCSCostKit",
+            dependencies: [
+                "SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostReports",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            resources: [.copy("Resources/catalog")]),
+
+        // ArgumentParser commands, as a library so tests can parse and run them in-process.
+        .target(
+            name: "SPCSCostCLI",
+            dependencies: [
+                "SPCSCostKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .executableTarget(name: "spcs-cost", dependencies: ["SPCSCostCLI"]),
+
+        // The project's own loopback SQL API v2 test server (plain sockets, fault injection).
+        .target(
+            name: "SnowflakeTestServer",
+            dependencies: [
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+
+        // Benchmarks (run in release mode; see README "Performance").
+        .executableTarget(
+            name: "spcs-cost-bench",
+            dependencies: ["SPCSCostKit", "SnowflakeSQLAPI", "SPCSCostStore"]),
+
+        // Test helpers: fixture paths, temporary folders, golden-file (snapshot) assertions.
+        .target(name: "SPCSCostTestSupport", path: "Tests/SPCSCostTestSupport"),
+
+        .testTarget(name: "SPCSCostCoreTests", dependencies: ["SPCSCostCore", "SPCSCostTestSupport"]),
+        .testTarget(name: "SPCSCostStoreTests", dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport"]),
+        .testTarget(name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"]),
+        .testTarget(
+            name: "SPCSCostReportsTests", dependencies: ["SPCSCostReports", "SPCSCostCore", "SPCSCostTestSupport"]),
+        .testTarget(
+            name: "SPCSCostKitTests", dependencies: ["SPCSCostKit", "SnowflakeTestServer", "SPCSCostTestSupport"]),
+        .testTarget(
+            name: "SPCSCostCLITests",
+            dependencies: [
+                "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+    ]
+)

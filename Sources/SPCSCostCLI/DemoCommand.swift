@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostReports
+import SPCSCostStore
+
+/// `spcs-cost demo`: the main job end to end on the bundled fixture, with no Snowflake account: import the
+/// April 2024 JupyterLab export into a temporary cache, estimate the team's plan, write the savings report.
+struct DemoCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the main job on the bundled April 2024 fixture (no Snowflake account needed).",
+        discussion: "Run it from the repository's root folder, where Fixtures/ is.")
+
+    @Option(help: "The Snowsight CSV export to use.")
+    var fixture: String = "Fixtures/snowsight/jupyterlab-april-2024.csv"
+
+    @Option(help: "Folder for the report files.")
+    var out: String = "Reports"
+
+    /// The report command the demo runs, as a user would type it after importing the fixture.
+    static let reportArguments = [
+        "report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "Asia/Tokyo",
+        "--family", "CPU_X64_XS", "--business-hours", "10:00-19:00", "--weekdays", "MON-FRI",
+        "--schedule-timezone", "Asia/Tokyo", "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx", "150",
+    ]
+
+    /// The estimate the demo shows: the team's hand-computed plan.
+    static let estimateArguments = [
+        "estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20", "--rate-card", "2024",
+        "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx", "150", "--compare-always-on",
+        "--period-days", "30",
+    ]
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let tmp = FileManager.default.temporaryDirectory
+            .appendingPathComponent("spcs-cost-demo-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let cachePath = tmp.appendingPathComponent("cache.sqlite").path
+        let cache = try UsageCache(.path(cachePath))
+        let imported = try ImportService(env: env).importCSV(path: fixture, timeZone: nil, into: cache)
+
+        var out = "1. spcs-cost import \(fixture) (into a temporary cache)\n"
+        out += "   \(imported.rows) hourly rows of SNOWPARK_CONTAINER_SERVICES_HISTORY imported.\n\n"
+
+        out += "2. spcs-cost \(Self.estimateArguments.joined(separator: " "))\n\n"
+        let estimate = try EstimateCommand.parse(Array(Self.estimateArguments.dropFirst()))
+        out += try await estimate.execute(in: env).stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n")
+
+        let reportArgs = Self.reportArguments + ["--out", self.out]
+        out += "\n3. spcs-cost \(reportArgs.joined(separator: " "))\n\n"
+        let report = try ReportCommand.parse(Array(reportArgs.dropFirst()) + ["--cache", cachePath])
+        var reportEnv = env
+        reportEnv.arguments = ["spcs-cost"] + Self.reportArguments
+        let result = try await report.execute(in: reportEnv)
+        out += result.stdout
+        return CommandOutput(stdout: out, stderr: result.stderr)
+    }
+}

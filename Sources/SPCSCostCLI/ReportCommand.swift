@@ -1,0 +1,211 @@
+import ArgumentParser
+import Foundation
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostReports
+
+/// Options that describe how pools are priced when the cache has no family for them, and the business-hours plan.
+struct PlanOptions: ParsableArguments {
+    @Option(help: "Instance family of every pool (the usage view has no family column).")
+    var family: String?
+
+    @Option(help: "Nodes (MIN_NODES) of every pool given by --family.")
+    var nodes: Int = 1
+
+    @Option(name: .customLong("pool"), help: "Shape of one pool: NAME=FAMILY[:NODES] (repeatable).")
+    var pools: [String] = []
+
+    @Option(help: "Business-hours plan window, HH:MM-HH:MM, for example 10:00-19:00.")
+    var businessHours: String?
+
+    @Option(help: "Weekdays of the plan: MON-FRI, or a list such as MON,WED,FRI.")
+    var weekdays: String = "MON-FRI"
+
+    @Option(help: "IANA zone of the plan's wall times, for example Asia/Tokyo. Default: --timezone.")
+    var scheduleTimezone: String?
+
+    func defaultShape() throws -> PoolShape? {
+        guard let family else { return nil }
+        return try shape(family: family, nodes: nodes, flag: "--family")
+    }
+
+    func shapes() throws -> [String: PoolShape] {
+        var result: [String: PoolShape] = [:]
+        for spec in pools {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--pool '\(spec)' must be NAME=FAMILY[:NODES], for example JUPYTER_POOL=CPU_X64_XS:1.")
+            }
+            let fn = parts[1].split(separator: ":").map(String.init)
+            guard fn.count <= 2, let n = fn.count == 2 ? Int(fn[1]) : 1 else {
+                throw ValidationError("--pool '\(spec)': the node count after ':' must be a whole number.")
+            }
+            result[parts[0]] = try shape(family: fn[0], nodes: n, flag: "--pool")
+        }
+        return result
+    }
+
+    func shape(family: String, nodes: Int, flag: String) throws -> PoolShape {
+        guard let f = InstanceFamily(family) else {
+            throw ValidationError("\(flag) '\(family)' is not an instance family name; use a name such as CPU_X64_XS.")
+        }
+        guard nodes >= 1 else { throw ValidationError("the node count must be at least 1 (\(flag) \(family)).") }
+        return PoolShape(family: f, nodes: nodes)
+    }
+
+    func plan(defaultZone: TimeZone) throws -> BusinessHours? {
+        guard let businessHours else { return nil }
+        func hm(_ s: Substring) -> Int? {
+            let p = s.split(separator: ":")
+            guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0..<60).contains(m),
+                  h * 60 + m <= 1440 else { return nil }
+            return h * 3600 + m * 60
+        }
+        let ends = businessHours.split(separator: "-")
+        guard ends.count == 2, let start = hm(ends[0]), let end = hm(ends[1]), start < end else {
+            throw ValidationError("--business-hours '\(businessHours)' must be HH:MM-HH:MM with the start before the end, for example 10:00-19:00.")
+        }
+        let zone = try scheduleTimezone.map { try parseTimeZone($0, flag: "--schedule-timezone") } ?? defaultZone
+        return BusinessHours(startSecondOfDay: start, endSecondOfDay: end, weekdays: try parseWeekdays(weekdays),
+                             zone: zone)
+    }
+}
+
+/// Parses `MON-FRI`, `SAT,SUN`, `MON,WED-FRI` (names or 0-6 with 0 = Sunday; ranges do not wrap).
+func parseWeekdays(_ text: String) throws -> Set<Weekday> {
+    var days = Set<Weekday>()
+    for part in text.split(separator: ",") {
+        let ends = part.split(separator: "-").map(String.init)
+        guard (1...2).contains(ends.count), let a = Weekday(name: ends[0]), let b = Weekday(name: ends.last!),
+              a <= b else {
+            throw ValidationError("--weekdays '\(text)' must be names such as MON-FRI or MON,WED,FRI (ranges run SUN to SAT and do not wrap).")
+        }
+        for r in a.rawValue...b.rawValue { days.insert(Weekday(rawValue: r)!) }
+    }
+    return days
+}
+
+/// Options that choose the credit price and the presentation currency of a report.
+struct PriceOptions: ParsableArguments {
+    @Option(help: "Rate card id (2026-04, 2024). Default: the card in force on --from.")
+    var rateCard: String?
+
+    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: aws-us-east-1.")
+    var region: String?
+
+    @Option(help: "Edition of the credit price: standard, enterprise, business-critical, vps.")
+    var edition: Edition = .standard
+
+    @Option(help: "Price per credit in USD, replacing the price table.")
+    var creditPrice: Decimal?
+
+    @Option(help: "Presentation currency (ISO 4217).")
+    var currency: String = "USD"
+
+    @Option(help: "Units of --currency per USD.")
+    var fx: Decimal?
+
+    @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: --from.")
+    var asOf: CivilDate?
+}
+
+/// `spcs-cost report`: metered usage per pool and day against always-on and a business-hours plan.
+struct ReportCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the savings report (CSV, Markdown) for a period from the cache.",
+        discussion: """
+            Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo \\
+                       --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI \\
+                       --region aws-ap-northeast-1 --currency JPY --fx 150
+            """)
+
+    @Option(help: "First day (YYYY-MM-DD), inclusive.")
+    var from: CivilDate
+
+    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
+    var to: CivilDate
+
+    @Option(help: "IANA zone of the report's calendar days. Default: UTC.")
+    var timezone: String = "UTC"
+
+    @Option(help: "Folder for the report files.")
+    var out: String = "Reports"
+
+    @Option(help: "Comma-separated formats: csv, markdown.")
+    var format: String = "csv,markdown"
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var price: PriceOptions
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func reportOptions() throws -> ReportOptions {
+        let zone = try parseTimeZone(timezone, flag: "--timezone")
+        var o = ReportOptions(from: from, to: to, timeZone: zone)
+        o.defaultShape = try plan.defaultShape()
+        o.poolShapes = try plan.shapes()
+        o.plan = try plan.plan(defaultZone: zone)
+        o.rateCardID = price.rateCard
+        o.region = price.region
+        o.edition = price.edition
+        o.creditPrice = price.creditPrice
+        o.currency = try parseCurrency(price.currency)
+        o.fxRate = price.fx
+        o.asOf = price.asOf
+        o.formats = try format.split(separator: ",").map {
+            guard let f = ReportFileFormat(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("--format '\(format)' must list csv and/or markdown, comma-separated.")
+            }
+            return f
+        }
+        return o
+    }
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let options = try reportOptions()
+        let cache = try cacheOptions.open(env)
+        let service = ReportService(env: env)
+        let report = try service.build(options, cache: cache)
+        let paths = try service.write(report, formats: options.formats, to: out,
+                                      stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
+        return CommandOutput(stdout: ReportSummary.text(report, files: paths.map { shortPath($0, env) }),
+                             stderr: report.warnings.map { "warning: \($0)\n" }.joined())
+    }
+}
+
+/// Shows `path` relative to the working directory when it lies inside it.
+func shortPath(_ path: String, _ env: Environment) -> String {
+    let cwd = env.currentDirectory.hasSuffix("/") ? env.currentDirectory : env.currentDirectory + "/"
+    return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+}
+
+/// The few lines `report` and `demo` print about a report.
+enum ReportSummary {
+    static func text(_ r: SavingsReport, files: [String]) -> String {
+        func row(_ label: String, _ credits: Decimal, _ note: String = "") -> [String] {
+            [label, QuantityFormat.quantity(credits) + " credits", MoneyFormat.withCode(r.cost(credits).converted), note]
+        }
+        var out = "Savings report \(r.from) to \(r.through) (calendar days in \(r.zone.identifier))\n"
+        for p in r.pools {
+            out += "\n\(p.pool): \(p.shape.family) × \(p.shape.nodes) node\(p.shape.nodes == 1 ? "" : "s"), "
+                + "\(QuantityFormat.exact(p.creditsPerNodeHour)) credits/node-hour\n"
+            var t = TextTable(header: ["", "Credits", r.fx.quote.code, "Note"], alignments: [.left, .right, .right, .left])
+            t.rows.append(row("Metered", p.meteredCredits))
+            t.rows.append(row("Always on", p.alwaysOnCredits, "\(QuantityFormat.quantity(p.alwaysOnNodeHours)) node-hours"))
+            if let plan = r.plan, let credits = p.planCredits {
+                t.rows.append(row("Plan", credits, "\(QuantityFormat.quantity(p.planNodeHours ?? 0)) node-hours, \(plan.summary)"))
+            }
+            t.rows.append(row("Saved vs always on", p.savedCredits))
+            out += t.terminal().split(separator: "\n").dropFirst(2).map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
+        if r.pools.count > 1 {
+            let saved = r.alwaysOnCredits - r.meteredCredits
+            out += "\nAll pools: metered \(QuantityFormat.quantity(r.meteredCredits)) credits "
+                + "(\(MoneyFormat.withCode(r.cost(r.meteredCredits).converted))); saved against always on "
+                + "\(QuantityFormat.quantity(saved)) credits (\(MoneyFormat.withCode(r.cost(saved).converted))).\n"
+        }
+        out += "\n"
+        for f in files { out += "wrote \(f)\n" }
+        return out
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import SPCSCostKit
+
+/// The `spcs-cost` root command.
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct SpcsCost: AsyncParsableCommand {
+    /// spcs-cost's version, printed by `--version` and stamped on reports.
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "spcs-cost",
+        abstract: "What Snowflake SPCS compute pools will cost, did cost, and what a schedule saves.",
+        discussion: """
+            Exit codes: 0 success; 64 usage (a flag or its value); 65 bad input data (a CSV, pools or SQL file);
+            66 an input file is missing or unreadable; 70 internal error (damaged installation);
+            73 an output file cannot be written; 74 the cache cannot be read or written.
+            """,
+        version: version,
+        subcommands: [EstimateCommand.self, ImportCommand.self, ReportCommand.self, DemoCommand.self])
+
+    public init() {}
+}
+
+/// What a command produced: text for standard output and standard error.
+public struct CommandOutput: Sendable, Equatable {
+    /// Text for standard output.
+    public var stdout: String = ""
+    /// Text for standard error (warnings, progress).
+    public var stderr: String = ""
+
+    /// Creates output.
+    public init(stdout: String = "", stderr: String = "") {
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}
+
+/// A subcommand whose work is a function of its parsed options and an ``Environment``, so tests run it in-process
+/// with a fixed clock; `run()` wires the live environment and prints.
+protocol EnvironmentCommand: AsyncParsableCommand {
+    /// Does the command's work and returns what to print.
+    func execute(in env: Environment) async throws -> CommandOutput
+}
+
+extension EnvironmentCommand {
+    public mutating func run() async throws {
+        do {
+            let env = try Environment.live()
+            let out = try await execute(in: env)
+            FileHandle.standardError.write(Data(out.stderr.utf8))
+            FileHandle.standardOutput.write(Data(out.stdout.utf8))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.code(for: error))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Everything an estimate run produced, for rendering: the prices chosen (with their sources), the pools' lines and
+/// costs, the savings against always-on when asked, and the warnings the reader must see.
+public struct EstimateResult: Sendable {
+    /// The date that chose the rate card and price table.
+    public var asOf: CivilDate
+    /// The rate card used; nil when `--credits-per-hour` overrode it.
+    public var rateCard: RateCard?
+    /// The credit price table used; nil when `--credit-price` overrode it.
+    public var priceTable: CreditPriceTable?
+    /// The region whose prices were used; nil when overridden.
+    public var region: CreditPriceTable.RegionPrices?
+    /// Conversion from the price currency to the presentation currency.
+    public var fx: ExchangeRate
+    /// One estimate per pool (one for a flag-described plan).
+    public var pools: [PoolEstimate]
+    /// Savings against always-on, one per pool, when `--compare-always-on` was given; empty otherwise.
+    public var savings: [Savings]
+    /// Notes the reader must see (rate card outside its documented period, overrides, ...).
+    public var warnings: [String]
+
+    /// Creates a result.
+    public init(asOf: CivilDate, rateCard: RateCard?, priceTable: CreditPriceTable?,
+                region: CreditPriceTable.RegionPrices?, fx: ExchangeRate, pools: [PoolEstimate],
+                savings: [Savings], warnings: [String]) {
+        self.asOf = asOf
+        self.rateCard = rateCard
+        self.priceTable = priceTable
+        self.region = region
+        self.fx = fx
+        self.pools = pools
+        self.savings = savings
+        self.warnings = warnings
+    }
+}

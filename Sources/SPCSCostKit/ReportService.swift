@@ -1,0 +1,133 @@
+import Foundation
+import SPCSCostCore
+import SPCSCostReports
+import SPCSCostStore
+
+/// What `spcs-cost report` was asked.
+public struct ReportOptions: Sendable {
+    /// First day (inclusive) in `timeZone`.
+    public var from: CivilDate
+    /// Last day (inclusive) in `timeZone`.
+    public var to: CivilDate
+    /// Zone of the report's calendar days.
+    public var timeZone: TimeZone
+    /// Family and nodes for every pool without its own shape; nil = every pool needs `--pool`.
+    public var defaultShape: PoolShape?
+    /// Shapes of single pools (`--pool NAME=FAMILY[:NODES]`).
+    public var poolShapes: [String: PoolShape] = [:]
+    /// The business-hours plan; nil = no plan columns.
+    public var plan: BusinessHours?
+    /// `--rate-card`; nil = the card in force on `from`.
+    public var rateCardID: String?
+    /// Region of the credit price; nil = `aws-us-east-1`.
+    public var region: String?
+    /// Edition of the credit price.
+    public var edition: Edition = .standard
+    /// `--credit-price` override, in USD.
+    public var creditPrice: Decimal?
+    /// Presentation currency.
+    public var currency: Currency = .usd
+    /// Units of `currency` per USD; required when `currency` is not USD.
+    public var fxRate: Decimal?
+    /// Date that chooses the credit price table; nil = `from`.
+    public var asOf: CivilDate?
+    /// Formats to write.
+    public var formats: [ReportFileFormat] = [.csv, .markdown]
+
+    /// Creates options for a period; set the others as needed.
+    public init(from: CivilDate, to: CivilDate, timeZone: TimeZone) {
+        self.from = from
+        self.to = to
+        self.timeZone = timeZone
+    }
+}
+
+/// Builds and writes the savings report (`spcs-cost report`).
+public struct ReportService: Sendable {
+    /// The environment (catalog, clock, paths).
+    public let env: Environment
+
+    /// Creates the service.
+    public init(env: Environment) { self.env = env }
+
+    /// Builds the report of `options` from the rows in `cache`.
+    /// - Throws: ``EstimateError``, ``PricingError``, ``ReportError`` or ``StoreError``.
+    public func build(_ options: ReportOptions, cache: UsageCache) throws -> SavingsReport {
+        guard options.from <= options.to else {
+            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
+                                              fix: "is before --from \(options.from); swap them")
+        }
+        var warnings: [String] = []
+        let catalog = env.catalog
+        let card: RateCard
+        if let id = options.rateCardID {
+            card = try catalog.rateCard(id: id)
+        } else {
+            let choice = try catalog.rateCard(asOf: options.from)
+            if let w = choice.warning { warnings.append(w) }
+            card = choice.item
+        }
+        // Prices come from the same rules as the estimate, for one edition.
+        var priceOptions = EstimateOptions(family: "CPU_X64_XS", hoursPerDay: 0, days: 0)
+        priceOptions.region = options.region
+        priceOptions.editions = [options.edition]
+        priceOptions.creditPrice = options.creditPrice
+        priceOptions.currency = options.currency
+        priceOptions.fxRate = options.fxRate
+        let estimator = EstimateService(catalog: catalog)
+        let prices = try estimator.choosePrices(options: priceOptions, family: InstanceFamily("CPU_X64_XS")!,
+                                                card: nil, asOf: options.asOf ?? options.from, warnings: &warnings)
+        let fx = try estimator.exchangeRate(options: priceOptions, priceCurrency: prices.prices[0].price.currency)
+
+        let start = options.from.startInstant(in: options.timeZone)
+        let end = options.to.adding(days: 1).startInstant(in: options.timeZone)
+        let records = try cache.records(from: start, to: end)
+        return try SavingsReport.build(
+            records: records, from: options.from, through: options.to, zone: options.timeZone,
+            shapes: options.poolShapes, defaultShape: options.defaultShape, plan: options.plan,
+            rateCardID: card.id,
+            rate: { family in
+                let r = try catalog.rate(of: family, on: card)
+                return (r.creditsPerNodeHour, "rate card \(card.id), \(family): \(r.source)")
+            },
+            creditPrice: prices.prices[0], fx: fx, warnings: warnings)
+    }
+
+    /// Writes `report` in each of `formats` into `directory` (created when missing), each file atomically
+    /// (a temporary file, then a rename), and returns the paths written.
+    /// - Throws: ``OutputError`` when a file cannot be written.
+    public func write(_ report: SavingsReport, formats: [ReportFileFormat], to directory: String,
+                      stamp: ReportStamp) throws -> [String] {
+        let dir = env.resolve(directory)
+        var written: [String] = []
+        for file in SavingsReportWriter.files(report, formats: formats, stamp: stamp) {
+            let path = (dir as NSString).appendingPathComponent(file.name)
+            try OutputError.writeAtomically(file.contents, to: path, shownAs: (directory as NSString).appendingPathComponent(file.name))
+            written.append(path)
+        }
+        return written
+    }
+}
+
+/// Why an output file could not be written.
+public struct OutputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path as shown to the user.
+    public let path: String
+    /// What went wrong.
+    public let reason: String
+
+    public var description: String { "cannot write \(path): \(reason); check the folder exists and is writable, or pass --out DIR." }
+
+    /// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader never sees
+    /// a half-written file; creates the folder when missing.
+    /// - Throws: ``OutputError``.
+    public static func writeAtomically(_ text: String, to path: String, shownAs: String) throws(OutputError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw OutputError(path: shownAs, reason: "\(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import SPCSCostKit
+import SPCSCostTestSupport
+import Testing
+
+@testable import SPCSCostCLI
+
+func env() throws -> Environment {
+    let now = ISO8601DateFormatter().date(from: "2026-11-29T12:00:00Z")!
+    return Environment(now: { now }, variables: [:], homeDirectory: "/nonexistent-home",
+                       currentDirectory: Repository.root.path, catalog: try BundledCatalog.load())
+}
+
+/// Parses `arguments` as the command line and runs the command in-process.
+func run(_ arguments: [String]) async throws -> CommandOutput {
+    let command = try SpcsCost.parseAsRoot(arguments)
+    guard let c = command as? any EnvironmentCommand else { throw ValidationError("not a command: \(arguments)") }
+    return try await c.execute(in: try env())
+}
+
+@Suite struct CLITests {
+    @Test func estimateTheReferencePlanAsJSON() async throws {
+        let out = try await run(["estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20", "--rate-card", "2024",
+                                 "--region", "AWS_AP_NORTHEAST_1", "--currency", "JPY", "--fx", "150", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        #expect(object["credits"] as? String == "22")
+        #expect((object["costs"] as? [[String: Any]])?.map { $0["rounded"] as? String } == ["9405", "14190", "18810"])
+    }
+
+    @Test func estimateTableSaysWhichRateCard() async throws {
+        let out = try await run(["estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20",
+                                 "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx", "150"])
+        #expect(out.stdout.contains("rate card 2026-04"))
+        #expect(out.stdout.contains("0.06 credits/node-hour × 1 node × 10 h × 20 days = 12 credits"))
+        #expect(out.stdout.contains("Range: 5,130 to 10,260 JPY (Standard to Business Critical)"))
+    }
+
+    @Test("usage errors exit 64", arguments: [
+        ["estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20", "--currency", "JPY"],
+        ["estimate", "--family", "CPU_X64_M", "--hours", "10", "--days", "20", "--rate-card", "2024"],
+        ["estimate", "--family", "CPU_X64_XS", "--hours", "25", "--days", "20"],
+        ["estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20", "--currency", "XXX", "--fx", "1"],
+    ])
+    func usageErrors(arguments: [String]) async {
+        do {
+            _ = try await run(arguments)
+            Issue.record("expected an error for \(arguments)")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 64)
+        }
+    }
+
+    @Test func badFlagValuesAreRejectedByTheParser() {
+        #expect(throws: (any Error).self) { try SpcsCost.parseAsRoot(["estimate", "--family", "X", "--hours", "1,5", "--days", "2"]) }
+        #expect(throws: (any Error).self) { try SpcsCost.parseAsRoot(["estimate", "--family", "X", "--hours", "1", "--days", "2", "--as-of", "2024-13-01"]) }
+    }
+
+    @Test func importThenReportWritesDatedFilesAtomically() async throws {
+        let dir = try TemporaryDirectory()
+        let cache = dir.path("cache.sqlite")
+        let imported = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
+        #expect(imported.stdout.contains("Imported 210 hourly rows"))
+        let bad = ["import", "Fixtures/snowsight/bad-decimal.csv", "--cache", cache]
+        do { _ = try await run(bad); Issue.record("expected an error") } catch {
+            #expect(ExitStatus.code(for: error) == 65)
+        }
+        do { _ = try await run(["import", "missing.csv", "--cache", cache]); Issue.record("expected an error") } catch {
+            #expect(ExitStatus.code(for: error) == 66)
+        }
+        let out = try await run(DemoCommand.reportArguments + ["--out", dir.path("reports"), "--cache", cache])
+        #expect(out.stdout.contains("Saved vs always on"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports")).sorted()
+        #expect(files == ["spcs-cost-report_2024-04-01_2024-04-30.md", "spcs-cost-report_2024-04-01_2024-04-30_days.csv",
+                          "spcs-cost-report_2024-04-01_2024-04-30_pools.csv"])
+    }
+
+    /// Reports/samples is what `spcs-cost demo --out Reports/samples` writes; it must match a fresh run.
+    @Test func committedSamplesMatchAFreshRun() async throws {
+        let dir = try TemporaryDirectory()
+        _ = try await run(["demo", "--out", dir.path("samples")])
+        let samples = Repository.root.appendingPathComponent("Reports/samples")
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path("samples")) {
+            let fresh = try String(contentsOfFile: dir.path("samples/\(name)"), encoding: .utf8)
+            let committed = try String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8)
+            #expect(fresh == committed, "Reports/samples/\(name) differs from a fresh run; regenerate it with spcs-cost demo --out Reports/samples")
+        }
+    }
+}
