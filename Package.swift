@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(name: "SPCSCostStoreTests", dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport"]),
         .testTarget(name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"]),
         .testTarget(
-            name: "SPCSCostReportsTests", dependencies: ["SPCSCostReports", "SPCSCostCore", "SPCSCostTestSupport"]),
+            name: "SPCSCostReportsTests", dependencies: ["SPCSCostReports", "SPCSCostCore", "SPCSCostTestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "SPCSCostKitTests", dependencies: ["SPCSCostKit", "SnowflakeTestServer", "SPCSCostTestSupport"]),
         .testTarget(

@@ -14,18 +14,39 @@ struct EstimateCommand: EnvironmentCommand {
         discussion: """
             Example: spcs-cost estimate --family CPU_X64_XS --hours 10 --days 20 --rate-card 2024 \\
                        --region aws-ap-northeast-1 --currency JPY --fx 150
-            The rate card is --rate-card, else the newest card in force on --as-of (default: today, UTC).
+            The rate card is --rate-card, else the newest card in force on --as-of (default: today, UTC);
+            with --pools or --from-sql, the card in force on the period's first day.
             The credit price table is chosen by --as-of alone.
+            From schedules: spcs-cost estimate --pools Fixtures/pools/jupyterlab.toml --period 2024-04
+                            spcs-cost estimate --from-sql Fixtures/setup-sql/jupyterlab-setup.sql --period 2024-04
             """)
 
     @Option(help: "Instance family, for example CPU_X64_XS.")
-    var family: String
+    var family: String?
 
     @Option(help: "Billed hours per day (0-24).")
-    var hours: Decimal
+    var hours: Decimal?
 
     @Option(help: "Number of days.")
-    var days: Decimal
+    var days: Decimal?
+
+    @Option(help: "A pools file (TOML) with pools, schedules and expected activity.")
+    var pools: String?
+
+    @Option(name: .customLong("from-sql"), help: "The setup SQL that creates the pool and its tasks.")
+    var fromSQL: String?
+
+    @Option(help: "With --pools or --from-sql: a calendar month, YYYY-MM, in each pool's time zone.")
+    var period: String?
+
+    @Option(help: "With --pools or --from-sql: first day (YYYY-MM-DD), inclusive.")
+    var from: CivilDate?
+
+    @Option(help: "With --pools or --from-sql: last day (YYYY-MM-DD), inclusive.")
+    var to: CivilDate?
+
+    @Option(help: "Holidays on which no task fires: a CSV of dates or an iCalendar file.")
+    var holidays: String?
 
     @Option(help: "Nodes running (MIN_NODES).")
     var nodes: Int = 1
@@ -39,8 +60,8 @@ struct EstimateCommand: EnvironmentCommand {
     @Option(help: "Price per credit in USD, replacing the price table.")
     var creditPrice: Decimal?
 
-    @Option(help: "Presentation currency (ISO 4217), for example JPY.")
-    var currency: String = "USD"
+    @Option(help: "Presentation currency (ISO 4217), for example JPY. Default: USD (or the pools file's).")
+    var currency: String?
 
     @Option(help: "Units of --currency per USD, for example 150.")
     var fx: Decimal?
@@ -64,21 +85,108 @@ struct EstimateCommand: EnvironmentCommand {
     var format: EstimateFormat = .table
 
     func execute(in env: Environment) async throws -> CommandOutput {
+        let result: EstimateResult
+        if pools != nil || fromSQL != nil {
+            result = try estimateSchedules(env)
+        } else {
+            result = try estimateFlags(env)
+        }
+        // Warnings are part of the table and Markdown; machine formats carry them inside (JSON) or on stderr (CSV).
+        let stderr = format == .csv ? result.warnings.map { "warning: \($0)\n" }.joined() : ""
+        return CommandOutput(stdout: EstimateReport.render(result, as: format), stderr: stderr)
+    }
+
+    func estimateFlags(_ env: Environment) throws -> EstimateResult {
+        guard let family, let hours, let days else {
+            throw ValidationError("give --family, --hours and --days, or --pools FILE, or --from-sql FILE.")
+        }
+        for (flag, given) in [("--period", period != nil), ("--from", from != nil), ("--to", to != nil),
+                              ("--holidays", holidays != nil)] where given {
+            throw ValidationError("\(flag) only applies with --pools or --from-sql; for a flat plan use --hours and --days.")
+        }
         var options = EstimateOptions(family: family, hoursPerDay: hours, days: days)
         options.nodes = nodes
         options.region = region
         options.editions = editions
         options.creditPrice = creditPrice
-        options.currency = try parseCurrency(currency)
+        options.currency = try parseCurrency(currency ?? "USD")
         options.fxRate = fx
         options.rateCardID = rateCard
         options.asOf = asOf
         options.creditsPerNodeHour = creditsPerHour
         options.compareAlwaysOn = compareAlwaysOn
         options.periodDays = periodDays
-        let result = try EstimateService(catalog: env.catalog).estimate(options, today: env.todayUTC)
-        // Warnings are part of the table and Markdown; machine formats carry them inside (JSON) or on stderr (CSV).
-        let stderr = format == .csv ? result.warnings.map { "warning: \($0)\n" }.joined() : ""
-        return CommandOutput(stdout: EstimateReport.render(result, as: format), stderr: stderr)
+        return try EstimateService(catalog: env.catalog).estimate(options, today: env.todayUTC)
+    }
+
+    func estimateSchedules(_ env: Environment) throws -> EstimateResult {
+        guard (pools == nil) != (fromSQL == nil) else {
+            throw ValidationError("give either --pools or --from-sql, not both.")
+        }
+        for (flag, given) in [("--family", family != nil), ("--hours", hours != nil), ("--days", days != nil),
+                              ("--credits-per-hour", creditsPerHour != nil), ("--period-days", periodDays != nil)] where given {
+            throw ValidationError("\(flag) does not apply with --pools or --from-sql: the schedules give the hours.")
+        }
+        let periodSpec: PeriodSpec
+        switch (period, from, to) {
+        case let (p?, nil, nil):
+            guard let spec = PeriodSpec(month: p) else {
+                throw ValidationError("--period '\(p)' must be a month, YYYY-MM, for example 2024-04.")
+            }
+            periodSpec = spec
+        case let (nil, f?, t?):
+            periodSpec = .days(from: f, through: t)
+        default:
+            throw ValidationError("give --period YYYY-MM, or both --from and --to.")
+        }
+        var options = PlanEstimateOptions(period: periodSpec)
+        options.rateCardID = rateCard
+        options.asOf = asOf
+        options.region = region
+        options.editions = editions
+        options.compareAlwaysOn = compareAlwaysOn
+        var currencyCode: String? = currency
+        var entries: [PlanEntry] = []
+        var notes: [String] = []
+        var preamble: [String] = []
+        var holidayFile = holidays.map { env.resolve($0) }
+        if let pools {
+            let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
+            let file = try PoolsFile.parse(text, file: pools)
+            options.rateCardID = options.rateCardID ?? file.defaults.rateCardID
+            options.region = options.region ?? file.defaults.region
+            if options.editions.isEmpty { options.editions = file.defaults.editions }
+            currencyCode = currencyCode ?? file.defaults.currency?.code
+            options.fx = file.defaults.fx
+            options.fxSource = "pools file \(pools), [defaults] fx"
+            if holidayFile == nil, let h = file.defaults.holidaysFile {
+                let dir = (env.resolve(pools) as NSString).deletingLastPathComponent
+                holidayFile = h.hasPrefix("/") ? h : (dir as NSString).appendingPathComponent(h)
+            }
+            entries = file.pools.map { PlanEntry(plan: $0.plan, region: $0.region, editions: $0.editions, creditPrice: $0.creditPrice) }
+        } else if let fromSQL {
+            let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
+            let analysis = SetupScript.analyze(text)
+            let derived = SetupPlans.plans(from: analysis)
+            preamble = SetupPlans.describe(analysis, plans: derived.plans, file: fromSQL)
+            notes += derived.notes
+            entries = derived.plans.map { PlanEntry(plan: $0) }
+        }
+        options.currency = try parseCurrency(currencyCode ?? "USD")
+        if let fx {
+            options.fx[.usd] = fx
+            options.fxSource = "--fx"
+        }
+        if let holidayFile {
+            let text = String(decoding: try InputFileError.read(holidayFile, env: env), as: UTF8.self)
+            let parsed = try Holidays.parse(text, file: holidays ?? holidayFile)
+            notes += parsed.notes
+            entries = entries.map { var e = $0; e.plan.holidays = parsed.dates; return e }
+        }
+        guard !entries.isEmpty else { throw ValidationError("no pool to estimate; check the input file.") }
+        var result = try EstimateService(catalog: env.catalog).estimate(plans: entries, options: options,
+                                                                         today: env.todayUTC, notes: notes)
+        result.preamble = preamble
+        return result
     }
 }

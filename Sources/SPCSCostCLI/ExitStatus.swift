@@ -24,6 +24,8 @@ public enum ExitStatus {
         switch error {
         case is EstimateError, is PricingError, is ReportError, is ValidationError: return usage
         case is InputFileError: return noInput
+        case is PoolsFileError, is Holidays.ParseError: return dataError
+        case is TaskScheduleError: return usage
         case is OutputError: return cannotCreate
         case is BundledCatalog.LoadError: return software
         case let e as StoreError:

@@ -185,7 +185,7 @@ enum ReportSummary {
         func row(_ label: String, _ credits: Decimal, _ note: String = "") -> [String] {
             [label, QuantityFormat.quantity(credits) + " credits", MoneyFormat.withCode(r.cost(credits).converted), note]
         }
-        var out = "Savings report \(r.from) to \(r.through) (calendar days in \(r.zone.identifier))\n"
+        var out = "Savings report \(r.from) to \(r.through) (calendar days in \(r.zone.displayName))\n"
         for p in r.pools {
             out += "\n\(p.pool): \(p.shape.family) × \(p.shape.nodes) node\(p.shape.nodes == 1 ? "" : "s"), "
                 + "\(QuantityFormat.exact(p.creditsPerNodeHour)) credits/node-hour\n"

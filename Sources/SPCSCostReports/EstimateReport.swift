@@ -52,7 +52,7 @@ public enum EstimateReport {
     }
 
     static func formula(_ line: CostLine) -> String {
-        "\(QuantityFormat.exact(line.creditsPerUnit)) credits/\(line.unit == .nodeHours ? "node-hour" : "hour") × "
+        "\(QuantityFormat.exact(line.creditsPerUnit)) credits/\(line.unit.rawValue.dropLast()) × "
             + "\(line.detail) = \(QuantityFormat.quantity(line.credits)) credits"
     }
 
@@ -92,6 +92,8 @@ public enum EstimateReport {
 
     static func table(_ r: EstimateResult) -> String {
         var out = ""
+        for line in r.preamble { out += line + "\n" }
+        if !r.preamble.isEmpty { out += "\n" }
         for w in r.warnings { out += "warning: \(w)\n" }
         if !r.warnings.isEmpty { out += "\n" }
         out += "As of      \(r.asOf)\n"
@@ -108,6 +110,7 @@ public enum EstimateReport {
             out += costTable(p.costs, r).terminal().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
                 + "\n"
             out += "  Range: \(range(p.costs))\n"
+            if i < r.breakdowns.count { out += "  " + daysSummary(r.breakdowns[i]) + "\n" }
             if i < r.savings.count {
                 let s = r.savings[i]
                 out += "\n  Always on: \(formula(s.alwaysOn.lines[0]))\n"
@@ -116,9 +119,43 @@ public enum EstimateReport {
                     + "\(savingRange(s))\n"
             }
         }
+        if r.pools.count > 1 { out += "\n" + totalLine(r) + "\n" }
         out += "\nSources\n" + sources(r).map { "  \($0)\n" }.joined()
         out += "\n\(roundingNote(r))\n"
         return out
+    }
+
+    /// `30 days in Asia/Tokyo (2024-04-01 to 2024-04-30); 22 with scheduled hours; 2024-03-10 has 23 h`.
+    static func daysSummary(_ b: PlanBreakdown) -> String {
+        guard let first = b.days.first, let last = b.days.last else { return "" }
+        let odd = b.days.filter { $0.hours != 24 }.map { "\($0.date) has \(QuantityFormat.quantity($0.hours)) h" }
+        return "Days: \(b.days.count) (\(first.date) to \(last.date)), \(b.activeDays) with scheduled hours"
+            + (odd.isEmpty ? "; every day 24 h" : "; " + odd.joined(separator: ", "))
+    }
+
+    /// Totals over pools when they share their prices; otherwise credits only.
+    static func totals(_ r: EstimateResult) -> (credits: Decimal, nodeHours: Decimal, costs: [PricedCost]) {
+        let credits = r.pools.reduce(Decimal(0)) { $0 + $1.credits }
+        let nodeHours = r.pools.reduce(Decimal(0)) { $0 + $1.nodeHours }
+        guard let first = r.pools.first else { return (credits, nodeHours, []) }
+        let labels = first.costs.map(\.creditPrice.label)
+        guard r.pools.allSatisfy({ $0.costs.map(\.creditPrice.label) == labels }) else { return (credits, nodeHours, []) }
+        let costs = labels.indices.map { i in
+            let parts = r.pools.map { $0.costs[i] }
+            var total = parts[0]
+            for c in parts.dropFirst() {
+                if c.amount.currency == total.amount.currency { total.amount = total.amount + c.amount }
+                total.converted = total.converted + c.converted
+            }
+            return total
+        }
+        return (credits, nodeHours, costs)
+    }
+
+    static func totalLine(_ r: EstimateResult) -> String {
+        let t = totals(r)
+        return "All pools: \(QuantityFormat.quantity(t.credits)) credits, \(QuantityFormat.quantity(t.nodeHours)) node-hours"
+            + (t.costs.isEmpty ? "" : "; \(range(t.costs))")
     }
 
     static func savingRange(_ s: Savings) -> String {
@@ -138,6 +175,7 @@ public enum EstimateReport {
 
     static func markdown(_ r: EstimateResult) -> String {
         var out = "# SPCS cost estimate\n\n"
+        if !r.preamble.isEmpty { out += "```\n" + r.preamble.joined(separator: "\n") + "\n```\n\n" }
         for w in r.warnings { out += "> **Warning:** \(w)\n>\n" }
         if !r.warnings.isEmpty { out.removeLast(2); out += "\n" }
         out += "- As of: \(r.asOf)\n- Rates: \(rateLine(r))\n- Prices: \(priceLine(r))\n- FX: \(fxLine(r))\n"
@@ -154,6 +192,20 @@ public enum EstimateReport {
                 + "(\(QuantityFormat.quantity(p.nodeHours)) node-hours)\n\n"
             out += costTable(p.costs, r).markdown() + "\n"
             out += "Range: **\(range(p.costs))**\n"
+            if i < r.breakdowns.count {
+                let b = r.breakdowns[i]
+                out += "\n\(daysSummary(b)).\n\n"
+                var t = TextTable(header: ["Date", "Hours in day", "Scheduled node-hours", "Tail node-hours",
+                                           "Minimum-charge node-hours", "Task runs"],
+                                  alignments: [.left, .right, .right, .right, .right, .right])
+                for d in b.days {
+                    t.rows.append([d.date.description, QuantityFormat.quantity(d.hours),
+                                   QuantityFormat.quantity(d.nodeHours[.scheduled] ?? 0),
+                                   QuantityFormat.quantity(d.nodeHours[.autoSuspendTail] ?? 0),
+                                   QuantityFormat.quantity(d.nodeHours[.minimumChargePadding] ?? 0), String(d.taskRuns)])
+                }
+                out += t.markdown()
+            }
             if i < r.savings.count {
                 let s = r.savings[i]
                 out += "\n### Against always on (\(s.periodDays) days)\n\n"
@@ -161,6 +213,7 @@ public enum EstimateReport {
                 out += "- Saving: **\(QuantityFormat.quantity(s.savedCredits)) credits**; \(savingRange(s))\n"
             }
         }
+        if r.pools.count > 1 { out += "\n## All pools\n\n\(totalLine(r))\n" }
         out += "\n## Sources\n\n" + sources(r).map { "- \($0)\n" }.joined()
         out += "\n\(roundingNote(r))\n"
         return out
@@ -241,6 +294,14 @@ public enum EstimateReport {
         let costs: [CostJSON]
         let alwaysOn: ScenarioJSON?
         let savings: SavingsJSON?
+        let days: [DayJSON]?
+    }
+
+    struct DayJSON: Encodable {
+        let date: String
+        let hours: String
+        let nodeHours: [String: String]
+        let taskRuns: Int
     }
 
     struct ScenarioJSON: Encodable {
@@ -300,6 +361,7 @@ public enum EstimateReport {
         let pools: [PoolJSON]
         let rounding: String
         let warnings: [String]
+        let derived: [String]?
     }
 
     static func json(_ r: EstimateResult) -> String {
@@ -328,18 +390,15 @@ public enum EstimateReport {
                                    priceCurrencyAmount: MoneyFormat.exact($0.amount),
                                    priceCurrencyRounded: MoneyFormat.plain($0.amount))
                     })
-                })
+                },
+                days: i < r.breakdowns.count ? r.breakdowns[i].days.map { d in
+                    DayJSON(date: d.date.description, hours: QuantityFormat.quantity(d.hours),
+                            nodeHours: Dictionary(uniqueKeysWithValues: d.nodeHours.map { ($0.key.rawValue, QuantityFormat.quantity($0.value)) }),
+                            taskRuns: d.taskRuns)
+                } : nil)
         }
         let pools = r.pools.enumerated().map { pool($1, $0) }
-        let totalCredits = r.pools.reduce(Decimal(0)) { $0 + $1.credits }
-        let totalNodeHours = r.pools.reduce(Decimal(0)) { $0 + $1.nodeHours }
-        var totalCosts: [PricedCost] = []
-        if let first = r.pools.first {
-            let prices = first.costs.map(\.creditPrice)
-            if r.pools.allSatisfy({ $0.costs.map(\.creditPrice) == prices }) {
-                totalCosts = prices.map { PricedCost(credits: totalCredits, price: $0, fx: r.fx) }
-            }
-        }
+        let (totalCredits, totalNodeHours, totalCosts) = totals(r)
         let doc = DocumentJSON(
             asOf: r.asOf.description,
             rateCard: r.rateCard?.id,
@@ -360,7 +419,8 @@ public enum EstimateReport {
                        source: r.fx.source),
             pools: pools,
             rounding: MoneyFormat.ruleDescription,
-            warnings: r.warnings)
+            warnings: r.warnings,
+            derived: r.preamble.isEmpty ? nil : r.preamble)
         return JSONText.encode(doc)
     }
 }

@@ -121,7 +121,7 @@ public enum SavingsReportWriter {
     static func headerLines(_ r: SavingsReport, stamp: ReportStamp) -> [String] {
         let price = r.creditPrice
         var lines = [
-            "Period: \(r.from) to \(r.through), calendar days in \(r.zone.identifier); an hourly row counts on the day its START_TIME falls in.",
+            "Period: \(r.from) to \(r.through), calendar days in \(r.zone.displayName); an hourly row counts on the day its START_TIME falls in.",
             "Rates: " + (r.rateCardID.map { "rate card \($0)" } ?? "override")
                 + "; always on = nodes × hours in the day × credits per node-hour.",
             "Credit price: \(price.label), \(MoneyFormat.price(price.price)) \(price.price.currency.code) per credit (\(price.source)).",

@@ -11,13 +11,13 @@ croniter's fire times over the same UTC window, and prints every disagreement wi
 
 spcs-cost is called as
     $SPCS_COST_BIN schedule explain 'USING CRON <expr> <zone>' --from YYYY-MM-DD --to YYYY-MM-DD --format json
-(`--from` is the first local date, `--to` the exclusive end date, both in the schedule's zone) and must print one
+(`--from` is the first local date, `--to` the last one, inclusive, both in the schedule's zone) and must print one
 JSON object (key order free; extra keys are ignored):
     {
       "schedule": "USING CRON 0 1 * * * America/Los_Angeles",  # Snowflake spelling
       "kind": "cron",                                           # or "interval"
       "timeZone": "America/Los_Angeles",
-      "from": "2024-11-01", "to": "2024-12-01",                 # local dates, `to` exclusive
+      "from": "2024-11-01", "to": "2024-12-01",                 # local dates, `to` exclusive (the day after --to)
       "windowStartUTC": "2024-11-01T07:00:00Z",                 # first instant of `from` in the zone
       "windowEndUTC": "2024-12-01T08:00:00Z",                   # first instant of `to` (exclusive)
       "intervalAnchorUTC": "...",                               # interval schedules only
@@ -280,8 +280,9 @@ def parse_utc(text):
 
 def ours(binary, expression, zone, start, end):
     schedule = f"USING CRON {expression} {zone}"
+    last = (datetime.strptime(end, "%Y-%m-%d") - timedelta(days=1)).strftime("%Y-%m-%d")
     result = subprocess.run(
-        [binary, "schedule", "explain", schedule, "--from", start, "--to", end, "--format", "json"],
+        [binary, "schedule", "explain", schedule, "--from", start, "--to", last, "--format", "json"],
         capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"{binary} failed on '{schedule}': {result.stderr.strip()}")

@@ -19,6 +19,12 @@ public struct EstimateResult: Sendable {
     public var savings: [Savings]
     /// Notes the reader must see (rate card outside its documented period, overrides, ...).
     public var warnings: [String]
+    /// For plans built from schedules (`--pools`, `--from-sql`): the billed quantities of each pool, parallel to
+    /// ``pools``; empty for a plan given by flags.
+    public var breakdowns: [PlanBreakdown] = []
+    /// Lines to show before the estimate: what was read from the input (the pools and schedules derived from
+    /// setup SQL, statements not used); empty for flags.
+    public var preamble: [String] = []
 
     /// Creates a result.
     public init(asOf: CivilDate, rateCard: RateCard?, priceTable: CreditPriceTable?,

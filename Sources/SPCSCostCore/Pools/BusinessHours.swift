@@ -51,7 +51,7 @@ public struct BusinessHours: Sendable, Hashable {
     public var summary: String {
         func hm(_ s: Int) -> String { String(format: "%02d:%02d", s / 3600, s / 60 % 60) }
         let days = Weekday.allCases.filter { weekdays.contains($0) }
-        return "\(hm(startSecondOfDay))-\(hm(endSecondOfDay)) \(Self.weekdayList(days)) \(zone.identifier)"
+        return "\(hm(startSecondOfDay))-\(hm(endSecondOfDay)) \(Self.weekdayList(days)) \(zone.displayName)"
     }
 
     /// Compact weekday list: `MON-FRI`, `SAT,SUN`, `MON,WED-FRI`.

@@ -57,7 +57,7 @@ public struct FireTime: Hashable, Sendable, Codable {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for an instant (fractions of a second dropped).
-    static func utcText(_ instant: Date) -> String {
+    public static func utcText(_ instant: Date) -> String {
         wallTime(secondsAsIfUTC: Int64(floor(instant.timeIntervalSince1970))).description + "Z"
     }
 

@@ -250,3 +250,8 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
+
+extension TimeZone {
+    /// The zone's IANA name for people, with `UTC` for the UTC zone (Foundation on Linux names it `GMT`).
+    public var displayName: String { identifier == "GMT" ? "UTC" : identifier }
+}

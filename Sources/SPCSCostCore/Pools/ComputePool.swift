@@ -1,0 +1,115 @@
+import Foundation
+
+/// A compute pool as CREATE COMPUTE POOL defines it (docs.snowflake.com `create-compute-pool`, spcs-facts §2 [S3]).
+public struct ComputePool: Sendable, Hashable {
+    /// Pool name (upper case unless it was quoted).
+    public var name: String
+    /// INSTANCE_FAMILY of every node.
+    public var family: InstanceFamily
+    /// MIN_NODES: nodes running whenever the pool is not suspended, even when IDLE (≥ 1).
+    public var minNodes: Int
+    /// MAX_NODES: the autoscaling ceiling (≥ `minNodes`).
+    public var maxNodes: Int
+    /// AUTO_SUSPEND_SECS: seconds without services before the pool suspends itself; 0 = never. Default 3600 [S3].
+    public var autoSuspendSeconds: Int
+    /// AUTO_RESUME: whether using a service (its URL, a service function) resumes the suspended pool. Default TRUE.
+    public var autoResume: Bool
+
+    /// AUTO_SUSPEND_SECS when CREATE COMPUTE POOL does not set it [S3].
+    public static let defaultAutoSuspendSeconds = 3600
+
+    /// Creates a pool; see the properties for bounds and defaults.
+    public init(name: String, family: InstanceFamily, minNodes: Int = 1, maxNodes: Int? = nil,
+                autoSuspendSeconds: Int = ComputePool.defaultAutoSuspendSeconds, autoResume: Bool = true) {
+        self.name = name
+        self.family = family
+        self.minNodes = minNodes
+        self.maxNodes = maxNodes ?? minNodes
+        self.autoSuspendSeconds = autoSuspendSeconds
+        self.autoResume = autoResume
+    }
+}
+
+/// What a suspend does: suspend only the services (the pool idles, billed, until AUTO_SUSPEND_SECS passes: the
+/// auto-suspend tail) or suspend the pool itself (billing stops at once).
+public enum SuspendMode: String, Sendable, Codable, CaseIterable {
+    case services
+    case pool
+}
+
+/// A change of a pool's state at an instant: the effect of a task run or of a person.
+public struct PoolEvent: Sendable, Hashable {
+    /// What happens.
+    public enum Action: Sendable, Hashable {
+        /// The pool (and its services) resume.
+        case resume
+        /// The services, or the pool itself, suspend.
+        case suspend(SuspendMode)
+    }
+
+    /// When it happens (UTC).
+    public var instant: Date
+    /// What happens.
+    public var action: Action
+
+    /// Creates an event.
+    public init(instant: Date, action: Action) {
+        self.instant = instant
+        self.action = action
+    }
+}
+
+/// Why a pool was billed for an interval; the causes of an estimate's lines and of a reconciliation.
+///
+/// The same names as the emulator's ground truth (`scheduled`, `auto_suspend_tail`, `off_hours_resume`,
+/// `autoscale_burst`, and minimum-charge padding), so the two can be compared.
+public enum BillingCause: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Running between a scheduled resume and the next suspend (or always on).
+    case scheduled
+    /// Idle after the services were suspended, until AUTO_SUSPEND_SECS passed.
+    case autoSuspendTail = "auto_suspend_tail"
+    /// Resumed out of hours by someone using the service (AUTO_RESUME).
+    case offHoursResume = "off_hours_resume"
+    /// Extra nodes added by autoscaling.
+    case autoscaleBurst = "autoscale_burst"
+    /// The rest of the 5-minute minimum after a node start that ran less.
+    case minimumChargePadding = "minimum_charge_padding"
+
+    /// Label for reports.
+    public var label: String {
+        switch self {
+        case .scheduled: "Scheduled hours"
+        case .autoSuspendTail: "Auto-suspend tail"
+        case .offHoursResume: "Off-hours sessions"
+        case .autoscaleBurst: "Autoscale"
+        case .minimumChargePadding: "Minimum charge (5 min per node start)"
+        }
+    }
+
+    public static func < (a: BillingCause, b: BillingCause) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// An interval in which a number of nodes were billed, and why.
+public struct BilledInterval: Sendable, Hashable {
+    /// Start (UTC), inclusive.
+    public var start: Date
+    /// End (UTC), exclusive.
+    public var end: Date
+    /// Nodes billed during the interval.
+    public var nodes: Int
+    /// Why.
+    public var cause: BillingCause
+
+    /// Creates an interval.
+    public init(start: Date, end: Date, nodes: Int, cause: BillingCause) {
+        self.start = start
+        self.end = end
+        self.nodes = nodes
+        self.cause = cause
+    }
+
+    /// nodes × seconds, exact.
+    public var nodeSeconds: Decimal { Decimal(nodes) * Decimal(Int64(end.timeIntervalSince(start).rounded())) }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import SPCSCostCore
+import TOMLKit
+
+/// A pools file: the compute pools a team runs, their schedules and expected activity, and how to price them.
+/// TOML; `Fixtures/pools/jupyterlab.toml` is a commented example and README.md documents every key.
+///
+/// ```toml
+/// [defaults]                      # optional, every key optional
+/// region = "aws-ap-northeast-1"   # price region (default aws-us-east-1)
+/// editions = ["standard", "business-critical"]   # or edition = "enterprise"
+/// currency = "JPY"                # presentation currency
+/// fx = { USD = "150" }            # units of `currency` per unit of each price currency
+/// rate_card = "2024"              # else the card in force at the start of the period
+/// holidays = "jp-holidays.csv"    # dates on which no task fires (CSV or iCalendar), relative to this file
+///
+/// [[pools]]
+/// name = "JUPYTER_POOL"
+/// family = "CPU_X64_XS"
+/// min_nodes = 1                   # default 1
+/// max_nodes = 2                   # default min_nodes
+/// auto_suspend_secs = 3600        # default 3600; 0 = never
+/// auto_resume = true              # default true
+/// suspend_mode = "services"       # what the suspend task suspends: "services" (then the AUTO_SUSPEND_SECS tail) or "pool"
+/// timezone = "Asia/Tokyo"         # zone of the period and per-day breakdown; default the first task's zone, else UTC
+/// autoscale = { extra_nodes = 1, hours_per_day = 2 }
+/// off_hours = { sessions_per_week = 3, minutes = 30 }
+/// credit_price = "2.50"           # a contract price per credit (replaces the table), with
+/// credit_price_currency = "USD"   # its currency (default USD)
+///
+/// [[pools.tasks]]
+/// name = "RESUME_JUPYTER"
+/// action = "resume"               # or "suspend"
+/// schedule = "USING CRON 0 10 * * MON-FRI Asia/Tokyo"   # or '10 MINUTES' with interval_anchor = "2024-04-01T00:00:00Z"
+/// warehouse = "TASK_WH"           # the task's warehouse, with
+/// warehouse_size = "XSMALL"       # its size (default XSMALL); or serverless = true, size = "XSMALL", run_seconds = 1
+/// ```
+/// Decimals may be written as strings (`"2.50"`, exact) or TOML numbers (read through their shortest decimal text).
+public struct PoolsFile: Sendable {
+    /// Settings for every pool.
+    public struct Defaults: Sendable {
+        /// Price region.
+        public var region: String?
+        /// Editions to price; empty = Standard to Business Critical.
+        public var editions: [Edition] = []
+        /// Presentation currency; nil = USD.
+        public var currency: Currency?
+        /// Units of the presentation currency per unit of each price currency.
+        public var fx: [Currency: Decimal] = [:]
+        /// Rate card id; nil = chosen by date.
+        public var rateCardID: String?
+        /// Holiday file path as written (relative to the pools file).
+        public var holidaysFile: String?
+    }
+
+    /// One pool and how to price it.
+    public struct Entry: Sendable {
+        /// Pool, tasks, activity, zone (holidays are filled in by the caller).
+        public var plan: PoolPlan
+        /// Price region; nil = the defaults'.
+        public var region: String?
+        /// Editions; empty = the defaults'.
+        public var editions: [Edition]
+        /// Contract price per credit; nil = the price table.
+        public var creditPrice: Money?
+    }
+
+    /// File-wide settings.
+    public var defaults: Defaults
+    /// Pools in file order.
+    public var pools: [Entry]
+}
+
+/// A problem in a pools file. `description` names the file, the place (line, or pool and key) and the fix.
+public struct PoolsFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file as given.
+    public let file: String
+    /// `line 3`, or `pool JUPYTER_POOL, key min_nodes`.
+    public let place: String
+    /// What is wrong and how to fix it.
+    public let reason: String
+
+    public var description: String { "\(file), \(place): \(reason)" }
+}
+
+extension PoolsFile {
+    /// Parses the text of a pools file named `file`.
+    /// - Throws: ``PoolsFileError``.
+    public static func parse(_ text: String, file: String) throws(PoolsFileError) -> PoolsFile {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw PoolsFileError(file: file, place: "line \(e.source.begin.line)", reason: "\(e.description); check the TOML syntax")
+        } catch {
+            throw PoolsFileError(file: file, place: "line 1", reason: "\(error)")
+        }
+        let reader = TableReader(file: file, place: "top level", table: root)
+        try reader.allow(["defaults", "pools"])
+        var defaults = Defaults()
+        if let d = try reader.table("defaults") {
+            let r = TableReader(file: file, place: "[defaults]", table: d)
+            try r.allow(["region", "edition", "editions", "currency", "fx", "rate_card", "holidays"])
+            defaults.region = try r.string("region")
+            defaults.editions = try r.editions()
+            if let c = try r.string("currency") { defaults.currency = try r.currency(c, key: "currency") }
+            if let fx = try r.table("fx") {
+                let f = TableReader(file: file, place: "[defaults] fx", table: fx)
+                for key in fx.keys {
+                    let cur = try f.currency(key, key: key)
+                    guard let rate = try f.decimal(key), rate > 0 else { throw f.error(key, "must be a positive rate") }
+                    defaults.fx[cur] = rate
+                }
+            }
+            defaults.rateCardID = try r.string("rate_card")
+            defaults.holidaysFile = try r.string("holidays")
+        }
+        guard let poolsArray = try reader.array("pools"), !poolsArray.isEmpty else {
+            throw PoolsFileError(file: file, place: "top level", reason: "no [[pools]] entries; add at least one pool")
+        }
+        var entries: [Entry] = []
+        for (i, value) in poolsArray.enumerated() {
+            guard let t = value.table else {
+                throw PoolsFileError(file: file, place: "pools[\(i)]", reason: "must be a table ([[pools]])")
+            }
+            entries.append(try parsePool(t, index: i, file: file))
+        }
+        var seen = Set<String>()
+        for e in entries where !seen.insert(e.plan.pool.name).inserted {
+            throw PoolsFileError(file: file, place: "pool \(e.plan.pool.name)", reason: "the name appears twice; pool names must be unique")
+        }
+        return PoolsFile(defaults: defaults, pools: entries)
+    }
+
+    static func parsePool(_ t: TOMLTable, index: Int, file: String) throws(PoolsFileError) -> Entry {
+        var r = TableReader(file: file, place: "pools[\(index)]", table: t)
+        guard let name = try r.string("name"), !name.isEmpty else { throw r.error("name", "is required") }
+        r.place = "pool \(name)"
+        try r.allow(["name", "family", "min_nodes", "max_nodes", "auto_suspend_secs", "auto_resume", "suspend_mode",
+                     "timezone", "autoscale", "off_hours", "credit_price", "credit_price_currency", "region", "edition",
+                     "editions", "tasks"])
+        guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
+        guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
+        let minNodes = try r.int("min_nodes") ?? 1
+        guard minNodes >= 1 else { throw r.error("min_nodes", "must be at least 1 (MIN_NODES > 0)") }
+        let maxNodes = try r.int("max_nodes") ?? minNodes
+        guard maxNodes >= minNodes else { throw r.error("max_nodes", "must be at least min_nodes (\(minNodes))") }
+        let autoSuspend = try r.int("auto_suspend_secs") ?? ComputePool.defaultAutoSuspendSeconds
+        guard autoSuspend >= 0 else { throw r.error("auto_suspend_secs", "must be 0 (never) or a number of seconds") }
+        let autoResume = try r.bool("auto_resume") ?? true
+        let modeText = try r.string("suspend_mode") ?? "services"
+        guard let mode = SuspendMode(rawValue: modeText.lowercased()) else {
+            throw r.error("suspend_mode", "'\(modeText)' must be \"services\" or \"pool\"")
+        }
+        let pool = ComputePool(name: name, family: family, minNodes: minNodes, maxNodes: maxNodes,
+                               autoSuspendSeconds: autoSuspend, autoResume: autoResume)
+
+        var activity = ExpectedActivity()
+        if let a = try r.table("autoscale") {
+            let ar = TableReader(file: file, place: "pool \(name), autoscale", table: a)
+            try ar.allow(["extra_nodes", "hours_per_day"])
+            guard let extra = try ar.int("extra_nodes"), extra >= 0 else { throw ar.error("extra_nodes", "is required, a whole number ≥ 0") }
+            guard let hours = try ar.decimal("hours_per_day"), hours >= 0, hours <= 24 else {
+                throw ar.error("hours_per_day", "is required, between 0 and 24")
+            }
+            activity.autoscale = .init(extraNodes: extra, hoursPerDay: hours)
+        }
+        if let o = try r.table("off_hours") {
+            let orr = TableReader(file: file, place: "pool \(name), off_hours", table: o)
+            try orr.allow(["sessions_per_week", "minutes"])
+            guard let n = try orr.decimal("sessions_per_week"), n >= 0 else { throw orr.error("sessions_per_week", "is required, ≥ 0") }
+            guard let m = try orr.decimal("minutes"), m >= 0 else { throw orr.error("minutes", "is required, ≥ 0") }
+            activity.offHours = .init(sessionsPerWeek: n, minutes: m)
+        }
+        var creditPrice: Money?
+        if let p = try r.decimal("credit_price") {
+            guard p > 0 else { throw r.error("credit_price", "must be positive") }
+            let cur = try r.string("credit_price_currency").map { c throws(PoolsFileError) in try r.currency(c, key: "credit_price_currency") } ?? .usd
+            creditPrice = Money(p, cur)
+        }
+
+        var tasks: [ScheduledTask] = []
+        var firstZone: TimeZone?
+        for (j, value) in (try r.array("tasks") ?? []).enumerated() {
+            guard let tt = value.table else { throw r.error("tasks[\(j)]", "must be a table ([[pools.tasks]])") }
+            var tr = TableReader(file: file, place: "pool \(name), tasks[\(j)]", table: tt)
+            try tr.allow(["name", "action", "schedule", "warehouse", "warehouse_size", "serverless", "size",
+                          "run_seconds", "interval_anchor"])
+            let taskName = try tr.string("name") ?? "TASK_\(j + 1)"
+            tr.place = "pool \(name), task \(taskName)"
+            guard let actionText = try tr.string("action") else { throw tr.error("action", "is required: \"resume\" or \"suspend\"") }
+            let action: PoolEvent.Action
+            switch actionText.lowercased() {
+            case "resume": action = .resume
+            case "suspend": action = .suspend(mode)
+            default: throw tr.error("action", "'\(actionText)' must be \"resume\" or \"suspend\"")
+            }
+            guard let scheduleText = try tr.string("schedule") else {
+                throw tr.error("schedule", "is required, for example \"USING CRON 0 19 * * MON-FRI Asia/Tokyo\"")
+            }
+            let schedule: TaskSchedule
+            do { schedule = try TaskSchedule(parsing: scheduleText) } catch {
+                throw tr.error("schedule", "\(error)")
+            }
+            if case let .cron(c) = schedule, firstZone == nil { firstZone = c.timeZone }
+            let compute: TaskCompute
+            if try tr.bool("serverless") == true {
+                let sizeText = try tr.string("size") ?? "XSMALL"
+                guard let size = WarehouseSize(name: sizeText) else { throw tr.error("size", "'\(sizeText)' is not a warehouse size such as XSMALL") }
+                let seconds = try tr.int("run_seconds") ?? 1
+                guard seconds >= 1 else { throw tr.error("run_seconds", "must be at least 1") }
+                compute = .serverless(size: size, runSeconds: seconds)
+            } else {
+                let sizeText = try tr.string("warehouse_size") ?? "XSMALL"
+                guard let size = WarehouseSize(name: sizeText) else {
+                    throw tr.error("warehouse_size", "'\(sizeText)' is not a warehouse size such as XSMALL")
+                }
+                compute = .warehouse(name: try tr.string("warehouse"), size: size)
+            }
+            var anchor: Date?
+            if let a = try tr.string("interval_anchor") {
+                guard case let .instant(d, _)? = try? TimestampText.read(a) else {
+                    throw tr.error("interval_anchor", "'\(a)' must be a timestamp with an offset, such as 2024-04-01T09:00:00Z")
+                }
+                anchor = d
+            }
+            tasks.append(ScheduledTask(name: taskName, schedule: schedule, action: action, compute: compute,
+                                       intervalAnchor: anchor))
+        }
+        var zone = firstZone ?? TimeZone(identifier: "UTC")!
+        if let z = try r.string("timezone") {
+            guard z.contains("/") || z == "UTC", let tz = TimeZone(identifier: z) else {
+                throw r.error("timezone", "'\(z)' is not an IANA time zone name such as Asia/Tokyo")
+            }
+            zone = tz
+        }
+        return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
+                     region: try r.string("region"), editions: try r.editions(), creditPrice: creditPrice)
+    }
+}
+
+/// Typed reads from a TOML table, with errors that name the file, the place and the key.
+struct TableReader {
+    let file: String
+    var place: String
+    let table: TOMLTable
+
+    func error(_ key: String, _ reason: String) -> PoolsFileError {
+        PoolsFileError(file: file, place: "\(place), key \(key)", reason: reason)
+    }
+
+    func allow(_ keys: Set<String>) throws(PoolsFileError) {
+        for k in table.keys where !keys.contains(k) {
+            throw error(k, "is not a known key here; known keys: \(keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func string(_ key: String) throws(PoolsFileError) -> String? {
+        guard let v = table[key] else { return nil }
+        guard let s = v.string else { throw error(key, "must be a string (in double quotes)") }
+        return s
+    }
+
+    func int(_ key: String) throws(PoolsFileError) -> Int? {
+        guard let v = table[key] else { return nil }
+        guard let i = v.int else { throw error(key, "must be a whole number") }
+        return i
+    }
+
+    func bool(_ key: String) throws(PoolsFileError) -> Bool? {
+        guard let v = table[key] else { return nil }
+        guard let b = v.bool else { throw error(key, "must be true or false") }
+        return b
+    }
+
+    func table(_ key: String) throws(PoolsFileError) -> TOMLTable? {
+        guard let v = table[key] else { return nil }
+        guard let t = v.table else { throw error(key, "must be a table, for example { key = value }") }
+        return t
+    }
+
+    func array(_ key: String) throws(PoolsFileError) -> [TOMLValueConvertible]? {
+        guard let v = table[key] else { return nil }
+        guard let a = v.array else { throw error(key, "must be an array of tables ([[\(key)]])") }
+        return Array(a)
+    }
+
+    /// A decimal written as a string (exact) or a TOML number (read through its shortest decimal text).
+    func decimal(_ key: String) throws(PoolsFileError) -> Decimal? {
+        guard let v = table[key] else { return nil }
+        if let s = v.string {
+            guard let d = ExactDecimal.parse(s) else { throw error(key, "'\(s)' is not a decimal such as 2.5") }
+            return d
+        }
+        if let i = v.int { return Decimal(i) }
+        if let d = v.double, d.isFinite, let exact = ExactDecimal.parse("\(d)") { return exact }
+        throw error(key, "must be a number or a decimal in quotes, such as \"2.5\"")
+    }
+
+    func currency(_ code: String, key: String) throws(PoolsFileError) -> Currency {
+        guard let c = Currency(code: code) else { throw error(key, "'\(code)' is not an ISO 4217 currency code such as USD or JPY") }
+        return c
+    }
+
+    func editions() throws(PoolsFileError) -> [Edition] {
+        var names: [String] = []
+        if let one = try string("edition") { names.append(one) }
+        if let many = table["editions"] {
+            guard let a = many.array else { throw error("editions", "must be a list such as [\"standard\", \"enterprise\"]") }
+            for v in a {
+                guard let s = v.string else { throw error("editions", "must list edition names in quotes") }
+                names.append(s)
+            }
+        }
+        return try names.map { n throws(PoolsFileError) in
+            guard let e = Edition(name: n) else {
+                throw error("edition", "'\(n)' is not an edition; use standard, enterprise, business-critical or vps")
+            }
+            return e
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import SPCSCostCore
+
+/// Turns what `SetupScript.analyze` found in a team's setup SQL into pool plans (`spcs-cost estimate --from-sql`).
+///
+/// Rules, each reported as a note where it applies:
+/// - A task counts for a pool when one of its resolved actions suspends or resumes the pool, or a service in it.
+/// - A task that suspends the pool itself suspends with no tail; one that suspends only services leaves the
+///   AUTO_SUSPEND_SECS tail.
+/// - A task never resumed with `ALTER TASK ... RESUME` does not run (tasks are created suspended) and is left out.
+/// - A task warehouse of unknown size is taken as X-Small; a serverless task without
+///   USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE as Medium (the size of its first runs, spcs-facts §5 [S14a]), one
+///   second per run.
+/// - A pool no task touches is always on, unless it is created INITIALLY_SUSPENDED and nothing resumes it.
+public enum SetupPlans {
+    /// Plans for every pool of `analysis`, in script order, and the notes a reader must see.
+    public static func plans(from analysis: SetupScript.Analysis) -> (plans: [PoolPlan], notes: [String]) {
+        var notes: [String] = []
+        var plans: [PoolPlan] = []
+        for p in analysis.pools {
+            let name = p.name.object
+            guard let familyText = p.instanceFamily, let family = InstanceFamily(familyText) else {
+                notes.append("compute pool \(p.name) (line \(p.line)) has no INSTANCE_FAMILY; it is left out.")
+                continue
+            }
+            let minNodes = p.minNodes ?? 1
+            let pool = ComputePool(name: name, family: family, minNodes: minNodes, maxNodes: max(p.maxNodes ?? minNodes, minNodes),
+                                   autoSuspendSeconds: p.autoSuspendSeconds, autoResume: p.autoResume)
+            var tasks: [ScheduledTask] = []
+            var zone: TimeZone?
+            for t in analysis.tasks {
+                let mine = t.actions.filter { a in
+                    a.target == .computePool ? a.name.matches(p.name) : (a.computePool.map { $0.matches(p.name) } ?? false)
+                }
+                guard !mine.isEmpty else { continue }
+                guard t.isResumed else {
+                    notes.append("task \(t.name) (line \(t.line)) is never resumed with ALTER TASK ... RESUME, so it "
+                                 + "does not run; it is left out.")
+                    continue
+                }
+                guard let text = t.schedule else {
+                    notes.append("task \(t.name) (line \(t.line)) has no SCHEDULE (it runs after another task); it is left out.")
+                    continue
+                }
+                let schedule: TaskSchedule
+                do { schedule = try TaskSchedule(parsing: text) } catch {
+                    notes.append("task \(t.name) (line \(t.line)): \(error); it is left out.")
+                    continue
+                }
+                let suspends = mine.filter { $0.verb == .suspend }
+                let resumes = mine.filter { $0.verb == .resume }
+                let action: PoolEvent.Action
+                if !suspends.isEmpty && !resumes.isEmpty {
+                    notes.append("task \(t.name) (line \(t.line)) both suspends and resumes \(name); it is left out.")
+                    continue
+                } else if !suspends.isEmpty {
+                    action = .suspend(suspends.contains { $0.target == .computePool } ? .pool : .services)
+                } else {
+                    action = .resume
+                }
+                let compute: TaskCompute
+                switch t.compute {
+                case let .warehouse(wh, size):
+                    let known = size ?? analysis.warehouse(named: wh.description)?.size
+                    if known == nil {
+                        notes.append("the size of warehouse \(wh) (task \(t.name)) is not in the script; X-Small is assumed.")
+                    }
+                    compute = .warehouse(name: wh.object, size: known.flatMap { WarehouseSize(rawValue: $0.rawValue) } ?? .xsmall)
+                case let .serverless(size):
+                    if size == nil {
+                        notes.append("serverless task \(t.name) has no USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE; its "
+                                     + "first runs are Medium, which is assumed.")
+                    }
+                    compute = .serverless(size: size.flatMap { WarehouseSize(rawValue: $0.rawValue) } ?? .medium,
+                                          runSeconds: 1)
+                }
+                if zone == nil, case let .cron(c) = schedule { zone = c.timeZone }
+                tasks.append(ScheduledTask(name: t.name.object, schedule: schedule, action: action, compute: compute))
+            }
+            plans.append(PoolPlan(pool: pool, tasks: tasks, zone: zone ?? TimeZone(identifier: "UTC")!,
+                                  runsWithoutTasks: !p.initiallySuspended))
+        }
+        if analysis.pools.isEmpty { notes.append("the script creates no compute pool.") }
+        return (plans, notes)
+    }
+
+    /// What was read from the script, for the reader: pools, tasks and their schedules, statements not used.
+    public static func describe(_ analysis: SetupScript.Analysis, plans: [PoolPlan], file: String) -> [String] {
+        var out = ["Read \(file): \(analysis.statementCount) statements."]
+        for plan in plans {
+            let p = plan.pool
+            out.append("  compute pool \(p.name): \(p.family), MIN_NODES \(p.minNodes), MAX_NODES \(p.maxNodes), "
+                       + "AUTO_SUSPEND_SECS \(p.autoSuspendSeconds), AUTO_RESUME \(p.autoResume ? "TRUE" : "FALSE")")
+            for t in plan.tasks {
+                let action: String
+                switch t.action {
+                case .resume: action = "resumes the pool"
+                case .suspend(.services): action = "suspends the services (the pool idles for AUTO_SUSPEND_SECS)"
+                case .suspend(.pool): action = "suspends the pool"
+                }
+                let compute: String
+                switch t.compute {
+                case let .warehouse(name, size): compute = "warehouse \(name ?? "?") (\(size.displayName))"
+                case let .serverless(size, _): compute = "serverless (\(size.displayName))"
+                }
+                out.append("    task \(t.name): \(t.schedule), \(action), on \(compute)")
+            }
+        }
+        let unused = analysis.skipped
+        if !unused.isEmpty {
+            out.append("  statements not used (\(unused.count)): "
+                       + unused.map { "line \($0.line) \($0.firstWords)" }.joined(separator: "; "))
+        }
+        for w in analysis.warnings { out.append("  note: \(w)") }
+        return out
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import SPCSCostCore
+import SPCSCostTestSupport
+import Testing
+
+@testable import SPCSCostKit
+
+private func text(_ relative: String) throws -> String {
+    try String(contentsOf: Repository.fixture(relative), encoding: .utf8)
+}
+
+@Suite struct PoolsFileTests {
+    @Test func theExamplePoolsFile() throws {
+        let file = try PoolsFile.parse(try text("pools/jupyterlab.toml"), file: "jupyterlab.toml")
+        #expect(file.defaults.currency == .jpy)
+        #expect(file.defaults.fx[.usd] == 150)
+        #expect(file.defaults.rateCardID == "2024")
+        #expect(file.pools.map(\.plan.pool.name) == ["JUPYTER_POOL", "API_POOL"])
+        let j = file.pools[0].plan
+        #expect(j.pool.maxNodes == 2 && j.pool.autoSuspendSeconds == 3600)
+        #expect(j.zone.identifier == "Asia/Tokyo")
+        #expect(j.activity.autoscale == .init(extraNodes: 1, hoursPerDay: 2))
+        #expect(j.activity.offHours == .init(sessionsPerWeek: 3, minutes: 30))
+        #expect(j.tasks.map(\.action) == [.resume, .suspend(.services)])
+        #expect(file.pools[1].plan.tasks.isEmpty && file.pools[1].plan.pool.minNodes == 2)
+    }
+
+    @Test("errors name the place and the fix", arguments: [
+        ("[[pools]]\nfamily = \"CPU_X64_XS\"\n", "pools[0], key name: is required"),
+        ("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\nmin_nodes = 0\n", "pool P, key min_nodes: must be at least 1"),
+        ("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\nnodes = 2\n", "pool P, key nodes: is not a known key here"),
+        ("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\n[[pools.tasks]]\naction = \"resume\"\nschedule = \"USING CRON 0 10 * * MON-FRI JST\"\n",
+         "pool P, task TASK_1, key schedule:"),
+        ("[[pools]\nname = 1\n", "f.toml, line 1:"),
+        ("[defaults]\ncurrency = \"YEN\"\n[[pools]]\nname = \"P\"\nfamily = \"X\"\n", "[defaults], key currency: 'YEN' is not an ISO 4217"),
+    ])
+    func errors(toml: String, expected: String) {
+        #expect {
+            try PoolsFile.parse(toml, file: "f.toml")
+        } throws: { "\($0)".contains(expected) }
+    }
+
+    @Test func decimalsStayExact() throws {
+        let file = try PoolsFile.parse("""
+            [[pools]]
+            name = "P"
+            family = "CPU_X64_XS"
+            credit_price = "2.10"
+            off_hours = { sessions_per_week = 2.5, minutes = 12 }
+            """, file: "f.toml")
+        #expect(file.pools[0].creditPrice == Money(Decimal(string: "2.10")!, .usd))
+        #expect(file.pools[0].plan.activity.offHours?.sessionsPerWeek == Decimal(string: "2.5")!)
+    }
+}
+
+@Suite struct ScheduleEstimateTests {
+    @Test func thePoolsFileForApril2024() throws {
+        let env = try testEnvironment()
+        let file = try PoolsFile.parse(try text("pools/jupyterlab.toml"), file: "f")
+        var options = PlanEstimateOptions(period: PeriodSpec(month: "2024-04")!)
+        options.rateCardID = file.defaults.rateCardID
+        options.region = file.defaults.region
+        options.currency = .jpy
+        options.fx = file.defaults.fx
+        options.compareAlwaysOn = true
+        let r = try EstimateService(catalog: env.catalog).estimate(
+            plans: file.pools.map { PlanEntry(plan: $0.plan) }, options: options, today: env.todayUTC)
+        let j = r.pools[0]
+        let q = Dictionary(uniqueKeysWithValues: j.lines.map { ($0.item, $0.quantity) })
+        // 22 weekdays × 9 h; the suspend task suspends the service, so 22 × 1 h of tail; autoscale 1 × 2 h × 22.
+        #expect(q["Scheduled hours"] == 198)
+        #expect(q["Auto-suspend tail"] == 22)
+        #expect(q["Autoscale"] == 44)
+        // API_POOL: 2 nodes always on, 720 h × 2 = 1,440 node-hours × 0.11 = 158.4 credits.
+        #expect(r.pools[1].credits == Decimal(string: "158.4")!)
+        #expect(r.savings[1].savedCredits == 0)
+        #expect(r.savings[0].alwaysOn.credits == Decimal(string: "79.2")!)
+        #expect(r.breakdowns[0].days.count == 30)
+    }
+
+    @Test func theSetupSQLForApril2024() throws {
+        let env = try testEnvironment()
+        let analysis = SetupScript.analyze(try text("setup-sql/jupyterlab-setup.sql"))
+        let (plans, _) = SetupPlans.plans(from: analysis)
+        let plan = try #require(plans.first)
+        // The derived pool and both schedules.
+        #expect(plans.count == 1)
+        #expect(plan.pool.name == "JUPYTER_POOL" && plan.pool.family.name == "CPU_X64_XS")
+        #expect(plan.pool.minNodes == 1 && plan.pool.maxNodes == 1 && plan.pool.autoSuspendSeconds == 3600)
+        #expect(plan.tasks.map(\.schedule.description) == ["USING CRON 0 10 * * MON-FRI Asia/Tokyo",
+                                                           "USING CRON 0 19 * * MON-FRI Asia/Tokyo"])
+        #expect(plan.tasks.map(\.action) == [.resume, .suspend(.pool)])
+        #expect(plan.tasks.map(\.compute) == [.warehouse(name: "JUPYTER_TASK_WH", size: .xsmall),
+                                              .warehouse(name: "JUPYTER_TASK_WH", size: .xsmall)])
+        var options = PlanEstimateOptions(period: PeriodSpec(month: "2024-04")!)
+        options.region = "aws-ap-northeast-1"
+        let r = try EstimateService(catalog: env.catalog).estimate(plans: [PlanEntry(plan: plan)], options: options,
+                                                                   today: env.todayUTC)
+        // April 2024: 22 weekdays × 9 h = 198 node-hours (the procedure suspends the pool: no tail).
+        #expect(r.pools[0].nodeHours == 198)
+        #expect(r.rateCard?.id == "2024")
+        // Plus the tasks: 44 runs × 60 s on X-Small (1 credit/h) = 0.7333… credits; 198 × 0.11 = 21.78.
+        #expect(r.pools[0].credits > Decimal(string: "22.5133")! && r.pools[0].credits < Decimal(string: "22.5134")!)
+    }
+
+    @Test func holidaysFromCSVAndICalendarAgree() throws {
+        let csv = try Holidays.parse(try text("holidays/jp-2024-april-may.csv"), file: "csv")
+        let ics = try Holidays.parse(try text("holidays/jp-2024-april-may.ics"), file: "ics")
+        #expect(csv.dates.count == 5)
+        #expect(ics.dates == [CivilDate("2024-04-29")!, CivilDate("2024-05-03")!, CivilDate("2024-05-06")!])
+        #expect(ics.dates.isSubset(of: csv.dates))
+        #expect {
+            try Holidays.parse("date\n2024-04-28\n2024/04/29\n", file: "x")
+        } throws: { "\($0)" == "x line 3: '2024/04/29' is not a date; write one YYYY-MM-DD date per line" }
+    }
+}
