@@ -163,7 +163,10 @@ struct EstimateCommand: EnvironmentCommand {
                 let dir = (env.resolve(pools) as NSString).deletingLastPathComponent
                 holidayFile = h.hasPrefix("/") ? h : (dir as NSString).appendingPathComponent(h)
             }
-            entries = file.pools.map { PlanEntry(plan: $0.plan, region: $0.region, editions: $0.editions, creditPrice: $0.creditPrice) }
+            entries = file.pools.map {
+                PlanEntry(plan: $0.plan, region: $0.region, editions: $0.editions, creditPrice: $0.creditPrice,
+                          rateCardID: $0.rateCardID)
+            }
         } else if let fromSQL {
             let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
             let analysis = SetupScript.analyze(text)

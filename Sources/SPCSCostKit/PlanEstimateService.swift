@@ -41,13 +41,17 @@ public struct PlanEntry: Sendable {
     public var editions: [Edition]
     /// A contract price per credit; nil = the price table.
     public var creditPrice: Money?
+    /// The pool's own rate card; nil = the run's.
+    public var rateCardID: String?
 
     /// Creates an entry.
-    public init(plan: PoolPlan, region: String? = nil, editions: [Edition] = [], creditPrice: Money? = nil) {
+    public init(plan: PoolPlan, region: String? = nil, editions: [Edition] = [], creditPrice: Money? = nil,
+                rateCardID: String? = nil) {
         self.plan = plan
         self.region = region
         self.editions = editions
         self.creditPrice = creditPrice
+        self.rateCardID = rateCardID
     }
 }
 
@@ -105,8 +109,9 @@ extension EstimateService {
         var usdRate: ExchangeRate = .identity(.usd)
         for entry in entries {
             let plan = entry.plan
-            let rate = try catalog.rate(of: plan.pool.family, on: card)
-            let rateSource = "rate card \(card.id), \(plan.pool.family): \(rate.source)"
+            let poolCard = try entry.rateCardID.map { try catalog.rateCard(id: $0) } ?? card
+            let rate = try catalog.rate(of: plan.pool.family, on: poolCard)
+            let rateSource = "rate card \(poolCard.id), \(plan.pool.family): \(rate.source)"
             let period = PlanEstimator.period(from: from, through: through, in: plan.zone)
             let breakdown = PlanEstimator.breakdown(plan, period: period)
             let (lines, lineNotes) = PlanEstimator.lines(plan, breakdown, creditsPerNodeHour: rate.creditsPerNodeHour,

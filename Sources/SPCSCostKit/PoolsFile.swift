@@ -27,6 +27,7 @@ import TOMLKit
 /// off_hours = { sessions_per_week = 3, minutes = 30 }
 /// credit_price = "2.50"           # a contract price per credit (replaces the table), with
 /// credit_price_currency = "USD"   # its currency (default USD)
+/// rate_card = "2026-04"           # this pool's rate card, when it differs from the run's
 ///
 /// [[pools.tasks]]
 /// name = "RESUME_JUPYTER"
@@ -63,6 +64,9 @@ public struct PoolsFile: Sendable {
         public var editions: [Edition]
         /// Contract price per credit; nil = the price table.
         public var creditPrice: Money?
+        /// The pool's own rate card (`rate_card`), for a pool billed at another card than the others; nil = the
+        /// run's card.
+        public var rateCardID: String?
     }
 
     /// File-wide settings.
@@ -136,7 +140,7 @@ extension PoolsFile {
         r.place = "pool \(name)"
         try r.allow(["name", "family", "min_nodes", "max_nodes", "auto_suspend_secs", "auto_resume", "suspend_mode",
                      "timezone", "autoscale", "off_hours", "credit_price", "credit_price_currency", "region", "edition",
-                     "editions", "tasks"])
+                     "editions", "tasks", "rate_card"])
         guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
         guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
         let minNodes = try r.int("min_nodes") ?? 1
@@ -233,7 +237,8 @@ extension PoolsFile {
             zone = tz
         }
         return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
-                     region: try r.string("region"), editions: try r.editions(), creditPrice: creditPrice)
+                     region: try r.string("region"), editions: try r.editions(), creditPrice: creditPrice,
+                     rateCardID: try r.string("rate_card"))
     }
 }
 

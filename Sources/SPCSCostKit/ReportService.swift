@@ -33,6 +33,11 @@ public struct ReportOptions: Sendable {
     public var asOf: CivilDate?
     /// Formats to write.
     public var formats: [ReportFileFormat] = [.csv, .markdown]
+    /// A pools file: gives each pool's family and nodes, and its schedule's estimate to set against the metered
+    /// usage; nil = shapes from `defaultShape`/`poolShapes` and no estimate.
+    public var poolsFile: PoolsFile?
+    /// Days ending within this many hours of now are provisional.
+    public var provisionalHours: Int = 24
 
     /// Creates options for a period; set the others as needed.
     public init(from: CivilDate, to: CivilDate, timeZone: TimeZone) {
@@ -82,15 +87,45 @@ public struct ReportService: Sendable {
         let start = options.from.startInstant(in: options.timeZone)
         let end = options.to.adding(days: 1).startInstant(in: options.timeZone)
         let records = try cache.records(from: start, to: end)
-        return try SavingsReport.build(
+        var shapes = options.poolShapes
+        var pinnedCards: [String: String] = [:]
+        for entry in options.poolsFile?.pools ?? [] where shapes[entry.plan.pool.name] == nil {
+            shapes[entry.plan.pool.name] = PoolShape(family: entry.plan.pool.family, nodes: entry.plan.pool.minNodes)
+            pinnedCards[entry.plan.pool.name] = entry.rateCardID
+        }
+        var report = try SavingsReport.build(
             records: records, from: options.from, through: options.to, zone: options.timeZone,
-            shapes: options.poolShapes, defaultShape: options.defaultShape, plan: options.plan,
+            shapes: shapes, defaultShape: options.defaultShape, plan: options.plan,
             rateCardID: card.id,
-            rate: { family in
-                let r = try catalog.rate(of: family, on: card)
-                return (r.creditsPerNodeHour, "rate card \(card.id), \(family): \(r.source)")
+            rate: { pool, family in
+                let poolCard = try pinnedCards[pool].map { try catalog.rateCard(id: $0) } ?? card
+                let r = try catalog.rate(of: family, on: poolCard)
+                return (r.creditsPerNodeHour, "rate card \(poolCard.id), \(family): \(r.source)")
             },
             creditPrice: prices.prices[0], fx: fx, warnings: warnings)
+        report.dataChecksum = UsageCache.checksum(records)
+        report.rowCount = records.count
+        if let pools = options.poolsFile {
+            var r = ReconcileOptions(pools: pools, from: options.from, to: options.to)
+            r.timeZone = options.timeZone
+            r.rateCardID = options.rateCardID
+            r.provisionalHours = options.provisionalHours
+            let reconciled = try ReconcileService(env: env).reconcile(r, cache: cache)
+            report.warnings += reconciled.warnings.filter { !report.warnings.contains($0) }
+            let byPool = Dictionary(uniqueKeysWithValues: reconciled.pools.map { ($0.pool, $0) })
+            for i in report.pools.indices {
+                guard let rec = byPool[report.pools[i].pool], rec.plan != nil else { continue }
+                report.pools[i].estimatedCredits = rec.estimatedCredits
+                report.pools[i].varianceByCause = rec.explained
+            }
+            for i in report.days.indices {
+                guard let rec = byPool[report.days[i].pool],
+                      let day = rec.days.first(where: { $0.date == report.days[i].date }) else { continue }
+                report.days[i].provisional = day.provisional
+                if rec.plan != nil { report.days[i].estimatedCredits = day.estimatedCredits }
+            }
+        }
+        return report
     }
 
     /// Writes `report` in each of `formats` into `directory` (created when missing), each file atomically

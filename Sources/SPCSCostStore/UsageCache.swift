@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import SPCSCostCore
@@ -296,5 +297,19 @@ public final class HistoryWriter {
         try statement.execute()
         rows += 1
         changed += db.changesCount
+    }
+}
+
+extension UsageCache {
+    /// Hex SHA-256 over `records` in pool and START_TIME order, one line each
+    /// (`pool,start epoch,end epoch,nano-credits`): a fingerprint of exactly the data a report used.
+    public static func checksum(_ records: [UsageRecord]) -> String {
+        var hasher = SHA256()
+        for r in records.sorted(by: { ($0.computePoolName, $0.startTime) < ($1.computePoolName, $1.startTime) }) {
+            let line = "\(r.computePoolName),\(Int64(r.startTime.timeIntervalSince1970)),"
+                + "\(Int64(r.endTime.timeIntervalSince1970)),\(r.creditsUsed.value)\n"
+            hasher.update(data: Data(line.utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -65,7 +65,7 @@ import Testing
             defaultShape: PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1),
             plan: BusinessHours(startSecondOfDay: 36000, endSecondOfDay: 68400,
                                 weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo),
-            rateCardID: "2024", rate: { _ in (Decimal(string: "0.11")!, "test") },
+            rateCardID: "2024", rate: { _, _ in (Decimal(string: "0.11")!, "test") },
             creditPrice: prices[0], fx: fx, warnings: ["a test warning."])
     }
 

@@ -44,6 +44,10 @@ public struct SavingsReport: Sendable {
         public var planNodeHours: Decimal?
         /// Credits under the plan; nil when the report has no plan.
         public var planCredits: Decimal?
+        /// Estimated credits from the pools file's schedule model; nil without a pools file.
+        public var estimatedCredits: Decimal?
+        /// True when the day may still change (newer than the views' latency and restatement window).
+        public var provisional: Bool = false
     }
 
     /// One pool over the period.
@@ -66,8 +70,31 @@ public struct SavingsReport: Sendable {
         public var planNodeHours: Decimal?
         /// Credits under the plan; nil without a plan.
         public var planCredits: Decimal?
+        /// Estimated credits from the pools file; nil without one.
+        public var estimatedCredits: Decimal?
+        /// The difference between metered and estimated credits split by cause; empty without a pools file.
+        public var varianceByCause: [VarianceCause: Decimal] = [:]
         /// Credits always on minus metered: what running as metered saved against always on.
         public var savedCredits: Decimal { alwaysOnCredits - meteredCredits }
+    }
+
+    /// Month to date and a straight-line month-end forecast, for the month of the report's last day.
+    public struct Forecast: Sendable, Hashable {
+        /// The month's first day.
+        public var monthStart: CivilDate
+        /// Days of the month covered by the report (up to and including its last day).
+        public var daysElapsed: Int
+        /// Days in the month.
+        public var daysInMonth: Int
+        /// Metered credits from the month's first day to the report's last day.
+        public var monthToDateCredits: Decimal
+        /// Month to date ÷ days elapsed × days in the month.
+        public var forecastCredits: Decimal { monthToDateCredits / Decimal(daysElapsed) * Decimal(daysInMonth) }
+        /// The forecast's basis in words.
+        public var basis: String {
+            "straight line: \(daysElapsed) of \(daysInMonth) days of \(monthStart.year)-\(String(format: "%02d", monthStart.month)) metered, "
+                + "month to date ÷ \(daysElapsed) × \(daysInMonth)"
+        }
     }
 
     /// First day of the period (inclusive).
@@ -90,6 +117,13 @@ public struct SavingsReport: Sendable {
     public var days: [Day]
     /// Notes the reader must see (rate-card choice, pools without a shape, ...).
     public var warnings: [String]
+    /// Month to date and forecast; nil when the report's period does not reach into its last month from its first
+    /// day (the forecast needs the month from day 1).
+    public var forecast: Forecast?
+    /// Hex SHA-256 of the hourly rows the report used, so a reader can check two reports saw the same data.
+    public var dataChecksum: String = ""
+    /// Number of hourly rows the report used.
+    public var rowCount: Int = 0
 
     /// Credits metered over all pools.
     public var meteredCredits: Decimal { pools.reduce(0) { $0 + $1.meteredCredits } }
@@ -97,6 +131,10 @@ public struct SavingsReport: Sendable {
     public var alwaysOnCredits: Decimal { pools.reduce(0) { $0 + $1.alwaysOnCredits } }
     /// Credits under the plan over all pools; nil without a plan.
     public var planCredits: Decimal? { plan == nil ? nil : pools.reduce(0) { $0 + ($1.planCredits ?? 0) } }
+    /// Estimated credits over all pools; nil without a pools file.
+    public var estimatedCredits: Decimal? {
+        pools.contains { $0.estimatedCredits != nil } ? pools.reduce(0) { $0 + ($1.estimatedCredits ?? 0) } : nil
+    }
 
     /// `credits` priced at ``creditPrice`` and converted with ``fx``.
     public func cost(_ credits: Decimal) -> PricedCost { PricedCost(credits: credits, price: creditPrice, fx: fx) }
@@ -107,12 +145,12 @@ public struct SavingsReport: Sendable {
     ///   - from, through: the period's first and last day in `zone`, inclusive.
     ///   - shapes: the shape of each pool; pools without one are priced with `defaultShape`.
     ///   - defaultShape: the shape of pools not in `shapes`; nil makes such pools an error.
-    ///   - rate: credits per node-hour of a family and the source of that figure; throws when unknown.
+    ///   - rate: credits per node-hour of a pool's family and the source of that figure; throws when unknown.
     /// - Throws: ``ReportError/noShape(pool:)`` or whatever `rate` throws.
     public static func build(
         records: [UsageRecord], from: CivilDate, through: CivilDate, zone: TimeZone,
         shapes: [String: PoolShape], defaultShape: PoolShape?, plan: BusinessHours?,
-        rateCardID: String?, rate: (InstanceFamily) throws -> (Decimal, String),
+        rateCardID: String?, rate: (_ pool: String, InstanceFamily) throws -> (Decimal, String),
         creditPrice: CreditPrice, fx: ExchangeRate, warnings: [String]
     ) throws -> SavingsReport {
         precondition(from <= through)
@@ -137,7 +175,7 @@ public struct SavingsReport: Sendable {
         var days: [Day] = []
         for name in poolNames {
             guard let shape = shapes[name] ?? defaultShape else { throw ReportError.noShape(pool: name) }
-            let (ratePerNodeHour, source) = try rate(shape.family)
+            let (ratePerNodeHour, source) = try rate(name, shape.family)
             let nodes = Decimal(shape.nodes)
             var pool = Pool(pool: name, shape: shape, creditsPerNodeHour: ratePerNodeHour, rateSource: source,
                             meteredCredits: 0, alwaysOnNodeHours: 0, alwaysOnCredits: 0,
@@ -168,8 +206,15 @@ public struct SavingsReport: Sendable {
             pools.append(pool)
         }
         days.sort { ($0.date, $0.pool) < ($1.date, $1.pool) }
-        return SavingsReport(from: from, through: through, zone: zone, plan: plan, rateCardID: rateCardID,
-                             creditPrice: creditPrice, fx: fx, pools: pools, days: days, warnings: warnings)
+        var report = SavingsReport(from: from, through: through, zone: zone, plan: plan, rateCardID: rateCardID,
+                                   creditPrice: creditPrice, fx: fx, pools: pools, days: days, warnings: warnings)
+        let monthStart = through.firstOfMonth
+        if from <= monthStart {
+            let mtd = days.filter { $0.date >= monthStart }.reduce(Decimal(0)) { $0 + $1.meteredCredits }
+            report.forecast = Forecast(monthStart: monthStart, daysElapsed: through.day, daysInMonth: through.daysInMonth,
+                                       monthToDateCredits: mtd)
+        }
+        return report
     }
 }
 

@@ -37,7 +37,7 @@ import Testing
                       row("2024-04-06T05:00:00Z", "0.11"), row("2024-05-01T01:00:00Z", "9")],
             from: CivilDate("2024-04-01")!, through: CivilDate("2024-04-07")!, zone: tokyo,
             shapes: [:], defaultShape: PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 2), plan: plan,
-            rateCardID: "2024", rate: { _ in (Decimal(string: "0.11")!, "test") },
+            rateCardID: "2024", rate: { _, _ in (Decimal(string: "0.11")!, "test") },
             creditPrice: CreditPrice(edition: .standard, price: Money(Decimal(string: "2.85")!, .usd), source: "test"),
             fx: .identity(.usd), warnings: [])
         let p = try #require(report.pools.first)
@@ -62,7 +62,7 @@ import Testing
                 records: [UsageRecord(startTime: instant("2024-04-01T01:00:00Z"), endTime: instant("2024-04-01T02:00:00Z"),
                                       computePoolName: "P", creditsUsed: .zero)],
                 from: CivilDate("2024-04-01")!, through: CivilDate("2024-04-01")!, zone: utc, shapes: [:],
-                defaultShape: nil, plan: nil, rateCardID: nil, rate: { _ in (1, "") },
+                defaultShape: nil, plan: nil, rateCardID: nil, rate: { _, _ in (1, "") },
                 creditPrice: CreditPrice(edition: nil, price: Money(1, .usd), source: ""), fx: .identity(.usd),
                 warnings: [])
         }

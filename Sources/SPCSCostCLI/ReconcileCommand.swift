@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostReports
+
+/// `spcs-cost reconcile`: the pools file's estimate against metered usage, per pool and day, explained by cause.
+struct ReconcileCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Set the estimate of a pools file against metered usage, per pool and day, explained by cause.",
+        discussion: "Example: spcs-cost reconcile --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30")
+
+    @Option(help: "The pools file (TOML).")
+    var pools: String
+
+    @Option(help: "First day (YYYY-MM-DD), inclusive.")
+    var from: CivilDate
+
+    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
+    var to: CivilDate
+
+    @Option(help: "IANA zone of the days. Default: each pool's own zone.")
+    var timezone: String?
+
+    @Option(help: "Rate card of the estimate. Default: the pools file's, else the card in force on --from.")
+    var rateCard: String?
+
+    @Option(help: "Days ending within this many hours of now are marked provisional.")
+    var provisionalHours: Int = 24
+
+    @Option(help: "Output format: table, json, csv, markdown.")
+    var format: EstimateFormat = .table
+
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
+        var options = ReconcileOptions(pools: try PoolsFile.parse(text, file: pools), from: from, to: to)
+        options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
+        options.rateCardID = rateCard
+        options.provisionalHours = provisionalHours
+        let result = try ReconcileService(env: env).reconcile(options, cache: try cacheOptions.open(env))
+        let input = ReconcileReport.Input(pools: result.pools, from: result.from, to: result.to,
+                                          rateCardID: result.rateCardID, warnings: result.warnings)
+        switch format {
+        case .table: return CommandOutput(stdout: ReconcileReport.table(input))
+        case .json: return CommandOutput(stdout: ReconcileReport.json(input))
+        case .csv: return CommandOutput(stdout: ReconcileReport.csv(input), stderr: result.warnings.map { "warning: \($0)\n" }.joined())
+        case .markdown: return CommandOutput(stdout: ReconcileReport.markdown(input))
+        }
+    }
+}

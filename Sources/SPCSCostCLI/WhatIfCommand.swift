@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostReports
+
+/// `spcs-cost whatif`: metered history re-priced under other policies.
+struct WhatIfCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif",
+        abstract: "Re-price metered history: what each pool would have cost always on, in business hours, with another AUTO_SUSPEND_SECS or family.",
+        discussion: """
+            Example: spcs-cost whatif --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30 \\
+                       --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --policy auto-suspend=600
+            """)
+
+    @Option(help: "The pools file (TOML).")
+    var pools: String
+
+    @Option(help: "First day (YYYY-MM-DD), inclusive.")
+    var from: CivilDate
+
+    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
+    var to: CivilDate
+
+    @Option(name: .customLong("policy"), help: "always-on | business-hours=HH:MM-HH:MM,WEEKDAYS,ZONE | auto-suspend=SECONDS | family=FAMILY (repeatable).")
+    var policies: [String] = ["always-on"]
+
+    @Option(help: "IANA zone of the days. Default: each pool's own zone.")
+    var timezone: String?
+
+    @Option(help: "Output format: table, json, csv, markdown.")
+    var format: EstimateFormat = .table
+
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
+        let file = try PoolsFile.parse(text, file: pools)
+        var options = ReconcileOptions(pools: file, from: from, to: to)
+        options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
+        let cache = try cacheOptions.open(env)
+        let reconciled = try ReconcileService(env: env).reconcile(options, cache: cache)
+        let service = WhatIfService(env: env)
+        let card = try env.catalog.rateCard(id: reconciled.rateCardID)
+        let parsed = try policies.map { try service.parsePolicy($0, card: card) }
+        let results = try service.reprice(reconciled, pools: file, policies: parsed, zone: options.timeZone, cache: cache)
+        return CommandOutput(stdout: WhatIfReport.render(results, from: from, to: to, format: format),
+                             stderr: reconciled.warnings.map { "warning: \($0)\n" }.joined())
+    }
+}

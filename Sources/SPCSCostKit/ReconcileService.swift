@@ -1,0 +1,132 @@
+import Foundation
+import SPCSCostCore
+import SPCSCostStore
+
+/// What `spcs-cost reconcile` was asked.
+public struct ReconcileOptions: Sendable {
+    /// The pools file's contents.
+    public var pools: PoolsFile
+    /// First day, inclusive, in `timeZone`.
+    public var from: CivilDate
+    /// Last day, inclusive.
+    public var to: CivilDate
+    /// Zone of the days; nil = each pool's own zone.
+    public var timeZone: TimeZone?
+    /// Rate card of the estimate; nil = the pools file's, else the card in force on `from`.
+    public var rateCardID: String?
+    /// Days ending within this many hours of now are provisional (the views lag up to 3 hours and restate recent
+    /// rows; spcs-facts §3). Default 24.
+    public var provisionalHours: Int = 24
+
+    /// Creates options.
+    public init(pools: PoolsFile, from: CivilDate, to: CivilDate) {
+        self.pools = pools
+        self.from = from
+        self.to = to
+    }
+}
+
+/// The reconciliation of every pool, with the pools that are only in the cache or only in the pools file.
+public struct ReconcileResult: Sendable {
+    /// One per pool, planned pools first (file order), then pools only in the cache (by name).
+    public var pools: [PoolReconciliation]
+    /// Pools metered in the cache but absent from the pools file.
+    public var unplanned: [String]
+    /// Pools in the pools file with no metered row in the period.
+    public var unmetered: [String]
+    /// Rate card of the estimate.
+    public var rateCardID: String
+    /// Notes the reader must see.
+    public var warnings: [String]
+    /// The period.
+    public var from: CivilDate
+    /// The period's last day.
+    public var to: CivilDate
+}
+
+/// Sets the estimate of a pools file against the metered rows in the cache (`spcs-cost reconcile`).
+public struct ReconcileService: Sendable {
+    /// The environment (catalog, clock).
+    public let env: Environment
+
+    /// Creates the service.
+    public init(env: Environment) { self.env = env }
+
+    /// Reconciles every pool of `options.pools` and every pool metered in the period.
+    /// - Throws: ``PricingError`` when a rate is missing, ``StoreError``.
+    public func reconcile(_ options: ReconcileOptions, cache: UsageCache) throws -> ReconcileResult {
+        guard options.from <= options.to else {
+            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
+                                              fix: "is before --from \(options.from); swap them")
+        }
+        let catalog = env.catalog
+        var warnings: [String] = []
+        let runCard: RateCard
+        if let id = options.rateCardID ?? options.pools.defaults.rateCardID {
+            runCard = try catalog.rateCard(id: id)
+        } else {
+            let c = try catalog.rateCard(asOf: options.from)
+            if let w = c.warning { warnings.append(w) }
+            runCard = c.item
+        }
+        let provisionalAfter = env.now().addingTimeInterval(-Double(options.provisionalHours) * 3600)
+        // Rows of the whole period, with a day of margin for zones east and west of UTC.
+        let records = try cache.records(from: options.from.adding(days: -1).startInstant(in: TimeZone(identifier: "UTC")!),
+                                        to: options.to.adding(days: 2).startInstant(in: TimeZone(identifier: "UTC")!))
+        let byPool = Dictionary(grouping: records, by: \.computePoolName)
+        var results: [PoolReconciliation] = []
+        var unmetered: [String] = []
+        for entry in options.pools.pools {
+            let plan = entry.plan
+            let card = try entry.rateCardID.map { try catalog.rateCard(id: $0) } ?? runCard
+            let rate = try catalog.rate(of: plan.pool.family, on: card).creditsPerNodeHour
+            let zone = options.timeZone ?? plan.zone
+            let rows = byPool[plan.pool.name] ?? []
+            let r = Reconciler.reconcile(
+                pool: plan.pool.name, plan: plan, records: rows, from: options.from, through: options.to, zone: zone,
+                estimateRate: rate,
+                rateInForce: rateInForce(family: plan.pool.family, pinned: entry.rateCardID, fallback: rate),
+                provisionalAfter: provisionalAfter)
+            if r.meteredCredits == 0 { unmetered.append(plan.pool.name) }
+            results.append(r)
+        }
+        let planned = Set(options.pools.pools.map(\.plan.pool.name))
+        let zone = options.timeZone ?? TimeZone(identifier: "UTC")!
+        let periodStart = options.from.startInstant(in: zone)
+        let periodEnd = options.to.adding(days: 1).startInstant(in: zone)
+        var unplanned: [String] = []
+        for (name, rows) in byPool.sorted(by: { $0.key < $1.key }) where !planned.contains(name) {
+            let inPeriod = rows.filter { $0.startTime >= periodStart && $0.startTime < periodEnd }
+            guard !inPeriod.isEmpty else { continue }
+            unplanned.append(name)
+            results.append(Reconciler.reconcile(pool: name, plan: nil, records: inPeriod, from: options.from,
+                                                through: options.to, zone: zone, estimateRate: 0,
+                                                rateInForce: { _ in 1 }, provisionalAfter: provisionalAfter))
+        }
+        if !unplanned.isEmpty {
+            warnings.append("metered but not in the pools file: \(unplanned.joined(separator: ", ")); their credits "
+                            + "are reported as unexplained. Add them to the pools file to reconcile them.")
+        }
+        if !unmetered.isEmpty {
+            warnings.append("in the pools file but not metered in the period: \(unmetered.joined(separator: ", ")).")
+        }
+        return ReconcileResult(pools: results, unplanned: unplanned, unmetered: unmetered, rateCardID: runCard.id,
+                               warnings: warnings, from: options.from, to: options.to)
+    }
+
+    /// The rate of `family` in force on a day: the pool's pinned card, else the card in force by date; the
+    /// estimate's rate when no card in force lists the family.
+    func rateInForce(family: InstanceFamily, pinned: String?, fallback: Decimal) -> (CivilDate) -> Decimal {
+        let catalog = env.catalog
+        var cache: [CivilDate: Decimal] = [:]
+        return { day in
+            if let r = cache[day] { return r }
+            var rate = fallback
+            if pinned == nil, let card = try? catalog.rateCard(asOf: day).item, let r = card.rate(for: family) {
+                rate = r.creditsPerNodeHour
+            }
+            cache[day] = rate
+            return rate
+        }
+    }
+}

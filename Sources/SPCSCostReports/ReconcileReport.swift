@@ -1,0 +1,179 @@
+import Foundation
+import SPCSCostCore
+
+/// Renders a reconciliation: estimate against metered, per pool and day, the difference split by cause.
+/// Credits only (money follows in `report`); a pure function of its input.
+public enum ReconcileReport {
+    /// The data to render.
+    public struct Input: Sendable {
+        /// Pools, in order.
+        public var pools: [PoolReconciliation]
+        /// First day.
+        public var from: CivilDate
+        /// Last day.
+        public var to: CivilDate
+        /// The estimate's rate card.
+        public var rateCardID: String
+        /// Notes for the reader.
+        public var warnings: [String]
+
+        /// Creates an input.
+        public init(pools: [PoolReconciliation], from: CivilDate, to: CivilDate, rateCardID: String, warnings: [String]) {
+            self.pools = pools
+            self.from = from
+            self.to = to
+            self.rateCardID = rateCardID
+            self.warnings = warnings
+        }
+    }
+
+    static func q(_ d: Decimal) -> String { QuantityFormat.quantity(d) }
+    static func signed(_ d: Decimal) -> String { (d > 0 ? "+" : "") + q(d) }
+
+    static let method = """
+        Metered node-hours = CREDITS_USED ÷ the rate in force that day; each hour is matched to the schedule model \
+        (scheduled, then tail, then the 5-minute minimum); the rest inside fully scheduled hours is extra nodes; \
+        outside, blocks of consecutive hours end in an AUTO_SUSPEND_SECS tail and the rest is off-hours use; 12 or \
+        more full hours outside the schedule mean the schedule did not act. Difference by cause = (metered − \
+        estimated node-hours) × the estimate's rate; rate-card change = metered node-hours × (rate in force − \
+        estimate's rate). Task (warehouse) credits are not in SNOWPARK_CONTAINER_SERVICES_HISTORY and are not \
+        reconciled. Hourly rows cannot show when within an hour something happened.
+        """
+
+    /// A terminal summary.
+    public static func table(_ r: Input) -> String {
+        var out = ""
+        for w in r.warnings { out += "warning: \(w)\n" }
+        if !r.warnings.isEmpty { out += "\n" }
+        out += "Reconciliation \(r.from) to \(r.to) (estimate at rate card \(r.rateCardID)); credits\n\n"
+        var t = TextTable(header: ["Pool", "Estimated", "Metered", "Difference", "Provisional days"],
+                          alignments: [.left, .right, .right, .right, .right])
+        for p in r.pools {
+            t.rows.append([p.pool, q(p.estimatedCredits), q(p.meteredCredits), signed(p.meteredCredits - p.estimatedCredits),
+                           String(p.days.filter(\.provisional).count)])
+        }
+        out += t.terminal()
+        for p in r.pools {
+            let e = p.explained
+            guard !e.isEmpty else { continue }
+            out += "\n\(p.pool): difference by cause\n"
+            var c = TextTable(header: ["Cause", "Credits", "Metered node-hours"], alignments: [.left, .right, .right])
+            let hours = p.meteredNodeHours
+            for cause in VarianceCause.allCases where e[cause] != nil || hours[cause] != nil {
+                c.rows.append([cause.label, signed(e[cause] ?? 0), hours[cause].map(q) ?? ""])
+            }
+            out += c.terminal()
+        }
+        out += "\nMethod: \(method)\n"
+        return out
+    }
+
+    /// One CSV row per pool and day (RFC 4180).
+    public static func csv(_ r: Input) -> String {
+        var header = ["date", "pool", "provisional", "estimated_node_hours", "estimated_credits", "metered_credits",
+                      "difference_credits"]
+        header += VarianceCause.allCases.map { "difference_\($0.rawValue)" }
+        header += VarianceCause.allCases.filter { $0 != .rateCardChange && $0 != .unexplained }
+            .map { "metered_node_hours_\($0.rawValue)" }
+        var t = TextTable(header: header)
+        for p in r.pools {
+            for d in p.days {
+                var row = [d.date.description, p.pool, d.provisional ? "true" : "false",
+                           q(d.estimatedNodeHours.values.reduce(0, +)), q(d.estimatedCredits), q(d.meteredCredits),
+                           q(d.difference)]
+                row += VarianceCause.allCases.map { q(d.explained[$0] ?? 0) }
+                row += VarianceCause.allCases.filter { $0 != .rateCardChange && $0 != .unexplained }
+                    .map { q(d.meteredNodeHours[$0] ?? 0) }
+                t.rows.append(row)
+            }
+        }
+        return t.csv()
+    }
+
+    /// Markdown: summary, causes per pool, then days.
+    public static func markdown(_ r: Input) -> String {
+        var out = "# Reconciliation \(r.from) to \(r.to)\n\n"
+        for w in r.warnings { out += "> **Warning:** \(w)\n\n" }
+        out += "Estimate at rate card \(r.rateCardID). \(method)\n\n"
+        var t = TextTable(header: ["Pool", "Estimated credits", "Metered credits", "Difference", "Provisional days"],
+                          alignments: [.left, .right, .right, .right, .right])
+        for p in r.pools {
+            t.rows.append([p.pool, q(p.estimatedCredits), q(p.meteredCredits), signed(p.meteredCredits - p.estimatedCredits),
+                           String(p.days.filter(\.provisional).count)])
+        }
+        out += t.markdown()
+        for p in r.pools {
+            out += "\n## \(p.pool)\n\n"
+            var c = TextTable(header: ["Cause", "Difference (credits)", "Metered node-hours"], alignments: [.left, .right, .right])
+            let e = p.explained
+            let hours = p.meteredNodeHours
+            for cause in VarianceCause.allCases where e[cause] != nil || hours[cause] != nil {
+                c.rows.append([cause.label, signed(e[cause] ?? 0), hours[cause].map(q) ?? ""])
+            }
+            out += c.markdown() + "\n"
+            var days = TextTable(header: ["Date", "Estimated", "Metered", "Difference", "Largest cause", "Provisional"],
+                                 alignments: [.left, .right, .right, .right, .left, .left])
+            for d in p.days {
+                let top = d.explained.max { abs($0.value) < abs($1.value) }
+                days.rows.append([d.date.description, q(d.estimatedCredits), q(d.meteredCredits), signed(d.difference),
+                                  top.map { "\($0.key.label) \(signed($0.value))" } ?? "", d.provisional ? "yes" : ""])
+            }
+            out += days.markdown()
+        }
+        return out
+    }
+
+    struct DayJSON: Encodable {
+        let date: String
+        let provisional: Bool
+        let estimatedNodeHours: [String: String]
+        let estimatedCredits: String
+        let meteredCredits: String
+        let meteredNodeHours: [String: String]
+        let difference: String
+        let differenceByCause: [String: String]
+    }
+
+    struct PoolJSON: Encodable {
+        let pool: String
+        let planned: Bool
+        let estimateRate: String
+        let estimatedCredits: String
+        let meteredCredits: String
+        let difference: String
+        let differenceByCause: [String: String]
+        let meteredNodeHoursByCause: [String: String]
+        let days: [DayJSON]
+    }
+
+    struct DocJSON: Encodable {
+        let from: String
+        let to: String
+        let rateCard: String
+        let method: String
+        let warnings: [String]
+        let pools: [PoolJSON]
+    }
+
+    /// JSON with every day and cause.
+    public static func json(_ r: Input) -> String {
+        func map<K: RawRepresentable>(_ d: [K: Decimal]) -> [String: String] where K.RawValue == String {
+            Dictionary(uniqueKeysWithValues: d.map { ($0.key.rawValue, q($0.value)) })
+        }
+        return JSONText.encode(DocJSON(
+            from: r.from.description, to: r.to.description, rateCard: r.rateCardID, method: method,
+            warnings: r.warnings,
+            pools: r.pools.map { p in
+                PoolJSON(pool: p.pool, planned: p.plan != nil, estimateRate: QuantityFormat.exact(p.estimateRate),
+                         estimatedCredits: q(p.estimatedCredits), meteredCredits: q(p.meteredCredits),
+                         difference: q(p.meteredCredits - p.estimatedCredits), differenceByCause: map(p.explained),
+                         meteredNodeHoursByCause: map(p.meteredNodeHours),
+                         days: p.days.map { d in
+                             DayJSON(date: d.date.description, provisional: d.provisional,
+                                     estimatedNodeHours: map(d.estimatedNodeHours), estimatedCredits: q(d.estimatedCredits),
+                                     meteredCredits: q(d.meteredCredits), meteredNodeHours: map(d.meteredNodeHours),
+                                     difference: q(d.difference), differenceByCause: map(d.explained))
+                         })
+            }))
+    }
+}
