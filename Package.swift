@@ -97,7 +97,9 @@ let package = Package(
 
         .testTarget(name: "SPCSCostCoreTests", dependencies: ["SPCSCostCore", "SPCSCostTestSupport"]),
         .testTarget(name: "SPCSCostStoreTests", dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport"]),
-        .testTarget(name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"]),
+        .testTarget(
+            name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"],
+            exclude: ["Resources"]),
         .testTarget(
             name: "SPCSCostReportsTests", dependencies: ["SPCSCostReports", "SPCSCostCore", "SPCSCostTestSupport"],
             exclude: ["Snapshots"]),

@@ -6,6 +6,8 @@
    SnowflakeSQLAPI's CurlTransport gets a typed wrapper here. */
 
 typedef size_t (*spcs_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+typedef int (*spcs_curl_progress_callback)(void *context, curl_off_t download_total, curl_off_t download_now,
+                                           curl_off_t upload_total, curl_off_t upload_now);
 
 static inline CURLcode spcs_curl_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -28,6 +30,10 @@ static inline CURLcode spcs_curl_setopt_slist(CURL *handle, CURLoption option, s
 }
 
 static inline CURLcode spcs_curl_setopt_callback(CURL *handle, CURLoption option, spcs_curl_data_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode spcs_curl_setopt_progress(CURL *handle, CURLoption option, spcs_curl_progress_callback value) {
     return curl_easy_setopt(handle, option, value);
 }
 

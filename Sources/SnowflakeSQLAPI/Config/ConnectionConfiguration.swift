@@ -1,0 +1,145 @@
+import Foundation
+
+/// One named connection, resolved from `connections.toml`/`config.toml` and `SNOWFLAKE_CONNECTIONS_*`
+/// environment overrides (sqlapi.md section 7). Secrets are ``Secret``s, so printing a configuration is safe.
+public struct ConnectionConfiguration: Sendable, Equatable {
+    /// The connection name, as written in the file (or lower case when it exists only in the environment).
+    public var name: String
+    /// The account identifier, e.g. `myorg-myaccount` or `xy12345.us-east-2.aws`.
+    public var account: String
+    /// The login name; required for key-pair authentication.
+    public var user: String?
+    /// Role, warehouse, database, schema sent with each statement; case-sensitive (sqlapi.md section 2.2).
+    public var role: String?, warehouse: String?, database: String?, schema: String?
+    /// `authenticator`, upper-cased: `SNOWFLAKE_JWT`, `OAUTH` or `PROGRAMMATIC_ACCESS_TOKEN`.
+    public var authenticator: String?
+    /// The PEM private key path (`private_key_file`, or its Snowflake CLI alias `private_key_path`), with `~`
+    /// expanded against the injected home directory.
+    public var privateKeyFile: String?
+    /// `private_key_file_pwd` (alias `private_key_passphrase`).
+    public var privateKeyPassphrase: Secret?
+    /// `token`: an OAuth access token or a programmatic access token.
+    public var token: Secret?
+    /// `token_file_path`: a file whose contents replace `token` (it wins when both are set; PYC `connection.py`).
+    public var tokenFilePath: String?
+    /// `host`; nil derives `<account>.snowflakecomputing.com`.
+    public var host: String?
+    /// `port`; nil uses the protocol's default.
+    public var port: Int?
+    /// `protocol`: `https` (default) or `http`, which is accepted for loopback hosts only (local test servers).
+    public var scheme: String
+    /// Where the connection was defined: a file path, or `environment`.
+    public var source: String
+
+    /// A configuration with the given settings.
+    public init(
+        name: String, account: String, user: String? = nil, role: String? = nil, warehouse: String? = nil,
+        database: String? = nil, schema: String? = nil, authenticator: String? = nil, privateKeyFile: String? = nil,
+        privateKeyPassphrase: Secret? = nil, token: Secret? = nil, tokenFilePath: String? = nil,
+        host: String? = nil, port: Int? = nil, scheme: String = "https", source: String
+    ) {
+        self.name = name
+        self.account = account
+        self.user = user
+        self.role = role
+        self.warehouse = warehouse
+        self.database = database
+        self.schema = schema
+        self.authenticator = authenticator?.uppercased()
+        self.privateKeyFile = privateKeyFile
+        self.privateKeyPassphrase = privateKeyPassphrase
+        self.token = token
+        self.tokenFilePath = tokenFilePath
+        self.host = host
+        self.port = port
+        self.scheme = scheme
+        self.source = source
+    }
+
+    /// How this connection authenticates, from `authenticator` and the keys present.
+    public enum AuthenticationMethod: Sendable, Equatable {
+        /// Key-pair JWT (`SNOWFLAKE_JWT`, or a `private_key_file` without an authenticator).
+        case keyPair
+        /// An OAuth access token (`OAUTH`).
+        case oauth
+        /// A programmatic access token (`PROGRAMMATIC_ACCESS_TOKEN`).
+        case programmaticAccessToken
+    }
+
+    /// The authentication method.
+    /// - Throws: ``ConfigError/unsupportedAuthenticator(connection:source:authenticator:)`` for password, browser
+    ///   and other methods the SQL API does not take, and ``ConfigError/missingKey(connection:source:key:reason:)``
+    ///   when the method's settings are absent.
+    public func authenticationMethod() throws -> AuthenticationMethod {
+        let method: AuthenticationMethod
+        switch authenticator {
+        case "SNOWFLAKE_JWT": method = .keyPair
+        case "OAUTH": method = .oauth
+        case "PROGRAMMATIC_ACCESS_TOKEN": method = .programmaticAccessToken
+        case nil:
+            if privateKeyFile != nil {
+                method = .keyPair
+            } else if token != nil || tokenFilePath != nil {
+                throw ConfigError.missingKey(
+                    connection: name, source: source, key: "authenticator",
+                    reason: "a token is set, so say whether it is \"OAUTH\" or \"PROGRAMMATIC_ACCESS_TOKEN\"")
+            } else {
+                throw ConfigError.missingKey(
+                    connection: name, source: source, key: "private_key_file",
+                    reason: "the SQL API needs key-pair authentication (private_key_file), an OAuth token or a programmatic access token")
+            }
+        case let other?:
+            throw ConfigError.unsupportedAuthenticator(connection: name, source: source, authenticator: other)
+        }
+        switch method {
+        case .keyPair:
+            guard privateKeyFile != nil else {
+                throw ConfigError.missingKey(
+                    connection: name, source: source, key: "private_key_file", reason: "SNOWFLAKE_JWT signs with it")
+            }
+            guard user != nil else {
+                throw ConfigError.missingKey(
+                    connection: name, source: source, key: "user", reason: "the JWT claims name the user")
+            }
+        case .oauth, .programmaticAccessToken:
+            guard token != nil || tokenFilePath != nil else {
+                throw ConfigError.missingKey(
+                    connection: name, source: source, key: "token",
+                    reason: "\(authenticator ?? "") needs token or token_file_path")
+            }
+        }
+        return method
+    }
+
+    /// `protocol://host[:port]`, the base of `/api/v2/statements`. The host defaults to
+    /// `<account>.snowflakecomputing.com` (sqlapi.md section 1.3).
+    /// - Throws: ``ConfigError/insecureProtocol(connection:source:host:)`` for `http` to a non-loopback host,
+    ///   ``ConfigError/invalidValue(connection:source:key:value:reason:)`` for an unknown protocol or bad host.
+    public func baseURL() throws -> URL {
+        let host = (self.host ?? "\(account).snowflakecomputing.com").lowercased()
+        let scheme = self.scheme.lowercased()
+        switch scheme {
+        case "https": break
+        case "http":
+            guard Self.isLoopback(host) else {
+                throw ConfigError.insecureProtocol(connection: name, source: source, host: host)
+            }
+        default:
+            throw ConfigError.invalidValue(
+                connection: name, source: source, key: "protocol", value: self.scheme, reason: "use \"https\"")
+        }
+        let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let portPart = port.map { ":\($0)" } ?? ""
+        guard let url = URL(string: "\(scheme)://\(hostPart)\(portPart)"), url.host != nil else {
+            throw ConfigError.invalidValue(
+                connection: name, source: source, key: self.host == nil ? "account" : "host", value: host,
+                reason: "it does not form a valid host name")
+        }
+        return url
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+
+/// Why the test server could not start.
+public enum TestServerError: Error, CustomStringConvertible {
+    /// A socket call failed.
+    case socket(String)
+    /// A registered public key is not an RSA public key PEM.
+    case badPublicKey(String)
+
+    /// A finished sentence saying what failed.
+    public var description: String {
+        switch self {
+        case let .socket(detail): return "The loopback test server could not start: \(detail)."
+        case let .badPublicKey(detail): return "A public key given to the test server is not an RSA public key in PEM form: \(detail)."
+        }
+    }
+}
+
+/// A column of a registered result, rendered as a full rowType entry with a lower-case type (REC-026).
+public struct TestColumn: Sendable, Equatable {
+    /// Column name.
+    public var name: String
+    /// Lower-case wire type, e.g. `fixed`, `timestamp_ltz`.
+    public var type: String
+    /// Precision, scale, length, byteLength as the wire shows them; nil renders JSON null.
+    public var precision: Int?, scale: Int?, length: Int?, byteLength: Int?
+    /// Whether the column is nullable.
+    public var nullable: Bool
+
+    /// A column with explicit wire properties.
+    public init(name: String, type: String, precision: Int? = nil, scale: Int? = nil, length: Int? = nil,
+                byteLength: Int? = nil, nullable: Bool = true) {
+        self.name = name
+        self.type = type
+        self.precision = precision
+        self.scale = scale
+        self.length = length
+        self.byteLength = byteLength
+        self.nullable = nullable
+    }
+
+    /// VARCHAR: length 16777216, byteLength 67108864 (REC-026).
+    public static func text(_ name: String) -> TestColumn {
+        TestColumn(name: name, type: "text", length: 16_777_216, byteLength: 67_108_864)
+    }
+    /// NUMBER(precision, scale).
+    public static func fixed(_ name: String, precision: Int = 38, scale: Int = 0) -> TestColumn {
+        TestColumn(name: name, type: "fixed", precision: precision, scale: scale)
+    }
+    /// FLOAT.
+    public static func real(_ name: String) -> TestColumn { TestColumn(name: name, type: "real") }
+    /// BOOLEAN.
+    public static func boolean(_ name: String) -> TestColumn { TestColumn(name: name, type: "boolean") }
+    /// DATE.
+    public static func date(_ name: String) -> TestColumn { TestColumn(name: name, type: "date") }
+    /// TIME(scale).
+    public static func time(_ name: String, scale: Int = 9) -> TestColumn {
+        TestColumn(name: name, type: "time", precision: 0, scale: scale)
+    }
+    /// TIMESTAMP_LTZ(scale).
+    public static func timestampLTZ(_ name: String, scale: Int = 9) -> TestColumn {
+        TestColumn(name: name, type: "timestamp_ltz", precision: 0, scale: scale)
+    }
+    /// TIMESTAMP_NTZ(scale).
+    public static func timestampNTZ(_ name: String, scale: Int = 9) -> TestColumn {
+        TestColumn(name: name, type: "timestamp_ntz", precision: 0, scale: scale)
+    }
+    /// TIMESTAMP_TZ(scale).
+    public static func timestampTZ(_ name: String, scale: Int = 9) -> TestColumn {
+        TestColumn(name: name, type: "timestamp_tz", precision: 0, scale: scale)
+    }
+    /// BINARY.
+    public static func binary(_ name: String) -> TestColumn {
+        TestColumn(name: name, type: "binary", length: 8_388_608, byteLength: 8_388_608)
+    }
+    /// VARIANT.
+    public static func variant(_ name: String) -> TestColumn { TestColumn(name: name, type: "variant") }
+}
+
+/// Rows a registered statement answers with. Cells are wire text (e.g. `"1712016000.000000000"` for a
+/// TIMESTAMP_LTZ(9), `"0.110000000"` for a NUMBER(38,9)) or nil for SQL NULL.
+public struct TestResult: Sendable, Equatable {
+    /// The rowType.
+    public var columns: [TestColumn]
+    /// The rows, each with one cell per column.
+    public var rows: [[String?]]
+    /// Rows per partition, in order; must add up to `rows.count`. Nil puts every row in partition 0.
+    public var partitionSizes: [Int]?
+    /// A `numRows` to report instead of the true count, to test the client's row-count check; nil = true count.
+    public var reportedRowCount: Int?
+
+    /// A result with the given columns and rows.
+    public init(columns: [TestColumn], rows: [[String?]], partitionSizes: [Int]? = nil, reportedRowCount: Int? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.partitionSizes = partitionSizes
+        self.reportedRowCount = reportedRowCount
+    }
+}
+
+/// What a registered statement does when executed.
+public enum TestOutcome: Sendable, Equatable {
+    /// Succeeds with rows.
+    case rows(TestResult)
+    /// Fails with an HTTP status and a Snowflake error body (422 SQL errors, 408 timeouts, 400 requests).
+    case failure(status: Int, code: String, sqlState: String?, message: String)
+
+    /// 422 `001003`/`42000` "SQL compilation error: ..." (REC-062).
+    public static func compilationError(_ detail: String) -> TestOutcome {
+        .failure(status: 422, code: "001003", sqlState: "42000", message: "SQL compilation error:\n\(detail)")
+    }
+
+    /// 408 `000630`/`57014` (REC-067).
+    public static func timeout(seconds: Int) -> TestOutcome {
+        .failure(
+            status: 408, code: "000630", sqlState: "57014",
+            message: "Statement reached its statement or warehouse timeout of \(seconds) second(s) and was canceled.")
+    }
+}
+
+/// A binding as the server received it.
+public struct TestBinding: Sendable, Equatable {
+    /// The binding type, e.g. `TIMESTAMP_LTZ`.
+    public var type: String
+    /// The value text; nil for SQL NULL.
+    public var value: String?
+
+    /// A binding with the given parts.
+    public init(type: String, value: String?) {
+        self.type = type
+        self.value = value
+    }
+}
+
+/// A submitted statement as the server parsed it, handed to result closures.
+public struct ReceivedStatement: Sendable, Equatable {
+    /// The SQL text.
+    public var text: String
+    /// Bindings by key (`"1"`, `"2"`, ...).
+    public var bindings: [String: TestBinding]
+    /// Session parameters as sent (values as text).
+    public var parameters: [String: String]
+    /// Context names; nil when not sent.
+    public var role: String?, warehouse: String?, database: String?, schema: String?
+    /// The `timeout` member; nil when not sent.
+    public var timeout: Int?
+}
+
+/// A fault to inject into matching requests (see ``SnowflakeTestServer/inject(_:on:times:)``).
+public enum TestFault: Sendable, Equatable {
+    /// Answer this status and Snowflake error body instead of handling the request (nothing runs). Statuses
+    /// 429, 500, 503 and 504 get `{"code":"<status>000",...}` and no `Retry-After` (sqlapi.md section 5).
+    case status(Int, code: String? = nil, message: String? = nil)
+    /// Run the statement (it counts as an execution), then answer this status: a response lost in transit.
+    case statusAfterExecution(Int)
+    /// 401 `390144` "JWT token is invalid. [...]" as if the token expired in flight.
+    case expiredToken
+    /// Send the status line and headers, then close without a body.
+    case dropConnectionAfterHeaders
+    /// Announce the full Content-Length, send half the body, close.
+    case truncateBody
+    /// Send half of a gzip body with a Content-Length that matches the half (the gzip stream ends early).
+    case truncateGzipStream
+    /// On submit: run the statement but answer 202; the next `polls` GETs for the statement answer 202 too.
+    case accepted(polls: Int)
+    /// Answer 400 `391922` "Invalid partition parameter..." (REC-059).
+    case badPartition
+    /// Wait this long before answering; combines with one other fault.
+    case delay(milliseconds: Int)
+}
+
+/// Which requests a fault applies to.
+public enum TestRoute: Sendable, Equatable {
+    /// `POST /api/v2/statements`.
+    case submit
+    /// `GET /api/v2/statements/{handle}` without `partition`.
+    case status
+    /// `GET /api/v2/statements/{handle}?partition=N`; nil matches any partition.
+    case partition(Int?)
+    /// Any request.
+    case any
+}
+
+/// One request as the server received it. The `Authorization` header value is recorded as
+/// `Bearer <redacted>`; the JWT claims are kept instead.
+public struct RecordedRequest: Sendable, Equatable {
+    /// 1-based arrival order.
+    public var index: Int
+    /// `GET` or `POST`.
+    public var method: String
+    /// The path without the query.
+    public var path: String
+    /// Query items by name.
+    public var query: [String: String]
+    /// Header fields in order, `Authorization` redacted.
+    public var headers: [TestHeader]
+    /// The body text.
+    public var body: String
+    /// The verified token type, nil when authentication failed.
+    public var tokenType: String?
+    /// The JWT claims (`iss`, `sub`, `iat`, `exp`) of a key-pair token.
+    public var jwtClaims: [String: String]
+    /// Why authentication failed, nil when it passed.
+    public var authFailure: String?
+    /// The status answered.
+    public var status: Int
+
+    /// The first header named `name` (any case).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// A header field of a ``RecordedRequest``.
+public struct TestHeader: Sendable, Equatable {
+    /// Field name as sent.
+    public var name: String
+    /// Field value (redacted for `Authorization`).
+    public var value: String
+}

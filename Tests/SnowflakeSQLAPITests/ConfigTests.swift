@@ -1,0 +1,247 @@
+import Foundation
+import SnowflakeSQLAPI
+import SnowflakeTestServer
+import Testing
+
+/// `connections.toml`/`config.toml` the Snowflake way (sqlapi.md section 7), with real files in a temporary
+/// SNOWFLAKE_HOME.
+@Suite struct ConfigTests {
+    /// A home directory with `.snowflake/` holding the given files (mode 0600 unless stated).
+    final class Home {
+        let directory: TemporaryDirectory
+        var path: String { directory.path }
+        var snowflake: String { "\(path)/.snowflake" }
+
+        init(config: String? = nil, connections: String? = nil) throws {
+            directory = try TemporaryDirectory()
+            try FileManager.default.createDirectory(atPath: "\(directory.path)/.snowflake", withIntermediateDirectories: true)
+            if let config { try directory.write(".snowflake/config.toml", config) }
+            if let connections { try directory.write(".snowflake/connections.toml", connections) }
+        }
+
+        func load(_ name: String? = nil, environment: [String: String] = [:]) throws -> LoadedConnection {
+            try ConnectionLoader(environment: environment, homeDirectory: path).load(connectionName: name)
+        }
+    }
+
+    static let fourConnections = """
+        [default]
+        account = "acct-default"
+        [fromconfig]
+        account = "acct-config"
+        [fromenv]
+        account = "acct-env"
+        [fromarg]
+        account = "acct-arg"
+        """
+
+    @Test func connectionNamePrecedence() throws {
+        let home = try Home(config: #"default_connection_name = "fromconfig""#, connections: Self.fourConnections)
+        #expect(try home.load().configuration.account == "acct-config")
+        #expect(try home.load(environment: ["SNOWFLAKE_DEFAULT_CONNECTION_NAME": "fromenv"]).configuration.account == "acct-env")
+        #expect(try home.load("fromarg", environment: ["SNOWFLAKE_DEFAULT_CONNECTION_NAME": "fromenv"]).configuration.account == "acct-arg")
+        let plain = try Home(connections: Self.fourConnections)
+        #expect(try plain.load().configuration.account == "acct-default")
+        #expect(try plain.load().files == ["\(plain.snowflake)/connections.toml"])
+    }
+
+    @Test func connectionsTomlReplacesConfigTomlConnections() throws {
+        let config = """
+            [connections.only_in_config]
+            account = "acct-config"
+            """
+        let both = try Home(config: config, connections: Self.fourConnections)
+        #expect(throws: ConfigError.connectionNotFound(
+            name: "only_in_config", available: ["default", "fromarg", "fromconfig", "fromenv"], directory: both.snowflake)
+        ) { try both.load("only_in_config") }
+        let configOnly = try Home(config: config)
+        #expect(try configOnly.load("only_in_config").configuration.account == "acct-config")
+        #expect(try configOnly.load("only_in_config").configuration.source == "\(configOnly.snowflake)/config.toml")
+    }
+
+    @Test func environmentOverridesOneKeyOfOneConnection() throws {
+        let home = try Home(connections: """
+            [my_dev]
+            account = "myorg-myaccount"
+            user = "file_user"
+            private_key_file = "~/keys/rsa_key.p8"
+            [other]
+            account = "acct-other"
+            """)
+        let loaded = try home.load("my_dev", environment: [
+            "SNOWFLAKE_CONNECTIONS_MY_DEV_USER": "env_user",
+            "SNOWFLAKE_CONNECTIONS_MY_DEV_PRIVATE_KEY_FILE_PWD": "pw-from-env",
+            "SNOWFLAKE_CONNECTIONS_MY_DEV_WAREHOUSE": "COST_WH",
+            "SNOWFLAKE_CONNECTIONS_OTHER_USER": "not-me",
+        ]).configuration
+        #expect(loaded.user == "env_user")
+        #expect(loaded.warehouse == "COST_WH")
+        // Longest key first: ..._PRIVATE_KEY_FILE_PWD is the passphrase, not private_key_file.
+        #expect(loaded.privateKeyPassphrase == Secret("pw-from-env"))
+        #expect(loaded.privateKeyFile == "\(home.path)/keys/rsa_key.p8")
+        #expect(loaded.source == "\(home.snowflake)/connections.toml (with SNOWFLAKE_CONNECTIONS_ overrides)")
+    }
+
+    @Test func aConnectionMayExistInTheEnvironmentAlone() throws {
+        let home = try Home()
+        let loaded = try home.load("ci", environment: [
+            "SNOWFLAKE_CONNECTIONS_CI_ACCOUNT": "xy12345.us-east-2.aws",
+            "SNOWFLAKE_CONNECTIONS_CI_AUTHENTICATOR": "programmatic_access_token",
+            "SNOWFLAKE_CONNECTIONS_CI_TOKEN": "pat-123",
+        ])
+        #expect(loaded.configuration.source == "environment")
+        #expect(loaded.configuration.authenticator == "PROGRAMMATIC_ACCESS_TOKEN")
+        #expect(try loaded.configuration.authenticationMethod() == .programmaticAccessToken)
+        #expect(try loaded.configuration.baseURL().absoluteString == "https://xy12345.us-east-2.aws.snowflakecomputing.com")
+        #expect(loaded.files.isEmpty)
+    }
+
+    @Test func snowflakeHomeAndFallbackDirectories() throws {
+        let home = try TemporaryDirectory()
+        // No ~/.snowflake: the platform directory, $XDG_CONFIG_HOME/snowflake or ~/.config/snowflake.
+        #expect(ConnectionLoader(environment: [:], homeDirectory: home.path).configurationDirectory == "\(home.path)/.config/snowflake")
+        #expect(ConnectionLoader(environment: ["XDG_CONFIG_HOME": "/xdg"], homeDirectory: home.path).configurationDirectory == "/xdg/snowflake")
+        try home.write(".snowflake/connections.toml", "")
+        #expect(ConnectionLoader(environment: [:], homeDirectory: home.path).configurationDirectory == "\(home.path)/.snowflake")
+        try home.write("elsewhere/connections.toml", "[x]\naccount = \"acct-elsewhere\"")
+        let loader = ConnectionLoader(environment: ["SNOWFLAKE_HOME": "~/elsewhere"], homeDirectory: home.path)
+        #expect(loader.configurationDirectory == "\(home.path)/elsewhere")
+        #expect(try loader.load(connectionName: "x").configuration.account == "acct-elsewhere")
+    }
+
+    @Test func readableByOthersIsAnErrorUnlessSkipped() throws {
+        let home = try Home()
+        let path = try home.directory.write(".snowflake/connections.toml", "[default]\naccount = \"a\"", mode: 0o644)
+        #expect(throws: ConfigError.filePermissions(
+            path: path, mode: 0o644,
+            problem: "readable by group or others (set SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION=true to downgrade this to a warning)")
+        ) { try home.load() }
+        let error = #expect(throws: ConfigError.self) { try home.load() }
+        #expect(error?.description.hasSuffix("run 'chmod 0600 \(path)'.") == true)
+        let loaded = try home.load(environment: ["SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true"])
+        #expect(loaded.warnings == ["\(path) has permissions 644 and is readable by group or others; run 'chmod 0600 \(path)'."])
+    }
+
+    @Test(arguments: [0o664, 0o646, 0o660, 0o606])
+    func writableByOthersIsAlwaysAnError(mode: Int) throws {
+        let home = try Home()
+        let path = try home.directory.write(".snowflake/connections.toml", "[default]\naccount = \"a\"", mode: mode)
+        #expect(throws: ConfigError.filePermissions(path: path, mode: mode, problem: "writable by group or others")) {
+            try home.load(environment: ["SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true"])
+        }
+    }
+
+    @Test func tokenFileIsCheckedAndWinsOverToken() throws {
+        let home = try Home()
+        let tokenFile = try home.directory.write("token.txt", "oauth-from-file\n")
+        try home.directory.write(".snowflake/connections.toml", """
+            [default]
+            account = "a"
+            authenticator = "oauth"
+            token = "oauth-from-config"
+            token_file_path = "\(tokenFile)"
+            """)
+        let configuration = try home.load().configuration
+        let provider = try configuration.makeCredentialProvider(now: TestClock().function)
+        #expect(try provider.authorization(renew: false) == Authorization(tokenType: .oauth, token: Secret("oauth-from-file")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: tokenFile)
+        #expect(throws: ConfigError.self) { try home.load() }
+    }
+
+    @Test func tomlErrorsNameFileConnectionAndKey() throws {
+        let broken = try Home(connections: "[default]\naccount = \"a\nuser = \"b\"\n")
+        let syntax = #expect(throws: ConfigError.self) { try broken.load() }
+        guard case let .invalidTOML(path, line, _, _)? = syntax else {
+            Issue.record("expected invalidTOML, got \(String(describing: syntax))")
+            return
+        }
+        #expect(path == "\(broken.snowflake)/connections.toml")
+        #expect(line == 2)
+
+        let wrongType = try Home(connections: "[dev]\naccount = \"a\"\nuser = 42\n")
+        let error = #expect(throws: ConfigError.self) { try wrongType.load("dev") }
+        #expect(error == .wrongType(path: "\(wrongType.snowflake)/connections.toml", connection: "dev", key: "user", expected: "string", found: "integer"))
+        #expect(error?.description == "\(wrongType.snowflake)/connections.toml: connection 'dev', key 'user' holds a TOML integer value but must be a string; write it as user = \"...\".")
+
+        let badPort = try Home(connections: "[dev]\naccount = \"a\"\nport = true\n")
+        #expect(throws: ConfigError.wrongType(
+            path: "\(badPort.snowflake)/connections.toml", connection: "dev", key: "port", expected: "integer", found: "bool")
+        ) { try badPort.load("dev") }
+
+        let noAccount = try Home(connections: "[dev]\nuser = \"u\"\n")
+        #expect(throws: ConfigError.missingKey(
+            connection: "dev", source: "\(noAccount.snowflake)/connections.toml", key: "account",
+            reason: "it names the Snowflake account, e.g. \"myorg-myaccount\"")
+        ) { try noAccount.load("dev") }
+    }
+
+    @Test func baseURLAndAuthenticationMethod() throws {
+        let home = try Home(connections: """
+            [prod]
+            account = "MyOrg-MyAccount"
+            user = "svc"
+            private_key_path = "/keys/rsa.p8"
+            [local]
+            account = "myorg-myaccount"
+            host = "127.0.0.1"
+            port = 8080
+            protocol = "http"
+            authenticator = "SNOWFLAKE_JWT"
+            [plain]
+            account = "a"
+            host = "proxy.example.com"
+            protocol = "http"
+            [password]
+            account = "a"
+            authenticator = "snowflake"
+            [tokenless]
+            account = "a"
+            token = "t"
+            """)
+        let prod = try home.load("prod").configuration
+        #expect(try prod.baseURL().absoluteString == "https://myorg-myaccount.snowflakecomputing.com")
+        #expect(prod.privateKeyFile == "/keys/rsa.p8")  // private_key_path is the CLI alias
+        #expect(try prod.authenticationMethod() == .keyPair)
+        let local = try home.load("local").configuration
+        #expect(try local.baseURL().absoluteString == "http://127.0.0.1:8080")
+        #expect(throws: ConfigError.missingKey(
+            connection: "local", source: "\(home.snowflake)/connections.toml", key: "private_key_file", reason: "SNOWFLAKE_JWT signs with it")
+        ) { try local.authenticationMethod() }
+        #expect(throws: ConfigError.insecureProtocol(
+            connection: "plain", source: "\(home.snowflake)/connections.toml", host: "proxy.example.com")
+        ) { try home.load("plain").configuration.baseURL() }
+        #expect(throws: ConfigError.unsupportedAuthenticator(
+            connection: "password", source: "\(home.snowflake)/connections.toml", authenticator: "SNOWFLAKE")
+        ) { try home.load("password").configuration.authenticationMethod() }
+        let tokenless = #expect(throws: ConfigError.self) { try home.load("tokenless").configuration.authenticationMethod() }
+        #expect(tokenless?.description.contains("\"OAUTH\" or \"PROGRAMMATIC_ACCESS_TOKEN\"") == true)
+    }
+
+    /// From `connections.toml` to rows: `SQLAPIClient.connect` with an encrypted key against the test server.
+    @Test func connectBuildsAWorkingClient() async throws {
+        let clock = TestClock()
+        let server = try SnowflakeTestServer(
+            identity: SnowflakeTestServer.Identity(publicKeysPEM: [try Fixtures.text("test_rsa_key.pub")]), now: clock.function)
+        let home = try Home(connections: """
+            [dev]
+            account = "xy12345.ap-northeast-1.aws"
+            user = "spcs_cost"
+            authenticator = "SNOWFLAKE_JWT"
+            private_key_file = "\(Fixtures.path("test_rsa_key_encrypted.p8"))"
+            host = "127.0.0.1"
+            port = \(server.port)
+            protocol = "http"
+            role = "SPCS_COST_READER"
+            """)
+        let (client, connection) = try SQLAPIClient.connect(
+            connectionName: "dev",
+            environment: ["SNOWFLAKE_CONNECTIONS_DEV_PRIVATE_KEY_FILE_PWD": Fixtures.passphrase],
+            homeDirectory: home.path, transport: CurlTransport(), now: clock.function)
+        #expect(connection.warnings.isEmpty)
+        let result = try await client.query(SQLStatement("SELECT CURRENT_ACCOUNT(), CURRENT_REGION()"))
+        #expect(result.partitions[0][0].text(0) == "XY12345")
+        // The region suffix stays in the host but not in the claims.
+        #expect(server.requests[0].jwtClaims["sub"] == "XY12345.SPCS_COST")
+        #expect(server.requests[0].body.contains(#""role":"SPCS_COST_READER""#))
+    }
+}
