@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "SPCSCostCLI",
             dependencies: [
-                "SPCSCostKit",
+                "SPCSCostKit", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            exclude: ["Snapshots"]),
     ]
 )

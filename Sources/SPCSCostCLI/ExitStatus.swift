@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SnowflakeSQLAPI
 import SPCSCostCore
 import SPCSCostKit
 import SPCSCostStore
@@ -18,16 +19,43 @@ public enum ExitStatus {
     public static let cannotCreate: Int32 = 73
     /// The cache cannot be read or written (EX_IOERR).
     public static let ioError: Int32 = 74
+    /// Snowflake could not be reached or did not answer, after retries (EX_UNAVAILABLE).
+    public static let unavailable: Int32 = 69
+    /// Another run holds the lock; try again later (EX_TEMPFAIL).
+    public static let tempFail: Int32 = 75
+    /// Snowflake refused the credentials (EX_NOPERM).
+    public static let noPermission: Int32 = 77
+    /// The Snowflake connection configuration is wrong (EX_CONFIG).
+    public static let config: Int32 = 78
+
+    /// The exit code for a failed connection test.
+    public static func code(for problem: ConnectionDiagnosis.Problem) -> Int32 {
+        switch problem {
+        case .configuration, .credentials: config
+        case .jwtInvalid, .oauthExpired, .oauthInvalid, .patNeedsNetworkPolicy, .patInvalid, .role, .warehouse: noPermission
+        case .network: unavailable
+        case .other: unavailable
+        }
+    }
 
     /// The exit code for `error`.
     public static func code(for error: any Error) -> Int32 {
         switch error {
         case is EstimateError, is PricingError, is ReportError, is ValidationError: return usage
         case is InputFileError: return noInput
+        case is ExportError: return usage
+        case is FXError, is CreditPriceError: return dataError
         case is PoolsFileError, is Holidays.ParseError: return dataError
         case is TaskScheduleError: return usage
         case is OutputError: return cannotCreate
         case is BundledCatalog.LoadError: return software
+        case is ConfigError, is AuthError: return config
+        case is TransportError: return unavailable
+        case is RunLock.Held: return tempFail
+        case is PullService.DataError: return dataError
+        case let e as SQLAPIError:
+            if case .unauthorized = e { return noPermission }
+            return unavailable
         case let e as StoreError:
             switch e {
             case .unreadableFile, .missingColumn, .badCell: return dataError

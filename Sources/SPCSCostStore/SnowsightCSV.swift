@@ -1,5 +1,4 @@
 import CSV
-import Crypto
 import Foundation
 import SPCSCostCore
 
@@ -26,7 +25,7 @@ public enum SnowsightCSV {
     /// - Throws: ``StoreError/unreadableFile(file:reason:)``, ``StoreError/missingColumn(file:column:found:)``
     ///   or ``StoreError/badCell(file:line:column:value:fix:)`` for the first bad cell (line 1 is the header).
     public static func parse(_ data: Data, file: String, wallTimeZone: TimeZone?) throws(StoreError) -> Parsed {
-        let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let checksum = sha256Hex(data)
         guard var text = String(data: data, encoding: .utf8) else {
             throw .unreadableFile(file: file, reason: "the file is not UTF-8 text; export it again as CSV (UTF-8)")
         }

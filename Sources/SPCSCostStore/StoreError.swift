@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Why the cache or an import failed. Each `description` is a finished sentence that names the input and the fix.
@@ -33,4 +34,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "the cache \(path) could not be updated (\(reason)); nothing was written."
         }
     }
+}
+
+/// Hex SHA-256 of `data` (the checksum recorded with every load).
+public func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import SPCSCostCore
@@ -58,7 +57,7 @@ public final class UsageCache: Sendable {
         }
     }
 
-    static let migrationIDs = ["v1-spcs-history"]
+    static let migrationIDs = ["v1-spcs-history", "v2-pull-views"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -88,6 +87,56 @@ public final class UsageCache: Sendable {
                     PRIMARY KEY (compute_pool_name, start_time)
                 ) WITHOUT ROWID;
                 CREATE INDEX spcs_history_by_time ON spcs_history(start_time);
+                """)
+        }
+        m.registerMigration("v2-pull-views") { db in
+            try db.execute(sql: """
+                -- ACCOUNT_USAGE.COMPUTE_POOLS: the pool inventory (the only view with INSTANCE_FAMILY).
+                CREATE TABLE compute_pools (
+                    name TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    is_suspended INTEGER,
+                    min_nodes INTEGER,
+                    max_nodes INTEGER,
+                    instance_family TEXT,
+                    auto_suspend_secs INTEGER,
+                    auto_resume INTEGER,
+                    created INTEGER,                 -- UTC epoch seconds
+                    last_resumed INTEGER,
+                    last_altered INTEGER,
+                    deleted INTEGER,
+                    owner TEXT,
+                    comment TEXT,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (name, id)
+                ) WITHOUT ROWID;
+                -- ACCOUNT_USAGE.METERING_DAILY_HISTORY, rows with SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES'.
+                CREATE TABLE metering_daily (
+                    usage_date INTEGER NOT NULL PRIMARY KEY,   -- days since 1970-01-01
+                    credits_used_compute_nano INTEGER NOT NULL,
+                    credits_used_cloud_services_nano INTEGER NOT NULL,
+                    credits_used_nano INTEGER NOT NULL,
+                    credits_adjustment_cloud_services_nano INTEGER NOT NULL,
+                    credits_billed_nano INTEGER NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id)
+                ) WITHOUT ROWID;
+                -- ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's effective rate per credit by day.
+                CREATE TABLE rate_sheet_daily (
+                    date INTEGER NOT NULL,           -- days since 1970-01-01
+                    account_name TEXT NOT NULL,      -- '' when the view's cell is NULL
+                    service_type TEXT NOT NULL,
+                    usage_type TEXT NOT NULL,
+                    rating_type TEXT NOT NULL,
+                    billing_type TEXT NOT NULL,
+                    is_adjustment INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    effective_rate TEXT NOT NULL,    -- NUMBER(38,2) as exact decimal text
+                    contract_number TEXT,
+                    region TEXT,
+                    service_level TEXT,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (date, account_name, service_type, usage_type, rating_type, billing_type, is_adjustment)
+                ) WITHOUT ROWID;
                 """)
         }
         return m
@@ -249,14 +298,15 @@ public final class UsageCache: Sendable {
     }
 }
 
-/// Upserts hourly history rows inside a load's transaction, through one prepared statement.
+/// Writes rows inside a load's transaction: hourly history through one prepared statement, and the other views a
+/// pull loads. Every write is an upsert by the view's key.
 public final class HistoryWriter {
     private let statement: Statement
     private let db: Database
     private let loadID: Int64
-    /// Rows offered so far.
+    /// Hourly history rows offered so far.
     public private(set) var rows = 0
-    /// Rows inserted or changed so far.
+    /// Hourly history rows inserted or changed so far.
     public private(set) var changed = 0
 
     init(db: Database, loadID: Int64) throws {
@@ -298,18 +348,102 @@ public final class HistoryWriter {
         rows += 1
         changed += db.changesCount
     }
+
+    /// Inserts or replaces a COMPUTE_POOLS row (key: NAME, ID).
+    /// - Throws: a SQLite error.
+    public func upsert(_ pool: ComputePoolRecord) throws {
+        func t(_ d: Date?) -> Int64? { d.map { Int64($0.timeIntervalSince1970.rounded(.down)) } }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO compute_pools (name, id, is_suspended, min_nodes, max_nodes, instance_family,
+                auto_suspend_secs, auto_resume, created, last_resumed, last_altered, deleted, owner, comment, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [pool.name, pool.id, pool.isSuspended.map { $0 ? 1 : 0 }, pool.minNodes, pool.maxNodes,
+                             pool.instanceFamily, pool.autoSuspendSeconds, pool.autoResume.map { $0 ? 1 : 0 },
+                             t(pool.created), t(pool.lastResumed), t(pool.lastAltered), t(pool.deleted), pool.owner,
+                             pool.comment, loadID])
+    }
+
+    /// Inserts or replaces a METERING_DAILY_HISTORY row (key: USAGE_DATE).
+    /// - Throws: a SQLite error.
+    public func upsert(_ day: MeteringDailyRecord) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO metering_daily (usage_date, credits_used_compute_nano, credits_used_cloud_services_nano,
+                credits_used_nano, credits_adjustment_cloud_services_nano, credits_billed_nano, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [day.usageDate.daysSinceEpoch, day.creditsUsedCompute.value, day.creditsUsedCloudServices.value,
+                             day.creditsUsed.value, day.creditsAdjustmentCloudServices.value, day.creditsBilled.value, loadID])
+    }
+
+    /// Inserts or replaces a RATE_SHEET_DAILY row (key: date, account, service, usage, rating and billing type,
+    /// adjustment flag).
+    /// - Throws: a SQLite error.
+    public func upsert(_ row: RateSheetRow) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO rate_sheet_daily (date, account_name, service_type, usage_type, rating_type,
+                billing_type, is_adjustment, currency, effective_rate, contract_number, region, service_level, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [row.date.daysSinceEpoch, row.accountName ?? "", row.serviceType, row.usageType ?? "",
+                             row.ratingType ?? "", row.billingType ?? "", row.isAdjustment ? 1 : 0, row.currency.code,
+                             ExactDecimal.text(row.effectiveRate), row.contractNumber, row.region, row.serviceLevel, loadID])
+    }
 }
 
 extension UsageCache {
-    /// Hex SHA-256 over `records` in pool and START_TIME order, one line each
-    /// (`pool,start epoch,end epoch,nano-credits`): a fingerprint of exactly the data a report used.
-    public static func checksum(_ records: [UsageRecord]) -> String {
-        var hasher = SHA256()
-        for r in records.sorted(by: { ($0.computePoolName, $0.startTime) < ($1.computePoolName, $1.startTime) }) {
-            let line = "\(r.computePoolName),\(Int64(r.startTime.timeIntervalSince1970)),"
-                + "\(Int64(r.endTime.timeIntervalSince1970)),\(r.creditsUsed.value)\n"
-            hasher.update(data: Data(line.utf8))
+    /// Every cached COMPUTE_POOLS row, by name then id.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func computePools() throws(StoreError) -> [ComputePoolRecord] {
+        func date(_ v: Int64?) -> Date? { v.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT name, id, is_suspended, min_nodes, max_nodes, instance_family, auto_suspend_secs, auto_resume,
+                           created, last_resumed, last_altered, deleted, owner, comment FROM compute_pools ORDER BY name, id
+                    """).map { r in
+                    ComputePoolRecord(name: r[0], id: r[1], isSuspended: (r[2] as Int64?).map { $0 != 0 }, minNodes: r[3],
+                                      maxNodes: r[4], instanceFamily: r[5], autoSuspendSeconds: r[6],
+                                      autoResume: (r[7] as Int64?).map { $0 != 0 }, created: date(r[8]),
+                                      lastResumed: date(r[9]), lastAltered: date(r[10]), deleted: date(r[11]),
+                                      owner: r[12], comment: r[13])
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Every cached RATE_SHEET_DAILY row, by date.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func rateSheet() throws(StoreError) -> [RateSheetRow] {
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT date, currency, effective_rate, service_type, usage_type, billing_type, rating_type,
+                           is_adjustment, account_name, region, service_level, contract_number
+                    FROM rate_sheet_daily ORDER BY date, account_name, service_type, usage_type
+                    """).compactMap { r in
+                    guard let currency = Currency(code: r[1]), let rate = ExactDecimal.parse(r[2] as String) else { return nil }
+                    func opt(_ s: String) -> String? { s.isEmpty ? nil : s }
+                    return RateSheetRow(date: CivilDate(daysSinceEpoch: r[0]), currency: currency, effectiveRate: rate,
+                                        serviceType: r[3], usageType: opt(r[4]), billingType: opt(r[5]), ratingType: opt(r[6]),
+                                        isAdjustment: (r[7] as Int64) != 0, accountName: opt(r[8]), region: r[9],
+                                        serviceLevel: r[10], contractNumber: r[11], origin: "cache, RATE_SHEET_DAILY")
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The newest END_TIME in the cache, or nil when it holds no hourly row (for the nightly staleness check and the
+    /// pull watermark).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func latestEndTime() throws(StoreError) -> Date? {
+        do {
+            return try db.read { db in
+                try Int64.fetchOne(db, sql: "SELECT MAX(end_time) FROM spcs_history").map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
     }
 }

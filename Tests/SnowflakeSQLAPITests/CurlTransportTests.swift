@@ -49,7 +49,7 @@ import Testing
 
     @Test func totalTimeoutIsExactMilliseconds() async throws {
         let server = try Self.server()
-        server.inject(.delay(milliseconds: 3_000), on: .submit)
+        server.inject(.delay(milliseconds: 30_000), on: .submit)
         let transport = CurlTransport(options: CurlTransport.Options(totalTimeoutMilliseconds: 250))
         let clock = ContinuousClock()
         let start = clock.now
@@ -58,9 +58,9 @@ import Testing
         #expect(error == .timedOut(url: "\(server.baseURL.absoluteString)/api/v2/statements", milliseconds: 250))
         #expect(error?.isRetryable == true)
         // URLSession on Linux would round 250 ms to whole seconds; libcurl gives up after 250 ms, long before the
-        // server's 3 s answer (the upper bound leaves room for a loaded machine).
+        // server's 30 s answer (the upper bound is loose on purpose: a loaded machine is slow, not wrong).
         #expect(elapsed >= .milliseconds(240))
-        #expect(elapsed < .milliseconds(2_000))
+        #expect(elapsed < .milliseconds(15_000))
     }
 
     @Test func refusedConnectionIsARetryableFailure() async throws {
@@ -106,21 +106,19 @@ import Testing
         let server = try Self.server()
         server.inject(.delay(milliseconds: 400), on: .submit, times: 8)
         let transport = CurlTransport()
-        let clock = ContinuousClock()
-        let start = clock.now
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<8 { group.addTask { try await transport.send(Self.submit(server)).status } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(statuses == Array(repeating: 200, count: 8))
-        // Eight 400 ms requests one after another would take 3.2 s; side by side they take about 0.4 s.
-        #expect(clock.now - start < .milliseconds(2_000))
+        // The server saw at least four of the eight 400 ms requests open at once: they ran side by side, not one
+        // after another (no wall-clock bound: a loaded machine is slow, not wrong).
         #expect(server.maxConcurrentRequests >= 4)
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         let server = try Self.server()
-        server.inject(.delay(milliseconds: 5_000), on: .submit)
+        server.inject(.delay(milliseconds: 60_000), on: .submit)
         let request = Self.submit(server)
         let clock = ContinuousClock()
         let start = clock.now
@@ -129,8 +127,9 @@ import Testing
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        // libcurl calls the progress callback at least once a second, so the 5 s wait ends early.
-        #expect(clock.now - start < .milliseconds(2_500))
+        // libcurl calls the progress callback at least once a second, so the 60 s wait ends early (the bound is
+        // loose on purpose).
+        #expect(clock.now - start < .milliseconds(30_000))
     }
 
     /// The server doubles as a forward proxy: libcurl sends it the absolute URL of a host that is never resolved.

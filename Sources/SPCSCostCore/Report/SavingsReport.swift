@@ -139,16 +139,46 @@ public struct SavingsReport: Sendable {
     /// `credits` priced at ``creditPrice`` and converted with ``fx``.
     public func cost(_ credits: Decimal) -> PricedCost { PricedCost(credits: credits, price: creditPrice, fx: fx) }
 
-    /// Builds the report.
+    /// Metered credits and hourly-row counts per pool and local day.
+    public typealias Metered = [String: [CivilDate: (credits: NanoCredits, hours: Int)]]
+
+    /// Sums `records` per pool and local day in `zone` (an hourly row counts on the day its START_TIME falls in).
+    public static func metered(_ records: [UsageRecord], zone: TimeZone) -> Metered {
+        var out: Metered = [:]
+        for r in records {
+            let day = CivilDate.of(r.startTime, in: zone)
+            let (c, n) = out[r.computePoolName]?[day] ?? (.zero, 0)
+            out[r.computePoolName, default: [:]][day] = (c + r.creditsUsed, n + 1)
+        }
+        return out
+    }
+
+    /// Builds the report from hourly rows (rows outside the period are ignored).
+    /// - Throws: see ``build(metered:from:through:zone:shapes:defaultShape:plan:rateCardID:rate:creditPrice:fx:warnings:)``.
+    public static func build(
+        records: [UsageRecord], from: CivilDate, through: CivilDate, zone: TimeZone,
+        shapes: [String: PoolShape], defaultShape: PoolShape?, plan: BusinessHours?,
+        rateCardID: String?, rate: (_ pool: String, InstanceFamily) throws -> (Decimal, String),
+        creditPrice: CreditPrice, fx: ExchangeRate, warnings: [String]
+    ) throws -> SavingsReport {
+        let period = DateInterval(start: from.startInstant(in: zone), end: through.adding(days: 1).startInstant(in: zone))
+        return try build(metered: metered(records.filter { period.contains($0.startTime) && $0.startTime < period.end },
+                                          zone: zone),
+                         from: from, through: through, zone: zone, shapes: shapes, defaultShape: defaultShape,
+                         plan: plan, rateCardID: rateCardID, rate: rate, creditPrice: creditPrice, fx: fx,
+                         warnings: warnings)
+    }
+
+    /// Builds the report from metered credits per pool and day.
     /// - Parameters:
-    ///   - records: hourly rows; rows outside the period are ignored.
+    ///   - metered: credits and hourly rows per pool and local day (days outside the period are ignored).
     ///   - from, through: the period's first and last day in `zone`, inclusive.
     ///   - shapes: the shape of each pool; pools without one are priced with `defaultShape`.
     ///   - defaultShape: the shape of pools not in `shapes`; nil makes such pools an error.
     ///   - rate: credits per node-hour of a pool's family and the source of that figure; throws when unknown.
     /// - Throws: ``ReportError/noShape(pool:)`` or whatever `rate` throws.
     public static func build(
-        records: [UsageRecord], from: CivilDate, through: CivilDate, zone: TimeZone,
+        metered: Metered, from: CivilDate, through: CivilDate, zone: TimeZone,
         shapes: [String: PoolShape], defaultShape: PoolShape?, plan: BusinessHours?,
         rateCardID: String?, rate: (_ pool: String, InstanceFamily) throws -> (Decimal, String),
         creditPrice: CreditPrice, fx: ExchangeRate, warnings: [String]
@@ -156,19 +186,10 @@ public struct SavingsReport: Sendable {
         precondition(from <= through)
         let dates = stride(from: 0, through: from.days(to: through), by: 1).map { from.adding(days: $0) }
         let dayIntervals = dates.map { $0.interval(in: zone) }
-        let periodStart = dayIntervals.first!.start
-        let periodEnd = dayIntervals.last!.end
         let planIntervals = plan?.intervals(from: from.adding(days: -1), through: through.adding(days: 1)) ?? []
+        // The plan's seconds in each day, the same for every pool.
+        let planSeconds = dayIntervals.map { day in planIntervals.reduce(0) { $0 + Int($1.overlapSeconds(with: day)) } }
 
-        // Metered credits per pool and day index.
-        var metered: [String: [Int: (NanoCredits, Int)]] = [:]
-        for r in records where r.startTime >= periodStart && r.startTime < periodEnd {
-            let day = from.days(to: CivilDate.of(r.startTime, in: zone))
-            var perDay = metered[r.computePoolName, default: [:]]
-            let (c, n) = perDay[day, default: (.zero, 0)]
-            perDay[day] = (c + r.creditsUsed, n + 1)
-            metered[r.computePoolName] = perDay
-        }
         let poolNames = Set(metered.keys).union(shapes.keys).sorted()
 
         var pools: [Pool] = []
@@ -182,14 +203,11 @@ public struct SavingsReport: Sendable {
                             planNodeHours: plan == nil ? nil : 0, planCredits: plan == nil ? nil : 0)
             for (i, date) in dates.enumerated() {
                 let interval = dayIntervals[i]
-                let (credits, hours) = metered[name]?[i] ?? (.zero, 0)
+                let (credits, hours) = metered[name]?[date] ?? (.zero, 0)
                 let dayHours = Decimal(Int(interval.duration)) / 3600
                 let alwaysOnNH = nodes * dayHours
                 var planNH: Decimal?
-                if plan != nil {
-                    let seconds = planIntervals.reduce(0) { $0 + Int($1.overlapSeconds(with: interval)) }
-                    planNH = nodes * Decimal(seconds) / 3600
-                }
+                if plan != nil { planNH = nodes * Decimal(planSeconds[i]) / 3600 }
                 let day = Day(date: date, pool: name, meteredCredits: credits.credits, meteredHours: hours,
                               dayHours: dayHours, alwaysOnNodeHours: alwaysOnNH,
                               alwaysOnCredits: alwaysOnNH * ratePerNodeHour, planNodeHours: planNH,

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostReports
+
+extension FXTable.Lookup: ExpressibleByArgument {}
+
+/// `spcs-cost export --focus`: the cache's metered charges (and, with pool shapes, an estimate of the same pools)
+/// as FOCUS 1.0 CSV files for finance tools.
+struct ExportCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write metered charges from the cache as a FOCUS 1.0 CSV (and an estimate file with --family/--pool).",
+        discussion: """
+            Example: spcs-cost export --focus --from 2024-04-01 --to 2024-04-30 --billing-account MYORG \
+            --family CPU_X64_XS --region aws-ap-northeast-1 --currency JPY --fx-file Fixtures/fx/usdjpy-april-2024.csv
+
+            One row per pool per hour. The price of each hour is that of its UTC day: the --rate-sheet row \
+            (carried forward over gaps), else --contract-price, else the on-demand price (--region, --edition) \
+            or --credit-price. FX is that of the same day (--fx-file) or one rate (--fx).
+            With --family or --pool, a second file prices the same pools always on, or under --business-hours.
+            """)
+
+    @Flag(help: "Write FOCUS 1.0 CSV (the only export format).")
+    var focus = false
+
+    @Option(help: "First day (YYYY-MM-DD), inclusive.")
+    var from: CivilDate
+
+    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
+    var to: CivilDate
+
+    @Option(help: "IANA zone of the period's calendar days. Default: UTC.")
+    var timezone: String = "UTC"
+
+    @Option(help: "Folder for the export files.")
+    var out: String = "Reports"
+
+    @Option(help: "BillingAccountId: your Snowflake organization name or contract number. Default: the rate sheet's CONTRACT_NUMBER.")
+    var billingAccount: String?
+
+    @Option(help: "The Snowflake account of the usage (SubAccountId); also picks its rows of --rate-sheet.")
+    var account: String?
+
+    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's price per credit by day.")
+    var rateSheet: String?
+
+    @Option(help: "Contract price per credit, used where the rate sheet has no row (or without a rate sheet).")
+    var contractPrice: Decimal?
+
+    @Option(help: "Currency (ISO 4217) of --contract-price. Default: USD.")
+    var contractCurrency: String?
+
+    @Option(help: "First day (YYYY-MM-DD) of --contract-price. Default: every day.")
+    var contractStart: CivilDate?
+
+    @Option(help: "CSV of dated exchange rates: date,base,quote,rate,source.")
+    var fxFile: String?
+
+    @Option(help: "How a day finds its rate in --fx-file: daily (the day's row) or monthly (the row of the month's first day).")
+    var fxLookup: FXTable.Lookup?
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var price: PriceOptions
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        guard focus else { throw ValidationError("pass --focus: FOCUS 1.0 CSV is the only export format.") }
+    }
+
+    func exportOptions() throws -> ExportOptions {
+        let zone = try parseTimeZone(timezone, flag: "--timezone")
+        var o = ExportOptions(from: from, to: to, timeZone: zone)
+        o.defaultShape = try plan.defaultShape()
+        o.poolShapes = try plan.shapes()
+        o.plan = try plan.plan(defaultZone: zone)
+        o.rateCardID = price.rateCard
+        o.region = price.region
+        o.edition = price.edition
+        o.creditPrice = price.creditPrice
+        o.asOf = price.asOf
+        o.currency = try parseCurrency(price.currency)
+        o.fxRate = price.fx
+        o.fxFile = fxFile
+        o.fxLookup = fxLookup
+        o.rateSheetFile = rateSheet
+        o.account = account
+        o.contractPrice = contractPrice
+        if let contractCurrency {
+            guard let c = Currency(code: contractCurrency) else {
+                throw ValidationError("--contract-currency '\(contractCurrency)' is not an ISO 4217 currency code; use a code such as USD, EUR or JPY.")
+            }
+            o.contractCurrency = c
+        }
+        o.contractStart = contractStart
+        o.billingAccount = billingAccount
+        return o
+    }
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let options = try exportOptions()
+        let service = ExportService(env: env)
+        let export = try service.build(options, cache: try cacheOptions.open(env))
+        let paths = try service.write(export, to: out)
+        return CommandOutput(stdout: ExportSummary.text(export, files: paths.map { shortPath($0, env) }),
+                             stderr: export.warnings.map { "warning: \($0)\n" }.joined())
+    }
+}
+
+/// The lines `export` prints: per file, rows, credits and BilledCost with its rounding difference.
+enum ExportSummary {
+    static func text(_ e: ExportService.Export, files: [String]) -> String {
+        let m = e.metered
+        var out = "FOCUS 1.0 export \(m.from) to \(m.through) (calendar days in \(m.zone.displayName)), "
+            + "BillingCurrency \(m.billingCurrency.code)\n"
+        for d in [m] + (e.estimate.map { [$0] } ?? []) {
+            let b = d.billedCostBreakdown
+            let label = d.kind == .metered ? "Metered" : "Estimate (\(d.plan ?? ""))"
+            out += "\n\(label): \(d.charges.count) rows, \(QuantityFormat.quantity(d.credits)) credits\n"
+            out += "  BilledCost total \(MoneyFormat.withCode(b.total)) (exact \(MoneyFormat.exact(b.exactTotal))); "
+                + "sum of the rounded rows \(MoneyFormat.withCode(b.sumOfRoundedLines))\n"
+            out += "  \(b.differenceText) (total rounded once minus the sum of the rounded rows)\n"
+        }
+        if e.estimate == nil {
+            out += "\nNo estimate file: pass --family F or --pool NAME=FAMILY to price the same pools always on "
+                + "or under --business-hours.\n"
+        }
+        out += "\n"
+        for f in files { out += "wrote \(f)\n" }
+        return out
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import SnowflakeSQLAPI
+import SPCSCostCore
+import SPCSCostKit
+
+/// Options naming a Snowflake connection.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: [.customShort("c"), .customLong("connection")],
+            help: "Connection name in connections.toml (under $SNOWFLAKE_HOME, default ~/.snowflake). Default: the default connection.")
+    var connection: String?
+}
+
+/// The client settings spcs-cost uses: its own user agent, the library's retry and concurrency defaults.
+func clientOptions() -> SQLAPIClientOptions {
+    var o = SQLAPIClientOptions()
+    o.userAgent = "spcs-cost/\(SpcsCost.version)"
+    return o
+}
+
+/// Output formats of `pull`.
+enum PullFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+/// `spcs-cost pull`: metered usage from Snowflake into the cache.
+struct PullCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Pull SPCS usage from Snowflake (SQL API v2) into the cache, incrementally.",
+        discussion: """
+            Loads SNOWPARK_CONTAINER_SERVICES_HISTORY, COMPUTE_POOLS, the SNOWPARK_CONTAINER_SERVICES rows of
+            METERING_DAILY_HISTORY, and RATE_SHEET_DAILY when the role can read it. From the cache's newest hour
+            minus --lookback hours (the views lag up to 3 hours and restate recent rows), upserting; one transaction.
+            """)
+
+    @OptionGroup var connectionOptions: ConnectionOptions
+
+    @Option(help: "Pull from this day (YYYY-MM-DD, 00:00 UTC) instead of the cache's newest hour.")
+    var since: CivilDate?
+
+    @Option(help: "Hours before the cache's newest hour to pull again.")
+    var lookback: Int = 24
+
+    @Option(help: "Output: text or json (the pull summary).")
+    var format: PullFormat = .text
+
+    @OptionGroup var cacheOptions: CacheOptions
+
+    /// Rewrites the terminal's last line with `line`.
+    @Sendable static func showProgress(_ line: String) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        guard lookback >= 0 else { throw ValidationError("--lookback must be 0 or more hours.") }
+        var options = PullOptions()
+        options.connectionName = connectionOptions.connection
+        options.since = since
+        options.lookbackHours = lookback
+        let cache = try cacheOptions.open(env)
+        let terminal = isatty(STDERR_FILENO) == 1
+        let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
+        let service = PullService(env: env, transport: CurlTransport(), clientOptions: clientOptions())
+        let summary = try await service.pull(options, into: cache, progress: progress)
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        switch format {
+        case .json:
+            return CommandOutput(stdout: JSONTextEncoding.encode(summary))
+        case .text:
+            var out = "Pulled \(summary.windowStart) to \(summary.windowEnd) from connection \(summary.connection) "
+                + "into \(cache.path) in \(summary.durationMilliseconds) ms:\n"
+            for s in summary.statements {
+                let what: String
+                if let skipped = s.skipped {
+                    what = "skipped, " + skipped
+                } else {
+                    let plural = s.partitions == 1 ? "" : "s"
+                    what = "\(s.rows) rows in \(s.partitions) partition\(plural) (statement \(s.statementHandle ?? "-"))"
+                }
+                out += "  \(s.view): \(what)\n"
+            }
+            out += "  hourly rows: \(summary.inserted) new, \(summary.updated) restated, \(summary.unchanged) unchanged\n"
+            return CommandOutput(stdout: out)
+        }
+    }
+}
+
+/// `spcs-cost connection`: check a Snowflake connection.
+struct ConnectionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connection", abstract: "Check a Snowflake connection.", subcommands: [ConnectionTestCommand.self])
+}
+
+/// `spcs-cost connection test`: checks the config and key, runs SELECT CURRENT_ACCOUNT(), CURRENT_REGION(), and
+/// explains the known failures.
+struct ConnectionTestCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Check the connection's config and key, run SELECT CURRENT_ACCOUNT(), CURRENT_REGION(), and explain failures.")
+
+    @OptionGroup var connectionOptions: ConnectionOptions
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let d = await ConnectionDiagnosis.run(
+            connectionName: connectionOptions.connection, environment: env.variables, homeDirectory: env.homeDirectory,
+            transport: CurlTransport(), now: env.now, options: clientOptions())
+        var out = ""
+        if let name = d.connectionName { out += "Connection: \(name)\n" }
+        if let url = d.baseURL { out += "URL: \(url)\n" }
+        if let t = d.tokenType { out += "Token type: \(t)\n" }
+        if let fp = d.keyFingerprint { out += "Key fingerprint: \(fp) (compare with RSA_PUBLIC_KEY_FP in DESCRIBE USER)\n" }
+        if let a = d.claimsAccount, let u = d.claimsUser { out += "JWT claims: account \(a), user \(u)\n" }
+        for w in d.warnings { out += "warning: \(w)\n" }
+        if d.succeeded {
+            out += "OK: CURRENT_ACCOUNT() = \(d.account ?? "?"), CURRENT_REGION() = \(d.region ?? "?")\n"
+            return CommandOutput(stdout: out)
+        }
+        out += "FAILED (\(d.problem!.rawValue)):\n" + d.explanation.map { "  \($0)\n" }.joined()
+        FileHandle.standardOutput.write(Data(out.utf8))
+        throw ExitCode(ExitStatus.code(for: d.problem!))
+    }
+}
+
+/// JSON text of any Encodable, deterministic (sorted keys).
+enum JSONTextEncoding {
+    static func encode(_ value: some Encodable) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Plain value types of strings and numbers: encoding cannot fail.
+        return String(decoding: try! e.encode(value), as: UTF8.self) + "\n"
+    }
+}

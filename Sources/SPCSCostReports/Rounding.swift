@@ -1,0 +1,52 @@
+import Foundation
+import SPCSCostCore
+
+/// Amounts of a table rounded for display, with the rounding difference shown instead of hidden.
+///
+/// Each line is rounded once, and the total is rounded once from the exact total (not summed from the rounded
+/// lines), both by ``MoneyFormat`` (half-even to the currency's ISO 4217 minor units). The rounded lines then need
+/// not add up to the rounded total; ``difference`` says by how much, so a report can print
+/// "Rounding difference: 1 JPY" next to its total.
+///
+/// Example (JPY, 0 minor units): lines 100.5, 200.5, 300.4 round to 100, 200, 300 (sum 600); the exact total 601.4
+/// rounds to 601; the difference is 601 − 600 = 1 JPY.
+public struct RoundedBreakdown: Sendable, Hashable {
+    /// The currency of every amount.
+    public let currency: Currency
+    /// Each line rounded once, in the order given.
+    public let lines: [Money]
+    /// The exact total rounded once.
+    public let total: Money
+    /// The exact total, unrounded (kept so a report can show it next to the rounded one).
+    public let exactTotal: Money
+
+    /// Rounds `lines` and `exactTotal`, which must all be in `exactTotal.currency` (a programming error otherwise).
+    /// - Parameters:
+    ///   - lines: exact, unrounded line amounts; may be empty.
+    ///   - exactTotal: the exact total of the lines as the caller computed it (for example credits × price over the
+    ///     whole period), not necessarily the sum of `lines` to the last digit.
+    public init(lines: [Money], exactTotal: Money) {
+        precondition(lines.allSatisfy { $0.currency == exactTotal.currency },
+                     "lines and total must share one currency")
+        self.currency = exactTotal.currency
+        self.lines = lines.map { Money(MoneyFormat.rounded($0), $0.currency) }
+        self.total = Money(MoneyFormat.rounded(exactTotal), exactTotal.currency)
+        self.exactTotal = exactTotal
+    }
+
+    /// Rounds `lines` and their exact sum; `lines` must not be empty (its currency is the breakdown's).
+    public init(lines: [Money]) {
+        precondition(!lines.isEmpty, "a breakdown without lines needs an explicit total")
+        self.init(lines: lines, exactTotal: lines.dropFirst().reduce(lines[0], +))
+    }
+
+    /// The sum of the rounded lines, exact (a whole number of minor units).
+    public var sumOfRoundedLines: Money { lines.reduce(Money.zero(currency), +) }
+
+    /// Rounded total − sum of the rounded lines; zero when the rounded lines add up to the rounded total. A whole
+    /// number of minor units, positive or negative.
+    public var difference: Money { total - sumOfRoundedLines }
+
+    /// `Rounding difference: 1 JPY` (grouped, with the currency's minor digits: `-0.02 USD`, `0.001 KWD`).
+    public var differenceText: String { "Rounding difference: \(MoneyFormat.withCode(difference))" }
+}

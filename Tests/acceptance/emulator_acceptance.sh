@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Acceptance against the independent SQL API v2 emulator (../shared/snowflake-emulator): spcs-cost's own
+# `pull`, `reconcile` and the cache, end to end, on data whose truth is known.
+#
+#   1. generates usage with the emulator's generator (specs/tokyo_la_gpu_2024.json) and its ground truth;
+#   2. serves it with "now" just after the data and the late_rows scenario (recent rows hidden, then restated);
+#   3. `spcs-cost pull` until the data is final, then checks the cache's credits per pool and UTC day equal the
+#      generator's daily_credits_utc exactly;
+#   4. does the same with a fresh cache against a faulty emulator (429s, a dropped connection, a truncated gzip
+#      partition, an expired JWT, 202 polls, a 503 after execution) and checks nothing changes, and the emulator's
+#      log: no statement ran twice, retries were deduplicated, every fault fired, no token was logged;
+#   5. `spcs-cost reconcile` against a pools file of the same pools: node-hours by cause per pool within the
+#      stated tolerance of node_hours_by_cause.
+# Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+emulator=${SNOWFLAKE_EMULATOR:-$repo/../shared/snowflake-emulator}
+bin=${SPCS_COST_BIN:-$(cd "$repo" && swift build --show-bin-path)/spcs-cost}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+[[ -f "$emulator/server.py" ]] || { echo "emulator acceptance: no emulator at $emulator" >&2; exit 1; }
+[[ -x "$bin" ]] || { echo "emulator acceptance: no spcs-cost binary at $bin; build first" >&2; exit 1; }
+
+# 1. Data with ground truth.
+python3 "$emulator/gen_history.py" --out "$work/data" --seed 11 --start 2024-03-01 --days 275 \
+    --pools "$emulator/specs/tokyo_la_gpu_2024.json" > /dev/null 2>&1
+truth="$work/data/ground_truth.json"
+
+serve() { # serve NAME SCENARIO_JSON -> sets port
+    local name=$1
+    printf '%s\n' "$2" > "$work/$name.scenario.json"
+    python3 "$emulator/server.py" --port 0 --data "$work/data" --scenario "$work/$name.scenario.json" \
+        --log "$work/$name.jsonl" > "$work/$name.out" 2> "$work/$name.err" &
+    pids+=($!)
+    port=""
+    for _ in $(seq 1 300); do
+        port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$work/$name.out" | head -n 1)
+        [[ -n "$port" ]] && break
+        sleep 0.1
+    done
+    [[ -n "$port" ]] || { cat "$work/$name.err" >&2; echo "emulator did not start" >&2; exit 1; }
+    mkdir -p "$work/$name.home"
+    cat > "$work/$name.home/connections.toml" <<TOML
+[$name]
+account = "myorg-spcs_dev"
+user = "spcs_cost"
+authenticator = "SNOWFLAKE_JWT"
+private_key_file = "$emulator/sample-data/keys/test_rsa_key.p8"
+host = "127.0.0.1"
+port = $port
+protocol = "http"
+TOML
+    chmod 0600 "$work/$name.home/connections.toml"
+}
+
+pull_until_final() { # pull_until_final NAME CACHE: pulls until a pull changes nothing (at most 5)
+    local name=$1 cache=$2
+    for i in 1 2 3 4 5; do
+        SNOWFLAKE_HOME="$work/$name.home" "$bin" pull -c "$name" --since 2024-03-01 --cache "$cache" --format json \
+            > "$work/$name.pull$i.json"
+        python3 - "$work/$name.pull$i.json" <<'PY' && return 0
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(f"  pull: {s['historyRows']} rows, {s['inserted']} new, {s['updated']} restated")
+sys.exit(0 if s["inserted"] == 0 and s["updated"] == 0 else 1)
+PY
+    done
+    echo "emulator acceptance: the data never became final" >&2; exit 1
+}
+
+check_daily() { # check_daily CACHE
+    python3 - "$1" "$truth" <<'PY'
+import json, sqlite3, sys
+from decimal import Decimal
+from datetime import datetime, timezone
+db, truth = sqlite3.connect(sys.argv[1]), json.load(open(sys.argv[2]))
+ours = {}
+for pool, start, nano in db.execute("SELECT compute_pool_name, start_time, credits_used_nano FROM spcs_history"):
+    day = datetime.fromtimestamp(start, timezone.utc).date().isoformat()
+    ours[(pool, day)] = ours.get((pool, day), 0) + nano
+bad = []
+for pool, p in truth["pools"].items():
+    for day, credits in p["daily_credits_utc"].items():
+        want = int(Decimal(credits) * 10**9)
+        if ours.pop((pool, day), 0) != want:
+            bad.append(f"{pool} {day}")
+bad += [f"{k} not in the ground truth" for k, v in ours.items() if v]
+if bad:
+    sys.exit(f"emulator acceptance: daily credits differ: {bad[:10]}")
+print(f"  daily credits per pool and UTC day equal the ground truth ({len(truth['pools'])} pools)")
+PY
+}
+
+now="2024-12-01T03:00:00Z"
+echo "1. clean emulator, late rows restated"
+serve clean "{\"now\": \"$now\", \"late_rows\": {\"hours\": 6, \"factors\": [0.9, 1.0]}}"
+pull_until_final clean "$work/clean.sqlite"
+check_daily "$work/clean.sqlite"
+
+echo "2. faulty emulator"
+serve faulty "{\"now\": \"$now\", \"late_rows\": {\"hours\": 6, \"factors\": [0.9, 1.0]},
+ \"partitions\": {\"first_rows\": 500, \"later_min_rows\": 800, \"later_max_rows\": 1500},
+ \"faults\": [
+  {\"route\": \"submit\", \"nth\": 1, \"action\": \"503\", \"after_execute\": true},
+  {\"route\": \"submit\", \"match\": \"SNOWPARK_CONTAINER\", \"action\": \"poll_202\", \"polls\": 2, \"times\": 1},
+  {\"route\": \"partition\", \"nth\": 1, \"action\": \"truncated_gzip\"},
+  {\"route\": \"partition\", \"nth\": 2, \"action\": \"close\"},
+  {\"route\": \"partition\", \"nth\": [3, 4], \"action\": \"429\"},
+  {\"route\": \"partition\", \"nth\": 6, \"action\": \"jwt_expired\"}]}"
+pull_until_final faulty "$work/faulty.sqlite"
+check_daily "$work/faulty.sqlite"
+python3 - "$work/clean.sqlite" "$work/faulty.sqlite" "$work/faulty.jsonl" <<'PY'
+import json, sqlite3, sys
+rows = lambda p: sorted(sqlite3.connect(p).execute("SELECT compute_pool_name, start_time, end_time, credits_used_nano FROM spcs_history"))
+if rows(sys.argv[1]) != rows(sys.argv[2]):
+    sys.exit("emulator acceptance: the faults changed the cached rows")
+entries = [json.loads(l) for l in open(sys.argv[3])]
+problems = []
+if max((e.get("executions_for_request_id", 0) for e in entries if e.get("route") == "submit"), default=0) != 1:
+    problems.append("a requestId ran twice")
+if not any(e.get("dedup") and e.get("retry") for e in entries):
+    problems.append("no deduplicated retry=true resubmission")
+fired = {a for e in entries for a in e.get("fault", [])}
+problems += [f"fault {a} never fired" for a in ("503", "poll_202", "truncated_gzip", "close", "429", "jwt_expired") if a not in fired]
+if any("Bearer " in json.dumps(e.get("headers", {})).replace("Bearer <redacted>", "") for e in entries):
+    problems.append("a bearer token reached the log")
+if not all((e.get("headers", {}).get("User-Agent") or "").startswith("spcs-cost/") for e in entries):
+    problems.append("a request without spcs-cost's User-Agent")
+if problems:
+    sys.exit("emulator acceptance: " + "; ".join(problems))
+print(f"  same rows as the clean pull; {len(entries)} requests, faults fired: {sorted(fired)}")
+PY
+
+echo "3. reconcile: node-hours by cause"
+"$bin" reconcile --pools "$repo/Fixtures/pools/emulator-tokyo-la-gpu-2024.toml" --from 2024-03-01 --to 2024-11-30 \
+    --timezone UTC --cache "$work/clean.sqlite" --format json > "$work/reconcile.json"
+python3 - "$work/reconcile.json" "$truth" <<'PY'
+import json, sys
+from decimal import Decimal
+ours, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+# Tolerance: hourly rows cannot show when within an hour a cause starts or ends. Where two causes share an hour
+# (an autoscale burst or off-hours session next to a tail), the split can move up to 1 node-hour per such hour;
+# we accept 2 % of the pool's node-hours or 2 node-hours, whichever is larger, per cause.
+bad = []
+for p in ours["pools"]:
+    t = truth["pools"].get(p["pool"])
+    if t is None:
+        continue
+    total = sum(Decimal(v) for v in t["node_hours_by_cause"].values())
+    tol = max(Decimal(2), total * Decimal("0.02"))
+    for cause, want in t["node_hours_by_cause"].items():
+        got = Decimal(p["meteredNodeHoursByCause"].get(cause, "0"))
+        if cause == "auto_suspend_tail":
+            got += Decimal(p["meteredNodeHoursByCause"].get("minimum_charge_padding", "0"))
+        flag = "" if abs(got - Decimal(want)) <= tol else "  <-- outside tolerance"
+        print(f"  {p['pool']:20} {cause:18} ours {got:>12.3f}  truth {Decimal(want):>12.3f}{flag}")
+        if flag:
+            bad.append(f"{p['pool']} {cause}")
+if bad:
+    sys.exit(f"emulator acceptance: node-hours by cause outside tolerance: {bad}")
+PY
+echo "emulator acceptance: passed"
