@@ -17,7 +17,7 @@ public struct SpcsCost: AsyncParsableCommand {
             73 an output file cannot be written; 74 the cache cannot be read or written.
             """,
         version: version,
-        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self])
+        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self])
 
     public init() {}
 }

@@ -65,7 +65,7 @@ public struct ReportService: Sendable {
         var warnings: [String] = []
         let catalog = env.catalog
         let card: RateCard
-        if let id = options.rateCardID {
+        if let id = options.rateCardID ?? options.poolsFile?.defaults.rateCardID {
             card = try catalog.rateCard(id: id)
         } else {
             let choice = try catalog.rateCard(asOf: options.from)

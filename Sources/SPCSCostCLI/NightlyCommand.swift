@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import SnowflakeSQLAPI
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostReports
+
+/// `spcs-cost nightly`: pull (when a connection is configured), reconcile, report into a dated folder, and check
+/// the budget, the variance and the data's age; distinct exit codes for each failed check.
+struct NightlyCommand: EnvironmentCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nightly",
+        abstract: "Pull, reconcile and report the month to date into a dated folder; check budget, variance and staleness.",
+        discussion: """
+            Exit codes: 0 all well; 10 budget exceeded; 11 variance over --max-variance; 12 stale data (no metered
+            hour newer than --stale-hours); 75 another nightly run holds the lock; others as for every command.
+            When several checks fail, stale data wins, then budget, then variance; all are printed.
+            """)
+
+    @Option(help: "The pools file (TOML).")
+    var pools: String
+
+    @OptionGroup var connectionOptions: ConnectionOptions
+
+    @Flag(help: "Do not pull, even when a connection is configured.")
+    var noPull = false
+
+    @Option(help: "Folder under which the dated report folder is written.")
+    var out: String = "Reports"
+
+    @Option(help: "IANA zone of the report's days. Default: UTC.")
+    var timezone: String = "UTC"
+
+    @Option(help: "Monthly budget: AMOUNT CURRENCY, for example '1500 USD' (the currency must be the report's).")
+    var budget: String?
+
+    @Flag(help: "Check the budget against the month-end forecast instead of the month to date.")
+    var budgetOnForecast = false
+
+    @Option(help: "Maximum |metered − estimated| ÷ estimated, in percent, for the month to date.")
+    var maxVariance: Decimal?
+
+    @Option(help: "Data is stale when no metered hour ended within this many hours.")
+    var staleHours: Int = 27
+
+    @Option(help: "The day the run stands for (YYYY-MM-DD): it reports the month up to the day before. Default: today (UTC).")
+    var today: CivilDate?
+
+    @OptionGroup var price: PriceOptions
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func execute(in env: Environment) async throws -> CommandOutput {
+        let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
+        let file = try PoolsFile.parse(text, file: pools)
+        let zone = try parseTimeZone(timezone, flag: "--timezone")
+        let today = self.today ?? env.todayUTC
+        var report = ReportOptions(from: today, to: today, timeZone: zone)
+        report.rateCardID = price.rateCard
+        report.region = price.region
+        report.edition = price.edition
+        report.creditPrice = price.creditPrice
+        report.currency = try parseCurrency(price.currency)
+        report.fxRate = price.fx
+        report.asOf = price.asOf
+        var options = NightlyOptions(pools: file, report: report, outDirectory: env.resolve(out))
+        options.budget = try budget.map(Self.parseBudget)
+        options.budgetOnForecast = budgetOnForecast
+        options.maxVariancePercent = maxVariance
+        options.staleHours = staleHours
+        options.staleReference = self.today.map { $0.startInstant(in: zone) }
+
+        let location = cacheOptions.location(env)
+        let lockPath: String
+        if case let .path(p) = location { lockPath = p + ".nightly.lock" } else { lockPath = env.resolve(out) + "/.nightly.lock" }
+        let lock = try RunLock(path: lockPath, processID: ProcessInfo.processInfo.processIdentifier)
+        let cache = try cacheOptions.open(env)
+
+        var pullSummary: String?
+        if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
+            var pull = PullOptions()
+            pull.connectionName = connectionOptions.connection
+            let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: clientOptions())
+                .pull(pull, into: cache)
+            pullSummary = "pulled \(s.historyRows) hourly rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
+        } else if noPull {
+            pullSummary = "no pull (--no-pull): the cache is used as it is."
+        }
+        let outcome = try NightlyJob(env: env).run(
+            options, cache: cache, today: today,
+            stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine), pullSummary: pullSummary)
+        withExtendedLifetime(lock) {}
+        let text2 = outcome.lines.map { $0 + "\n" }.joined() + outcome.files.map { "wrote \(shortPath($0, env))\n" }.joined()
+        guard outcome.exitCode == 0 else {
+            FileHandle.standardOutput.write(Data(text2.utf8))
+            throw ExitCode(outcome.exitCode)
+        }
+        return CommandOutput(stdout: text2)
+    }
+
+    /// `1500 USD` → 1500 USD.
+    static func parseBudget(_ text: String) throws -> Money {
+        let parts = text.split(separator: " ").map(String.init)
+        guard parts.count == 2, let amount = ExactDecimal.parse(parts[0]), amount > 0, let cur = Currency(code: parts[1]) else {
+            throw ValidationError("--budget '\(text)' must be an amount and an ISO 4217 currency, for example '1500 USD'.")
+        }
+        return Money(amount, cur)
+    }
+
+    /// True when a connection is named, or a Snowflake configuration (connections.toml or config.toml) exists; a
+    /// broken configuration then fails the run instead of being skipped silently.
+    static func connectionConfigured(_ env: Environment, name: String?) -> Bool {
+        if name != nil { return true }
+        let dir = ConnectionLoader(environment: env.variables, homeDirectory: env.homeDirectory).configurationDirectory
+        return ["connections.toml", "config.toml"].contains {
+            FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0))
+        }
+    }
+}

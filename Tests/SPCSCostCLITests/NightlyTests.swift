@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import SPCSCostKit
+import SPCSCostTestSupport
+import Testing
+
+@testable import SPCSCostCLI
+
+/// The nightly job's exit codes and lock, on the emulator's April 2024 sample (three pools, 51.09 credits).
+@Suite struct NightlyTests {
+    let dir: TemporaryDirectory
+    let cache: String
+
+    init() async throws {
+        dir = try TemporaryDirectory()
+        cache = dir.path("cache.sqlite")
+        _ = try await run(["import", "Fixtures/emulator-sample/SNOWPARK_CONTAINER_SERVICES_HISTORY.csv", "--cache", cache])
+    }
+
+    func nightly(_ extra: [String]) async -> (code: Int32, error: (any Error)?) {
+        do {
+            _ = try await run(["nightly", "--pools", "Fixtures/pools/emulator-sample-april-2024.toml", "--cache", cache,
+                               "--out", dir.path("reports"), "--today", "2024-04-21", "--no-pull"] + extra)
+            return (0, nil)
+        } catch let e as ExitCode {
+            return (e.rawValue, e)
+        } catch {
+            return (ExitStatus.code(for: error), error)
+        }
+    }
+
+    @Test func allWellWritesADatedFolder() async throws {
+        // Month to date 1-20 April: TOKYO 15 weekdays × 1.1 + DROPPED; budget far above, variance check off.
+        let r = await nightly(["--budget", "1000 USD"])
+        #expect(r.code == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports/2024-04-21"))
+        #expect(files.contains("spcs-cost-report_2024-04-01_2024-04-20.md"))
+        #expect(files.count == 6)
+    }
+
+    @Test func budgetExceededExits10() async {
+        #expect(await nightly(["--budget", "50 USD"]).code == 10)
+    }
+
+    @Test func varianceOverTheThresholdExits11() async {
+        // The pools file plans ALWAYS_ON_POOL for the whole month but it only starts on 25 April: far off.
+        #expect(await nightly(["--max-variance", "10"]).code == 11)
+    }
+
+    @Test func staleDataExits12AndWinsOverTheOthers() async {
+        // The newest metered hour ends 2024-05-01; a run on 2024-06-01 finds nothing in the last 27 hours.
+        let r = await run2(["--today", "2024-06-01", "--budget", "1 USD", "--max-variance", "1"])
+        #expect(r == 12)
+    }
+
+    func run2(_ extra: [String]) async -> Int32 {
+        do {
+            _ = try await run(["nightly", "--pools", "Fixtures/pools/emulator-sample-april-2024.toml", "--cache", cache,
+                               "--out", dir.path("reports"), "--no-pull"] + extra)
+            return 0
+        } catch let e as ExitCode {
+            return e.rawValue
+        } catch {
+            return ExitStatus.code(for: error)
+        }
+    }
+
+    @Test func aSecondRunWhileTheFirstHoldsTheLockStops() async throws {
+        do {
+            let held = try RunLock(path: cache + ".nightly.lock", processID: 4242)
+            let r = await nightly([])
+            #expect(r.code == 75)
+            #expect("\(r.error!)".contains("another spcs-cost nightly is running"))
+            #expect("\(r.error!)".contains("process 4242"))
+            withExtendedLifetime(held) {}
+        }
+        // Released: the next run goes ahead.
+        #expect(await nightly([]).code == 0)
+    }
+}
