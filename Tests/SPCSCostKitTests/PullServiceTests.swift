@@ -1,0 +1,119 @@
+import Foundation
+import SnowflakeSQLAPI
+import SnowflakeTestServer
+import SPCSCostCore
+import SPCSCostStore
+import SPCSCostTestSupport
+import Testing
+
+@testable import SPCSCostKit
+
+/// `pull` end to end over real HTTP against the project's loopback SQL API server: the views into the cache, the
+/// window, the rate-sheet skip, and that a failed pull leaves the cache as it was.
+@Suite struct PullServiceTests {
+    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
+    let server: SnowflakeTestServer
+    let home: TemporaryDirectory
+    let env: Environment
+
+    init() throws {
+        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
+        // Client and server share one fixed clock, so the JWT's iat/exp agree with the server's checks.
+        let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
+        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
+        home = try TemporaryDirectory()
+        let toml = """
+            [test]
+            account = "myorg-myaccount"
+            user = "spcs_cost"
+            authenticator = "SNOWFLAKE_JWT"
+            private_key_file = "\(Self.keys.appendingPathComponent("test_rsa_key.p8").path)"
+            host = "127.0.0.1"
+            port = \(server.baseURL.port!)
+            protocol = "http"
+            """
+        try FileManager.default.createDirectory(atPath: home.path("sf"), withIntermediateDirectories: true)
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.path("sf/connections.toml"))
+        env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        // 2024-04-01T01:00Z = 1711933200 s; 48 hourly rows for two pools, 0.11 and 0.055 credits.
+        var rows: [[String?]] = []
+        for h in 0..<48 {
+            let start = 1_711_933_200 + h * 3600
+            rows.append(["\(start).000000000", "\(start + 3600).000000000", h % 2 == 0 ? "A" : "B", "7", "false", nil, nil,
+                         h % 2 == 0 ? "0.110000000" : "0.055000000"])
+        }
+        server.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
+            columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
+                      .fixed("COMPUTE_POOL_ID"), .boolean("IS_EXCLUSIVE"), .text("APPLICATION_NAME"),
+                      .fixed("APPLICATION_ID"), .fixed("CREDITS_USED", precision: 38, scale: 9)],
+            rows: rows, partitionSizes: [10, 20, 18]))
+        server.register("COMPUTE_POOLS", result: TestResult(
+            columns: [.text("NAME"), .fixed("ID"), .text("INSTANCE_FAMILY"), .fixed("MIN_NODES"), .fixed("MAX_NODES")],
+            rows: [["A", "7", "CPU_X64_XS", "1", "2"]]))
+        server.register("METERING_DAILY_HISTORY", result: TestResult(
+            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_BILLED", scale: 9)],
+            rows: [["19814", "1.980000000", "0.001980000", "1.981980000", "0.000000000", "1.981980000"]]))
+    }
+
+    func service() -> PullService {
+        PullService(env: env, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+    }
+
+    @Test func everyViewLandsInOneLoad() async throws {
+        server.register("RATE_SHEET_DAILY") { _ in
+            .failure(status: 422, code: "002003", sqlState: "02000",
+                     message: "SQL compilation error:\nObject 'SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY' does not exist or not authorized.")
+        }
+        let cache = try UsageCache(.memory)
+        var options = PullOptions()
+        options.connectionName = "test"
+        options.since = CivilDate("2024-04-01")
+        let s = try await service().pull(options, into: cache)
+        // 48 rows in three partitions: 24 × 0.11 + 24 × 0.055 = 3.96 credits.
+        #expect(s.historyRows == 48 && s.inserted == 48)
+        #expect(s.statements[0].partitions == 3)
+        #expect(try cache.records().reduce(NanoCredits.zero) { $0 + $1.creditsUsed }.value == 3_960_000_000)
+        #expect(try cache.computePools().map(\.instanceFamily) == ["CPU_X64_XS"])
+        // The role cannot read the rate sheet: skipped with a note, not a failure.
+        #expect(s.statements.last?.skipped?.contains("002003") == true)
+        let load = try #require(try cache.loads().last)
+        #expect(load.kind == "pull" && load.source == "test" && load.rowCount == 48)
+        #expect(load.details?.contains(s.statements[0].statementHandle!) == true)
+        // The window was bound as TIMESTAMP_LTZ nanoseconds from 2024-04-01T00:00Z.
+        let submitted = try #require(server.requests.first { $0.body.contains("SNOWPARK_CONTAINER_SERVICES_HISTORY") })
+        #expect(submitted.body.contains("1711929600000000000"))
+    }
+
+    @Test func theNextPullStartsAtTheWatermarkMinusTheLookback() async throws {
+        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
+                                                                         .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        let cache = try UsageCache(.memory)
+        var options = PullOptions()
+        options.connectionName = "test"
+        options.since = CivilDate("2024-04-01")
+        _ = try await service().pull(options, into: cache)
+        options.since = nil
+        let again = try await service().pull(options, into: cache)
+        // Newest END_TIME 2024-04-03T01:00Z minus 24 h = 2024-04-02T01:00Z (1712019600 s).
+        #expect(again.windowStart == "2024-04-02T01:00:00Z")
+        #expect(again.inserted == 0 && again.unchanged == 48)
+    }
+
+    @Test func aFailedPullLeavesTheCacheExactlyAsItWas() async throws {
+        let cache = try UsageCache(.memory)
+        var options = PullOptions()
+        options.connectionName = "test"
+        options.since = CivilDate("2024-04-01")
+        // Every statement runs, but the last result cannot be read (no CURRENCY column): nothing is written.
+        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE")], rows: [["19814"]]))
+        await #expect(throws: PullService.DataError.self) { try await service().pull(options, into: cache) }
+        #expect(try cache.records().isEmpty && cache.computePools().isEmpty && cache.loads().isEmpty)
+        // A server error in the middle of the history's partitions (500 is not retried): nothing is written.
+        server.inject(.status(500), on: .partition(2))
+        await #expect(throws: SQLAPIError.self) { try await service().pull(options, into: cache) }
+        #expect(try cache.records().isEmpty && cache.loads().isEmpty)
+    }
+}
