@@ -90,7 +90,10 @@ let package = Package(
         // Benchmarks (run in release mode; see README "Performance").
         .executableTarget(
             name: "spcs-cost-bench",
-            dependencies: ["SPCSCostKit", "SnowflakeSQLAPI", "SPCSCostStore"]),
+            dependencies: [
+                "SPCSCostKit", "SnowflakeSQLAPI", "SPCSCostStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Test helpers: fixture paths, temporary folders, golden-file (snapshot) assertions.
         .target(name: "SPCSCostTestSupport", path: "Tests/SPCSCostTestSupport"),

@@ -11,7 +11,10 @@ struct DemoCommand: EnvironmentCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the main job on the bundled April 2024 fixture (no Snowflake account needed).",
-        discussion: "Run it from the repository's root folder, where Fixtures/ is.")
+        discussion: """
+            Run it from the repository's root folder, where Fixtures/ is. The report is written in every format
+            (CSV, Markdown, JSON, HTML); `spcs-cost demo --out Reports/samples` regenerates the committed samples.
+            """)
 
     @Option(help: "The Snowsight CSV export to use.")
     var fixture: String = "Fixtures/snowsight/jupyterlab-april-2024.csv"
@@ -24,6 +27,7 @@ struct DemoCommand: EnvironmentCommand {
         "report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "Asia/Tokyo",
         "--family", "CPU_X64_XS", "--business-hours", "10:00-19:00", "--weekdays", "MON-FRI",
         "--schedule-timezone", "Asia/Tokyo", "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx", "150",
+        "--pools", "Fixtures/pools/jupyterlab.toml",
     ]
 
     /// The estimate the demo shows: the team's hand-computed plan.

@@ -113,11 +113,17 @@ struct PriceOptions: ParsableArguments {
 struct ReportCommand: EnvironmentCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the savings report (CSV, Markdown) for a period from the cache.",
+        abstract: "Write the savings report (CSV, Markdown, JSON, HTML) for a period from the cache.",
         discussion: """
             Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo \\
                        --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI \\
-                       --region aws-ap-northeast-1 --currency JPY --fx 150
+                       --region aws-ap-northeast-1 --currency JPY --fx 150 --pools Fixtures/pools/jupyterlab.toml
+
+            Files (dated by the period, in --out): …_summary.csv, …_pools.csv and …_days.csv (csv), ….md (markdown), \
+            ….json (json), ….html (html, one self-contained page with a chart per pool). Markdown, JSON and HTML \
+            open with the summary for finance (…_summary.csv holds it too); every file is stamped with the rate card, \
+            credit price, FX rate, data checksum and row count, the rounding rule and this command line. The same \
+            cache and flags give byte-identical files.
             """)
 
     @Option(help: "First day (YYYY-MM-DD), inclusive.")
@@ -132,8 +138,11 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "Folder for the report files.")
     var out: String = "Reports"
 
-    @Option(help: "Comma-separated formats: csv, markdown.")
-    var format: String = "csv,markdown"
+    @Option(help: "Comma-separated formats: csv, markdown, json, html.")
+    var format: String = "csv,markdown,json,html"
+
+    @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.")
+    var pools: String?
 
     @OptionGroup var plan: PlanOptions
     @OptionGroup var price: PriceOptions
@@ -154,7 +163,7 @@ struct ReportCommand: EnvironmentCommand {
         o.asOf = price.asOf
         o.formats = try format.split(separator: ",").map {
             guard let f = ReportFileFormat(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("--format '\(format)' must list csv and/or markdown, comma-separated.")
+                throw ValidationError("--format '\(format)' must list csv, markdown, json or html, comma-separated.")
             }
             return f
         }
@@ -162,7 +171,11 @@ struct ReportCommand: EnvironmentCommand {
     }
 
     func execute(in env: Environment) async throws -> CommandOutput {
-        let options = try reportOptions()
+        var options = try reportOptions()
+        if let pools {
+            let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
+            options.poolsFile = try PoolsFile.parse(text, file: pools)
+        }
         let cache = try cacheOptions.open(env)
         let service = ReportService(env: env)
         let report = try service.build(options, cache: cache)

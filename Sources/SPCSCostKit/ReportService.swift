@@ -32,7 +32,7 @@ public struct ReportOptions: Sendable {
     /// Date that chooses the credit price table; nil = `from`.
     public var asOf: CivilDate?
     /// Formats to write.
-    public var formats: [ReportFileFormat] = [.csv, .markdown]
+    public var formats: [ReportFileFormat] = ReportFileFormat.allCases
     /// A pools file: gives each pool's family and nodes, and its schedule's estimate to set against the metered
     /// usage; nil = shapes from `defaultShape`/`poolShapes` and no estimate.
     public var poolsFile: PoolsFile?
@@ -86,12 +86,12 @@ public struct ReportService: Sendable {
 
         let start = options.from.startInstant(in: options.timeZone)
         let end = options.to.adding(days: 1).startInstant(in: options.timeZone)
-        // Summed per pool and local day inside SQLite: a year of a thousand pools never comes into memory row by row.
+        // Summed per pool and local day from the cache's per-month series: a year of a thousand pools never comes
+        // into memory row by row.
+        let read = try cache.meteredByDay(from: start, to: end,
+                                          segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end))
         var metered: SavingsReport.Metered = [:]
-        for t in try cache.dailyTotals(from: start, to: end,
-                                       segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end)) {
-            metered[t.pool, default: [:]][CivilDate(daysSinceEpoch: t.day)] = (t.credits, t.hours)
-        }
+        for t in read.totals { metered[t.pool, default: [:]][CivilDate(daysSinceEpoch: t.day)] = (t.credits, t.hours) }
         var shapes = options.poolShapes
         var pinnedCards: [String: String] = [:]
         for entry in options.poolsFile?.pools ?? [] where shapes[entry.plan.pool.name] == nil {
@@ -108,7 +108,13 @@ public struct ReportService: Sendable {
                 return (r.creditsPerNodeHour, "rate card \(poolCard.id), \(family): \(r.source)")
             },
             creditPrice: prices.prices[0], fx: fx, warnings: warnings)
-        (report.dataChecksum, report.rowCount) = try cache.fingerprint(from: start, to: end)
+        report.dataChecksum = read.checksum
+        report.rowCount = read.rows
+        // Days that may still change: they end within the views' latency and restatement window of now.
+        let provisionalAfter = env.now().addingTimeInterval(-Double(options.provisionalHours) * 3600)
+        for i in report.days.indices {
+            report.days[i].provisional = report.days[i].date.adding(days: 1).startInstant(in: options.timeZone) > provisionalAfter
+        }
         if let pools = options.poolsFile {
             var r = ReconcileOptions(pools: pools, from: options.from, to: options.to)
             r.timeZone = options.timeZone
@@ -122,11 +128,13 @@ public struct ReportService: Sendable {
                 report.pools[i].estimatedCredits = rec.estimatedCredits
                 report.pools[i].varianceByCause = rec.explained
             }
+            let estimates = Dictionary(uniqueKeysWithValues: reconciled.pools.filter { $0.plan != nil }.map { rec in
+                (rec.pool, Dictionary(uniqueKeysWithValues: rec.days.map { ($0.date, $0.estimatedCredits) }))
+            })
             for i in report.days.indices {
-                guard let rec = byPool[report.days[i].pool],
-                      let day = rec.days.first(where: { $0.date == report.days[i].date }) else { continue }
-                report.days[i].provisional = day.provisional
-                if rec.plan != nil { report.days[i].estimatedCredits = day.estimatedCredits }
+                if let credits = estimates[report.days[i].pool]?[report.days[i].date] {
+                    report.days[i].estimatedCredits = credits
+                }
             }
         }
         return report

@@ -66,3 +66,107 @@ public struct WhatIfService: Sendable {
         return out
     }
 }
+
+extension WhatIfService {
+    /// Re-prices every pool of the cache over `from...to` (days in `zone`) under `alwaysOn` and/or `businessHours`
+    /// policies, in one pass over the cache's hourly series (no pools file needed: `shape` gives each pool's family
+    /// and nodes). A business-hours window is read in `zone` (pass the window's own zone). Exact: per-hour work is in integer nano-credits scaled by 3600, converted to `Decimal` per day.
+    /// - Parameters:
+    ///   - shape: a pool's family and nodes; nil leaves the pool out.
+    ///   - rate: credits per node-hour of a family.
+    /// - Throws: ``EstimateError`` for an unsupported policy (auto-suspend and family policies need a pools file),
+    ///   ``StoreError``.
+    public func repriceCache(_ cache: UsageCache, from: CivilDate, to: CivilDate, zone: TimeZone,
+                             policies: [WhatIfPolicy], shape: (String) -> PoolShape?,
+                             rate: (InstanceFamily) throws -> Decimal) throws -> [WhatIfResult] {
+        for p in policies {
+            switch p {
+            case .alwaysOn, .businessHours: continue
+            default: throw EstimateError.invalidOption(flag: "--policy", value: p.label,
+                                                       fix: "needs a pools file; use spcs-cost whatif --pools")
+            }
+        }
+        let start = from.startInstant(in: zone)
+        let end = to.adding(days: 1).startInstant(in: zone)
+        let segments = OffsetSegment.segments(of: zone, from: start, to: end)
+        let firstDay = from.daysSinceEpoch
+        let dayCount = from.days(to: to) + 1
+        let dayHours = (0..<dayCount).map { Decimal(Int(from.adding(days: $0).interval(in: zone).duration)) / 3600 }
+        // Per policy with a window: the window's seconds on each local day.
+        let windows: [BusinessHours?] = policies.map { if case let .businessHours(b) = $0 { b } else { nil } }
+        let windowSeconds: [[Int]] = windows.map { w in
+            guard let w else { return [] }
+            let intervals = w.intervals(from: from.adding(days: -1), through: to.adding(days: 1))
+            return (0..<dayCount).map { d in
+                let span = from.adding(days: d).interval(in: zone)
+                return intervals.reduce(0) { $0 + Int(span.overlapSeconds(with: $1)) }
+            }
+        }
+        var results: [WhatIfResult] = []
+        var current: String?
+        var metered = [Int64](repeating: 0, count: dayCount)
+        var extra: [[Int64]] = []           // per policy, per day: Σ max(0, credits×3600 − nodes×rate×overlap) in nano
+        var rateNano: Int64 = 0
+        var nodes: Int64 = 1
+
+        func flush() throws {
+            guard let pool = current, let s = shape(pool) else { return }
+            let r = try rate(s.family)
+            for (k, policy) in policies.enumerated() {
+                var days: [WhatIfResult.Day] = []
+                for d in 0..<dayCount {
+                    let m = Decimal(metered[d]) / 1_000_000_000
+                    let policyCredits: Decimal
+                    switch policy {
+                    case .alwaysOn:
+                        policyCredits = Decimal(s.nodes) * dayHours[d] * r
+                    default:
+                        policyCredits = Decimal(s.nodes) * Decimal(windowSeconds[k][d]) / 3600 * r
+                            + Decimal(extra[k][d]) / 3600 / 1_000_000_000
+                    }
+                    days.append(.init(date: from.adding(days: d), meteredCredits: m, policyCredits: policyCredits))
+                }
+                results.append(WhatIfResult(pool: pool, policy: policy, days: days))
+            }
+        }
+        func begin(_ pool: String) throws {
+            try flush()
+            current = pool
+            metered = [Int64](repeating: 0, count: dayCount)
+            extra = policies.map { _ in [Int64](repeating: 0, count: dayCount) }
+            if let s = shape(pool) {
+                rateNano = NanoCredits.rounded(try rate(s.family)).value
+                nodes = Int64(s.nodes)
+            }
+        }
+        // Seconds of the window on each local day, by second of the day, for the O(1) test of an hour.
+        let windowRanges: [(start: Int, end: Int, weekdays: Set<Weekday>)?] = windows.map { w in
+            w.map { ($0.startSecondOfDay, $0.endSecondOfDay, $0.weekdays) }
+        }
+        try cache.forEachPoolSeries(from: start, to: end) { pool, firstHour, values in
+            try begin(pool)
+            var segment = 0
+            for (i, nano) in values.enumerated() where nano != .min {
+                let hourStart = firstHour + Int64(i) * 3600
+                while segment < segments.count - 1, hourStart >= segments[segment].until { segment += 1 }
+                let local = hourStart + Int64(segments[segment].offsetSeconds)
+                let localDay = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+                let day = localDay - firstDay
+                guard day >= 0, day < dayCount else { continue }
+                metered[day] += nano
+                let second = Int(local - Int64(localDay) * 86_400)
+                for k in windowRanges.indices {
+                    guard let w = windowRanges[k], w.weekdays.contains(CivilDate(daysSinceEpoch: localDay).weekday) else { continue }
+                    // Seconds of this hour inside the window (the window's zone is the report's).
+                    let inside = max(0, min(second + 3600, w.end) - max(second, w.start))
+                    guard inside > 0 else { continue }
+                    let above = nano * 3600 - nodes * rateNano * Int64(inside)
+                    if above > 0 { extra[k][day] += above }
+                }
+            }
+        }
+        try flush()
+        return results
+    }
+
+}

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import SPCSCostCore
 
 /// Metered credits of one pool on one local day, summed in SQLite (exact: integer nano-credits).
@@ -43,57 +44,86 @@ public struct OffsetSegment: Sendable, Hashable {
 }
 
 extension UsageCache {
-    /// Credits per pool and local day for rows whose START_TIME lies in `[from, to)`, summed by SQLite in one scan
-    /// (the local day of each row is computed in SQL from `segments`), ordered by pool then day.
-    /// - Throws: ``StoreError/database(path:reason:)``.
-    public func dailyTotals(from: Date, to: Date, segments: [OffsetSegment]) throws(StoreError) -> [DailyTotal] {
-        var offsetSQL = "\(segments.last?.offsetSeconds ?? 0)"
-        if segments.count > 1 {
-            offsetSQL = "CASE"
-            for s in segments.dropLast() { offsetSQL += " WHEN start_time < \(s.until) THEN \(s.offsetSeconds)" }
-            offsetSQL += " ELSE \(segments.last!.offsetSeconds) END"
-        }
-        let sql = """
-            SELECT compute_pool_name, (start_time + \(offsetSQL)) / 86400 AS day,
-                   SUM(credits_used_nano), COUNT(*)
-            FROM spcs_history WHERE start_time >= ? AND start_time < ?
-            GROUP BY compute_pool_name, day ORDER BY compute_pool_name, day
-            """
-        let a = Int64(from.timeIntervalSince1970.rounded(.down))
-        let b = Int64(to.timeIntervalSince1970.rounded(.up))
+    /// Calls `body` once per pool (in name order) with the pool's hours from `from` (rounded down to the hour) to
+    /// `to`: `values[i]` is the CREDITS_USED nano-credits of the hour starting at `firstHour + i × 3600` (UTC epoch
+    /// seconds), or `Int64.min` where the cache has no row. Read from the per-month series blobs, so a year of a
+    /// thousand pools comes in 12,000 reads, one pool at a time.
+    /// - Throws: ``StoreError/database(path:reason:)``, or what `body` throws.
+    public func forEachPoolSeries(from: Date, to: Date,
+                                  _ body: (_ pool: String, _ firstHour: Int64, _ values: [Int64]) throws -> Void) throws {
+        let firstHour = Int64(from.timeIntervalSince1970.rounded(.down)) / 3600 * 3600
+        let end = Int64(to.timeIntervalSince1970.rounded(.up))
+        let count = Int((end - firstHour + 3599) / 3600)
+        guard count > 0 else { return }
         do {
-            return try db.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: [a, b]).map {
-                    DailyTotal(pool: $0[0], day: $0[1], credits: NanoCredits($0[2] as Int64), hours: $0[3])
+            try db.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT compute_pool_name, month_start, hours FROM spcs_series
+                    WHERE month_start < ? AND month_start + 2678400 > ? ORDER BY compute_pool_name, month_start
+                    """, arguments: [end, firstHour])
+                var pool: String?
+                var values: [Int64] = []
+                while let row = try rows.next() {
+                    let name: String = row[0]
+                    if name != pool {
+                        if let pool { try body(pool, firstHour, values) }
+                        pool = name
+                        values = [Int64](repeating: .min, count: count)
+                    }
+                    let monthStart: Int64 = row[1]
+                    let blob: Data = row[2]
+                    blob.withUnsafeBytes { raw in
+                        let n = raw.count / 8
+                        let offset = Int((monthStart - firstHour) / 3600)
+                        for i in max(0, -offset)..<min(n, count - offset) {
+                            values[offset + i] = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                        }
+                    }
                 }
+                if let pool { try body(pool, firstHour, values) }
             }
-        } catch {
-            throw .database(path: path, reason: "\(error)")
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            throw StoreError.database(path: path, reason: "\(e)")
         }
     }
 
-    /// A fingerprint of the rows with START_TIME in `[from, to)`: hex SHA-256 over their count, the sum of their
-    /// credits and two position-weighted sums (integers, exact) (so a changed, moved or missing row changes it), computed in one SQL
-    /// scan; and the row count.
+    /// Credits and hourly rows per pool and local day for hours starting in `[from, to)`, the local day of each hour
+    /// from `segments`; and a fingerprint of exactly those hours: hex SHA-256 over each pool's name and its hours'
+    /// nano-credits in order, so two reports can be checked to have read the same data.
     /// - Throws: ``StoreError/database(path:reason:)``.
-    public func fingerprint(from: Date, to: Date) throws(StoreError) -> (checksum: String, rows: Int) {
+    public func meteredByDay(from: Date, to: Date, segments: [OffsetSegment]) throws
+        -> (totals: [DailyTotal], checksum: String, rows: Int) {
         let a = Int64(from.timeIntervalSince1970.rounded(.down))
         let b = Int64(to.timeIntervalSince1970.rounded(.up))
-        do {
-            let row = try db.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT COUNT(*), IFNULL(SUM(credits_used_nano), 0),
-                           IFNULL(SUM(((start_time / 3600) % 10007) * (credits_used_nano % 10009)), 0),
-                           IFNULL(SUM(((length(compute_pool_name) * 7919 + unicode(compute_pool_name)) % 10037)
-                                      * ((start_time / 3600) % 10039)), 0)
-                    FROM spcs_history WHERE start_time >= ? AND start_time < ?
-                    """, arguments: [a, b])!
+        var totals: [DailyTotal] = []
+        var hasher = SHA256()
+        var rows = 0
+        try forEachPoolSeries(from: from, to: to) { pool, firstHour, values in
+            hasher.update(data: Data(pool.utf8))
+            var perDay: [Int: (Int64, Int)] = [:]
+            var kept: [Int64] = []
+            kept.reserveCapacity(values.count)
+            var segment = 0
+            for (i, v) in values.enumerated() where v != .min {
+                let start = firstHour + Int64(i) * 3600
+                guard start >= a, start < b else { continue }
+                while segment < segments.count - 1, start >= segments[segment].until { segment += 1 }
+                let local = start + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
+                let day = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+                let (c, n) = perDay[day] ?? (0, 0)
+                perDay[day] = (c + v, n + 1)
+                kept.append(start)
+                kept.append(v)
             }
-            let count: Int = row[0]
-            let text = "\(count)|\(row[1] as Int64)|\(row[2] as Int64)|\(row[3] as Int64)"
-            return (SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined(), count)
-        } catch {
-            throw .database(path: path, reason: "\(error)")
+            kept.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            for day in perDay.keys.sorted() {
+                let (c, n) = perDay[day]!
+                totals.append(DailyTotal(pool: pool, day: day, credits: NanoCredits(c), hours: n))
+                rows += n
+            }
         }
+        return (totals, hasher.finalize().map { String(format: "%02x", $0) }.joined(), rows)
     }
 }

@@ -71,8 +71,10 @@ func run(_ arguments: [String]) async throws -> CommandOutput {
         let out = try await run(DemoCommand.reportArguments + ["--out", dir.path("reports"), "--cache", cache])
         #expect(out.stdout.contains("Saved vs always on"))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports")).sorted()
-        #expect(files == ["spcs-cost-report_2024-04-01_2024-04-30.md", "spcs-cost-report_2024-04-01_2024-04-30_days.csv",
-                          "spcs-cost-report_2024-04-01_2024-04-30_pools.csv"])
+        #expect(files == ["spcs-cost-report_2024-04-01_2024-04-30.html", "spcs-cost-report_2024-04-01_2024-04-30.json",
+                          "spcs-cost-report_2024-04-01_2024-04-30.md", "spcs-cost-report_2024-04-01_2024-04-30_days.csv",
+                          "spcs-cost-report_2024-04-01_2024-04-30_pools.csv",
+                          "spcs-cost-report_2024-04-01_2024-04-30_summary.csv"])
     }
 
     /// Reports/samples is what `spcs-cost demo --out Reports/samples` writes; it must match a fresh run.

@@ -138,3 +138,31 @@ import Testing
         #expect(other.policyCredits == Decimal(string: "48.4")!)
     }
 }
+
+/// The one-pass re-pricing of a whole cache agrees with the per-pool one.
+@Suite struct WhatIfCacheTests {
+    @Test func theStreamingPathMatchesThePerPoolPath() throws {
+        let env = try testEnvironment()
+        let cache = try UsageCache(.memory)
+        _ = try ImportService(env: env).importCSV(path: "Fixtures/emulator-sample/SNOWPARK_CONTAINER_SERVICES_HISTORY.csv",
+                                                  timeZone: nil, into: cache)
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        let window = BusinessHours(startSecondOfDay: 36000, endSecondOfDay: 68400,
+                                   weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo)
+        let results = try WhatIfService(env: env).repriceCache(
+            cache, from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-30")!, zone: tokyo,
+            policies: [.alwaysOn, .businessHours(window)],
+            shape: { $0 == "TOKYO_XS_POOL" ? PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1) : nil },
+            rate: { _ in Decimal(string: "0.11")! })
+        // Only the Tokyo pool has a shape: always on 720 h × 0.11 = 79.2; business hours 22 × 9 h × 0.11 = 21.78;
+        // metered 24.2 either way.
+        #expect(results.map(\.pool) == ["TOKYO_XS_POOL", "TOKYO_XS_POOL"])
+        #expect(results.map(\.policyCredits) == [Decimal(string: "79.2")!, Decimal(string: "21.78")!])
+        #expect(results.allSatisfy { $0.meteredCredits == Decimal(string: "24.2")! })
+        #expect(throws: EstimateError.self) {
+            try WhatIfService(env: env).repriceCache(cache, from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-30")!,
+                                                     zone: tokyo, policies: [.autoSuspend(seconds: 60)], shape: { _ in nil },
+                                                     rate: { _ in 1 })
+        }
+    }
+}

@@ -50,31 +50,194 @@ import Testing
         #expect(costs[0]["amount"] as? String == "9405")
     }
 
+    /// The savings report of the golden files: two pools over 2024-04-01 (a Monday) to 2024-04-03 in Tokyo, with an
+    /// estimate per pool and day, its difference by cause, a provisional last day, a plan, a month-to-date forecast
+    /// and a dated FX rate. At 2.85 USD × 150 JPY per USD a credit costs 427.5 JPY.
+    /// - JUPYTER_POOL (1 node): metered 10 hours × 0.11 on 04-01 and 1 hour on 04-03 = 1.21 credits; estimated
+    ///   0.99 a day = 2.97; difference −1.76 = scheduled −1.87 (−0.99 on 04-02, −0.88 on 04-03) + tail 0.11.
+    /// - API_POOL (3 nodes): metered 0.33 on 04-01; estimated 0.2; difference 0.13 = off-hours 0.101 + unexplained
+    ///   0.029 (43 + 12 JPY rounded one by one, 56 JPY rounded once: the report says so).
+    /// - Totals: metered 1.54 credits (658.35 → 658 JPY); estimate 3.17 (1,355.175 → 1,355 JPY); difference −1.63
+    ///   (−696.825 → −697 JPY, −51.4 % of the estimate); always on (1 + 3 nodes) × 72 h × 0.11 = 31.68 credits;
+    ///   plan (1 + 3 nodes) × 27 h × 0.11 = 11.88 credits.
     static func savingsReport() throws -> SavingsReport {
         let tokyo = TimeZone(identifier: "Asia/Tokyo")!
         let start = ISO8601DateFormatter().date(from: "2024-04-01T01:00:00Z")!
-        let rows = (0..<10).map { h in
-            UsageRecord(startTime: start.addingTimeInterval(Double(h) * 3600),
-                        endTime: start.addingTimeInterval(Double(h + 1) * 3600), computePoolName: "JUPYTER_POOL",
-                        creditsUsed: NanoCredits(110_000_000))
-        } + [UsageRecord(startTime: start, endTime: start.addingTimeInterval(3600), computePoolName: "API_POOL",
-                         creditsUsed: NanoCredits(330_000_000))]
-        return try SavingsReport.build(
+        func row(_ pool: String, hour: Int, nanoCredits: Int64) -> UsageRecord {
+            UsageRecord(startTime: start.addingTimeInterval(Double(hour) * 3600),
+                        endTime: start.addingTimeInterval(Double(hour + 1) * 3600), computePoolName: pool,
+                        creditsUsed: NanoCredits(nanoCredits))
+        }
+        let rows = (0..<10).map { row("JUPYTER_POOL", hour: $0, nanoCredits: 110_000_000) }
+            + [row("JUPYTER_POOL", hour: 48, nanoCredits: 110_000_000), row("API_POOL", hour: 0, nanoCredits: 330_000_000)]
+        let fx = ExchangeRate(base: .usd, quote: .jpy, rate: 150, source: "fx.csv line 2", date: CivilDate("2024-04-01")!)
+        var report = try SavingsReport.build(
             records: rows, from: CivilDate("2024-04-01")!, through: CivilDate("2024-04-03")!, zone: tokyo,
             shapes: ["API_POOL": PoolShape(family: InstanceFamily("CPU_X64_S")!, nodes: 3)],
             defaultShape: PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1),
             plan: BusinessHours(startSecondOfDay: 36000, endSecondOfDay: 68400,
                                 weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo),
             rateCardID: "2024", rate: { _, _ in (Decimal(string: "0.11")!, "test") },
-            creditPrice: prices[0], fx: fx, warnings: ["a test warning."])
+            creditPrice: prices[0], fx: fx, warnings: ["a test warning with <b>markup</b> & \"quotes\"."])
+        let estimated: [String: [Decimal]] = ["JUPYTER_POOL": [dec("0.99"), dec("0.99"), dec("0.99")],
+                                              "API_POOL": [dec("0.2"), 0, 0]]
+        for i in report.days.indices {
+            let d = report.days[i]
+            report.days[i].estimatedCredits = estimated[d.pool]![CivilDate("2024-04-01")!.days(to: d.date)]
+            report.days[i].provisional = d.date == CivilDate("2024-04-03")!
+        }
+        for i in report.pools.indices {
+            let p = report.pools[i].pool
+            report.pools[i].estimatedCredits = estimated[p]!.reduce(0, +)
+            report.pools[i].varianceByCause = p == "JUPYTER_POOL"
+                ? [.scheduled: dec("-1.87"), .autoSuspendTail: dec("0.11")]
+                : [.offHoursResume: dec("0.101"), .unexplained: dec("0.029")]
+        }
+        report.dataChecksum = String(repeating: "ab", count: 32)
+        report.rowCount = rows.count
+        return report
+    }
+
+    static let stamp = ReportStamp(toolVersion: "0.0.0-golden", commandLine: "spcs-cost report --test")
+
+    static func dec(_ text: String) -> Decimal { ExactDecimal.parse(text)! }
+
+    static func files() throws -> [SavingsReportWriter.File] {
+        SavingsReportWriter.files(try savingsReport(), formats: ReportFileFormat.allCases, stamp: stamp)
     }
 
     @Test func savingsReportFiles() throws {
-        let files = SavingsReportWriter.files(try Self.savingsReport(), formats: [.csv, .markdown],
-                                              stamp: ReportStamp(toolVersion: "test", commandLine: "spcs-cost report --test"))
-        #expect(files.map(\.name) == ["spcs-cost-report_2024-04-01_2024-04-03_pools.csv",
+        let files = try Self.files()
+        #expect(files.map(\.name) == ["spcs-cost-report_2024-04-01_2024-04-03_summary.csv",
+                                      "spcs-cost-report_2024-04-01_2024-04-03_pools.csv",
                                       "spcs-cost-report_2024-04-01_2024-04-03_days.csv",
-                                      "spcs-cost-report_2024-04-01_2024-04-03.md"])
+                                      "spcs-cost-report_2024-04-01_2024-04-03.md",
+                                      "spcs-cost-report_2024-04-01_2024-04-03.json",
+                                      "spcs-cost-report_2024-04-01_2024-04-03.html"])
         for f in files { assertSnapshot(f.contents, named: f.name) }
+    }
+
+    @Test func formatsWriteOnlyTheirFiles() throws {
+        let report = try Self.savingsReport()
+        let names = { (f: [ReportFileFormat]) in SavingsReportWriter.files(report, formats: f, stamp: Self.stamp).map(\.name) }
+        #expect(names([.html]) == ["spcs-cost-report_2024-04-01_2024-04-03.html"])
+        #expect(names([.json, .csv]).count == 4)
+        #expect(names([]).isEmpty)
+    }
+
+    /// Two reports built apart from the same inputs give the same bytes in every format, and so does rendering one
+    /// report twice: no clock, no random ids, no dictionary order.
+    @Test func sameInputsGiveTheSameBytes() throws {
+        let first = try Self.files()
+        let second = try Self.files()
+        #expect(first == second)
+        let report = try Self.savingsReport()
+        #expect(SavingsReportWriter.files(report, formats: ReportFileFormat.allCases, stamp: Self.stamp)
+            == SavingsReportWriter.files(report, formats: ReportFileFormat.allCases, stamp: Self.stamp))
+    }
+
+    @Test func everyFileIsStamped() throws {
+        for f in try Self.files() {
+            for fact in ["2024", "2.85", "150", "fx.csv line 2", "2024-04-01", String(repeating: "ab", count: 32), "12",
+                         "half-even", "spcs-cost report --test", "0.0.0-golden"] {
+                #expect(f.contents.contains(fact), "\(f.name) does not state \(fact)")
+            }
+        }
+    }
+
+    @Test func htmlIsSelfContainedWithOneChartPerPool() throws {
+        let html = try #require(try Self.files().first { $0.name.hasSuffix(".html") }).contents
+        #expect(!html.lowercased().contains("<script"))
+        #expect(html.range(of: #"(src|href)\s*=\s*["']?\s*(https?:)?//"#, options: [.regularExpression, .caseInsensitive]) == nil)
+        #expect(!html.contains("<link") && !html.contains("@import") && !html.contains("url("))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(html.components(separatedBy: "</svg>").count - 1 == 2)
+        #expect(html.contains("a test warning with &lt;b&gt;markup&lt;/b&gt; &amp; &quot;quotes&quot;."))
+        #expect(!html.contains("<b>markup"))
+        // JUPYTER_POOL has an estimate, so its chart sets metered against it; the provisional day is marked.
+        #expect(html.contains("<title>2024-04-03 (provisional): estimated 0.99 credits</title>"))
+        #expect(html.contains("class=\"metered provisional\""))
+    }
+
+    @Test func csvFilesAreRFC4180WithOneHeaderRow() throws {
+        for f in try Self.files() where f.name.hasSuffix(".csv") {
+            #expect(f.contents.hasSuffix("\r\n") && !f.contents.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+            let rows = Self.parseCSV(f.contents)
+            #expect(rows.count > 1)
+            #expect(rows.allSatisfy { $0.count == rows[0].count }, "\(f.name): rows of unequal length")
+            #expect(rows[0].last == "command_line" && rows[1].last == "spcs-cost report --test")
+        }
+        let days = Self.parseCSV(try Self.files()[2].contents)
+        let provisional = try #require(days[0].firstIndex(of: "provisional"))
+        #expect(days.dropFirst().map { $0[provisional] } == ["false", "false", "false", "false", "true", "true"])
+    }
+
+    /// RFC 4180 fields (quoted fields may hold commas, quotes doubled, line breaks); rows end in CRLF.
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = Array(text)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\r\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
+        }
+        return rows
+    }
+
+    @Test func theSummaryForFinance() throws {
+        let files = try Self.files()
+        let summary = Self.parseCSV(files[0].contents)
+        let header = summary[0]
+        func cell(_ section: String, _ item: String, pool: String = "", _ column: String) -> String? {
+            guard let row = summary.first(where: { $0[0] == section && $0[1] == item && $0[2] == pool }),
+                  let c = header.firstIndex(of: column) else { return nil }
+            return row[c]
+        }
+        #expect(cell("summary", "metered", "credits") == "1.54" && cell("summary", "metered", "cost_JPY") == "658")
+        #expect(cell("summary", "estimated", "cost_JPY") == "1355")
+        #expect(cell("summary", "difference", "credits") == "-1.63" && cell("summary", "difference", "cost_JPY") == "-697")
+        #expect(cell("summary", "difference", "percent") == "-51.4")
+        #expect(cell("summary", "saved_vs_always_on", "credits") == "30.14")
+        #expect(cell("summary", "saved_vs_plan", "credits") == "10.34")
+        #expect(cell("difference_by_cause", "scheduled", pool: "JUPYTER_POOL", "credits") == "-1.87")
+        #expect(cell("difference_by_cause", "total", pool: "API_POOL", "cost_JPY") == "56")
+        #expect(cell("top_pools", "1", pool: "JUPYTER_POOL", "percent") == "78.6")   // 1.21 ÷ 1.54
+        #expect(cell("month", "month_to_date", "days") == "3")
+        #expect(cell("provisional", "provisional_days", "days") == "1")
+        #expect(cell("provisional", "provisional_days", "credits") == "0.11")
+        let md = files[3].contents
+        #expect(md.contains("| Auto-suspend tail |") && md.contains("| Off-hours use (AUTO_RESUME) |"))
+        #expect(md.contains("API_POOL: the causes, each rounded once, add up to 55 JPY; the difference rounded once is 56 JPY."))
+    }
+
+    @Test func jsonHasExactAndRoundedAmountsWithTheSummaryFirst() throws {
+        let text = try Self.files()[4].contents
+        #expect(text.hasPrefix("{\n  \"financeSummary\" : {"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let summary = try #require(object["financeSummary"] as? [String: Any])
+        let metered = try #require(summary["metered"] as? [String: Any])
+        #expect(metered["credits"] as? String == "1.54" && metered["amount"] as? String == "658.35"
+            && metered["rounded"] as? String == "658" && metered["currency"] as? String == "JPY")
+        let causes = try #require(summary["differenceByCause"] as? [[String: Any]])
+        #expect(causes.map { $0["pool"] as? String } == ["API_POOL", "JUPYTER_POOL"])
+        let provisional = try #require(summary["provisional"] as? [String: Any])
+        #expect(provisional["dates"] as? [String] == ["2024-04-03"])
+        let stamp = try #require(object["stamp"] as? [String: Any])
+        #expect(stamp["dataRows"] as? Int == 12 && (stamp["fx"] as? [String: Any])?["date"] as? String == "2024-04-01")
+        let days = try #require(object["perDay"] as? [[String: Any]])
+        #expect(days.count == 6 && days.last?["provisional"] as? Bool == true)
     }
 }

@@ -20,7 +20,7 @@ import Testing
         _ = try cache.load(rows, as: .init(kind: "import", source: "t", checksum: "", loadedAt: start))
         let from = CivilDate("2024-03-09")!.startInstant(in: la)
         let to = CivilDate("2024-03-12")!.startInstant(in: la)
-        let totals = try cache.dailyTotals(from: from, to: to, segments: OffsetSegment.segments(of: la, from: from, to: to))
+        let totals = try cache.meteredByDay(from: from, to: to, segments: OffsetSegment.segments(of: la, from: from, to: to)).totals
         // The same sums computed row by row in Swift.
         var expected: [String: [CivilDate: (NanoCredits, Int)]] = [:]
         for r in rows where r.startTime >= from && r.startTime < to {
@@ -37,7 +37,7 @@ import Testing
         #expect(march10.map(\.hours).reduce(0, +) == 23)
     }
 
-    @Test func theFingerprintChangesWithAnyCredit() throws {
+    @Test func theChecksumChangesWithAnyCredit() throws {
         let start = ISO8601DateFormatter().date(from: "2024-04-01T00:00:00Z")!
         var rows: [UsageRecord] = []
         for h in 0..<48 {
@@ -48,11 +48,12 @@ import Testing
         let cache = try UsageCache(.memory)
         _ = try cache.load(rows, as: .init(kind: "import", source: "t", checksum: "", loadedAt: start))
         let end = start.addingTimeInterval(48 * 3600)
-        let a = try cache.fingerprint(from: start, to: end)
+        let utc = [OffsetSegment(until: Int64(end.timeIntervalSince1970), offsetSeconds: 0)]
+        let a = try cache.meteredByDay(from: start, to: end, segments: utc)
         #expect(a.rows == 48 && a.checksum.count == 64)
-        #expect(try cache.fingerprint(from: start, to: end) == a)
+        #expect(try cache.meteredByDay(from: start, to: end, segments: utc).checksum == a.checksum)
         rows[7].creditsUsed = NanoCredits(110_000_001)
         _ = try cache.load(rows, as: .init(kind: "import", source: "t", checksum: "", loadedAt: start))
-        #expect(try cache.fingerprint(from: start, to: end).checksum != a.checksum)
+        #expect(try cache.meteredByDay(from: start, to: end, segments: utc).checksum != a.checksum)
     }
 }

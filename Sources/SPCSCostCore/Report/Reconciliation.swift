@@ -120,7 +120,9 @@ public enum Reconciler {
         let dates = (0...from.days(to: through)).map { from.adding(days: $0) }
         var estimated: [CivilDate: [BillingCause: Decimal]] = [:]
         var expectedIntervals: [BilledInterval] = []
-        if let plan {
+        if var plan {
+            // Days of the breakdown in the reconciliation's zone, whatever zone the plan names.
+            plan.zone = zone
             let b = PlanEstimator.breakdown(plan, period: period)
             expectedIntervals = b.intervals
             for d in b.days { estimated[d.date] = d.nodeHours }
@@ -202,15 +204,16 @@ public enum Reconciler {
         }
 
         var meteredByDay: [CivilDate: [VarianceCause: Decimal]] = [:]
-        for (h, parts) in byHour {
+        for h in byHour.keys.sorted() {
+            let parts = byHour[h]!
             let day = CivilDate.of(Date(timeIntervalSince1970: TimeInterval(h * 3600)), in: zone)
-            for (k, v) in parts { meteredByDay[day, default: [:]][k, default: 0] += v / 3600 }
+            for k in parts.keys.sorted() { meteredByDay[day, default: [:]][k, default: 0] += parts[k]! / 3600 }
         }
 
         var days: [PoolReconciliation.Day] = []
         for date in dates {
             let est = estimated[date] ?? [:]
-            let estCredits = est.values.reduce(0, +) * estimateRate
+            let estCredits = BillingCause.allCases.reduce(Decimal(0)) { $0 + (est[$1] ?? 0) } * estimateRate
             let metered = meteredByDay[date] ?? [:]
             let credits = meteredCredits[date] ?? 0
             var explained: [VarianceCause: Decimal] = [:]
@@ -224,11 +227,11 @@ public enum Reconciler {
                     let delta = ((metered[vc] ?? 0) - (bc.flatMap { est[$0] } ?? 0)) * estimateRate
                     if delta != 0 { explained[vc] = delta }
                 }
-                let meteredHours = metered.values.reduce(0, +)
+                let meteredHours = VarianceCause.allCases.reduce(Decimal(0)) { $0 + (metered[$1] ?? 0) }
                 let rateDelta = meteredHours * (rateInForce(date) - estimateRate)
                 if rateDelta != 0 { explained[.rateCardChange] = rateDelta }
             }
-            let rest = (credits - estCredits) - explained.values.reduce(0, +)
+            let rest = (credits - estCredits) - VarianceCause.allCases.reduce(Decimal(0)) { $0 + (explained[$1] ?? 0) }
             if rest != 0 { explained[.unexplained] = rest }
             let end = date.adding(days: 1).startInstant(in: zone)
             days.append(.init(date: date, provisional: end > provisionalAfter, estimatedNodeHours: est,

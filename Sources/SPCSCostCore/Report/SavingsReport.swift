@@ -88,8 +88,8 @@ public struct SavingsReport: Sendable {
         public var daysInMonth: Int
         /// Metered credits from the month's first day to the report's last day.
         public var monthToDateCredits: Decimal
-        /// Month to date ÷ days elapsed × days in the month.
-        public var forecastCredits: Decimal { monthToDateCredits / Decimal(daysElapsed) * Decimal(daysInMonth) }
+        /// Month to date × days in the month ÷ days elapsed (multiplied first, so a full month is exact).
+        public var forecastCredits: Decimal { monthToDateCredits * Decimal(daysInMonth) / Decimal(daysElapsed) }
         /// The forecast's basis in words.
         public var basis: String {
             "straight line: \(daysElapsed) of \(daysInMonth) days of \(monthStart.year)-\(String(format: "%02d", monthStart.month)) metered, "

@@ -49,6 +49,13 @@ public struct WhatIfResult: Sendable {
         public var meteredCredits: Decimal
         /// Credits under the policy.
         public var policyCredits: Decimal
+
+        /// Creates a day.
+        public init(date: CivilDate, meteredCredits: Decimal, policyCredits: Decimal) {
+            self.date = date
+            self.meteredCredits = meteredCredits
+            self.policyCredits = policyCredits
+        }
     }
 
     /// The pool.
@@ -57,6 +64,13 @@ public struct WhatIfResult: Sendable {
     public var policy: WhatIfPolicy
     /// Days.
     public var days: [Day]
+
+    /// Creates a result.
+    public init(pool: String, policy: WhatIfPolicy, days: [Day]) {
+        self.pool = pool
+        self.policy = policy
+        self.days = days
+    }
 
     /// Metered credits over the period.
     public var meteredCredits: Decimal { days.reduce(0) { $0 + $1.meteredCredits } }

@@ -1,0 +1,131 @@
+import Foundation
+import SPCSCostCore
+
+/// A small inline SVG bar chart of one pool's daily credits: metered next to one comparison series (the
+/// estimate, the business-hours plan or always on), for the HTML report.
+///
+/// Deterministic: geometry is computed in `Decimal` and written with at most 2 fraction digits, element ids come
+/// from the chart's position in the report, and nothing refers to anything outside the page (no `xmlns`, links or
+/// fonts). Colours and sizes are presentation attributes, so the chart looks the same wherever it is copied.
+struct SVGChart {
+    /// One day's bar pair.
+    struct Day {
+        /// The calendar day.
+        let date: CivilDate
+        /// Metered credits.
+        let metered: Decimal
+        /// Credits of the comparison series.
+        let comparison: Decimal
+        /// True when the day may still change.
+        let provisional: Bool
+    }
+
+    /// Names the chart in its `<title>`: `JUPYTER_POOL`.
+    let pool: String
+    /// Name of the comparison series for people: `Estimated (pools file)`.
+    let comparisonLabel: String
+    /// Lower-case noun of the comparison for bar titles: `estimated`.
+    let comparisonNoun: String
+    /// Days in order.
+    let days: [Day]
+    /// 1-based position of the chart in the report, for its element ids.
+    let index: Int
+
+    /// Left margin for the credit ticks, in px.
+    static let left: Decimal = 44
+    /// Right margin, in px.
+    static let right: Decimal = 8
+    /// Top margin, in px.
+    static let top: Decimal = 10
+    /// Height of the plot area, in px.
+    static let plotHeight: Decimal = 120
+    /// Room under the plot for the day numbers, in px.
+    static let bottom: Decimal = 22
+    /// Width of one day, in px: two bars of ``bar`` with 2 px around them.
+    static let slot: Decimal = 16
+    /// Width of one bar, in px.
+    static let bar: Decimal = 6
+    /// About this many gridlines above zero.
+    static let tickCount = 4
+    /// Fill of the metered bars (and of their legend swatch).
+    static let meteredColor = "#1f5fa8"
+    /// Fill of the comparison bars (and of their legend swatch).
+    static let comparisonColor = "#f0a030"
+    /// Opacity of a provisional day's metered bar.
+    static let provisionalOpacity = "0.45"
+
+    /// The id of the chart's `<title>` element.
+    var titleID: String { "chart-\(index)-title" }
+
+    /// The chart's `<title>` text.
+    var title: String {
+        guard let first = days.first, let last = days.last else { return "\(pool): no days" }
+        return "\(pool): daily metered credits against \(comparisonNoun == "estimated" ? "the estimate" : comparisonNoun), "
+            + "\(first.date) to \(last.date)"
+    }
+
+    /// The `<svg>` element, ending in a newline.
+    func render() -> String {
+        let esc = HTMLText.escape
+        let width = Self.left + Self.slot * Decimal(days.count) + Self.right
+        let height = Self.top + Self.plotHeight + Self.bottom
+        let baseline = Self.top + Self.plotHeight
+        let peak = days.reduce(Decimal(0)) { max($0, $1.metered, $1.comparison) }
+        let step = Self.niceStep(peak / Decimal(Self.tickCount))
+        var ticks = 1
+        while step * Decimal(ticks) < peak { ticks += 1 }
+        let scaleTop = step * Decimal(ticks)
+        func y(_ credits: Decimal) -> Decimal { baseline - max(0, credits) / scaleTop * Self.plotHeight }
+
+        var out = "<svg class=\"chart\" role=\"img\" aria-labelledby=\"\(titleID)\" width=\"\(n(width))\" "
+            + "height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\">\n"
+        out += "<title id=\"\(titleID)\">\(esc(title))</title>\n"
+        out += "<g stroke=\"#e6e6e6\" fill=\"#555555\" font-size=\"9\" font-family=\"sans-serif\">\n"
+        for i in 0...ticks {
+            let value = step * Decimal(i)
+            let ty = y(value)
+            out += "<line x1=\"\(n(Self.left))\" y1=\"\(n(ty))\" x2=\"\(n(width - Self.right))\" y2=\"\(n(ty))\"/>"
+            out += "<text x=\"\(n(Self.left - 4))\" y=\"\(n(ty + 3))\" text-anchor=\"end\" stroke=\"none\">"
+                + "\(esc(QuantityFormat.quantity(value)))</text>\n"
+        }
+        out += "</g>\n<g>\n"
+        for (i, d) in days.enumerated() {
+            let x = Self.left + Self.slot * Decimal(i) + 2
+            let metered = y(d.metered)
+            let comparison = y(d.comparison)
+            let note = d.provisional ? " (provisional)" : ""
+            out += "<rect class=\"metered\(d.provisional ? " provisional" : "")\" fill=\"\(Self.meteredColor)\""
+                + (d.provisional ? " fill-opacity=\"\(Self.provisionalOpacity)\"" : "") + " x=\"\(n(x))\" y=\"\(n(metered))\" "
+                + "width=\"\(n(Self.bar))\" height=\"\(n(baseline - metered))\"><title>\(d.date)\(note): metered "
+                + "\(esc(QuantityFormat.quantity(d.metered))) credits</title></rect>"
+            out += "<rect class=\"comparison\" fill=\"\(Self.comparisonColor)\" x=\"\(n(x + Self.bar))\" "
+                + "y=\"\(n(comparison))\" width=\"\(n(Self.bar))\" "
+                + "height=\"\(n(baseline - comparison))\"><title>\(d.date)\(note): \(esc(comparisonNoun)) "
+                + "\(esc(QuantityFormat.quantity(d.comparison))) credits</title></rect>\n"
+        }
+        out += "</g>\n<g fill=\"#555555\" font-size=\"9\" font-family=\"sans-serif\" text-anchor=\"middle\">\n"
+        for (i, d) in days.enumerated() where days.count <= 31 || i % 7 == 0 {
+            let x = Self.left + Self.slot * Decimal(i) + Self.slot / 2
+            out += "<text x=\"\(n(x))\" y=\"\(n(baseline + 12))\">\(d.date.day)</text>\n"
+        }
+        out += "</g>\n"
+        out += "<line stroke=\"#777777\" x1=\"\(n(Self.left))\" y1=\"\(n(baseline))\" x2=\"\(n(width - Self.right))\" "
+            + "y2=\"\(n(baseline))\"/>\n"
+        out += "</svg>\n"
+        return out
+    }
+
+    /// The smallest of 1, 2 or 5 × a power of ten that is at least `raw`; 1 when `raw` is not positive.
+    /// Worked examples: 0.66 → 1 (0.66 lies in [0.1, 1), and 1 × 1 ≥ 0.66); 0.275 → 0.5; 39.6 → 50.
+    static func niceStep(_ raw: Decimal) -> Decimal {
+        guard raw > 0 else { return 1 }
+        var power: Decimal = 1
+        while power * 10 <= raw { power *= 10 }
+        while power > raw { power /= 10 }
+        for m in [1, 2, 5] as [Decimal] where m * power >= raw { return m * power }
+        return 10 * power
+    }
+
+    /// A coordinate with at most 2 fraction digits (rounded by ``MoneyFormat``, the one place that rounds).
+    func n(_ value: Decimal) -> String { ExactDecimal.text(MoneyFormat.round(value, scale: 2)) }
+}

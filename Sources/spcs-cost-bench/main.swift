@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import SnowflakeSQLAPI
+import SPCSCostCore
+import SPCSCostKit
+import SPCSCostStore
+
+/// Benchmarks for the speed targets (README "Performance"); run in release mode:
+///   swift run -c release spcs-cost-bench decode-cache --rows 1000000
+///   swift run -c release spcs-cost-bench make-cache --pools 1000 --days 365 --cache /tmp/big.sqlite
+///   swift run -c release spcs-cost-bench report --cache /tmp/big.sqlite
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spcs-cost-bench", abstract: "spcs-cost benchmarks (targets in README, Performance).",
+        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self])
+}
+
+/// Seconds since `start`.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+/// The peak resident memory of this process in MB (VmHWM of /proc/self/status), or nil where unavailable.
+func peakMegabytes() -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+    return kb / 1024
+}
+
+/// The SNOWPARK_CONTAINER_SERVICES_HISTORY columns as the SQL API describes them.
+let historyColumns: [Column] = [
+    Column(name: "START_TIME", type: .timestampLTZ, scale: 9), Column(name: "END_TIME", type: .timestampLTZ, scale: 9),
+    Column(name: "COMPUTE_POOL_NAME", type: .text), Column(name: "COMPUTE_POOL_ID", type: .fixed, precision: 38, scale: 0),
+    Column(name: "IS_EXCLUSIVE", type: .boolean), Column(name: "APPLICATION_NAME", type: .text),
+    Column(name: "APPLICATION_ID", type: .fixed, precision: 38, scale: 0),
+    Column(name: "CREDITS_USED", type: .fixed, precision: 38, scale: 9),
+]
+
+/// Decoding and caching history rows from SQL API partitions already fetched (issue target: ≥ 300,000 rows/s).
+struct DecodeCache: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode-cache", abstract: "Decode jsonv2 partitions of history rows and upsert them into a SQLite cache.")
+
+    @Option(help: "Rows.") var rows = 1_000_000
+    @Option(help: "Rows per partition.") var partitionRows = 50_000
+    @Option(help: "Partitions decoded at once.") var concurrency = 4
+    @Option(help: "Write the partition bodies to this folder (for the Python comparison) and stop.") var writeBodies: String?
+
+    func run() async throws {
+        // Bodies as Snowflake sends later partitions: compact {"data":[[...],...]}, one row per line.
+        var bodies: [Data] = []
+        var n = 0
+        let base = 1_711_933_200
+        while n < rows {
+            var text = "{\"data\":["
+            let count = min(partitionRows, rows - n)
+            for i in 0..<count {
+                // Pool by pool, hour by hour: the order of the pull's query (ORDER BY COMPUTE_POOL_NAME, START_TIME).
+                let r = n + i
+                let pool = r / 1000
+                let start = base + (r % 1000) * 3600
+                text += (i == 0 ? "" : ",\n")
+                text += "[\"\(start).000000000\",\"\(start + 3600).000000000\",\"POOL_\(String(format: "%04d", pool))\",\"\(pool)\",\"false\",null,null,\"0.\(String(format: "%09d", 60_000_000 + r % 1000))\"]"
+            }
+            text += "]}"
+            bodies.append(Data(text.utf8))
+            n += count
+        }
+        if let dir = writeBodies {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            for (i, b) in bodies.enumerated() { try b.write(to: URL(fileURLWithPath: "\(dir)/partition-\(i).json")) }
+            print("wrote \(bodies.count) partitions of \(rows) rows to \(dir)")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spcs-cost-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = try UsageCache(.path(dir.appendingPathComponent("cache.sqlite").path))
+
+        let frozen = bodies
+        let start = ContinuousClock.now
+        // Decode partitions and turn them into rows concurrently, at most `concurrency` at once (as a pull does while
+        // later partitions are still being fetched), then upsert everything in one transaction.
+        let converted: [[UsageRecord]] = try await withThrowingTaskGroup(of: (Int, [UsageRecord]).self) { group in
+            var out = [[UsageRecord]](repeating: [], count: frozen.count)
+            var next = 0
+            func start(_ i: Int) {
+                group.addTask {
+                    (i, try PullService.usageRecords([JSONv2.decodePartition(frozen[i], columns: historyColumns, partitionIndex: i)]))
+                }
+            }
+            while next < min(concurrency, frozen.count) { start(next); next += 1 }
+            while let (i, rows) = try await group.next() {
+                out[i] = rows
+                if next < frozen.count { start(next); next += 1 }
+            }
+            return out
+        }
+        let decoded = seconds(since: start)
+        let outcome = try cache.load(.init(kind: "pull", source: "bench", checksum: "", loadedAt: Date(timeIntervalSince1970: 0))) { w in
+            for partition in converted { for r in partition { try w.upsert(r) } }
+        }
+        let total = seconds(since: start)
+        print(String(format: "decode-cache: %d rows, %d partitions: decode to rows %.2f s, upsert %.2f s; total %.2f s = %.0f rows/s (inserted %d)",
+                     rows, frozen.count, decoded, total - decoded, total, Double(rows) / total, outcome.inserted))
+    }
+}
+
+/// A cache of synthetic hourly rows, the shape of the emulator's large mode: most pools always on, the rest on a
+/// weekday 10:00-19:00 schedule.
+struct MakeCache: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "make-cache", abstract: "Write a large synthetic cache.")
+
+    @Option(help: "Pools.") var pools = 1000
+    @Option(help: "Days from 2024-01-01.") var days = 365
+    @Option(help: "The cache file (replaced).") var cache: String
+
+    func run() async throws {
+        try? FileManager.default.removeItem(atPath: cache)
+        let c = try UsageCache(.path(cache))
+        let start = ContinuousClock.now
+        let t0 = 1_704_067_200  // 2024-01-01T00:00Z
+        var total = 0
+        _ = try c.load(.init(kind: "import", source: "bench", checksum: "", loadedAt: Date(timeIntervalSince1970: 0))) { w in
+            for p in 0..<pools {
+                let alwaysOn = p % 20 < 17
+                for h in 0..<(days * 24) {
+                    let t = t0 + h * 3600
+                    if !alwaysOn {
+                        let hour = (h + 9) % 24, weekday = ((t / 86_400) + 4) % 7  // Tokyo wall hour, UTC weekday
+                        guard (10..<20).contains(hour), (1...5).contains(weekday) else { continue }
+                    }
+                    try w.upsert(UsageRecord(startTime: Date(timeIntervalSince1970: TimeInterval(t)),
+                                             endTime: Date(timeIntervalSince1970: TimeInterval(t + 3600)),
+                                             computePoolName: String(format: "POOL_%04d", p),
+                                             creditsUsed: NanoCredits(Int64(p % 3 == 0 ? 60_000_000 : 110_000_000))))
+                    total += 1
+                }
+            }
+        }
+        print(String(format: "make-cache: %d rows in %.1f s", total, seconds(since: start)))
+    }
+}
+
+/// The savings report over the whole cache (target: under 2 s and 200 MB).
+struct ReportBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Time the report over a cache.")
+
+    @Option(help: "The cache file.") var cache: String
+    @Option(help: "First day.") var from = "2024-01-01"
+    @Option(help: "Last day.") var to = "2024-12-30"
+
+    func run() async throws {
+        let env = try Environment.live()
+        let c = try UsageCache(.path(cache))
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        var o = ReportOptions(from: CivilDate(from)!, to: CivilDate(to)!, timeZone: tokyo)
+        o.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
+        o.rateCardID = "2026-04"
+        o.region = "aws-ap-northeast-1"
+        o.plan = BusinessHours(startSecondOfDay: 36_000, endSecondOfDay: 68_400,
+                               weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo)
+        let start = ContinuousClock.now
+        let report = try ReportService(env: env).build(o, cache: c)
+        let built = seconds(since: start)
+        let files = SavingsReportFilesCount.count(report)
+        print(String(format: "report: %d pools × %d days (%d rows): built in %.2f s; peak memory %.0f MB; %d day rows",
+                     report.pools.count, report.from.days(to: report.through) + 1, report.rowCount, built,
+                     peakMegabytes() ?? -1, files))
+    }
+}
+
+/// What-if re-pricing of the whole cache under always-on and business hours (target: under 2 s).
+struct WhatIfBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "whatif", abstract: "Time two what-if policies over a cache.")
+
+    @Option(help: "The cache file.") var cache: String
+    @Option(help: "First day.") var from = "2024-01-01"
+    @Option(help: "Last day.") var to = "2024-12-30"
+
+    func run() async throws {
+        let env = try Environment.live()
+        let c = try UsageCache(.path(cache))
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        let card = try env.catalog.rateCard(id: "2026-04")
+        let window = BusinessHours(startSecondOfDay: 36_000, endSecondOfDay: 68_400,
+                                   weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo)
+        let start = ContinuousClock.now
+        let results = try WhatIfService(env: env).repriceCache(
+            c, from: CivilDate(from)!, to: CivilDate(to)!, zone: tokyo, policies: [.alwaysOn, .businessHours(window)],
+            shape: { _ in PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1) },
+            rate: { try env.catalog.rate(of: $0, on: card).creditsPerNodeHour })
+        let elapsed = seconds(since: start)
+        let metered = results.filter { $0.policy == .alwaysOn }.reduce(Decimal(0)) { $0 + $1.meteredCredits }
+        print(String(format: "whatif: %d pools × 2 policies in %.2f s; peak memory %.0f MB; metered %@ credits",
+                     results.count / 2, elapsed, peakMegabytes() ?? -1, ExactDecimal.text(metered)))
+    }
+}
+
+/// Rows of the per-day table (a quick size check).
+enum SavingsReportFilesCount {
+    static func count(_ r: SavingsReport) -> Int { r.days.count }
+}
