@@ -112,9 +112,13 @@ public struct ReportService: Sendable {
         report.rowCount = read.rows
         // Days that may still change: they end within the views' latency and restatement window of now.
         let provisionalAfter = env.now().addingTimeInterval(-Double(options.provisionalHours) * 3600)
-        for i in report.days.indices {
-            report.days[i].provisional = report.days[i].date.adding(days: 1).startInstant(in: options.timeZone) > provisionalAfter
+        var provisionalDates = Set<CivilDate>()
+        var day = options.to
+        while day >= options.from, day.adding(days: 1).startInstant(in: options.timeZone) > provisionalAfter {
+            provisionalDates.insert(day)
+            day = day.adding(days: -1)
         }
+        for i in report.days.indices where provisionalDates.contains(report.days[i].date) { report.days[i].provisional = true }
         if let pools = options.poolsFile {
             var r = ReconcileOptions(pools: pools, from: options.from, to: options.to)
             r.timeZone = options.timeZone

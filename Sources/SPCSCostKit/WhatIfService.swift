@@ -73,7 +73,7 @@ extension WhatIfService {
     /// and nodes). A business-hours window is read in `zone` (pass the window's own zone). Exact: per-hour work is in integer nano-credits scaled by 3600, converted to `Decimal` per day.
     /// - Parameters:
     ///   - shape: a pool's family and nodes; nil leaves the pool out.
-    ///   - rate: credits per node-hour of a family.
+    ///   - rate: credits per node-hour of a family (at most 9 decimals, as every rate card has).
     /// - Throws: ``EstimateError`` for an unsupported policy (auto-suspend and family policies need a pools file),
     ///   ``StoreError``.
     public func repriceCache(_ cache: UsageCache, from: CivilDate, to: CivilDate, zone: TimeZone,
@@ -91,7 +91,7 @@ extension WhatIfService {
         let segments = OffsetSegment.segments(of: zone, from: start, to: end)
         let firstDay = from.daysSinceEpoch
         let dayCount = from.days(to: to) + 1
-        let dayHours = (0..<dayCount).map { Decimal(Int(from.adding(days: $0).interval(in: zone).duration)) / 3600 }
+        let daySeconds = (0..<dayCount).map { Int(from.adding(days: $0).interval(in: zone).duration) }
         // Per policy with a window: the window's seconds on each local day.
         let windows: [BusinessHours?] = policies.map { if case let .businessHours(b) = $0 { b } else { nil } }
         let windowSeconds: [[Int]] = windows.map { w in
@@ -109,22 +109,24 @@ extension WhatIfService {
         var rateNano: Int64 = 0
         var nodes: Int64 = 1
 
+        /// Credits from nano-credits × 3600 (how per-hour work is kept exact): an integer division when it divides,
+        /// as it does for whole-hour windows and days, else an exact decimal one.
+        func credits(scaled x: Int64) -> Decimal {
+            x % 3600 == 0 ? NanoCredits(x / 3600).credits : NanoCredits(x).credits / 3600
+        }
         func flush() throws {
-            guard let pool = current, let s = shape(pool) else { return }
-            let r = try rate(s.family)
+            guard let pool = current, shape(pool) != nil else { return }
             for (k, policy) in policies.enumerated() {
                 var days: [WhatIfResult.Day] = []
+                days.reserveCapacity(dayCount)
                 for d in 0..<dayCount {
-                    let m = Decimal(metered[d]) / 1_000_000_000
-                    let policyCredits: Decimal
+                    let scaled: Int64
                     switch policy {
-                    case .alwaysOn:
-                        policyCredits = Decimal(s.nodes) * dayHours[d] * r
-                    default:
-                        policyCredits = Decimal(s.nodes) * Decimal(windowSeconds[k][d]) / 3600 * r
-                            + Decimal(extra[k][d]) / 3600 / 1_000_000_000
+                    case .alwaysOn: scaled = nodes * Int64(daySeconds[d]) * rateNano
+                    default: scaled = nodes * Int64(windowSeconds[k][d]) * rateNano + extra[k][d]
                     }
-                    days.append(.init(date: from.adding(days: d), meteredCredits: m, policyCredits: policyCredits))
+                    days.append(.init(date: from.adding(days: d), meteredCredits: NanoCredits(metered[d]).credits,
+                                      policyCredits: credits(scaled: scaled)))
                 }
                 results.append(WhatIfResult(pool: pool, policy: policy, days: days))
             }

@@ -24,33 +24,45 @@ public struct PoolShape: Sendable, Hashable {
 /// - Plan = nodes × the hours of the plan's window that fall in the day × credits per node-hour.
 /// - Credits are exact; money is exact until rendering rounds it once.
 public struct SavingsReport: Sendable {
-    /// One pool on one day.
+    /// One pool on one day. Stored as exact integers (nano-credits, seconds); the credit figures are computed
+    /// from them when read, so a year of a thousand pools is built without a million decimal operations.
     public struct Day: Sendable, Hashable {
         /// The calendar day in the report's zone.
         public var date: CivilDate
         /// Pool name.
         public var pool: String
-        /// Metered credits (sum of CREDITS_USED of the day's hourly rows).
-        public var meteredCredits: Decimal
+        /// Metered nano-credits (sum of CREDITS_USED of the day's hourly rows).
+        public var meteredNanoCredits: Int64
         /// Number of hourly rows metered on the day.
         public var meteredHours: Int
-        /// Hours in the day (23, 24 or 25).
-        public var dayHours: Decimal
-        /// Node-hours if always on.
-        public var alwaysOnNodeHours: Decimal
-        /// Credits if always on.
-        public var alwaysOnCredits: Decimal
-        /// Node-hours under the plan; nil when the report has no plan.
-        public var planNodeHours: Decimal?
-        /// Credits under the plan; nil when the report has no plan.
-        public var planCredits: Decimal?
+        /// Seconds in the day (86,400, or 82,800/90,000 on DST days).
+        public var daySeconds: Int
+        /// Nodes of the pool's shape.
+        public var nodes: Int
+        /// Seconds of the plan's window in the day; nil when the report has no plan.
+        public var planSeconds: Int?
+        /// Credits per node-hour of the pool's family.
+        public var creditsPerNodeHour: Decimal
         /// Estimated credits from the pools file's schedule model; nil without a pools file.
         public var estimatedCredits: Decimal?
         /// True when the day may still change (newer than the views' latency and restatement window).
         public var provisional: Bool = false
+
+        /// Metered credits.
+        public var meteredCredits: Decimal { NanoCredits(meteredNanoCredits).credits }
+        /// Hours in the day (23, 24 or 25).
+        public var dayHours: Decimal { Decimal(daySeconds) / 3600 }
+        /// Node-hours if always on.
+        public var alwaysOnNodeHours: Decimal { Decimal(nodes * daySeconds) / 3600 }
+        /// Credits if always on.
+        public var alwaysOnCredits: Decimal { alwaysOnNodeHours * creditsPerNodeHour }
+        /// Node-hours under the plan; nil when the report has no plan.
+        public var planNodeHours: Decimal? { planSeconds.map { Decimal(nodes * $0) / 3600 } }
+        /// Credits under the plan; nil when the report has no plan.
+        public var planCredits: Decimal? { planNodeHours.map { $0 * creditsPerNodeHour } }
     }
 
-    /// One pool over the period.
+    /// One pool over the period, with exact integer totals behind its credit figures.
     public struct Pool: Sendable, Hashable {
         /// Pool name.
         public var pool: String
@@ -60,20 +72,27 @@ public struct SavingsReport: Sendable {
         public var creditsPerNodeHour: Decimal
         /// Where that rate comes from.
         public var rateSource: String
-        /// Totals of the pool's days.
-        public var meteredCredits: Decimal
-        /// Node-hours if always on over the period.
-        public var alwaysOnNodeHours: Decimal
-        /// Credits if always on.
-        public var alwaysOnCredits: Decimal
-        /// Node-hours under the plan; nil without a plan.
-        public var planNodeHours: Decimal?
-        /// Credits under the plan; nil without a plan.
-        public var planCredits: Decimal?
+        /// Metered nano-credits over the period.
+        public var meteredNanoCredits: Int64 = 0
+        /// Node-seconds if always on over the period.
+        public var alwaysOnNodeSeconds: Int64 = 0
+        /// Node-seconds under the plan; nil without a plan.
+        public var planNodeSeconds: Int64?
         /// Estimated credits from the pools file; nil without one.
         public var estimatedCredits: Decimal?
         /// The difference between metered and estimated credits split by cause; empty without a pools file.
         public var varianceByCause: [VarianceCause: Decimal] = [:]
+
+        /// Metered credits over the period.
+        public var meteredCredits: Decimal { NanoCredits(meteredNanoCredits).credits }
+        /// Node-hours if always on over the period.
+        public var alwaysOnNodeHours: Decimal { Decimal(alwaysOnNodeSeconds) / 3600 }
+        /// Credits if always on.
+        public var alwaysOnCredits: Decimal { alwaysOnNodeHours * creditsPerNodeHour }
+        /// Node-hours under the plan; nil without a plan.
+        public var planNodeHours: Decimal? { planNodeSeconds.map { Decimal($0) / 3600 } }
+        /// Credits under the plan; nil without a plan.
+        public var planCredits: Decimal? { planNodeHours.map { $0 * creditsPerNodeHour } }
         /// Credits always on minus metered: what running as metered saved against always on.
         public var savedCredits: Decimal { alwaysOnCredits - meteredCredits }
     }
@@ -193,44 +212,37 @@ public struct SavingsReport: Sendable {
         let poolNames = Set(metered.keys).union(shapes.keys).sorted()
 
         var pools: [Pool] = []
-        var days: [Day] = []
         for name in poolNames {
             guard let shape = shapes[name] ?? defaultShape else { throw ReportError.noShape(pool: name) }
             let (ratePerNodeHour, source) = try rate(name, shape.family)
-            let nodes = Decimal(shape.nodes)
-            var pool = Pool(pool: name, shape: shape, creditsPerNodeHour: ratePerNodeHour, rateSource: source,
-                            meteredCredits: 0, alwaysOnNodeHours: 0, alwaysOnCredits: 0,
-                            planNodeHours: plan == nil ? nil : 0, planCredits: plan == nil ? nil : 0)
-            for (i, date) in dates.enumerated() {
-                let interval = dayIntervals[i]
-                let (credits, hours) = metered[name]?[date] ?? (.zero, 0)
-                let dayHours = Decimal(Int(interval.duration)) / 3600
-                let alwaysOnNH = nodes * dayHours
-                var planNH: Decimal?
-                if plan != nil { planNH = nodes * Decimal(planSeconds[i]) / 3600 }
-                let day = Day(date: date, pool: name, meteredCredits: credits.credits, meteredHours: hours,
-                              dayHours: dayHours, alwaysOnNodeHours: alwaysOnNH,
-                              alwaysOnCredits: alwaysOnNH * ratePerNodeHour, planNodeHours: planNH,
-                              planCredits: planNH.map { $0 * ratePerNodeHour })
-                days.append(day)
-                pool.meteredCredits += day.meteredCredits
-                pool.alwaysOnNodeHours += alwaysOnNH
-                pool.alwaysOnCredits += day.alwaysOnCredits
-                if let p = planNH {
-                    pool.planNodeHours! += p
-                    pool.planCredits! += p * ratePerNodeHour
-                }
-            }
-            pools.append(pool)
+            pools.append(Pool(pool: name, shape: shape, creditsPerNodeHour: ratePerNodeHour, rateSource: source,
+                              planNodeSeconds: plan == nil ? nil : 0))
         }
-        days.sort { ($0.date, $0.pool) < ($1.date, $1.pool) }
+        let daySeconds = dayIntervals.map { Int($0.duration) }
+        // Date by date, pools in name order: the days come out sorted.
+        var days: [Day] = []
+        days.reserveCapacity(dates.count * pools.count)
+        var monthToDate: Int64 = 0
+        let monthStart = through.firstOfMonth
+        for (i, date) in dates.enumerated() {
+            for p in pools.indices {
+                let name = pools[p].pool
+                let nodes = pools[p].shape.nodes
+                let (credits, hours) = metered[name]?[date] ?? (.zero, 0)
+                days.append(Day(date: date, pool: name, meteredNanoCredits: credits.value, meteredHours: hours,
+                                daySeconds: daySeconds[i], nodes: nodes, planSeconds: plan == nil ? nil : planSeconds[i],
+                                creditsPerNodeHour: pools[p].creditsPerNodeHour))
+                pools[p].meteredNanoCredits += credits.value
+                pools[p].alwaysOnNodeSeconds += Int64(nodes * daySeconds[i])
+                if plan != nil { pools[p].planNodeSeconds! += Int64(nodes * planSeconds[i]) }
+                if date >= monthStart { monthToDate += credits.value }
+            }
+        }
         var report = SavingsReport(from: from, through: through, zone: zone, plan: plan, rateCardID: rateCardID,
                                    creditPrice: creditPrice, fx: fx, pools: pools, days: days, warnings: warnings)
-        let monthStart = through.firstOfMonth
         if from <= monthStart {
-            let mtd = days.filter { $0.date >= monthStart }.reduce(Decimal(0)) { $0 + $1.meteredCredits }
             report.forecast = Forecast(monthStart: monthStart, daysElapsed: through.day, daysInMonth: through.daysInMonth,
-                                       monthToDateCredits: mtd)
+                                       monthToDateCredits: NanoCredits(monthToDate).credits)
         }
         return report
     }

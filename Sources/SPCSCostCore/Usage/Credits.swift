@@ -42,8 +42,10 @@ public struct NanoCredits: Hashable, Comparable, Sendable, AdditiveArithmetic, C
         self.value = negative ? -(scaled + fracValue) : scaled + fracValue
     }
 
-    /// Exact credits as a `Decimal` (value ÷ 10⁹).
-    public var credits: Decimal { Decimal(value) / 1_000_000_000 }
+    /// Exact credits as a `Decimal` (value × 10⁻⁹, built from its exponent: no division).
+    public var credits: Decimal {
+        Decimal(sign: value < 0 ? .minus : .plus, exponent: -9, significand: Decimal(value.magnitude))
+    }
 
     /// Converts an exact credit amount with at most 9 fraction digits; nil when `credits` needs more digits
     /// (use ``rounded(_:)`` to round explicitly).
