@@ -500,19 +500,32 @@ struct SeriesWriter {
 
     private var pending: [Key: [(hour: Int, nano: Int64)]] = [:]
     private var lastMonth: (start: Int64, end: Int64) = (0, 0)
+    // Rows mostly arrive in key order (pool, then hour): the current pool-month is kept apart from the dictionary.
+    private var currentKey: Key?
+    private var current: [(hour: Int, nano: Int64)] = []
 
     /// Records that the hour starting at `start` (UTC epoch seconds) of `pool` now holds `nano` nano-credits.
     mutating func set(pool: String, start: Int64, nano: Int64) {
         if !(lastMonth.start..<lastMonth.end).contains(start) {
-            let utc = TimeZone(identifier: "UTC")!
-            let first = CivilDate.of(Date(timeIntervalSince1970: TimeInterval(start)), in: utc).firstOfMonth
+            let first = CivilDate(daysSinceEpoch: Int(floorDiv(start, 86_400))).firstOfMonth
             lastMonth = (Int64(first.daysSinceEpoch) * 86_400, Int64(first.daysSinceEpoch + first.daysInMonth) * 86_400)
         }
-        pending[Key(pool: pool, monthStart: lastMonth.start), default: []].append((Int((start - lastMonth.start) / 3600), nano))
+        if currentKey?.monthStart != lastMonth.start || currentKey?.pool != pool {
+            park()
+            currentKey = Key(pool: pool, monthStart: lastMonth.start)
+        }
+        current.append((Int((start - lastMonth.start) / 3600), nano))
+    }
+
+    private mutating func park() {
+        if let key = currentKey, !current.isEmpty { pending[key, default: []] += current }
+        current.removeAll(keepingCapacity: true)
     }
 
     /// Applies the pending hours to `spcs_series` and returns how many of them had no row before (inserted hours).
     mutating func flush(_ db: Database) throws -> Int {
+        park()
+        currentKey = nil
         var inserted = 0
         let read = try db.makeStatement(sql: "SELECT hours FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
         let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO spcs_series (compute_pool_name, month_start, hours) VALUES (?, ?, ?)")

@@ -245,8 +245,8 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     }
 }
 
-/// Floor division for Int64 (rounds toward negative infinity).
-@inlinable func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+/// Floor division for Int64 (rounds toward negative infinity): `floorDiv(-1, 86_400) == -1`.
+@inlinable public func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
