@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPCSCostCore
+import SPCSCostKit
 
 extension Decimal: @retroactive ExpressibleByArgument {
     /// Parses a plain decimal (`0.11`, `150`); `1e3`, `0,11` and the like are refused.
@@ -36,4 +37,10 @@ func parseTimeZone(_ text: String, flag: String) throws -> TimeZone {
         throw ValidationError("\(flag) '\(text)' is not an IANA time zone name; use a name such as Asia/Tokyo, America/Los_Angeles or UTC.")
     }
     return zone
+}
+
+/// The price region: the flag, else `SPCS_COST_REGION` from the environment (a team's usual region), else nil (the
+/// services then use aws-us-east-1).
+func configuredRegion(_ flag: String?, _ env: Environment) -> String? {
+    flag ?? env.variables["SPCS_COST_REGION"].flatMap { $0.isEmpty ? nil : $0 }
 }

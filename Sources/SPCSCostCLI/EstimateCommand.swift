@@ -106,7 +106,7 @@ struct EstimateCommand: EnvironmentCommand {
         }
         var options = EstimateOptions(family: family, hoursPerDay: hours, days: days)
         options.nodes = nodes
-        options.region = region
+        options.region = configuredRegion(region, env)
         options.editions = editions
         options.creditPrice = creditPrice
         options.currency = try parseCurrency(currency ?? "USD")
@@ -142,7 +142,7 @@ struct EstimateCommand: EnvironmentCommand {
         var options = PlanEstimateOptions(period: periodSpec)
         options.rateCardID = rateCard
         options.asOf = asOf
-        options.region = region
+        options.region = configuredRegion(region, env)
         options.editions = editions
         options.compareAlwaysOn = compareAlwaysOn
         var currencyCode: String? = currency

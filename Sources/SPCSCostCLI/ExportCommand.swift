@@ -69,14 +69,14 @@ struct ExportCommand: EnvironmentCommand {
         guard focus else { throw ValidationError("pass --focus: FOCUS 1.0 CSV is the only export format.") }
     }
 
-    func exportOptions() throws -> ExportOptions {
+    func exportOptions(_ env: Environment) throws -> ExportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
         var o = ExportOptions(from: from, to: to, timeZone: zone)
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
         o.rateCardID = price.rateCard
-        o.region = price.region
+        o.region = configuredRegion(price.region, env)
         o.edition = price.edition
         o.creditPrice = price.creditPrice
         o.asOf = price.asOf
@@ -99,7 +99,7 @@ struct ExportCommand: EnvironmentCommand {
     }
 
     func execute(in env: Environment) async throws -> CommandOutput {
-        let options = try exportOptions()
+        let options = try exportOptions(env)
         let service = ExportService(env: env)
         let export = try service.build(options, cache: try cacheOptions.open(env))
         let paths = try service.write(export, to: out)

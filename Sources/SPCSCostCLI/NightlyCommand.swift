@@ -56,7 +56,7 @@ struct NightlyCommand: EnvironmentCommand {
         let today = self.today ?? env.todayUTC
         var report = ReportOptions(from: today, to: today, timeZone: zone)
         report.rateCardID = price.rateCard
-        report.region = price.region
+        report.region = configuredRegion(price.region, env)
         report.edition = price.edition
         report.creditPrice = price.creditPrice
         report.currency = try parseCurrency(price.currency)

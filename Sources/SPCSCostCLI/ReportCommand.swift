@@ -148,14 +148,14 @@ struct ReportCommand: EnvironmentCommand {
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
 
-    func reportOptions() throws -> ReportOptions {
+    func reportOptions(_ env: Environment) throws -> ReportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
         var o = ReportOptions(from: from, to: to, timeZone: zone)
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
         o.rateCardID = price.rateCard
-        o.region = price.region
+        o.region = configuredRegion(price.region, env)
         o.edition = price.edition
         o.creditPrice = price.creditPrice
         o.currency = try parseCurrency(price.currency)
@@ -171,7 +171,7 @@ struct ReportCommand: EnvironmentCommand {
     }
 
     func execute(in env: Environment) async throws -> CommandOutput {
-        var options = try reportOptions()
+        var options = try reportOptions(env)
         if let pools {
             let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
             options.poolsFile = try PoolsFile.parse(text, file: pools)

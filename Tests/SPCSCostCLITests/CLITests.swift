@@ -6,17 +6,17 @@ import Testing
 
 @testable import SPCSCostCLI
 
-func env() throws -> Environment {
+func env(variables: [String: String] = [:]) throws -> Environment {
     let now = ISO8601DateFormatter().date(from: "2026-11-29T12:00:00Z")!
-    return Environment(now: { now }, variables: [:], homeDirectory: "/nonexistent-home",
+    return Environment(now: { now }, variables: variables, homeDirectory: "/nonexistent-home",
                        currentDirectory: Repository.root.path, catalog: try BundledCatalog.load())
 }
 
 /// Parses `arguments` as the command line and runs the command in-process.
-func run(_ arguments: [String]) async throws -> CommandOutput {
+func run(_ arguments: [String], variables: [String: String] = [:]) async throws -> CommandOutput {
     let command = try SpcsCost.parseAsRoot(arguments)
     guard let c = command as? any EnvironmentCommand else { throw ValidationError("not a command: \(arguments)") }
-    return try await c.execute(in: try env())
+    return try await c.execute(in: try env(variables: variables))
 }
 
 @Suite struct CLITests {
@@ -34,6 +34,17 @@ func run(_ arguments: [String]) async throws -> CommandOutput {
         #expect(out.stdout.contains("rate card 2026-04"))
         #expect(out.stdout.contains("0.06 credits/node-hour × 1 node × 10 h × 20 days = 12 credits"))
         #expect(out.stdout.contains("Range: 5,130 to 10,260 JPY (Standard to Business Critical)"))
+    }
+
+    @Test func theConfiguredRegionIsTheDefault() async throws {
+        let args = ["estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20", "--format", "json"]
+        // Without a flag: SPCS_COST_REGION (Tokyo, 2.85 USD per Standard credit: 12 × 2.85 = 34.2) ...
+        let tokyo = try await run(args, variables: ["SPCS_COST_REGION": "AWS_AP_NORTHEAST_1"])
+        #expect(tokyo.stdout.contains("\"region\" : \"aws-ap-northeast-1\""))
+        #expect(tokyo.stdout.contains("\"priceCurrencyAmount\" : \"34.2\""))
+        // ... and --region wins over it.
+        let east = try await run(args + ["--region", "aws-us-east-1"], variables: ["SPCS_COST_REGION": "AWS_AP_NORTHEAST_1"])
+        #expect(east.stdout.contains("\"region\" : \"aws-us-east-1\""))
     }
 
     @Test("usage errors exit 64", arguments: [
