@@ -12,8 +12,7 @@ struct EstimateCommand: EnvironmentCommand {
         commandName: "estimate",
         abstract: "Estimate credits and cost: credits/h × nodes × hours × days × price per credit × FX.",
         discussion: """
-            Example: spcs-cost estimate --family CPU_X64_XS --hours 10 --days 20 --rate-card 2024 \\
-                       --region aws-ap-northeast-1 --currency JPY --fx 150
+            Example: spcs-cost estimate --family CPU_X64_XS --hours 10 --days 20 --rate-card 2024 --region aws-ap-northeast-1 --currency JPY --fx 150
             The rate card is --rate-card, else the newest card in force on --as-of (default: today, UTC);
             with --pools or --from-sql, the card in force on the period's first day.
             The credit price table is chosen by --as-of alone.

@@ -31,7 +31,7 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "Last day (YYYY-MM-DD), inclusive.")
     var to: CivilDate
 
-    @Option(help: "IANA zone of the period's calendar days. Default: UTC.")
+    @Option(help: "IANA zone of the period's calendar days.")
     var timezone: String = "UTC"
 
     @Option(help: "Folder for the export files.")
@@ -77,10 +77,10 @@ struct ExportCommand: EnvironmentCommand {
         o.plan = try plan.plan(defaultZone: zone)
         o.rateCardID = price.rateCard
         o.region = configuredRegion(price.region, env)
-        o.edition = price.edition
+        o.edition = price.edition ?? .standard
         o.creditPrice = price.creditPrice
         o.asOf = price.asOf
-        o.currency = try parseCurrency(price.currency)
+        o.currency = try parseCurrency(price.currency ?? "USD")
         o.fxRate = price.fx
         o.fxFile = fxFile
         o.fxLookup = fxLookup
@@ -101,7 +101,7 @@ struct ExportCommand: EnvironmentCommand {
     func execute(in env: Environment) async throws -> CommandOutput {
         let options = try exportOptions(env)
         let service = ExportService(env: env)
-        let export = try service.build(options, cache: try cacheOptions.open(env))
+        let export = try service.build(options, cache: try cacheOptions.openExisting(env))
         let paths = try service.write(export, to: out)
         return CommandOutput(stdout: ExportSummary.text(export, files: paths.map { shortPath($0, env) }),
                              stderr: export.warnings.map { "warning: \($0)\n" }.joined())

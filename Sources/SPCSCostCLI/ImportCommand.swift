@@ -13,7 +13,18 @@ struct CacheOptions: ParsableArguments {
         return CacheLocation.defaultPath(environment: env.variables, homeDirectory: env.homeDirectory)
     }
 
+    /// Opens the cache, creating it when missing (for commands that write: import, pull).
     func open(_ env: Environment) throws -> UsageCache { try UsageCache(location(env)) }
+
+    /// Opens a cache that must already exist (for commands that only read it), so a mistyped `--cache` is an error,
+    /// not an empty report.
+    /// - Throws: ``InputFileError`` when the file is missing.
+    func openExisting(_ env: Environment) throws -> UsageCache {
+        if case let .path(p) = location(env), !FileManager.default.fileExists(atPath: p) {
+            throw InputFileError(path: p, reason: "there is no cache here yet; run spcs-cost import FILE.csv or spcs-cost pull first, or pass --cache PATH")
+        }
+        return try open(env)
+    }
 }
 
 /// `spcs-cost import`: load a Snowsight CSV export of SNOWPARK_CONTAINER_SERVICES_HISTORY into the cache.
@@ -32,6 +43,7 @@ struct ImportCommand: EnvironmentCommand {
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let zone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
+        _ = try InputFileError.read(file, env: env)  // a missing file is an error before any cache is created
         let cache = try cacheOptions.open(env)
         let outcome = try ImportService(env: env).importCSV(path: file, timeZone: zone, into: cache)
         var out = "Imported \(outcome.rows) hourly rows from \(file) into \(cache.path): "

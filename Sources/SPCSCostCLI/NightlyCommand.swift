@@ -28,7 +28,7 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "Folder under which the dated report folder is written.")
     var out: String = "Reports"
 
-    @Option(help: "IANA zone of the report's days. Default: UTC.")
+    @Option(help: "IANA zone of the report's days.")
     var timezone: String = "UTC"
 
     @Option(help: "Monthly budget: AMOUNT CURRENCY, for example '1500 USD' (the currency must be the report's).")
@@ -55,13 +55,7 @@ struct NightlyCommand: EnvironmentCommand {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
         let today = self.today ?? env.todayUTC
         var report = ReportOptions(from: today, to: today, timeZone: zone)
-        report.rateCardID = price.rateCard
-        report.region = configuredRegion(price.region, env)
-        report.edition = price.edition
-        report.creditPrice = price.creditPrice
-        report.currency = try parseCurrency(price.currency)
-        report.fxRate = price.fx
-        report.asOf = price.asOf
+        try price.apply(to: &report, defaults: file.defaults, env: env)
         var options = NightlyOptions(pools: file, report: report, outDirectory: env.resolve(out))
         options.budget = try budget.map(Self.parseBudget)
         options.budgetOnForecast = budgetOnForecast

@@ -40,7 +40,7 @@ struct ReconcileCommand: EnvironmentCommand {
         options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
         options.rateCardID = rateCard
         options.provisionalHours = provisionalHours
-        let result = try ReconcileService(env: env).reconcile(options, cache: try cacheOptions.open(env))
+        let result = try ReconcileService(env: env).reconcile(options, cache: try cacheOptions.openExisting(env))
         let input = ReconcileReport.Input(pools: result.pools, from: result.from, to: result.to,
                                           rateCardID: result.rateCardID, warnings: result.warnings)
         switch format {

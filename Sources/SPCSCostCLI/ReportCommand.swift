@@ -90,23 +90,34 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Rate card id (2026-04, 2024). Default: the card in force on --from.")
     var rateCard: String?
 
-    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: aws-us-east-1.")
+    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: the pools file's, $SPCS_COST_REGION, else aws-us-east-1.")
     var region: String?
 
-    @Option(help: "Edition of the credit price: standard, enterprise, business-critical, vps.")
-    var edition: Edition = .standard
+    @Option(help: "Edition of the credit price: standard, enterprise, business-critical, vps. Default: the pools file's first, else standard.")
+    var edition: Edition?
 
     @Option(help: "Price per credit in USD, replacing the price table.")
     var creditPrice: Decimal?
 
-    @Option(help: "Presentation currency (ISO 4217).")
-    var currency: String = "USD"
+    @Option(help: "Presentation currency (ISO 4217). Default: the pools file's, else USD.")
+    var currency: String?
 
-    @Option(help: "Units of --currency per USD.")
+    @Option(help: "Units of --currency per USD. Default: the pools file's fx.")
     var fx: Decimal?
 
     @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: --from.")
     var asOf: CivilDate?
+
+    /// Sets the price fields of `o`: each flag, else the pools file's `[defaults]`, else the built-in default.
+    func apply(to o: inout ReportOptions, defaults: PoolsFile.Defaults?, env: Environment) throws {
+        o.rateCardID = rateCard ?? defaults?.rateCardID
+        o.region = configuredRegion(region ?? defaults?.region, env)
+        o.edition = edition ?? defaults?.editions.first ?? .standard
+        o.creditPrice = creditPrice
+        o.currency = try currency.map(parseCurrency) ?? defaults?.currency ?? .usd
+        o.fxRate = fx ?? defaults?.fx[.usd]
+        o.asOf = asOf
+    }
 }
 
 /// `spcs-cost report`: metered usage per pool and day against always-on and a business-hours plan.
@@ -115,9 +126,7 @@ struct ReportCommand: EnvironmentCommand {
         commandName: "report",
         abstract: "Write the savings report (CSV, Markdown, JSON, HTML) for a period from the cache.",
         discussion: """
-            Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo \\
-                       --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI \\
-                       --region aws-ap-northeast-1 --currency JPY --fx 150 --pools Fixtures/pools/jupyterlab.toml
+            Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI --region aws-ap-northeast-1 --currency JPY --fx 150 --pools Fixtures/pools/jupyterlab.toml
 
             Files (dated by the period, in --out): …_summary.csv, …_pools.csv and …_days.csv (csv), ….md (markdown), \
             ….json (json), ….html (html, one self-contained page with a chart per pool). Markdown, JSON and HTML \
@@ -132,7 +141,7 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "Last day (YYYY-MM-DD), inclusive.")
     var to: CivilDate
 
-    @Option(help: "IANA zone of the report's calendar days. Default: UTC.")
+    @Option(help: "IANA zone of the report's calendar days.")
     var timezone: String = "UTC"
 
     @Option(help: "Folder for the report files.")
@@ -154,13 +163,6 @@ struct ReportCommand: EnvironmentCommand {
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
-        o.rateCardID = price.rateCard
-        o.region = configuredRegion(price.region, env)
-        o.edition = price.edition
-        o.creditPrice = price.creditPrice
-        o.currency = try parseCurrency(price.currency)
-        o.fxRate = price.fx
-        o.asOf = price.asOf
         o.formats = try format.split(separator: ",").map {
             guard let f = ReportFileFormat(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) else {
                 throw ValidationError("--format '\(format)' must list csv, markdown, json or html, comma-separated.")
@@ -176,7 +178,8 @@ struct ReportCommand: EnvironmentCommand {
             let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
             options.poolsFile = try PoolsFile.parse(text, file: pools)
         }
-        let cache = try cacheOptions.open(env)
+        try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
+        let cache = try cacheOptions.openExisting(env)
         let service = ReportService(env: env)
         let report = try service.build(options, cache: cache)
         let paths = try service.write(report, formats: options.formats, to: out,

@@ -45,7 +45,7 @@ struct ScheduleExplainCommand: EnvironmentCommand {
     @Option(help: "Interval schedules: the instant the task was resumed (ISO 8601 with offset). Default: --from at 00:00.")
     var anchor: String?
 
-    @Option(help: "Interval schedules: the IANA zone of local times. Default: UTC.")
+    @Option(help: "Interval schedules: the IANA zone of local times.")
     var timezone: String = "UTC"
 
     @Option(help: "Output format: table or json.")
@@ -93,8 +93,12 @@ struct ScheduleExplainCommand: EnvironmentCommand {
 
     static func text(_ e: ScheduleExplain, first: CivilDate, last: CivilDate) -> String {
         var out = "\(e.schedule)\n"
-        out += "\(first) to \(last) in \(e.timeZone): \(e.fireTimeCount) fire time\(e.fireTimeCount == 1 ? "" : "s")"
-        out += " (UTC \(e.windowStartUTC) to \(e.windowEndUTC))\n"
+        out += "\(first) to \(last) in \(e.timeZone) (the UTC window \(e.windowStartUTC) to \(e.windowEndUTC)): "
+        out += "\(e.fireTimeCount) fire time\(e.fireTimeCount == 1 ? "" : "s")"
+        if let a = e.fireTimes.first, let b = e.fireTimes.last {
+            out += ", first \(FireTime.utcText(a.instant)), last \(FireTime.utcText(b.instant))"
+        }
+        out += "\n"
         if let a = e.intervalAnchorUTC { out += "Counted every interval from \(a) (the task's resume).\n" }
         if !e.holidays.isEmpty { out += "Holidays (no runs): \(e.holidays.map(\.description).joined(separator: ", "))\n" }
         for n in e.dstNotes {

@@ -12,9 +12,21 @@ public struct SpcsCost: AsyncParsableCommand {
         commandName: "spcs-cost",
         abstract: "What Snowflake SPCS compute pools will cost, did cost, and what a schedule saves.",
         discussion: """
-            Exit codes: 0 success; 64 usage (a flag or its value); 65 bad input data (a CSV, pools or SQL file);
-            66 an input file is missing or unreadable; 70 internal error (damaged installation);
-            73 an output file cannot be written; 74 the cache cannot be read or written.
+            Exit codes:
+              0   success
+              10  nightly: budget exceeded
+              11  nightly: variance over the threshold
+              12  nightly: stale data
+              64  usage: a flag or its value
+              65  bad input data: a CSV, pools, holiday or FX file, a pulled cell
+              66  an input file or the cache is missing or unreadable
+              69  Snowflake unreachable or failing after the retries
+              70  internal error
+              73  an output file cannot be written
+              74  the cache cannot be read or written
+              75  another nightly run holds the lock
+              77  Snowflake refused the credentials
+              78  the Snowflake connection configuration is wrong
             """,
         version: version,
         subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self])

@@ -10,8 +10,7 @@ struct WhatIfCommand: EnvironmentCommand {
         commandName: "whatif",
         abstract: "Re-price metered history: what each pool would have cost always on, in business hours, with another AUTO_SUSPEND_SECS or family.",
         discussion: """
-            Example: spcs-cost whatif --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30 \\
-                       --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --policy auto-suspend=600
+            Example: spcs-cost whatif --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30 --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --policy auto-suspend=600
             """)
 
     @Option(help: "The pools file (TOML).")
@@ -39,7 +38,7 @@ struct WhatIfCommand: EnvironmentCommand {
         let file = try PoolsFile.parse(text, file: pools)
         var options = ReconcileOptions(pools: file, from: from, to: to)
         options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
-        let cache = try cacheOptions.open(env)
+        let cache = try cacheOptions.openExisting(env)
         let reconciled = try ReconcileService(env: env).reconcile(options, cache: cache)
         let service = WhatIfService(env: env)
         let card = try env.catalog.rateCard(id: reconciled.rateCardID)

@@ -11,6 +11,12 @@ public struct InputFileError: Error, Equatable, Sendable, CustomStringConvertibl
 
     public var description: String { "cannot read \(path): \(reason); check the path." }
 
+    /// Creates an error for `path`.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     /// Reads the whole file at `path` (resolved by `env`).
     /// - Throws: ``InputFileError`` when it is missing or unreadable.
     public static func read(_ path: String, env: Environment) throws(InputFileError) -> Data {

@@ -164,9 +164,17 @@ public struct NightlyJob: Sendable {
                              + "within \(MoneyFormat.withCode(budget)).")
             }
         }
-        if let limit = options.maxVariancePercent, let estimated = built.estimatedCredits {
+        if let limit = options.maxVariancePercent {
+            // Over every pool of the pools file and every metered pool: a planned pool that never ran, or a pool
+            // nobody planned, is a difference too.
+            var r = ReconcileOptions(pools: options.pools, from: from, to: to)
+            r.timeZone = report.timeZone
+            r.rateCardID = report.rateCardID
+            let reconciled = try ReconcileService(env: env).reconcile(r, cache: cache)
+            let estimated = reconciled.pools.reduce(Decimal(0)) { $0 + $1.estimatedCredits }
+            let metered = reconciled.pools.reduce(Decimal(0)) { $0 + $1.meteredCredits }
             if estimated > 0 {
-                let pct = (built.meteredCredits - estimated) / estimated * 100
+                let pct = (metered - estimated) / estimated * 100
                 let shown = MoneyFormat.round(pct, scale: 1)
                 if abs(pct) > limit {
                     failed.append(.varianceExceeded)

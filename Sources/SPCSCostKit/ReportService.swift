@@ -94,9 +94,19 @@ public struct ReportService: Sendable {
         for t in read.totals { metered[t.pool, default: [:]][CivilDate(daysSinceEpoch: t.day)] = (t.credits, t.hours) }
         var shapes = options.poolShapes
         var pinnedCards: [String: String] = [:]
-        for entry in options.poolsFile?.pools ?? [] where shapes[entry.plan.pool.name] == nil {
+        // A pool of the pools file is in the report when it was metered in the period: a planned pool that never ran
+        // has no savings to show (reconcile lists it as planned but not metered).
+        for entry in options.poolsFile?.pools ?? [] where shapes[entry.plan.pool.name] == nil && metered[entry.plan.pool.name] != nil {
             shapes[entry.plan.pool.name] = PoolShape(family: entry.plan.pool.family, nodes: entry.plan.pool.minNodes)
             pinnedCards[entry.plan.pool.name] = entry.rateCardID
+        }
+        if read.rows == 0 {
+            warnings.append("the cache \(cache.path) has no metered hour from \(options.from) to \(options.to); every metered "
+                            + "figure is zero. Import or pull the period first, or check --cache.")
+        }
+        if options.poolsFile?.pools.contains(where: { !$0.plan.tasks.isEmpty }) == true {
+            warnings.append("the estimate leaves out the tasks' warehouse credits, which SNOWPARK_CONTAINER_SERVICES_HISTORY "
+                            + "does not meter (spcs-cost estimate --pools shows them).")
         }
         var report = try SavingsReport.build(
             metered: metered, from: options.from, through: options.to, zone: options.timeZone,

@@ -52,7 +52,7 @@ public enum EstimateReport {
     }
 
     static func formula(_ line: CostLine) -> String {
-        "\(QuantityFormat.exact(line.creditsPerUnit)) credits/\(line.unit.rawValue.dropLast()) × "
+        "\(QuantityFormat.exact(line.creditsPerUnit)) credit\(line.creditsPerUnit == 1 ? "" : "s")/\(line.unit.rawValue.dropLast()) × "
             + "\(line.detail) = \(QuantityFormat.quantity(line.credits)) credits"
     }
 
@@ -160,6 +160,9 @@ public enum EstimateReport {
 
     static func savingRange(_ s: Savings) -> String {
         let saved = s.savedCosts
+        if saved.allSatisfy({ MoneyFormat.rounded($0.converted) == 0 }), let first = saved.first {
+            return MoneyFormat.withCode(first.converted)
+        }
         guard let lo = saved.min(by: { $0.converted.amount < $1.converted.amount }),
               let hi = saved.max(by: { $0.converted.amount < $1.converted.amount }) else { return "" }
         if saved.count == 1 { return "\(MoneyFormat.withCode(lo.converted)) (\(lo.price.label))" }

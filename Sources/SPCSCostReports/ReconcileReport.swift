@@ -28,6 +28,8 @@ public enum ReconcileReport {
     }
 
     static func q(_ d: Decimal) -> String { QuantityFormat.quantity(d) }
+    /// True for a value that is not zero at the 9 decimals shown (the split leaves remainders of 10⁻³⁰).
+    static func shown(_ d: Decimal?) -> Bool { d.map { q($0) != "0" } ?? false }
     static func signed(_ d: Decimal) -> String { (d > 0 ? "+" : "") + q(d) }
 
     static let method = """
@@ -45,21 +47,22 @@ public enum ReconcileReport {
         var out = ""
         for w in r.warnings { out += "warning: \(w)\n" }
         if !r.warnings.isEmpty { out += "\n" }
-        out += "Reconciliation \(r.from) to \(r.to) (estimate at rate card \(r.rateCardID)); credits\n\n"
-        var t = TextTable(header: ["Pool", "Estimated", "Metered", "Difference", "Provisional days"],
-                          alignments: [.left, .right, .right, .right, .right])
+        out += "Reconciliation \(r.from) to \(r.to) (estimate at rate card \(r.rateCardID) unless a pool names its own); credits\n\n"
+        var t = TextTable(header: ["Pool", "Credits/node-hour", "Estimated", "Metered", "Difference", "Provisional days"],
+                          alignments: [.left, .right, .right, .right, .right, .right])
         for p in r.pools {
-            t.rows.append([p.pool, q(p.estimatedCredits), q(p.meteredCredits), signed(p.meteredCredits - p.estimatedCredits),
+            t.rows.append([p.pool, p.plan == nil ? "" : QuantityFormat.exact(p.estimateRate), q(p.estimatedCredits),
+                           q(p.meteredCredits), signed(p.meteredCredits - p.estimatedCredits),
                            String(p.days.filter(\.provisional).count)])
         }
         out += t.terminal()
         for p in r.pools {
             let e = p.explained
             guard !e.isEmpty else { continue }
-            out += "\n\(p.pool): difference by cause\n"
-            var c = TextTable(header: ["Cause", "Credits", "Metered node-hours"], alignments: [.left, .right, .right])
+            out += "\n\(p.pool): difference by cause (credits), and the metered node-hours of each cause\n"
+            var c = TextTable(header: ["Cause", "Difference", "Metered node-hours"], alignments: [.left, .right, .right])
             let hours = p.meteredNodeHours
-            for cause in VarianceCause.allCases where e[cause] != nil || hours[cause] != nil {
+            for cause in VarianceCause.allCases where shown(e[cause]) || shown(hours[cause]) {
                 c.rows.append([cause.label, signed(e[cause] ?? 0), hours[cause].map(q) ?? ""])
             }
             out += c.terminal()
@@ -107,7 +110,7 @@ public enum ReconcileReport {
             var c = TextTable(header: ["Cause", "Difference (credits)", "Metered node-hours"], alignments: [.left, .right, .right])
             let e = p.explained
             let hours = p.meteredNodeHours
-            for cause in VarianceCause.allCases where e[cause] != nil || hours[cause] != nil {
+            for cause in VarianceCause.allCases where shown(e[cause]) || shown(hours[cause]) {
                 c.rows.append([cause.label, signed(e[cause] ?? 0), hours[cause].map(q) ?? ""])
             }
             out += c.markdown() + "\n"

@@ -31,9 +31,11 @@ public enum WhatIfReport {
             return t.csv()
         case .table, .markdown:
             var out = format == .markdown ? "# What if: \(from) to \(to)\n" : "What if: \(from) to \(to) (credits)\n"
+            out += (format == .markdown ? "\n" : "") + "Policy minus metered: positive when the policy would have cost more "
+                + "than what was metered (the metered use saved that much), negative when the policy would have saved.\n"
             for p in policies {
                 out += format == .markdown ? "\n## \(p.label)\n\n\(p.assumptions)\n\n" : "\n\(p.label)\n  Assumes: \(p.assumptions)\n"
-                var t = TextTable(header: ["Pool", "Metered", "Under the policy", "Metered saved"],
+                var t = TextTable(header: ["Pool", "Metered", "Under the policy", "Policy minus metered"],
                                   alignments: [.left, .right, .right, .right])
                 for r in results where r.policy == p {
                     t.rows.append([r.pool, q(r.meteredCredits), q(r.policyCredits), q(r.savedCredits)])

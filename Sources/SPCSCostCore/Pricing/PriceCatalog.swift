@@ -68,8 +68,11 @@ public struct PriceCatalog: Sendable {
     /// - Throws: ``PricingError/familyNotOnCard(_:card:cardsWithFamily:)`` naming the cards that list it.
     public func rate(of family: InstanceFamily, on card: RateCard) throws(PricingError) -> RateCard.Rate {
         if let r = card.rate(for: family) { return r }
-        throw .familyNotOnCard(family, card: card.id,
-                               cardsWithFamily: rateCards.filter { $0.rate(for: family) != nil }.map(\.id))
+        let others = rateCards.filter { $0.rate(for: family) != nil }.map(\.id)
+        if others.isEmpty {
+            throw .unknownFamily(family, card: card.id, known: card.rates.map(\.family.name))
+        }
+        throw .familyNotOnCard(family, card: card.id, cardsWithFamily: others)
     }
 }
 
@@ -79,8 +82,10 @@ public enum PricingError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownRateCard(String, known: [String])
     /// No card starts on or before the as-of date.
     case noRateCard(asOf: CivilDate, earliest: String?)
-    /// The chosen card has no rate for the family; `cardsWithFamily` lists the cards that do (may be empty).
+    /// The chosen card has no rate for the family; `cardsWithFamily` lists the cards that do.
     case familyNotOnCard(InstanceFamily, card: String, cardsWithFamily: [String])
+    /// No card has the family (a typo, or a family spcs-cost has no rate for); `known` lists the card's families.
+    case unknownFamily(InstanceFamily, card: String, known: [String])
     /// The catalog has no credit price table.
     case noPriceTable
     /// The region is not in the price table.
@@ -97,10 +102,13 @@ public enum PricingError: Error, Equatable, Sendable, CustomStringConvertible {
                 + (earliest.map { "; the earliest is \($0)" } ?? "")
                 + ". Pass --as-of with a later date, --rate-card ID, or --credits-per-hour RATE."
         case let .familyNotOnCard(family, card, others):
-            let where_ = others.isEmpty
-                ? "no rate card lists it; check the spelling or pass --credits-per-hour RATE"
-                : "rate cards that list it: \(others.joined(separator: ", ")); pass --rate-card ID or --credits-per-hour RATE"
-            return "instance family \(family) is not on rate card \(card); \(where_)."
+            return "instance family \(family) is not on rate card \(card); rate cards that list it: "
+                + "\(others.joined(separator: ", ")); pass --rate-card ID or --credits-per-hour RATE."
+        case let .unknownFamily(family, card, known):
+            let close = known.filter { $0.hasPrefix(String(family.name.prefix(6))) }
+            return "no rate card lists instance family \(family); "
+                + (close.isEmpty ? "" : "did you mean \(close.joined(separator: ", "))? ")
+                + "rate card \(card) lists \(known.joined(separator: ", ")). Check the spelling or pass --credits-per-hour RATE."
         case .noPriceTable:
             return "no credit price table is installed; pass --credit-price PRICE."
         case let .unknownRegion(region, table, known):
