@@ -78,3 +78,39 @@ import Testing
         #expect(await nightly([]).code == 0)
     }
 }
+
+/// What a newcomer runs into first: a mistyped cache, and a pools file's prices in a report.
+@Suite struct ReportInputsTests {
+    @Test func aMissingCacheIsAnErrorAndAMissingImportCreatesNone() async throws {
+        let dir = try TemporaryDirectory()
+        do {
+            _ = try await run(["report", "--from", "2024-04-01", "--to", "2024-04-30", "--family", "CPU_X64_XS",
+                               "--cache", dir.path("typo.sqlite"), "--out", dir.path("r")])
+            Issue.record("expected an error")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 66)
+            #expect("\(error)".contains("run spcs-cost import FILE.csv or spcs-cost pull first"))
+        }
+        do {
+            _ = try await run(["import", "missing.csv", "--cache", dir.path("c.sqlite")])
+            Issue.record("expected an error")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 66)
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("c.sqlite")))
+    }
+
+    @Test func aPoolsFilePricesTheReportAndOnlyMeteredPoolsAreIn() async throws {
+        let dir = try TemporaryDirectory()
+        let cache = dir.path("c.sqlite")
+        _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
+        let out = try await run(["report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "Asia/Tokyo",
+                                 "--pools", "Fixtures/pools/jupyterlab.toml", "--cache", cache, "--out", dir.path("r"),
+                                 "--format", "json"])
+        // The pools file's [defaults]: Tokyo prices, JPY at 150: 22.828666667 × 2.85 × 150 = 9,759 JPY.
+        #expect(out.stdout.contains("Metered             22.828666667 credits   9,759 JPY"))
+        // API_POOL is planned but has no metered row: it is not in the report, and the warning says so.
+        #expect(!out.stdout.contains("API_POOL:"))
+        #expect(out.stderr.contains("in the pools file but not metered in the period: API_POOL"))
+    }
+}
