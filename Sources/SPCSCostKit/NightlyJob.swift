@@ -137,7 +137,9 @@ public struct NightlyJob: Sendable {
         report.poolsFile = options.pools
         report.formats = ReportFileFormat.allCases
         let service = ReportService(env: env)
-        let built = try service.build(report, cache: cache)
+        // One reconciliation serves the report's estimate columns and the variance check.
+        let reconciled = try service.reconcile(report, pools: options.pools, cache: cache)
+        let built = try service.build(report, cache: cache, reconciled: reconciled)
         let folder = (options.outDirectory as NSString).appendingPathComponent(today.description)
         let files = try service.write(built, formats: report.formats, to: folder, stamp: stamp)
         lines.append("report \(from) to \(to) written to \(folder)")
@@ -167,10 +169,6 @@ public struct NightlyJob: Sendable {
         if let limit = options.maxVariancePercent {
             // Over every pool of the pools file and every metered pool: a planned pool that never ran, or a pool
             // nobody planned, is a difference too.
-            var r = ReconcileOptions(pools: options.pools, from: from, to: to)
-            r.timeZone = report.timeZone
-            r.rateCardID = report.rateCardID
-            let reconciled = try ReconcileService(env: env).reconcile(r, cache: cache)
             let estimated = reconciled.pools.reduce(Decimal(0)) { $0 + $1.estimatedCredits }
             let metered = reconciled.pools.reduce(Decimal(0)) { $0 + $1.meteredCredits }
             if estimated > 0 {

@@ -58,6 +58,23 @@ public struct ReportService: Sendable {
     /// Builds the report of `options` from the rows in `cache`.
     /// - Throws: ``EstimateError``, ``PricingError``, ``ReportError`` or ``StoreError``.
     public func build(_ options: ReportOptions, cache: UsageCache) throws -> SavingsReport {
+        try build(options, cache: cache, reconciled: options.poolsFile.map { try reconcile(options, pools: $0, cache: cache) })
+    }
+
+    /// The reconciliation of `pools` over the report's period and zone: what the report's estimate columns show.
+    /// - Throws: ``PricingError``, ``StoreError``.
+    public func reconcile(_ options: ReportOptions, pools: PoolsFile, cache: UsageCache) throws -> ReconcileResult {
+        var r = ReconcileOptions(pools: pools, from: options.from, to: options.to)
+        r.timeZone = options.timeZone
+        r.rateCardID = options.rateCardID
+        r.provisionalHours = options.provisionalHours
+        return try ReconcileService(env: env).reconcile(r, cache: cache)
+    }
+
+    /// Builds the report with a reconciliation already made by ``reconcile(_:pools:cache:)`` (nil without a pools
+    /// file), so a caller that needs it too reconciles once.
+    /// - Throws: ``EstimateError``, ``PricingError``, ``ReportError`` or ``StoreError``.
+    public func build(_ options: ReportOptions, cache: UsageCache, reconciled: ReconcileResult?) throws -> SavingsReport {
         guard options.from <= options.to else {
             throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
                                               fix: "is before --from \(options.from); swap them")
@@ -129,12 +146,7 @@ public struct ReportService: Sendable {
             day = day.adding(days: -1)
         }
         for i in report.days.indices where provisionalDates.contains(report.days[i].date) { report.days[i].provisional = true }
-        if let pools = options.poolsFile {
-            var r = ReconcileOptions(pools: pools, from: options.from, to: options.to)
-            r.timeZone = options.timeZone
-            r.rateCardID = options.rateCardID
-            r.provisionalHours = options.provisionalHours
-            let reconciled = try ReconcileService(env: env).reconcile(r, cache: cache)
+        if let reconciled {
             report.warnings += reconciled.warnings.filter { !report.warnings.contains($0) }
             let byPool = Dictionary(uniqueKeysWithValues: reconciled.pools.map { ($0.pool, $0) })
             for i in report.pools.indices {

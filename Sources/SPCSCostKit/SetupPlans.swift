@@ -65,13 +65,13 @@ public enum SetupPlans {
                     if known == nil {
                         notes.append("the size of warehouse \(wh) (task \(t.name)) is not in the script; X-Small is assumed.")
                     }
-                    compute = .warehouse(name: wh.object, size: known.flatMap { WarehouseSize(rawValue: $0.rawValue) } ?? .xsmall)
+                    compute = .warehouse(name: wh.object, size: known ?? .xSmall)
                 case let .serverless(size):
                     if size == nil {
                         notes.append("serverless task \(t.name) has no USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE; its "
                                      + "first runs are Medium, which is assumed.")
                     }
-                    compute = .serverless(size: size.flatMap { WarehouseSize(rawValue: $0.rawValue) } ?? .medium,
+                    compute = .serverless(size: size ?? .medium,
                                           runSeconds: 1)
                 }
                 if zone == nil, case let .cron(c) = schedule { zone = c.timeZone }

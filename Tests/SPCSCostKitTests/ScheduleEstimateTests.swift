@@ -90,8 +90,8 @@ private func text(_ relative: String) throws -> String {
         #expect(plan.tasks.map(\.schedule.description) == ["USING CRON 0 10 * * MON-FRI Asia/Tokyo",
                                                            "USING CRON 0 19 * * MON-FRI Asia/Tokyo"])
         #expect(plan.tasks.map(\.action) == [.resume, .suspend(.pool)])
-        #expect(plan.tasks.map(\.compute) == [.warehouse(name: "JUPYTER_TASK_WH", size: .xsmall),
-                                              .warehouse(name: "JUPYTER_TASK_WH", size: .xsmall)])
+        #expect(plan.tasks.map(\.compute) == [.warehouse(name: "JUPYTER_TASK_WH", size: .xSmall),
+                                              .warehouse(name: "JUPYTER_TASK_WH", size: .xSmall)])
         var options = PlanEstimateOptions(period: PeriodSpec(month: "2024-04")!)
         options.region = "aws-ap-northeast-1"
         let r = try EstimateService(catalog: env.catalog).estimate(plans: [PlanEntry(plan: plan)], options: options,

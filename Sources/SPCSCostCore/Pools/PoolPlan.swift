@@ -1,20 +1,21 @@
 import Foundation
 
 /// A virtual warehouse size and its credits per hour (Service Consumption Table 2026-04, Table 1(a) Standard
-/// Warehouse: X-Small 1 credit per hour, doubling with each size, spcs-facts §5 [S5]).
+/// Warehouse: X-Small 1 credit per hour, doubling with each size, spcs-facts §5 [S5]). The same names size serverless
+/// tasks (CREATE TASK USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE [S14b]) and are read from setup SQL.
 public enum WarehouseSize: String, Sendable, Codable, CaseIterable {
-    case xsmall = "XSMALL", small = "SMALL", medium = "MEDIUM", large = "LARGE", xlarge = "XLARGE"
-    case xxlarge = "XXLARGE", xxxlarge = "XXXLARGE", x4large = "X4LARGE", x5large = "X5LARGE", x6large = "X6LARGE"
+    case xSmall = "XSMALL", small = "SMALL", medium = "MEDIUM", large = "LARGE", xLarge = "XLARGE"
+    case xxLarge = "XXLARGE", xxxLarge = "XXXLARGE", x4Large = "X4LARGE", x5Large = "X5LARGE", x6Large = "X6LARGE"
 
     /// Parses Snowflake's spellings in any case: `XSMALL`, `X-Small`, `X-SMALL`, `2X-Large`, `XXLARGE`, `X4LARGE`,
     /// `4X-Large`; nil otherwise.
     public init?(name: String) {
         let k = name.uppercased().filter { $0.isLetter || $0.isNumber }
         let aliases: [String: WarehouseSize] = [
-            "XSMALL": .xsmall, "SMALL": .small, "MEDIUM": .medium, "LARGE": .large, "XLARGE": .xlarge,
-            "XXLARGE": .xxlarge, "2XLARGE": .xxlarge, "X2LARGE": .xxlarge, "XXXLARGE": .xxxlarge, "3XLARGE": .xxxlarge,
-            "X3LARGE": .xxxlarge, "X4LARGE": .x4large, "4XLARGE": .x4large, "X5LARGE": .x5large, "5XLARGE": .x5large,
-            "X6LARGE": .x6large, "6XLARGE": .x6large,
+            "XSMALL": .xSmall, "SMALL": .small, "MEDIUM": .medium, "LARGE": .large, "XLARGE": .xLarge,
+            "XXLARGE": .xxLarge, "2XLARGE": .xxLarge, "X2LARGE": .xxLarge, "XXXLARGE": .xxxLarge, "3XLARGE": .xxxLarge,
+            "X3LARGE": .xxxLarge, "X4LARGE": .x4Large, "4XLARGE": .x4Large, "X5LARGE": .x5Large, "5XLARGE": .x5Large,
+            "X6LARGE": .x6Large, "6XLARGE": .x6Large,
         ]
         guard let s = aliases[k] else { return nil }
         self = s

@@ -139,44 +139,6 @@ extension SetupScript {
         public var description: String { "\(verb.rawValue) \(target.rawValue) \(name)" }
     }
 
-    /// A warehouse size (CREATE WAREHOUSE, WAREHOUSE_SIZE; the same names size serverless tasks, CREATE TASK
-    /// USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE [S14b]).
-    public enum WarehouseSize: String, Hashable, Sendable, Codable, CaseIterable {
-        /// `XSMALL`, also `'X-SMALL'`.
-        case xSmall = "XSMALL"
-        /// `SMALL`.
-        case small = "SMALL"
-        /// `MEDIUM`.
-        case medium = "MEDIUM"
-        /// `LARGE`.
-        case large = "LARGE"
-        /// `XLARGE`, also `'X-LARGE'`.
-        case xLarge = "XLARGE"
-        /// `XXLARGE`, also `X2LARGE`, `'2X-LARGE'`.
-        case xxLarge = "XXLARGE"
-        /// `XXXLARGE`, also `X3LARGE`, `'3X-LARGE'`.
-        case xxxLarge = "XXXLARGE"
-        /// `X4LARGE`, also `'4X-LARGE'`.
-        case x4Large = "X4LARGE"
-        /// `X5LARGE`, also `'5X-LARGE'`.
-        case x5Large = "X5LARGE"
-        /// `X6LARGE`, also `'6X-LARGE'`.
-        case x6Large = "X6LARGE"
-
-        /// Reads a size as Snowflake accepts it, any case, with its synonyms (`'X-SMALL'`, `X2LARGE`,
-        /// `'2X-LARGE'` ...); nil for anything else.
-        public init?(sql text: String) {
-            let key = text.uppercased().trimmingCharacters(in: .whitespaces)
-            let synonyms: [String: WarehouseSize] = [
-                "X-SMALL": .xSmall, "X-LARGE": .xLarge, "X2LARGE": .xxLarge, "2X-LARGE": .xxLarge,
-                "X3LARGE": .xxxLarge, "3X-LARGE": .xxxLarge, "4X-LARGE": .x4Large, "5X-LARGE": .x5Large,
-                "6X-LARGE": .x6Large,
-            ]
-            guard let size = WarehouseSize(rawValue: key) ?? synonyms[key] else { return nil }
-            self = size
-        }
-    }
-
     /// A compute pool as the script leaves it: CREATE COMPUTE POOL with every later ALTER COMPUTE POOL ... SET/UNSET
     /// applied in script order.
     public struct Pool: Hashable, Sendable, Codable {

@@ -248,7 +248,7 @@ extension SetupScript {
 
         private mutating func size(_ property: Property, in statement: String) -> WarehouseSize? {
             guard let text = text(property, in: statement) else { return nil }
-            guard let size = WarehouseSize(sql: text) else {
+            guard let size = WarehouseSize(name: text) else {
                 warnings.append(Warning(
                     line: property.line, code: .unreadableStatement,
                     message: "\(statement): \(property.key) = '\(text)' is not a warehouse size (XSMALL ... X6LARGE); "

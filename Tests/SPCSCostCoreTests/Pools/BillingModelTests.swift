@@ -8,7 +8,7 @@ private let xs = InstanceFamily("CPU_X64_XS")!
 private let weekdays = "MON-FRI"
 
 private func cronTask(_ name: String, _ expr: String, _ action: PoolEvent.Action,
-                      size: WarehouseSize = .xsmall) throws -> ScheduledTask {
+                      size: WarehouseSize = .xSmall) throws -> ScheduledTask {
     ScheduledTask(name: name, schedule: try TaskSchedule(parsing: expr), action: action,
                   compute: .warehouse(name: "WH", size: size))
 }
@@ -164,7 +164,7 @@ private func cronTask(_ name: String, _ expr: String, _ action: PoolEvent.Action
     @Test func anIntervalScheduleCountsFromItsAnchor() throws {
         // A suspend every 2 hours from 2024-04-09T00:00Z: 12 runs in the day (02:00 ... 24:00 excluded, 00:00 is the anchor).
         let task = ScheduledTask(name: "EVERY2H", schedule: try TaskSchedule(parsing: "2 HOURS"), action: .suspend(.pool),
-                                 compute: .serverless(size: .xsmall, runSeconds: 2),
+                                 compute: .serverless(size: .xSmall, runSeconds: 2),
                                  intervalAnchor: at("2024-04-08T22:00:00Z"))
         let utc = TimeZone(identifier: "UTC")!
         let p = plan(ComputePool(name: "S", family: xs), [task], zone: utc)
