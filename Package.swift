@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "SPCSCostCLITests",
             dependencies: [
-                "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport",
+                "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport", "SnowflakeTestServer", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Snapshots"]),

@@ -50,12 +50,16 @@ public enum ExitStatus {
         case is OutputError: return cannotCreate
         case is BundledCatalog.LoadError: return software
         case is ConfigError, is AuthError: return config
-        case is TransportError: return unavailable
+        case let e as TransportError:
+            if case .plainHTTPRefused = e { return config }
+            return unavailable
         case is RunLock.Held: return tempFail
         case is PullService.DataError: return dataError
         case let e as SQLAPIError:
-            if case .unauthorized = e { return noPermission }
-            return unavailable
+            switch e {
+            case .unauthorized, .freshTokenRefused: return noPermission
+            default: return unavailable
+            }
         case let e as StoreError:
             switch e {
             case .unreadableFile, .missingColumn, .badCell: return dataError

@@ -13,8 +13,10 @@ struct NightlyCommand: EnvironmentCommand {
         abstract: "Pull, reconcile and report the month to date into a dated folder; check budget, variance and staleness.",
         discussion: """
             Exit codes: 0 all well; 10 budget exceeded; 11 variance over --max-variance; 12 stale data (no metered
-            hour newer than --stale-hours); 75 another nightly run holds the lock; others as for every command.
-            When several checks fail, stale data wins, then budget, then variance; all are printed.
+            hour newer than --stale-hours); 75 another nightly run holds the lock (on the cache or on the --out
+            folder); others as for every command. When several checks fail, stale data wins, then budget, then
+            variance; all are printed. The pull ends within --deadline (default 45m); the locks are released on
+            every exit.
             """)
 
     @Option(help: "The pools file (TOML).")
@@ -46,6 +48,7 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "The day the run stands for (YYYY-MM-DD): it reports the month up to the day before. Default: today (UTC).")
     var today: CivilDate?
 
+    @OptionGroup var limits: PullLimitOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
 
@@ -63,18 +66,22 @@ struct NightlyCommand: EnvironmentCommand {
         options.staleHours = staleHours
         options.staleReference = self.today.map { $0.startInstant(in: zone) }
 
-        let location = cacheOptions.location(env)
-        let lockPath: String
-        if case let .path(p) = location { lockPath = p + ".nightly.lock" } else { lockPath = env.resolve(out) + "/.nightly.lock" }
-        let lock = try RunLock(path: lockPath, processID: ProcessInfo.processInfo.processIdentifier)
+        var pull = PullOptions()
+        pull.connectionName = connectionOptions.connection
+        let client = try limits.apply(to: &pull, defaultDeadlineSeconds: PullOptions.nightlyDeadlineSeconds)
+
+        var cachePath: String?
+        if case let .path(p) = cacheOptions.location(env) { cachePath = p }
+        let locks = try RunLock.nightlyLockPaths(cachePath: cachePath, outDirectory: env.resolve(out)).map {
+            try RunLock(path: $0, processID: ProcessInfo.processInfo.processIdentifier)
+        }
+        defer { locks.forEach { $0.release() } }
         let cache = try cacheOptions.open(env)
 
         var pullSummary: String?
         if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
-            var pull = PullOptions()
-            pull.connectionName = connectionOptions.connection
-            let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: clientOptions())
-                .pull(pull, into: cache)
+            let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
+                .pull(pull, into: cache, warn: PullCommand.showWarning)
             pullSummary = "pulled \(s.historyRows) hourly rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
         } else if noPull {
             pullSummary = "no pull (--no-pull): the cache is used as it is."
@@ -82,7 +89,6 @@ struct NightlyCommand: EnvironmentCommand {
         let outcome = try NightlyJob(env: env).run(
             options, cache: cache, today: today,
             stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine), pullSummary: pullSummary)
-        withExtendedLifetime(lock) {}
         let text2 = outcome.lines.map { $0 + "\n" }.joined() + outcome.files.map { "wrote \(shortPath($0, env))\n" }.joined()
         guard outcome.exitCode == 0 else {
             FileHandle.standardOutput.write(Data(text2.utf8))

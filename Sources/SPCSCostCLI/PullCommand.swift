@@ -18,6 +18,56 @@ func clientOptions() -> SQLAPIClientOptions {
     return o
 }
 
+/// A duration flag: a number with `s`, `m` or `h` (`90s`, `30m`, `1.5h`); a bare number is minutes.
+struct DurationArgument: ExpressibleByArgument, Equatable {
+    /// The duration in seconds (> 0).
+    var seconds: Double
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(suffix: String, seconds: Double)] = [("min", 60), ("s", 1), ("m", 60), ("h", 3600)]
+        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 60)
+        guard let value = Double(text.dropLast(unit.suffix.count)), value > 0, (value * unit.seconds).isFinite else {
+            return nil
+        }
+        seconds = value * unit.seconds
+    }
+}
+
+/// How long a pull may take and how much it may hold: `pull` and `nightly` share these flags.
+struct PullLimitOptions: ParsableArguments {
+    @Option(help: "The whole pull (every statement, retry and status poll) ends within this time: 90s, 30m, 1h (a bare number is minutes). Default: 30m for pull, 45m for nightly.")
+    var deadline: DurationArgument?
+
+    @Option(help: "Seconds one HTTP request may take before it counts as hung and is retried.")
+    var requestTimeout: Double = 120
+
+    @Option(help: "Attempts per HTTP request, the first included.")
+    var maxAttempts: Int = 6
+
+    @Option(help: "Largest response body held in memory, in MiB.")
+    var maxResponseMib: Int = 256
+
+    /// Sets `options.deadlineSeconds` (to `defaultDeadlineSeconds` without `--deadline`) and returns the client
+    /// settings with the request timeout, attempts and response limit.
+    /// - Throws: `ValidationError` (exit 64) for a value out of range.
+    func apply(to options: inout PullOptions, defaultDeadlineSeconds: Double) throws -> SQLAPIClientOptions {
+        guard requestTimeout > 0, requestTimeout.isFinite else {
+            throw ValidationError("--request-timeout must be a number of seconds above 0, for example 120.")
+        }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be 1 or more.") }
+        guard (1...65_536).contains(maxResponseMib) else {
+            throw ValidationError("--max-response-mib must be from 1 to 65536 (MiB), for example 256.")
+        }
+        options.deadlineSeconds = deadline?.seconds ?? defaultDeadlineSeconds
+        var client = clientOptions()
+        client.requestTimeoutSeconds = requestTimeout
+        client.retry.maxAttempts = maxAttempts
+        client.maxResponseBytes = maxResponseMib * 1_048_576
+        return client
+    }
+}
+
 /// Output formats of `pull`.
 enum PullFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -30,6 +80,7 @@ struct PullCommand: EnvironmentCommand {
             Loads SNOWPARK_CONTAINER_SERVICES_HISTORY, COMPUTE_POOLS, the SNOWPARK_CONTAINER_SERVICES rows of
             METERING_DAILY_HISTORY, and RATE_SHEET_DAILY when the role can read it. From the cache's newest hour
             minus --lookback hours (the views lag up to 3 hours and restate recent rows), upserting; one transaction.
+            The whole pull ends within --deadline (default 30m); a statement still running then is cancelled.
             """)
 
     @OptionGroup var connectionOptions: ConnectionOptions
@@ -43,11 +94,18 @@ struct PullCommand: EnvironmentCommand {
     @Option(help: "Output: text or json (the pull summary).")
     var format: PullFormat = .text
 
+    @OptionGroup var limits: PullLimitOptions
+
     @OptionGroup var cacheOptions: CacheOptions
 
     /// Rewrites the terminal's last line with `line`.
     @Sendable static func showProgress(_ line: String) {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// Writes a warning about the connection's files to standard error at once, so it shows even if the pull fails.
+    @Sendable static func showWarning(_ line: String) {
+        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
     }
 
     func execute(in env: Environment) async throws -> CommandOutput {
@@ -56,11 +114,12 @@ struct PullCommand: EnvironmentCommand {
         options.connectionName = connectionOptions.connection
         options.since = since
         options.lookbackHours = lookback
+        let client = try limits.apply(to: &options, defaultDeadlineSeconds: PullOptions.defaultDeadlineSeconds)
         let cache = try cacheOptions.open(env)
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
-        let service = PullService(env: env, transport: CurlTransport(), clientOptions: clientOptions())
-        let summary = try await service.pull(options, into: cache, progress: progress)
+        let service = PullService(env: env, transport: CurlTransport(), clientOptions: client)
+        let summary = try await service.pull(options, into: cache, progress: progress, warn: Self.showWarning)
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         switch format {
         case .json:

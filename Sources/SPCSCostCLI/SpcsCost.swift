@@ -20,7 +20,7 @@ public struct SpcsCost: AsyncParsableCommand {
               64  usage: a flag or its value
               65  bad input data: a CSV, pools, holiday or FX file, a pulled cell
               66  an input file or the cache is missing or unreadable
-              69  Snowflake unreachable or failing after the retries
+              69  Snowflake unreachable, failing after the retries, or past the pull's deadline
               70  internal error
               73  an output file cannot be written
               74  the cache cannot be read or written

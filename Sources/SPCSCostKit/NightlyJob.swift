@@ -11,7 +11,8 @@ import SPCSCostStore
 /// An exclusive lock on a file, so two nightly runs never overlap. Released when the value is released or the
 /// process ends (an advisory `flock`, which the kernel drops with the process: a crashed run leaves no stale lock).
 public final class RunLock: @unchecked Sendable {
-    private let fd: Int32
+    private let lock = NSLock()
+    private var fd: Int32
     /// The lock file.
     public let path: String
 
@@ -46,9 +47,51 @@ public final class RunLock: @unchecked Sendable {
         _ = text.withCString { write(fd, $0, strlen($0)) }
     }
 
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
+    /// Releases the lock now; releasing twice does nothing. (Releasing the value or ending the process does it too.)
+    public func release() {
+        lock.withLock {
+            guard fd >= 0 else { return }
+            flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
+    }
+
+    deinit { release() }
+
+    /// The lock files of a nightly run, in the order to take them: `<cache>.nightly.lock` beside the cache's
+    /// resolved file (symbolic links, `.` and `..` resolved, so one cache reached through two paths is one lock;
+    /// none for a cache in memory), and `.nightly.lock` in the resolved output folder, so two runs writing one report
+    /// folder cannot collide even with different caches. The output folder is created when missing.
+    /// - Parameters:
+    ///   - cachePath: the cache file's path (absolute); nil for a cache in memory.
+    ///   - outDirectory: the folder the dated report folders go into (absolute).
+    /// - Throws: ``OutputError`` when the output folder cannot be created.
+    public static func nightlyLockPaths(cachePath: String?, outDirectory: String) throws -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(path: outDirectory, reason: (error as NSError).localizedDescription)
+        }
+        var paths = cachePath.map { [resolved($0) + ".nightly.lock"] } ?? []
+        let folderLock = (resolved(outDirectory) as NSString).appendingPathComponent(".nightly.lock")
+        if !paths.contains(folderLock) { paths.append(folderLock) }
+        return paths
+    }
+
+    /// `path` with every symbolic link resolved (`realpath`); for a file that does not exist yet, its folder
+    /// resolved and its name appended.
+    static func resolved(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty, folder != path, let real = realpath(folder, nil) else {
+            return (path as NSString).standardizingPath
+        }
+        defer { free(real) }
+        return (String(cString: real) as NSString).appendingPathComponent((path as NSString).lastPathComponent)
     }
 }
 

@@ -14,6 +14,15 @@ public struct PullOptions: Sendable {
     public var lookbackHours: Int = 24
     /// The first pull, with no watermark and no `since`, goes back this many days (the view keeps 365).
     public var initialDays: Int = 365
+    /// The whole pull (every statement, retry and status poll) ends within this many seconds of its start; a
+    /// statement still running then is cancelled and the pull fails, leaving the cache as it was (`--deadline`).
+    /// Default ``defaultDeadlineSeconds``.
+    public var deadlineSeconds: Double = PullOptions.defaultDeadlineSeconds
+
+    /// 1,800 s (30 minutes): the deadline of `spcs-cost pull`.
+    public static let defaultDeadlineSeconds: Double = 1800
+    /// 2,700 s (45 minutes): the deadline of the pull in `spcs-cost nightly`, which runs unattended.
+    public static let nightlyDeadlineSeconds: Double = 2700
 
     /// Creates options with the defaults.
     public init() {}
@@ -53,6 +62,15 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var unchanged: Int
     /// Wall-clock duration of the pull in milliseconds.
     public var durationMilliseconds: Int
+    /// Warnings about the connection's files (for example a private key file readable by others while
+    /// `SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION` is set), as finished sentences; for standard error, so not
+    /// encoded into the summary JSON or the cache.
+    public var warnings: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case connection, windowStart, windowEnd, statements, historyRows, inserted, updated, unchanged
+        case durationMilliseconds
+    }
 }
 
 /// Pulls SPCS usage from Snowflake through the SQL API v2 into the cache (`spcs-cost pull`).
@@ -89,15 +107,22 @@ public struct PullService: Sendable {
         public var description: String { "\(view): \(reason); nothing was written to the cache." }
     }
 
-    /// Pulls into `cache`. `progress` receives short lines while statements run (for a terminal).
-    /// - Throws: ``ConfigError``/``AuthError`` (connection), ``SQLAPIError`` (Snowflake refused or retries ran out),
-    ///   ``DataError`` (a cell that does not decode), ``StoreError`` (the cache); the cache is then unchanged.
+    /// Pulls into `cache`. `progress` receives short lines while statements run (for a terminal); `warn` receives
+    /// each warning about the connection's files as soon as the connection is loaded, so it is shown even when the
+    /// pull then fails (the summary repeats them).
+    /// - Throws: ``ConfigError``/``AuthError`` (connection), ``SQLAPIError`` (Snowflake refused, retries ran out, or
+    ///   the deadline came), ``TransportError``, ``DataError`` (a cell that does not decode), ``StoreError`` (the
+    ///   cache); the cache is then unchanged.
     public func pull(_ options: PullOptions, into cache: UsageCache,
-                     progress: (@Sendable (String) -> Void)? = nil) async throws -> PullSummary {
+                     progress: (@Sendable (String) -> Void)? = nil,
+                     warn: (@Sendable (String) -> Void)? = nil) async throws -> PullSummary {
         let started = env.now()
+        var clientOptions = self.clientOptions
+        clientOptions.deadlineSeconds = options.deadlineSeconds
         let (client, loaded) = try SQLAPIClient.connect(
             connectionName: options.connectionName, environment: env.variables, homeDirectory: env.homeDirectory,
             transport: transport, now: env.now, options: clientOptions)
+        loaded.warnings.forEach { warn?($0) }
         let utc = TimeZone(identifier: "UTC")!
         let end = started
         let start: Date
@@ -178,6 +203,7 @@ public struct PullService: Sendable {
         summary.inserted = outcome.inserted
         summary.updated = outcome.updated
         summary.unchanged = outcome.unchanged
+        summary.warnings = loaded.warnings
         return summary
     }
 

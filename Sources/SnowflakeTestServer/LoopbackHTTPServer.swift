@@ -36,6 +36,8 @@ struct RawResponse {
         case truncateBody
         /// Half the body with a Content-Length that matches the half (the gzip stream ends early).
         case truncateWithMatchingLength
+        /// Nothing at all: wait until the client closes the connection (at most about two minutes).
+        case hang
     }
 
     var status: Int
@@ -145,7 +147,26 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         let response = handler(request)
         if response.delayMilliseconds > 0 { usleep(useconds_t(response.delayMilliseconds * 1000)) }
         lock.withLock { inFlight -= 1 }
+        if case .hang = response.delivery {
+            awaitClose(connection)
+            return
+        }
         write(response, to: connection)
+    }
+
+    /// Reads until the client closes the connection, an error, the server stops, or four receive timeouts of
+    /// 30 s pass.
+    private func awaitClose(_ connection: Int32) {
+        var byte: UInt8 = 0
+        var timeouts = 0
+        while isRunning && timeouts < 4 {
+            let count = recv(connection, &byte, 1, 0)
+            if count == 0 { return }
+            if count < 0 {
+                guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { return }
+                if errno != EINTR { timeouts += 1 }
+            }
+        }
     }
 
     private func readRequest(_ connection: Int32) -> RawRequest? {
@@ -186,7 +207,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var announcedLength = body.count
         switch response.delivery {
         case .complete: break
-        case .dropAfterHeaders: body = Data()
+        case .dropAfterHeaders, .hang: body = Data()
         case .truncateBody: body = body.prefix(body.count / 2)
         case .truncateWithMatchingLength:
             body = body.prefix(max(1, body.count / 2))
@@ -227,6 +248,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"
         case 504: return "Gateway Timeout"
         default: return "Status"

@@ -183,12 +183,17 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         case submit
         case status(handle: String)
         case partition(handle: String, raw: String)
+        case cancel(handle: String)
         case unknown
     }
 
     private func route(_ request: RawRequest) -> Route {
         let prefix = "/api/v2/statements"
         if request.method == "POST" && request.path == prefix { return .submit }
+        if request.method == "POST", request.path.hasPrefix(prefix + "/"), request.path.hasSuffix("/cancel") {
+            let handle = String(request.path.dropFirst(prefix.count + 1).dropLast("/cancel".count))
+            return handle.isEmpty || handle.contains("/") ? .unknown : .cancel(handle: handle)
+        }
         guard request.method == "GET", request.path.hasPrefix(prefix + "/") else { return .unknown }
         let handle = String(request.path.dropFirst(prefix.count + 1))
         guard !handle.isEmpty, !handle.contains("/") else { return .unknown }
@@ -274,10 +279,27 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             response = errorResponse(
                 401, code: "390144", message: TokenVerifier.tagged("JWT token is invalid."), sqlState: nil, handle: nil,
                 withHandle: false)
+        case let .retryAfter(status, value)?:
+            response = errorResponse(
+                status, code: "\(status)000", message: Self.defaultMessage(status), sqlState: nil, handle: nil,
+                withHandle: false)
+            response.headers.append(("Retry-After", value))
+        case let .nonJSONBody(status)?:
+            let title = "\(status) \(LoopbackHTTPServer.reason(status))"
+            response = RawResponse(
+                status: status, headers: [("Content-Type", "text/html")],
+                body: Data("<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n</body>\r\n</html>\r\n".utf8))
+        case .statementTimeout?:
+            response = errorResponse(
+                408, code: "000630",
+                message: "Statement reached its statement or warehouse timeout of 2 second(s) and was canceled.",
+                sqlState: "57014", handle: makeHandle())
+        case .hang?:
+            response = RawResponse(status: 0, headers: [], body: Data(), delivery: .hang)
         case .badPartition?:
             let handle: String?
             switch route {
-            case let .status(h), let .partition(h, _): handle = h
+            case let .status(h), let .partition(h, _), let .cancel(h): handle = h
             default: handle = nil
             }
             response = errorResponse(
@@ -289,6 +311,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             case .submit: response = submit(request, fault: fault)
             case let .status(handle): response = status(handle, request: request)
             case let .partition(handle, raw): response = partition(handle, raw: raw, request: request)
+            case let .cancel(handle): response = cancel(handle)
             case .unknown: response = jersey(404, message: "Not Found", url: request.path)
             }
         }
@@ -371,6 +394,26 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         }
         if pendingPolls > 0 { return accepted(handle) }
         return answer(for: handle, partition: nil, request: request, countPoll: false)
+    }
+
+    /// Cancels a statement (sqlapi.md section 3.9, REC-073/074): 200 with `000604`; later GETs answer 422
+    /// `000604` "SQL execution canceled".
+    private func cancel(_ handle: String) -> RawResponse {
+        lock.lock()
+        guard var statement = statements[handle] else {
+            lock.unlock()
+            return errorResponse(400, code: "000709", message: "Statement \(handle) not found", sqlState: "02000", handle: handle)
+        }
+        statement.pendingPolls = 0
+        statement.outcome = .failure(status: 422, code: "000604", sqlState: "57014", message: "SQL execution canceled")
+        statement.partitions = [[]]
+        statements[handle] = statement
+        lock.unlock()
+        let body = WireJSON.object([
+            ("code", .string("000604")), ("sqlState", .string("57014")), ("message", .string("SQL execution canceled")),
+            ("statementHandle", .string(handle)), ("statementStatusUrl", .string("/api/statements/\(handle)")),
+        ]).pretty()
+        return RawResponse(status: 200, headers: [("Content-Type", "application/json")], body: Data(body.utf8))
     }
 
     private func status(_ handle: String, request: RawRequest) -> RawResponse {

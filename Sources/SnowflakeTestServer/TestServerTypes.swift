@@ -167,6 +167,23 @@ public enum TestFault: Sendable, Equatable {
     case badPartition
     /// Wait this long before answering; combines with one other fault.
     case delay(milliseconds: Int)
+    /// Read the request and never answer: the connection stays open until the client gives up (its own timeout)
+    /// and closes it. Nothing runs.
+    case hang
+    /// Answer this status (429 or 503, say) with the header `Retry-After: <value>` (delay-seconds or an HTTP-date)
+    /// and the usual `{"code":"<status>000",...}` body. Nothing runs.
+    case retryAfter(status: Int, value: String)
+    /// Answer this status with an HTML page (`Content-Type: text/html`), as a proxy or load balancer in front of
+    /// the service does. Nothing runs.
+    case nonJSONBody(status: Int)
+    /// Answer 408 `000630`/`57014` "Statement reached its statement or warehouse timeout ... and was canceled."
+    /// (REC-067) with a fresh statement handle, as for a statement cancelled before it produced a result. Nothing
+    /// is recorded as run, so a resubmission with `retry=true` runs the statement once.
+    case statementTimeout
+
+    /// On submit: answer 202 to the submission and to every status poll, so the statement never finishes (until
+    /// it is cancelled).
+    public static var acceptedForever: TestFault { .accepted(polls: .max) }
 }
 
 /// Which requests a fault applies to.
@@ -202,7 +219,7 @@ public struct RecordedRequest: Sendable, Equatable {
     public var jwtClaims: [String: String]
     /// Why authentication failed, nil when it passed.
     public var authFailure: String?
-    /// The status answered.
+    /// The status answered; 0 when nothing was (``TestFault/hang``).
     public var status: Int
 
     /// The first header named `name` (any case).

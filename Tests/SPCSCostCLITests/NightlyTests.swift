@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SPCSCostKit
 import SPCSCostTestSupport
+import SnowflakeSQLAPI
+import SnowflakeTestServer
 import Testing
 
 @testable import SPCSCostCLI
@@ -76,6 +78,116 @@ import Testing
         }
         // Released: the next run goes ahead.
         #expect(await nightly([]).code == 0)
+    }
+
+    /// The same cache through a symbolic link is the same lock (it used to be keyed on the path text, so two
+    /// nightlies ran on one cache at once).
+    @Test func aSymlinkToTheCacheTakesTheSameLock() async throws {
+        let link = dir.path("link.sqlite")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: cache)
+        let paths = try RunLock.nightlyLockPaths(cachePath: link, outDirectory: dir.path("reports"))
+        #expect(paths == [
+            try RunLock.nightlyLockPaths(cachePath: cache, outDirectory: dir.path("reports"))[0],
+            try RunLock.nightlyLockPaths(cachePath: nil, outDirectory: dir.path("reports"))[0],
+        ])
+        let held = try RunLock(path: try RunLock.nightlyLockPaths(cachePath: cache, outDirectory: dir.path("elsewhere"))[0],
+                               processID: 4242)
+        let r = await run2(["--cache", link, "--out", dir.path("other-reports"), "--today", "2024-04-21"])
+        #expect(r == 75)
+        held.release()
+        #expect(await run2(["--cache", link, "--out", dir.path("other-reports"), "--today", "2024-04-21"]) == 0)
+    }
+
+    /// Two caches writing one report folder collide on the folder's lock.
+    @Test func twoCachesWritingOneReportFolderCannotCollide() async throws {
+        let other = dir.path("other.sqlite")
+        let held = try RunLock.nightlyLockPaths(cachePath: other, outDirectory: dir.path("reports")).map {
+            try RunLock(path: $0, processID: 4343)
+        }
+        let r = await nightly([])
+        #expect(r.code == 75)
+        #expect("\(r.error!)".contains(dir.path("reports") + "/.nightly.lock"))
+        withExtendedLifetime(held) {}
+    }
+
+    /// A pull that never ends stops at --deadline, the run fails (69), and both locks are free again at once.
+    @Test(.timeLimit(.minutes(1)))
+    func aPullThatNeverEndsStopsAtTheDeadlineAndReleasesTheLocks() async throws {
+        let server = try SnowflakeTestServer(identity: .init(programmaticAccessTokens: ["pat-nightly-000"]), now: { Date() })
+        server.inject(.acceptedForever, on: .submit)
+        try FileManager.default.createDirectory(atPath: dir.path("sf"), withIntermediateDirectories: true)
+        try Data("""
+            [test]
+            account = "myorg-myaccount"
+            authenticator = "PROGRAMMATIC_ACCESS_TOKEN"
+            token = "pat-nightly-000"
+            host = "127.0.0.1"
+            port = \(server.port)
+            protocol = "http"
+            """.utf8).write(to: URL(fileURLWithPath: dir.path("sf/connections.toml")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.path("sf/connections.toml"))
+        // The real clock, so the 2 s deadline passes (the other tests use a fixed one).
+        let live = Environment(now: { Date() }, variables: ["SNOWFLAKE_HOME": dir.path("sf")], homeDirectory: "/nonexistent-home",
+                               currentDirectory: Repository.root.path, catalog: try BundledCatalog.load())
+        let command = try SpcsCost.parseAsRoot([
+            "nightly", "--pools", "Fixtures/pools/emulator-sample-april-2024.toml", "--cache", cache, "--out",
+            dir.path("reports"), "--today", "2024-04-21", "-c", "test", "--deadline", "2s",
+        ])
+        do {
+            _ = try await (command as! any EnvironmentCommand).execute(in: live)
+            Issue.record("expected the pull to fail at its deadline")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 69)
+            #expect("\(error)".contains("at the deadline of 2 s (--deadline)"))
+        }
+        #expect(server.requests.last?.path.hasSuffix("/cancel") == true)
+        let again = try RunLock.nightlyLockPaths(cachePath: cache, outDirectory: dir.path("reports")).map {
+            try RunLock(path: $0, processID: 1)
+        }
+        #expect(again.count == 2)
+    }
+}
+
+/// Exit codes of the network and credential errors.
+@Test func networkAndCredentialErrorsHaveTheirExitCodes() {
+    #expect(ExitStatus.code(for: TransportError.plainHTTPRefused(url: "http://127.1/", reason: "r")) == 78)
+    #expect(ExitStatus.code(for: TransportError.responseTooLarge(url: "u", limitBytes: 1)) == 69)
+    #expect(ExitStatus.code(for: SQLAPIError.deadlineExceeded(
+        statement: "s", purpose: "p", deadlineSeconds: 1800, elapsedSeconds: 1800, detail: "d")) == 69)
+    #expect(ExitStatus.code(for: SQLAPIError.freshTokenRefused(error: SnowflakeErrorBody(code: "390144"), localClock: Date())) == 77)
+    #expect(ExitStatus.code(for: SQLAPIError.retriesExhausted(
+        statement: "s", purpose: "p", attempts: 6, elapsedSeconds: 1, last: .notJSON(status: 200, contentType: nil, excerpt: ""))) == 69)
+}
+
+/// The pull limit flags: durations with units, defaults, and values out of range (exit 64).
+@Suite struct PullLimitFlagTests {
+    @Test(arguments: [("30m", 1800.0), ("45", 2700), ("90s", 90), ("1.5h", 5400), ("2min", 120)])
+    func deadlineDurations(text: String, seconds: Double) {
+        #expect(DurationArgument(argument: text)?.seconds == seconds)
+    }
+
+    @Test(arguments: ["0", "-5m", "soon", "10d", ""])
+    func badDeadlines(text: String) {
+        #expect(DurationArgument(argument: text) == nil)
+    }
+
+    @Test func defaultsAndSettings() throws {
+        var options = PullOptions()
+        let pull = try PullLimitOptions.parse([])
+        let client = try pull.apply(to: &options, defaultDeadlineSeconds: PullOptions.defaultDeadlineSeconds)
+        #expect(options.deadlineSeconds == 1800)
+        #expect(client.requestTimeoutSeconds == 120 && client.retry.maxAttempts == 6 && client.maxResponseBytes == 268_435_456)
+        let set = try PullLimitOptions.parse(["--deadline", "10m", "--request-timeout", "30", "--max-attempts", "3",
+                                              "--max-response-mib", "64"])
+        let custom = try set.apply(to: &options, defaultDeadlineSeconds: PullOptions.nightlyDeadlineSeconds)
+        #expect(options.deadlineSeconds == 600)
+        #expect(custom.requestTimeoutSeconds == 30 && custom.retry.maxAttempts == 3 && custom.maxResponseBytes == 67_108_864)
+        var nightly = PullOptions()
+        _ = try PullLimitOptions.parse([]).apply(to: &nightly, defaultDeadlineSeconds: PullOptions.nightlyDeadlineSeconds)
+        #expect(nightly.deadlineSeconds == 2700)
+        #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--max-attempts", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
+        #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--max-response-mib", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
+        #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--request-timeout", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
     }
 }
 

@@ -15,6 +15,8 @@ import Testing
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
+    /// A copy of the test key with mode 0600 (git keeps 0644, which a key-pair connection refuses).
+    let key: String
 
     init() throws {
         let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
@@ -22,12 +24,15 @@ import Testing
         let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
         server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
         home = try TemporaryDirectory()
+        key = home.path("rsa_key.p8")
+        try FileManager.default.copyItem(atPath: Self.keys.appendingPathComponent("test_rsa_key.p8").path, toPath: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
         let toml = """
             [test]
             account = "myorg-myaccount"
             user = "spcs_cost"
             authenticator = "SNOWFLAKE_JWT"
-            private_key_file = "\(Self.keys.appendingPathComponent("test_rsa_key.p8").path)"
+            private_key_file = "\(key)"
             host = "127.0.0.1"
             port = \(server.baseURL.port!)
             protocol = "http"
@@ -111,9 +116,73 @@ import Testing
         server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE")], rows: [["19814"]]))
         await #expect(throws: PullService.DataError.self) { try await service().pull(options, into: cache) }
         #expect(try cache.records().isEmpty && cache.computePools().isEmpty && cache.loads().isEmpty)
-        // A server error in the middle of the history's partitions (500 is not retried): nothing is written.
-        server.inject(.status(500), on: .partition(2))
+        // A server error in the middle of the history's partitions (a 500 is resubmitted once; the second is
+        // final): nothing is written.
+        server.inject(.status(500), on: .partition(2), times: 2)
         await #expect(throws: SQLAPIError.self) { try await service().pull(options, into: cache) }
         #expect(try cache.records().isEmpty && cache.loads().isEmpty)
     }
+
+    /// A statement that never finishes: the pull stops at its deadline (2 s here, on the real clock), cancels the
+    /// statement, and leaves the cache as it was.
+    @Test(.timeLimit(.minutes(1)))
+    func aPullEndsAtItsDeadline() async throws {
+        let live = try SnowflakeTestServer(
+            identity: .init(publicKeysPEM: [try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)]),
+            now: { Date() })
+        live.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(columns: [.text("X")], rows: []))
+        live.inject(.acceptedForever, on: .submit)
+        let toml = try String(contentsOfFile: home.path("sf/connections.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "port = \(server.baseURL.port!)", with: "port = \(live.baseURL.port!)")
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))
+        let realClock = Environment(now: { Date() }, variables: env.variables, homeDirectory: env.homeDirectory,
+                                    currentDirectory: env.currentDirectory, catalog: env.catalog)
+        let cache = try UsageCache(.memory)
+        var options = PullOptions()
+        options.connectionName = "test"
+        options.since = CivilDate("2024-04-01")
+        options.deadlineSeconds = 2
+        #expect(PullOptions().deadlineSeconds == 1800)
+        let error = await #expect(throws: SQLAPIError.self) {
+            try await PullService(env: realClock, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+                .pull(options, into: cache)
+        }
+        guard case let .deadlineExceeded(_, purpose, deadline, _, detail)? = error else {
+            Issue.record("expected deadlineExceeded, got \(String(describing: error))")
+            return
+        }
+        #expect(purpose == "waiting for the statement to finish" && deadline == 2)
+        #expect(detail.hasSuffix("so it was cancelled"))
+        #expect(live.requests.last?.path.hasSuffix("/cancel") == true)
+        #expect(try cache.records().isEmpty && cache.loads().isEmpty)
+    }
+
+    /// A key readable by others, allowed by SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION: the pull warns at once.
+    @Test func aKeyReadableByOthersIsAWarningWithTheSkipVariable() async throws {
+        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
+                                                                         .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        var options = PullOptions()
+        options.connectionName = "test"
+        options.since = CivilDate("2024-04-01")
+        await #expect(throws: ConfigError.self) { try await service().pull(options, into: try UsageCache(.memory)) }
+        let skipping = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: [
+            "SNOWFLAKE_HOME": home.path("sf"), "SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true",
+        ])
+        let warned = Lines()
+        let summary = try await PullService(env: skipping, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+            .pull(options, into: try UsageCache(.memory), warn: warned.append)
+        let expected = "\(key) has permissions 644 and is readable by group or others; run 'chmod 0600 \(key)'."
+        #expect(warned.all == [expected])
+        #expect(summary.warnings == [expected])
+        #expect(!String(decoding: try JSONEncoder().encode(summary), as: UTF8.self).contains("warnings"))
+    }
+}
+
+/// Collects lines from a `@Sendable` callback.
+final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    var append: @Sendable (String) -> Void { { [self] line in lock.withLock { lines.append(line) } } }
 }

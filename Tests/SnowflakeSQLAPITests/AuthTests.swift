@@ -74,6 +74,10 @@ import Testing
         ("xy12345.eu-central-1.privatelink", "XY12345"),
         ("xy12345.snowflakecomputing.com", "XY12345"),
         ("xy12345-abcdef.global", "XY12345"),
+        // The ORG.ACCOUNT form SQL shows is ORG-ACCOUNT (the fix for 390144 on "myorg.myaccount" → "MYORG").
+        ("myorg.myaccount", "MYORG-MYACCOUNT"),
+        ("MYORG.MY_ACCOUNT", "MYORG-MY_ACCOUNT"),
+        ("myorg.myaccount.privatelink", "MYORG-MYACCOUNT"),
     ])
     func claimsAccountNormalisation(configured: String, claims: String) {
         #expect(KeyPairAuthenticator.claimsAccount(for: configured) == claims)
@@ -87,26 +91,27 @@ import Testing
         #expect(token.tokenType == .keyPairJWT)
         let header = token.token.unredactedValue.split(separator: ".")[0]
         #expect(header == "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9")  // base64url of {"alg":"RS256","typ":"JWT"}
-        // iat = 1,775,001,600 (the test clock); exp = iat + 3,540 s (59 minutes).
+        // iat = 1,775,001,600 (the test clock) − 60 s = 1,775,001,540; exp = iat + 3,540 s (59 minutes).
         #expect(try Self.claims(token.token)
-            == #"{"exp":1775005140,"iat":1775001600,"iss":"XY12345.SPCS_COST.\#(Fixtures.fingerprint)","sub":"XY12345.SPCS_COST"}"#)
+            == #"{"exp":1775005080,"iat":1775001540,"iss":"XY12345.SPCS_COST.\#(Fixtures.fingerprint)","sub":"XY12345.SPCS_COST"}"#)
         #expect(authenticator.subject == "XY12345.SPCS_COST")
         #expect(authenticator.issuer == "XY12345.SPCS_COST.\(Fixtures.fingerprint)")
         #expect("\(token.token)" == "<redacted>")
     }
 
-    /// Lifetime 3,540 s, renewed 300 s early: the token is reused until iat + 3,240 s.
+    /// Signed at T with iat T − 60 s and lifetime 3,540 s, exp is T + 3,480 s; renewed 300 s early, the token is
+    /// reused until T + 3,180 s.
     @Test func tokenIsRenewedFiveMinutesBeforeExpiry() throws {
         let clock = TestClock()
         let authenticator = KeyPairAuthenticator(account: "myorg-myaccount", user: "spcs_cost", key: try Self.key(), now: clock.function)
         let first = try authenticator.authorization(renew: false).token
-        clock.advance(seconds: 3_239)
+        clock.advance(seconds: 3_179)
         #expect(try authenticator.authorization(renew: false).token == first)
         clock.advance(seconds: 1)
         let second = try authenticator.authorization(renew: false).token
         #expect(second != first)
-        // 1,775,001,600 + 3,240 = 1,775,004,840; exp = that + 3,540 = 1,775,008,380.
-        #expect(try Self.claims(second).hasPrefix(#"{"exp":1775008380,"iat":1775004840,"#))
+        // 1,775,001,600 + 3,180 − 60 = 1,775,004,720; exp = that + 3,540 = 1,775,008,260.
+        #expect(try Self.claims(second).hasPrefix(#"{"exp":1775008260,"iat":1775004720,"#))
         // renew: true always signs anew (after 1 s the iat differs, so the token does too).
         clock.advance(seconds: 1)
         #expect(try authenticator.authorization(renew: true).token != second)
@@ -138,6 +143,47 @@ import Testing
         #expect(error?.snowflakeCode == "390144")
         #expect(server.requests.count == 2)  // the first try and one re-signed try
         #expect(server.requests.allSatisfy { $0.status == 401 && $0.authFailure?.contains(reason) == true })
+    }
+
+    /// Snowflake refuses an iat more than 60 s after its own clock. Back-dated by 60 s, a token from a client
+    /// clock 90 s fast says iat = server time + 30 s: accepted (it was refused as "iat in the future" before).
+    @Test func aClientClockNinetySecondsFastIsAccepted() async throws {
+        let serverClock = TestClock()
+        let clientClock = TestClock(TestClock.start + 90)
+        let server = try SnowflakeTestServer(
+            identity: SnowflakeTestServer.Identity(publicKeysPEM: [try Fixtures.text("test_rsa_key.pub")]), now: serverClock.function)
+        let client = SQLAPIClient(
+            baseURL: server.baseURL, context: SessionContext(),
+            credentials: KeyPairAuthenticator(account: "myorg-myaccount", user: "spcs_cost", key: try Self.key(), now: clientClock.function),
+            transport: CurlTransport(), now: clientClock.function, sleeper: RecordingSleeper(clock: clientClock))
+        let result = try await client.query(SQLStatement("SELECT CURRENT_ACCOUNT(), CURRENT_REGION()"))
+        #expect(result.partitions[0][0].text(0) == "XY12345")
+        // iat = 1,775,001,600 + 90 − 60 = 1,775,001,630; exp − iat = 3,540 s, under the hour.
+        #expect(server.requests[0].jwtClaims["iat"] == "1775001630")
+        #expect(server.requests[0].jwtClaims["exp"] == "1775005170")
+    }
+
+    /// A clock 10 minutes fast is refused even after re-signing: the error says the clock may be off and what it
+    /// reads.
+    @Test func aFreshTokenRefusedNamesTheClock() async throws {
+        let serverClock = TestClock()
+        let clientClock = TestClock(TestClock.start + 600)
+        let server = try SnowflakeTestServer(
+            identity: SnowflakeTestServer.Identity(publicKeysPEM: [try Fixtures.text("test_rsa_key.pub")]), now: serverClock.function)
+        let client = SQLAPIClient(
+            baseURL: server.baseURL, context: SessionContext(),
+            credentials: KeyPairAuthenticator(account: "myorg-myaccount", user: "spcs_cost", key: try Self.key(), now: clientClock.function),
+            transport: CurlTransport(), now: clientClock.function, sleeper: RecordingSleeper(clock: clientClock))
+        let error = await #expect(throws: SQLAPIError.self) { try await client.query(SQLStatement("SELECT 1")) }
+        guard case let .freshTokenRefused(body, clock)? = error else {
+            Issue.record("expected freshTokenRefused, got \(String(describing: error))")
+            return
+        }
+        #expect(body.code == "390144")
+        #expect(clock == TestClock.start + 600)
+        #expect(error?.snowflakeCode == "390144")
+        #expect(error?.description.contains("This machine's clock reads 2026-04-01T00:10:00Z (UTC)") == true)
+        #expect(error?.description.contains("if the clock is off by more than a minute, set it right") == true)
     }
 
     @Test func staticTokensAreTrimmedAndMustNotBeEmpty() throws {

@@ -47,10 +47,10 @@ import Testing
         #expect(post.header("Authorization") == "Bearer <redacted>")
         // Body keys sorted; the LTZ binding is epoch nanoseconds: 1,711,929,600 s × 1e9.
         #expect(post.body == #"{"bindings":{"1":{"type":"TIMESTAMP_LTZ","value":"1711929600000000000"}},"parameters":{"TIMEZONE":"UTC"},"role":"SPCS_COST_READER","statement":"\#(Self.usageSQL)","timeout":600,"warehouse":"COST_WH"}"#)
-        // iat = the test clock, 1,775,001,600; exp = iat + 3,540 s (59 minutes).
+        // iat = the test clock 1,775,001,600 − 60 s = 1,775,001,540; exp = iat + 3,540 s (59 minutes).
         #expect(post.jwtClaims == [
             "sub": "MYORG-MYACCOUNT.SPCS_COST", "iss": "MYORG-MYACCOUNT.SPCS_COST.\(Fixtures.fingerprint)",
-            "iat": "1775001600", "exp": "1775005140",
+            "iat": "1775001540", "exp": "1775005080",
         ])
     }
 
@@ -134,7 +134,9 @@ import Testing
         #expect(harness.server.requests.count == 1)
     }
 
-    @Test func status408IsATimeoutNotRetried() async throws {
+    /// The statement ran into its timeout: resubmitted once with the same requestId and retry=true, which answers
+    /// the same cancelled statement (nothing runs twice), so the second 408 is final.
+    @Test func status408IsResubmittedOnceThenFinal() async throws {
         let harness = try Harness()
         harness.server.register("SYSTEM\\$WAIT", respond: { _ in .timeout(seconds: 2) })
         let error = await #expect(throws: SQLAPIError.self) {
@@ -147,7 +149,11 @@ import Testing
         #expect(timeout == 2)
         #expect(body.code == "000630")
         #expect(body.sqlState == "57014")
-        #expect(harness.server.requests.count == 1)
+        #expect(harness.server.requests.map(\.status) == [408, 408])
+        #expect(harness.server.requests.map(\.query) == [
+            ["requestId": Self.requestID], ["requestId": Self.requestID, "retry": "true"],
+        ])
+        #expect(harness.server.executions(requestID: Self.requestID) == 1)
     }
 
     @Test func status400ForARoleNotGranted() async throws {
@@ -293,26 +299,44 @@ import Testing
         #expect(harness.server.executionCount == 0)
     }
 
-    /// Budget 3 s: sleeps 0.25, 0.5, 1 (elapsed 1.75 s); the next sleep of 2 s would end at 3.75 s > 3 s.
-    @Test func retriesStopAtTheTimeBudget() async throws {
-        let harness = try Harness(options: SQLAPIClientOptions(retry: RetryPolicy(maxAttempts: 10, maxTotalSeconds: 3)))
+    /// Deadline 3 s: sleeps 0.25, 0.5, 1 (elapsed 1.75 s); the next sleep of 2 s would end at 3.75 s > 3 s.
+    @Test func retriesStopAtTheDeadline() async throws {
+        let harness = try Harness(options: SQLAPIClientOptions(retry: RetryPolicy(maxAttempts: 10), deadlineSeconds: 3))
         harness.server.register("SNOWPARK", result: Self.usage)
         harness.server.inject(.status(429), on: .submit, times: 10)
         let error = await #expect(throws: SQLAPIError.self) { try await harness.client.query(Self.usageStatement()) }
         #expect(harness.sleeper.delays == [0.25, 0.5, 1])
-        guard case let .retriesExhausted(_, _, attempts, _, _)? = error else {
-            Issue.record("expected retriesExhausted, got \(String(describing: error))")
+        guard case let .deadlineExceeded(_, purpose, deadline, elapsed, detail)? = error else {
+            Issue.record("expected deadlineExceeded, got \(String(describing: error))")
             return
         }
-        #expect(attempts == 4)
+        #expect(purpose == "submitting the statement")
+        #expect(deadline == 3 && elapsed == 1.75)
+        #expect(detail.hasPrefix("the last problem was: HTTP 429 (code 429000)"))
+        #expect(harness.server.requests.count == 4)
+        #expect(error?.description.contains("at the deadline of 3 s (--deadline)") == true)
     }
 
-    @Test func status500IsNotRetried() async throws {
+    /// One 500 is resubmitted with the same requestId and retry=true; the statement runs once.
+    @Test func aSingle500IsResubmittedWithTheSameRequestID() async throws {
         let harness = try Harness()
+        harness.server.register("SNOWPARK", result: Self.usage)
         harness.server.inject(.status(500), on: .submit)
+        let result = try await harness.client.query(Self.usageStatement())
+        #expect(result.summary.rowCount == 10)
+        let posts = harness.server.requests.filter { $0.method == "POST" }
+        #expect(posts.map(\.status) == [500, 200])
+        #expect(posts.map(\.query) == [["requestId": Self.requestID], ["requestId": Self.requestID, "retry": "true"]])
+        #expect(harness.sleeper.delays == [0.25])
+        #expect(harness.server.executions(requestID: Self.requestID) == 1)
+    }
+
+    @Test func aSecond500IsFinal() async throws {
+        let harness = try Harness()
+        harness.server.inject(.status(500), on: .submit, times: 2)
         let error = await #expect(throws: SQLAPIError.self) { try await harness.client.query(SQLStatement("SELECT 1")) }
         #expect(error == .httpStatus(statement: "SELECT 1", status: 500, error: SnowflakeErrorBody(code: "500000", message: "Request failed with HTTP 500.")))
-        #expect(harness.server.requests.count == 1)
+        #expect(harness.server.requests.count == 2)
     }
 
     @Test func badPartitionIsATypedError() async throws {

@@ -217,9 +217,135 @@ import Testing
         #expect(tokenless?.description.contains("\"OAUTH\" or \"PROGRAMMATIC_ACCESS_TOKEN\"") == true)
     }
 
+    static func plainHTTP(host: String, scheme: String = "http") -> ConnectionConfiguration {
+        ConnectionConfiguration(name: "local", account: "myorg-myaccount", host: host, port: 8080, scheme: scheme, source: "test")
+    }
+
+    /// Plain HTTP (a token in clear text) only to 127.0.0.0/8 in dotted-quad form, [::1] or localhost, as libcurl
+    /// reads the host. These are refused before any connection (pure checks, no traffic); the end-to-end run of
+    /// the same inputs is in SPCSCostCLITests' PlainHTTPInAnEmptyNetworkTests.
+    @Test(arguments: [
+        "127.0.0.1@10.255.255.1",  // user-info: libcurl connects to 10.255.255.1
+        "127.x.example",  // a name, looked up in DNS
+        "127.1", "2130706433", "[::ffff:127.0.0.1]", "0177.0.0.1", "127.000.000.001", "0x7f.0.0.1",  // rewritten by libcurl
+        "127.0.0.1:8080", "127.0.0.1/api", "127.0.0.1\\@evil", "[::1%25lo]", "[0:0:0:0:0:0:0:1]",
+        "localhost.", "127.0.0.1.", "10.255.255.1", "127.0.0.256", "proxy.example.com",
+    ])
+    func plainHTTPIsRefusedForAnyOtherHost(host: String) throws {
+        let error = #expect(throws: ConfigError.self) { try Self.plainHTTP(host: host).baseURL() }
+        switch error {
+        case .insecureProtocol?, .invalidValue(_, _, "host", _, _)?: break
+        default: Issue.record("expected insecureProtocol or an invalid host, got \(String(describing: error))")
+        }
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1", "http://127.0.0.1:8080"), ("127.0.0.2", "http://127.0.0.2:8080"),
+        ("127.255.255.254", "http://127.255.255.254:8080"), ("localhost", "http://localhost:8080"),
+        ("LOCALHOST", "http://localhost:8080"), ("::1", "http://[::1]:8080"), ("[::1]", "http://[::1]:8080"),
+    ])
+    func plainHTTPToALoopbackLiteral(host: String, url: String) throws {
+        #expect(try Self.plainHTTP(host: host).baseURL().absoluteString == url)
+    }
+
+    @Test func theHostFieldHoldsAHostOnlyWhateverTheProtocol() throws {
+        let userInfo = #expect(throws: ConfigError.self) { try Self.plainHTTP(host: "127.0.0.1@10.255.255.1", scheme: "https").baseURL() }
+        #expect(userInfo == .invalidValue(
+            connection: "local", source: "test", key: "host", value: "127.0.0.1@10.255.255.1",
+            reason: "it holds user-info (text before '@'), so the request would go to the host after the '@'; write only the host name"))
+        let port = #expect(throws: ConfigError.self) { try Self.plainHTTP(host: "db.example.com:8443", scheme: "https").baseURL() }
+        #expect(port?.description == "test: connection 'local', key 'host' = 'db.example.com:8443' is not valid: it holds a port; write the host alone and the port as port = NUMBER.")
+        #expect(throws: ConfigError.self) { try Self.plainHTTP(host: "db.example.com/path", scheme: "https").baseURL() }
+        let account = ConnectionConfiguration(name: "x", account: "xy12345@evil.example/", source: "test")
+        let error = #expect(throws: ConfigError.self) { try account.baseURL() }
+        guard case .invalidValue(_, _, "account", _, _)? = error else {
+            Issue.record("expected an invalid account, got \(String(describing: error))")
+            return
+        }
+        let message = #expect(throws: ConfigError.self) { try Self.plainHTTP(host: "127.1").baseURL() }
+        #expect(message?.description.contains("allowed only for a loopback test server written as a dotted-quad address in 127.0.0.0/8 (for example 127.0.0.1), [::1] or localhost") == true)
+    }
+
+    /// The ORG.ACCOUNT form SQL shows is the org-account identifier: ORG-ACCOUNT in the host.
+    @Test(arguments: [
+        ("myorg.myaccount", "https://myorg-myaccount.snowflakecomputing.com"),
+        ("MYORG.MY_ACCOUNT.privatelink", "https://myorg-my_account.privatelink.snowflakecomputing.com"),
+        ("xy12345.us-east-2.aws", "https://xy12345.us-east-2.aws.snowflakecomputing.com"),
+        ("xy12345.ap-southeast-2", "https://xy12345.ap-southeast-2.snowflakecomputing.com"),
+        ("myorg-myaccount", "https://myorg-myaccount.snowflakecomputing.com"),
+    ])
+    func orgDotAccountIsOrgDashAccount(account: String, url: String) throws {
+        let configuration = ConnectionConfiguration(name: "x", account: account, source: "test")
+        #expect(try configuration.baseURL().absoluteString == url)
+    }
+
+    @Test func orgDotAccountWithAnUnknownSuffixIsRefusedWithTheSpelling() throws {
+        let configuration = ConnectionConfiguration(name: "x", account: "myorg.myaccount.eu-west-1", source: "test")
+        let error = #expect(throws: ConfigError.self) { try configuration.baseURL() }
+        #expect(error?.description.contains("write it as myorg-myaccount (ORG-ACCOUNT)") == true)
+        #expect(throws: ConfigError.self) { try configuration.makeCredentialProvider(now: TestClock().function) }
+    }
+
+    /// A private key readable by others is refused as connections.toml is; with the skip variable it is a warning.
+    @Test func aKeyFileReadableByOthersIsRefused() throws {
+        let home = try Home()
+        let key = try Fixtures.keyCopy("test_rsa_key.p8", in: home.directory, mode: 0o644)
+        try home.directory.write(".snowflake/connections.toml", """
+            [dev]
+            account = "myorg-myaccount"
+            user = "spcs_cost"
+            private_key_file = "\(key)"
+            """)
+        #expect(throws: ConfigError.filePermissions(
+            path: key, mode: 0o644,
+            problem: "readable by group or others (set SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION=true to downgrade this to a warning)")
+        ) { try home.load("dev") }
+        let loaded = try home.load("dev", environment: ["SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true"])
+        #expect(loaded.warnings == ["\(key) has permissions 644 and is readable by group or others; run 'chmod 0600 \(key)'."])
+        // Writable by others is refused even with the variable.
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: key)
+        #expect(throws: ConfigError.filePermissions(path: key, mode: 0o666, problem: "writable by group or others")) {
+            try home.load("dev", environment: ["SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true"])
+        }
+        // 0600 behind a symbolic link: the target's mode counts, not the link's.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let link = "\(home.path)/link.p8"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: key)
+        try home.directory.write(".snowflake/connections.toml", """
+            [dev]
+            account = "myorg-myaccount"
+            user = "spcs_cost"
+            private_key_file = "\(link)"
+            """)
+        #expect(try home.load("dev").warnings.isEmpty)
+    }
+
+    /// `myorg.myaccount` (the form SQL shows) used to become `MYORG` in the token, refused with 390144.
+    @Test func orgDotAccountSignsInAsOrgDashAccount() async throws {
+        let clock = TestClock()
+        let server = try SnowflakeTestServer(
+            identity: SnowflakeTestServer.Identity(publicKeysPEM: [try Fixtures.text("test_rsa_key.pub")]), now: clock.function)
+        let home = try Home()
+        try home.directory.write(".snowflake/connections.toml", """
+            [dev]
+            account = "myorg.myaccount"
+            user = "spcs_cost"
+            private_key_file = "\(try Fixtures.keyCopy("test_rsa_key.p8", in: home.directory))"
+            host = "127.0.0.1"
+            port = \(server.port)
+            protocol = "http"
+            """)
+        let (client, _) = try SQLAPIClient.connect(
+            connectionName: "dev", environment: [:], homeDirectory: home.path, transport: CurlTransport(), now: clock.function)
+        _ = try await client.query(SQLStatement("SELECT CURRENT_ACCOUNT(), CURRENT_REGION()"))
+        #expect(server.requests.map(\.status) == [200])
+        #expect(server.requests[0].jwtClaims["sub"] == "MYORG-MYACCOUNT.SPCS_COST")
+    }
+
     /// From `connections.toml` to rows: `SQLAPIClient.connect` with an encrypted key against the test server.
     @Test func connectBuildsAWorkingClient() async throws {
         let clock = TestClock()
+        let keys = try TemporaryDirectory()
         let server = try SnowflakeTestServer(
             identity: SnowflakeTestServer.Identity(publicKeysPEM: [try Fixtures.text("test_rsa_key.pub")]), now: clock.function)
         let home = try Home(connections: """
@@ -227,7 +353,7 @@ import Testing
             account = "xy12345.ap-northeast-1.aws"
             user = "spcs_cost"
             authenticator = "SNOWFLAKE_JWT"
-            private_key_file = "\(Fixtures.path("test_rsa_key_encrypted.p8"))"
+            private_key_file = "\(try Fixtures.keyCopy("test_rsa_key_encrypted.p8", in: keys))"
             host = "127.0.0.1"
             port = \(server.port)
             protocol = "http"

@@ -29,7 +29,7 @@ import Testing
             [dev]
             account = "myorg-myaccount"
             user = "spcs_cost"
-            private_key_file = "\(Fixtures.path("test_rsa_key.p8"))"
+            private_key_file = "\(try Fixtures.keyCopy("test_rsa_key.p8", in: home))"
             host = "127.0.0.1"
             port = \(server.port)
             protocol = "http"

@@ -133,15 +133,48 @@ import Testing
     }
 
     /// The server doubles as a forward proxy: libcurl sends it the absolute URL of a host that is never resolved.
+    /// (Without a token: a token never goes over plain HTTP to anything but a loopback literal, proxy or not.)
     @Test func proxyOptionRoutesRequests() async throws {
         let server = try Self.server()
         var request = Self.submit(server)
         request.url = URL(string: "http://xy12345.snowflakecomputing.invalid/api/v2/statements")!
+        request.headers = HTTPHeaders(request.headers.fields.filter { $0.name != "Authorization" })
         let transport = CurlTransport(options: CurlTransport.Options(proxy: Secret(server.baseURL.absoluteString)))
         let response = try await transport.send(request)
-        #expect(response.status == 200)
+        #expect(response.status == 400)  // 390146: no token
         #expect(server.requests.map(\.path) == ["/api/v2/statements"])
         #expect(server.requests[0].header("Host") == "xy12345.snowflakecomputing.invalid")
+    }
+
+    /// A token over plain HTTP to a loopback address libcurl would rewrite (`127.1` is read as 127.0.0.1) is not
+    /// sent. The URLs point at loopback, so even a failing check sends nothing off the machine.
+    @Test(arguments: ["http://127.1:PORT/api/v2/statements", "http://2130706433:PORT/api/v2/statements",
+                      "http://[::ffff:127.0.0.1]:PORT/api/v2/statements", "http://0177.0.0.1:PORT/api/v2/statements"])
+    func aTokenIsNotSentOverPlainHTTPToARewrittenAddress(url: String) async throws {
+        let server = try Self.server()
+        var request = Self.submit(server)
+        request.url = URL(string: url.replacingOccurrences(of: "PORT", with: "\(server.port)"))!
+        let error = await #expect(throws: TransportError.self) { try await CurlTransport().send(request) }
+        guard case let .plainHTTPRefused(_, reason)? = error else {
+            Issue.record("expected plainHTTPRefused, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.hasPrefix("libcurl"))
+        #expect(error?.isRetryable == false)
+        #expect(server.requests.isEmpty)
+    }
+
+    /// A token through a configured proxy over plain HTTP would reach the proxy in clear text: a loopback URL is
+    /// sent directly instead. (The proxy is a closed loopback port, so a request that went there would fail.)
+    @Test func aTokenToLoopbackBypassesTheProxy() async throws {
+        let server = try Self.server()
+        let closed = try Self.server()
+        let closedURL = closed.baseURL.absoluteString
+        closed.stop()
+        let transport = CurlTransport(options: CurlTransport.Options(proxy: Secret(closedURL)))
+        let response = try await transport.send(Self.submit(server))
+        #expect(response.status == 200)
+        #expect(server.requests.count == 1)
     }
 
     @Test func unreadableCABundleIsATLSError() async throws {

@@ -10,7 +10,9 @@
 #      partition, an expired JWT, 202 polls, a 503 after execution) and checks nothing changes, and the emulator's
 #      log: no statement ran twice, retries were deduplicated, every fault fired, no token was logged;
 #   5. `spcs-cost reconcile` against a pools file of the same pools: node-hours by cause per pool within the
-#      stated tolerance of node_hours_by_cause.
+#      stated tolerance of node_hours_by_cause;
+#   and `connection test` with the account written ORG.ACCOUNT (the form SQL shows): the emulator checks the
+#   token's account and its iat/exp on the real clock, a second check of the JWT rules.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +24,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 [[ -f "$emulator/server.py" ]] || { echo "emulator acceptance: no emulator at $emulator" >&2; exit 1; }
 [[ -x "$bin" ]] || { echo "emulator acceptance: no spcs-cost binary at $bin; build first" >&2; exit 1; }
+# A key-pair connection refuses a key file readable by others; the emulator's copy is read-only for everyone.
+install -m 0600 "$emulator/sample-data/keys/test_rsa_key.p8" "$work/rsa_key.p8"
 
 # 1. Data with ground truth.
 python3 "$emulator/gen_history.py" --out "$work/data" --seed 11 --start 2024-03-01 --days 275 \
@@ -47,7 +51,14 @@ serve() { # serve NAME SCENARIO_JSON -> sets port
 account = "myorg-spcs_dev"
 user = "spcs_cost"
 authenticator = "SNOWFLAKE_JWT"
-private_key_file = "$emulator/sample-data/keys/test_rsa_key.p8"
+private_key_file = "$work/rsa_key.p8"
+host = "127.0.0.1"
+port = $port
+protocol = "http"
+[${name}_dotted]
+account = "myorg.spcs_dev"
+user = "spcs_cost"
+private_key_file = "$work/rsa_key.p8"
 host = "127.0.0.1"
 port = $port
 protocol = "http"
@@ -98,6 +109,11 @@ echo "1. clean emulator, late rows restated"
 serve clean "{\"now\": \"$now\", \"late_rows\": {\"hours\": 6, \"factors\": [0.9, 1.0]}}"
 pull_until_final clean "$work/clean.sqlite"
 check_daily "$work/clean.sqlite"
+SNOWFLAKE_HOME="$work/clean.home" "$bin" connection test -c clean_dotted > "$work/dotted.out" \
+    || { cat "$work/dotted.out" >&2; echo "emulator acceptance: the ORG.ACCOUNT form was refused" >&2; exit 1; }
+grep -q "JWT claims: account MYORG-SPCS_DEV" "$work/dotted.out" \
+    || { cat "$work/dotted.out" >&2; echo "emulator acceptance: ORG.ACCOUNT did not become ORG-ACCOUNT" >&2; exit 1; }
+echo "  connection test with account myorg.spcs_dev: signed in as MYORG-SPCS_DEV"
 
 echo "2. faulty emulator"
 serve faulty "{\"now\": \"$now\", \"late_rows\": {\"hours\": 6, \"factors\": [0.9, 1.0]},

@@ -106,7 +106,10 @@ public struct RSASigningKey: Sendable {
 /// Mints and caches key-pair JWTs (sqlapi.md section 4.1; DOC-RAUTH, PYC `keypair.py`, AIRJWT).
 ///
 /// Claims: `iss = ACCOUNT.USER.SHA256:<fingerprint>`, `sub = ACCOUNT.USER`, integer `iat` and `exp` in epoch
-/// seconds. A token is reused until `renewalMarginSeconds` before its `exp`, then re-signed.
+/// seconds. `iat` is back-dated by ``issuedAtBackdateSeconds`` (60 s) so a client clock up to a minute fast is not
+/// refused as "issued in the future" (Snowflake accepts `iat` at most 60 s ahead of its own clock), and `exp - iat`
+/// stays at the lifetime, under one hour. A token is reused until `renewalMarginSeconds` before its `exp`, then
+/// re-signed.
 public final class KeyPairAuthenticator: CredentialProvider, @unchecked Sendable {
     /// Always ``TokenType/keyPairJWT``.
     public var tokenType: TokenType { .keyPairJWT }
@@ -121,6 +124,10 @@ public final class KeyPairAuthenticator: CredentialProvider, @unchecked Sendable
     public let lifetimeSeconds: Int
     /// A cached token is renewed once fewer than this many seconds remain before its `exp`.
     public let renewalMarginSeconds: Int
+    /// Seconds `iat` lies before the local clock's now: 60. With Snowflake's 60 s allowance for a future `iat`, a
+    /// client clock up to 120 s fast is accepted; `exp` is `iat + lifetimeSeconds`, so the token is valid for
+    /// `lifetimeSeconds - 60` s from now.
+    public static let issuedAtBackdateSeconds = 60
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var cached: (token: Secret, expires: Int64)?
@@ -153,21 +160,25 @@ public final class KeyPairAuthenticator: CredentialProvider, @unchecked Sendable
     /// The account identifier as Snowflake's clients put it into JWT claims (sqlapi.md section 4.1; AIRJWT
     /// `prepare_account_name_for_jwt`, PYC `AuthByKeyPair`): if it contains `.global`, the text before the first
     /// `-`; otherwise the text before the first `.` (dropping region, cloud and `.privatelink` suffixes); then
-    /// upper case. `xy12345.ap-southeast-2` → `XY12345`; `myorg-myaccount` → `MYORG-MYACCOUNT`.
+    /// upper case. `xy12345.ap-southeast-2` → `XY12345`; `myorg-myaccount` → `MYORG-MYACCOUNT`. The `ORG.ACCOUNT`
+    /// form SQL shows is first read as `ORG-ACCOUNT` (``AccountIdentifier/orgAccountForm(_:)``), so
+    /// `myorg.myaccount` → `MYORG-MYACCOUNT`, not `MYORG`, which the server refuses with 390144.
     public static func claimsAccount(for account: String) -> String {
+        let account = AccountIdentifier.orgAccountForm(account)
         let separator: Character = account.contains(".global") ? "-" : "."
         let head = account.firstIndex(of: separator).map { account[..<$0] } ?? account[...]
         return head.uppercased()
     }
 
     /// The cached JWT while more than `renewalMarginSeconds` remain before its `exp`, else (or with `renew`) a
-    /// newly signed one with `iat` = now.
+    /// newly signed one with `iat` = now − ``issuedAtBackdateSeconds``.
     /// - Throws: ``AuthError/signingFailed(detail:)``.
     public func authorization(renew: Bool) throws -> Authorization {
-        let issuedAt = Int64(now().timeIntervalSince1970.rounded(.down))
+        let nowSeconds = Int64(now().timeIntervalSince1970.rounded(.down))
+        let issuedAt = nowSeconds - Int64(Self.issuedAtBackdateSeconds)
         lock.lock()
         defer { lock.unlock() }
-        if !renew, let cached, issuedAt < cached.expires - Int64(renewalMarginSeconds) {
+        if !renew, let cached, nowSeconds < cached.expires - Int64(renewalMarginSeconds) {
             return Authorization(tokenType: .keyPairJWT, token: cached.token)
         }
         let token = try makeToken(issuedAt: issuedAt)

@@ -10,19 +10,40 @@ public struct SQLAPIClientOptions: Sendable {
     public var retry: RetryPolicy
     /// Polling of statements that answered 202.
     public var poll: PollPolicy
+    /// Every request, retry and status poll of the client ends within this many seconds of the client's creation
+    /// (the `--deadline` of `pull` and `nightly`); a statement still running then is cancelled and reported with
+    /// ``SQLAPIError/deadlineExceeded(statement:purpose:deadlineSeconds:elapsedSeconds:detail:)``. Nil = no
+    /// deadline. Default 1,800 (30 minutes).
+    public var deadlineSeconds: Double?
+    /// Longest time for one HTTP request, connect to last body byte, before it counts as hung and is retried
+    /// (`--request-timeout`). Default 120 s: Snowflake answers a submission within its 45 s synchronous wait (then
+    /// 202, sqlapi.md section 1.2), and a result partition is a few MiB.
+    public var requestTimeoutSeconds: Double
+    /// Largest response body held in memory, in bytes after gzip decoding (`--max-response-mib`). Default
+    /// ``defaultMaxResponseBytes``.
+    public var maxResponseBytes: Int
     /// Receives one line per HTTP exchange (method, path, status, attempt, milliseconds) for `--verbose`
     /// output; never headers, bodies or tokens. Nil logs nothing.
     public var log: (@Sendable (String) -> Void)?
 
+    /// 256 MiB: far above a real result partition (observed partitions are 0.1 to 2 MB uncompressed, sqlapi.md
+    /// section 6; about 50,000 rows of SNOWPARK_CONTAINER_SERVICES_HISTORY are 10 MB), far below what would
+    /// exhaust a small machine.
+    public static let defaultMaxResponseBytes = 256 * 1_048_576
+
     /// Options with the given settings.
     public init(
         userAgent: String = "spcs-cost/0.1.0", maxConcurrentPartitions: Int = 4, retry: RetryPolicy = RetryPolicy(),
-        poll: PollPolicy = PollPolicy(), log: (@Sendable (String) -> Void)? = nil
+        poll: PollPolicy = PollPolicy(), deadlineSeconds: Double? = 1800, requestTimeoutSeconds: Double = 120,
+        maxResponseBytes: Int = SQLAPIClientOptions.defaultMaxResponseBytes, log: (@Sendable (String) -> Void)? = nil
     ) {
         self.userAgent = userAgent
         self.maxConcurrentPartitions = max(1, maxConcurrentPartitions)
         self.retry = retry
         self.poll = poll
+        self.deadlineSeconds = deadlineSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxResponseBytes = maxResponseBytes
         self.log = log
     }
 }
@@ -73,6 +94,10 @@ public final class SQLAPIClient: Sendable {
     private let sleeper: any Sleeper
     private let jitter: @Sendable () -> Double
     private let makeRequestID: @Sendable () -> UUID
+    /// When the client was made; the deadline counts from here.
+    private let started: Date
+    /// `started + deadlineSeconds`; nil without a deadline.
+    private let deadline: Date?
 
     /// A client for the account at `baseURL`.
     /// - Parameters:
@@ -80,7 +105,7 @@ public final class SQLAPIClient: Sendable {
     ///   - context: names sent with each statement.
     ///   - credentials: the token source.
     ///   - transport: the HTTP transport (``CurlTransport`` in production).
-    ///   - now: the wall clock, for retry budgets.
+    ///   - now: the wall clock, for the deadline and `Retry-After` dates.
     ///   - options: user agent, concurrency, retry and poll policies, log.
     ///   - sleeper: waits between retries and polls.
     ///   - jitter: uniform random numbers in [0, 1) for full-jitter backoff.
@@ -100,6 +125,9 @@ public final class SQLAPIClient: Sendable {
         self.sleeper = sleeper
         self.jitter = jitter
         self.makeRequestID = makeRequestID
+        let started = now()
+        self.started = started
+        deadline = options.deadlineSeconds.map { started.addingTimeInterval($0) }
     }
 
     /// A client for a loaded connection: its base URL, context and credentials.
@@ -261,7 +289,9 @@ public final class SQLAPIClient: Sendable {
         }
     }
 
-    /// Polls a 202 answer with GET on its handle until the statement finishes.
+    /// Polls a 202 answer with GET on its handle until the statement finishes. At the deadline the statement is
+    /// cancelled (one best-effort request) and the wait ends with
+    /// ``SQLAPIError/deadlineExceeded(statement:purpose:deadlineSeconds:elapsedSeconds:detail:)``.
     private func awaitResult(
         _ answer: Answer, statement: SQLStatement, partition: Int? = nil, expectedColumns: Int? = nil
     ) async throws -> Answer {
@@ -273,7 +303,15 @@ public final class SQLAPIClient: Sendable {
                     statement: statement.excerpt, status: 202, detail: "the 202 body has no statementHandle to poll")
             }
             poll += 1
-            try await sleeper.sleep(seconds: options.poll.interval(beforePoll: poll))
+            let interval = options.poll.interval(beforePoll: poll)
+            if let deadline, now().addingTimeInterval(interval) >= deadline {
+                let cancelled = await cancel(handle)
+                throw deadlineExceeded(
+                    statement, purpose: "waiting for the statement to finish",
+                    detail: "statement \(handle) was still running after \(poll - 1) status polls"
+                        + (cancelled ? ", so it was cancelled" : ", and cancelling it failed"))
+            }
+            try await sleeper.sleep(seconds: interval)
             let url = statementURL(handle, query: partition.map { [("partition", String($0))] } ?? [])
             answer = try await exchange(
                 purpose: "polling the running statement", statement: statement, method: .get, url: { _ in url },
@@ -283,8 +321,37 @@ public final class SQLAPIClient: Sendable {
         return answer
     }
 
-    /// One logical HTTP request with retries. Returns a parsed 200 or 202; throws ``SQLAPIError`` for other
-    /// statuses. `url(true)` is used for resubmissions (it adds `retry=true` to a POST).
+    /// Asks Snowflake to cancel a running statement (`POST .../cancel`, sqlapi.md section 3.9): one attempt of at
+    /// most 10 s, past the deadline on purpose, so a statement given up on does not keep a warehouse running.
+    /// Returns true when Snowflake answered 200.
+    private func cancel(_ handle: String) async -> Bool {
+        guard let authorization = try? credentials.authorization(renew: false) else { return false }
+        let escaped = handle.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? handle
+        let request = HTTPRequest(
+            method: .post, url: makeURL(path: "/api/v2/statements/\(escaped)/cancel", query: []),
+            headers: headers(authorization), body: Data(),
+            timeoutMilliseconds: min(10_000, Self.milliseconds(options.requestTimeoutSeconds)),
+            maxResponseBytes: options.maxResponseBytes)
+        let response = try? await transport.send(request)
+        log(request, status: response.map { "\($0.status)" } ?? "failed", attempt: 1, since: now())
+        return response?.status == 200
+    }
+
+    private func deadlineExceeded(_ statement: SQLStatement, purpose: String, detail: String) -> SQLAPIError {
+        .deadlineExceeded(
+            statement: statement.excerpt, purpose: purpose, deadlineSeconds: options.deadlineSeconds ?? 0,
+            elapsedSeconds: now().timeIntervalSince(started), detail: detail)
+    }
+
+    /// Whole milliseconds for libcurl, from 1 to 2^31 − 1 (about 24 days).
+    private static func milliseconds(_ seconds: Double) -> Int {
+        guard !seconds.isNaN else { return 1 }
+        return Int(min(max((seconds * 1000).rounded(.up), 1), 2_147_483_647))
+    }
+
+    /// One logical HTTP request with retries (``RetryPolicy``). Returns a parsed 200 or 202; throws
+    /// ``SQLAPIError`` for other statuses. `url(true)` is used for resubmissions (it adds `retry=true` to a POST).
+    /// Each attempt's timeout is the request timeout or the time left before the deadline, whichever is shorter.
     private func exchange(
         purpose: String, statement: SQLStatement, method: HTTPRequest.Method, url: (_ isRetry: Bool) -> URL,
         body: Data?, expectedColumns: Int? = nil, context: String = "first response"
@@ -293,14 +360,28 @@ public final class SQLAPIClient: Sendable {
         var attempt = 0
         var renewToken = false
         var renewedOnce = false
+        var resubmitted: Set<Int> = []
+        var last: RetriedProblem?
         while true {
             attempt += 1
+            var timeout = Self.milliseconds(options.requestTimeoutSeconds)
+            if let deadline {
+                let left = deadline.timeIntervalSince(now())
+                guard left > 0 else {
+                    throw deadlineExceeded(
+                        statement, purpose: purpose,
+                        detail: last.map { "the last problem was: \($0)" } ?? "no time was left for it")
+                }
+                timeout = min(timeout, Self.milliseconds(left))
+            }
             let authorization = try credentials.authorization(renew: renewToken)
             renewToken = false
             let request = HTTPRequest(
                 method: method, url: url(attempt > 1), headers: headers(authorization),
-                body: method == .post ? (body ?? Data()) : nil)
+                body: method == .post ? (body ?? Data()) : nil, timeoutMilliseconds: timeout,
+                maxResponseBytes: options.maxResponseBytes)
             let problem: RetriedProblem
+            var retryAfter: Double?
             do {
                 let response = try await transport.send(request)
                 if response.status == 200 || response.status == 202 {
@@ -312,22 +393,35 @@ public final class SQLAPIClient: Sendable {
                     } catch JSONv2Error.incompleteBody {
                         log(request, status: "\(response.status) with an incomplete body", attempt: attempt, since: start)
                         problem = .incompleteBody
+                    } catch JSONv2Error.malformedBody {
+                        // A proxy's page or a garbled answer: a server fault, not a result to decode.
+                        log(request, status: "\(response.status) with a body that is not JSON", attempt: attempt, since: start)
+                        problem = Self.notJSON(response)
                     }
                 } else {
                     log(request, status: "\(response.status)", attempt: attempt, since: start)
+                    retryAfter = RetryPolicy.retryAfterSeconds(response.headers["Retry-After"], now: now())
                     switch response.status {
                     case 429, 503, 504:
                         problem = .status(response.status, errorBody(response))
+                    case let status where RetryPolicy.resubmittedOnce.contains(status) && !resubmitted.contains(status):
+                        resubmitted.insert(status)
+                        problem = .status(status, errorBody(response))
                     case 401:
                         let error = errorBody(response)
-                        if error.code == "390144", credentials.tokenType == .keyPairJWT, !renewedOnce {
-                            // The JWT expired or was refused in flight: sign a new one and resend at once
-                            // (sqlapi.md pitfall 8.14).
-                            renewedOnce = true
-                            renewToken = true
-                            continue
+                        if error.code == "390144", credentials.tokenType == .keyPairJWT {
+                            guard renewedOnce else {
+                                // The JWT expired or was refused in flight: sign a new one and resend at once
+                                // (sqlapi.md pitfall 8.14).
+                                renewedOnce = true
+                                renewToken = true
+                                continue
+                            }
+                            throw SQLAPIError.freshTokenRefused(error: error, localClock: now())
                         }
                         throw SQLAPIError.unauthorized(tokenType: authorization.tokenType, error: error)
+                    case let status where status >= 500 && !Self.looksLikeJSON(response.body):
+                        problem = Self.notJSON(response)
                     default:
                         throw statusError(response, statement: statement)
                     }
@@ -336,20 +430,33 @@ public final class SQLAPIClient: Sendable {
                 log(request, status: "failed (\(error))", attempt: attempt, since: start)
                 problem = .transport(error)
             }
+            last = problem
             let elapsed = now().timeIntervalSince(start)
             guard attempt < options.retry.maxAttempts else {
                 throw SQLAPIError.retriesExhausted(
                     statement: statement.excerpt, purpose: purpose, attempts: attempt, elapsedSeconds: elapsed,
                     last: problem)
             }
-            let delay = jitter() * options.retry.delayCap(beforeRetry: attempt)
-            guard elapsed + delay <= options.retry.maxTotalSeconds else {
-                throw SQLAPIError.retriesExhausted(
-                    statement: statement.excerpt, purpose: purpose, attempts: attempt, elapsedSeconds: elapsed,
-                    last: problem)
+            let delay = retryAfter ?? jitter() * options.retry.delayCap(beforeRetry: attempt)
+            if let deadline, now().addingTimeInterval(delay) >= deadline {
+                let wait = retryAfter.map { "Snowflake asked to wait \(SQLAPIError.duration($0)) (Retry-After), past the deadline; " } ?? ""
+                throw deadlineExceeded(statement, purpose: purpose, detail: "\(wait)the last problem was: \(problem)")
             }
             try await sleeper.sleep(seconds: delay)
         }
+    }
+
+    /// True when the body starts (after white space) with `{` or `[`.
+    private static func looksLikeJSON(_ body: Data) -> Bool {
+        guard let first = body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return false }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    }
+
+    private static func notJSON(_ response: HTTPResponse) -> RetriedProblem {
+        let text = String(decoding: response.body.prefix(240), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        let excerpt = text.count > 80 ? String(text.prefix(80)) + "…" : text
+        return .notJSON(status: response.status, contentType: response.headers["Content-Type"], excerpt: excerpt)
     }
 
     private func statusError(_ response: HTTPResponse, statement: SQLStatement) -> SQLAPIError {
@@ -418,7 +525,7 @@ extension ConnectionConfiguration {
         switch try authenticationMethod() {
         case .keyPair:
             let key = try RSASigningKey(contentsOfFile: privateKeyFile!, passphrase: privateKeyPassphrase)
-            return KeyPairAuthenticator(account: account, user: user!, key: key, now: now)
+            return KeyPairAuthenticator(account: try accountIdentifier(), user: user!, key: key, now: now)
         case .oauth, .programmaticAccessToken:
             let type: TokenType = authenticator == "OAUTH" ? .oauth : .programmaticAccessToken
             if let tokenFilePath {

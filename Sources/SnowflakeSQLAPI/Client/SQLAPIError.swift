@@ -31,12 +31,15 @@ public struct SnowflakeErrorBody: Sendable, Equatable {
 
 /// A problem that the client retried until its attempts or time ran out.
 public enum RetriedProblem: Sendable, Equatable, CustomStringConvertible {
-    /// An HTTP status that asks for a retry: 429, 503 or 504.
+    /// An HTTP status that asks for a retry: 429, 503 or 504; or 500 and 408, resubmitted once.
     case status(Int, SnowflakeErrorBody)
     /// A retryable transport failure.
     case transport(TransportError)
     /// A 200 body whose JSON ended early (a gzip stream cut short with a matching `Content-Length`).
     case incompleteBody
+    /// A body that is not the SQL API's JSON: a 200 or 202 that does not parse, or a 5xx page of a proxy or load
+    /// balancer. `contentType` is the header's value (nil when absent); `excerpt` the first 80 characters.
+    case notJSON(status: Int, contentType: String?, excerpt: String)
 
     /// The problem in words, as part of a sentence.
     public var description: String {
@@ -44,6 +47,9 @@ public enum RetriedProblem: Sendable, Equatable, CustomStringConvertible {
         case let .status(status, body): return "HTTP \(status)\(body.summary)"
         case let .transport(error): return error.description
         case .incompleteBody: return "the response body ended before its JSON was complete"
+        case let .notJSON(status, contentType, excerpt):
+            let type = contentType.map { " (\($0))" } ?? ""
+            return "HTTP \(status) with a body that is not the SQL API's JSON\(type): '\(excerpt)'"
         }
     }
 }
@@ -62,8 +68,16 @@ public enum SQLAPIError: Error, Equatable, CustomStringConvertible {
     case unauthorized(tokenType: TokenType, error: SnowflakeErrorBody)
     /// Another status the client does not retry: 403, 404, 405, 415, 500, 502, ...
     case httpStatus(statement: String, status: Int, error: SnowflakeErrorBody)
-    /// Retries ran out. `purpose` names the request, e.g. "submitting the statement".
+    /// Retries ran out: `attempts` reached ``RetryPolicy/maxAttempts``. `purpose` names the request, e.g.
+    /// "submitting the statement".
     case retriesExhausted(statement: String, purpose: String, attempts: Int, elapsedSeconds: Double, last: RetriedProblem)
+    /// The client's deadline (``SQLAPIClientOptions/deadlineSeconds``) came before the request ended: a statement
+    /// still running (202) at the deadline, or retries that would go past it. `detail` is a finished clause (the
+    /// last problem, or how long the statement had been running); `elapsedSeconds` counts from the client's start.
+    case deadlineExceeded(statement: String, purpose: String, deadlineSeconds: Double, elapsedSeconds: Double, detail: String)
+    /// 401 `390144` for a key-pair JWT signed just before it was sent (after one re-signing): the key, the claims
+    /// or this machine's clock is wrong. `localClock` is the clock's reading when the token was refused.
+    case freshTokenRefused(error: SnowflakeErrorBody, localClock: Date)
     /// The rows received differ from `numRows` or a partition's `rowCount`. `partition` is nil for the total.
     case rowCountMismatch(statementHandle: String, partition: Int?, expected: Int, received: Int)
     /// A response of an unexpected shape (e.g. 200 without a statement handle).
@@ -75,7 +89,7 @@ public enum SQLAPIError: Error, Equatable, CustomStringConvertible {
     public var snowflakeCode: String? {
         switch self {
         case let .statementFailed(_, error), let .statementTimedOut(_, _, error), let .badRequest(_, error),
-            let .unauthorized(_, error), let .httpStatus(_, _, error):
+            let .unauthorized(_, error), let .httpStatus(_, _, error), let .freshTokenRefused(error, _):
             return error.code
         case let .retriesExhausted(_, _, _, _, .status(_, error)):
             return error.code
@@ -100,7 +114,12 @@ public enum SQLAPIError: Error, Equatable, CustomStringConvertible {
             let advice = status >= 500 ? "Snowflake had an internal error; try again later." : "Check the account URL and that the SQL API is enabled for this account."
             return "The request for '\(statement)' failed with HTTP \(status)\(error.summary). \(advice)"
         case let .retriesExhausted(statement, purpose, attempts, elapsed, last):
-            return "Gave up \(purpose) for '\(statement)' after \(attempts) attempts in \(String(format: "%.1f", elapsed)) s; the last problem was: \(last). Try again later, or raise the retry limits."
+            return "Gave up \(purpose) for '\(statement)' after \(attempts) attempts (the --max-attempts limit) in \(String(format: "%.1f", elapsed)) s; the last problem was: \(last). Try again later, or raise --max-attempts."
+        case let .deadlineExceeded(statement, purpose, deadline, elapsed, detail):
+            return "Gave up \(purpose) for '\(statement)' at the deadline of \(Self.duration(deadline)) (--deadline), \(String(format: "%.1f", elapsed)) s after the start: \(detail). Try again later, or raise --deadline."
+        case let .freshTokenRefused(error, clock):
+            let instant = ISO8601DateFormatter().string(from: clock)
+            return "Snowflake refused a freshly signed KEYPAIR_JWT token\(error.summary). This machine's clock reads \(instant) (UTC) and the token said it was issued \(KeyPairAuthenticator.issuedAtBackdateSeconds) s before that: if the clock is off by more than a minute, set it right (for example turn on NTP with 'timedatectl set-ntp true'); otherwise check that the public key fingerprint is registered with ALTER USER ... SET RSA_PUBLIC_KEY and that the account and user in the claims match DESCRIBE USER. Run 'spcs-cost connection test' for a diagnosis."
         case let .rowCountMismatch(handle, partition, expected, received):
             let part = partition.map { "partition \($0)" } ?? "the whole result"
             return "Statement \(handle): \(part) should have \(expected) rows but \(received) arrived, so the result is incomplete; run the query again."
@@ -109,6 +128,13 @@ public enum SQLAPIError: Error, Equatable, CustomStringConvertible {
         case let .invalidStatement(statement, reason):
             return "The statement '\(statement)' was not sent: \(reason)."
         }
+    }
+
+    /// `1800` → "30 min", `90` → "90 s".
+    static func duration(_ seconds: Double) -> String {
+        if seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60)) min" }
+        if seconds == seconds.rounded() { return "\(Int(seconds)) s" }
+        return String(format: "%.1f s", seconds)
     }
 
     /// What a known code means for the user (sqlapi.md sections 3.8, 4.1 to 4.3).

@@ -19,7 +19,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case filePermissions(path: String, mode: Int, problem: String)
     /// The file exists but could not be read.
     case fileUnreadable(path: String, reason: String)
-    /// `protocol = "http"` for a host that is not loopback.
+    /// `protocol = "http"` for a host other than `127.0.0.0/8` in dotted-quad form, `[::1]` or `localhost`.
     case insecureProtocol(connection: String, source: String, host: String)
     /// An `authenticator` the SQL API cannot use (password, browser SSO, ...).
     case unsupportedAuthenticator(connection: String, source: String, authenticator: String)
@@ -49,7 +49,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
         case let .fileUnreadable(path, reason):
             return "Cannot read \(path) (\(reason)); check that the file exists and is readable by this user."
         case let .insecureProtocol(connection, source, host):
-            return "\(source): connection '\(connection)' sets protocol = \"http\" for \(host); plain HTTP is allowed only for loopback test servers, so remove protocol or set it to \"https\"."
+            return "\(source): connection '\(connection)' sets protocol = \"http\" for \(host); plain HTTP would send the token in clear text, so it is allowed only for a loopback test server written as a dotted-quad address in 127.0.0.0/8 (for example 127.0.0.1), [::1] or localhost; write the host that way, or remove protocol (or set it to \"https\")."
         case let .unsupportedAuthenticator(connection, source, authenticator):
             return "\(source): connection '\(connection)' uses authenticator '\(authenticator)', which the SQL API does not accept; use SNOWFLAKE_JWT with private_key_file, OAUTH or PROGRAMMATIC_ACCESS_TOKEN with token or token_file_path."
         }

@@ -26,7 +26,7 @@ public struct ConnectionConfiguration: Sendable, Equatable {
     public var host: String?
     /// `port`; nil uses the protocol's default.
     public var port: Int?
-    /// `protocol`: `https` (default) or `http`, which is accepted for loopback hosts only (local test servers).
+    /// `protocol`: `https` (default) or `http`, which is accepted for loopback test servers only (see ``baseURL()``).
     public var scheme: String
     /// Where the connection was defined: a file path, or `environment`.
     public var source: String
@@ -111,35 +111,58 @@ public struct ConnectionConfiguration: Sendable, Equatable {
         return method
     }
 
+    /// The account identifier to use in the host name and the JWT claims: ``account`` with the `ORG.ACCOUNT` form
+    /// (the one SQL shows) rewritten as `ORG-ACCOUNT` (``AccountIdentifier/orgAccountForm(_:)``); other forms
+    /// unchanged.
+    /// - Throws: ``ConfigError/invalidValue(connection:source:key:value:reason:)`` for characters an account
+    ///   identifier cannot have, or an `ORG.ACCOUNT` form with a suffix no account URL has (the message gives the
+    ///   `ORG-ACCOUNT` spelling).
+    public func accountIdentifier() throws -> String {
+        if let problem = AccountIdentifier.problem(account) {
+            throw ConfigError.invalidValue(connection: name, source: source, key: "account", value: account, reason: problem)
+        }
+        return AccountIdentifier.orgAccountForm(account)
+    }
+
     /// `protocol://host[:port]`, the base of `/api/v2/statements`. The host defaults to
-    /// `<account>.snowflakecomputing.com` (sqlapi.md section 1.3).
-    /// - Throws: ``ConfigError/insecureProtocol(connection:source:host:)`` for `http` to a non-loopback host,
-    ///   ``ConfigError/invalidValue(connection:source:key:value:reason:)`` for an unknown protocol or bad host.
+    /// `<account>.snowflakecomputing.com` (sqlapi.md section 1.3) with the account as ``accountIdentifier()`` gives it.
+    ///
+    /// Checked before any connection, on the URL as libcurl will read it (``CurlURLParts``): `host` must be a bare
+    /// host name or IP address (no user-info, path or port), libcurl must read it exactly as written, and
+    /// `protocol = "http"` (a bearer token in clear text) is accepted only for `127.0.0.0/8` in dotted-quad form,
+    /// `[::1]` or `localhost` (``PlainHTTPPolicy/isLoopbackLiteral(_:)``).
+    /// - Throws: ``ConfigError/insecureProtocol(connection:source:host:)`` for `http` to any other host,
+    ///   ``ConfigError/invalidValue(connection:source:key:value:reason:)`` for an unknown protocol, a bad account
+    ///   or a bad host.
     public func baseURL() throws -> URL {
-        let host = (self.host ?? "\(account).snowflakecomputing.com").lowercased()
+        let account = try accountIdentifier()
+        let key = self.host == nil ? "account" : "host"
+        let written = self.host ?? "\(account).snowflakecomputing.com"
+        if let problem = HostText.problem(written) {
+            throw ConfigError.invalidValue(connection: name, source: source, key: key, value: written, reason: problem)
+        }
+        let host = written.lowercased()
         let scheme = self.scheme.lowercased()
-        switch scheme {
-        case "https": break
-        case "http":
-            guard Self.isLoopback(host) else {
-                throw ConfigError.insecureProtocol(connection: name, source: source, host: host)
-            }
-        default:
+        guard scheme == "https" || scheme == "http" else {
             throw ConfigError.invalidValue(
                 connection: name, source: source, key: "protocol", value: self.scheme, reason: "use \"https\"")
         }
         let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         let portPart = port.map { ":\($0)" } ?? ""
-        guard let url = URL(string: "\(scheme)://\(hostPart)\(portPart)"), url.host != nil else {
+        let text = "\(scheme)://\(hostPart)\(portPart)"
+        if scheme == "http" {
+            guard PlainHTTPPolicy.refusal(for: text + "/") == nil else {
+                throw ConfigError.insecureProtocol(connection: name, source: source, host: written)
+            }
+        }
+        guard let parts = CurlURLParts(text + "/"), parts.user == nil, parts.zoneID == nil,
+            parts.host.lowercased() == hostPart, let url = URL(string: text), url.host != nil
+        else {
+            let read = CurlURLParts(text + "/").map { "libcurl reads it as host '\($0.host)'; write that" }
             throw ConfigError.invalidValue(
-                connection: name, source: source, key: self.host == nil ? "account" : "host", value: host,
-                reason: "it does not form a valid host name")
+                connection: name, source: source, key: key, value: written,
+                reason: read ?? "it does not form a valid host name")
         }
         return url
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 }

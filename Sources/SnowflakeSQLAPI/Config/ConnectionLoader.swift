@@ -1,6 +1,12 @@
 import Foundation
 import TOMLKit
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A resolved connection plus what the caller should show the user.
 public struct LoadedConnection: Sendable, Equatable {
     /// The connection settings.
@@ -25,7 +31,8 @@ public struct LoadedConnection: Sendable, Equatable {
 ///   `ConnectionSpecificEnvironment`); a connection may exist in the environment alone.
 /// - Permissions (Snowflake CLI, strict 0600): a file writable by group or others is an error; readable by
 ///   group or others is an error unless `SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION` is true, then a warning.
-///   The same check applies to `token_file_path`.
+///   The same check applies to `token_file_path` and to the `private_key_file` of a key-pair connection (the mode
+///   of the file a symbolic link points to).
 ///
 /// The environment and home directory are injected; nothing is read from the process environment.
 public struct ConnectionLoader: Sendable {
@@ -126,6 +133,12 @@ public struct ConnectionLoader: Sendable {
         if let tokenFile = configuration.tokenFilePath {
             try checkPermissions(tokenFile, warnings: &warnings)
         }
+        // A key file that is missing is reported when the key is read (AuthError.keyFileUnreadable).
+        if let keyFile = configuration.privateKeyFile, [nil, "SNOWFLAKE_JWT"].contains(configuration.authenticator),
+            FileManager.default.fileExists(atPath: keyFile)
+        {
+            try checkPermissions(keyFile, warnings: &warnings)
+        }
         return LoadedConnection(configuration: configuration, warnings: warnings, files: files)
     }
 
@@ -212,15 +225,13 @@ public struct ConnectionLoader: Sendable {
     }
 
     /// The Snowflake CLI's strict check: group/other write is an error; group/other read is an error unless
-    /// the skip variable is true, then a warning.
+    /// the skip variable is true, then a warning. A symbolic link is followed: the mode checked is its target's.
     func checkPermissions(_ path: String, warnings: inout [String]) throws {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            throw ConfigError.fileUnreadable(path: path, reason: (error as NSError).localizedDescription)
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw ConfigError.fileUnreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        guard let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return }
+        let mode = Int(status.st_mode) & 0o777
         if mode & 0o022 != 0 {
             throw ConfigError.filePermissions(path: path, mode: mode, problem: "writable by group or others")
         }

@@ -13,13 +13,23 @@ import Foundation
 ///
 /// Proxies are used only when ``Options/proxy`` says so: libcurl's own reading of `http_proxy`/`HTTPS_PROXY` is
 /// switched off so behaviour depends on injected configuration alone.
+///
+/// Credentials never travel in clear text: a request with an `Authorization` header over plain `http` is sent
+/// only to a loopback literal as libcurl reads the URL (``PlainHTTPPolicy``), never through a proxy; anything else
+/// fails with ``TransportError/plainHTTPRefused(url:reason:)`` before a connection is made. A response body is
+/// held in memory only up to ``Options/maxResponseBodyBytes`` (or the request's own limit).
 public final class CurlTransport: HTTPTransport {
     /// Transfer settings applied to every request.
     public struct Options: Sendable, Equatable {
         /// Longest wait for the TCP (and TLS) connection, in milliseconds (`CURLOPT_CONNECTTIMEOUT_MS`).
         public var connectTimeoutMilliseconds: Int
-        /// Longest time for a whole request, connect to last body byte, in milliseconds (`CURLOPT_TIMEOUT_MS`).
+        /// Longest time for a whole request, connect to last body byte, in milliseconds (`CURLOPT_TIMEOUT_MS`),
+        /// unless the request sets its own ``HTTPRequest/timeoutMilliseconds``.
         public var totalTimeoutMilliseconds: Int
+        /// Largest response body held in memory, in bytes after content decoding, unless the request sets its own
+        /// ``HTTPRequest/maxResponseBytes``. A longer body stops the transfer with
+        /// ``TransportError/responseTooLarge(url:limitBytes:)``.
+        public var maxResponseBodyBytes: Int
         /// PEM file of CA certificates to trust instead of the system bundle (`CURLOPT_CAINFO`); nil = system.
         public var caBundlePath: String?
         /// Proxy URL, e.g. `http://proxy.corp:3128` (`CURLOPT_PROXY`); nil = connect directly. A ``Secret``
@@ -27,13 +37,16 @@ public final class CurlTransport: HTTPTransport {
         public var proxy: Secret?
 
         /// Options with the given limits. Defaults: connect 10,000 ms, total 300,000 ms (a large result
-        /// partition over a slow link), system CA bundle, no proxy.
+        /// partition over a slow link), 256 MiB per response body (``SQLAPIClientOptions/defaultMaxResponseBytes``),
+        /// system CA bundle, no proxy.
         public init(
             connectTimeoutMilliseconds: Int = 10_000, totalTimeoutMilliseconds: Int = 300_000,
+            maxResponseBodyBytes: Int = SQLAPIClientOptions.defaultMaxResponseBytes,
             caBundlePath: String? = nil, proxy: Secret? = nil
         ) {
             self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
             self.totalTimeoutMilliseconds = totalTimeoutMilliseconds
+            self.maxResponseBodyBytes = maxResponseBodyBytes
             self.caBundlePath = caBundlePath
             self.proxy = proxy
         }
@@ -71,8 +84,8 @@ public final class CurlTransport: HTTPTransport {
 }
 
 /// `curl_global_init` must run once before any other libcurl call and is not thread-safe itself; a Swift
-/// global's initializer runs exactly once.
-private let curlGlobalInitialization: Void = {
+/// global's initializer runs exactly once. (The URL parser of ``CurlURLParts`` needs it too.)
+let curlGlobalInitialization: Void = {
     _ = curl_global_init(Int(CURL_GLOBAL_ALL))
 }()
 
@@ -90,20 +103,30 @@ private final class CurlTransfer {
     var body = Data()
     var headers = HTTPHeaders()
     let cancellation: CancellationFlag
+    /// The largest body kept; the write callback stops the transfer past it and sets `tooLarge`.
+    let maxBodyBytes: Int
+    var tooLarge = false
 
-    init(cancellation: CancellationFlag) {
+    init(cancellation: CancellationFlag, maxBodyBytes: Int) {
         self.cancellation = cancellation
+        self.maxBodyBytes = maxBodyBytes
     }
 
     static func perform(
         _ request: HTTPRequest, options: CurlTransport.Options, cancellation: CancellationFlag
     ) throws -> HTTPResponse {
         if cancellation.isCancelled { throw CancellationError() }
+        let urlText = request.url.absoluteString
+        let plainHTTP = CurlURLParts(urlText)?.scheme == "http"
+        if plainHTTP, request.headers["Authorization"] != nil, let reason = PlainHTTPPolicy.refusal(for: urlText) {
+            throw TransportError.plainHTTPRefused(url: displayURL(request.url), reason: reason)
+        }
+        let maxBodyBytes = max(1, request.maxResponseBytes ?? options.maxResponseBodyBytes)
         guard let handle = curl_easy_init() else {
             throw TransportError.failed(url: displayURL(request.url), curlCode: -1, detail: "curl_easy_init returned NULL")
         }
         defer { curl_easy_cleanup(handle) }
-        let transfer = CurlTransfer(cancellation: cancellation)
+        let transfer = CurlTransfer(cancellation: cancellation, maxBodyBytes: maxBodyBytes)
         let context = Unmanaged.passUnretained(transfer).toOpaque()
 
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -115,12 +138,16 @@ private final class CurlTransfer {
 
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
-            spcs_curl_setopt_string(handle, CURLOPT_URL, request.url.absoluteString)
+            spcs_curl_setopt_string(handle, CURLOPT_URL, urlText)
             spcs_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             spcs_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds)
-            spcs_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeoutMilliseconds)
+            spcs_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, request.timeoutMilliseconds ?? options.totalTimeoutMilliseconds))
+            // An announced Content-Length over the limit is refused before the body is read.
+            spcs_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
             spcs_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-            spcs_curl_setopt_string(handle, CURLOPT_PROXY, options.proxy?.unredactedValue ?? "")
+            // Plain HTTP (loopback only, checked above) never goes through a proxy, which would see the token.
+            let proxy = plainHTTP && request.headers["Authorization"] != nil ? nil : options.proxy
+            spcs_curl_setopt_string(handle, CURLOPT_PROXY, proxy?.unredactedValue ?? "")
             if let caBundlePath = options.caBundlePath {
                 spcs_curl_setopt_string(handle, CURLOPT_CAINFO, caBundlePath)
             }
@@ -159,6 +186,9 @@ private final class CurlTransfer {
         spcs_curl_getinfo_off_t(handle, CURLINFO_SIZE_DOWNLOAD_T, &receivedBytes)
         let expected: Int64? = expectedBytes >= 0 ? Int64(expectedBytes) : nil
 
+        if transfer.tooLarge || code == CURLE_FILESIZE_EXCEEDED {
+            throw TransportError.responseTooLarge(url: url, limitBytes: maxBodyBytes)
+        }
         switch code {
         case CURLE_OK:
             break
@@ -169,7 +199,8 @@ private final class CurlTransfer {
         case CURLE_OPERATION_TIMEDOUT:
             var connectSeconds: Double = 0
             spcs_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectSeconds)
-            let limit = connectSeconds == 0 ? options.connectTimeoutMilliseconds : options.totalTimeoutMilliseconds
+            let limit = connectSeconds == 0
+                ? options.connectTimeoutMilliseconds : max(1, request.timeoutMilliseconds ?? options.totalTimeoutMilliseconds)
             throw TransportError.timedOut(url: url, milliseconds: limit)
         case CURLE_PARTIAL_FILE, CURLE_BAD_CONTENT_ENCODING:
             throw TransportError.truncatedBody(
@@ -208,6 +239,10 @@ private let curlWriteBody: spcs_curl_data_callback = { data, size, count, contex
     let length = size * count
     guard let data, let context, length > 0 else { return length }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard transfer.body.count + length <= transfer.maxBodyBytes else {
+        transfer.tooLarge = true
+        return 0  // fewer bytes than offered: libcurl stops with CURLE_WRITE_ERROR
+    }
     transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
     return length
 }

@@ -61,13 +61,22 @@ public struct HTTPRequest: Sendable, Equatable {
     public var headers: HTTPHeaders
     /// The body bytes; nil sends no body.
     public var body: Data?
+    /// Longest time for this request, connect to last body byte, in milliseconds; nil = the transport's default.
+    public var timeoutMilliseconds: Int?
+    /// Largest response body accepted, in bytes after content decoding; nil = the transport's default.
+    public var maxResponseBytes: Int?
 
     /// A request with the given parts.
-    public init(method: Method, url: URL, headers: HTTPHeaders = [:], body: Data? = nil) {
+    public init(
+        method: Method, url: URL, headers: HTTPHeaders = [:], body: Data? = nil, timeoutMilliseconds: Int? = nil,
+        maxResponseBytes: Int? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -114,13 +123,19 @@ public enum TransportError: Error, Equatable, CustomStringConvertible {
     case tls(url: String, detail: String)
     /// Any other libcurl failure, with its numeric `CURLcode`.
     case failed(url: String, curlCode: Int, detail: String)
+    /// The response body grew past the limit (``HTTPRequest/maxResponseBytes``); the transfer was stopped there,
+    /// so no more than `limitBytes` were held in memory.
+    case responseTooLarge(url: String, limitBytes: Int)
+    /// The request would carry credentials over plain HTTP to a host other than a loopback literal
+    /// (``PlainHTTPPolicy``); nothing was sent. `reason` says what libcurl would have done.
+    case plainHTTPRefused(url: String, reason: String)
 
     /// True for failures that a resubmission may cure: connection failures and drops, truncated bodies and
     /// timeouts. The client retries these with backoff (sqlapi.md section 5).
     public var isRetryable: Bool {
         switch self {
         case .connectionFailed, .connectionDropped, .truncatedBody, .timedOut: return true
-        case .tls, .failed: return false
+        case .tls, .failed, .responseTooLarge, .plainHTTPRefused: return false
         }
     }
 
@@ -135,11 +150,16 @@ public enum TransportError: Error, Equatable, CustomStringConvertible {
             let counts = expected.map { e in "received \(received.map(String.init) ?? "?") of \(e) bytes" } ?? "incomplete body"
             return "The response from \(url) was cut short (\(counts); \(detail)); this is usually transient, so try again."
         case let .timedOut(url, milliseconds):
-            return "The request to \(url) did not finish within \(milliseconds) ms; raise the timeout or check the network path to Snowflake."
+            return "The request to \(url) did not finish within \(milliseconds) ms; check the network path to Snowflake, or raise --request-timeout."
         case let .tls(url, detail):
             return "The TLS connection to \(url) failed (\(detail)); if a corporate proxy re-signs traffic, set the CA bundle path to its certificate file."
         case let .failed(url, code, detail):
             return "The request to \(url) failed with libcurl error \(code) (\(detail))."
+        case let .responseTooLarge(url, limit):
+            let shown = limit % 1_048_576 == 0 ? "\(limit / 1_048_576) MiB" : "\(limit) bytes"
+            return "The response from \(url) is larger than the limit of \(shown), so it was not read; a result partition is rarely over a few MiB, so check that the host is a Snowflake account, or raise --max-response-mib."
+        case let .plainHTTPRefused(url, reason):
+            return "The request to \(url) was not sent: it carries a token, and over plain HTTP \(reason). Use https, or a loopback test server written as 127.0.0.1, [::1] or localhost."
         }
     }
 }

@@ -11,6 +11,12 @@ enum Fixtures {
 
     static func text(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
 
+    /// A copy of key file `name` in `directory` with POSIX mode `mode` (git keeps 0644, which a key-pair connection
+    /// refuses); returns its path.
+    static func keyCopy(_ name: String, in directory: TemporaryDirectory, mode: Int = 0o600) throws -> String {
+        try directory.write(name, try text(name), mode: mode)
+    }
+
     /// The passphrase of `test_rsa_key_encrypted.p8` (test-only, see Resources/README.md).
     static let passphrase = "test-only-passphrase"
     /// `openssl rsa -pubin -in test_rsa_key.pub -outform DER | openssl dgst -sha256 -binary | openssl enc -base64`.
