@@ -1,6 +1,6 @@
 import Foundation
 import SPCSCostCore
-import TOMLKit
+import SPCSCostTOML
 
 /// A pools file: the compute pools a team runs, their schedules and expected activity, and how to price them.
 /// TOML; `Fixtures/pools/jupyterlab.toml` is a commented example and README.md documents every key.
@@ -92,10 +92,9 @@ extension PoolsFile {
     /// - Throws: ``PoolsFileError``.
     public static func parse(_ text: String, file: String) throws(PoolsFileError) -> PoolsFile {
         let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw PoolsFileError(file: file, place: "line \(e.source.begin.line)", reason: "\(e.description); check the TOML syntax")
-        } catch {
-            throw PoolsFileError(file: file, place: "line 1", reason: "\(error)")
+        do { root = try TOMLTable(string: text) } catch {
+            throw PoolsFileError(file: file, place: "line \(error.line), column \(error.column)",
+                                 reason: "\(error.reason); check the TOML syntax")
         }
         let reader = TableReader(file: file, place: "top level", table: root)
         try reader.allow(["defaults", "pools"])
@@ -282,10 +281,10 @@ struct TableReader {
         return t
     }
 
-    func array(_ key: String) throws(PoolsFileError) -> [TOMLValueConvertible]? {
+    func array(_ key: String) throws(PoolsFileError) -> [TOMLValue]? {
         guard let v = table[key] else { return nil }
         guard let a = v.array else { throw error(key, "must be an array of tables ([[\(key)]])") }
-        return Array(a)
+        return a
     }
 
     /// A decimal written as a string (exact) or a TOML number (read through its shortest decimal text).
