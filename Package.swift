@@ -97,12 +97,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzz targets for every input spcs-cost reads (cron, CSV, TOML, pools files, setup SQL, SQL API bodies, FX),
+        // and the executable that runs them under libFuzzer (Fuzz/run.sh) or replays saved inputs.
+        .target(
+            name: "SPCSCostFuzzing",
+            dependencies: ["SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostKit", "SPCSCostTOML"]),
+        .executableTarget(name: "spcs-cost-fuzz", dependencies: ["SPCSCostFuzzing"]),
+
         // Test helpers: fixture paths, temporary folders, golden-file (snapshot) assertions.
         .target(name: "SPCSCostTestSupport", path: "Tests/SPCSCostTestSupport"),
 
         .testTarget(name: "SPCSCostCoreTests", dependencies: ["SPCSCostCore", "SPCSCostTestSupport"]),
         .testTarget(name: "SPCSCostTOMLTests", dependencies: ["SPCSCostTOML"]),
-        .testTarget(name: "SPCSCostStoreTests", dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport"]),
+        .testTarget(name: "SPCSCostFuzzingTests", dependencies: ["SPCSCostFuzzing", "SPCSCostTestSupport"]),
+        .testTarget(
+            name: "SPCSCostStoreTests",
+            dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"],
             exclude: ["Resources"]),

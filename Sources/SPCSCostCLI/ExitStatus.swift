@@ -45,7 +45,7 @@ public enum ExitStatus {
         case is InputFileError: return noInput
         case is ExportError: return usage
         case is FXError, is CreditPriceError: return dataError
-        case is PoolsFileError, is Holidays.ParseError: return dataError
+        case is PoolsFileError, is Holidays.ParseError, is SetupSQLError, is ArithmeticLimitError: return dataError
         case is TaskScheduleError: return usage
         case is OutputError: return cannotCreate
         case is BundledCatalog.LoadError: return software
@@ -58,7 +58,7 @@ public enum ExitStatus {
             return unavailable
         case let e as StoreError:
             switch e {
-            case .unreadableFile, .missingColumn, .badCell: return dataError
+            case .unreadableFile, .missingColumn, .badCell, .cachedRowOutOfRange: return dataError
             case .cannotOpen, .newerSchema, .database: return ioError
             }
         default: return software

@@ -78,8 +78,8 @@ public struct EstimateService: Sendable {
             throw EstimateError.invalidOption(flag: "--family", value: options.family,
                                               fix: "is not an instance family name; use a name such as CPU_X64_XS")
         }
-        guard options.nodes >= 1 else {
-            throw EstimateError.invalidOption(flag: "--nodes", value: "\(options.nodes)", fix: "must be at least 1")
+        if let v = ComputePool.violation(minNodes: options.nodes, maxNodes: options.nodes, autoSuspendSeconds: 0) {
+            throw EstimateError.invalidOption(flag: "--nodes", value: "\(options.nodes)", fix: v.reason())
         }
         guard options.hoursPerDay >= 0, options.hoursPerDay <= 24 else {
             throw EstimateError.invalidOption(flag: "--hours", value: ExactDecimal.text(options.hoursPerDay),

@@ -143,11 +143,13 @@ extension PoolsFile {
         guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
         guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
         let minNodes = try r.int("min_nodes") ?? 1
-        guard minNodes >= 1 else { throw r.error("min_nodes", "must be at least 1 (MIN_NODES > 0)") }
         let maxNodes = try r.int("max_nodes") ?? minNodes
-        guard maxNodes >= minNodes else { throw r.error("max_nodes", "must be at least min_nodes (\(minNodes))") }
         let autoSuspend = try r.int("auto_suspend_secs") ?? ComputePool.defaultAutoSuspendSeconds
-        guard autoSuspend >= 0 else { throw r.error("auto_suspend_secs", "must be 0 (never) or a number of seconds") }
+        // The same rules as setup SQL and flags (ComputePool.violation), named by this file's keys.
+        if let v = ComputePool.violation(minNodes: minNodes, maxNodes: maxNodes, autoSuspendSeconds: autoSuspend) {
+            let key = { (s: ComputePool.RuleViolation.Setting) in s.rawValue.lowercased() }
+            throw r.error(key(v.setting), v.reason(naming: key))
+        }
         let autoResume = try r.bool("auto_resume") ?? true
         let modeText = try r.string("suspend_mode") ?? "services"
         guard let mode = SuspendMode(rawValue: modeText.lowercased()) else {

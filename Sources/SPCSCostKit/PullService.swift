@@ -205,19 +205,24 @@ public struct PullService: Sendable {
         var out: [UsageRecord] = []
         out.reserveCapacity(partitions.reduce(0) { $0 + $1.count })
         for partition in partitions {
-            for row in partition {
+            for (n, row) in partition.enumerated() {
                 do {
                     guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let pool = row.text(iPool),
                           let credits = try row.scaledInteger(iCredits, scale: 9) else {
                         throw DataError(view: v, reason: "a row has NULL in START_TIME, END_TIME, COMPUTE_POOL_NAME or CREDITS_USED")
                     }
-                    out.append(UsageRecord(
+                    let record = UsageRecord(
                         startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
                         endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), computePoolName: pool,
                         computePoolID: try iPoolID.flatMap { try row.int64($0) },
                         isExclusive: try iExclusive.flatMap { try row.bool($0) },
                         applicationName: iAppName.flatMap { row.text($0) }, applicationID: iAppID.flatMap { row.text($0) },
-                        creditsUsed: NanoCredits(credits)))
+                        creditsUsed: NanoCredits(credits))
+                    if let problem = record.problem {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index): \(problem.column) "
+                                        + "'\(record.quotedValue(for: problem))' \(problem.description)")
+                    }
+                    out.append(record)
                 } catch let e as DataError {
                     throw e
                 } catch {

@@ -83,7 +83,7 @@ private func text(_ relative: String) throws -> String {
     @Test func theSetupSQLForApril2024() throws {
         let env = try testEnvironment()
         let analysis = SetupScript.analyze(try text("setup-sql/jupyterlab-setup.sql"))
-        let (plans, _) = SetupPlans.plans(from: analysis)
+        let (plans, _) = try SetupPlans.plans(from: analysis, file: "setup.sql")
         let plan = try #require(plans.first)
         // The derived pool and both schedules.
         #expect(plans.count == 1)
