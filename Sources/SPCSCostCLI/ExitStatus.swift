@@ -42,6 +42,7 @@ public enum ExitStatus {
     public static func code(for error: any Error) -> Int32 {
         switch error {
         case is EstimateError, is PricingError, is ReportError, is ValidationError: return usage
+        case let e as FamilyNotOfferedError: return e.pool == nil ? usage : dataError
         case is InputFileError: return noInput
         case is ExportError: return usage
         case is FXError, is CreditPriceError: return dataError
