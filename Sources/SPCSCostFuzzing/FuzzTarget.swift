@@ -125,6 +125,19 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     private static func mapAndLoad(_ partition: ResultPartition) {
+        // The other views a pull reads, mapped as it maps them.
+        let pools = (try? PullService.poolRecords([partition])) ?? []
+        let days = (try? PullService.meteringRecords([partition])) ?? []
+        let sheet = (try? PullService.rateSheetRows([partition])) ?? []
+        if !pools.isEmpty || !days.isEmpty || !sheet.isEmpty, let cache = try? UsageCache(.memory) {
+            _ = try? cache.load(.init(kind: "fuzz", source: "fuzz", checksum: "", loadedAt: Date(timeIntervalSince1970: 0))) { writer in
+                for p in pools { try writer.upsert(p) }
+                for d in days { try writer.upsert(d) }
+                for r in sheet { try writer.upsert(r) }
+            }
+            _ = try? cache.computePools()
+            _ = try? cache.rateSheet()
+        }
         guard let records = try? PullService.usageRecords([partition]),
               let first = records.map(\.startTime).min() else { return }
         load(records, from: first)

@@ -59,7 +59,24 @@ public indirect enum TOMLValue: Sendable, Equatable {
 
 /// TOML's value types, named as messages print them.
 public enum TOMLType: String, Sendable, CaseIterable, CustomStringConvertible {
-    case table, array, string, int, double, bool, date, time, dateTime
+    /// A table.
+    case table
+    /// An array.
+    case array
+    /// A string.
+    case string
+    /// An integer.
+    case int
+    /// A float.
+    case double
+    /// A boolean.
+    case bool
+    /// A local date.
+    case date
+    /// A local time.
+    case time
+    /// A date with a time, with or without an offset.
+    case dateTime
 
     /// `integer`, `floating-point number`, `date-time`, or the raw name.
     public var description: String {
@@ -85,6 +102,7 @@ public struct TOMLDateTime: Sendable, Hashable, CustomStringConvertible {
     /// The text as written in the document.
     public var text: String
 
+    /// The text as written.
     public var description: String { text }
 
     public static func == (a: TOMLDateTime, b: TOMLDateTime) -> Bool { a.text == b.text }

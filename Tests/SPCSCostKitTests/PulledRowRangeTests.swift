@@ -56,4 +56,25 @@ import Testing
         #expect(r.map(\.creditsUsed) == [NanoCredits(110_000_000)])
         #expect(r.map(\.computePoolName) == ["P"])
     }
+
+    @Test func datesAndTimestampsOfTheOtherViewsOutsideTheYears1To9999AreDataErrors() throws {
+        let metering = [Column(name: "USAGE_DATE", type: .date)]
+            + ["CREDITS_USED_COMPUTE", "CREDITS_USED_CLOUD_SERVICES", "CREDITS_USED", "CREDITS_ADJUSTMENT_CLOUD_SERVICES",
+               "CREDITS_BILLED"].map { Column(name: $0, type: .fixed, precision: 38, scale: 9) }
+        let day = try JSONv2.decodePartition(Data(#"{"data":[["9223372036854775807","1","1","1","0","1"]]}"#.utf8),
+                                            columns: metering, partitionIndex: 0)
+        #expect { try PullService.meteringRecords([day]) } throws: {
+            "\($0)".contains("USAGE_DATE '9223372036854775807 days after 1970-01-01' is outside the years 1 to 9999")
+        }
+        let pools = [Column(name: "NAME", type: .text), Column(name: "ID", type: .fixed, precision: 38, scale: 0),
+                     Column(name: "CREATED", type: .timestampLTZ, scale: 9)]
+        let pool = try JSONv2.decodePartition(Data(#"{"data":[["P","1","9223372036854775807.000000000"]]}"#.utf8),
+                                             columns: pools, partitionIndex: 0)
+        #expect { try PullService.poolRecords([pool]) } throws: {
+            "\($0)".contains("CREATED '9223372036854775807 s after 1970-01-01T00:00:00Z' is outside the years 1 to 9999")
+        }
+        let ok = try JSONv2.decodePartition(Data(#"{"data":[["P","1","1712656800.000000000"]]}"#.utf8),
+                                           columns: pools, partitionIndex: 0)
+        #expect(try PullService.poolRecords([ok]).first?.created == Date(timeIntervalSince1970: 1_712_656_800))
+    }
 }

@@ -126,8 +126,11 @@ extension ComputePool {
     public enum RuleViolation: Equatable, Sendable {
         /// The setting a violation is about.
         public enum Setting: String, Sendable {
+            /// MIN_NODES.
             case minNodes = "MIN_NODES"
+            /// MAX_NODES.
             case maxNodes = "MAX_NODES"
+            /// AUTO_SUSPEND_SECS.
             case autoSuspendSeconds = "AUTO_SUSPEND_SECS"
         }
 
