@@ -2,6 +2,7 @@
 // spcs-cost: what Snowflake Snowpark Container Services (SPCS) compute pools will cost, did cost,
 // and what a schedule saves. Layers (arrows point to what a target may import):
 //   spcs-cost -> SPCSCostCLI -> SPCSCostKit -> {SPCSCostStore, SnowflakeSQLAPI, SPCSCostReports} -> SPCSCostCore
+//   (SPCSCostKit and SnowflakeSQLAPI read TOML through SPCSCostTOML, which imports nothing of ours)
 import PackageDescription
 
 let package = Package(
@@ -15,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
@@ -31,6 +31,10 @@ let package = Package(
         // Pure domain: money, rate cards, price tables, pools, schedules, billing model. Foundation only.
         .target(name: "SPCSCostCore"),
 
+        // A TOML 1.0 reader (pools files, Snowflake's config.toml and connections.toml): Swift only, bounded, never
+        // traps on any input (see Sources/SPCSCostTOML/TOMLValue.swift for why it is not a library).
+        .target(name: "SPCSCostTOML"),
+
         // The SQLite usage cache and CSV import.
         .target(
             name: "SPCSCostStore",
@@ -45,10 +49,9 @@ let package = Package(
         .target(
             name: "SnowflakeSQLAPI",
             dependencies: [
-                "CCurl",
+                "CCurl", "SPCSCostTOML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
 
         // Presentation model and writers (table, CSV, Markdown, JSON, HTML). The only place that rounds money.
@@ -63,8 +66,7 @@ let package = Package(
         .target(
             name: "SPCSCostKit",
             dependencies: [
-                "SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostReports",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostReports", "SPCSCostTOML",
             ],
             resources: [.copy("Resources/catalog")]),
 
@@ -95,11 +97,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzz targets for every input spcs-cost reads (cron, CSV, TOML, pools files, setup SQL, SQL API bodies, FX),
+        // and the executable that runs them under libFuzzer (Fuzz/run.sh) or replays saved inputs.
+        .target(
+            name: "SPCSCostFuzzing",
+            dependencies: ["SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostKit", "SPCSCostTOML"]),
+        .executableTarget(name: "spcs-cost-fuzz", dependencies: ["SPCSCostFuzzing"]),
+
         // Test helpers: fixture paths, temporary folders, golden-file (snapshot) assertions.
         .target(name: "SPCSCostTestSupport", path: "Tests/SPCSCostTestSupport"),
 
         .testTarget(name: "SPCSCostCoreTests", dependencies: ["SPCSCostCore", "SPCSCostTestSupport"]),
-        .testTarget(name: "SPCSCostStoreTests", dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport"]),
+        .testTarget(name: "SPCSCostTOMLTests", dependencies: ["SPCSCostTOML"]),
+        .testTarget(name: "SPCSCostFuzzingTests", dependencies: ["SPCSCostFuzzing", "SPCSCostTestSupport"]),
+        .testTarget(
+            name: "SPCSCostStoreTests",
+            dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"],
             exclude: ["Resources"]),

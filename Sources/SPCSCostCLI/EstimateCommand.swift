@@ -169,7 +169,7 @@ struct EstimateCommand: EnvironmentCommand {
         } else if let fromSQL {
             let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
             let analysis = SetupScript.analyze(text)
-            let derived = SetupPlans.plans(from: analysis)
+            let derived = try SetupPlans.plans(from: analysis, file: fromSQL)
             preamble = SetupPlans.describe(analysis, plans: derived.plans, file: fromSQL)
             notes += derived.notes
             entries = derived.plans.map { PlanEntry(plan: $0) }

@@ -42,10 +42,11 @@ public enum ExitStatus {
     public static func code(for error: any Error) -> Int32 {
         switch error {
         case is EstimateError, is PricingError, is ReportError, is ValidationError: return usage
+        case let e as FamilyNotOfferedError: return e.pool == nil ? usage : dataError
         case is InputFileError: return noInput
         case is ExportError: return usage
         case is FXError, is CreditPriceError: return dataError
-        case is PoolsFileError, is Holidays.ParseError: return dataError
+        case is PoolsFileError, is Holidays.ParseError, is SetupSQLError, is ArithmeticLimitError: return dataError
         case is TaskScheduleError: return usage
         case is OutputError: return cannotCreate
         case is BundledCatalog.LoadError: return software
@@ -62,7 +63,7 @@ public enum ExitStatus {
             }
         case let e as StoreError:
             switch e {
-            case .unreadableFile, .missingColumn, .badCell: return dataError
+            case .unreadableFile, .missingColumn, .badCell, .cachedRowOutOfRange: return dataError
             case .cannotOpen, .newerSchema, .database: return ioError
             }
         default: return software

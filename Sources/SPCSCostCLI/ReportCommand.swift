@@ -49,7 +49,10 @@ struct PlanOptions: ParsableArguments {
         guard let f = InstanceFamily(family) else {
             throw ValidationError("\(flag) '\(family)' is not an instance family name; use a name such as CPU_X64_XS.")
         }
-        guard nodes >= 1 else { throw ValidationError("the node count must be at least 1 (\(flag) \(family)).") }
+        // The pool rules of pools files and setup SQL (ComputePool.violation), for a node count given by a flag.
+        if let v = ComputePool.violation(minNodes: nodes, maxNodes: nodes, autoSuspendSeconds: 0) {
+            throw ValidationError("the node count \(nodes) (\(flag) \(family)) \(v.reason(naming: { _ in "--nodes" })).")
+        }
         return PoolShape(family: f, nodes: nodes)
     }
 

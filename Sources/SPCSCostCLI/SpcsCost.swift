@@ -18,7 +18,7 @@ public struct SpcsCost: AsyncParsableCommand {
               11  nightly: variance over the threshold
               12  nightly: stale data
               64  usage: a flag or its value
-              65  bad input data: a CSV, pools, holiday or FX file, a pulled cell
+              65  bad input data: a CSV, pools, setup SQL, holiday or FX file, a pulled row
               66  an input file or the cache is missing or unreadable
               69  Snowflake unreachable, failing after the retries, or past the pull's deadline
               70  internal error

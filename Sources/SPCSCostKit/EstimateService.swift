@@ -78,8 +78,8 @@ public struct EstimateService: Sendable {
             throw EstimateError.invalidOption(flag: "--family", value: options.family,
                                               fix: "is not an instance family name; use a name such as CPU_X64_XS")
         }
-        guard options.nodes >= 1 else {
-            throw EstimateError.invalidOption(flag: "--nodes", value: "\(options.nodes)", fix: "must be at least 1")
+        if let v = ComputePool.violation(minNodes: options.nodes, maxNodes: options.nodes, autoSuspendSeconds: 0) {
+            throw EstimateError.invalidOption(flag: "--nodes", value: "\(options.nodes)", fix: v.reason())
         }
         guard options.hoursPerDay >= 0, options.hoursPerDay <= 24 else {
             throw EstimateError.invalidOption(flag: "--hours", value: ExactDecimal.text(options.hoursPerDay),
@@ -92,6 +92,8 @@ public struct EstimateService: Sendable {
         let asOf = options.asOf ?? today
         var warnings: [String] = []
         let rates = try chooseRate(family: family, options: options, asOf: asOf, warnings: &warnings)
+        try checkOffer(family: family, regionText: options.region ?? defaultRegion, card: rates.card, pool: nil,
+                       warnings: &warnings)
         let prices = try choosePrices(options: options, family: family, card: rates.card, asOf: asOf,
                                       warnings: &warnings)
         let fx = try exchangeRate(options: options, priceCurrency: prices.prices[0].price.currency)
@@ -165,11 +167,6 @@ public struct EstimateService: Sendable {
             throw EstimateError.invalidOption(
                 flag: "--region", value: regionText,
                 fix: "is not a region id; use a form such as aws-ap-northeast-1 or AWS_AP_NORTHEAST_1")
-        }
-        if let rate = card?.rate(for: family), !rate.clouds.contains(region.cloud) {
-            warnings.append("\(family) is not offered on \(region.cloud.rawValue.uppercased()) (rate card "
-                            + "\(card!.id) lists it for \(rate.clouds.map { $0.rawValue.uppercased() }.joined(separator: ", ")))"
-                            + "; check --family and --region.")
         }
         if let price = options.creditPrice {
             guard price > 0 else {

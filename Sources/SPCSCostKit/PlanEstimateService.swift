@@ -123,6 +123,8 @@ extension EstimateService {
             priceOptions.editions = entry.editions.isEmpty ? options.editions : entry.editions
             priceOptions.creditPrice = entry.creditPrice?.amount
             priceOptions.creditPriceCurrency = entry.creditPrice?.currency ?? .usd
+            try checkOffer(family: plan.pool.family, regionText: priceOptions.region ?? defaultRegion, card: poolCard,
+                           pool: plan.pool.name, warnings: &warnings)
             var priceWarnings: [String] = []
             let prices = try choosePrices(options: priceOptions, family: plan.pool.family, card: card, asOf: asOf,
                                           warnings: &priceWarnings)

@@ -1,6 +1,6 @@
 import Foundation
 import SPCSCostCore
-import TOMLKit
+import SPCSCostTOML
 
 /// A pools file: the compute pools a team runs, their schedules and expected activity, and how to price them.
 /// TOML; `Fixtures/pools/jupyterlab.toml` is a commented example and README.md documents every key.
@@ -92,10 +92,9 @@ extension PoolsFile {
     /// - Throws: ``PoolsFileError``.
     public static func parse(_ text: String, file: String) throws(PoolsFileError) -> PoolsFile {
         let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw PoolsFileError(file: file, place: "line \(e.source.begin.line)", reason: "\(e.description); check the TOML syntax")
-        } catch {
-            throw PoolsFileError(file: file, place: "line 1", reason: "\(error)")
+        do { root = try TOMLTable(string: text) } catch {
+            throw PoolsFileError(file: file, place: "line \(error.line), column \(error.column)",
+                                 reason: "\(error.reason); check the TOML syntax")
         }
         let reader = TableReader(file: file, place: "top level", table: root)
         try reader.allow(["defaults", "pools"])
@@ -144,11 +143,13 @@ extension PoolsFile {
         guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
         guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
         let minNodes = try r.int("min_nodes") ?? 1
-        guard minNodes >= 1 else { throw r.error("min_nodes", "must be at least 1 (MIN_NODES > 0)") }
         let maxNodes = try r.int("max_nodes") ?? minNodes
-        guard maxNodes >= minNodes else { throw r.error("max_nodes", "must be at least min_nodes (\(minNodes))") }
         let autoSuspend = try r.int("auto_suspend_secs") ?? ComputePool.defaultAutoSuspendSeconds
-        guard autoSuspend >= 0 else { throw r.error("auto_suspend_secs", "must be 0 (never) or a number of seconds") }
+        // The same rules as setup SQL and flags (ComputePool.violation), named by this file's keys.
+        if let v = ComputePool.violation(minNodes: minNodes, maxNodes: maxNodes, autoSuspendSeconds: autoSuspend) {
+            let key = { (s: ComputePool.RuleViolation.Setting) in s.rawValue.lowercased() }
+            throw r.error(key(v.setting), v.reason(naming: key))
+        }
         let autoResume = try r.bool("auto_resume") ?? true
         let modeText = try r.string("suspend_mode") ?? "services"
         guard let mode = SuspendMode(rawValue: modeText.lowercased()) else {
@@ -282,10 +283,10 @@ struct TableReader {
         return t
     }
 
-    func array(_ key: String) throws(PoolsFileError) -> [TOMLValueConvertible]? {
+    func array(_ key: String) throws(PoolsFileError) -> [TOMLValue]? {
         guard let v = table[key] else { return nil }
         guard let a = v.array else { throw error(key, "must be an array of tables ([[\(key)]])") }
-        return Array(a)
+        return a
     }
 
     /// A decimal written as a string (exact) or a TOML number (read through its shortest decimal text).

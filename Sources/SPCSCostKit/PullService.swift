@@ -231,19 +231,24 @@ public struct PullService: Sendable {
         var out: [UsageRecord] = []
         out.reserveCapacity(partitions.reduce(0) { $0 + $1.count })
         for partition in partitions {
-            for row in partition {
+            for (n, row) in partition.enumerated() {
                 do {
                     guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let pool = row.text(iPool),
                           let credits = try row.scaledInteger(iCredits, scale: 9) else {
                         throw DataError(view: v, reason: "a row has NULL in START_TIME, END_TIME, COMPUTE_POOL_NAME or CREDITS_USED")
                     }
-                    out.append(UsageRecord(
+                    let record = UsageRecord(
                         startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
                         endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), computePoolName: pool,
                         computePoolID: try iPoolID.flatMap { try row.int64($0) },
                         isExclusive: try iExclusive.flatMap { try row.bool($0) },
                         applicationName: iAppName.flatMap { row.text($0) }, applicationID: iAppID.flatMap { row.text($0) },
-                        creditsUsed: NanoCredits(credits)))
+                        creditsUsed: NanoCredits(credits))
+                    if let problem = record.problem {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index): \(problem.column) "
+                                        + "'\(record.quotedValue(for: problem))' \(problem.description)")
+                    }
+                    out.append(record)
                 } catch let e as DataError {
                     throw e
                 } catch {
@@ -254,13 +259,29 @@ public struct PullService: Sendable {
         return out
     }
 
-    static func poolRecords(_ partitions: [ResultPartition]) throws -> [ComputePoolRecord] {
+    /// A DATE cell (days since 1970-01-01) as a date, when it falls in the years 1 to 9999.
+    static func civilDate(_ days: Int64, _ column: String, view: String) throws -> CivilDate {
+        // 0001-01-01 is day -719,162 and 9999-12-31 day 2,932,896.
+        guard (-719_162...2_932_896).contains(days) else {
+            throw DataError(view: view, reason: "\(column) '\(days) days after 1970-01-01' is outside the years 1 to 9999")
+        }
+        return CivilDate(daysSinceEpoch: Int(days))
+    }
+
+    /// COMPUTE_POOLS rows from their partitions; timestamps must fall in the years 1 to 9999.
+    /// - Throws: ``DataError`` for a NULL NAME or ID, a timestamp out of range, or a cell that does not decode.
+    public static func poolRecords(_ partitions: [ResultPartition]) throws -> [ComputePoolRecord] {
         guard let cols = partitions.first?.columns else { return [] }
         let v = pools
         let iName = try column(cols, "NAME", view: v), iID = try column(cols, "ID", view: v)
         func idx(_ n: String) -> Int? { cols.index(named: n) }
         func date(_ row: ResultRow, _ i: Int?) throws -> Date? {
-            try i.flatMap { try row.timestamp($0) }.map { Date(timeIntervalSince1970: TimeInterval($0.seconds)) }
+            guard let t = try i.flatMap({ try row.timestamp($0) }) else { return nil }
+            let d = Date(timeIntervalSince1970: TimeInterval(t.seconds))
+            guard UsageRecord.instantRange.contains(d) else {
+                throw DataError(view: v, reason: "\(cols[i!].name) '\(t.seconds) s after 1970-01-01T00:00:00Z' is outside the years 1 to 9999")
+            }
+            return d
         }
         var out: [ComputePoolRecord] = []
         for partition in partitions {
@@ -283,7 +304,9 @@ public struct PullService: Sendable {
         return out
     }
 
-    static func meteringRecords(_ partitions: [ResultPartition]) throws -> [MeteringDailyRecord] {
+    /// METERING_DAILY_HISTORY rows of SPCS from their partitions; dates must fall in the years 1 to 9999.
+    /// - Throws: ``DataError`` for a NULL or out-of-range USAGE_DATE, or a cell that does not decode.
+    public static func meteringRecords(_ partitions: [ResultPartition]) throws -> [MeteringDailyRecord] {
         guard let cols = partitions.first?.columns else { return [] }
         let v = metering
         let iDate = try column(cols, "USAGE_DATE", view: v)
@@ -295,7 +318,7 @@ public struct PullService: Sendable {
             for row in partition {
                 guard let d = try row.daysSinceEpoch(iDate) else { throw DataError(view: v, reason: "a row has NULL in USAGE_DATE") }
                 let c = try idx.map { NanoCredits(try row.scaledInteger($0, scale: 9) ?? 0) }
-                out.append(MeteringDailyRecord(usageDate: CivilDate(daysSinceEpoch: Int(d)), creditsUsedCompute: c[0],
+                out.append(MeteringDailyRecord(usageDate: try civilDate(d, "USAGE_DATE", view: v), creditsUsedCompute: c[0],
                                                creditsUsedCloudServices: c[1], creditsUsed: c[2],
                                                creditsAdjustmentCloudServices: c[3], creditsBilled: c[4]))
             }
@@ -303,7 +326,10 @@ public struct PullService: Sendable {
         return out
     }
 
-    static func rateSheetRows(_ partitions: [ResultPartition]) throws -> [RateSheetRow] {
+    /// RATE_SHEET_DAILY rows from their partitions; dates must fall in the years 1 to 9999.
+    /// - Throws: ``DataError`` for a row without DATE, a known CURRENCY, EFFECTIVE_RATE or SERVICE_TYPE, a date out of
+    ///   range, or a cell that does not decode.
+    public static func rateSheetRows(_ partitions: [ResultPartition]) throws -> [RateSheetRow] {
         guard let cols = partitions.first?.columns else { return [] }
         let v = rateSheet
         let iDate = try column(cols, "DATE", view: v), iCur = try column(cols, "CURRENCY", view: v)
@@ -317,7 +343,7 @@ public struct PullService: Sendable {
                     throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks DATE, a known CURRENCY, EFFECTIVE_RATE or SERVICE_TYPE")
                 }
                 out.append(RateSheetRow(
-                    date: CivilDate(daysSinceEpoch: Int(d)), currency: currency, effectiveRate: rate, serviceType: service,
+                    date: try civilDate(d, "DATE", view: v), currency: currency, effectiveRate: rate, serviceType: service,
                     usageType: idx("USAGE_TYPE").flatMap { row.text($0) }, billingType: idx("BILLING_TYPE").flatMap { row.text($0) },
                     ratingType: idx("RATING_TYPE").flatMap { row.text($0) },
                     isAdjustment: try idx("IS_ADJUSTMENT").flatMap { try row.bool($0) } ?? false,

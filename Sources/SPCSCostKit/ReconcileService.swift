@@ -88,6 +88,12 @@ public struct ReconcileService: Sendable {
                 rateInForce: rateInForce(family: plan.pool.family, pinned: entry.rateCardID, fallback: rate),
                 provisionalAfter: provisionalAfter)
             if r.meteredCredits == 0 { unmetered.append(plan.pool.name) }
+            // Metered usage ran: a family its region does not offer is a warning here, never an error.
+            if let region = entry.region ?? options.pools.defaults.region,
+               let w = EstimateService(catalog: catalog).offerWarning(family: plan.pool.family, regionText: region,
+                                                                       pool: plan.pool.name) {
+                warnings.append(w)
+            }
             results.append(r)
         }
         let planned = Set(options.pools.pools.map(\.plan.pool.name))

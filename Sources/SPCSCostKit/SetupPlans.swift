@@ -14,7 +14,17 @@ import SPCSCostCore
 /// - A pool no task touches is always on, unless it is created INITIALLY_SUSPENDED and nothing resumes it.
 public enum SetupPlans {
     /// Plans for every pool of `analysis`, in script order, and the notes a reader must see.
-    public static func plans(from analysis: SetupScript.Analysis) -> (plans: [PoolPlan], notes: [String]) {
+    /// - Parameter file: the script as given, for errors.
+    /// - Throws: ``SetupSQLError`` when a pool breaks the compute pool rules (the same as a pools file's:
+    ///   ``ComputePool/violation(minNodes:maxNodes:autoSuspendSeconds:)``), or when the script nests deeper than
+    ///   ``SetupScript/maximumNesting`` anywhere, so part of it was not read.
+    public static func plans(from analysis: SetupScript.Analysis, file: String) throws(SetupSQLError)
+        -> (plans: [PoolPlan], notes: [String]) {
+        if let deep = analysis.warnings.first(where: { $0.code == .nestingTooDeep }) {
+            throw SetupSQLError(file: file, line: deep.line,
+                                reason: "parentheses, calls or scripting blocks nest deeper than "
+                                    + "\(SetupScript.maximumNesting) levels here, more than spcs-cost reads; simplify the statement")
+        }
         var notes: [String] = []
         var plans: [PoolPlan] = []
         for p in analysis.pools {
@@ -24,7 +34,12 @@ public enum SetupPlans {
                 continue
             }
             let minNodes = p.minNodes ?? 1
-            let pool = ComputePool(name: name, family: family, minNodes: minNodes, maxNodes: max(p.maxNodes ?? minNodes, minNodes),
+            let maxNodes = p.maxNodes ?? minNodes
+            if let v = ComputePool.violation(minNodes: minNodes, maxNodes: maxNodes, autoSuspendSeconds: p.autoSuspendSeconds) {
+                throw SetupSQLError(file: file, line: p.line,
+                                    reason: "compute pool \(p.name): \(v.setting.rawValue) = \(v.value) \(v.reason())")
+            }
+            let pool = ComputePool(name: name, family: family, minNodes: minNodes, maxNodes: maxNodes,
                                    autoSuspendSeconds: p.autoSuspendSeconds, autoResume: p.autoResume)
             var tasks: [ScheduledTask] = []
             var zone: TimeZone?
@@ -114,4 +129,24 @@ public enum SetupPlans {
         for w in analysis.warnings { out.append("  note: \(w)") }
         return out
     }
+}
+
+/// Setup SQL that cannot be estimated: a pool that breaks the compute pool rules, or a statement nested too deep to
+/// read. `description` names the file and line.
+public struct SetupSQLError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The script as given.
+    public let file: String
+    /// 1-based line of the statement; nil when the problem is not on one line.
+    public let line: Int?
+    /// What is wrong and what to do.
+    public let reason: String
+
+    /// Creates an error.
+    public init(file: String, line: Int?, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "\(file)\(line.map { ", line \($0)" } ?? ""): \(reason)." }
 }

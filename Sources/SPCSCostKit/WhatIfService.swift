@@ -120,11 +120,11 @@ extension WhatIfService {
                 var days: [WhatIfResult.Day] = []
                 days.reserveCapacity(dayCount)
                 for d in 0..<dayCount {
-                    let scaled: Int64
-                    switch policy {
-                    case .alwaysOn: scaled = nodes * Int64(daySeconds[d]) * rateNano
-                    default: scaled = nodes * Int64(windowSeconds[k][d]) * rateNano + extra[k][d]
-                    }
+                    // Exact nano-credit-seconds; Int64 holds a day of the largest rows (UsageRecord.maximumCreditsUsed).
+                    let what = "the credits of pool \(pool) on \(from.adding(days: d)) under \(policy)"
+                    let seconds = Int64(policy == .alwaysOn ? daySeconds[d] : windowSeconds[k][d])
+                    var scaled = try ExactInt64.multiply(try ExactInt64.multiply(nodes, seconds, what), rateNano, what)
+                    if policy != .alwaysOn { scaled = try ExactInt64.add(scaled, extra[k][d], what) }
                     days.append(.init(date: from.adding(days: d), meteredCredits: NanoCredits(metered[d]).credits,
                                       policyCredits: credits(scaled: scaled)))
                 }
@@ -155,15 +155,17 @@ extension WhatIfService {
                 let localDay = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
                 let day = localDay - firstDay
                 guard day >= 0, day < dayCount else { continue }
-                metered[day] += nano
+                metered[day] = try ExactInt64.add(metered[day], nano, "the metered credits of pool \(pool) on local day \(day + 1)")
                 let second = Int(local - Int64(localDay) * 86_400)
                 for k in windowRanges.indices {
                     guard let w = windowRanges[k], w.weekdays.contains(CivilDate(daysSinceEpoch: localDay).weekday) else { continue }
                     // Seconds of this hour inside the window (the window's zone is the report's).
                     let inside = max(0, min(second + 3600, w.end) - max(second, w.start))
                     guard inside > 0 else { continue }
-                    let above = nano * 3600 - nodes * rateNano * Int64(inside)
-                    if above > 0 { extra[k][day] += above }
+                    let what = "the credits above the window of pool \(pool) on local day \(day + 1)"
+                    let above = try ExactInt64.multiply(nano, 3600, what)
+                        - (try ExactInt64.multiply(try ExactInt64.multiply(nodes, rateNano, what), Int64(inside), what))
+                    if above > 0 { extra[k][day] = try ExactInt64.add(extra[k][day], above, what) }
                 }
             }
         }

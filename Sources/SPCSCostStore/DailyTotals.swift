@@ -63,6 +63,7 @@ extension UsageCache {
                     """, arguments: [end, firstHour])
                 var pool: String?
                 var values: [Int64] = []
+                let allowed = 0...UsageRecord.maximumCreditsUsed.value
                 while let row = try rows.next() {
                     let name: String = row[0]
                     if name != pool {
@@ -72,12 +73,20 @@ extension UsageCache {
                     }
                     let monthStart: Int64 = row[1]
                     let blob: Data = row[2]
-                    blob.withUnsafeBytes { raw in
+                    let outOfRange: (hour: Int, nano: Int64)? = blob.withUnsafeBytes { raw in
                         let n = raw.count / 8
                         let offset = Int((monthStart - firstHour) / 3600)
                         for i in max(0, -offset)..<min(n, count - offset) {
-                            values[offset + i] = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                            let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                            if v != .min && !allowed.contains(v) { return (i, v) }
+                            values[offset + i] = v
                         }
+                        return nil
+                    }
+                    if let (hour, nano) = outOfRange {
+                        throw StoreError.cachedRowOutOfRange(
+                            path: path, pool: name, hourStart: Date(timeIntervalSince1970: TimeInterval(monthStart + Int64(hour) * 3600)),
+                            credits: NanoCredits(nano))
                     }
                 }
                 if let pool { try body(pool, firstHour, values) }
@@ -113,7 +122,8 @@ extension UsageCache {
                 let local = start + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
                 let day = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
                 let (c, n) = perDay[day] ?? (0, 0)
-                perDay[day] = (c + v, n + 1)
+                perDay[day] = (try ExactInt64.add(c, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: day))"),
+                               n + 1)
                 kept.append(start)
                 kept.append(v)
             }

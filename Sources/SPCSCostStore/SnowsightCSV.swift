@@ -102,6 +102,12 @@ public enum SnowsightCSV {
                 throw bad("CREDITS_USED", nil, "is empty; every row needs the credits used")
             }
             guard let credits = NanoCredits(parsing: creditsText) else {
+                // A plain decimal of at most 9 fraction digits fails only by being too large for the cache.
+                let fraction = creditsText.split(separator: ".", maxSplits: 1).dropFirst().first
+                if ExactDecimal.parse(creditsText) != nil, (fraction?.count ?? 0) <= 9 {
+                    let problem: UsageRecord.Problem = creditsText.hasPrefix("-") ? .negativeCredits : .creditsAboveMaximum
+                    throw bad("CREDITS_USED", creditsText, problem.description)
+                }
                 let fix = creditsText.contains(",")
                     ? "is not a decimal; export with '.' as the decimal separator and no thousands separator"
                     : "is not a decimal with at most 9 fraction digits (CREDITS_USED is NUMBER(38,9))"
@@ -123,6 +129,11 @@ public enum SnowsightCSV {
             let record = UsageRecord(startTime: start, endTime: end, computePoolName: pool, computePoolID: poolID,
                                      isExclusive: exclusive, applicationName: cell(iAppName),
                                      applicationID: cell(iAppID), creditsUsed: credits)
+            if let problem = record.problem {
+                let value = problem == .controlCharacterInPoolName ? UsageRecord.visible(pool)
+                    : cell(problem.column == "CREDITS_USED" ? iCredits : problem.column == "START_TIME" ? iStart : iEnd)
+                throw bad(problem.column, value, problem.description)
+            }
             let key = "\(pool)\u{0}\(Int64(start.timeIntervalSince1970))"
             if let earlier = seen[key] {
                 guard earlier.record == record else {
@@ -136,6 +147,10 @@ public enum SnowsightCSV {
         }
         if let error = reader.error {
             throw .unreadableFile(file: file, reason: "CSV error after line \(line): \(error)")
+        }
+        guard !records.isEmpty else {
+            throw .unreadableFile(file: file, reason: "it has a header row but no data rows; export the period again "
+                                  + "with its rows")
         }
         return Parsed(records: records, checksum: checksum)
     }

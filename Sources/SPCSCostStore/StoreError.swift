@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SPCSCostCore
 
 /// Why the cache or an import failed. Each `description` is a finished sentence that names the input and the fix.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
@@ -15,6 +16,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case badCell(file: String, line: Int, column: String, value: String, fix: String)
     /// A SQLite error while reading or writing the cache; nothing was written.
     case database(path: String, reason: String)
+    /// The cache holds an hourly row that spcs-cost no longer accepts where rows come in (an older version wrote
+    /// it): CREDITS_USED outside 0 to ``UsageRecord/maximumCreditsUsed``, which its sums cannot take exactly.
+    case cachedRowOutOfRange(path: String, pool: String, hourStart: Date, credits: NanoCredits)
 
     public var description: String {
         switch self {
@@ -32,6 +36,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "\(file) line \(line): \(column) '\(value)' \(fix)"
         case let .database(path, reason):
             return "the cache \(path) could not be updated (\(reason)); nothing was written."
+        case let .cachedRowOutOfRange(path, pool, hourStart, credits):
+            return "the cache \(path) holds the hour of pool \(UsageRecord.visible(pool)) from "
+                + "\(hourStart.formatted(.iso8601)) with CREDITS_USED \(credits), outside 0 to 100000 credits, which "
+                + "spcs-cost no longer imports (an older version did); move the cache aside and import or pull the "
+                + "period again."
         }
     }
 }

@@ -264,7 +264,7 @@ public final class UsageCache: Sendable {
         let finalSQL = sql
         let arguments = StatementArguments(args)
         do {
-            return try db.read { db in
+            let rows = try db.read { db in
                 try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map { row in
                     UsageRecord(
                         startTime: Date(timeIntervalSince1970: TimeInterval(row[1] as Int64)),
@@ -277,6 +277,13 @@ public final class UsageCache: Sendable {
                         creditsUsed: NanoCredits(row[7] as Int64))
                 }
             }
+            if let bad = rows.first(where: { !(.zero...UsageRecord.maximumCreditsUsed).contains($0.creditsUsed) }) {
+                throw StoreError.cachedRowOutOfRange(path: path, pool: bad.computePoolName, hourStart: bad.startTime,
+                                                     credits: bad.creditsUsed)
+            }
+            return rows
+        } catch let e as StoreError {
+            throw e
         } catch {
             throw .database(path: path, reason: "\(error)")
         }
@@ -360,11 +367,17 @@ public final class HistoryWriter {
     /// SQLite statement, without boxing each one.
     /// - Throws: a SQLite error; the enclosing load then rolls back.
     public func upsert(_ record: UsageRecord) throws {
+        // Import and pull refuse such rows first; this keeps any other caller from writing one.
+        if let problem = record.problem {
+            throw StoreError.badCell(file: "the rows offered to the cache", line: rows + 1, column: problem.column,
+                                     value: record.quotedValue(for: problem), fix: problem.description)
+        }
         let s = statement.sqliteStatement
         sqlite3_reset(s)
         func text(_ i: Int32, _ v: String?) {
             guard let v else { sqlite3_bind_null(s, i); return }
-            _ = v.withCString { sqlite3_bind_text(s, i, $0, -1, sqliteTransient) }
+            // The byte count, not a C string's end: a NUL inside the text must not cut it short.
+            _ = v.withCString { sqlite3_bind_text(s, i, $0, Int32(v.utf8.count), sqliteTransient) }
         }
         func int(_ i: Int32, _ v: Int64?) {
             guard let v else { sqlite3_bind_null(s, i); return }

@@ -31,7 +31,9 @@ private func text(_ relative: String) throws -> String {
         ("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\nnodes = 2\n", "pool P, key nodes: is not a known key here"),
         ("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\n[[pools.tasks]]\naction = \"resume\"\nschedule = \"USING CRON 0 10 * * MON-FRI JST\"\n",
          "pool P, task TASK_1, key schedule:"),
-        ("[[pools]\nname = 1\n", "f.toml, line 1:"),
+        ("[[pools]\nname = 1\n", "f.toml, line 1, column 8: expected ']]' to close the array-of-tables header; check the TOML syntax"),
+        // Aborted the process inside the TOML library before spcs-cost read TOML itself.
+        ("[=", "f.toml, line 1, column 2: expected a key (letters, digits, '_' or '-', or a quoted string), found '='"),
         ("[defaults]\ncurrency = \"YEN\"\n[[pools]]\nname = \"P\"\nfamily = \"X\"\n", "[defaults], key currency: 'YEN' is not an ISO 4217"),
     ])
     func errors(toml: String, expected: String) {
@@ -81,7 +83,7 @@ private func text(_ relative: String) throws -> String {
     @Test func theSetupSQLForApril2024() throws {
         let env = try testEnvironment()
         let analysis = SetupScript.analyze(try text("setup-sql/jupyterlab-setup.sql"))
-        let (plans, _) = SetupPlans.plans(from: analysis)
+        let (plans, _) = try SetupPlans.plans(from: analysis, file: "setup.sql")
         let plan = try #require(plans.first)
         // The derived pool and both schedules.
         #expect(plans.count == 1)

@@ -113,3 +113,82 @@ public struct BilledInterval: Sendable, Hashable {
     /// nodes × seconds, exact.
     public var nodeSeconds: Decimal { Decimal(nodes) * Decimal(Int64(end.timeIntervalSince(start).rounded())) }
 }
+
+extension ComputePool {
+    /// The largest MIN_NODES and MAX_NODES spcs-cost accepts: 500, the largest node limit Snowflake documents (500
+    /// for previous-generation CPU families, 150 in the older CREATE COMPUTE POOL page; spcs-facts §1b [S3, S4]).
+    public static let maximumNodes = 500
+
+    /// A compute pool setting that breaks CREATE COMPUTE POOL's rules (spcs-facts §2: MIN_NODES > 0, MAX_NODES ≥
+    /// MIN_NODES; AUTO_SUSPEND_SECS ≥ 0, 0 = never [S2, S3]) or spcs-cost's node limit. Every place a pool comes from
+    /// (a pools file, setup SQL, flags) checks with ``violation(minNodes:maxNodes:autoSuspendSeconds:)`` and reports
+    /// it in its own terms (key, line or flag).
+    public enum RuleViolation: Equatable, Sendable {
+        /// The setting a violation is about.
+        public enum Setting: String, Sendable {
+            /// MIN_NODES.
+            case minNodes = "MIN_NODES"
+            /// MAX_NODES.
+            case maxNodes = "MAX_NODES"
+            /// AUTO_SUSPEND_SECS.
+            case autoSuspendSeconds = "AUTO_SUSPEND_SECS"
+        }
+
+        /// MIN_NODES below 1.
+        case minNodesBelowOne(Int)
+        /// MAX_NODES below MIN_NODES.
+        case maxNodesBelowMinNodes(maxNodes: Int, minNodes: Int)
+        /// MIN_NODES or MAX_NODES above ``ComputePool/maximumNodes``.
+        case tooManyNodes(Setting, Int)
+        /// AUTO_SUSPEND_SECS below 0.
+        case negativeAutoSuspend(Int)
+
+        /// The setting that is wrong.
+        public var setting: Setting {
+            switch self {
+            case .minNodesBelowOne: .minNodes
+            case .maxNodesBelowMinNodes: .maxNodes
+            case let .tooManyNodes(setting, _): setting
+            case .negativeAutoSuspend: .autoSuspendSeconds
+            }
+        }
+
+        /// The value as given.
+        public var value: Int {
+            switch self {
+            case let .minNodesBelowOne(v), let .tooManyNodes(_, v), let .negativeAutoSuspend(v): v
+            case let .maxNodesBelowMinNodes(v, _): v
+            }
+        }
+
+        /// What is wrong, naming other settings as `name` spells them (a pools file's `min_nodes`, SQL's
+        /// `MIN_NODES`, a flag's `--nodes`): "must be at least 1 (MIN_NODES > 0)".
+        public func reason(naming name: (Setting) -> String = { $0.rawValue }) -> String {
+            switch self {
+            case .minNodesBelowOne:
+                "must be at least 1 (MIN_NODES > 0)"
+            case let .maxNodesBelowMinNodes(_, minNodes):
+                "must be at least \(name(.minNodes)) (\(minNodes))"
+            case .tooManyNodes:
+                "must be at most \(ComputePool.maximumNodes), the largest node limit Snowflake documents"
+            case .negativeAutoSuspend:
+                "must be 0 (never) or a number of seconds"
+            }
+        }
+    }
+
+    /// The first rule the settings break, or nil when they make a valid pool.
+    public static func violation(minNodes: Int, maxNodes: Int, autoSuspendSeconds: Int) -> RuleViolation? {
+        if minNodes < 1 { return .minNodesBelowOne(minNodes) }
+        if minNodes > maximumNodes { return .tooManyNodes(.minNodes, minNodes) }
+        if maxNodes < minNodes { return .maxNodesBelowMinNodes(maxNodes: maxNodes, minNodes: minNodes) }
+        if maxNodes > maximumNodes { return .tooManyNodes(.maxNodes, maxNodes) }
+        if autoSuspendSeconds < 0 { return .negativeAutoSuspend(autoSuspendSeconds) }
+        return nil
+    }
+
+    /// The first rule this pool breaks, or nil.
+    public var violation: RuleViolation? {
+        Self.violation(minNodes: minNodes, maxNodes: maxNodes, autoSuspendSeconds: autoSuspendSeconds)
+    }
+}

@@ -31,16 +31,21 @@ public struct RateCard: Sendable, Codable, Hashable {
         public let clouds: [Cloud]
         /// Where this figure comes from (table and row, or the documents that state it).
         public let source: String
+        /// Regions of those clouds where the family is, is not, or may not be offered; nil when every region of the
+        /// clouds offers it as far as the sources say.
+        public let regions: RegionOffer?
 
         /// Creates a rate.
-        public init(family: InstanceFamily, creditsPerNodeHour: Decimal, clouds: [Cloud], source: String) {
+        public init(family: InstanceFamily, creditsPerNodeHour: Decimal, clouds: [Cloud], source: String,
+                    regions: RegionOffer? = nil) {
             self.family = family
             self.creditsPerNodeHour = creditsPerNodeHour
             self.clouds = clouds
             self.source = source
+            self.regions = regions
         }
 
-        enum CodingKeys: String, CodingKey { case family, creditsPerNodeHour, clouds, source }
+        enum CodingKeys: String, CodingKey { case family, creditsPerNodeHour, clouds, source, regions }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -48,6 +53,7 @@ public struct RateCard: Sendable, Codable, Hashable {
             creditsPerNodeHour = try c.decodeExactDecimal(forKey: .creditsPerNodeHour)
             clouds = try c.decode([Cloud].self, forKey: .clouds)
             source = try c.decode(String.self, forKey: .source)
+            regions = try c.decodeIfPresent(RegionOffer.self, forKey: .regions)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -56,6 +62,90 @@ public struct RateCard: Sendable, Codable, Hashable {
             try c.encode(ExactDecimal.text(creditsPerNodeHour), forKey: .creditsPerNodeHour)
             try c.encode(clouds, forKey: .clouds)
             try c.encode(source, forKey: .source)
+            try c.encodeIfPresent(regions, forKey: .regions)
+        }
+
+        /// Whether the family can be had in `region`: not on a cloud the card does not list it for; on a listed
+        /// cloud, as ``regions`` says.
+        public func offer(in region: RegionID) -> Offer {
+            guard clouds.contains(region.cloud) else { return .notOffered }
+            guard let regions else { return .offered }
+            if regions.notIn.contains(where: { RegionOffer.matches($0, region) }) { return .notOffered }
+            if regions.unknownIn.contains(where: { RegionOffer.matches($0, region) }) { return .unknown }
+            if !regions.onlyIn.isEmpty, !regions.onlyIn.contains(where: { RegionOffer.matches($0, region) }) {
+                return .notOffered
+            }
+            return .offered
+        }
+
+        /// Where the family is offered, in words: `AWS (only aws-us-east-1, aws-us-west-2)`,
+        /// `AWS, Azure, GCP (not aws-cn-*)`.
+        public var offeredWhere: String {
+            var text = clouds.map(\.displayName).joined(separator: ", ")
+            var limits: [String] = []
+            if let r = regions {
+                if !r.onlyIn.isEmpty { limits.append("only " + r.onlyIn.joined(separator: ", ")) }
+                if !r.notIn.isEmpty { limits.append("not " + r.notIn.joined(separator: ", ")) }
+            }
+            if !limits.isEmpty { text += " (\(limits.joined(separator: "; ")))" }
+            return text
+        }
+    }
+
+    /// Whether an instance family can be had in a region.
+    public enum Offer: Sendable, Hashable {
+        /// The sources say it is offered there.
+        case offered
+        /// The sources say it is not offered there (another cloud, or a region they exclude).
+        case notOffered
+        /// The sources do not say for this region.
+        case unknown
+    }
+
+    /// The regions of a family's clouds where it is offered, not offered, or not known to be offered. Patterns are
+    /// region ids (`aws-us-east-1`) in which `*` stands for any run of characters (`aws-cn-*`).
+    public struct RegionOffer: Sendable, Codable, Hashable {
+        /// When not empty, the only regions that offer the family (others of its clouds do not, unless in
+        /// ``unknownIn``).
+        public let onlyIn: [String]
+        /// Regions that do not offer it.
+        public let notIn: [String]
+        /// Regions the sources leave open.
+        public let unknownIn: [String]
+        /// The documents that say so.
+        public let source: String
+
+        /// Creates an offer.
+        public init(onlyIn: [String] = [], notIn: [String] = [], unknownIn: [String] = [], source: String) {
+            self.onlyIn = onlyIn
+            self.notIn = notIn
+            self.unknownIn = unknownIn
+            self.source = source
+        }
+
+        enum CodingKeys: String, CodingKey { case onlyIn, notIn, unknownIn, source }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            onlyIn = try c.decodeIfPresent([String].self, forKey: .onlyIn) ?? []
+            notIn = try c.decodeIfPresent([String].self, forKey: .notIn) ?? []
+            unknownIn = try c.decodeIfPresent([String].self, forKey: .unknownIn) ?? []
+            source = try c.decode(String.self, forKey: .source)
+        }
+
+        /// Whether `region` matches `pattern` (`*` = any run of characters).
+        public static func matches(_ pattern: String, _ region: RegionID) -> Bool {
+            let parts = pattern.lowercased().split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count > 1 else { return pattern.lowercased() == region.id }
+            var rest = Substring(region.id)
+            guard rest.hasPrefix(parts[0]) else { return false }
+            rest = rest.dropFirst(parts[0].count)
+            for (i, part) in parts.enumerated().dropFirst() {
+                if i == parts.count - 1 { return part.isEmpty || rest.hasSuffix(part) }
+                guard let r = rest.range(of: part) else { return false }
+                rest = rest[r.upperBound...]
+            }
+            return true
         }
     }
 
@@ -170,5 +260,16 @@ extension KeyedDecodingContainer {
                                                    debugDescription: "'\(text)' is not a plain decimal")
         }
         return d
+    }
+}
+
+extension Cloud {
+    /// The cloud's name as messages print it: `AWS`, `Azure`, `GCP`.
+    public var displayName: String {
+        switch self {
+        case .aws: "AWS"
+        case .azure: "Azure"
+        case .gcp: "GCP"
+        }
     }
 }

@@ -162,12 +162,14 @@ public struct SavingsReport: Sendable {
     public typealias Metered = [String: [CivilDate: (credits: NanoCredits, hours: Int)]]
 
     /// Sums `records` per pool and local day in `zone` (an hourly row counts on the day its START_TIME falls in).
-    public static func metered(_ records: [UsageRecord], zone: TimeZone) -> Metered {
+    /// - Throws: ``ArithmeticLimitError`` when a pool's day does not sum in 64-bit nano-credits.
+    public static func metered(_ records: [UsageRecord], zone: TimeZone) throws(ArithmeticLimitError) -> Metered {
         var out: Metered = [:]
         for r in records {
             let day = CivilDate.of(r.startTime, in: zone)
             let (c, n) = out[r.computePoolName]?[day] ?? (.zero, 0)
-            out[r.computePoolName, default: [:]][day] = (c + r.creditsUsed, n + 1)
+            let sum = try ExactInt64.add(c.value, r.creditsUsed.value, "the metered credits of pool \(r.computePoolName) on \(day)")
+            out[r.computePoolName, default: [:]][day] = (NanoCredits(sum), n + 1)
         }
         return out
     }
@@ -222,7 +224,7 @@ public struct SavingsReport: Sendable {
         // Date by date, pools in name order: the days come out sorted.
         var days: [Day] = []
         days.reserveCapacity(dates.count * pools.count)
-        var monthToDate: Int64 = 0
+        var monthToDate: Decimal = 0  // over every pool: a Decimal, which no number of pools overflows
         let monthStart = through.firstOfMonth
         for (i, date) in dates.enumerated() {
             for p in pools.indices {
@@ -232,17 +234,26 @@ public struct SavingsReport: Sendable {
                 days.append(Day(date: date, pool: name, meteredNanoCredits: credits.value, meteredHours: hours,
                                 daySeconds: daySeconds[i], nodes: nodes, planSeconds: plan == nil ? nil : planSeconds[i],
                                 creditsPerNodeHour: pools[p].creditsPerNodeHour))
-                pools[p].meteredNanoCredits += credits.value
-                pools[p].alwaysOnNodeSeconds += Int64(nodes * daySeconds[i])
-                if plan != nil { pools[p].planNodeSeconds! += Int64(nodes * planSeconds[i]) }
-                if date >= monthStart { monthToDate += credits.value }
+                let what = "the metered credits of pool \(name) from \(from) to \(through)"
+                pools[p].meteredNanoCredits = try ExactInt64.add(pools[p].meteredNanoCredits, credits.value, what)
+                let nodeSeconds = "the always-on node-seconds of pool \(name) from \(from) to \(through)"
+                pools[p].alwaysOnNodeSeconds = try ExactInt64.add(
+                    pools[p].alwaysOnNodeSeconds, try ExactInt64.multiply(Int64(nodes), Int64(daySeconds[i]), nodeSeconds),
+                    nodeSeconds)
+                if plan != nil {
+                    let planned = "the planned node-seconds of pool \(name) from \(from) to \(through)"
+                    pools[p].planNodeSeconds = try ExactInt64.add(
+                        pools[p].planNodeSeconds!, try ExactInt64.multiply(Int64(nodes), Int64(planSeconds[i]), planned),
+                        planned)
+                }
+                if date >= monthStart { monthToDate += credits.credits }
             }
         }
         var report = SavingsReport(from: from, through: through, zone: zone, plan: plan, rateCardID: rateCardID,
                                    creditPrice: creditPrice, fx: fx, pools: pools, days: days, warnings: warnings)
         if from <= monthStart {
             report.forecast = Forecast(monthStart: monthStart, daysElapsed: through.day, daysInMonth: through.daysInMonth,
-                                       monthToDateCredits: NanoCredits(monthToDate).credits)
+                                       monthToDateCredits: monthToDate)
         }
         return report
     }

@@ -55,6 +55,10 @@ public struct ScheduleExplain: Hashable, Sendable, Codable {
     /// One note per local date of the period on which the UTC offset changes, ascending.
     public let dstNotes: [ScheduleExplainDSTNote]
 
+    /// The longest period explained at once: 366 days. A schedule that fires every minute has 527,040 fire times
+    /// in that time, tens of megabytes of output; centuries of them would need gigabytes.
+    public static let maximumDays = 366
+
     /// Explains `schedule` over local dates `from ..< to`.
     /// - Parameters:
     ///   - from: first local date, in the schedule's zone (for an interval, in `intervalTimeZone`).
@@ -65,6 +69,7 @@ public struct ScheduleExplain: Hashable, Sendable, Codable {
     ///   - intervalTimeZone: for interval schedules, the IANA zone to show local times and days in; ignored for
     ///     cron schedules, which carry their own zone.
     /// - Throws: ``TaskScheduleError/emptyPeriod(from:to:)`` when `to` is not after `from`;
+    ///   ``TaskScheduleError/periodTooLong(from:to:)`` for more than ``maximumDays`` days;
     ///   ``TaskScheduleError/intervalNeedsAnchor(schedule:)`` for an interval without `intervalAnchor`; the zone
     ///   errors of ``SnowflakeCron`` for a bad `intervalTimeZone`.
     public init(
@@ -72,6 +77,7 @@ public struct ScheduleExplain: Hashable, Sendable, Codable {
         intervalAnchor: Date? = nil, intervalTimeZone: String = "UTC"
     ) throws {
         guard from < to else { throw TaskScheduleError.emptyPeriod(from: from, to: to) }
+        guard from.days(to: to) <= Self.maximumDays else { throw TaskScheduleError.periodTooLong(from: from, to: to) }
         let zone: TimeZone
         let window: DateInterval
         let fired: [FireTime]

@@ -38,6 +38,8 @@ public enum TaskScheduleError: Error, Hashable, Sendable, CustomStringConvertibl
     case intervalNeedsAnchor(schedule: String)
     /// A period whose end is not after its start (`from` and `to` are local dates, `to` exclusive).
     case emptyPeriod(from: CivilDate, to: CivilDate)
+    /// A period longer than ``ScheduleExplain/maximumDays`` days to explain (`from` and `to` as in ``emptyPeriod``).
+    case periodTooLong(from: CivilDate, to: CivilDate)
 
     /// One finished sentence: the schedule, the field and value, and the fix.
     public var description: String {
@@ -103,6 +105,9 @@ public enum TaskScheduleError: Error, Hashable, Sendable, CustomStringConvertibl
         case .emptyPeriod(let from, let to):
             return "Period from \(from) to \(to) is empty; the end date is exclusive and must be after the start "
                 + "date, for example from 2024-03-01 to 2024-04-01 for March 2024."
+        case .periodTooLong(let from, let to):
+            return "Period from \(from) to \(to.adding(days: -1)) is \(from.days(to: to)) days; a schedule is explained "
+                + "at most \(ScheduleExplain.maximumDays) days at a time, so explain it a year or less at a time."
         }
     }
 }

@@ -31,6 +31,12 @@ import Foundation
 ///   later in its own session, so a session variable used there is read with the script's value and a warning.
 /// - Identifiers: unquoted parts are upper-cased, double-quoted parts kept exactly ("Identifier requirements").
 public enum SetupScript {
+    /// How deep the reader follows nesting in one statement: parentheses and function calls in an expression, and
+    /// Snowflake Scripting blocks (`BEGIN`, `IF`, `CASE`, loops) in stored code. Deeper parts are not followed and
+    /// give a ``Warning/Code/nestingTooDeep`` warning, so no script can exhaust the stack or take minutes; real
+    /// setup scripts nest a few levels.
+    public static let maximumNesting = 100
+
     /// Reads `text`, a whole setup script, and reports the pools, services, warehouses, procedures and tasks it
     /// creates, with every statement it skipped and every problem it found.
     /// - Parameter text: the script as written; any line endings; comments and blank lines are fine.

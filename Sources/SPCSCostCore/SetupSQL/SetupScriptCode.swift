@@ -25,30 +25,46 @@ extension SetupScript {
         case returnStatement
         /// Any other statement (`ALTER SERVICE ...`, `CALL ...`, `SELECT ...`).
         case statement(ArraySlice<Token>)
+        /// A block nested deeper than ``SetupScript/maximumNesting``, at `line`: not parsed or followed.
+        case tooDeep(line: Int)
 
         /// The statements of a body, in order.
-        static func parseBody(_ tokens: ArraySlice<Token>) -> [CodeNode] {
-            Splitter.splitBody(tokens).map(parse)
+        /// - Parameter depth: blocks open around the body (0 for a procedure or task body).
+        static func parseBody(_ tokens: ArraySlice<Token>, depth: Int = 0) -> [CodeNode] {
+            if depth == 0 {
+                // One pass first: a body that nests too deep is not parsed at all, so parsing stays linear.
+                var scanner = BlockScanner()
+                for i in tokens.indices {
+                    _ = scanner.step(tokens, i)
+                    if scanner.depth > SetupScript.maximumNesting {
+                        return [.tooDeep(line: tokens[scanner.openers[SetupScript.maximumNesting]].line)]
+                    }
+                }
+            }
+            return Splitter.splitBody(tokens).map { parse($0, depth: depth) }
         }
 
         /// One statement (without its `;`).
-        static func parse(_ body: ArraySlice<Token>) -> CodeNode {
+        static func parse(_ body: ArraySlice<Token>, depth: Int = 0) -> CodeNode {
             let first = body[body.startIndex]
             let second = body.count > 1 ? body[body.startIndex + 1] : nil
             guard first.kind == .word else { return .statement(body) }
+            let opensBlock = ["DECLARE", "BEGIN", "IF", "CASE", "FOR", "WHILE", "LOOP", "REPEAT"].contains(first.upper)
+            if opensBlock, depth >= SetupScript.maximumNesting { return .tooDeep(line: first.line) }
+            let inner = depth + 1
             switch first.upper {
             case "DECLARE":
-                return block(body)
+                return block(body, inner)
             case "BEGIN":
                 guard let second, !(second.kind == .word && ["TRANSACTION", "WORK", "NAME"].contains(second.upper))
                 else { return .statement(body) }
-                return block(body)
+                return block(body, inner)
             case "IF":
-                return ifStatement(body)
+                return ifStatement(body, inner)
             case "CASE":
-                return caseStatement(body)
+                return caseStatement(body, inner)
             case "FOR", "WHILE", "LOOP", "REPEAT":
-                return loop(body)
+                return loop(body, inner)
             case "LET":
                 return assignment(body.dropFirst()) ?? .statement(body)
             case "EXECUTE" where second?.isWord("IMMEDIATE") == true:
@@ -83,7 +99,7 @@ extension SetupScript {
             tokens.indices.last { tokens[$0].isWord("END") && depths[$0 - tokens.startIndex] == 0 } ?? tokens.endIndex
         }
 
-        private static func block(_ tokens: ArraySlice<Token>) -> CodeNode {
+        private static func block(_ tokens: ArraySlice<Token>, _ depth: Int) -> CodeNode {
             let depths = BlockScanner.depths(tokens)
             let base = tokens.startIndex
             var declarations: [CodeNode] = []
@@ -101,7 +117,7 @@ extension SetupScript {
             }) {
                 region = region[..<handlers]
             }
-            return .block(declarations: declarations, body: parseBody(region))
+            return .block(declarations: declarations, body: parseBody(region, depth: depth))
         }
 
         /// Splits `region` (the inside of an IF or CASE, read on its own) at `separators` words at depth 0.
@@ -119,27 +135,27 @@ extension SetupScript {
         }
 
         /// Splits `tokens` (starting after WHEN/ELSEIF) at the first THEN at depth 0 into test and body.
-        private static func testAndBody(_ tokens: ArraySlice<Token>) -> Arm {
+        private static func testAndBody(_ tokens: ArraySlice<Token>, _ depth: Int) -> Arm {
             let depths = BlockScanner.depths(tokens)
             guard let then = tokens.indices.first(where: {
                 tokens[$0].isWord("THEN") && depths[$0 - tokens.startIndex] == 0
             }) else { return Arm(test: tokens, body: []) }
-            return Arm(test: tokens[..<then], body: parseBody(tokens[(then + 1)...]))
+            return Arm(test: tokens[..<then], body: parseBody(tokens[(then + 1)...], depth: depth))
         }
 
-        private static func ifStatement(_ tokens: ArraySlice<Token>) -> CodeNode {
+        private static func ifStatement(_ tokens: ArraySlice<Token>, _ depth: Int) -> CodeNode {
             let depths = BlockScanner.depths(tokens)
             let end = lastEnd(tokens, depths)
             let pieces = arms(tokens[(tokens.startIndex + 1)..<max(end, tokens.startIndex + 1)],
                               separators: ["ELSEIF", "ELSE"])
             let parsed = pieces.map { piece -> Arm in
-                if piece.first?.isWord("ELSE") == true { return Arm(test: nil, body: parseBody(piece.dropFirst())) }
-                return testAndBody(piece.first?.isWord("ELSEIF") == true ? piece.dropFirst() : piece)
+                if piece.first?.isWord("ELSE") == true { return Arm(test: nil, body: parseBody(piece.dropFirst(), depth: depth)) }
+                return testAndBody(piece.first?.isWord("ELSEIF") == true ? piece.dropFirst() : piece, depth)
             }
             return .choice(subject: nil, arms: parsed)
         }
 
-        private static func caseStatement(_ tokens: ArraySlice<Token>) -> CodeNode {
+        private static func caseStatement(_ tokens: ArraySlice<Token>, _ depth: Int) -> CodeNode {
             let depths = BlockScanner.depths(tokens)
             let end = lastEnd(tokens, depths)
             let pieces = arms(tokens[(tokens.startIndex + 1)..<max(end, tokens.startIndex + 1)],
@@ -148,9 +164,9 @@ extension SetupScript {
             var parsed: [Arm] = []
             for piece in pieces {
                 if piece.first?.isWord("WHEN") == true {
-                    parsed.append(testAndBody(piece.dropFirst()))
+                    parsed.append(testAndBody(piece.dropFirst(), depth))
                 } else if piece.first?.isWord("ELSE") == true {
-                    parsed.append(Arm(test: nil, body: parseBody(piece.dropFirst())))
+                    parsed.append(Arm(test: nil, body: parseBody(piece.dropFirst(), depth: depth)))
                 } else if !piece.isEmpty {
                     subject = piece
                 }
@@ -158,7 +174,7 @@ extension SetupScript {
             return .choice(subject: subject, arms: parsed)
         }
 
-        private static func loop(_ tokens: ArraySlice<Token>) -> CodeNode {
+        private static func loop(_ tokens: ArraySlice<Token>, _ depth: Int) -> CodeNode {
             let depths = BlockScanner.depths(tokens)
             let base = tokens.startIndex
             let end = lastEnd(tokens, depths)
@@ -172,7 +188,7 @@ extension SetupScript {
             if tokens[base].isWord("REPEAT") {
                 stop = tokens.indices.first { tokens[$0].isWord("UNTIL") && depths[$0 - base] == 1 } ?? end
             }
-            return .loop(body: parseBody(tokens[min(start, stop)..<stop]))
+            return .loop(body: parseBody(tokens[min(start, stop)..<stop], depth: depth))
         }
     }
 }

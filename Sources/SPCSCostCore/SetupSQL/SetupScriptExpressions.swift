@@ -50,15 +50,22 @@ extension SetupScript {
         var cursor: Cursor
         let scope: Scope
         private(set) var warnings: [Warning] = []
+        /// Expressions open around the cursor (parentheses, function arguments, CASE parts), up to
+        /// ``SetupScript/maximumNesting``.
+        private var depth: Int
 
-        init(_ tokens: ArraySlice<Token>, scope: Scope) {
+        init(_ tokens: ArraySlice<Token>, scope: Scope, depth: Int = 0) {
             self.cursor = Cursor(tokens)
             self.scope = scope
+            self.depth = depth
         }
 
         /// The value of all of `tokens`; unknown when they are not one expression the reader can follow.
-        static func evaluate(_ tokens: ArraySlice<Token>, in scope: Scope, warnings: inout [Warning]) -> Value {
-            var reader = ExpressionReader(tokens, scope: scope)
+        /// - Parameter depth: expressions already open around `tokens` (the arguments of a function call are one
+        ///   deeper than the call).
+        static func evaluate(_ tokens: ArraySlice<Token>, in scope: Scope, warnings: inout [Warning],
+                             depth: Int = 0) -> Value {
+            var reader = ExpressionReader(tokens, scope: scope, depth: depth)
             let value = reader.expression()
             warnings += reader.warnings
             guard reader.cursor.isAtEnd else { return .unknown("an expression it cannot read") }
@@ -100,7 +107,23 @@ extension SetupScript {
 
         // MARK: Grammar
 
-        mutating func expression() -> Value { or() }
+        mutating func expression() -> Value {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= SetupScript.maximumNesting else { return tooDeep() }
+            return or()
+        }
+
+        /// Gives up on the rest of the expression: nesting deeper than ``SetupScript/maximumNesting``.
+        private mutating func tooDeep() -> Value {
+            let line = cursor.peek?.line
+            while cursor.next() != nil {}
+            warnings.append(Warning(
+                line: line, code: .nestingTooDeep,
+                message: "an expression nests parentheses or calls deeper than \(SetupScript.maximumNesting) levels; "
+                    + "spcs-cost does not follow it."))
+            return .unknown("an expression nested too deep")
+        }
 
         private mutating func or() -> Value {
             var value = and()
@@ -115,8 +138,10 @@ extension SetupScript {
         }
 
         private mutating func not() -> Value {
-            guard cursor.accept("NOT") else { return comparison() }
-            return Self.negate(not())
+            var negations = 0
+            while cursor.accept("NOT") { negations += 1 }
+            let value = comparison()
+            return negations % 2 == 1 ? Self.negate(value) : value
         }
 
         private mutating func comparison() -> Value {
@@ -146,7 +171,7 @@ extension SetupScript {
                 var result: Value = .bool(false)
                 for item in Splitter.commaSeparated(list) {
                     var itemWarnings: [Warning] = []
-                    let value = Self.evaluate(item, in: scope, warnings: &itemWarnings)
+                    let value = Self.evaluate(item, in: scope, warnings: &itemWarnings, depth: depth)
                     warnings += itemWarnings
                     result = Self.logical(result, Self.equal(left, value), isAnd: false)
                 }
@@ -186,6 +211,7 @@ extension SetupScript {
 
         private mutating func unary() -> Value {
             if cursor.acceptSymbol("-") || cursor.acceptSymbol("+") {
+                while cursor.acceptSymbol("-") || cursor.acceptSymbol("+") {}
                 _ = unary()
                 return .unknown("arithmetic")
             }
@@ -272,7 +298,7 @@ extension SetupScript {
             let inside = cursor.group() ?? []
             let arguments = Splitter.commaSeparated(inside).map { argument in
                 var argumentWarnings: [Warning] = []
-                let value = Self.evaluate(argument, in: scope, warnings: &argumentWarnings)
+                let value = Self.evaluate(argument, in: scope, warnings: &argumentWarnings, depth: depth)
                 warnings += argumentWarnings
                 return value
             }
@@ -374,24 +400,30 @@ extension SetupScript {
             return .bool(!decisive)
         }
 
-        /// SQL LIKE: `%` any run, `_` one character; no escape character.
-        private static func like(_ text: [Character], _ pattern: [Character]) -> Bool {
-            var memo: [Int: Bool] = [:]
-            func match(_ t: Int, _ p: Int) -> Bool {
-                let key = t * (pattern.count + 1) + p
-                if let known = memo[key] { return known }
-                let result: Bool
-                if p == pattern.count {
-                    result = t == text.count
-                } else if pattern[p] == "%" {
-                    result = match(t, p + 1) || (t < text.count && match(t + 1, p))
+        /// SQL LIKE: `%` any run, `_` one character; no escape character. Iterative, with no memory beyond two
+        /// positions: after a `%`, a mismatch retries one character further (at most text × pattern steps).
+        static func like(_ text: [Character], _ pattern: [Character]) -> Bool {
+            var t = 0, p = 0
+            var star: Int?     // position in `pattern` after the last '%'
+            var resume = 0     // position in `text` that '%' has covered up to
+            while t < text.count {
+                if p < pattern.count, pattern[p] == "%" {
+                    star = p + 1
+                    resume = t
+                    p += 1
+                } else if p < pattern.count, pattern[p] == "_" || pattern[p] == text[t] {
+                    t += 1
+                    p += 1
+                } else if let s = star {
+                    resume += 1
+                    t = resume
+                    p = s
                 } else {
-                    result = t < text.count && (pattern[p] == "_" || pattern[p] == text[t]) && match(t + 1, p + 1)
+                    return false
                 }
-                memo[key] = result
-                return result
             }
-            return match(0, 0)
+            while p < pattern.count, pattern[p] == "%" { p += 1 }
+            return p == pattern.count
         }
     }
 }

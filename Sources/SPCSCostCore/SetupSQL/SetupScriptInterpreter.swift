@@ -69,6 +69,12 @@ extension SetupScript {
             case .statement(let tokens):
                 actions += perform(tokens, scope, depth)
                 return false
+            case .tooDeep(let line):
+                warnings.append(Warning(
+                    line: line, code: .nestingTooDeep,
+                    message: "\(scope.owner) nests blocks deeper than \(SetupScript.maximumNesting) levels; spcs-cost "
+                        + "does not follow the deeper ones."))
+                return false
             }
         }
 
@@ -331,7 +337,7 @@ extension SetupScript {
                         }
                     case .loop(let body):
                         visit(body)
-                    case .assignment, .executeImmediate, .returnStatement, .statement:
+                    case .assignment, .executeImmediate, .returnStatement, .statement, .tooDeep:
                         break
                     }
                 }

@@ -337,6 +337,9 @@ extension SetupScript {
             case duplicateObject
             /// Procedure calls nested too deep to follow (likely recursion).
             case callDepthExceeded
+            /// Parentheses or scripting blocks nested deeper than ``SetupScript/maximumNesting``; the deeper part is
+            /// not followed.
+            case nestingTooDeep
         }
 
         /// 1-based line the problem is on; nil for a problem with the script as a whole.

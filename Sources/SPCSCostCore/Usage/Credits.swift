@@ -39,7 +39,9 @@ public struct NanoCredits: Hashable, Comparable, Sendable, AdditiveArithmetic, C
         var fracValue: Int64 = 0
         for ch in frac { fracValue = fracValue * 10 + Int64(ch.asciiValue! - 48) }
         for _ in frac.count..<9 { fracValue *= 10 }
-        self.value = negative ? -(scaled + fracValue) : scaled + fracValue
+        let (sum, o4) = scaled.addingReportingOverflow(fracValue)
+        guard !o4 else { return nil }
+        self.value = negative ? -sum : sum
     }
 
     /// Exact credits as a `Decimal` (value × 10⁻⁹, built from its exponent: no division).

@@ -1,5 +1,5 @@
 import Foundation
-import TOMLKit
+import SPCSCostTOML
 
 #if canImport(Glibc)
 import Glibc
@@ -198,9 +198,8 @@ public struct ConnectionLoader: Sendable {
         }
         do {
             return try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError.invalidTOML(
-                path: path, line: error.source.begin.line, column: error.source.begin.column, reason: error.description)
+        } catch {
+            throw ConfigError.invalidTOML(path: path, line: error.line, column: error.column, reason: error.reason)
         }
     }
 

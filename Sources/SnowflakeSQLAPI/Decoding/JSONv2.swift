@@ -54,6 +54,24 @@ public enum JSONv2 {
         return ResultPartition(storage: PartitionStorage(rows: rows, columns: columns, partitionIndex: partitionIndex))
     }
 
+    /// Decodes a statement's first response, `{"resultSetMetaData": {...}, "data": [[...],...], ...}`, as the client
+    /// reads it: the metadata, and the first partition's rows checked against its rowType.
+    /// - Throws: ``JSONv2Error`` as ``decodePartition(_:columns:partitionIndex:)``, and
+    ///   ``JSONv2Error/malformedBody(context:reason:)`` when the metadata or the `data` member is missing.
+    public static func decodeFirstResponse(_ body: Data) throws -> (metadata: ResultSetMetadata, partition: ResultPartition) {
+        let context = "first response"
+        let response = try parseResponse(body, context: context, expectedColumns: nil)
+        let metadata = try metadata(response, context: context)
+        guard let rows = response.rows else {
+            throw JSONv2Error.malformedBody(context: context, reason: "it has no 'data' member")
+        }
+        if rows.rowCount > 0, let width = rows.columnCount, width != metadata.columns.count {
+            throw JSONv2Error.columnCountMismatch(context: context, columns: metadata.columns.count, cells: width)
+        }
+        let partition = ResultPartition(storage: PartitionStorage(rows: rows, columns: metadata.columns, partitionIndex: 0))
+        return (metadata, partition)
+    }
+
     /// A parsed response: the envelope members, and the rows when a `data` member was present.
     struct Response {
         var members: [String: JSONValue]
