@@ -81,7 +81,12 @@ struct ExportCommand: EnvironmentCommand {
         o.creditPrice = price.creditPrice
         o.asOf = price.asOf
         o.currency = try parseCurrency(price.currency ?? "USD")
-        o.fxRate = price.fx
+        for text in price.fx {
+            guard case let .bare(rate) = try FXArgument.parse(text), o.fxRate == nil else {
+                throw ValidationError("--fx '\(text)': export takes one bare rate (--fx 150, units of --currency per USD) or dated pairs in --fx-file.")
+            }
+            o.fxRate = rate
+        }
         o.fxFile = fxFile
         o.fxLookup = fxLookup
         o.rateSheetFile = rateSheet

@@ -99,14 +99,14 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Edition of the credit price: standard, enterprise, business-critical, vps. Default: the pools file's first, else standard.")
     var edition: Edition?
 
-    @Option(help: "Price per credit in USD, replacing the price table.")
+    @Option(help: "Price per credit in USD: a what-if that replaces the rate sheet, contract and price table.")
     var creditPrice: Decimal?
 
     @Option(help: "Presentation currency (ISO 4217). Default: the pools file's, else USD.")
     var currency: String?
 
-    @Option(help: "Units of --currency per USD. Default: the pools file's fx.")
-    var fx: Decimal?
+    @Option(help: ArgumentHelp("Exchange rate, repeatable: RATE (units of --currency per unit of the price currency, undated) or QUOTE/BASE=RATE (EUR/USD=0.92: EUR per USD). Default: the pools file's fx pairs.", valueName: "rate"))
+    var fx: [String] = []
 
     @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: --from.")
     var asOf: CivilDate?
@@ -118,7 +118,7 @@ struct PriceOptions: ParsableArguments {
         o.edition = edition ?? defaults?.editions.first ?? .standard
         o.creditPrice = creditPrice
         o.currency = try currency.map(parseCurrency) ?? defaults?.currency ?? .usd
-        o.fxRate = fx ?? defaults?.fx[.usd]
+        o.fx = try fx.map { try FXArgument.parse($0) }
         o.asOf = asOf
     }
 }
@@ -201,28 +201,46 @@ func shortPath(_ path: String, _ env: Environment) -> String {
 /// The few lines `report` and `demo` print about a report.
 enum ReportSummary {
     static func text(_ r: SavingsReport, files: [String]) -> String {
-        func row(_ label: String, _ credits: Decimal, _ note: String = "") -> [String] {
-            [label, QuantityFormat.quantity(credits) + " credits", MoneyFormat.withCode(r.cost(credits).converted), note]
+        func row(_ label: String, _ sum: ChargeSum?, _ note: String = "") -> [String] {
+            guard let sum else { return [label, "unknown", "", note] }
+            return [label, QuantityFormat.quantity(sum.quantity) + " credits", MoneyFormat.withCode(sum.amount), note]
         }
         var out = "Savings report \(r.from) to \(r.through) (calendar days in \(r.zone.displayName))\n"
         for p in r.pools {
-            out += "\n\(p.pool): \(p.shape.family) × \(p.shape.nodes) node\(p.shape.nodes == 1 ? "" : "s"), "
-                + "\(QuantityFormat.exact(p.creditsPerNodeHour)) credits/node-hour\n"
-            var t = TextTable(header: ["", "Credits", r.fx.quote.code, "Note"], alignments: [.left, .right, .right, .left])
-            t.rows.append(row("Metered", p.meteredCredits))
-            t.rows.append(row("Always on", p.alwaysOnCredits, "\(QuantityFormat.quantity(p.alwaysOnNodeHours)) node-hours"))
-            if let plan = r.plan, let credits = p.planCredits {
-                t.rows.append(row("Plan", credits, "\(QuantityFormat.quantity(p.planNodeHours ?? 0)) node-hours, \(plan.summary)"))
+            if let shape = p.shape, let rate = p.creditsPerNodeHour {
+                out += "\n\(p.pool): \(shape.family) × \(shape.nodes) node\(shape.nodes == 1 ? "" : "s"), "
+                    + "\(QuantityFormat.exact(rate)) credits/node-hour (\(p.shapeSource ?? "")); existed \(p.lifetime.summary)\n"
+            } else {
+                out += "\n\(p.pool): family unknown (pass --pool \(p.pool)=FAMILY[:NODES])\n"
             }
-            t.rows.append(row("Saved vs always on", p.savedCredits))
+            var t = TextTable(header: ["", "Credits", r.currency.code, "Note"], alignments: [.left, .right, .right, .left])
+            t.rows.append(row("Metered", p.metered))
+            if let e = p.estimated { t.rows.append(row("Estimate", e, "pools file")) }
+            t.rows.append(row("Always on", p.alwaysOn, p.alwaysOnNodeHours.map { "\(QuantityFormat.quantity($0)) node-hours" } ?? ""))
+            if let plan = r.plan, p.plan != nil {
+                t.rows.append(row("Plan", p.plan, "\(QuantityFormat.quantity(p.planNodeHours ?? 0)) node-hours, \(plan.summary)"))
+            }
+            t.rows.append(row("Saved vs always on", p.savedVsAlwaysOn))
+            if p.plan != nil { t.rows.append(row("Saved vs the plan", p.savedVsPlan)) }
             out += t.terminal().split(separator: "\n").dropFirst(2).map { "  " + $0 }.joined(separator: "\n") + "\n"
         }
         if r.pools.count > 1 {
-            let saved = r.alwaysOnCredits - r.meteredCredits
-            out += "\nAll pools: metered \(QuantityFormat.quantity(r.meteredCredits)) credits "
-                + "(\(MoneyFormat.withCode(r.cost(r.meteredCredits).converted))); saved against always on "
-                + "\(QuantityFormat.quantity(saved)) credits (\(MoneyFormat.withCode(r.cost(saved).converted))).\n"
+            let saved = r.alwaysOn - r.meteredWithShape
+            out += "\nAll pools: metered \(QuantityFormat.quantity(r.metered.quantity)) credits "
+                + "(\(MoneyFormat.withCode(r.metered.amount))); saved against always on "
+                + "\(QuantityFormat.quantity(saved.quantity)) credits (\(MoneyFormat.withCode(saved.amount)))"
+                + (r.poolsWithoutShape.isEmpty ? "" : ", pools with a known family") + ".\n"
+            if let e = r.estimated {
+                out += "Estimate (pools file): \(QuantityFormat.quantity(e.quantity)) credits (\(MoneyFormat.withCode(e.amount)))"
+                    + (r.variancePercent.map { "; metered is \(ExactDecimal.text(MoneyFormat.round($0, scale: 1))) % off it" } ?? "")
+                    + ".\n"
+            }
         }
+        let summary = SavingsReportWriter.roundingSentences(r)
+        if !summary.isEmpty {
+            out += "\nRounding lines:\n" + summary.map { "  \($0).\n" }.joined()
+        }
+        for c in r.checks { out += "\(c.failed ? "ALERT" : "ok"): \(c.check.rawValue): \(c.message)\n" }
         out += "\n"
         for f in files { out += "wrote \(f)\n" }
         return out

@@ -77,18 +77,24 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         else { return }
         let zone = TimeZone(identifier: "UTC")!
         let end = from.addingTimeInterval(31 * 86_400)
-        guard let read = try? cache.meteredByDay(from: from, to: end,
+        guard let read = try? cache.meteredParts(from: from, to: end,
                                                  segments: OffsetSegment.segments(of: zone, from: from, to: end))
         else { return }
-        var metered: SavingsReport.Metered = [:]
-        for t in read.totals { metered[t.pool, default: [:]][CivilDate(daysSinceEpoch: t.day)] = (t.credits, t.hours) }
         let day = CivilDate.of(from, in: zone)
+        guard let schedule = try? CreditPriceSchedule(
+            rateSheet: nil, account: nil, contract: nil,
+            list: .init(price: CreditPrice(edition: nil, price: Money(3, .usd), source: "fuzz"), effectiveFrom: nil))
+        else { return }
+        let pricing = Pricing(currency: .usd, schedule: schedule, fx: .none)
+        guard var rates = try? pricing.rates(for: day.adding(days: -1)...day.adding(days: 31)) else { return }
+        let setups = Set(read.parts.map(\.pool)).sorted().map {
+            ReportPoolSetup(pool: $0, shape: PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1), shapeSource: "fuzz",
+                            creditsPerNodeHour: Decimal(string: "0.06")!, rateSource: "fuzz", lifetime: .unbounded,
+                            planned: false)
+        }
         _ = try? SavingsReport.build(
-            metered: metered, from: day, through: day.adding(days: 30), zone: zone, shapes: [:],
-            defaultShape: PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1), plan: nil, rateCardID: nil,
-            rate: { _, _ in (Decimal(string: "0.06")!, "fuzz") },
-            creditPrice: CreditPrice(edition: nil, price: Money(3, .usd), source: "fuzz"), fx: .identity(.usd),
-            warnings: [])
+            metered: read.parts, from: day, through: day.adding(days: 30), zone: zone, currency: .usd, pools: setups,
+            estimates: [:], plan: nil, rateCardID: nil, rates: &rates, warnings: [])
     }
 
     private static func pools(_ data: Data) {

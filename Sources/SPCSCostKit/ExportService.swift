@@ -253,7 +253,12 @@ public struct ExportService: Sendable {
         if let file = o.rateSheetFile {
             sheet = try RateSheetFile.parse(try InputFileError.read(file, env: env), file: file)
         }
-        return try CreditPriceSchedule(rateSheet: sheet, account: o.account, contract: contract, list: list)
+        let schedule = try CreditPriceSchedule(rateSheet: sheet, account: o.account, contract: contract, list: list)
+        let utc = TimeZone(identifier: "UTC")!
+        let first = CivilDate.of(o.from.startInstant(in: o.timeZone), in: utc)
+        let last = CivilDate.of(o.to.adding(days: 1).startInstant(in: o.timeZone).addingTimeInterval(-1), in: utc)
+        warnings += schedule.contractDisagreements(over: first...max(first, last))
+        return schedule
     }
 
     /// Converts a price currency into `o.currency` for a UTC day.
@@ -304,7 +309,7 @@ struct DayPricer {
     mutating func prices(for instant: Date) throws -> Prices {
         let day = CivilDate.of(instant, in: Self.utc)
         if let p = byDay[day] { return p }
-        let price = try schedule.price(on: day)
+        let price = schedule.price(on: day)
         let list = schedule.listPrice(on: day)
         let p = (price, try fx(price.price.price.currency, day), list, try fx(list.price.price.currency, day))
         byDay[day] = p

@@ -182,49 +182,65 @@ public struct NightlyJob: Sendable {
         let service = ReportService(env: env)
         // One reconciliation serves the report's estimate columns and the variance check.
         let reconciled = try service.reconcile(report, pools: options.pools, cache: cache)
-        let built = try service.build(report, cache: cache, reconciled: reconciled)
+        var built = try service.build(report, cache: cache, reconciled: reconciled)
         let folder = (options.outDirectory as NSString).appendingPathComponent(today.description)
-        let files = try service.write(built, formats: report.formats, to: folder, stamp: stamp)
-        lines.append("report \(from) to \(to) written to \(folder)")
 
+        // The checks read the report's own figures, and go into its files.
         var failed: [NightlyCheck] = []
+        var checks: [CheckResult] = []
         let reference = options.staleReference ?? env.now()
         let newest = try cache.latestEndTime()
         if newest.map({ reference.timeIntervalSince($0) > Double(options.staleHours) * 3600 }) ?? true {
             failed.append(.staleData)
-            lines.append("STALE: no metered hour ended in the last \(options.staleHours) hours; check the pull.")
+            let text = "no metered hour ended in the last \(options.staleHours) hours"
+                + (newest.map { " (the newest ended \($0.ISO8601Format()))" } ?? " (the cache has none)") + "; check the pull."
+            lines.append("STALE: " + text)
+            checks.append(CheckResult(check: .staleData, failed: true, message: text))
+        } else {
+            checks.append(CheckResult(check: .staleData, failed: false,
+                                      message: "a metered hour ended within the last \(options.staleHours) hours"))
         }
         if let budget = options.budget {
-            let credits = options.budgetOnForecast ? (built.forecast?.forecastCredits ?? built.meteredCredits)
-                : (built.forecast?.monthToDateCredits ?? built.meteredCredits)
-            let cost = built.cost(credits).converted
-            if cost.currency != budget.currency {
-                lines.append("budget \(MoneyFormat.withCode(budget)) not checked: the report is in \(cost.currency.code); pass --currency \(budget.currency.code).")
-            } else if cost.amount > budget.amount {
+            guard budget.currency == built.currency else {
+                throw EstimateError.invalidOption(
+                    flag: "--budget", value: MoneyFormat.withCode(budget),
+                    fix: "is in \(budget.currency.code) but the report is in \(built.currency.code); pass --currency "
+                        + "\(budget.currency.code) or give the budget in \(built.currency.code)")
+            }
+            let basis = options.budgetOnForecast ? "forecast" : "month to date"
+            let cost = (options.budgetOnForecast ? built.forecast?.forecast : built.forecast?.monthToDate)?.amount
+                ?? built.metered.amount
+            if cost.amount > budget.amount {
                 failed.append(.budgetExceeded)
-                lines.append("BUDGET: \(options.budgetOnForecast ? "forecast" : "month to date") \(MoneyFormat.withCode(cost)) "
-                             + "is over the budget of \(MoneyFormat.withCode(budget)).")
+                let text = "\(basis) \(MoneyFormat.withCode(cost)) is over the budget of \(MoneyFormat.withCode(budget))"
+                lines.append("BUDGET: \(text).")
+                checks.append(CheckResult(check: .budgetExceeded, failed: true, message: text))
             } else {
-                lines.append("budget: \(options.budgetOnForecast ? "forecast" : "month to date") \(MoneyFormat.withCode(cost)) "
-                             + "within \(MoneyFormat.withCode(budget)).")
+                let text = "\(basis) \(MoneyFormat.withCode(cost)) within \(MoneyFormat.withCode(budget))"
+                lines.append("budget: \(text).")
+                checks.append(CheckResult(check: .budgetExceeded, failed: false, message: text))
             }
         }
         if let limit = options.maxVariancePercent {
-            // Over every pool of the pools file and every metered pool: a planned pool that never ran, or a pool
-            // nobody planned, is a difference too.
-            let estimated = reconciled.pools.reduce(Decimal(0)) { $0 + $1.estimatedCredits }
-            let metered = reconciled.pools.reduce(Decimal(0)) { $0 + $1.meteredCredits }
-            if estimated > 0 {
-                let pct = (metered - estimated) / estimated * 100
+            // The report's variance: metered against the estimate over every pool of the pools file (a planned pool
+            // that never ran is in the estimate) and every metered pool, in money.
+            if let pct = built.variancePercent {
                 let shown = MoneyFormat.round(pct, scale: 1)
                 if abs(pct) > limit {
                     failed.append(.varianceExceeded)
-                    lines.append("VARIANCE: metered is \(shown) % off the estimate (limit \(ExactDecimal.text(limit)) %).")
+                    let text = "metered is \(shown) % off the estimate (limit \(ExactDecimal.text(limit)) %)"
+                    lines.append("VARIANCE: \(text).")
+                    checks.append(CheckResult(check: .varianceExceeded, failed: true, message: text))
                 } else {
-                    lines.append("variance: \(shown) % (limit \(ExactDecimal.text(limit)) %).")
+                    let text = "\(shown) % (limit \(ExactDecimal.text(limit)) %)"
+                    lines.append("variance: \(text).")
+                    checks.append(CheckResult(check: .varianceExceeded, failed: false, message: text))
                 }
             }
         }
+        built.checks = checks
+        let files = try service.write(built, formats: report.formats, to: folder, stamp: stamp)
+        lines.insert("report \(from) to \(to) written to \(folder)", at: 1)
         failed.sort { NightlyCheck.allCases.firstIndex(of: $0)! < NightlyCheck.allCases.firstIndex(of: $1)! }
         return NightlyOutcome(lines: lines, files: files, failed: failed)
     }

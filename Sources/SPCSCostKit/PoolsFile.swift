@@ -46,8 +46,13 @@ public struct PoolsFile: Sendable {
         public var editions: [Edition] = []
         /// Presentation currency; nil = USD.
         public var currency: Currency?
-        /// Units of the presentation currency per unit of each price currency.
+        /// Units of the presentation currency per unit of each price currency (`fx = { USD = "150" }`).
         public var fx: [Currency: Decimal] = [:]
+        /// Named pairs (`fx = { "EUR/USD" = "0.92" }`: 0.92 EUR per USD).
+        public var fxPairs: [FXBook.FixedRate] = []
+        /// The contract price per credit (`contract_price`, with `contract_currency`, `contract_overage_price` and
+        /// `contract_start`); nil = none. In the ledger's order it comes after RATE_SHEET_DAILY.
+        public var contract: CreditPriceSchedule.Contract?
         /// Rate card id; nil = chosen by date.
         public var rateCardID: String?
         /// Holiday file path as written (relative to the pools file).
@@ -67,6 +72,10 @@ public struct PoolsFile: Sendable {
         /// The pool's own rate card (`rate_card`), for a pool billed at another card than the others; nil = the
         /// run's card.
         public var rateCardID: String?
+        /// When the pool was created (`created`, a date or timestamp, UTC); nil = not said.
+        public var created: Date?
+        /// When the pool was dropped (`dropped`); nil = not said (still exists).
+        public var dropped: Date?
     }
 
     /// File-wide settings.
@@ -101,16 +110,46 @@ extension PoolsFile {
         var defaults = Defaults()
         if let d = try reader.table("defaults") {
             let r = TableReader(file: file, place: "[defaults]", table: d)
-            try r.allow(["region", "edition", "editions", "currency", "fx", "rate_card", "holidays"])
+            try r.allow(["region", "edition", "editions", "currency", "fx", "rate_card", "holidays", "contract_price",
+                         "contract_currency", "contract_overage_price", "contract_start"])
             defaults.region = try r.string("region")
             defaults.editions = try r.editions()
             if let c = try r.string("currency") { defaults.currency = try r.currency(c, key: "currency") }
             if let fx = try r.table("fx") {
                 let f = TableReader(file: file, place: "[defaults] fx", table: fx)
                 for key in fx.keys {
-                    let cur = try f.currency(key, key: key)
                     guard let rate = try f.decimal(key), rate > 0 else { throw f.error(key, "must be a positive rate") }
-                    defaults.fx[cur] = rate
+                    let codes = key.split(separator: "/").map(String.init)
+                    if codes.count == 2 {
+                        // "QUOTE/BASE" = units of QUOTE per one BASE.
+                        let quote = try f.currency(codes[0], key: key), base = try f.currency(codes[1], key: key)
+                        guard quote != base else { throw f.error(key, "names one currency twice; write QUOTE/BASE") }
+                        defaults.fxPairs.append(FXBook.FixedRate(pair: .init(base: base, quote: quote), rate: rate,
+                                                                 source: "pools file \(file), fx \"\(key)\""))
+                    } else {
+                        defaults.fx[try f.currency(key, key: key)] = rate
+                    }
+                }
+            }
+            if let price = try r.decimal("contract_price") {
+                guard price > 0 else { throw r.error("contract_price", "must be a positive price per credit") }
+                var cur = Currency.usd
+                if let c = try r.string("contract_currency") { cur = try r.currency(c, key: "contract_currency") }
+                var overage: Money?
+                if let o = try r.decimal("contract_overage_price") {
+                    guard o > 0 else { throw r.error("contract_overage_price", "must be a positive price per credit") }
+                    overage = Money(o, cur)
+                }
+                var start: CivilDate?
+                if let t = try r.string("contract_start") {
+                    guard let d = CivilDate(t) else { throw r.error("contract_start", "'\(t)' must be a date YYYY-MM-DD") }
+                    start = d
+                }
+                defaults.contract = .init(pricePerCredit: Money(price, cur), overagePricePerCredit: overage,
+                                          reference: "contract price (pools file \(file))", effectiveFrom: start)
+            } else {
+                for key in ["contract_currency", "contract_overage_price", "contract_start"] where d.contains(key: key) {
+                    throw r.error(key, "needs contract_price")
                 }
             }
             defaults.rateCardID = try r.string("rate_card")
@@ -139,7 +178,7 @@ extension PoolsFile {
         r.place = "pool \(name)"
         try r.allow(["name", "family", "min_nodes", "max_nodes", "auto_suspend_secs", "auto_resume", "suspend_mode",
                      "timezone", "autoscale", "off_hours", "credit_price", "credit_price_currency", "region", "edition",
-                     "editions", "tasks", "rate_card"])
+                     "editions", "tasks", "rate_card", "created", "dropped"])
         guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
         guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
         let minNodes = try r.int("min_nodes") ?? 1
@@ -239,7 +278,8 @@ extension PoolsFile {
         }
         return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
                      region: try r.string("region"), editions: try r.editions(), creditPrice: creditPrice,
-                     rateCardID: try r.string("rate_card"))
+                     rateCardID: try r.string("rate_card"), created: try r.instant("created"),
+                     dropped: try r.instant("dropped"))
     }
 }
 
@@ -251,6 +291,17 @@ struct TableReader {
 
     func error(_ key: String, _ reason: String) -> PoolsFileError {
         PoolsFileError(file: file, place: "\(place), key \(key)", reason: reason)
+    }
+
+    /// A date (`2024-04-25`, the start of that UTC day) or a timestamp with an offset (`2024-04-25T09:00:00Z`).
+    func instant(_ key: String) throws(PoolsFileError) -> Date? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string ?? value.dateTime?.text else {
+            throw error(key, "must be a date (2024-04-25, UTC) or a timestamp with an offset (2024-04-25T09:00:00Z)")
+        }
+        if let d = CivilDate(text) { return d.startInstant(in: TimeZone(identifier: "UTC")!) }
+        if case let .instant(d, _)? = try? TimestampText.read(text) { return d }
+        throw error(key, "'\(text)' must be a date (2024-04-25, UTC) or a timestamp with an offset (2024-04-25T09:00:00Z)")
     }
 
     func allow(_ keys: Set<String>) throws(PoolsFileError) {

@@ -23,12 +23,14 @@ public struct ReportOptions: Sendable {
     public var region: String?
     /// Edition of the credit price.
     public var edition: Edition = .standard
-    /// `--credit-price` override, in USD.
+    /// `--credit-price` override, in USD: a what-if that replaces every price source.
     public var creditPrice: Decimal?
     /// Presentation currency.
     public var currency: Currency = .usd
-    /// Units of `currency` per USD; required when `currency` is not USD.
-    public var fxRate: Decimal?
+    /// `--fx` values: a bare rate (units of `currency` per unit of the price currency) and named pairs.
+    public var fx: [FXArgument] = []
+    /// A dated FX file's rows, if any.
+    public var fxTable: FXTable?
     /// Date that chooses the credit price table; nil = `from`.
     public var asOf: CivilDate?
     /// Formats to write.
@@ -71,9 +73,41 @@ public struct ReportService: Sendable {
         return try ReconcileService(env: env).reconcile(r, cache: cache)
     }
 
+    /// The ledger's pricing of a run over `period` (UTC days): `--credit-price` > the cache's RATE_SHEET_DAILY >
+    /// the pools file's contract > the on-demand table (README "Prices, FX and the ledger").
+    /// - Throws: see ``LedgerPricing/make(_:catalog:rateSheet:account:overageDays:period:warnings:)``,
+    ///   ``StoreError``.
+    public func pricing(_ options: ReportOptions, cache: UsageCache?, period: ClosedRange<CivilDate>,
+                        warnings: inout [String]) throws -> Pricing {
+        var s = PriceSettings()
+        s.region = options.region
+        s.edition = options.edition
+        s.creditPrice = options.creditPrice
+        s.currency = options.currency
+        s.fx = options.fx
+        s.fxTable = options.fxTable
+        if let d = options.poolsFile?.defaults {
+            s.contract = d.contract
+            s.fileFX = d.fxPairs
+            if let fileCurrency = d.currency {
+                s.fileFX += d.fx.map { FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
+                                                        source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)") }
+            }
+        }
+        let sheet = try cache?.rateSheet() ?? []
+        return try LedgerPricing.make(s, catalog: env.catalog, rateSheet: sheet, account: nil, period: period,
+                                      warnings: &warnings)
+    }
+
     /// Builds the report with a reconciliation already made by ``reconcile(_:pools:cache:)`` (nil without a pools
     /// file), so a caller that needs it too reconciles once.
-    /// - Throws: ``EstimateError``, ``PricingError``, ``ReportError`` or ``StoreError``.
+    ///
+    /// Pools: every pool metered in the period and every pool the pools file plans (one that never ran is in the
+    /// estimate at its planned cost). Shapes, first found: `--pool NAME=FAMILY[:NODES]` > the pools file >
+    /// `--family` > the cached COMPUTE_POOLS inventory; a pool without one is still priced as metered, its
+    /// always-on and plan baselines are unknown (a warning names the fix). Lifetimes: COMPUTE_POOLS CREATED/DELETED
+    /// > the pools file's `created`/`dropped` > the first and last metered hour (an assumption, said so).
+    /// - Throws: ``EstimateError``, ``PricingError``, ``FXBookError``, ``CreditPriceError`` or ``StoreError``.
     public func build(_ options: ReportOptions, cache: UsageCache, reconciled: ReconcileResult?) throws -> SavingsReport {
         guard options.from <= options.to else {
             throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
@@ -89,33 +123,84 @@ public struct ReportService: Sendable {
             if let w = choice.warning { warnings.append(w) }
             card = choice.item
         }
-        // Prices come from the same rules as the estimate, for one edition.
-        var priceOptions = EstimateOptions(family: "CPU_X64_XS", hoursPerDay: 0, days: 0)
-        priceOptions.region = options.region
-        priceOptions.editions = [options.edition]
-        priceOptions.creditPrice = options.creditPrice
-        priceOptions.currency = options.currency
-        priceOptions.fxRate = options.fxRate
-        let estimator = EstimateService(catalog: catalog)
-        let prices = try estimator.choosePrices(options: priceOptions, family: InstanceFamily("CPU_X64_XS")!,
-                                                card: nil, asOf: options.asOf ?? options.from, warnings: &warnings)
-        let fx = try estimator.exchangeRate(options: priceOptions, priceCurrency: prices.prices[0].price.currency)
-
         let start = options.from.startInstant(in: options.timeZone)
         let end = options.to.adding(days: 1).startInstant(in: options.timeZone)
-        // Summed per pool and local day from the cache's per-month series: a year of a thousand pools never comes
-        // into memory row by row.
-        let read = try cache.meteredByDay(from: start, to: end,
+        let utc = TimeZone(identifier: "UTC")!
+        let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
+        let pricing = try pricing(options, cache: cache, period: utcPeriod, warnings: &warnings)
+        var rates = try pricing.rates(for: utcPeriod)
+
+        // Summed per pool, local day and UTC day from the cache's per-month series: a year of a thousand pools
+        // never comes into memory row by row.
+        let read = try cache.meteredParts(from: start, to: end,
                                           segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end))
-        var metered: SavingsReport.Metered = [:]
-        for t in read.totals { metered[t.pool, default: [:]][CivilDate(daysSinceEpoch: t.day)] = (t.credits, t.hours) }
-        var shapes = options.poolShapes
-        var pinnedCards: [String: String] = [:]
-        // A pool of the pools file is in the report when it was metered in the period: a planned pool that never ran
-        // has no savings to show (reconcile lists it as planned but not metered).
-        for entry in options.poolsFile?.pools ?? [] where shapes[entry.plan.pool.name] == nil && metered[entry.plan.pool.name] != nil {
-            shapes[entry.plan.pool.name] = PoolShape(family: entry.plan.pool.family, nodes: entry.plan.pool.minNodes)
-            pinnedCards[entry.plan.pool.name] = entry.rateCardID
+        let meteredPools = Set(read.parts.map(\.pool))
+        let planned = Dictionary((options.poolsFile?.pools ?? []).map { ($0.plan.pool.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let inventory = try cache.computePools()
+        var inventoryByName: [String: [ComputePoolRecord]] = [:]
+        for r in inventory { inventoryByName[r.name, default: []].append(r) }
+        var spans: [String: DateInterval]?
+        var setups: [ReportPoolSetup] = []
+        var withoutShape: [String] = []
+        var assumedLifetimes: [String] = []
+        for name in meteredPools.union(planned.keys).sorted() {
+            var shape: PoolShape?
+            var shapeSource: String?
+            var poolCard = card
+            if let s = options.poolShapes[name] {
+                (shape, shapeSource) = (s, "--pool")
+            } else if let e = planned[name] {
+                (shape, shapeSource) = (PoolShape(family: e.plan.pool.family, nodes: e.plan.pool.minNodes), "pools file")
+                if let id = e.rateCardID { poolCard = try catalog.rateCard(id: id) }
+            } else if let s = options.defaultShape {
+                (shape, shapeSource) = (s, "--family")
+            } else if let rec = inventoryByName[name]?.max(by: { ($0.created ?? .distantPast) < ($1.created ?? .distantPast) }),
+                      let familyText = rec.instanceFamily, let family = InstanceFamily(familyText) {
+                (shape, shapeSource) = (PoolShape(family: family, nodes: max(rec.minNodes ?? 1, 1)), "COMPUTE_POOLS")
+            }
+            var rate: Decimal?
+            var rateSource: String?
+            if let shape {
+                let r = try catalog.rate(of: shape.family, on: poolCard)
+                rate = r.creditsPerNodeHour
+                rateSource = "rate card \(poolCard.id), \(shape.family): \(r.source)"
+            } else if meteredPools.contains(name) {
+                withoutShape.append(name)
+            }
+            var lifetime: PoolLifetime
+            if let recs = inventoryByName[name], recs.contains(where: { $0.created != nil }) {
+                lifetime = PoolLifetime(intervals: recs.compactMap { r in
+                    let a = r.created ?? .distantPast, b = r.deleted ?? .distantFuture
+                    return b > a ? DateInterval(start: a, end: b) : nil
+                }, source: .inventory)
+            } else if let e = planned[name], e.created != nil || e.dropped != nil {
+                lifetime = .between(e.created, e.dropped, source: .poolsFile)
+            } else if meteredPools.contains(name) {
+                if spans == nil { spans = try cache.meteredSpans() }
+                if let span = spans?[name] {
+                    lifetime = PoolLifetime(intervals: [span], source: .meteredHours)
+                    assumedLifetimes.append(name)
+                } else {
+                    lifetime = .unbounded
+                }
+            } else {
+                // Planned, never metered, not in the inventory: nothing says it existed, so it has no always-on or
+                // plan baseline (its estimate stays, as its own line).
+                lifetime = .none
+            }
+            setups.append(ReportPoolSetup(pool: name, shape: shape, shapeSource: shapeSource, creditsPerNodeHour: rate,
+                                          rateSource: rateSource, lifetime: lifetime, planned: planned[name] != nil))
+        }
+        if !withoutShape.isEmpty {
+            warnings.append("no instance family for \(withoutShape.joined(separator: ", ")) (not in the pools file, no "
+                + "--family, no COMPUTE_POOLS row in the cache): metered cost is priced; the always-on and plan "
+                + "baselines are unknown and left out of the savings. Fix: "
+                + withoutShape.map { "--pool \($0)=FAMILY[:NODES]" }.joined(separator: " ") + ", or pull COMPUTE_POOLS.")
+        }
+        if !assumedLifetimes.isEmpty {
+            warnings.append("the cache has no COMPUTE_POOLS row for \(assumedLifetimes.joined(separator: ", ")); each is "
+                + "taken to exist from its first to its last metered hour in the cache (an assumption: set created and "
+                + "dropped in the pools file, or pull COMPUTE_POOLS, to count the hours it idled before or after).")
         }
         if read.rows == 0 {
             warnings.append("the cache \(cache.path) has no metered hour from \(options.from) to \(options.to); every metered "
@@ -125,16 +210,23 @@ public struct ReportService: Sendable {
             warnings.append("the estimate leaves out the tasks' warehouse credits, which SNOWPARK_CONTAINER_SERVICES_HISTORY "
                             + "does not meter (spcs-cost estimate --pools shows them).")
         }
+        var estimates: [String: [CivilDate: (credits: Decimal, causes: [VarianceCause: Decimal])]] = [:]
+        if let reconciled {
+            warnings += reconciled.warnings.filter { !warnings.contains($0) }
+            for rec in reconciled.pools where rec.plan != nil {
+                var days: [CivilDate: (credits: Decimal, causes: [VarianceCause: Decimal])] = [:]
+                for d in rec.days { days[d.date] = (d.estimatedCredits, [:]) }
+                // The causes are per pool: priced at the period's first day (what other days' prices make of them
+                // is in the unexplained line, so the causes still add up to the difference).
+                let first = days[options.from] ?? (0, [:])
+                days[options.from] = (first.credits, rec.explained)
+                estimates[rec.pool] = days
+            }
+        }
         var report = try SavingsReport.build(
-            metered: metered, from: options.from, through: options.to, zone: options.timeZone,
-            shapes: shapes, defaultShape: options.defaultShape, plan: options.plan,
-            rateCardID: card.id,
-            rate: { pool, family in
-                let poolCard = try pinnedCards[pool].map { try catalog.rateCard(id: $0) } ?? card
-                let r = try catalog.rate(of: family, on: poolCard)
-                return (r.creditsPerNodeHour, "rate card \(poolCard.id), \(family): \(r.source)")
-            },
-            creditPrice: prices.prices[0], fx: fx, warnings: warnings)
+            metered: read.parts, from: options.from, through: options.to, zone: options.timeZone,
+            currency: options.currency, pools: setups, estimates: estimates, plan: options.plan, rateCardID: card.id,
+            rates: &rates, warnings: warnings)
         report.dataChecksum = read.checksum
         report.rowCount = read.rows
         // Days that may still change: they end within the views' latency and restatement window of now.
@@ -146,23 +238,6 @@ public struct ReportService: Sendable {
             day = day.adding(days: -1)
         }
         for i in report.days.indices where provisionalDates.contains(report.days[i].date) { report.days[i].provisional = true }
-        if let reconciled {
-            report.warnings += reconciled.warnings.filter { !report.warnings.contains($0) }
-            let byPool = Dictionary(uniqueKeysWithValues: reconciled.pools.map { ($0.pool, $0) })
-            for i in report.pools.indices {
-                guard let rec = byPool[report.pools[i].pool], rec.plan != nil else { continue }
-                report.pools[i].estimatedCredits = rec.estimatedCredits
-                report.pools[i].varianceByCause = rec.explained
-            }
-            let estimates = Dictionary(uniqueKeysWithValues: reconciled.pools.filter { $0.plan != nil }.map { rec in
-                (rec.pool, Dictionary(uniqueKeysWithValues: rec.days.map { ($0.date, $0.estimatedCredits) }))
-            })
-            for i in report.days.indices {
-                if let credits = estimates[report.days[i].pool]?[report.days[i].date] {
-                    report.days[i].estimatedCredits = credits
-                }
-            }
-        }
         return report
     }
 

@@ -237,10 +237,13 @@ public enum FocusExport {
     /// `x_PriceBasis` text.
     static func basis(_ b: CreditPriceSchedule.Basis) -> String {
         switch b {
+        case .override: "override"
         case .rateSheet: "rate-sheet"
         case .rateSheetCarriedForward: "rate-sheet-carried-forward"
+        case .rateSheetCarriedBack: "rate-sheet-carried-back"
         case .contract: "contract"
-        case .list: "list"
+        case .contractOverage: "contract-overage"
+        case .onDemand: "list"
         }
     }
 

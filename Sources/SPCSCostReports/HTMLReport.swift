@@ -48,7 +48,9 @@ public enum HTMLReport {
         if !s.differences.isEmpty {
             out += "<h3>Difference from the estimate by cause</h3>\n"
             out += table(w.causesTable(s, r)) { $0[1].hasPrefix("Difference") ? "total" : nil }
-            for note in w.roundingNotes(s, r) { out += "<p>\(esc(note)).</p>\n" }
+        }
+        if !r.checks.isEmpty {
+            out += "<h3>Nightly checks</h3>\n" + table(w.checksTable(r)) { $0[1] == "ALERT" ? "key" : nil }
         }
         out += "<h3>Top pools by metered cost</h3>\n"
         out += s.topPools.isEmpty ? "<p>No pool has metered usage in the period.</p>\n" : table(w.topPoolsTable(s, r))
@@ -57,14 +59,27 @@ public enum HTMLReport {
             out += "<p>Basis: \(esc(f.basis)).</p>\n"
             if let note = w.forecastProvisionalNote(s) { out += "<p>\(esc(note))</p>\n" }
         }
-        out += "<h3>Provisional days</h3>\n<p>\(esc(w.provisionalSentence(s, r)))</p>\n</section>\n"
+        out += "<h3>Provisional days</h3>\n<p>\(esc(w.provisionalSentence(s, r)))</p>\n"
+        if let b = r.billCheck {
+            out += "<h3>Bill check (USAGE_IN_CURRENCY_DAILY)</h3>\n"
+            out += "<p>The ledger's SPCS amount per day against what Snowflake bills, in \(esc(b.currency.code)) before "
+                + "FX; billed minus ledger \(esc(MoneyFormat.withCode(b.billedTotal - b.ledgerTotal))).</p>\n"
+            out += table(w.billCheckTable(b))
+            for warning in b.warnings { out += "<p>\(esc(warning)).</p>\n" }
+        }
+        if !s.roundingLines.isEmpty {
+            out += "<h3>Rounding lines</h3>\n<ul>\n"
+            for sentence in s.roundingSentences { out += "<li>\(esc(sentence)).</li>\n" }
+            out += "</ul>\n"
+        }
+        out += "</section>\n"
 
         out += "<section id=\"charts\">\n<h2>Daily credits per pool</h2>\n"
         for (i, pool) in r.pools.enumerated() { out += figure(chart(pool, r, index: i + 1)) }
         out += "</section>\n"
 
         out += "<section id=\"pools\">\n<h2>Per pool</h2>\n"
-        out += table(w.poolsTable(r, machine: false)) { $0[0] == "TOTAL" ? "total" : nil }
+        out += table(w.poolsTable(r, machine: false)) { ["TOTAL", "Rounding"].contains($0[0]) ? "total" : nil }
         out += "</section>\n<section id=\"days\">\n<h2>Per day</h2>\n"
         out += table(w.daysTable(r, machine: false)) { $0[2].isEmpty ? nil : "provisional" }
         out += "</section>\n"
@@ -84,12 +99,14 @@ public enum HTMLReport {
     static func chart(_ pool: SavingsReport.Pool, _ r: SavingsReport, index: Int) -> SVGChart {
         let days = r.days.filter { $0.pool == pool.pool }
         let (label, noun, value): (String, String, (SavingsReport.Day) -> Decimal)
-        if days.contains(where: { $0.estimatedCredits != nil }) {
-            (label, noun, value) = ("Estimated (pools file)", "estimated", { $0.estimatedCredits ?? 0 })
-        } else if r.plan != nil {
-            (label, noun, value) = ("Business-hours plan", "the plan", { $0.planCredits ?? 0 })
+        if days.contains(where: { $0.estimated != nil }) {
+            (label, noun, value) = ("Estimated (pools file)", "estimated", { $0.estimated?.quantity ?? 0 })
+        } else if r.plan != nil, pool.plan != nil {
+            (label, noun, value) = ("Business-hours plan", "the plan", { $0.plan?.quantity ?? 0 })
+        } else if pool.alwaysOn != nil {
+            (label, noun, value) = ("Always on", "always on", { $0.alwaysOn?.quantity ?? 0 })
         } else {
-            (label, noun, value) = ("Always on", "always on", { $0.alwaysOnCredits })
+            (label, noun, value) = ("Always on (family unknown)", "always on", { _ in 0 })
         }
         return SVGChart(pool: pool.pool, comparisonLabel: label, comparisonNoun: noun,
                         days: days.map { SVGChart.Day(date: $0.date, metered: $0.meteredCredits, comparison: value($0),

@@ -104,14 +104,36 @@ extension UsageCache {
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func meteredByDay(from: Date, to: Date, segments: [OffsetSegment]) throws
         -> (totals: [DailyTotal], checksum: String, rows: Int) {
+        let read = try meteredParts(from: from, to: to, segments: segments)
+        var totals: [DailyTotal] = []
+        for part in read.parts {
+            if let last = totals.last, last.pool == part.pool, last.day == part.localDay {
+                totals[totals.count - 1].credits = NanoCredits(try ExactInt64.add(
+                    last.credits.value, part.nanoCredits,
+                    "the metered credits of pool \(part.pool) on \(CivilDate(daysSinceEpoch: part.localDay))"))
+                totals[totals.count - 1].hours += part.hours
+            } else {
+                totals.append(DailyTotal(pool: part.pool, day: part.localDay, credits: NanoCredits(part.nanoCredits),
+                                         hours: part.hours))
+            }
+        }
+        return (totals, read.checksum, read.rows)
+    }
+
+    /// Credits and hourly rows per pool, local day (from `segments`) and UTC day, for hours starting in `[from, to)`:
+    /// the parts the ledger prices (a local day east or west of UTC spans two UTC days, which may have two prices).
+    /// Sorted by pool, local day, UTC day. The checksum is the one ``meteredByDay(from:to:segments:)`` gives.
+    /// - Throws: ``StoreError/database(path:reason:)``, ``ArithmeticLimitError`` when a day does not sum in 64 bits.
+    public func meteredParts(from: Date, to: Date, segments: [OffsetSegment]) throws
+        -> (parts: [MeteredPart], checksum: String, rows: Int) {
         let a = Int64(from.timeIntervalSince1970.rounded(.down))
         let b = Int64(to.timeIntervalSince1970.rounded(.up))
-        var totals: [DailyTotal] = []
+        var parts: [MeteredPart] = []
         var hasher = SHA256()
         var rows = 0
         try forEachPoolSeries(from: from, to: to) { pool, firstHour, values in
             hasher.update(data: Data(pool.utf8))
-            var perDay: [Int: (Int64, Int)] = [:]
+            var perDay: [Int64: (Int64, Int)] = [:]  // key: local day × 2^20 + (UTC day − local day + 2)
             var kept: [Int64] = []
             kept.reserveCapacity(values.count)
             var segment = 0
@@ -120,20 +142,50 @@ extension UsageCache {
                 guard start >= a, start < b else { continue }
                 while segment < segments.count - 1, start >= segments[segment].until { segment += 1 }
                 let local = start + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
-                let day = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
-                let (c, n) = perDay[day] ?? (0, 0)
-                perDay[day] = (try ExactInt64.add(c, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: day))"),
+                let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+                let utc = start >= 0 ? start / 86_400 : (start - 86_399) / 86_400
+                let key = day << 20 + (utc - day + 2)
+                let (c, n) = perDay[key] ?? (0, 0)
+                perDay[key] = (try ExactInt64.add(c, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: Int(day)))"),
                                n + 1)
                 kept.append(start)
                 kept.append(v)
             }
             kept.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            for day in perDay.keys.sorted() {
-                let (c, n) = perDay[day]!
-                totals.append(DailyTotal(pool: pool, day: day, credits: NanoCredits(c), hours: n))
+            for key in perDay.keys.sorted() {
+                let (c, n) = perDay[key]!
+                let day = key >> 20
+                let utc = day + (key & 0xFFFFF) - 2
+                parts.append(MeteredPart(pool: pool, localDay: Int(day), utcDay: Int(utc), nanoCredits: c, hours: n))
                 rows += n
             }
         }
-        return (totals, hasher.finalize().map { String(format: "%02x", $0) }.joined(), rows)
+        return (parts, hasher.finalize().map { String(format: "%02x", $0) }.joined(), rows)
+    }
+
+    /// Per pool, the start of its first and the end of its last metered hour in the whole cache: the lifetime
+    /// spcs-cost assumes for a pool the cache has no inventory row for (a CSV import).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func meteredSpans() throws(StoreError) -> [String: DateInterval] {
+        do {
+            return try db.read { db in
+                var out: [String: DateInterval] = [:]
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT compute_pool_name, MIN(start_time), MAX(end_time) FROM spcs_history GROUP BY compute_pool_name
+                    """)
+                for row in rows {
+                    let name: String = row[0]
+                    let first: Int64 = row[1]
+                    let last: Int64 = row[2]
+                    if last > first {
+                        out[name] = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(first)),
+                                                 end: Date(timeIntervalSince1970: TimeInterval(last)))
+                    }
+                }
+                return out
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
     }
 }

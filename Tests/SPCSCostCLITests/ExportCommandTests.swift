@@ -40,15 +40,15 @@ import Testing
     @Test("exit codes", arguments: [
         // No BillingAccountId: a usage error.
         (["--to", "2024-04-30", "--region", "aws-ap-northeast-1"], 64),
-        // The April FX file has no rate for 1 May, which the always-on estimate needs: bad input data.
-        (["--to", "2024-05-01", "--billing-account", "MYORG", "--family", "CPU_X64_XS", "--currency", "JPY",
+        // The April FX file has no rate within 4 days of 5 May, which the always-on estimate needs: bad input data.
+        (["--to", "2024-05-05", "--billing-account", "MYORG", "--family", "CPU_X64_XS", "--currency", "JPY",
           "--fx-file", "Fixtures/fx/usdjpy-april-2024.csv"], 65),
         // A conflicting FX file: bad input data, naming its line.
         (["--to", "2024-04-30", "--billing-account", "MYORG", "--currency", "JPY",
           "--fx-file", "Fixtures/fx/conflicting-rates.csv"], 65),
-        // The rate sheet starts on 2 April and no contract price covers 1 April: bad input data.
+        // A rate sheet without an SPCS compute row for the account: bad input data.
         (["--to", "2024-04-30", "--billing-account", "MYORG",
-          "--rate-sheet", "Fixtures/rate-sheet/rate-sheet-daily-april-2024.csv", "--account", "SPCS_DEV"], 65),
+          "--rate-sheet", "Fixtures/rate-sheet/rate-sheet-daily-april-2024.csv", "--account", "NO_SUCH_ACCOUNT"], 65),
         (["--to", "2024-04-30", "--billing-account", "MYORG", "--currency", "JPY", "--fx-file", "missing.csv"], 66),
     ] as [([String], Int32)])
     func exitCodes(extra: [String], code: Int32) async throws {

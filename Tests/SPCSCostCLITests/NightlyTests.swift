@@ -212,7 +212,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.path("c.sqlite")))
     }
 
-    @Test func aPoolsFilePricesTheReportAndOnlyMeteredPoolsAreIn() async throws {
+    @Test func aPoolsFilePricesTheReportAndAPlannedPoolThatNeverRanIsInTheEstimate() async throws {
         let dir = try TemporaryDirectory()
         let cache = dir.path("c.sqlite")
         _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
@@ -221,8 +221,11 @@ import Testing
                                  "--format", "json"])
         // The pools file's [defaults]: Tokyo prices, JPY at 150: 22.828666667 × 2.85 × 150 = 9,759 JPY.
         #expect(out.stdout.contains("Metered             22.828666667 credits   9,759 JPY"))
-        // API_POOL is planned but has no metered row: it is not in the report, and the warning says so.
-        #expect(!out.stdout.contains("API_POOL:"))
+        // API_POOL is planned but has no metered row: it is in the estimate as its own line (2 nodes × 720 h ×
+        // 0.11 = 158.4 credits, 67,716 JPY), with no always-on baseline (nothing says it existed), and a warning.
+        #expect(out.stdout.contains("API_POOL: CPU_X64_XS × 2 nodes"))
+        #expect(out.stdout.contains("Estimate            158.4 credits  67,716 JPY  pools file"))
+        #expect(out.stdout.contains("Always on               0 credits       0 JPY  0 node-hours"))
         #expect(out.stderr.contains("in the pools file but not metered in the period: API_POOL"))
     }
 }

@@ -87,7 +87,7 @@ import Testing
             effectiveFrom: Self.d("2026-04-01"))
         let s = try CreditPriceSchedule(rateSheet: sheet, account: "SPCS_DEV", contract: nil, list: list)
         func price(_ day: String) throws -> (Decimal, CreditPriceSchedule.Basis, CivilDate?) {
-            let p = try s.price(on: Self.d(day))
+            let p = s.price(on: Self.d(day))
             return (p.price.price.amount, p.basis, p.effectiveDate)
         }
         #expect(try price("2024-04-02") == (dec("3.87"), .rateSheet, Self.d("2024-04-02")))
@@ -95,12 +95,11 @@ import Testing
         #expect(try price("2024-04-14") == (dec("3.87"), .rateSheetCarriedForward(from: Self.d("2024-04-12")), Self.d("2024-04-12")))
         #expect(try price("2024-04-15") == (dec("3.66"), .rateSheet, Self.d("2024-04-15")))
         #expect(try price("2024-04-30") == (dec("3.66"), .rateSheetCarriedForward(from: Self.d("2024-04-26")), Self.d("2024-04-26")))
-        #expect(try s.price(on: Self.d("2024-04-30")).price.source
+        #expect(s.price(on: Self.d("2024-04-30")).price.source
                 == "RATE_SHEET_DAILY SNOWPARK_CONTAINER_SERVICES, compute, Enterprise, AWS_AP_NORTHEAST_1, contract "
                 + "1234567 (rates.csv line 76), carried forward from 2024-04-26")
-        #expect(throws: CreditPriceError.beforeRateSheet(day: Self.d("2024-04-01"), firstRow: Self.d("2024-04-02"))) {
-            try s.price(on: Self.d("2024-04-01"))
-        }
+        // Before the first row, the first row is carried back, and says so.
+        #expect(s.price(on: Self.d("2024-04-01")).basis == .rateSheetCarriedBack(from: Self.d("2024-04-02")))
     }
 
     @Test func aBadRateSheetNamesTheLineAndColumn() throws {

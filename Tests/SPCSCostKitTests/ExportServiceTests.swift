@@ -39,9 +39,9 @@ import Testing
         #expect(b.differenceText == "Rounding difference: 0.70 USD")
         let first = try #require(e.metered.charges.first)
         #expect(first.chargePeriod.start == ISO8601DateFormatter().date(from: "2024-04-01T01:00:00Z"))
-        #expect(first.price.basis == .list && first.family == nil && first.poolID == 1201)
+        #expect(first.price.basis == .onDemand && first.family == nil && first.poolID == 1201)
         #expect(e.metered.regionID == "AWS_AP_NORTHEAST_1" && e.metered.regionName == "AWS AP Northeast 1 (Tokyo)")
-        #expect(e.warnings.contains { $0.contains("no credit price table is documented for 2024-04-01") })
+        #expect(e.warnings.contains { $0.contains("no credit price table is documented") })
     }
 
     /// Rate sheet (SPCS_DEV), a contract price for 1 April (before the sheet's first row) and daily JPY rates.
@@ -57,18 +57,20 @@ import Testing
         let e = try ExportService(env: try testEnvironment()).build(o, cache: try Self.cache())
         #expect(e.metered.billingAccountID == "1234567")  // the rate sheet's CONTRACT_NUMBER
         // Σ credits × price of the UTC day × USD→JPY of the day, exact:
-        //   1 April 1.1 × 3.80 × 151.35; 2-14 April 9.7075 × 3.87 × 151.35; 15-30 April 12.021166667 × 3.66 × 153.20
-        //   = 632.643 + 5685.92058375 + 6740.412404186904 = 13058.975987936904 JPY → 13059 JPY;
-        //   the 210 rows rounded one by one sum to 13053 JPY: rounding difference 6 JPY.
+        //   1 April, before the sheet's first row: the first row (3.87) carried back, which wins over the contract
+        //   price 3.80 (the rate sheet is what Snowflake bills; a warning says they disagree): 1.1 × 3.87 × 151.35;
+        //   2-14 April 9.7075 × 3.87 × 151.35; 15-30 April 12.021166667 × 3.66 × 153.20
+        //   = 644.29695 + 5685.92058375 + 6740.412404186904 = 13070.629937936904 JPY → 13071 JPY.
         let b = e.metered.billedCostBreakdown
-        #expect(b.exactTotal == Money(dec("13058.9759879369040"), .jpy))
-        #expect(b.total == Money(13059, .jpy) && b.difference == Money(6, .jpy))
+        #expect(b.exactTotal == Money(dec("13070.629937936904"), .jpy))
+        #expect(b.total == Money(13071, .jpy))
+        #expect(e.warnings.contains { $0.contains("contract price (--contract-price) is 3.8 USD per credit, but RATE_SHEET_DAILY says 3.87 USD") })
         // List: 22.828666667 credits at Enterprise Tokyo 4.30 USD with the same daily rates = 14952.63879105292 JPY.
         let list = e.metered.charges.reduce(Money.zero(.jpy)) { $0 + $1.listCost }
         #expect(list == Money(dec("14952.63879105292"), .jpy))
         let bases = Set(e.metered.charges.map(\.price.basis))
-        #expect(bases.contains(.contract) && bases.contains(.rateSheet)
-                && bases.contains(.rateSheetCarriedForward(from: CivilDate("2024-04-12")!)))
+        #expect(bases.contains(.rateSheetCarriedBack(from: CivilDate("2024-04-02")!)) && bases.contains(.rateSheet)
+                && bases.contains(.rateSheetCarriedForward(from: CivilDate("2024-04-12")!)) && !bases.contains(.contract))
     }
 
     @Test func estimatesAlwaysOnAndUnderBusinessHours() throws {
@@ -127,15 +129,13 @@ import Testing
         #expect(error { $0.currency = .jpy } as? EstimateError == .missingFX(currency: .jpy, priceCurrency: .usd))
         #expect(error { $0.contractPrice = 580; $0.contractCurrency = .jpy }
                 as? ExportError == .needsFXFile(priceCurrency: .jpy, currency: .usd))
-        #expect(error { $0.rateSheetFile = "Fixtures/rate-sheet/rate-sheet-daily-april-2024.csv"; $0.account = "SPCS_DEV" }
-                as? CreditPriceError == .beforeRateSheet(day: CivilDate("2024-04-01")!, firstRow: CivilDate("2024-04-02")!))
         // The estimate runs into May, which the April FX file does not cover: the error names the day.
         let may = error {
-            $0.to = CivilDate("2024-05-01")!
+            $0.to = CivilDate("2024-05-05")!
             $0.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
             $0.currency = .jpy
             $0.fxFile = "Fixtures/fx/usdjpy-april-2024.csv"
         }
-        #expect((may as? FXError)?.description.hasPrefix("no USD→JPY rate for 2024-05-01") == true)
+        #expect((may as? FXError)?.description.hasPrefix("no USD→JPY rate for 2024-05-05") == true)
     }
 }

@@ -49,14 +49,18 @@ import Testing
                                weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo)
         o.region = "aws-ap-northeast-1"
         o.currency = .jpy
-        o.fxRate = 150
+        o.fx = [.bare(150)]
         let r = try ReportService(env: env).build(o, cache: cache)
         let p = try #require(r.pools.first)
         #expect(r.rateCardID == "2024")
         #expect(p.meteredCredits == dec("22.828666667"))
-        // April priced always on: 720 h × 0.11 = 79.2 credits; the plan: 22 × 9 h × 0.11 = 21.78 credits.
-        #expect(p.alwaysOnNodeHours == 720 && p.alwaysOnCredits == dec("79.2"))
-        #expect(p.planNodeHours == 198 && p.planCredits == dec("21.78"))
+        // A CSV import has no COMPUTE_POOLS row: the pool is taken to exist from its first metered hour
+        // (2024-04-01T01:00Z) to the end of its last (2024-04-30T10:00Z), so always on counts 720 − 10 − 5 = 705 h
+        // of the Tokyo month: 705 × 0.11 = 77.55 credits; the plan: 22 × 9 h × 0.11 = 21.78 credits.
+        #expect(p.lifetime.source == .meteredHours)
+        #expect(p.alwaysOnNodeHours == 705 && p.alwaysOn?.quantity == dec("77.55"))
+        #expect(p.planNodeHours == 198 && p.plan?.quantity == dec("21.78"))
+        #expect(r.warnings.contains { $0.contains("taken to exist from its first to its last metered hour") })
         let byDay = Dictionary(uniqueKeysWithValues: r.days.map { ($0.date.description, $0.meteredCredits) })
         #expect(byDay["2024-04-01"] == dec("1.1"))      // 9 h + 1 h tail
         #expect(byDay["2024-04-08"] == dec("0.99"))     // 9 h
@@ -66,7 +70,7 @@ import Testing
         #expect(byDay["2024-04-22"] == dec("0.999166667")) // 9 h + the 5-minute minimum
         #expect(byDay["2024-04-14"] == 0)
         // Metered cost: 22.828666667 × 2.85 × 150 = 9,759.255000 JPY (exact; rounded only when shown).
-        #expect(r.cost(p.meteredCredits).converted.amount == dec("9759.255000142500"))
-        #expect(r.warnings.contains { $0.contains("no credit price table is documented for 2024-04-01") })
+        #expect(p.metered.amount == Money(dec("9759.255000142500"), .jpy))
+        #expect(r.warnings.contains { $0.contains("no credit price table is documented before 2026-04-01") })
     }
 }

@@ -52,7 +52,7 @@ import Testing
         let sched = try schedule()
         return FocusCharge(
             chargePeriod: DateInterval(start: s, duration: 3600), pool: pool, poolID: poolID, credits: dec(credits),
-            price: try sched.price(on: day), priceFX: fx(day.description), listPrice: sched.listPrice(on: day),
+            price: sched.price(on: day), priceFX: fx(day.description), listPrice: sched.listPrice(on: day),
             listFX: fx(day.description), family: family.flatMap(InstanceFamily.init),
             creditsPerNodeHour: family == nil ? nil : dec("0.11"), rateCard: family == nil ? nil : "2024",
             nodes: nodes, nodeHours: nodeHours.map(dec), schedule: plan)

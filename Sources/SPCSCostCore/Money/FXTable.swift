@@ -7,8 +7,9 @@ import Foundation
 /// because 1 ÷ 153.20 has no exact decimal form. Converting a currency into itself always uses the rate 1.
 ///
 /// Two ways to pick the row for a day (``Lookup``):
-/// - ``Lookup/daily``: the row dated that very day. A day without a row is an error (no carrying forward: a
-///   treasury table that has no weekend rates must repeat Friday's rate on Saturday and Sunday).
+/// - ``Lookup/daily``: the row dated that very day; a day without a row takes the latest earlier row within
+///   ``maxCarryDays`` days (weekends and holidays, when treasury tables publish no rate), and the rate's source says
+///   so. A longer gap is an error naming the pair and the day.
 /// - ``Lookup/monthly``: the row dated the **first day of the day's month**, used for every day of that month.
 ///   A month's single rate is therefore written as a row dated `YYYY-MM-01`; the other rows of the month are
 ///   ignored in this mode.
@@ -111,6 +112,15 @@ public struct FXTable: Sendable {
         public var description: String { "\(row.origin): rate '\(ExactDecimal.text(row.rate))' \(fix)." }
     }
 
+    /// How many days back a daily lookup may reach for a day without a row: 4 covers a weekend next to a
+    /// two-day holiday.
+    public static let maxCarryDays = 4
+
+    /// True when the table has at least one row converting `base` into `quote`.
+    public func hasPair(base: Currency, quote: Currency) -> Bool {
+        rows.contains { $0.base == base && $0.quote == quote }
+    }
+
     /// The rate that converts `base` into `quote` for an amount that belongs to `day`.
     /// - Returns: an ``ExchangeRate`` whose `date` is the date of the row used (the first of the month in monthly
     ///   mode) and whose `source` names the row's source and origin; the identity rate (1, dated `day`) when
@@ -122,13 +132,16 @@ public struct FXTable: Sendable {
             return ExchangeRate(base: base, quote: quote, rate: 1, source: "same currency", date: day)
         }
         let needed = lookup == .daily ? day : day.firstOfMonth
-        guard let row = byKey[Key(date: needed, base: base, quote: quote)] else {
-            throw .missingRate(base: base, quote: quote, day: day, lookup: lookup, needed: needed,
-                               known: datesCovered(base: base, quote: quote))
+        let reach = lookup == .daily ? Self.maxCarryDays : 0
+        for back in 0...reach {
+            guard let row = byKey[Key(date: needed.adding(days: -back), base: base, quote: quote)] else { continue }
+            let how = lookup == .monthly ? ", the rate of \(needed) used for all of \(Self.monthName(needed))"
+                : back > 0 ? ", the rate of \(row.date) carried to \(day), which has no row" : ""
+            return ExchangeRate(base: base, quote: quote, rate: row.rate,
+                                source: "\(row.source) (\(row.origin)\(how))", date: row.date)
         }
-        let how = lookup == .daily ? "" : ", the rate of \(needed) used for all of \(Self.monthName(needed))"
-        return ExchangeRate(base: base, quote: quote, rate: row.rate,
-                            source: "\(row.source) (\(row.origin)\(how))", date: row.date)
+        throw .missingRate(base: base, quote: quote, day: day, lookup: lookup, needed: needed,
+                           known: datesCovered(base: base, quote: quote))
     }
 
     /// `money` converted into `quote` with the rate for `day`; exact (no rounding).
@@ -167,8 +180,8 @@ public enum FXError: Error, Equatable, Sendable, CustomStringConvertible {
                 ?? "the table has no \(base.code)→\(quote.code) rates at all"
             switch lookup {
             case .daily:
-                return "no \(base.code)→\(quote.code) rate for \(day) (\(have)); add a row dated \(day), or use "
-                    + "monthly rates (--fx-lookup monthly)."
+                return "no \(base.code)→\(quote.code) rate for \(day) or the \(FXTable.maxCarryDays) days before it "
+                    + "(\(have)); add a row dated \(day), or use monthly rates (--fx-lookup monthly)."
             case .monthly:
                 return "no \(base.code)→\(quote.code) rate for \(needed), the first day of "
                     + "\(FXTable.monthName(needed)), which monthly lookup uses for \(day) (\(have)); add a row dated \(needed)."

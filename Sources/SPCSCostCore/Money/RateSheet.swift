@@ -81,7 +81,7 @@ public struct RateSheet: Sendable, Hashable {
     ///   currencies (for example two accounts with different contracts and no account named).
     public func spcsComputeRows(account: String?) throws(CreditPriceError) -> [RateSheetRow] {
         var byDate: [CivilDate: RateSheetRow] = [:]
-        for row in rows where isSPCSCompute(row, account: account) {
+        for row in rows where isSPCSCompute(row, account: account) && !Self.isOverage(row) {
             if let earlier = byDate[row.date] {
                 guard earlier.effectiveRate == row.effectiveRate, earlier.currency == row.currency else {
                     throw .ambiguousRateSheetDay(date: row.date, rows: [earlier, row])
@@ -91,6 +91,21 @@ public struct RateSheet: Sendable, Hashable {
             byDate[row.date] = row
         }
         return byDate.values.sorted { $0.date < $1.date }
+    }
+
+    /// SPCS compute rows marked as overage prices (BILLING_TYPE or RATING_TYPE `overage`, any case), by date; the
+    /// first read wins for a date. Empty for sheets that carry the overage price in their ordinary rows.
+    public func spcsOverageRows(account: String?) -> [CivilDate: RateSheetRow] {
+        var byDate: [CivilDate: RateSheetRow] = [:]
+        for row in rows where isSPCSCompute(row, account: account) && Self.isOverage(row) && byDate[row.date] == nil {
+            byDate[row.date] = row
+        }
+        return byDate
+    }
+
+    /// True when BILLING_TYPE or RATING_TYPE says `overage`.
+    static func isOverage(_ row: RateSheetRow) -> Bool {
+        [row.billingType, row.ratingType].contains { $0?.caseInsensitiveCompare("overage") == .orderedSame }
     }
 
     /// The distinct SERVICE_TYPE values of the sheet, sorted (for messages).

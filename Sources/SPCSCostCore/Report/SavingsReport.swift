@@ -1,7 +1,8 @@
 import Foundation
 
 /// The family and node count a report prices a pool with when it is "always on" or follows a plan
-/// (`--family F --nodes N`, `--pool NAME=FAMILY[:NODES]`); the usage view itself has no family or node columns.
+/// (`--family F --nodes N`, `--pool NAME=FAMILY[:NODES]`, the pools file, or the cached inventory); the usage view
+/// itself has no family or node columns.
 public struct PoolShape: Sendable, Hashable {
     /// Instance family.
     public var family: InstanceFamily
@@ -15,17 +16,73 @@ public struct PoolShape: Sendable, Hashable {
     }
 }
 
+/// What a report knows about one pool before it reads the usage: its shape and rate (when known), its lifetime, and
+/// whether the pools file plans it.
+public struct ReportPoolSetup: Sendable {
+    /// Pool name (COMPUTE_POOL_NAME).
+    public var pool: String
+    /// Family and nodes; nil when nothing says (a CSV import of a pool outside the pools file, without `--family`).
+    public var shape: PoolShape?
+    /// Where the shape comes from: `pools file`, `COMPUTE_POOLS`, `--family`, `--pool`.
+    public var shapeSource: String?
+    /// Credits per node-hour of the shape's family; nil without a shape.
+    public var creditsPerNodeHour: Decimal?
+    /// Where that rate comes from.
+    public var rateSource: String?
+    /// When the pool existed.
+    public var lifetime: PoolLifetime
+    /// True when the pools file plans the pool (it then has an estimate, zero when it never ran).
+    public var planned: Bool
+
+    /// Creates a setup.
+    public init(pool: String, shape: PoolShape?, shapeSource: String?, creditsPerNodeHour: Decimal?,
+                rateSource: String?, lifetime: PoolLifetime, planned: Bool) {
+        self.pool = pool
+        self.shape = shape
+        self.shapeSource = shapeSource
+        self.creditsPerNodeHour = creditsPerNodeHour
+        self.rateSource = rateSource
+        self.lifetime = lifetime
+        self.planned = planned
+    }
+}
+
+/// Metered credits of one pool on one local day within one UTC day: the unit a report prices (a local day of a
+/// zone east or west of UTC spans two UTC days, which may have two prices).
+public struct MeteredPart: Sendable, Hashable {
+    /// Pool name.
+    public var pool: String
+    /// The local day, as days since 1970-01-01 in the report's zone.
+    public var localDay: Int
+    /// The UTC day of the hours, as days since 1970-01-01.
+    public var utcDay: Int
+    /// Sum of CREDITS_USED, nano-credits.
+    public var nanoCredits: Int64
+    /// Number of hourly rows.
+    public var hours: Int
+
+    /// Creates a part.
+    public init(pool: String, localDay: Int, utcDay: Int, nanoCredits: Int64, hours: Int) {
+        self.pool = pool
+        self.localDay = localDay
+        self.utcDay = utcDay
+        self.nanoCredits = nanoCredits
+        self.hours = hours
+    }
+}
+
 /// Metered usage of a period per pool and per day, set against the same pools always on and under a
-/// business-hours plan: the data behind `spcs-cost report`.
+/// business-hours plan, every amount read from the priced ledger: the data behind `spcs-cost report` and `nightly`.
 ///
 /// Rules, stated in every rendering:
 /// - Days are calendar days in `zone`; an hourly row belongs to the day its START_TIME falls in.
-/// - Always on = nodes × the day's length in hours (23 or 25 on DST days) × credits per node-hour.
-/// - Plan = nodes × the hours of the plan's window that fall in the day × credits per node-hour.
-/// - Credits are exact; money is exact until rendering rounds it once.
+/// - Every amount is a sum of ledger charges: a quantity priced at the price and FX of the UTC day it falls in
+///   (``Pricing``).
+/// - Always on = nodes × the seconds of the day the pool existed (a DST day has 23 or 25 hours) × credits per
+///   node-hour; plan = nodes × the seconds of the plan's window in the day while the pool existed.
+/// - Credits and money are exact; rendering rounds each amount shown once.
 public struct SavingsReport: Sendable {
-    /// One pool on one day. Stored as exact integers (nano-credits, seconds); the credit figures are computed
-    /// from them when read, so a year of a thousand pools is built without a million decimal operations.
+    /// One pool on one day.
     public struct Day: Sendable, Hashable {
         /// The calendar day in the report's zone.
         public var date: CivilDate
@@ -37,64 +94,74 @@ public struct SavingsReport: Sendable {
         public var meteredHours: Int
         /// Seconds in the day (86,400, or 82,800/90,000 on DST days).
         public var daySeconds: Int
-        /// Nodes of the pool's shape.
-        public var nodes: Int
-        /// Seconds of the plan's window in the day; nil when the report has no plan.
-        public var planSeconds: Int?
-        /// Credits per node-hour of the pool's family.
-        public var creditsPerNodeHour: Decimal
-        /// Estimated credits from the pools file's schedule model; nil without a pools file.
-        public var estimatedCredits: Decimal?
+        /// Metered credits and their cost.
+        public var metered: ChargeSum
+        /// Node-hours always on (while the pool existed); nil when the pool's family is unknown.
+        public var alwaysOnNodeHours: Decimal?
+        /// Always-on credits and cost; nil when the pool's family is unknown.
+        public var alwaysOn: ChargeSum?
+        /// Node-hours under the plan; nil without a plan or a family.
+        public var planNodeHours: Decimal?
+        /// Plan credits and cost; nil without a plan or a family.
+        public var plan: ChargeSum?
+        /// The schedule estimate's credits and cost; nil for a pool the pools file does not plan.
+        public var estimated: ChargeSum?
         /// True when the day may still change (newer than the views' latency and restatement window).
         public var provisional: Bool = false
+        /// True when a price of the day was restated by Snowflake after an earlier pull (RATE_SHEET_DAILY changes
+        /// until the month closes).
+        public var restated: Bool = false
 
         /// Metered credits.
-        public var meteredCredits: Decimal { NanoCredits(meteredNanoCredits).credits }
+        public var meteredCredits: Decimal { metered.quantity }
         /// Hours in the day (23, 24 or 25).
         public var dayHours: Decimal { Decimal(daySeconds) / 3600 }
-        /// Node-hours if always on.
-        public var alwaysOnNodeHours: Decimal { Decimal(nodes * daySeconds) / 3600 }
-        /// Credits if always on.
-        public var alwaysOnCredits: Decimal { alwaysOnNodeHours * creditsPerNodeHour }
-        /// Node-hours under the plan; nil when the report has no plan.
-        public var planNodeHours: Decimal? { planSeconds.map { Decimal(nodes * $0) / 3600 } }
-        /// Credits under the plan; nil when the report has no plan.
-        public var planCredits: Decimal? { planNodeHours.map { $0 * creditsPerNodeHour } }
     }
 
-    /// One pool over the period, with exact integer totals behind its credit figures.
+    /// One pool over the period.
     public struct Pool: Sendable, Hashable {
         /// Pool name.
         public var pool: String
-        /// The shape it is priced with.
-        public var shape: PoolShape
-        /// Credits per node-hour of the shape's family.
-        public var creditsPerNodeHour: Decimal
+        /// The shape it is priced with; nil when unknown.
+        public var shape: PoolShape?
+        /// Where the shape comes from; nil without one.
+        public var shapeSource: String?
+        /// Credits per node-hour of the shape's family; nil without a shape.
+        public var creditsPerNodeHour: Decimal?
         /// Where that rate comes from.
-        public var rateSource: String
+        public var rateSource: String?
+        /// When the pool existed.
+        public var lifetime: PoolLifetime
+        /// True when the pools file plans it.
+        public var planned: Bool
         /// Metered nano-credits over the period.
         public var meteredNanoCredits: Int64 = 0
-        /// Node-seconds if always on over the period.
-        public var alwaysOnNodeSeconds: Int64 = 0
-        /// Node-seconds under the plan; nil without a plan.
+        /// Metered credits and cost.
+        public var metered: ChargeSum
+        /// Node-seconds always on over the period (while the pool existed); nil without a shape.
+        public var alwaysOnNodeSeconds: Int64?
+        /// Always-on credits and cost; nil without a shape.
+        public var alwaysOn: ChargeSum?
+        /// Node-seconds under the plan; nil without a plan or shape.
         public var planNodeSeconds: Int64?
-        /// Estimated credits from the pools file; nil without one.
-        public var estimatedCredits: Decimal?
-        /// The difference between metered and estimated credits split by cause; empty without a pools file.
-        public var varianceByCause: [VarianceCause: Decimal] = [:]
+        /// Plan credits and cost.
+        public var plan: ChargeSum?
+        /// The estimate's credits and cost; nil when not planned.
+        public var estimated: ChargeSum?
+        /// The difference between metered and estimated credits split by cause, with each cause's cost (exact; the
+        /// costs add up to the difference's cost); empty without an estimate.
+        public var varianceByCause: [VarianceCause: ChargeSum] = [:]
 
         /// Metered credits over the period.
-        public var meteredCredits: Decimal { NanoCredits(meteredNanoCredits).credits }
-        /// Node-hours if always on over the period.
-        public var alwaysOnNodeHours: Decimal { Decimal(alwaysOnNodeSeconds) / 3600 }
-        /// Credits if always on.
-        public var alwaysOnCredits: Decimal { alwaysOnNodeHours * creditsPerNodeHour }
+        public var meteredCredits: Decimal { metered.quantity }
+        /// Node-hours if always on over the period; nil without a shape.
+        public var alwaysOnNodeHours: Decimal? { alwaysOnNodeSeconds.map { Decimal($0) / 3600 } }
         /// Node-hours under the plan; nil without a plan.
         public var planNodeHours: Decimal? { planNodeSeconds.map { Decimal($0) / 3600 } }
-        /// Credits under the plan; nil without a plan.
-        public var planCredits: Decimal? { planNodeHours.map { $0 * creditsPerNodeHour } }
-        /// Credits always on minus metered: what running as metered saved against always on.
-        public var savedCredits: Decimal { alwaysOnCredits - meteredCredits }
+        /// Always on minus metered: what running as metered saved against always on; nil without a shape.
+        public var savedVsAlwaysOn: ChargeSum? { alwaysOn.map { $0 - metered } }
+        /// Plan minus metered; nil without a plan.
+        public var savedVsPlan: ChargeSum? { plan.map { $0 - metered } }
     }
 
     /// Month to date and a straight-line month-end forecast, for the month of the report's last day.
@@ -105,10 +172,18 @@ public struct SavingsReport: Sendable {
         public var daysElapsed: Int
         /// Days in the month.
         public var daysInMonth: Int
-        /// Metered credits from the month's first day to the report's last day.
-        public var monthToDateCredits: Decimal
+        /// Metered credits and cost from the month's first day to the report's last day.
+        public var monthToDate: ChargeSum
         /// Month to date × days in the month ÷ days elapsed (multiplied first, so a full month is exact).
-        public var forecastCredits: Decimal { monthToDateCredits * Decimal(daysInMonth) / Decimal(daysElapsed) }
+        public var forecast: ChargeSum {
+            ChargeSum(quantity: monthToDate.quantity * Decimal(daysInMonth) / Decimal(daysElapsed),
+                      amount: Money(monthToDate.amount.amount * Decimal(daysInMonth) / Decimal(daysElapsed),
+                                    monthToDate.amount.currency))
+        }
+        /// Month-to-date credits.
+        public var monthToDateCredits: Decimal { monthToDate.quantity }
+        /// Forecast credits.
+        public var forecastCredits: Decimal { forecast.quantity }
         /// The forecast's basis in words.
         public var basis: String {
             "straight line: \(daysElapsed) of \(daysInMonth) days of \(monthStart.year)-\(String(format: "%02d", monthStart.month)) metered, "
@@ -122,14 +197,14 @@ public struct SavingsReport: Sendable {
     public var through: CivilDate
     /// The zone whose calendar days the report uses.
     public var zone: TimeZone
+    /// The presentation currency of every amount.
+    public var currency: Currency
     /// The plan, if any.
     public var plan: BusinessHours?
     /// The rate card used for always-on and plan credits (id), nil when overridden.
     public var rateCardID: String?
-    /// The credit price every amount uses.
-    public var creditPrice: CreditPrice
-    /// Conversion from the price currency into the presentation currency.
-    public var fx: ExchangeRate
+    /// The prices and FX rates used, one entry per run of days with the same price and rate.
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
     /// Pools, sorted by name.
     public var pools: [Pool]
     /// Days, sorted by date then pool.
@@ -143,119 +218,202 @@ public struct SavingsReport: Sendable {
     public var dataChecksum: String = ""
     /// Number of hourly rows the report used.
     public var rowCount: Int = 0
+    /// Results of the checks a nightly run makes (budget, variance, staleness); empty for `report`.
+    public var checks: [CheckResult] = []
+    /// The comparison with what Snowflake bills (USAGE_IN_CURRENCY_DAILY); nil when the cache has no such rows.
+    public var billCheck: BillCheck?
 
-    /// Credits metered over all pools.
-    public var meteredCredits: Decimal { pools.reduce(0) { $0 + $1.meteredCredits } }
-    /// Credits always on over all pools.
-    public var alwaysOnCredits: Decimal { pools.reduce(0) { $0 + $1.alwaysOnCredits } }
-    /// Credits under the plan over all pools; nil without a plan.
-    public var planCredits: Decimal? { plan == nil ? nil : pools.reduce(0) { $0 + ($1.planCredits ?? 0) } }
-    /// Estimated credits over all pools; nil without a pools file.
-    public var estimatedCredits: Decimal? {
-        pools.contains { $0.estimatedCredits != nil } ? pools.reduce(0) { $0 + ($1.estimatedCredits ?? 0) } : nil
+    /// Metered credits and cost over all pools.
+    public var metered: ChargeSum { pools.reduce(.zero(currency)) { $0 + $1.metered } }
+    /// Metered credits over all pools.
+    public var meteredCredits: Decimal { metered.quantity }
+    /// Always-on credits and cost over the pools with a shape.
+    public var alwaysOn: ChargeSum { pools.reduce(.zero(currency)) { $0 + ($1.alwaysOn ?? .zero(currency)) } }
+    /// Metered credits and cost of the pools with a shape (what the always-on saving compares with).
+    public var meteredWithShape: ChargeSum {
+        pools.filter { $0.alwaysOn != nil }.reduce(.zero(currency)) { $0 + $1.metered }
+    }
+    /// Plan credits and cost over the pools with a shape; nil without a plan.
+    public var planTotal: ChargeSum? {
+        plan == nil ? nil : pools.reduce(.zero(currency)) { $0 + ($1.plan ?? .zero(currency)) }
+    }
+    /// Estimate over the planned pools (those that never ran included); nil without a pools file.
+    public var estimated: ChargeSum? {
+        pools.contains { $0.estimated != nil } ? pools.reduce(.zero(currency)) { $0 + ($1.estimated ?? .zero(currency)) } : nil
+    }
+    /// Pools metered but without a family (their always-on baseline is unknown).
+    public var poolsWithoutShape: [String] { pools.filter { $0.shape == nil }.map(\.pool) }
+    /// The variance, metered minus estimate over the estimate, in percent of cost (exact); nil without an estimate
+    /// or when the estimate is zero. The one definition `report` and `nightly` share.
+    public var variancePercent: Decimal? {
+        guard let e = estimated, e.amount.amount != 0 else { return nil }
+        return (metered.amount.amount - e.amount.amount) / e.amount.amount * 100
     }
 
-    /// `credits` priced at ``creditPrice`` and converted with ``fx``.
-    public func cost(_ credits: Decimal) -> PricedCost { PricedCost(credits: credits, price: creditPrice, fx: fx) }
-
-    /// Metered credits and hourly-row counts per pool and local day.
-    public typealias Metered = [String: [CivilDate: (credits: NanoCredits, hours: Int)]]
-
-    /// Sums `records` per pool and local day in `zone` (an hourly row counts on the day its START_TIME falls in).
-    /// - Throws: ``ArithmeticLimitError`` when a pool's day does not sum in 64-bit nano-credits.
-    public static func metered(_ records: [UsageRecord], zone: TimeZone) throws(ArithmeticLimitError) -> Metered {
-        var out: Metered = [:]
-        for r in records {
-            let day = CivilDate.of(r.startTime, in: zone)
-            let (c, n) = out[r.computePoolName]?[day] ?? (.zero, 0)
-            let sum = try ExactInt64.add(c.value, r.creditsUsed.value, "the metered credits of pool \(r.computePoolName) on \(day)")
-            out[r.computePoolName, default: [:]][day] = (NanoCredits(sum), n + 1)
-        }
-        return out
-    }
-
-    /// Builds the report from hourly rows (rows outside the period are ignored).
-    /// - Throws: see ``build(metered:from:through:zone:shapes:defaultShape:plan:rateCardID:rate:creditPrice:fx:warnings:)``.
-    public static func build(
-        records: [UsageRecord], from: CivilDate, through: CivilDate, zone: TimeZone,
-        shapes: [String: PoolShape], defaultShape: PoolShape?, plan: BusinessHours?,
-        rateCardID: String?, rate: (_ pool: String, InstanceFamily) throws -> (Decimal, String),
-        creditPrice: CreditPrice, fx: ExchangeRate, warnings: [String]
-    ) throws -> SavingsReport {
-        let period = DateInterval(start: from.startInstant(in: zone), end: through.adding(days: 1).startInstant(in: zone))
-        return try build(metered: metered(records.filter { period.contains($0.startTime) && $0.startTime < period.end },
-                                          zone: zone),
-                         from: from, through: through, zone: zone, shapes: shapes, defaultShape: defaultShape,
-                         plan: plan, rateCardID: rateCardID, rate: rate, creditPrice: creditPrice, fx: fx,
-                         warnings: warnings)
-    }
-
-    /// Builds the report from metered credits per pool and day.
+    /// Builds the report, pricing every figure through `rates`.
     /// - Parameters:
-    ///   - metered: credits and hourly rows per pool and local day (days outside the period are ignored).
+    ///   - metered: metered credits per pool, local day and UTC day (parts outside the period are ignored).
     ///   - from, through: the period's first and last day in `zone`, inclusive.
-    ///   - shapes: the shape of each pool; pools without one are priced with `defaultShape`.
-    ///   - defaultShape: the shape of pools not in `shapes`; nil makes such pools an error.
-    ///   - rate: credits per node-hour of a pool's family and the source of that figure; throws when unknown.
-    /// - Throws: ``ReportError/noShape(pool:)`` or whatever `rate` throws.
+    ///   - pools: every pool the report covers (metered ones and planned ones), with what is known of it.
+    ///   - estimates: per planned pool, estimated credits per local day and the difference by cause per day.
+    ///   - rates: the ledger's day rates (filled as days are met).
+    /// - Throws: ``FXBookError`` when a day's price cannot be converted.
     public static func build(
-        metered: Metered, from: CivilDate, through: CivilDate, zone: TimeZone,
-        shapes: [String: PoolShape], defaultShape: PoolShape?, plan: BusinessHours?,
-        rateCardID: String?, rate: (_ pool: String, InstanceFamily) throws -> (Decimal, String),
-        creditPrice: CreditPrice, fx: ExchangeRate, warnings: [String]
+        metered: [MeteredPart], from: CivilDate, through: CivilDate, zone: TimeZone, currency: Currency,
+        pools setups: [ReportPoolSetup], estimates: [String: [CivilDate: (credits: Decimal, causes: [VarianceCause: Decimal])]],
+        plan: BusinessHours?, rateCardID: String?, rates: inout DayRates, warnings: [String]
     ) throws -> SavingsReport {
         precondition(from <= through)
         let dates = stride(from: 0, through: from.days(to: through), by: 1).map { from.adding(days: $0) }
         let dayIntervals = dates.map { $0.interval(in: zone) }
         let planIntervals = plan?.intervals(from: from.adding(days: -1), through: through.adding(days: 1)) ?? []
-        // The plan's seconds in each day, the same for every pool.
-        let planSeconds = dayIntervals.map { day in planIntervals.reduce(0) { $0 + Int($1.overlapSeconds(with: day)) } }
-
-        let poolNames = Set(metered.keys).union(shapes.keys).sorted()
-
-        var pools: [Pool] = []
-        for name in poolNames {
-            guard let shape = shapes[name] ?? defaultShape else { throw ReportError.noShape(pool: name) }
-            let (ratePerNodeHour, source) = try rate(name, shape.family)
-            pools.append(Pool(pool: name, shape: shape, creditsPerNodeHour: ratePerNodeHour, rateSource: source,
-                              planNodeSeconds: plan == nil ? nil : 0))
+        // Each local day cut at UTC midnights: the parts a planned quantity is priced in.
+        let utcParts: [[(utcDay: Int, span: DateInterval)]] = dayIntervals.map { Self.utcParts(of: $0) }
+        // The plan's window in each part (the same for every pool; clipped to each pool's lifetime later).
+        let planParts: [[[DateInterval]]] = utcParts.map { parts in
+            parts.map { p in planIntervals.compactMap { w in
+                let a = max(w.start, p.span.start), b = min(w.end, p.span.end)
+                return b > a ? DateInterval(start: a, end: b) : nil
+            } }
         }
-        let daySeconds = dayIntervals.map { Int($0.duration) }
-        // Date by date, pools in name order: the days come out sorted.
+        var byPoolDay: [String: [Int: [MeteredPart]]] = [:]
+        let firstDay = from.daysSinceEpoch, lastDay = through.daysSinceEpoch
+        for m in metered where m.localDay >= firstDay && m.localDay <= lastDay {
+            byPoolDay[m.pool, default: [:]][m.localDay, default: []].append(m)
+        }
+        let zero = ChargeSum.zero(currency)
+        var pools: [Pool] = setups.sorted { $0.pool < $1.pool }.map { s in
+            Pool(pool: s.pool, shape: s.shape, shapeSource: s.shapeSource, creditsPerNodeHour: s.creditsPerNodeHour,
+                 rateSource: s.rateSource, lifetime: s.lifetime, planned: s.planned, metered: zero,
+                 alwaysOnNodeSeconds: s.shape == nil ? nil : 0, alwaysOn: s.shape == nil ? nil : zero,
+                 planNodeSeconds: s.shape == nil || plan == nil ? nil : 0,
+                 plan: s.shape == nil || plan == nil ? nil : zero, estimated: s.planned ? zero : nil)
+        }
         var days: [Day] = []
         days.reserveCapacity(dates.count * pools.count)
-        var monthToDate: Decimal = 0  // over every pool: a Decimal, which no number of pools overflows
+        var monthToDate = zero
         let monthStart = through.firstOfMonth
         for (i, date) in dates.enumerated() {
+            let daySeconds = Int(dayIntervals[i].duration)
             for p in pools.indices {
                 let name = pools[p].pool
-                let nodes = pools[p].shape.nodes
-                let (credits, hours) = metered[name]?[date] ?? (.zero, 0)
-                days.append(Day(date: date, pool: name, meteredNanoCredits: credits.value, meteredHours: hours,
-                                daySeconds: daySeconds[i], nodes: nodes, planSeconds: plan == nil ? nil : planSeconds[i],
-                                creditsPerNodeHour: pools[p].creditsPerNodeHour))
-                let what = "the metered credits of pool \(name) from \(from) to \(through)"
-                pools[p].meteredNanoCredits = try ExactInt64.add(pools[p].meteredNanoCredits, credits.value, what)
-                let nodeSeconds = "the always-on node-seconds of pool \(name) from \(from) to \(through)"
-                pools[p].alwaysOnNodeSeconds = try ExactInt64.add(
-                    pools[p].alwaysOnNodeSeconds, try ExactInt64.multiply(Int64(nodes), Int64(daySeconds[i]), nodeSeconds),
-                    nodeSeconds)
-                if plan != nil {
-                    let planned = "the planned node-seconds of pool \(name) from \(from) to \(through)"
-                    pools[p].planNodeSeconds = try ExactInt64.add(
-                        pools[p].planNodeSeconds!, try ExactInt64.multiply(Int64(nodes), Int64(planSeconds[i]), planned),
-                        planned)
+                var day = Day(date: date, pool: name, meteredNanoCredits: 0, meteredHours: 0, daySeconds: daySeconds,
+                              metered: zero)
+                for part in byPoolDay[name]?[date.daysSinceEpoch] ?? [] {
+                    day.meteredNanoCredits += part.nanoCredits
+                    day.meteredHours += part.hours
+                    day.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
                 }
-                if date >= monthStart { monthToDate += credits.credits }
+                if let shape = pools[p].shape, let rate = pools[p].creditsPerNodeHour {
+                    let lifetime = pools[p].lifetime
+                    var alwaysSeconds = 0
+                    var always = zero
+                    var planSeconds = 0
+                    var planned = zero
+                    for (k, part) in utcParts[i].enumerated() {
+                        let s = shape.nodes * lifetime.seconds(in: part.span)
+                        if s > 0 {
+                            alwaysSeconds += s
+                            always += try rates.charge(Decimal(s) / 3600 * rate, onUTCDay: part.utcDay)
+                        }
+                        if plan != nil {
+                            let w = shape.nodes * lifetime.clip(planParts[i][k]).reduce(0) { $0 + Int($1.duration) }
+                            if w > 0 {
+                                planSeconds += w
+                                planned += try rates.charge(Decimal(w) / 3600 * rate, onUTCDay: part.utcDay)
+                            }
+                        }
+                    }
+                    day.alwaysOnNodeHours = Decimal(alwaysSeconds) / 3600
+                    day.alwaysOn = always
+                    pools[p].alwaysOnNodeSeconds! += Int64(alwaysSeconds)
+                    pools[p].alwaysOn! = pools[p].alwaysOn! + always
+                    if plan != nil {
+                        day.planNodeHours = Decimal(planSeconds) / 3600
+                        day.plan = planned
+                        pools[p].planNodeSeconds! += Int64(planSeconds)
+                        pools[p].plan! = pools[p].plan! + planned
+                    }
+                }
+                if pools[p].planned {
+                    // The estimate of a local day is priced at the UTC day of its first instant.
+                    let utcDay = utcParts[i][0].utcDay
+                    let e = estimates[name]?[date]
+                    let charge = try rates.charge(e?.credits ?? 0, onUTCDay: utcDay)
+                    day.estimated = ChargeSum(quantity: charge.quantity, amount: charge.amount)
+                    pools[p].estimated! = pools[p].estimated! + day.estimated!
+                    for (cause, credits) in e?.causes ?? [:] where cause != .unexplained {
+                        pools[p].varianceByCause[cause, default: zero] += try rates.charge(credits, onUTCDay: utcDay)
+                    }
+                }
+                pools[p].meteredNanoCredits += day.meteredNanoCredits
+                pools[p].metered = pools[p].metered + day.metered
+                if date >= monthStart { monthToDate = monthToDate + day.metered }
+                days.append(day)
             }
         }
-        var report = SavingsReport(from: from, through: through, zone: zone, plan: plan, rateCardID: rateCardID,
-                                   creditPrice: creditPrice, fx: fx, pools: pools, days: days, warnings: warnings)
+        // What the causes priced day by day do not cover (credits and prices of other days) is unexplained, so the
+        // causes add up to the difference exactly, in credits and in money.
+        for p in pools.indices where pools[p].estimated != nil {
+            let difference = pools[p].metered - pools[p].estimated!
+            let others = pools[p].varianceByCause.values.reduce(zero, +)
+            let rest = difference - others
+            if rest.quantity != 0 || rest.amount.amount != 0 { pools[p].varianceByCause[.unexplained] = rest }
+        }
+        var report = SavingsReport(from: from, through: through, zone: zone, currency: currency, plan: plan,
+                                   rateCardID: rateCardID, priceRuns: rates.priceRuns, pools: pools, days: days,
+                                   warnings: warnings)
         if from <= monthStart {
             report.forecast = Forecast(monthStart: monthStart, daysElapsed: through.day, daysInMonth: through.daysInMonth,
-                                       monthToDateCredits: monthToDate)
+                                       monthToDate: monthToDate)
         }
         return report
+    }
+
+    /// `span` cut at UTC midnights, each part with its UTC day (days since 1970-01-01).
+    static func utcParts(of span: DateInterval) -> [(utcDay: Int, span: DateInterval)] {
+        var out: [(utcDay: Int, span: DateInterval)] = []
+        var start = span.start
+        while start < span.end {
+            let day = Int((start.timeIntervalSince1970 / 86_400).rounded(.down))
+            let midnight = Date(timeIntervalSince1970: TimeInterval((day + 1) * 86_400))
+            let end = min(midnight, span.end)
+            out.append((day, DateInterval(start: start, end: end)))
+            start = end
+        }
+        return out
+    }
+}
+
+extension ChargeSum {
+    /// Adds a charge's quantity and amount.
+    public static func += (s: inout ChargeSum, c: ChargeSum) { s = s + c }
+}
+
+/// The result of one nightly check, carried in the report so every file shows it.
+public struct CheckResult: Sendable, Hashable {
+    /// Which check.
+    public enum Check: String, Sendable, Hashable, CaseIterable {
+        /// No metered row newer than the staleness limit (exit 12).
+        case staleData = "stale-data"
+        /// Metered (or forecast) cost of the month over the budget (exit 10).
+        case budgetExceeded = "budget-exceeded"
+        /// |metered − estimated| over the variance threshold (exit 11).
+        case varianceExceeded = "variance-exceeded"
+    }
+
+    /// Which check.
+    public var check: Check
+    /// True when the check failed (an alert).
+    public var failed: Bool
+    /// The finding in one sentence, with the figures.
+    public var message: String
+
+    /// Creates a result.
+    public init(check: Check, failed: Bool, message: String) {
+        self.check = check
+        self.failed = failed
+        self.message = message
     }
 }
 
@@ -270,5 +428,27 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pool \(pool) has no instance family to price it always on; pass --family F (for every pool) "
                 + "or --pool \(pool)=FAMILY[:NODES]."
         }
+    }
+}
+
+extension MeteredPart {
+    /// Sums `records` per pool, local day in `zone` and UTC day (what ``SavingsReport/build(metered:from:through:zone:currency:pools:estimates:plan:rateCardID:rates:warnings:)``
+    /// prices), sorted by pool, local day, UTC day: for callers that hold rows in memory (the cache sums them in
+    /// SQLite instead).
+    /// - Throws: ``ArithmeticLimitError`` when a part does not sum in 64-bit nano-credits.
+    public static func parts(of records: [UsageRecord], zone: TimeZone) throws(ArithmeticLimitError) -> [MeteredPart] {
+        let utc = TimeZone(identifier: "UTC")!
+        var byKey: [String: MeteredPart] = [:]
+        for r in records {
+            let local = CivilDate.of(r.startTime, in: zone).daysSinceEpoch
+            let utcDay = CivilDate.of(r.startTime, in: utc).daysSinceEpoch
+            let key = "\(r.computePoolName)\u{0}\(local)\u{0}\(utcDay)"
+            var p = byKey[key] ?? MeteredPart(pool: r.computePoolName, localDay: local, utcDay: utcDay, nanoCredits: 0, hours: 0)
+            p.nanoCredits = try ExactInt64.add(p.nanoCredits, r.creditsUsed.value,
+                                               "the metered credits of pool \(r.computePoolName) on \(CivilDate(daysSinceEpoch: local))")
+            p.hours += 1
+            byKey[key] = p
+        }
+        return byKey.values.sorted { ($0.pool, $0.localDay, $0.utcDay) < ($1.pool, $1.localDay, $1.utcDay) }
     }
 }

@@ -39,43 +39,43 @@ import Testing
         let s = try CreditPriceSchedule(rateSheet: Self.sheet, account: "SPCS_DEV", contract: nil, list: Self.list)
         #expect(s.rateSheetRows.map(\.date) == [Self.d("2024-04-02"), Self.d("2024-04-05"), Self.d("2024-04-15")])
 
-        let onDay = try s.price(on: Self.d("2024-04-05"))
+        let onDay = s.price(on: Self.d("2024-04-05"))
         #expect(onDay.price.price == Money(Self.dec("3.87"), .usd))
         #expect(onDay.basis == .rateSheet && onDay.effectiveDate == Self.d("2024-04-05"))
         #expect(onDay.price.source == "RATE_SHEET_DAILY SNOWPARK_CONTAINER_SERVICES, compute, Enterprise, "
                 + "AWS_AP_NORTHEAST_1, contract 1234567 (rates.csv line 4)")
 
         // 6-14 April have no row: 5 April's rate is carried forward and says so.
-        let gap = try s.price(on: Self.d("2024-04-13"))
+        let gap = s.price(on: Self.d("2024-04-13"))
         #expect(gap.price.price == Money(Self.dec("3.87"), .usd))
         #expect(gap.basis == .rateSheetCarriedForward(from: Self.d("2024-04-05")))
         #expect(gap.effectiveDate == Self.d("2024-04-05"))
         #expect(gap.price.source.hasSuffix("(rates.csv line 4), carried forward from 2024-04-05"))
 
         // After the last row the rate stays in force (the view's latency).
-        let late = try s.price(on: Self.d("2024-04-30"))
+        let late = s.price(on: Self.d("2024-04-30"))
         #expect(late.price.price == Money(Self.dec("3.66"), .usd))
         #expect(late.basis == .rateSheetCarriedForward(from: Self.d("2024-04-15")))
     }
 
-    @Test func aDayBeforeTheFirstRowIsAnErrorUnlessAContractPriceCovers() throws {
+    @Test func aDayBeforeTheFirstRowIsCarriedBackAndTheSheetWinsOverAContract() throws {
         let s = try CreditPriceSchedule(rateSheet: Self.sheet, account: "SPCS_DEV", contract: nil, list: Self.list)
-        let error = CreditPriceError.beforeRateSheet(day: Self.d("2024-04-01"), firstRow: Self.d("2024-04-02"))
-        #expect(throws: error) { try s.price(on: Self.d("2024-04-01")) }
-        #expect(error.description == "2024-04-01 is before the rate sheet's first SPCS compute row (2024-04-02); "
-                + "export RATE_SHEET_DAILY from an earlier date, start the period on 2024-04-02, or pass "
-                + "--contract-price for the days before it.")
+        let before = s.price(on: Self.d("2024-04-01"))
+        #expect(before.price.price == Money(Self.dec("3.87"), .usd))
+        #expect(before.basis == .rateSheetCarriedBack(from: Self.d("2024-04-02")))
+        #expect(before.price.source.hasSuffix(", carried back from 2024-04-02, the rate sheet's first SPCS row"))
 
         let contract = CreditPriceSchedule.Contract(pricePerCredit: Money(Self.dec("3.80"), .usd),
                                                     reference: "contract price (--contract-price)")
         let withContract = try CreditPriceSchedule(rateSheet: Self.sheet, account: "SPCS_DEV", contract: contract,
                                                    list: Self.list)
-        let first = try withContract.price(on: Self.d("2024-04-01"))
-        #expect(first.basis == .contract && first.price.price == Money(Self.dec("3.80"), .usd))
-        #expect(first.price.source
-                == "contract price (--contract-price), before the rate sheet's first SPCS row (2024-04-02)")
-        // Where the sheet has a row, the sheet wins over the contract price.
-        #expect(try withContract.price(on: Self.d("2024-04-02")).price.price == Money(Self.dec("3.87"), .usd))
+        // The rate sheet is what Snowflake bills: it wins over the contract price, which is reported as disagreeing.
+        #expect(withContract.price(on: Self.d("2024-04-01")).price.price == Money(Self.dec("3.87"), .usd))
+        #expect(withContract.price(on: Self.d("2024-04-02")).price.price == Money(Self.dec("3.87"), .usd))
+        let warnings = withContract.contractDisagreements(over: Self.d("2024-04-01")...Self.d("2024-04-02"))
+        #expect(warnings == ["contract price (--contract-price) is 3.8 USD per credit, but RATE_SHEET_DAILY says 3.87 USD "
+                             + "from 2024-04-01 to 2024-04-02; the rate sheet is used (it is what Snowflake bills). "
+                             + "Check the contract price."])
     }
 
     @Test func contractPriceOverTheListPrice() throws {
@@ -83,17 +83,17 @@ import Testing
         let contract = CreditPriceSchedule.Contract(pricePerCredit: Money(580, .jpy), reference: "contract price",
                                                     effectiveFrom: Self.d("2024-04-10"))
         let s = try CreditPriceSchedule(rateSheet: nil, account: nil, contract: contract, list: Self.list)
-        let before = try s.price(on: Self.d("2024-04-09"))
-        #expect(before.basis == .list && before.price.price == Money(Self.dec("4.30"), .usd))
+        let before = s.price(on: Self.d("2024-04-09"))
+        #expect(before.basis == .onDemand && before.price.price == Money(Self.dec("4.30"), .usd))
         #expect(before.effectiveDate == Self.d("2026-04-01"))
-        let from = try s.price(on: Self.d("2024-04-10"))
+        let from = s.price(on: Self.d("2024-04-10"))
         #expect(from.basis == .contract && from.price.price == Money(580, .jpy))
         #expect(from.effectiveDate == Self.d("2024-04-10") && from.price.source == "contract price from 2024-04-10")
         // The list price stays available for FOCUS ListUnitPrice whatever priced the day.
         #expect(s.listPrice(on: Self.d("2024-04-10")).price.price == Money(Self.dec("4.30"), .usd))
 
         let onDemand = try CreditPriceSchedule(rateSheet: nil, account: nil, contract: nil, list: Self.list)
-        #expect(try onDemand.price(on: Self.d("2024-04-10")) == onDemand.listPrice(on: Self.d("2024-04-10")))
+        #expect(onDemand.price(on: Self.d("2024-04-10")) == onDemand.listPrice(on: Self.d("2024-04-10")))
     }
 
     @Test func accountsThatDisagreeNeedAnAccount() throws {
@@ -107,10 +107,8 @@ import Testing
                 + "account with --account.")
         let other = try CreditPriceSchedule(rateSheet: Self.sheet, account: "analytics_prod", contract: nil,
                                             list: Self.list)
-        #expect(try other.price(on: Self.d("2024-04-20")).price.price == Money(Self.dec("2.55"), .usd))
-        #expect(throws: CreditPriceError.beforeRateSheet(day: Self.d("2024-04-14"), firstRow: Self.d("2024-04-15"))) {
-            try other.price(on: Self.d("2024-04-14"))
-        }
+        #expect(other.price(on: Self.d("2024-04-20")).price.price == Money(Self.dec("2.55"), .usd))
+        #expect(other.price(on: Self.d("2024-04-14")).basis == .rateSheetCarriedBack(from: Self.d("2024-04-15")))
     }
 
     @Test func aSheetWithoutSPCSRows() {

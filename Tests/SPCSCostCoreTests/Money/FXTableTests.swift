@@ -36,16 +36,22 @@ import Testing
         #expect(after.source == "treasury rate (illustrative) (usdjpy-april-2024.csv line 16)")
     }
 
-    @Test func aMissingDayIsNamed() throws {
+    @Test func aMissingDayIsCarriedUpTo4DaysThenNamed() throws {
         let table = try Self.april()
-        let error = FXError.missingRate(base: .usd, quote: .jpy, day: Self.d("2024-05-01"), lookup: .daily,
-                                        needed: Self.d("2024-05-01"),
+        // 1 May: the 30 April rate, carried (a weekend or holiday has no row), and the source says so.
+        let carried = try table.rate(from: .usd, to: .jpy, for: Self.d("2024-05-01"), lookup: .daily)
+        #expect(carried.rate == Self.dec("153.2") && carried.date == Self.d("2024-04-30"))
+        #expect(carried.source.hasSuffix("the rate of 2024-04-30 carried to 2024-05-01, which has no row)"))
+        #expect(try table.rate(from: .usd, to: .jpy, for: Self.d("2024-05-04"), lookup: .daily).date == Self.d("2024-04-30"))
+        // 5 May is 5 days after the last row: an error naming the pair and the day.
+        let error = FXError.missingRate(base: .usd, quote: .jpy, day: Self.d("2024-05-05"), lookup: .daily,
+                                        needed: Self.d("2024-05-05"),
                                         known: Self.d("2024-04-01")...Self.d("2024-04-30"))
         #expect(throws: error) {
-            try table.rate(from: .usd, to: .jpy, for: Self.d("2024-05-01"), lookup: .daily)
+            try table.rate(from: .usd, to: .jpy, for: Self.d("2024-05-05"), lookup: .daily)
         }
-        #expect(error.description == "no USD→JPY rate for 2024-05-01 (the table has USD→JPY rates from 2024-04-01 "
-                + "to 2024-04-30); add a row dated 2024-05-01, or use monthly rates (--fx-lookup monthly).")
+        #expect(error.description == "no USD→JPY rate for 2024-05-05 or the 4 days before it (the table has USD→JPY "
+                + "rates from 2024-04-01 to 2024-04-30); add a row dated 2024-05-05, or use monthly rates (--fx-lookup monthly).")
     }
 
     @Test func monthlyLookupUsesTheFirstDayOfTheMonth() throws {

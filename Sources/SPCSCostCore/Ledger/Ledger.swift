@@ -1,0 +1,274 @@
+import Foundation
+
+/// What a ledger row charges for. Compute is the only kind today; storage, data transfer and task warehouses are
+/// kinds of their own when spcs-cost learns them, priced by the same rules.
+public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Compute-pool credits: SNOWPARK_CONTAINER_SERVICES_HISTORY.CREDITS_USED, or planned node-hours × the rate card.
+    case compute
+}
+
+/// The period a ledger row covers.
+public enum LedgerGrain: String, Sendable, Hashable, Codable {
+    /// One hour, as the usage view meters it.
+    case hour
+    /// One calendar day (a UTC day for Snowflake's daily views; a day of a report's zone for its per-day figures).
+    case day
+}
+
+/// The unit of a ledger row's quantity.
+public enum QuantityUnit: String, Sendable, Hashable, Codable {
+    /// Snowflake credits (CREDITS_USED, NUMBER(38,9)).
+    case credits
+}
+
+/// Which figure of a run a ledger row belongs to: what was metered, or a planned or hypothetical quantity priced
+/// by the same rules.
+public enum LedgerScenario: Hashable, Sendable, CustomStringConvertible {
+    /// Metered usage from the cache.
+    case metered
+    /// The pools file's schedule model.
+    case estimate
+    /// MIN_NODES every hour the pool existed.
+    case alwaysOn
+    /// MIN_NODES in the business-hours window, while the pool existed.
+    case plan
+    /// A what-if policy, by its label.
+    case policy(String)
+
+    /// `metered`, `estimate`, `always on`, `plan`, or the policy's label.
+    public var description: String {
+        switch self {
+        case .metered: "metered"
+        case .estimate: "estimate"
+        case .alwaysOn: "always on"
+        case .plan: "plan"
+        case let .policy(label): label
+        }
+    }
+}
+
+/// The price of one unit on one UTC day and its conversion: what the ledger multiplies a quantity by.
+public struct DayRate: Sendable, Hashable {
+    /// The UTC day (the price day of every charge whose period starts in it).
+    public let day: CivilDate
+    /// The price of one credit in the price currency, with its source (``CreditPriceSchedule`` order).
+    public let unitPrice: CreditPriceSchedule.DayPrice
+    /// Price currency → presentation currency, for this day.
+    public let fx: ExchangeRate
+
+    /// Creates a day rate; `fx.base` must be the unit price's currency.
+    public init(day: CivilDate, unitPrice: CreditPriceSchedule.DayPrice, fx: ExchangeRate) {
+        precondition(fx.base == unitPrice.price.price.currency, "FX base must be the price currency")
+        self.day = day
+        self.unitPrice = unitPrice
+        self.fx = fx
+    }
+
+    /// The presentation currency.
+    public var currency: Currency { fx.quote }
+}
+
+/// A quantity priced on one day: the exact amount in the price currency and in the presentation currency.
+public struct Charge: Sendable, Hashable {
+    /// The quantity, exact.
+    public let quantity: Decimal
+    /// Its unit.
+    public let unit: QuantityUnit
+    /// The price and FX that applied.
+    public let rate: DayRate
+    /// quantity × unit price, in the price currency (the contract currency); exact.
+    public let priceAmount: Money
+    /// `priceAmount` converted with the day's FX into the presentation currency; exact.
+    public let amount: Money
+}
+
+/// One row of the priced ledger: what is billed, when, how much, at what price, for how much.
+///
+/// The key is (organization, account, pool ID where known with its name kept for display, period start, grain,
+/// charge kind), plus the scenario (metered, or a planned figure priced the same way).
+public struct LedgerRow: Sendable, Hashable {
+    /// ORGANIZATION_NAME; empty when the source does not say.
+    public var organization: String
+    /// The account (ACCOUNT_NAME, or the connection's account); empty for a CSV import without `--account`.
+    public var account: String
+    /// COMPUTE_POOL_ID where known.
+    public var poolID: Int64?
+    /// COMPUTE_POOL_NAME, kept for display (a pool dropped and re-created keeps its name, not its ID).
+    public var poolName: String
+    /// The start of the period, a UTC instant.
+    public var periodStart: Date
+    /// The period's length.
+    public var grain: LedgerGrain
+    /// What is charged for.
+    public var kind: ChargeKind
+    /// Metered, or which planned figure.
+    public var scenario: LedgerScenario
+    /// The quantity priced.
+    public var charge: Charge
+
+    /// Creates a row.
+    public init(organization: String = "", account: String = "", poolID: Int64? = nil, poolName: String,
+                periodStart: Date, grain: LedgerGrain, kind: ChargeKind = .compute, scenario: LedgerScenario,
+                charge: Charge) {
+        self.organization = organization
+        self.account = account
+        self.poolID = poolID
+        self.poolName = poolName
+        self.periodStart = periodStart
+        self.grain = grain
+        self.kind = kind
+        self.scenario = scenario
+        self.charge = charge
+    }
+}
+
+/// A running total of charges in one presentation currency: quantity and exact amount.
+public struct ChargeSum: Sendable, Hashable {
+    /// Sum of the quantities (credits), exact.
+    public var quantity: Decimal
+    /// Sum of the amounts, exact, in the presentation currency.
+    public var amount: Money
+
+    /// Zero in `currency`.
+    public static func zero(_ currency: Currency) -> ChargeSum { ChargeSum(quantity: 0, amount: .zero(currency)) }
+
+    /// Creates a sum.
+    public init(quantity: Decimal, amount: Money) {
+        self.quantity = quantity
+        self.amount = amount
+    }
+
+    /// Adds a charge.
+    public static func += (s: inout ChargeSum, c: Charge) {
+        s.quantity += c.quantity
+        s.amount = s.amount + c.amount
+    }
+
+    /// Adds another sum.
+    public static func + (a: ChargeSum, b: ChargeSum) -> ChargeSum {
+        ChargeSum(quantity: a.quantity + b.quantity, amount: a.amount + b.amount)
+    }
+
+    /// The difference.
+    public static func - (a: ChargeSum, b: ChargeSum) -> ChargeSum {
+        ChargeSum(quantity: a.quantity - b.quantity, amount: a.amount - b.amount)
+    }
+}
+
+/// The priced ledger's rules: the only place spcs-cost turns a quantity into money.
+///
+/// A quantity is priced at the price of the **UTC day its period starts in** (RATE_SHEET_DAILY and FX files count
+/// UTC days): an hourly row at its hour's UTC day; a day of another zone at the UTC day of its first instant; a
+/// planned quantity is split into the UTC days it falls in before pricing wherever its hours are known.
+public struct Pricing: Sendable {
+    /// The presentation currency of every amount.
+    public let currency: Currency
+    /// Credit prices per day.
+    public let schedule: CreditPriceSchedule
+    /// Exchange rates.
+    public let fx: FXBook
+
+    /// Creates the rules.
+    public init(currency: Currency, schedule: CreditPriceSchedule, fx: FXBook) {
+        self.currency = currency
+        self.schedule = schedule
+        self.fx = fx
+    }
+
+    /// The rate of `day`.
+    /// - Throws: ``FXBookError`` when the price currency cannot be converted into ``currency`` for that day.
+    public func rate(on day: CivilDate) throws(FXBookError) -> DayRate {
+        let price = schedule.price(on: day)
+        let fx = try fx.rate(from: price.price.price.currency, to: currency, on: day)
+        return DayRate(day: day, unitPrice: price, fx: fx)
+    }
+
+    /// The rate of every UTC day in `days`, looked up once each; also checks that a bare `--fx` meets one price
+    /// currency only.
+    /// - Throws: ``FXBookError``.
+    public func rates(for days: ClosedRange<CivilDate>) throws(FXBookError) -> DayRates {
+        var byDay: [Int: DayRate] = [:]
+        var currencies = Set<Currency>()
+        var day = days.lowerBound
+        while day <= days.upperBound {
+            currencies.insert(schedule.price(on: day).price.price.currency)
+            day = day.adding(days: 1)
+        }
+        try fx.checkBareRate(priceCurrencies: currencies)
+        day = days.lowerBound
+        while day <= days.upperBound {
+            byDay[day.daysSinceEpoch] = try rate(on: day)
+            day = day.adding(days: 1)
+        }
+        return DayRates(currency: currency, byDay: byDay, pricing: self)
+    }
+
+    /// Prices `quantity` at `rate`: the one multiplication of a quantity by a price in spcs-cost. Exact; nothing is
+    /// rounded (rounding happens once, when an amount is shown).
+    public static func charge(_ quantity: Decimal, _ unit: QuantityUnit = .credits, at rate: DayRate) -> Charge {
+        let priceAmount = Money(quantity * rate.unitPrice.price.price.amount, rate.unitPrice.price.price.currency)
+        return Charge(quantity: quantity, unit: unit, rate: rate, priceAmount: priceAmount,
+                      amount: priceAmount.converted(with: rate.fx))
+    }
+}
+
+/// The day rates of a run's UTC days, looked up once.
+public struct DayRates: Sendable {
+    /// The presentation currency.
+    public let currency: Currency
+    private var byDay: [Int: DayRate]
+    private let pricing: Pricing
+
+    init(currency: Currency, byDay: [Int: DayRate], pricing: Pricing) {
+        self.currency = currency
+        self.byDay = byDay
+        self.pricing = pricing
+    }
+
+    /// The rate of UTC day `day` (days since 1970-01-01); looked up and kept when outside the days prepared.
+    /// - Throws: ``FXBookError``.
+    public mutating func rate(_ day: Int) throws(FXBookError) -> DayRate {
+        if let r = byDay[day] { return r }
+        let r = try pricing.rate(on: CivilDate(daysSinceEpoch: day))
+        byDay[day] = r
+        return r
+    }
+
+    /// Prices `quantity` of UTC day `day`.
+    /// - Throws: ``FXBookError``.
+    public mutating func charge(_ quantity: Decimal, onUTCDay day: Int) throws(FXBookError) -> Charge {
+        Pricing.charge(quantity, at: try rate(day))
+    }
+
+    /// Every rate looked up so far, by day.
+    public var all: [DayRate] { byDay.keys.sorted().map { byDay[$0]! } }
+
+    /// The distinct prices used, each with the first and last day it applied, in day order: what a stamp lists.
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] {
+        var out: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
+        for r in all {
+            if let last = out.last, last.through.adding(days: 1) == r.day,
+               last.rate.unitPrice.price.price == r.unitPrice.price.price,
+               last.rate.unitPrice.price.source.withoutCarryNote == r.unitPrice.price.source.withoutCarryNote,
+               last.rate.fx.rate == r.fx.rate, last.rate.fx.source.withoutCarryNote == r.fx.source.withoutCarryNote {
+                out[out.count - 1].through = r.day
+            } else {
+                out.append((r.day, r.day, r))
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// A price or rate source without its per-day carry note (`, carried forward from …`), for a line that covers
+    /// several days.
+    public var withoutCarryNoteText: String { String(withoutCarryNote) }
+
+    /// The text before `, carried` (a price or rate source without its per-day carry note), for grouping days.
+    var withoutCarryNote: Substring {
+        if let r = range(of: ", carried") { return self[..<r.lowerBound] }
+        if let r = range(of: ", the rate of ") { return self[..<r.lowerBound] }
+        return self[...]
+    }
+}
