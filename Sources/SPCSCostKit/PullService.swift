@@ -80,7 +80,11 @@ public struct PullSummary: Sendable, Codable, Equatable {
 
 /// Pulls SPCS usage from Snowflake through the SQL API v2 into the cache (`spcs-cost pull`).
 ///
-/// Incremental: from the cache's watermark (the newest END_TIME) minus the lookback, upserting by key. Every
+/// Incremental: from the cache's watermark (the newest END_TIME) minus the lookback, upserting by key; the first pull
+/// without `since` goes back ``PullOptions/initialDays``. The money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY)
+/// are read from ``moneyViewStart(now:windowStart:since:cacheHasRows:)`` on, replacing the cached rows of that window
+/// and recording restatements. Hourly rows get the connection's organization and account
+/// (``AccountIdentifier/organizationAndAccount(_:)``). Every
 /// statement is fetched before anything is written; then one transaction writes all views and records the pull, so
 /// an interrupted or failed pull leaves the cache exactly as it was and the next pull converges.
 public struct PullService: Sendable {
