@@ -454,10 +454,17 @@ public final class HistoryWriter {
     public private(set) var updated = 0
     /// The changed hours, applied to `spcs_series` when the load ends.
     var series = SeriesWriter()
+    /// The blob of the pool-month last looked up, as it was before this load (blobs change only when the load ends):
+    /// an hour without a value there had no row of that name, so no earlier row can need replacing.
+    private let seriesBlob: Statement
+    private var blobKey: SeriesWriter.Key?
+    private var blob = Data()
+    private var blobMonth: (start: Int64, end: Int64) = (0, 0)
 
     init(db: Database, loadID: Int64) throws {
         self.db = db
         self.loadID = loadID
+        seriesBlob = try db.makeStatement(sql: "SELECT hours FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
         // Parameters of all three: ?1 name, ?2 start, ?3 organization, ?4 account, ?5 pool id (-1 = none), then
         // ?6 end, ?7 exclusive, ?8 application name, ?9 application id, ?10 nano-credits, ?11 load id.
         insert = try db.makeStatement(sql: """
@@ -530,7 +537,7 @@ public final class HistoryWriter {
             return sqlite3_changes(db.sqliteConnection)
         }
         rows += 1
-        let replaced = try run(replace) > 0
+        let replaced = try cachedBeforeThisLoad(pool: record.computePoolName, start: start) && run(replace) > 0
         if try run(insert) > 0 {
             if replaced { updated += 1 } else { inserted += 1 }
         } else if try run(update) > 0 || replaced {
@@ -539,6 +546,22 @@ public final class HistoryWriter {
             return
         }
         series.touch(pool: record.computePoolName, start: start)
+    }
+
+    /// True when the cache held a row of `pool`'s name in the hour starting at `start` before this load, read from
+    /// the series blob of that pool-month (one read per pool-month while rows come in pool order).
+    private func cachedBeforeThisLoad(pool: String, start: Int64) throws -> Bool {
+        if !(blobMonth.start..<blobMonth.end).contains(start) {
+            let first = CivilDate(daysSinceEpoch: Int(floorDiv(start, 86_400))).firstOfMonth
+            blobMonth = (Int64(first.daysSinceEpoch) * 86_400, Int64(first.daysSinceEpoch + first.daysInMonth) * 86_400)
+        }
+        if blobKey?.monthStart != blobMonth.start || blobKey?.pool != pool {
+            blob = try Data.fetchOne(seriesBlob, arguments: [pool, blobMonth.start]) ?? Data()
+            blobKey = SeriesWriter.Key(pool: pool, monthStart: blobMonth.start)
+        }
+        let hour = Int((start - blobMonth.start) / 3600)
+        guard hour >= 0, (hour + 1) * 8 <= blob.count else { return false }
+        return blob.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: hour * 8, as: Int64.self)) } != .min
     }
 
     /// Inserts or replaces a COMPUTE_POOLS row (key: NAME, ID).
