@@ -138,13 +138,18 @@ extension PullServiceTests {
     }
 }
 
-/// A first pull and a pull that finds nothing, against a server whose hourly view is empty.
+/// A first pull and a pull that finds nothing, against a server whose hourly view is empty; and a pool re-created
+/// within one hour.
 @Suite struct PullWindowTests {
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
 
-    init() throws {
+    init() throws { try self.init(history: []) }
+
+    /// The server answers the hourly view with `history` (START_TIME, END_TIME epoch seconds, COMPUTE_POOL_NAME,
+    /// COMPUTE_POOL_ID, CREDITS_USED) and every other view with no rows.
+    init(history: [[String?]]) throws {
         let keys = PullServiceTests.keys
         let pem = try String(contentsOf: keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
         let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
@@ -169,7 +174,7 @@ extension PullServiceTests {
         env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
         server.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
             columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
-                      .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: []))
+                      .fixed("COMPUTE_POOL_ID"), .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: history))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
         server.register("METERING_DAILY_HISTORY", result: TestResult(
             columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
@@ -213,6 +218,32 @@ extension PullServiceTests {
                 + "contracts.",
         ])
     }
+}
+
+@Test func aPoolReCreatedWithinOneHourKeepsBothPulledRows() async throws {
+    // 2024-04-02T10:00Z = 1712052000 s: pool P as COMPUTE_POOL_ID 101 used 0.05 credits, re-created as 102 it used
+    // 0.06 in the same hour, and 0.06 in the next.
+    let fixture = try PullWindowTests(history: [
+        ["1712052000.000000000", "1712055600.000000000", "P", "101", "0.050000000"],
+        ["1712052000.000000000", "1712055600.000000000", "P", "102", "0.060000000"],
+        ["1712055600.000000000", "1712059200.000000000", "P", "102", "0.060000000"],
+    ])
+    let cache = try UsageCache(.memory)
+    var options = PullOptions()
+    options.connectionName = "test"
+    options.since = CivilDate("2024-04-01")
+    let service = PullService(env: fixture.env, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+    let first = try await service.pull(options, into: cache)
+    #expect(first.inserted == 3)
+    // 0.05 + 0.06 = 0.11 credits at 10:00 (the cache kept one of the two rows before schema 4), 0.06 at 11:00.
+    #expect(try cache.records().map(\.creditsUsed.value) == [110_000_000, 60_000_000])
+    let day = try cache.meteredByDay(from: ISO8601DateFormatter().date(from: "2024-04-02T00:00:00Z")!,
+                                     to: ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!, segments: [])
+    #expect(day.totals.map(\.credits.value) == [170_000_000] && day.rows == 2)
+    // Pulled again: replaced, not added.
+    let again = try await service.pull(options, into: cache)
+    #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 3)
+    #expect(try cache.records().map(\.creditsUsed.value) == [110_000_000, 60_000_000])
 }
 
 /// The organization and account a connection's account identifier names.
