@@ -138,7 +138,8 @@ public struct PullService: Sendable {
 
     /// The sentence a pull prints when the role cannot read a money view (the pull goes on without it).
     static func unreadableWarning(view: String, error: SQLAPIError) -> String {
-        "\(view) is not readable with this role (\(error.snowflakeCode ?? "refused"): does not exist or not authorized); "
+        "\(view) is not readable with this role (Snowflake error \(error.snowflakeCode ?? "refused"): does not exist or not "
+            + "authorized, or insufficient privileges); "
             + "the pull goes on without it. It is served in the organization account to a role with "
             + "GRANT DATABASE ROLE SNOWFLAKE.ORGANIZATION_BILLING_VIEWER TO ROLE <role>."
     }

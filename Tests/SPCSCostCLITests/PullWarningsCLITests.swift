@@ -47,7 +47,7 @@ struct PullWarningsCLITests {
         #expect(lines[0].hasPrefix("warning: SNOWFLAKE.ACCOUNT_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY returned no rows from "))
         #expect(lines[0].contains("The view keeps 365 days") && lines[0].contains("GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER"))
         #expect(lines[1].hasPrefix("warning: SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY returned no rows from the view's first row"))
-        #expect(lines[2].hasPrefix("warning: SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY is not readable with this role (002003"))
+        #expect(lines[2].hasPrefix("warning: SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY is not readable with this role (Snowflake error 002003"))
         #expect(lines[2].contains("SNOWFLAKE.ORGANIZATION_BILLING_VIEWER"))
         #expect(pulled.stdout.contains("SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY: skipped, the role cannot read it (002003)"))
     }

@@ -111,11 +111,11 @@ extension PullServiceTests {
         let s = try await service().pull(options(since: "2024-04-01"), into: cache)
         #expect(s.statements.map(\.skipped).suffix(2).allSatisfy { $0?.contains("002003") == true })
         #expect(s.viewWarnings == [
-            "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY is not readable with this role (002003: does not exist or not "
-                + "authorized); the pull goes on without it. It is served in the organization account to a role with "
+            "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY is not readable with this role (Snowflake error 002003: does "
+                + "not exist or not authorized, or insufficient privileges); the pull goes on without it. It is served in the organization account to a role with "
                 + "GRANT DATABASE ROLE SNOWFLAKE.ORGANIZATION_BILLING_VIEWER TO ROLE <role>.",
-            "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY is not readable with this role (002003: does not exist "
-                + "or not authorized); the pull goes on without it. It is served in the organization account to a role "
+            "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY is not readable with this role (Snowflake error 002003: "
+                + "does not exist or not authorized, or insufficient privileges); the pull goes on without it. It is served in the organization account to a role "
                 + "with GRANT DATABASE ROLE SNOWFLAKE.ORGANIZATION_BILLING_VIEWER TO ROLE <role>.",
         ])
         #expect(try cache.records().count == 48)
