@@ -82,6 +82,7 @@ struct NightlyCommand: EnvironmentCommand {
         if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
                 .pull(pull, into: cache, warn: PullCommand.showWarning)
+            s.viewWarnings.forEach(PullCommand.showWarning)
             pullSummary = "pulled \(s.historyRows) hourly rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
         } else if noPull {
             pullSummary = "no pull (--no-pull): the cache is used as it is."

@@ -78,8 +78,11 @@ struct PullCommand: EnvironmentCommand {
         abstract: "Pull SPCS usage from Snowflake (SQL API v2) into the cache, incrementally.",
         discussion: """
             Loads SNOWPARK_CONTAINER_SERVICES_HISTORY, COMPUTE_POOLS, the SNOWPARK_CONTAINER_SERVICES rows of
-            METERING_DAILY_HISTORY, and RATE_SHEET_DAILY when the role can read it. From the cache's newest hour
-            minus --lookback hours (the views lag up to 3 hours and restate recent rows), upserting; one transaction.
+            METERING_DAILY_HISTORY, and RATE_SHEET_DAILY and USAGE_IN_CURRENCY_DAILY when the role can read them. From
+            the cache's newest hour minus --lookback hours (the views lag up to 3 hours and restate recent rows), or
+            365 days back on the first pull, upserting; one transaction. The money views are read again from the
+            first day of the previous month (UTC) on every pull, since Snowflake restates them until the month
+            closes; a view that returns no rows is a warning that says why.
             The whole pull ends within --deadline (default 30m); a statement still running then is cancelled.
             """)
 
@@ -121,9 +124,10 @@ struct PullCommand: EnvironmentCommand {
         let service = PullService(env: env, transport: CurlTransport(), clientOptions: client)
         let summary = try await service.pull(options, into: cache, progress: progress, warn: Self.showWarning)
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let viewWarnings = summary.viewWarnings.map { "warning: \($0)\n" }.joined()
         switch format {
         case .json:
-            return CommandOutput(stdout: JSONTextEncoding.encode(summary))
+            return CommandOutput(stdout: JSONTextEncoding.encode(summary), stderr: viewWarnings)
         case .text:
             var out = "Pulled \(summary.windowStart) to \(summary.windowEnd) from connection \(summary.connection) "
                 + "into \(cache.path) in \(summary.durationMilliseconds) ms:\n"
@@ -138,7 +142,7 @@ struct PullCommand: EnvironmentCommand {
                 out += "  \(s.view): \(what)\n"
             }
             out += "  hourly rows: \(summary.inserted) new, \(summary.updated) restated, \(summary.unchanged) unchanged\n"
-            return CommandOutput(stdout: out)
+            return CommandOutput(stdout: out, stderr: viewWarnings)
         }
     }
 }

@@ -135,14 +135,21 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let pools = (try? PullService.poolRecords([partition])) ?? []
         let days = (try? PullService.meteringRecords([partition])) ?? []
         let sheet = (try? PullService.rateSheetRows([partition])) ?? []
-        if !pools.isEmpty || !days.isEmpty || !sheet.isEmpty, let cache = try? UsageCache(.memory) {
+        let billed = (try? PullService.usageInCurrencyRows([partition])) ?? []
+        if !pools.isEmpty || !days.isEmpty || !sheet.isEmpty || !billed.isEmpty, let cache = try? UsageCache(.memory) {
             _ = try? cache.load(.init(kind: "fuzz", source: "fuzz", checksum: "", loadedAt: Date(timeIntervalSince1970: 0))) { writer in
                 for p in pools { try writer.upsert(p) }
                 for d in days { try writer.upsert(d) }
                 for r in sheet { try writer.upsert(r) }
+                for b in billed { try writer.upsert(b) }
+                // Twice, as a second pull restates them.
+                for r in sheet { try writer.upsert(r) }
+                for b in billed { try writer.upsert(b) }
             }
             _ = try? cache.computePools()
             _ = try? cache.rateSheet()
+            _ = try? cache.usageInCurrency()
+            _ = try? cache.restatedDays()
         }
         guard let records = try? PullService.usageRecords([partition]),
               let first = records.map(\.startTime).min() else { return }

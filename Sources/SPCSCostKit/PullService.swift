@@ -12,7 +12,8 @@ public struct PullOptions: Sendable {
     /// Hours before the watermark to pull again: ACCOUNT_USAGE lags up to 3 hours and restates recent rows
     /// (spcs-facts §3), so the last day is always fetched again and upserted. At least 24 by default.
     public var lookbackHours: Int = 24
-    /// The first pull, with no watermark and no `since`, goes back this many days (the view keeps 365).
+    /// The first pull, with no watermark and no `since`, goes back this many days from the injected clock:
+    /// SNOWPARK_CONTAINER_SERVICES_HISTORY keeps 365 days (spcs-facts §3 [S8a]).
     public var initialDays: Int = 365
     /// The whole pull (every statement, retry and status poll) ends within this many seconds of its start; a
     /// statement still running then is cancelled and the pull fails, leaving the cache as it was (`--deadline`).
@@ -66,6 +67,10 @@ public struct PullSummary: Sendable, Codable, Equatable {
     /// `SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION` is set), as finished sentences; for standard error, so not
     /// encoded into the summary JSON or the cache.
     public var warnings: [String] = []
+    /// Warnings about what the views returned, as finished sentences for standard error (not encoded): a view that
+    /// returned no rows (the window asked for, what the view keeps, the grant the role may lack), a money view the
+    /// role cannot read (the view and the grant).
+    public var viewWarnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case connection, windowStart, windowEnd, statements, historyRows, inserted, updated, unchanged
@@ -75,7 +80,11 @@ public struct PullSummary: Sendable, Codable, Equatable {
 
 /// Pulls SPCS usage from Snowflake through the SQL API v2 into the cache (`spcs-cost pull`).
 ///
-/// Incremental: from the cache's watermark (the newest END_TIME) minus the lookback, upserting by key. Every
+/// Incremental: from the cache's watermark (the newest END_TIME) minus the lookback, upserting by key; the first pull
+/// without `since` goes back ``PullOptions/initialDays``. The money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY)
+/// are read from ``moneyViewStart(now:windowStart:since:cacheHasRows:)`` on, replacing the cached rows of that window
+/// and recording restatements. Hourly rows get the connection's organization and account
+/// (``AccountIdentifier/organizationAndAccount(_:)``). Every
 /// statement is fetched before anything is written; then one transaction writes all views and records the pull, so
 /// an interrupted or failed pull leaves the cache exactly as it was and the next pull converges.
 public struct PullService: Sendable {
@@ -97,6 +106,43 @@ public struct PullService: Sendable {
     static let pools = "SNOWFLAKE.ACCOUNT_USAGE.COMPUTE_POOLS"
     static let metering = "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY"
     static let rateSheet = "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
+    static let usageInCurrency = "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY"
+
+    /// The first UTC day from which a pull reads the money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY), which
+    /// Snowflake changes until the month closes (spcs-facts §3 [S9b, S9c]): the first day of the month before the
+    /// one `now` falls in (UTC), or `windowStart`'s day when earlier; nil (no lower bound: from the view's first row)
+    /// when the cache holds no row of the view yet and no `--since` was given. So every month is read again on each
+    /// pull until the month after it has ended, and is taken as closed from then on.
+    public static func moneyViewStart(now: Date, windowStart: Date, since: CivilDate?, cacheHasRows: Bool) -> CivilDate? {
+        let utc = TimeZone(identifier: "UTC")!
+        if since == nil && !cacheHasRows { return nil }
+        let thisMonth = CivilDate.of(now, in: utc).firstOfMonth
+        let previous = CivilDate(daysSinceEpoch: thisMonth.daysSinceEpoch - 1).firstOfMonth
+        return min(previous, CivilDate.of(windowStart, in: utc))
+    }
+
+    /// The sentence a pull prints to standard error when `view` returned no rows: the window it asked for, what the
+    /// view keeps, and the grant the role may lack.
+    static func noRowsWarning(view: String, from: String, to: String) -> String {
+        if view == history {
+            return "\(view) returned no rows from \(from) to \(to). The view keeps 365 days and lags up to 3 hours "
+                + "(Snowflake's SNOWPARK_CONTAINER_SERVICES_HISTORY documentation); if the account ran compute pools "
+                + "then, the role may lack the SNOWFLAKE database grant: GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER TO "
+                + "ROLE <role> (or GRANT IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE <role>)."
+        }
+        return "\(view) returned no rows from \(from) to \(to). The view keeps its rows indefinitely and lags up to "
+            + "\(view == usageInCurrency ? "72" : "24") hours; it shows rows only in the organization account, to a role "
+            + "with the SNOWFLAKE database role ORGANIZATION_BILLING_VIEWER (GRANT DATABASE ROLE "
+            + "SNOWFLAKE.ORGANIZATION_BILLING_VIEWER TO ROLE <role>), and not to reseller contracts."
+    }
+
+    /// The sentence a pull prints when the role cannot read a money view (the pull goes on without it).
+    static func unreadableWarning(view: String, error: SQLAPIError) -> String {
+        "\(view) is not readable with this role (Snowflake error \(error.snowflakeCode ?? "refused"): does not exist or not "
+            + "authorized, or insufficient privileges); "
+            + "the pull goes on without it. It is served in the organization account to a role with "
+            + "GRANT DATABASE ROLE SNOWFLAKE.ORGANIZATION_BILLING_VIEWER TO ROLE <role>."
+    }
 
     /// Why a pull's data could not be read; names the view, the row and the column.
     public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -146,7 +192,13 @@ public struct PullService: Sendable {
         }
         statements.append(.init(view: Self.history, statementHandle: h.statementHandle, rows: h.rowCount,
                                 partitions: h.partitionCount, skipped: nil))
-        let records = try Self.usageRecords(historyPartitions)
+        // Organization and account come from the connection (the view has no such columns).
+        let identity = AccountIdentifier.organizationAndAccount(try loaded.configuration.accountIdentifier())
+        var records = try Self.usageRecords(historyPartitions)
+        for i in records.indices {
+            records[i].organization = identity.organization
+            records[i].account = identity.account
+        }
 
         // 2. Pool inventory.
         progress?("pulling \(Self.pools)")
@@ -165,26 +217,62 @@ public struct PullService: Sendable {
                                 partitions: m.summary.partitionCount, skipped: nil))
         let metering = try Self.meteringRecords(m.partitions)
 
-        // 4. The rate sheet, when the role can read it.
+        // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
+        var warnings: [String] = []
+        func note(_ line: String) { warnings.append(line) }
+        let iso = ISO8601DateFormatter()
+        if records.isEmpty {
+            note(Self.noRowsWarning(view: Self.history, from: iso.string(from: start), to: iso.string(from: end)))
+        }
+        struct MoneyRead { var from: CivilDate?; var read = false }
+        func moneyQuery(_ view: String, _ column: String, from: CivilDate?) -> SQLStatement {
+            guard let from else { return SQLStatement("SELECT * FROM \(view)", parameters: ["TIMEZONE": "UTC"]) }
+            return SQLStatement("SELECT * FROM \(view) WHERE \(column) >= ?",
+                                bindings: [.date(daysSinceEpoch: Int64(from.daysSinceEpoch))], parameters: ["TIMEZONE": "UTC"])
+        }
+        func windowText(_ from: CivilDate?) -> String { from.map { "\($0)" } ?? "the view's first row" }
         progress?("pulling \(Self.rateSheet)")
         var rates: [RateSheetRow] = []
+        var rateRead = MoneyRead(from: Self.moneyViewStart(
+            now: end, windowStart: start, since: options.since, cacheHasRows: try cache.hasRows(of: HistoryWriter.rateSheetView)))
         do {
-            let r = try await client.query(SQLStatement(
-                "SELECT * FROM \(Self.rateSheet) WHERE DATE >= ?",
-                bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
-                parameters: ["TIMEZONE": "UTC"]))
+            let r = try await client.query(moneyQuery(Self.rateSheet, "DATE", from: rateRead.from))
             statements.append(.init(view: Self.rateSheet, statementHandle: r.summary.statementHandle,
                                     rows: r.summary.rowCount, partitions: r.summary.partitionCount, skipped: nil))
             rates = try Self.rateSheetRows(r.partitions)
+            rateRead.read = true
+            if rates.isEmpty {
+                note(Self.noRowsWarning(view: Self.rateSheet, from: windowText(rateRead.from), to: iso.string(from: end)))
+            }
         } catch let e as SQLAPIError where Self.isNotReadable(e) {
             statements.append(.init(view: Self.rateSheet, statementHandle: nil, rows: 0, partitions: 0,
                                     skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); contract prices "
                                         + "come from the pools file or the on-demand table"))
+            note(Self.unreadableWarning(view: Self.rateSheet, error: e))
+        }
+        progress?("pulling \(Self.usageInCurrency)")
+        var billed: [UsageInCurrencyRow] = []
+        var billedRead = MoneyRead(from: Self.moneyViewStart(
+            now: end, windowStart: start, since: options.since,
+            cacheHasRows: try cache.hasRows(of: HistoryWriter.usageInCurrencyView)))
+        do {
+            let u = try await client.query(moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedRead.from))
+            statements.append(.init(view: Self.usageInCurrency, statementHandle: u.summary.statementHandle,
+                                    rows: u.summary.rowCount, partitions: u.summary.partitionCount, skipped: nil))
+            billed = try Self.usageInCurrencyRows(u.partitions)
+            billedRead.read = true
+            if billed.isEmpty {
+                note(Self.noRowsWarning(view: Self.usageInCurrency, from: windowText(billedRead.from), to: iso.string(from: end)))
+            }
+        } catch let e as SQLAPIError where Self.isNotReadable(e) {
+            statements.append(.init(view: Self.usageInCurrency, statementHandle: nil, rows: 0, partitions: 0,
+                                    skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); the bill check "
+                                        + "has no billed amounts"))
+            note(Self.unreadableWarning(view: Self.usageInCurrency, error: e))
         }
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
-        let iso = ISO8601DateFormatter()
         var summary = PullSummary(
             connection: loaded.configuration.name, windowStart: iso.string(from: start), windowEnd: iso.string(from: end),
             statements: statements, historyRows: records.count, inserted: 0, updated: 0, unchanged: 0,
@@ -199,11 +287,15 @@ public struct PullService: Sendable {
             for pool in pools { try writer.upsert(pool) }
             for day in metering { try writer.upsert(day) }
             for rate in rates { try writer.upsert(rate) }
+            if rateRead.read { try writer.removeRowsNotReread(HistoryWriter.rateSheetView, from: rateRead.from) }
+            for row in billed { try writer.upsert(row) }
+            if billedRead.read { try writer.removeRowsNotReread(HistoryWriter.usageInCurrencyView, from: billedRead.from) }
         }
         summary.inserted = outcome.inserted
         summary.updated = outcome.updated
         summary.unchanged = outcome.unchanged
         summary.warnings = loaded.warnings
+        summary.viewWarnings = warnings
         return summary
     }
 
@@ -350,6 +442,47 @@ public struct PullService: Sendable {
                     accountName: idx("ACCOUNT_NAME").flatMap { row.text($0) }, region: idx("REGION").flatMap { row.text($0) },
                     serviceLevel: idx("SERVICE_LEVEL").flatMap { row.text($0) },
                     contractNumber: idx("CONTRACT_NUMBER").flatMap { row.text($0) }, origin: "\(v), pulled"))
+            }
+        }
+        return out
+    }
+
+    /// USAGE_IN_CURRENCY_DAILY rows from their partitions (columns per docs.snowflake.com organization-usage
+    /// `usage_in_currency_daily`, spcs-facts §3 [S9c]); optional columns may be absent, and a NULL text cell is `""`.
+    /// - Throws: ``DataError`` for a row without USAGE_DATE, USAGE, USAGE_IN_CURRENCY or CURRENCY, a date out of range,
+    ///   or a cell that does not decode.
+    public static func usageInCurrencyRows(_ partitions: [ResultPartition]) throws -> [UsageInCurrencyRow] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = usageInCurrency
+        let iDate = try column(cols, "USAGE_DATE", view: v), iUsage = try column(cols, "USAGE", view: v)
+        let iAmount = try column(cols, "USAGE_IN_CURRENCY", view: v), iCur = try column(cols, "CURRENCY", view: v)
+        func idx(_ n: String) -> Int? { cols.index(named: n) }
+        let iOrg = idx("ORGANIZATION_NAME"), iAccount = idx("ACCOUNT_NAME"), iLocator = idx("ACCOUNT_LOCATOR")
+        let iRegion = idx("REGION"), iLevel = idx("SERVICE_LEVEL"), iContract = idx("CONTRACT_NUMBER")
+        let iUsageType = idx("USAGE_TYPE"), iService = idx("SERVICE_TYPE"), iRating = idx("RATING_TYPE")
+        let iBilling = idx("BILLING_TYPE"), iBalance = idx("BALANCE_SOURCE"), iAdjustment = idx("IS_ADJUSTMENT")
+        var out: [UsageInCurrencyRow] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                func text(_ i: Int?) -> String { i.flatMap { row.text($0) } ?? "" }
+                do {
+                    guard let d = try row.daysSinceEpoch(iDate), let usage = try row.decimal(iUsage),
+                          let amount = try row.decimal(iAmount), let currency = row.text(iCur) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks USAGE_DATE, USAGE, "
+                                        + "USAGE_IN_CURRENCY or CURRENCY")
+                    }
+                    out.append(UsageInCurrencyRow(
+                        usageDate: try civilDate(d, "USAGE_DATE", view: v), organizationName: text(iOrg),
+                        accountName: text(iAccount), accountLocator: text(iLocator), region: text(iRegion),
+                        serviceLevel: text(iLevel), contractNumber: text(iContract), usageType: text(iUsageType),
+                        serviceType: text(iService), ratingType: text(iRating), billingType: text(iBilling),
+                        balanceSource: text(iBalance), isAdjustment: try iAdjustment.flatMap { try row.bool($0) } ?? false,
+                        usage: usage, usageInCurrency: amount, currency: currency))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
             }
         }
         return out

@@ -7,8 +7,11 @@ import SPCSCostCore
 /// Accepted files: UTF-8 with or without a byte-order mark; a header row with the view's column names in any order
 /// and any case (docs.snowflake.com account-usage `snowpark_container_services_history`, spcs-facts §3 [S8a]).
 /// START_TIME, END_TIME, COMPUTE_POOL_NAME and CREDITS_USED are required; COMPUTE_POOL_ID, IS_EXCLUSIVE,
-/// APPLICATION_NAME and APPLICATION_ID are optional (older versions of the view lack them); other columns are
-/// ignored. Timestamps as Snowsight prints them (`2024-04-09 10:00:00.000 -0700`) or ISO 8601 with an offset; a
+/// APPLICATION_NAME and APPLICATION_ID are optional (older versions of the view lack them), and so are
+/// ORGANIZATION_NAME and ACCOUNT_NAME (the organization-usage twin of the view has them; without them the rows'
+/// organization and account are `""`, not known); other columns are ignored. Rows are keyed by organization,
+/// account, pool name, COMPUTE_POOL_ID and START_TIME: two rows of one pool name and hour with different
+/// COMPUTE_POOL_IDs (a pool dropped and re-created) are two pools and both count. Timestamps as Snowsight prints them (`2024-04-09 10:00:00.000 -0700`) or ISO 8601 with an offset; a
 /// timestamp without an offset is an error unless a time zone is given. An empty cell is NULL.
 public enum SnowsightCSV {
     /// The rows of a file and the SHA-256 of its bytes.
@@ -53,6 +56,8 @@ public enum SnowsightCSV {
         let iExclusive = try index("IS_EXCLUSIVE", required: false)
         let iAppName = try index("APPLICATION_NAME", required: false)
         let iAppID = try index("APPLICATION_ID", required: false)
+        let iOrganization = try index("ORGANIZATION_NAME", required: false)
+        let iAccount = try index("ACCOUNT_NAME", required: false)
 
         var records: [UsageRecord] = []
         var seen: [String: (line: Int, record: UsageRecord)] = [:]
@@ -115,7 +120,7 @@ public enum SnowsightCSV {
             }
             var poolID: Int64?
             if let v = cell(iPoolID) {
-                guard let n = Int64(v) else { throw bad("COMPUTE_POOL_ID", v, "is not a whole number") }
+                guard let n = Int64(v), n >= 0 else { throw bad("COMPUTE_POOL_ID", v, "is not a whole number 0 or more") }
                 poolID = n
             }
             var exclusive: Bool?
@@ -128,17 +133,20 @@ public enum SnowsightCSV {
             }
             let record = UsageRecord(startTime: start, endTime: end, computePoolName: pool, computePoolID: poolID,
                                      isExclusive: exclusive, applicationName: cell(iAppName),
-                                     applicationID: cell(iAppID), creditsUsed: credits)
+                                     applicationID: cell(iAppID), creditsUsed: credits,
+                                     organization: cell(iOrganization)?.uppercased() ?? "",
+                                     account: cell(iAccount)?.uppercased() ?? "")
             if let problem = record.problem {
                 let value = problem == .controlCharacterInPoolName ? UsageRecord.visible(pool)
                     : cell(problem.column == "CREDITS_USED" ? iCredits : problem.column == "START_TIME" ? iStart : iEnd)
                 throw bad(problem.column, value, problem.description)
             }
-            let key = "\(pool)\u{0}\(Int64(start.timeIntervalSince1970))"
+            let key = "\(pool)\u{0}\(Int64(start.timeIntervalSince1970))\u{0}\(record.organization)\u{0}\(record.account)"
+                + "\u{0}\(poolID ?? -1)"
             if let earlier = seen[key] {
                 guard earlier.record == record else {
                     throw bad("START_TIME", cell(iStart),
-                              "repeats pool \(pool)'s hour from line \(earlier.line) with other values; remove one of the two rows")
+                              "repeats pool \(pool)'s hour from line \(earlier.line) with other values; remove one of the two rows, or give each its COMPUTE_POOL_ID when they are two pools of one name")
                 }
                 continue
             }

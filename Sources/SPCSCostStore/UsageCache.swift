@@ -3,15 +3,32 @@ import GRDB
 import GRDBSQLite
 import SPCSCostCore
 
-/// The local SQLite cache of metered SPCS usage.
+/// The local SQLite cache of metered SPCS usage and the money views.
 ///
-/// Tables (schema versioned by migrations, see ``UsageCache/migrator``):
-/// - `spcs_history`: hourly rows of `SNOWPARK_CONTAINER_SERVICES_HISTORY`, keyed by (COMPUTE_POOL_NAME,
-///   START_TIME) so loading the same hour of the same pool again replaces the row instead of adding one. There is
-///   no index on START_TIME alone: a pull writes a million rows in key order, which a second index would scatter
-///   (it made loads 2.5 times slower), while queries by period scan the table once.
+/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; version 4, `v4-ledger-keys`, is current):
+/// - `spcs_history`: hourly rows of `SNOWPARK_CONTAINER_SERVICES_HISTORY`, keyed by (organization, account,
+///   COMPUTE_POOL_NAME, COMPUTE_POOL_ID, START_TIME). `organization` and `account` are upper-case names, `''` when not
+///   known (a CSV import without such columns); `compute_pool_id` is `-1` where the view or file gives no ID. So two
+///   pools of one name in one hour (dropped and re-created, different COMPUTE_POOL_ID) are both kept, and loading
+///   the same hour of the same pool again replaces its row instead of adding one. A row also replaces the rows of
+///   the same pool name and hour from earlier loads whose identity it does not contradict: where one of the two rows
+///   does not know the organization, account or ID and the known parts agree (an ID'd pulled row replaces the
+///   ID-less row an earlier CSV import left for that hour, and an ID-less import replaces the pulled rows of that
+///   name and hour), so an hour is never counted twice. The key's columns are stored in the order
+///   (COMPUTE_POOL_NAME, START_TIME, organization, account, COMPUTE_POOL_ID): a pull writes a million rows in that
+///   order, and a pool name's hours are one range of the table. There is no index on START_TIME alone: a second
+///   index scattered those writes (it made loads 2.5 times slower), while queries by period scan the table once.
 ///   Instants are UTC epoch seconds; CREDITS_USED is an integer count of nano-credits, so `SUM` stays exact
 ///   (SQLite has no decimal type; a REAL or TEXT sum would go through floating point).
+/// - `spcs_series`: per pool name and UTC month, the hourly sums of `spcs_history` over every row of that name
+///   (all organizations, accounts and IDs) as one blob; the read APIs (``records(from:to:pools:)``,
+///   ``forEachPoolSeries(from:to:_:)``, ``meteredByDay(from:to:segments:)``) show a pool by name, summed.
+/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows) and
+///   RATE_SHEET_DAILY as pulled.
+/// - `usage_in_currency_daily`: ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY as pulled, keyed by every column but
+///   USAGE and USAGE_IN_CURRENCY (exact decimal text).
+/// - `restatements`: one row per money-view value a later pull found changed or gone (view, UTC day, key, column,
+///   old and new value, load id); see ``restatedDays(from:to:)``.
 /// - `loads`: one row per import or pull: when (UTC), source, kind, row count, checksum, window, details.
 ///
 /// Every load runs in one transaction: it lands whole or not at all.
@@ -62,7 +79,7 @@ public final class UsageCache: Sendable {
         }
     }
 
-    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series"]
+    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -156,9 +173,72 @@ public final class UsageCache: Sendable {
                 ) WITHOUT ROWID;
                 """)
             var series = SeriesWriter()
-            let rows = try Row.fetchCursor(db, sql: "SELECT compute_pool_name, start_time, credits_used_nano FROM spcs_history")
-            while let row = try rows.next() { series.set(pool: row[0], start: row[1], nano: row[2]) }
-            _ = try series.flush(db)
+            let rows = try Row.fetchCursor(db, sql: "SELECT compute_pool_name, start_time FROM spcs_history")
+            while let row = try rows.next() { series.touch(pool: row[0], start: row[1]) }
+            try series.flush(db)
+        }
+        m.registerMigration("v4-ledger-keys") { db in
+            // Every v3 row is kept: organization and account become '' (not known), a NULL COMPUTE_POOL_ID -1. A v3
+            // cache has one row per pool name and hour, so the new key cannot collide and the series blobs (sums per
+            // name and hour) stay as they are.
+            try db.execute(sql: """
+                CREATE TABLE spcs_history_v4 (
+                    compute_pool_name TEXT NOT NULL,
+                    start_time INTEGER NOT NULL,     -- UTC epoch seconds
+                    organization TEXT NOT NULL DEFAULT '',   -- upper-case name; '' = not known
+                    account TEXT NOT NULL DEFAULT '',        -- upper-case name (or locator); '' = not known
+                    compute_pool_id INTEGER NOT NULL DEFAULT -1,  -- COMPUTE_POOL_ID; -1 = not given
+                    end_time INTEGER NOT NULL,       -- UTC epoch seconds
+                    is_exclusive INTEGER,
+                    application_name TEXT,
+                    application_id TEXT,
+                    credits_used_nano INTEGER NOT NULL,  -- CREDITS_USED × 10^9, exact
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (compute_pool_name, start_time, organization, account, compute_pool_id)
+                ) WITHOUT ROWID;
+                INSERT INTO spcs_history_v4 (compute_pool_name, start_time, organization, account, compute_pool_id,
+                    end_time, is_exclusive, application_name, application_id, credits_used_nano, load_id)
+                SELECT compute_pool_name, start_time, '', '', COALESCE(compute_pool_id, -1), end_time, is_exclusive,
+                       application_name, application_id, credits_used_nano, load_id
+                FROM spcs_history ORDER BY compute_pool_name, start_time;
+                DROP TABLE spcs_history;
+                ALTER TABLE spcs_history_v4 RENAME TO spcs_history;
+                -- ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY: what Snowflake bills per account, day and balance source.
+                CREATE TABLE usage_in_currency_daily (
+                    usage_date INTEGER NOT NULL,     -- days since 1970-01-01 (UTC day)
+                    organization_name TEXT NOT NULL, -- '' when the view's cell is NULL (same for every TEXT key)
+                    account_name TEXT NOT NULL,
+                    account_locator TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    service_level TEXT NOT NULL,
+                    contract_number TEXT NOT NULL,
+                    usage_type TEXT NOT NULL,
+                    service_type TEXT NOT NULL,
+                    rating_type TEXT NOT NULL,
+                    billing_type TEXT NOT NULL,
+                    balance_source TEXT NOT NULL,
+                    is_adjustment INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    usage TEXT NOT NULL,             -- NUMBER(38,3) as exact decimal text
+                    usage_in_currency TEXT NOT NULL, -- NUMBER(38,2) as exact decimal text
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (usage_date, organization_name, account_name, account_locator, region, service_level,
+                                 contract_number, usage_type, service_type, rating_type, billing_type, balance_source,
+                                 is_adjustment, currency)
+                ) WITHOUT ROWID;
+                -- Money-view values a later pull found changed or gone.
+                CREATE TABLE restatements (
+                    id INTEGER PRIMARY KEY,
+                    view TEXT NOT NULL,              -- 'RATE_SHEET_DAILY' or 'USAGE_IN_CURRENCY_DAILY'
+                    day INTEGER NOT NULL,            -- days since 1970-01-01 (UTC day)
+                    key TEXT NOT NULL,               -- the row's key as COLUMN=value pairs
+                    column_name TEXT NOT NULL,       -- the changed column, or 'ROW' when the row is gone
+                    old_value TEXT NOT NULL,
+                    new_value TEXT NOT NULL,         -- '' when the row is gone
+                    load_id INTEGER NOT NULL REFERENCES loads(id)
+                );
+                CREATE INDEX restatements_day ON restatements (day);
+                """)
         }
         return m
     }
@@ -169,9 +249,10 @@ public final class UsageCache: Sendable {
         public let loadID: Int64
         /// Rows offered.
         public let rowsRead: Int
-        /// Rows that were not in the cache.
+        /// Rows that were not in the cache (no row of the same key, and none of an earlier load they replace).
         public let inserted: Int
-        /// Rows already cached (same pool and hour) whose values changed, such as a restated hour.
+        /// Rows already cached (same key) whose values changed, such as a restated hour, and rows that replaced the
+        /// rows of an earlier load for the same pool name and hour (an ID'd row replacing an ID-less one).
         public let updated: Int
         /// Rows already cached with identical values.
         public var unchanged: Int { rowsRead - inserted - updated }
@@ -234,10 +315,10 @@ public final class UsageCache: Sendable {
                 let loadID = db.lastInsertedRowID
                 let writer = try HistoryWriter(db: db, loadID: loadID)
                 try body(writer)
-                let inserted = try writer.series.flush(db)
+                try writer.series.flush(db)
                 try db.execute(sql: "UPDATE loads SET row_count = ? WHERE id = ?", arguments: [writer.rows, loadID])
-                return LoadOutcome(loadID: loadID, rowsRead: writer.rows, inserted: inserted,
-                                   updated: writer.changed - inserted)
+                return LoadOutcome(loadID: loadID, rowsRead: writer.rows, inserted: writer.inserted,
+                                   updated: writer.updated)
             }
         } catch let e as StoreError {
             throw e
@@ -246,12 +327,40 @@ public final class UsageCache: Sendable {
         }
     }
 
-    /// Hourly rows whose START_TIME lies in `[from, to)` (either bound nil = open), ordered by pool name, then start.
-    /// - Throws: ``StoreError/database(path:reason:)``.
+    /// Hourly rows whose START_TIME lies in `[from, to)` (either bound nil = open), one per pool name and hour,
+    /// ordered by pool name, then start. Where the cache holds several rows of one name and hour (two pools of one
+    /// name, dropped and re-created; or several accounts), CREDITS_USED is their sum, END_TIME the latest, and a
+    /// column on which they differ is nil (`organization`/`account`: `""`). ``keyedRecords(from:to:pools:)`` gives
+    /// the rows as stored.
+    /// - Throws: ``StoreError/database(path:reason:)``, ``StoreError/cachedRowOutOfRange(path:pool:hourStart:credits:)``.
     public func records(from: Date? = nil, to: Date? = nil, pools: [String]? = nil) throws(StoreError) -> [UsageRecord] {
+        var out: [UsageRecord] = []
+        for r in try keyedRecords(from: from, to: to, pools: pools) {
+            guard var last = out.last, last.computePoolName == r.computePoolName, last.startTime == r.startTime else {
+                out.append(r)
+                continue
+            }
+            last.creditsUsed = last.creditsUsed + r.creditsUsed
+            last.endTime = max(last.endTime, r.endTime)
+            if last.computePoolID != r.computePoolID { last.computePoolID = nil }
+            if last.isExclusive != r.isExclusive { last.isExclusive = nil }
+            if last.applicationName != r.applicationName { last.applicationName = nil }
+            if last.applicationID != r.applicationID { last.applicationID = nil }
+            if last.organization != r.organization { last.organization = "" }
+            if last.account != r.account { last.account = "" }
+            out[out.count - 1] = last
+        }
+        return out
+    }
+
+    /// Hourly rows as stored, keyed by (organization, account, pool name, pool ID, START_TIME), whose START_TIME lies
+    /// in `[from, to)` (either bound nil = open), ordered by pool name, start, organization, account and pool ID.
+    /// `computePoolID` is nil where the view or file gave none; `organization`/`account` `""` where not known.
+    /// - Throws: ``StoreError/database(path:reason:)``, ``StoreError/cachedRowOutOfRange(path:pool:hourStart:credits:)``.
+    public func keyedRecords(from: Date? = nil, to: Date? = nil, pools: [String]? = nil) throws(StoreError) -> [UsageRecord] {
         var sql = """
             SELECT compute_pool_name, start_time, end_time, compute_pool_id, is_exclusive, application_name,
-                   application_id, credits_used_nano FROM spcs_history WHERE 1 = 1
+                   application_id, credits_used_nano, organization, account FROM spcs_history WHERE 1 = 1
             """
         var args: [(any DatabaseValueConvertible)?] = []
         if let from { sql += " AND start_time >= ?"; args.append(Int64(from.timeIntervalSince1970.rounded(.down))) }
@@ -260,7 +369,7 @@ public final class UsageCache: Sendable {
             sql += " AND compute_pool_name IN (" + pools.map { _ in "?" }.joined(separator: ",") + ")"
             args.append(contentsOf: pools)
         }
-        sql += " ORDER BY compute_pool_name, start_time"
+        sql += " ORDER BY compute_pool_name, start_time, organization, account, compute_pool_id"
         let finalSQL = sql
         let arguments = StatementArguments(args)
         do {
@@ -270,11 +379,12 @@ public final class UsageCache: Sendable {
                         startTime: Date(timeIntervalSince1970: TimeInterval(row[1] as Int64)),
                         endTime: Date(timeIntervalSince1970: TimeInterval(row[2] as Int64)),
                         computePoolName: row[0],
-                        computePoolID: row[3],
+                        computePoolID: (row[3] as Int64?).flatMap { $0 < 0 ? nil : $0 },
                         isExclusive: (row[4] as Int64?).map { $0 != 0 },
                         applicationName: row[5],
                         applicationID: row[6],
-                        creditsUsed: NanoCredits(row[7] as Int64))
+                        creditsUsed: NanoCredits(row[7] as Int64),
+                        organization: row[8], account: row[9])
                 }
             }
             if let bad = rows.first(where: { !(.zero...UsageRecord.maximumCreditsUsed).contains($0.creditsUsed) }) {
@@ -327,44 +437,68 @@ public final class UsageCache: Sendable {
 /// SQLite's SQLITE_TRANSIENT: the bound text is copied before the call returns.
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-/// Writes rows inside a load's transaction: hourly history through one prepared statement, and the other views a
+/// Writes rows inside a load's transaction: hourly history through prepared statements, and the other views a
 /// pull loads. Every write is an upsert by the view's key.
 public final class HistoryWriter {
-    private let statement: Statement
+    private let insert: Statement
+    private let update: Statement
+    private let replace: Statement
     private let db: Database
-    private let loadID: Int64
+    /// The `loads.id` of the load this writer writes.
+    public let loadID: Int64
     /// Hourly history rows offered so far.
     public private(set) var rows = 0
-    /// Hourly history rows inserted or changed so far.
-    public private(set) var changed = 0
+    /// Hourly history rows new to the cache so far.
+    public private(set) var inserted = 0
+    /// Hourly history rows whose cached values changed so far, or that replaced an earlier load's rows.
+    public private(set) var updated = 0
     /// The changed hours, applied to `spcs_series` when the load ends.
     var series = SeriesWriter()
+    /// The blob of the pool-month last looked up, as it was before this load (blobs change only when the load ends):
+    /// an hour without a value there had no row of that name, so no earlier row can need replacing.
+    private let seriesBlob: Statement
+    private var blobKey: SeriesWriter.Key?
+    private var blob = Data()
+    private var blobMonth: (start: Int64, end: Int64) = (0, 0)
 
     init(db: Database, loadID: Int64) throws {
         self.db = db
         self.loadID = loadID
-        statement = try db.makeStatement(sql: """
-            INSERT INTO spcs_history (compute_pool_name, start_time, end_time, compute_pool_id, is_exclusive,
-                                      application_name, application_id, credits_used_nano, load_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (compute_pool_name, start_time) DO UPDATE SET
-                end_time = excluded.end_time, compute_pool_id = excluded.compute_pool_id,
-                is_exclusive = excluded.is_exclusive, application_name = excluded.application_name,
-                application_id = excluded.application_id, credits_used_nano = excluded.credits_used_nano,
-                load_id = excluded.load_id
-            WHERE spcs_history.end_time IS NOT excluded.end_time
-               OR spcs_history.compute_pool_id IS NOT excluded.compute_pool_id
-               OR spcs_history.is_exclusive IS NOT excluded.is_exclusive
-               OR spcs_history.application_name IS NOT excluded.application_name
-               OR spcs_history.application_id IS NOT excluded.application_id
-               OR spcs_history.credits_used_nano IS NOT excluded.credits_used_nano
+        seriesBlob = try db.makeStatement(sql: "SELECT hours FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
+        // Parameters of all three: ?1 name, ?2 start, ?3 organization, ?4 account, ?5 pool id (-1 = none), then
+        // ?6 end, ?7 exclusive, ?8 application name, ?9 application id, ?10 nano-credits, ?11 load id.
+        insert = try db.makeStatement(sql: """
+            INSERT INTO spcs_history (compute_pool_name, start_time, organization, account, compute_pool_id, end_time,
+                                      is_exclusive, application_name, application_id, credits_used_nano, load_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            ON CONFLICT DO NOTHING
+            """)
+        update = try db.makeStatement(sql: """
+            UPDATE spcs_history SET end_time = ?6, is_exclusive = ?7, application_name = ?8, application_id = ?9,
+                credits_used_nano = ?10, load_id = ?11
+            WHERE compute_pool_name = ?1 AND start_time = ?2 AND organization = ?3 AND account = ?4
+              AND compute_pool_id = ?5
+              AND (end_time IS NOT ?6 OR is_exclusive IS NOT ?7 OR application_name IS NOT ?8
+                   OR application_id IS NOT ?9 OR credits_used_nano IS NOT ?10)
+            """)
+        // The rows of the same name and hour from earlier loads that this row stands for: each of organization,
+        // account and ID agrees or is not known on one side, and the row is not the same key.
+        replace = try db.makeStatement(sql: """
+            DELETE FROM spcs_history
+            WHERE compute_pool_name = ?1 AND start_time = ?2 AND load_id <> ?11
+              AND (organization = ?3 OR organization = '' OR ?3 = '')
+              AND (account = ?4 OR account = '' OR ?4 = '')
+              AND (compute_pool_id = ?5 OR compute_pool_id = -1 OR ?5 = -1)
+              AND NOT (organization = ?3 AND account = ?4 AND compute_pool_id = ?5)
             """)
     }
 
-    /// Inserts `record`, or replaces the cached row of the same pool and START_TIME when any value differs.
+    /// Inserts `record`, or replaces the cached row of the same key (organization, account, pool name, pool ID,
+    /// START_TIME) when any value differs; and removes the rows of earlier loads that it replaces (see
+    /// ``UsageCache``: an ID'd row replaces the ID-less row of the same pool name and hour, and the other way).
     ///
     /// The hot path of a pull (a million rows a pull is normal): the values are bound straight into GRDB's prepared
-    /// SQLite statement, without boxing each one.
+    /// SQLite statements, without boxing each one.
     /// - Throws: a SQLite error; the enclosing load then rolls back.
     public func upsert(_ record: UsageRecord) throws {
         // Import and pull refuse such rows first; this keeps any other caller from writing one.
@@ -372,36 +506,62 @@ public final class HistoryWriter {
             throw StoreError.badCell(file: "the rows offered to the cache", line: rows + 1, column: problem.column,
                                      value: record.quotedValue(for: problem), fix: problem.description)
         }
-        let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        func text(_ i: Int32, _ v: String?) {
-            guard let v else { sqlite3_bind_null(s, i); return }
-            // The byte count, not a C string's end: a NUL inside the text must not cut it short.
-            _ = v.withCString { sqlite3_bind_text(s, i, $0, Int32(v.utf8.count), sqliteTransient) }
-        }
-        func int(_ i: Int32, _ v: Int64?) {
-            guard let v else { sqlite3_bind_null(s, i); return }
-            sqlite3_bind_int64(s, i, v)
-        }
-        text(1, record.computePoolName)
-        int(2, Int64(record.startTime.timeIntervalSince1970.rounded(.down)))
-        int(3, Int64(record.endTime.timeIntervalSince1970.rounded(.down)))
-        int(4, record.computePoolID)
-        int(5, record.isExclusive.map { $0 ? 1 : 0 })
-        text(6, record.applicationName)
-        text(7, record.applicationID)
-        int(8, record.creditsUsed.value)
-        int(9, loadID)
-        let code = sqlite3_step(s)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        let start = Int64(record.startTime.timeIntervalSince1970.rounded(.down))
+        func run(_ statement: Statement) throws -> Int32 {
+            let s = statement.sqliteStatement
+            sqlite3_reset(s)
+            func text(_ i: Int32, _ v: String?) {
+                guard let v else { sqlite3_bind_null(s, i); return }
+                // The byte count, not a C string's end: a NUL inside the text must not cut it short.
+                _ = v.withCString { sqlite3_bind_text(s, i, $0, Int32(v.utf8.count), sqliteTransient) }
+            }
+            func int(_ i: Int32, _ v: Int64?) {
+                guard let v else { sqlite3_bind_null(s, i); return }
+                sqlite3_bind_int64(s, i, v)
+            }
+            text(1, record.computePoolName)
+            int(2, start)
+            text(3, record.organization)
+            text(4, record.account)
+            int(5, record.computePoolID.map { $0 < 0 ? -1 : $0 } ?? -1)
+            int(6, Int64(record.endTime.timeIntervalSince1970.rounded(.down)))
+            int(7, record.isExclusive.map { $0 ? 1 : 0 })
+            text(8, record.applicationName)
+            text(9, record.applicationID)
+            int(10, record.creditsUsed.value)
+            int(11, loadID)
+            let code = sqlite3_step(s)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            return sqlite3_changes(db.sqliteConnection)
         }
         rows += 1
-        if sqlite3_changes(db.sqliteConnection) > 0 {
-            changed += 1
-            series.set(pool: record.computePoolName, start: Int64(record.startTime.timeIntervalSince1970.rounded(.down)),
-                       nano: record.creditsUsed.value)
+        let replaced = try cachedBeforeThisLoad(pool: record.computePoolName, start: start) && run(replace) > 0
+        if try run(insert) > 0 {
+            if replaced { updated += 1 } else { inserted += 1 }
+        } else if try run(update) > 0 || replaced {
+            updated += 1
+        } else {
+            return
         }
+        series.touch(pool: record.computePoolName, start: start)
+    }
+
+    /// True when the cache held a row of `pool`'s name in the hour starting at `start` before this load, read from
+    /// the series blob of that pool-month (one read per pool-month while rows come in pool order).
+    private func cachedBeforeThisLoad(pool: String, start: Int64) throws -> Bool {
+        if !(blobMonth.start..<blobMonth.end).contains(start) {
+            let first = CivilDate(daysSinceEpoch: Int(floorDiv(start, 86_400))).firstOfMonth
+            blobMonth = (Int64(first.daysSinceEpoch) * 86_400, Int64(first.daysSinceEpoch + first.daysInMonth) * 86_400)
+        }
+        if blobKey?.monthStart != blobMonth.start || blobKey?.pool != pool {
+            blob = try Data.fetchOne(seriesBlob, arguments: [pool, blobMonth.start]) ?? Data()
+            blobKey = SeriesWriter.Key(pool: pool, monthStart: blobMonth.start)
+        }
+        let hour = Int((start - blobMonth.start) / 3600)
+        guard hour >= 0, (hour + 1) * 8 <= blob.count else { return false }
+        return blob.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: hour * 8, as: Int64.self)) } != .min
     }
 
     /// Inserts or replaces a COMPUTE_POOLS row (key: NAME, ID).
@@ -430,16 +590,132 @@ public final class HistoryWriter {
     }
 
     /// Inserts or replaces a RATE_SHEET_DAILY row (key: date, account, service, usage, rating and billing type,
-    /// adjustment flag).
+    /// adjustment flag). A cached row of the same key with another CURRENCY or EFFECTIVE_RATE is recorded in
+    /// `restatements` before it is replaced.
     /// - Throws: a SQLite error.
     public func upsert(_ row: RateSheetRow) throws {
+        let key: [any DatabaseValueConvertible] = [row.date.daysSinceEpoch, row.accountName ?? "", row.serviceType,
+                                                   row.usageType ?? "", row.ratingType ?? "", row.billingType ?? "",
+                                                   row.isAdjustment ? 1 : 0]
+        if let old = try Row.fetchOne(db, sql: """
+            SELECT currency, effective_rate FROM rate_sheet_daily WHERE date = ? AND account_name = ? AND service_type = ?
+              AND usage_type = ? AND rating_type = ? AND billing_type = ? AND is_adjustment = ?
+            """, arguments: StatementArguments(key)) {
+            let keyText = Self.keyText(["ACCOUNT_NAME": row.accountName ?? "", "SERVICE_TYPE": row.serviceType,
+                                        "USAGE_TYPE": row.usageType ?? "", "RATING_TYPE": row.ratingType ?? "",
+                                        "BILLING_TYPE": row.billingType ?? "", "IS_ADJUSTMENT": row.isAdjustment ? "true" : "false"],
+                                       order: ["ACCOUNT_NAME", "SERVICE_TYPE", "USAGE_TYPE", "RATING_TYPE", "BILLING_TYPE", "IS_ADJUSTMENT"])
+            let oldCurrency: String = old[0], oldRate: String = old[1]
+            let newRate = ExactDecimal.text(row.effectiveRate)
+            if oldCurrency != row.currency.code {
+                try restated(Self.rateSheetView, row.date, keyText, "CURRENCY", oldCurrency, row.currency.code)
+            }
+            if ExactDecimal.parse(oldRate) != row.effectiveRate {
+                try restated(Self.rateSheetView, row.date, keyText, "EFFECTIVE_RATE", oldRate, newRate)
+            }
+        }
         try db.execute(sql: """
             INSERT OR REPLACE INTO rate_sheet_daily (date, account_name, service_type, usage_type, rating_type,
                 billing_type, is_adjustment, currency, effective_rate, contract_number, region, service_level, load_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [row.date.daysSinceEpoch, row.accountName ?? "", row.serviceType, row.usageType ?? "",
-                             row.ratingType ?? "", row.billingType ?? "", row.isAdjustment ? 1 : 0, row.currency.code,
-                             ExactDecimal.text(row.effectiveRate), row.contractNumber, row.region, row.serviceLevel, loadID])
+            """, arguments: StatementArguments(key + [row.currency.code, ExactDecimal.text(row.effectiveRate),
+                                                      row.contractNumber, row.region, row.serviceLevel, loadID]))
+    }
+
+    /// Inserts or replaces a USAGE_IN_CURRENCY_DAILY row (key: every column but USAGE and USAGE_IN_CURRENCY). A
+    /// cached row of the same key with another USAGE or USAGE_IN_CURRENCY is recorded in `restatements` before it is
+    /// replaced.
+    /// - Throws: a SQLite error.
+    public func upsert(_ row: UsageInCurrencyRow) throws {
+        let key: [any DatabaseValueConvertible] = [
+            row.usageDate.daysSinceEpoch, row.organizationName, row.accountName, row.accountLocator, row.region,
+            row.serviceLevel, row.contractNumber, row.usageType, row.serviceType, row.ratingType, row.billingType,
+            row.balanceSource, row.isAdjustment ? 1 : 0, row.currency]
+        if let old = try Row.fetchOne(db, sql: """
+            SELECT usage, usage_in_currency FROM usage_in_currency_daily WHERE usage_date = ? AND organization_name = ?
+              AND account_name = ? AND account_locator = ? AND region = ? AND service_level = ? AND contract_number = ?
+              AND usage_type = ? AND service_type = ? AND rating_type = ? AND billing_type = ? AND balance_source = ?
+              AND is_adjustment = ? AND currency = ?
+            """, arguments: StatementArguments(key)) {
+            let keyText = Self.usageInCurrencyKey(row)
+            let oldUsage: String = old[0], oldAmount: String = old[1]
+            if ExactDecimal.parse(oldUsage) != row.usage {
+                try restated(Self.usageInCurrencyView, row.usageDate, keyText, "USAGE", oldUsage, ExactDecimal.text(row.usage))
+            }
+            if ExactDecimal.parse(oldAmount) != row.usageInCurrency {
+                try restated(Self.usageInCurrencyView, row.usageDate, keyText, "USAGE_IN_CURRENCY", oldAmount,
+                             ExactDecimal.text(row.usageInCurrency))
+            }
+        }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO usage_in_currency_daily (usage_date, organization_name, account_name, account_locator,
+                region, service_level, contract_number, usage_type, service_type, rating_type, billing_type,
+                balance_source, is_adjustment, currency, usage, usage_in_currency, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: StatementArguments(key + [ExactDecimal.text(row.usage), ExactDecimal.text(row.usageInCurrency),
+                                                      loadID]))
+    }
+
+    /// Removes the cached rows of a money view dated on or after `day` that this load did not write: the pull read
+    /// the view from `day` on, so Snowflake no longer shows them. Each is recorded in `restatements` (column `ROW`).
+    /// Call after every row of that view is upserted, and only when the view was read.
+    /// - Parameter view: ``rateSheetView`` or ``usageInCurrencyView``.
+    /// - Returns: how many rows were removed.
+    /// - Throws: a SQLite error.
+    @discardableResult
+    public func removeRowsNotReread(_ view: String, from day: CivilDate?) throws -> Int {
+        let lower = day?.daysSinceEpoch ?? Int.min
+        var removed = 0
+        if view == Self.rateSheetView {
+            let gone = try Row.fetchAll(db, sql: """
+                SELECT date, account_name, service_type, usage_type, rating_type, billing_type, is_adjustment, effective_rate
+                FROM rate_sheet_daily WHERE date >= ? AND load_id <> ?
+                """, arguments: [lower, loadID])
+            for r in gone {
+                let keyText = Self.keyText(["ACCOUNT_NAME": r[1], "SERVICE_TYPE": r[2], "USAGE_TYPE": r[3], "RATING_TYPE": r[4],
+                                            "BILLING_TYPE": r[5], "IS_ADJUSTMENT": (r[6] as Int64) != 0 ? "true" : "false"],
+                                           order: ["ACCOUNT_NAME", "SERVICE_TYPE", "USAGE_TYPE", "RATING_TYPE", "BILLING_TYPE", "IS_ADJUSTMENT"])
+                try restated(view, CivilDate(daysSinceEpoch: r[0]), keyText, "ROW", r[7], "")
+            }
+            try db.execute(sql: "DELETE FROM rate_sheet_daily WHERE date >= ? AND load_id <> ?", arguments: [lower, loadID])
+            removed = gone.count
+        } else if view == Self.usageInCurrencyView {
+            let gone = try UsageCache.usageInCurrencyRows(db, sql: "WHERE usage_date >= ? AND load_id <> ?", arguments: [lower, loadID])
+            for r in gone {
+                try restated(view, r.usageDate, Self.usageInCurrencyKey(r), "ROW", ExactDecimal.text(r.usageInCurrency), "")
+            }
+            try db.execute(sql: "DELETE FROM usage_in_currency_daily WHERE usage_date >= ? AND load_id <> ?",
+                           arguments: [lower, loadID])
+            removed = gone.count
+        }
+        return removed
+    }
+
+    /// `RATE_SHEET_DAILY`, the view name `restatements` records.
+    public static let rateSheetView = "RATE_SHEET_DAILY"
+    /// `USAGE_IN_CURRENCY_DAILY`, the view name `restatements` records.
+    public static let usageInCurrencyView = "USAGE_IN_CURRENCY_DAILY"
+
+    private func restated(_ view: String, _ day: CivilDate, _ key: String, _ column: String, _ old: String,
+                          _ new: String) throws {
+        try db.execute(sql: """
+            INSERT INTO restatements (view, day, key, column_name, old_value, new_value, load_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [view, day.daysSinceEpoch, key, column, old, new, loadID])
+    }
+
+    static func keyText(_ values: [String: String], order: [String]) -> String {
+        order.map { "\($0)=\(values[$0] ?? "")" }.joined(separator: ", ")
+    }
+
+    static func usageInCurrencyKey(_ r: UsageInCurrencyRow) -> String {
+        keyText(["ORGANIZATION_NAME": r.organizationName, "ACCOUNT_NAME": r.accountName, "ACCOUNT_LOCATOR": r.accountLocator,
+                 "REGION": r.region, "SERVICE_LEVEL": r.serviceLevel, "CONTRACT_NUMBER": r.contractNumber,
+                 "USAGE_TYPE": r.usageType, "SERVICE_TYPE": r.serviceType, "RATING_TYPE": r.ratingType,
+                 "BILLING_TYPE": r.billingType, "BALANCE_SOURCE": r.balanceSource,
+                 "IS_ADJUSTMENT": r.isAdjustment ? "true" : "false", "CURRENCY": r.currency],
+                order: ["ORGANIZATION_NAME", "ACCOUNT_NAME", "ACCOUNT_LOCATOR", "REGION", "SERVICE_LEVEL", "CONTRACT_NUMBER",
+                        "USAGE_TYPE", "SERVICE_TYPE", "RATING_TYPE", "BILLING_TYPE", "BALANCE_SOURCE", "IS_ADJUSTMENT",
+                        "CURRENCY"])
     }
 }
 
@@ -489,6 +765,87 @@ extension UsageCache {
         }
     }
 
+    /// Cached USAGE_IN_CURRENCY_DAILY rows whose USAGE_DATE lies in `[from, to)` (UTC days; either bound nil =
+    /// open), ordered by date, organization, account, service type, usage type, rating type, billing type, balance
+    /// source and adjustment flag. Amounts are exact: USAGE NUMBER(38,3), USAGE_IN_CURRENCY NUMBER(38,2).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func usageInCurrency(from: CivilDate? = nil, to: CivilDate? = nil) throws(StoreError) -> [UsageInCurrencyRow] {
+        do {
+            return try db.read { db in
+                try Self.usageInCurrencyRows(db, sql: "WHERE usage_date >= ? AND usage_date < ?",
+                                             arguments: [from?.daysSinceEpoch ?? Int.min, to?.daysSinceEpoch ?? Int.max])
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    static func usageInCurrencyRows(_ db: Database, sql filter: String, arguments: StatementArguments) throws
+        -> [UsageInCurrencyRow] {
+        try Row.fetchAll(db, sql: """
+            SELECT usage_date, organization_name, account_name, account_locator, region, service_level, contract_number,
+                   usage_type, service_type, rating_type, billing_type, balance_source, is_adjustment, currency, usage,
+                   usage_in_currency
+            FROM usage_in_currency_daily \(filter)
+            ORDER BY usage_date, organization_name, account_name, service_type, usage_type, rating_type, billing_type,
+                     balance_source, is_adjustment, account_locator, region, service_level, contract_number, currency
+            """, arguments: arguments).map { r in
+            UsageInCurrencyRow(
+                usageDate: CivilDate(daysSinceEpoch: r[0]), organizationName: r[1], accountName: r[2], accountLocator: r[3],
+                region: r[4], serviceLevel: r[5], contractNumber: r[6], usageType: r[7], serviceType: r[8],
+                ratingType: r[9], billingType: r[10], balanceSource: r[11], isAdjustment: (r[12] as Int64) != 0,
+                usage: ExactDecimal.parse(r[14] as String) ?? 0, usageInCurrency: ExactDecimal.parse(r[15] as String) ?? 0,
+                currency: r[13])
+        }
+    }
+
+    /// The UTC days in `[from, to)` (either bound nil = open) on which a pull found a cached RATE_SHEET_DAILY or
+    /// USAGE_IN_CURRENCY_DAILY value changed or gone (restated), in order; reports mark them as restated.
+    /// ``restatements(from:to:)`` gives what changed.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func restatedDays(from: CivilDate? = nil, to: CivilDate? = nil) throws(StoreError) -> [CivilDate] {
+        do {
+            return try db.read { db in
+                try Int.fetchAll(db, sql: "SELECT DISTINCT day FROM restatements WHERE day >= ? AND day < ? ORDER BY day",
+                                 arguments: [from?.daysSinceEpoch ?? Int.min, to?.daysSinceEpoch ?? Int.max])
+                    .map { CivilDate(daysSinceEpoch: $0) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Every recorded restatement of a day in `[from, to)` (UTC days; either bound nil = open), in the order the pulls
+    /// found them.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func restatements(from: CivilDate? = nil, to: CivilDate? = nil) throws(StoreError) -> [Restatement] {
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT view, day, key, column_name, old_value, new_value, load_id FROM restatements
+                    WHERE day >= ? AND day < ? ORDER BY id
+                    """, arguments: [from?.daysSinceEpoch ?? Int.min, to?.daysSinceEpoch ?? Int.max]).map { r in
+                    Restatement(view: r[0], day: CivilDate(daysSinceEpoch: r[1]), key: r[2], column: r[3], oldValue: r[4],
+                                newValue: r[5], loadID: r[6])
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// True when the cache holds at least one row of `view` (``HistoryWriter/rateSheetView`` or
+    /// ``HistoryWriter/usageInCurrencyView``): a pull reads a money view from its first row until then.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func hasRows(of view: String) throws(StoreError) -> Bool {
+        let table = view == HistoryWriter.usageInCurrencyView ? "usage_in_currency_daily" : "rate_sheet_daily"
+        do {
+            return try db.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))") ?? false }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
     /// The newest END_TIME in the cache, or nil when it holds no hourly row (for the nightly staleness check and the
     /// pull watermark).
     /// - Throws: ``StoreError/database(path:reason:)``.
@@ -503,7 +860,8 @@ extension UsageCache {
     }
 }
 
-/// Collects changed hours per pool and UTC month, then writes them into `spcs_series` in one pass.
+/// Collects the pool-months whose hours changed, then rebuilds their `spcs_series` blobs from `spcs_history` in one
+/// pass: each hour holds the sum of every row of that pool name and hour (`Int64.min` where none).
 struct SeriesWriter {
     struct Key: Hashable, Comparable {
         var pool: String
@@ -511,53 +869,52 @@ struct SeriesWriter {
         static func < (a: Key, b: Key) -> Bool { (a.pool, a.monthStart) < (b.pool, b.monthStart) }
     }
 
-    private var pending: [Key: [(hour: Int, nano: Int64)]] = [:]
+    private var pending: Set<Key> = []
     private var lastMonth: (start: Int64, end: Int64) = (0, 0)
-    // Rows mostly arrive in key order (pool, then hour): the current pool-month is kept apart from the dictionary.
+    // Rows mostly arrive in key order (pool, then hour): the current pool-month is kept apart from the set.
     private var currentKey: Key?
-    private var current: [(hour: Int, nano: Int64)] = []
 
-    /// Records that the hour starting at `start` (UTC epoch seconds) of `pool` now holds `nano` nano-credits.
-    mutating func set(pool: String, start: Int64, nano: Int64) {
+    /// Records that the hour starting at `start` (UTC epoch seconds) of `pool` changed.
+    mutating func touch(pool: String, start: Int64) {
         if !(lastMonth.start..<lastMonth.end).contains(start) {
             let first = CivilDate(daysSinceEpoch: Int(floorDiv(start, 86_400))).firstOfMonth
             lastMonth = (Int64(first.daysSinceEpoch) * 86_400, Int64(first.daysSinceEpoch + first.daysInMonth) * 86_400)
         }
         if currentKey?.monthStart != lastMonth.start || currentKey?.pool != pool {
-            park()
+            if let currentKey { pending.insert(currentKey) }
             currentKey = Key(pool: pool, monthStart: lastMonth.start)
         }
-        current.append((Int((start - lastMonth.start) / 3600), nano))
     }
 
-    private mutating func park() {
-        if let key = currentKey, !current.isEmpty { pending[key, default: []] += current }
-        current.removeAll(keepingCapacity: true)
-    }
-
-    /// Applies the pending hours to `spcs_series` and returns how many of them had no row before (inserted hours).
-    mutating func flush(_ db: Database) throws -> Int {
-        park()
+    /// Rebuilds the blob of every touched pool-month from `spcs_history` (a range of the table each: the key
+    /// starts with pool name and START_TIME); a pool-month left without rows loses its blob.
+    mutating func flush(_ db: Database) throws {
+        if let currentKey { pending.insert(currentKey) }
         currentKey = nil
-        var inserted = 0
-        let read = try db.makeStatement(sql: "SELECT hours FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
+        let read = try db.makeStatement(sql: """
+            SELECT start_time, SUM(credits_used_nano) FROM spcs_history
+            WHERE compute_pool_name = ? AND start_time >= ? AND start_time < ? GROUP BY start_time
+            """)
         let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO spcs_series (compute_pool_name, month_start, hours) VALUES (?, ?, ?)")
-        for key in pending.keys.sorted() {
+        let remove = try db.makeStatement(sql: "DELETE FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
+        for key in pending.sorted() {
             let days = CivilDate(daysSinceEpoch: Int(key.monthStart / 86_400)).daysInMonth
-            var hours: [Int64]
-            if let blob = try Data.fetchOne(read, arguments: [key.pool, key.monthStart]), blob.count == days * 24 * 8 {
-                hours = blob.withUnsafeBytes { raw in (0..<(days * 24)).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) } }
+            var hours = [Int64](repeating: .min, count: days * 24)
+            var any = false
+            let rows = try Row.fetchCursor(read, arguments: [key.pool, key.monthStart, key.monthStart + Int64(days) * 86_400])
+            while let row = try rows.next() {
+                let hour = Int(((row[0] as Int64) - key.monthStart) / 3600)
+                guard hour >= 0 && hour < hours.count else { continue }
+                hours[hour] = row[1]
+                any = true
+            }
+            if any {
+                let data = hours.map(\.littleEndian).withUnsafeBytes { Data($0) }
+                try write.execute(arguments: [key.pool, key.monthStart, data])
             } else {
-                hours = [Int64](repeating: .min, count: days * 24)
+                try remove.execute(arguments: [key.pool, key.monthStart])
             }
-            for (hour, nano) in pending[key]! where hour >= 0 && hour < hours.count {
-                if hours[hour] == .min { inserted += 1 }
-                hours[hour] = nano
-            }
-            let data = hours.map(\.littleEndian).withUnsafeBytes { Data($0) }
-            try write.execute(arguments: [key.pool, key.monthStart, data])
         }
         pending.removeAll()
-        return inserted
     }
 }

@@ -77,6 +77,19 @@ public final class SnowflakeTestServer: @unchecked Sendable {
     private let verifier: TokenVerifier
     /// Answers the connection test's `SELECT CURRENT_ACCOUNT(), CURRENT_REGION()` unless a registration matches first.
     private let builtIn: Handler
+    /// An ORGANIZATION_USAGE view with no registered result is refused as Snowflake refuses a role without the
+    /// organization grant (or an account that is not the organization account): 422 `002003`, "does not exist or not
+    /// authorized". Register the view to serve rows (``TestResult/usageInCurrencyDaily(_:)`` has its columns).
+    private static let organizationUsageRefusal = Handler(
+        pattern: try! NSRegularExpression(pattern: "SNOWFLAKE\\.ORGANIZATION_USAGE\\.([A-Z_]+)", options: [.caseInsensitive]),
+        respond: { statement in
+            let text = statement.text
+            let match = try! NSRegularExpression(pattern: "SNOWFLAKE\\.ORGANIZATION_USAGE\\.[A-Z_]+", options: [.caseInsensitive])
+                .firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+            let view = match.flatMap { Range($0.range, in: text) }.map { String(text[$0]).uppercased() } ?? "ORGANIZATION_USAGE"
+            return .failure(status: 422, code: "002003", sqlState: "02000",
+                            message: "SQL compilation error:\nObject '\(view)' does not exist or not authorized.")
+        })
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var handlers: [Handler] = []
@@ -371,7 +384,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         }
 
         lock.lock()
-        let handler = (handlers + [builtIn]).first {
+        let handler = (handlers + [builtIn, Self.organizationUsageRefusal]).first {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
         lock.unlock()

@@ -98,6 +98,27 @@ public struct TestResult: Sendable, Equatable {
     }
 }
 
+extension TestResult {
+    /// The columns of `SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY` in the documented order and types
+    /// (docs.snowflake.com organization-usage `usage_in_currency_daily`, spcs-facts §3 [S9c]): ORGANIZATION_NAME,
+    /// CONTRACT_NUMBER, ACCOUNT_NAME, ACCOUNT_LOCATOR, REGION, SERVICE_LEVEL TEXT; USAGE_DATE DATE; USAGE_TYPE TEXT;
+    /// USAGE NUMBER(38,3); CURRENCY TEXT; USAGE_IN_CURRENCY NUMBER(38,2); BALANCE_SOURCE, BILLING_TYPE, RATING_TYPE,
+    /// SERVICE_TYPE TEXT; IS_ADJUSTMENT BOOLEAN.
+    public static let usageInCurrencyDailyColumns: [TestColumn] = [
+        .text("ORGANIZATION_NAME"), .text("CONTRACT_NUMBER"), .text("ACCOUNT_NAME"), .text("ACCOUNT_LOCATOR"),
+        .text("REGION"), .text("SERVICE_LEVEL"), .date("USAGE_DATE"), .text("USAGE_TYPE"),
+        .fixed("USAGE", precision: 38, scale: 3), .text("CURRENCY"), .fixed("USAGE_IN_CURRENCY", precision: 38, scale: 2),
+        .text("BALANCE_SOURCE"), .text("BILLING_TYPE"), .text("RATING_TYPE"), .text("SERVICE_TYPE"),
+        .boolean("IS_ADJUSTMENT"),
+    ]
+
+    /// A USAGE_IN_CURRENCY_DAILY result: `rows` in the order of ``usageInCurrencyDailyColumns`` (wire text; a DATE is
+    /// days since 1970-01-01, such as `"19814"`).
+    public static func usageInCurrencyDaily(_ rows: [[String?]]) -> TestResult {
+        TestResult(columns: usageInCurrencyDailyColumns, rows: rows)
+    }
+}
+
 /// What a registered statement does when executed.
 public enum TestOutcome: Sendable, Equatable {
     /// Succeeds with rows.

@@ -104,11 +104,31 @@ print(f"  daily credits per pool and UTC day equal the ground truth ({len(truth[
 PY
 }
 
+check_money() { # check_money CACHE NOW: USAGE_IN_CURRENCY_DAILY cached as the emulator serves it; rows keyed by account
+    python3 - "$1" "$work/data/USAGE_IN_CURRENCY_DAILY.csv" "$2" <<'PY'
+import csv, sqlite3, sys
+from decimal import Decimal
+from datetime import date
+db, served, today = sqlite3.connect(sys.argv[1]), list(csv.DictReader(open(sys.argv[2]))), sys.argv[3][:10]
+want = sorted((r["USAGE_DATE"], r["BALANCE_SOURCE"], Decimal(r["USAGE"]), Decimal(r["USAGE_IN_CURRENCY"]))
+              for r in served if r["USAGE_DATE"] <= today)
+ours = sorted((date.fromordinal(d + 719163).isoformat(), s, Decimal(u), Decimal(a)) for d, s, u, a in
+              db.execute("SELECT usage_date, balance_source, usage, usage_in_currency FROM usage_in_currency_daily"))
+if ours != want:
+    sys.exit(f"emulator acceptance: USAGE_IN_CURRENCY_DAILY differs: {len(ours)} cached rows, {len(want)} served")
+keys = set(db.execute("SELECT DISTINCT organization, account FROM spcs_history"))
+if keys != {("MYORG", "SPCS_DEV")}:
+    sys.exit(f"emulator acceptance: hourly rows carry {keys}, not MYORG/SPCS_DEV")
+print(f"  USAGE_IN_CURRENCY_DAILY: {len(ours)} rows as served, {sum(r[3] for r in ours)} USD; hourly rows of MYORG.SPCS_DEV")
+PY
+}
+
 now="2024-12-01T03:00:00Z"
 echo "1. clean emulator, late rows restated"
 serve clean "{\"now\": \"$now\", \"late_rows\": {\"hours\": 6, \"factors\": [0.9, 1.0]}}"
 pull_until_final clean "$work/clean.sqlite"
 check_daily "$work/clean.sqlite"
+check_money "$work/clean.sqlite" "$now"
 SNOWFLAKE_HOME="$work/clean.home" "$bin" connection test -c clean_dotted > "$work/dotted.out" \
     || { cat "$work/dotted.out" >&2; echo "emulator acceptance: the ORG.ACCOUNT form was refused" >&2; exit 1; }
 grep -q "JWT claims: account MYORG-SPCS_DEV" "$work/dotted.out" \

@@ -4,6 +4,7 @@
 #      against a plain Python json + sqlite3 load of the same bodies;
 #   2. the report over 1,000 pools × 365 days of hourly rows (target < 2 s, peak memory < 200 MB), and the what-if
 #      re-pricing of the same cache under two policies (target < 2 s).
+#   3. the incremental pull against the emulator's large mode: Tests/benchmarks/pull_incremental.sh (run on its own).
 # Run: Tests/benchmarks/run.sh   (about 3 minutes after the release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -21,11 +21,17 @@ public struct UsageRecord: Hashable, Sendable {
     public var applicationID: String?
     /// CREDITS_USED: credits the pool used in the hour, exact (NUMBER(38,9)).
     public var creditsUsed: NanoCredits
+    /// The organization name (`MYORG`), upper case; `""` when not known (a CSV without ORGANIZATION_NAME, a pull
+    /// through an account locator).
+    public var organization: String
+    /// The account name (`MYACCOUNT`, or the locator when the connection names the account by locator), upper
+    /// case; `""` when not known (a CSV without ACCOUNT_NAME).
+    public var account: String
 
     /// Creates a row; see the properties for units.
     public init(startTime: Date, endTime: Date, computePoolName: String, computePoolID: Int64? = nil,
                 isExclusive: Bool? = nil, applicationName: String? = nil, applicationID: String? = nil,
-                creditsUsed: NanoCredits) {
+                creditsUsed: NanoCredits, organization: String = "", account: String = "") {
         self.startTime = startTime
         self.endTime = endTime
         self.computePoolName = computePoolName
@@ -34,6 +40,8 @@ public struct UsageRecord: Hashable, Sendable {
         self.applicationName = applicationName
         self.applicationID = applicationID
         self.creditsUsed = creditsUsed
+        self.organization = organization
+        self.account = account
     }
 }
 

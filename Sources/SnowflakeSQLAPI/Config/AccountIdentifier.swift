@@ -28,6 +28,23 @@ public enum AccountIdentifier {
         return ([parts[0] + "-" + parts[1]] + parts.dropFirst(2)).joined(separator: ".")
     }
 
+    /// The organization and account names an identifier gives, upper case, as ORGANIZATION_USAGE views show them:
+    /// the `ORG-ACCOUNT` and `ORG.ACCOUNT` forms (with or without `.privatelink`) give (`ORG`, `ACCOUNT`);
+    /// any other form (an account locator such as `xy12345.us-east-2.aws`, or `xy12345-abcdef.global`) gives
+    /// organization `""` (not known) and the identifier's first part, the locator, as the account (`XY12345`).
+    public static func organizationAndAccount(_ account: String) -> (organization: String, account: String) {
+        let form = orgAccountForm(account)
+        let parts = form.split(separator: ".", omittingEmptySubsequences: false)
+        let first = parts.first ?? ""
+        let rest = parts.dropFirst()
+        let privatelinkOrNothing = rest.isEmpty || (rest.count == 1 && rest.first!.lowercased() == "privatelink")
+        if privatelinkOrNothing, let dash = first.firstIndex(of: "-") {
+            let org = first[..<dash], name = first[first.index(after: dash)...]
+            if isOrgName(org), isAccountName(name) { return (org.uppercased(), name.uppercased()) }
+        }
+        return ("", (first.split(separator: "-").first.map(String.init) ?? String(first)).uppercased())
+    }
+
     /// Nil when `account` can name an account; otherwise a finished clause with the fix. Refused: characters other
     /// than letters, digits, `-`, `_` and `.`; empty parts between dots; and the `ORG.ACCOUNT` form followed by
     /// anything but `.privatelink` (the message gives the `ORG-ACCOUNT` spelling).
