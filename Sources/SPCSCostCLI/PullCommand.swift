@@ -146,7 +146,8 @@ struct PullCommand: EnvironmentCommand {
 /// `spcs-cost connection`: check a Snowflake connection.
 struct ConnectionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "connection", abstract: "Check a Snowflake connection.", subcommands: [ConnectionTestCommand.self])
+        commandName: "connection", abstract: "List, show and check Snowflake connections.",
+        subcommands: [ConnectionListCommand.self, ConnectionShowCommand.self, ConnectionTestCommand.self])
 }
 
 /// `spcs-cost connection test`: checks the config and key, runs SELECT CURRENT_ACCOUNT(), CURRENT_REGION(), and

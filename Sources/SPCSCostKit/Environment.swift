@@ -35,13 +35,22 @@ public struct Environment: Sendable {
         }).joined(separator: " ")
     }
 
+    /// The home directory: `$HOME` when set and not empty (as Python's `os.path.expanduser`, which `snow` and the
+    /// Snowflake connector use), else `passwordDatabaseHome`.
+    public static func homeDirectory(variables: [String: String], passwordDatabaseHome: String) -> String {
+        if let home = variables["HOME"], !home.isEmpty { return home }
+        return passwordDatabaseHome
+    }
+
     /// The real environment of this process, with the bundled catalog.
     /// - Throws: ``BundledCatalog/LoadError`` when the bundled catalog is damaged.
     public static func live() throws -> Environment {
-        Environment(
+        let variables = ProcessInfo.processInfo.environment
+        return Environment(
             now: { Date() },
-            variables: ProcessInfo.processInfo.environment,
-            homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path,
+            variables: variables,
+            homeDirectory: homeDirectory(
+                variables: variables, passwordDatabaseHome: FileManager.default.homeDirectoryForCurrentUser.path),
             currentDirectory: FileManager.default.currentDirectoryPath,
             catalog: try BundledCatalog.load(),
             arguments: CommandLine.arguments)
