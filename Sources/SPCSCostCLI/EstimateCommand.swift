@@ -105,10 +105,10 @@ struct EstimateCommand: EnvironmentCommand {
         }
         var options = EstimateOptions(family: family, hoursPerDay: hours, days: days)
         options.nodes = nodes
-        options.region = configuredRegion(region, env)
+        options.region = try configuredRegion(region, env)
         options.editions = editions
         options.creditPrice = creditPrice
-        options.currency = try parseCurrency(currency ?? "USD")
+        options.currency = try configuredCurrency(currency, env)
         options.fxRate = fx
         options.rateCardID = rateCard
         options.asOf = asOf
@@ -141,7 +141,7 @@ struct EstimateCommand: EnvironmentCommand {
         var options = PlanEstimateOptions(period: periodSpec)
         options.rateCardID = rateCard
         options.asOf = asOf
-        options.region = configuredRegion(region, env)
+        options.region = try configuredRegion(region, env)
         options.editions = editions
         options.compareAlwaysOn = compareAlwaysOn
         var currencyCode: String? = currency
@@ -174,7 +174,7 @@ struct EstimateCommand: EnvironmentCommand {
             notes += derived.notes
             entries = derived.plans.map { PlanEntry(plan: $0) }
         }
-        options.currency = try parseCurrency(currencyCode ?? "USD")
+        options.currency = try configuredCurrency(currencyCode, env)
         if let fx {
             options.fx[.usd] = fx
             options.fxSource = "--fx"

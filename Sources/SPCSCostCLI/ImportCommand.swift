@@ -5,11 +5,12 @@ import SPCSCostStore
 
 /// Options shared by commands that use the cache.
 struct CacheOptions: ParsableArguments {
-    @Option(help: "SQLite cache file. Default: $XDG_DATA_HOME/spcs-cost/cache.sqlite (~/.local/share/spcs-cost/cache.sqlite).")
+    @Option(help: "SQLite cache file. Default: $SPCS_COST_CACHE, config.toml's cache, else $XDG_DATA_HOME/spcs-cost/cache.sqlite (~/.local/share/spcs-cost/cache.sqlite).")
     var cache: String?
 
     func location(_ env: Environment) -> CacheLocation {
         if let cache { return .path(env.resolve(cache)) }
+        if let configured = setting("cache", flag: nil, flagName: "--cache", env) { return .path(settingPath(configured, env)) }
         return CacheLocation.defaultPath(environment: env.variables, homeDirectory: env.homeDirectory)
     }
 

@@ -19,8 +19,8 @@ struct NightlyCommand: EnvironmentCommand {
             every exit.
             """)
 
-    @Option(help: "The pools file (TOML).")
-    var pools: String
+    @Option(help: "The pools file (TOML). Default: $SPCS_COST_POOLS, else config.toml's pools.")
+    var pools: String?
 
     @OptionGroup var connectionOptions: ConnectionOptions
 
@@ -53,6 +53,10 @@ struct NightlyCommand: EnvironmentCommand {
     @OptionGroup var cacheOptions: CacheOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
+        guard let poolsValue = setting("pools", flag: pools, flagName: "--pools", env) else {
+            throw ValidationError("give --pools FILE (or set SPCS_COST_POOLS, or pools in spcs-cost's config.toml).")
+        }
+        let pools = poolsValue.source == "--pools" ? poolsValue.text : settingPath(poolsValue, env)
         let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
         let file = try PoolsFile.parse(text, file: pools)
         let zone = try parseTimeZone(timezone, flag: "--timezone")
@@ -68,7 +72,8 @@ struct NightlyCommand: EnvironmentCommand {
 
         var pull = PullOptions()
         pull.connectionName = connectionOptions.connection
-        let client = try limits.apply(to: &pull, defaultDeadlineSeconds: PullOptions.nightlyDeadlineSeconds)
+        let client = try limits.apply(
+            to: &pull, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.nightlyDeadlineSeconds)
 
         var cachePath: String?
         if case let .path(p) = cacheOptions.location(env) { cachePath = p }

@@ -36,7 +36,7 @@ struct DurationArgument: ExpressibleByArgument, Equatable {
 
 /// How long a pull may take and how much it may hold: `pull` and `nightly` share these flags.
 struct PullLimitOptions: ParsableArguments {
-    @Option(help: "The whole pull (every statement, retry and status poll) ends within this time: 90s, 30m, 1h (a bare number is minutes). Default: 30m for pull, 45m for nightly.")
+    @Option(help: "The whole pull (every statement, retry and status poll) ends within this time: 90s, 30m, 1h (a bare number is minutes). Default: $SPCS_COST_PULL_DEADLINE, config.toml's [pull] deadline, else 30m for pull, 45m for nightly.")
     var deadline: DurationArgument?
 
     @Option(help: "Seconds one HTTP request may take before it counts as hung and is retried.")
@@ -114,7 +114,8 @@ struct PullCommand: EnvironmentCommand {
         options.connectionName = connectionOptions.connection
         options.since = since
         options.lookbackHours = lookback
-        let client = try limits.apply(to: &options, defaultDeadlineSeconds: PullOptions.defaultDeadlineSeconds)
+        let client = try limits.apply(
+            to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
         let cache = try cacheOptions.open(env)
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil

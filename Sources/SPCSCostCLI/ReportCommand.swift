@@ -114,10 +114,10 @@ struct PriceOptions: ParsableArguments {
     /// Sets the price fields of `o`: each flag, else the pools file's `[defaults]`, else the built-in default.
     func apply(to o: inout ReportOptions, defaults: PoolsFile.Defaults?, env: Environment) throws {
         o.rateCardID = rateCard ?? defaults?.rateCardID
-        o.region = configuredRegion(region ?? defaults?.region, env)
+        o.region = try configuredRegion(region ?? defaults?.region, env)
         o.edition = edition ?? defaults?.editions.first ?? .standard
         o.creditPrice = creditPrice
-        o.currency = try currency.map(parseCurrency) ?? defaults?.currency ?? .usd
+        o.currency = try configuredCurrency(currency, fallback: defaults?.currency, env)
         o.fxRate = fx ?? defaults?.fx[.usd]
         o.asOf = asOf
     }

@@ -26,10 +26,10 @@ public struct SpcsCost: AsyncParsableCommand {
               74  the cache cannot be read or written
               75  another nightly run holds the lock
               77  Snowflake refused the credentials
-              78  the Snowflake connection configuration is wrong
+              78  the Snowflake connection configuration, spcs-cost's config.toml or an SPCS_COST_* variable is wrong
             """,
         version: version,
-        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self])
+        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self, ConfigCommand.self])
 
     public init() {}
 }
