@@ -51,6 +51,7 @@ struct NightlyCommand: EnvironmentCommand {
     @OptionGroup var limits: PullLimitOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var createOption: CreateCacheOption
 
     func execute(in env: Environment) async throws -> CommandOutput {
         guard let poolsValue = setting("pools", flag: pools, flagName: "--pools", env) else {
@@ -81,7 +82,7 @@ struct NightlyCommand: EnvironmentCommand {
             try RunLock(path: $0, processID: ProcessInfo.processInfo.processIdentifier)
         }
         defer { locks.forEach { $0.release() } }
-        let cache = try cacheOptions.open(env)
+        let cache = try cacheOptions.open(env, createFolder: createOption.create)
 
         var pullSummary: String?
         if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {

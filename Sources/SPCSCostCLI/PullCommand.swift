@@ -97,6 +97,7 @@ struct PullCommand: EnvironmentCommand {
     @OptionGroup var limits: PullLimitOptions
 
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var createOption: CreateCacheOption
 
     /// Rewrites the terminal's last line with `line`.
     @Sendable static func showProgress(_ line: String) {
@@ -116,7 +117,7 @@ struct PullCommand: EnvironmentCommand {
         options.lookbackHours = lookback
         let client = try limits.apply(
             to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
-        let cache = try cacheOptions.open(env)
+        let cache = try cacheOptions.open(env, createFolder: createOption.create)
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
         let service = PullService(env: env, transport: CurlTransport(), clientOptions: client)
