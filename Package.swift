@@ -76,7 +76,10 @@ let package = Package(
             dependencies: [
                 "SPCSCostKit", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            // demo's inputs (copies of Fixtures/snowsight/jupyterlab-april-2024.csv and Fixtures/pools/jupyterlab.toml,
+            // kept identical by a test), so `spcs-cost demo` runs from any folder.
+            resources: [.copy("Resources/demo")]),
 
         .executableTarget(name: "spcs-cost", dependencies: ["SPCSCostCLI"]),
 

@@ -43,7 +43,7 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "The Snowflake account of the usage (SubAccountId); also picks its rows of --rate-sheet.")
     var account: String?
 
-    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's price per credit by day.")
+    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's price per credit by day.", completion: .file(extensions: ["csv"]))
     var rateSheet: String?
 
     @Option(help: "Contract price per credit, used where the rate sheet has no row (or without a rate sheet). Default: $SPCS_COST_CONTRACT_PRICE, else config.toml's [contract] price.")
@@ -55,7 +55,7 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "First day (YYYY-MM-DD) of --contract-price. Default: every day.")
     var contractStart: CivilDate?
 
-    @Option(help: "CSV of dated exchange rates: date,base,quote,rate,source.")
+    @Option(help: "CSV of dated exchange rates: date,base,quote,rate,source.", completion: .file(extensions: ["csv"]))
     var fxFile: String?
 
     @Option(help: "How a day finds its rate in --fx-file: daily (the day's row) or monthly (the row of the month's first day).")

@@ -5,7 +5,7 @@ import SPCSCostStore
 
 /// Options shared by commands that use the cache.
 struct CacheOptions: ParsableArguments {
-    @Option(help: "SQLite cache file. Default: $SPCS_COST_CACHE, config.toml's cache, else $XDG_DATA_HOME/spcs-cost/cache.sqlite (~/.local/share/spcs-cost/cache.sqlite).")
+    @Option(help: "SQLite cache file. Default: $SPCS_COST_CACHE, config.toml's cache, else $XDG_DATA_HOME/spcs-cost/cache.sqlite (~/.local/share/spcs-cost/cache.sqlite).", completion: .file(extensions: ["sqlite"]))
     var cache: String?
 
     func location(_ env: Environment) -> CacheLocation {

@@ -19,7 +19,7 @@ struct NightlyCommand: EnvironmentCommand {
             every exit.
             """)
 
-    @Option(help: "The pools file (TOML). Default: $SPCS_COST_POOLS, else config.toml's pools.")
+    @Option(help: "The pools file (TOML). Default: $SPCS_COST_POOLS, else config.toml's pools.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
     @OptionGroup var connectionOptions: ConnectionOptions

@@ -11,7 +11,7 @@ struct ReconcileCommand: EnvironmentCommand {
         abstract: "Set the estimate of a pools file against metered usage, per pool and day, explained by cause.",
         discussion: "Example: spcs-cost reconcile --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30")
 
-    @Option(help: "The pools file (TOML).")
+    @Option(help: "The pools file (TOML).", completion: .file(extensions: ["toml"]))
     var pools: String
 
     @Option(help: "First day (YYYY-MM-DD), inclusive.")

@@ -6,7 +6,7 @@ import SPCSCostReports
 
 /// Options that describe how pools are priced when the cache has no family for them, and the business-hours plan.
 struct PlanOptions: ParsableArguments {
-    @Option(help: "Instance family of every pool (the usage view has no family column).")
+    @Option(help: "Instance family of every pool (the usage view has no family column).", completion: .list(SpcsCost.instanceFamilies))
     var family: String?
 
     @Option(help: "Nodes (MIN_NODES) of every pool given by --family.")
@@ -153,7 +153,7 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "Comma-separated formats: csv, markdown, json, html.")
     var format: String = "csv,markdown,json,html"
 
-    @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.")
+    @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
     @OptionGroup var plan: PlanOptions

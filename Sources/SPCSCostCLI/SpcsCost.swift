@@ -28,10 +28,16 @@ public struct SpcsCost: AsyncParsableCommand {
               77  Snowflake refused the credentials
               78  the Snowflake connection configuration, spcs-cost's config.toml or an SPCS_COST_* variable is wrong
             """,
-        version: version,
+        version: "spcs-cost \(version)",
         subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self, ConfigCommand.self])
 
     public init() {}
+
+    /// Every instance family of the bundled rate cards, sorted: what `--family` completes to in bash, zsh and fish.
+    static let instanceFamilies: [String] = {
+        guard let catalog = try? BundledCatalog.load() else { return [] }
+        return Set(catalog.rateCards.flatMap { $0.rates.map(\.family.name) }).sorted()
+    }()
 }
 
 /// What a command produced: text for standard output and standard error.

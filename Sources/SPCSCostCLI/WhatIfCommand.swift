@@ -13,7 +13,7 @@ struct WhatIfCommand: EnvironmentCommand {
             Example: spcs-cost whatif --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30 --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --policy auto-suspend=600
             """)
 
-    @Option(help: "The pools file (TOML).")
+    @Option(help: "The pools file (TOML).", completion: .file(extensions: ["toml"]))
     var pools: String
 
     @Option(help: "First day (YYYY-MM-DD), inclusive.")
