@@ -79,6 +79,7 @@ struct ImportCommand: EnvironmentCommand {
 
     @OptionGroup var cacheOptions: CacheOptions
     @OptionGroup var createOption: CreateCacheOption
+    @OptionGroup var logging: LoggingOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let zone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
@@ -91,11 +92,20 @@ struct ImportCommand: EnvironmentCommand {
         guard format.delimiter != format.decimalSeparator else {
             throw ValidationError("--delimiter and --decimal-separator are both '\(delimiter)'; a file with decimal commas is separated by ';' (pass --delimiter ';').")
         }
+        let log = logging.logger()
+        let started = ContinuousClock.now
+        let name = file == "-" ? "standard input" : file
+        Progress.show("reading \(name)...")
         // A missing file is an error before any cache is created.
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try InputFileError.read(file, env: env)
+        log.info("read \(name): \(data.count) bytes; delimiter '\(format.delimiter == "\t" ? "tab" : String(format.delimiter))', decimal separator '\(format.decimalSeparator)'")
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
+        log.info("cache \(cache.path)")
+        Progress.show("parsing and loading \(name) (\(data.count / 1_048_576) MiB) into the cache...")
+        defer { Progress.clear() }
         let outcome = try ImportService(env: env).importCSV(
-            path: file == "-" ? "standard input" : file, timeZone: zone, into: cache, format: format, data: data)
+            path: name, timeZone: zone, into: cache, format: format, data: data)
+        log.info("imported \(outcome.rows) rows in \((ContinuousClock.now - started).components.seconds) s")
         var out = "Imported \(outcome.rows) hourly rows from \(outcome.file) into \(cache.path): "
         out += "\(outcome.load.inserted) new, \(outcome.load.updated) updated, \(outcome.load.unchanged) unchanged.\n"
         if let w = outcome.window {

@@ -52,6 +52,7 @@ struct NightlyCommand: EnvironmentCommand {
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
     @OptionGroup var createOption: CreateCacheOption
+    @OptionGroup var logging: LoggingOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
         guard let poolsValue = setting("pools", flag: pools, flagName: "--pools", env) else {
@@ -85,7 +86,10 @@ struct NightlyCommand: EnvironmentCommand {
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
 
         var pullSummary: String?
+        let log = logging.logger()
+        log.info("pools \(pools); cache \(cache.path); out \(env.resolve(out))")
         if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
+            logConnection(log, env: env, name: connectionOptions.connection)
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
                 .pull(pull, into: cache, warn: PullCommand.showWarning)
             pullSummary = "pulled \(s.historyRows) hourly rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SnowflakeSQLAPI
 import SPCSCostCore
 import SPCSCostKit
@@ -98,6 +99,7 @@ struct PullCommand: EnvironmentCommand {
 
     @OptionGroup var cacheOptions: CacheOptions
     @OptionGroup var createOption: CreateCacheOption
+    @OptionGroup var logging: LoggingOptions
 
     /// Rewrites the terminal's last line with `line`.
     @Sendable static func showProgress(_ line: String) {
@@ -118,11 +120,19 @@ struct PullCommand: EnvironmentCommand {
         let client = try limits.apply(
             to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
+        let log = logging.logger()
+        logConnection(log, env: env, name: options.connectionName)
+        log.info("cache \(cache.path); deadline \(Int(options.deadlineSeconds)) s, request timeout \(Int(client.requestTimeoutSeconds)) s, at most \(client.retry.maxAttempts) attempts a request")
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
         let service = PullService(env: env, transport: CurlTransport(), clientOptions: client)
         let summary = try await service.pull(options, into: cache, progress: progress, warn: Self.showWarning)
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        for s in summary.statements {
+            log.info("\(s.view): \(s.skipped.map { "skipped, " + $0 } ?? "\(s.rows) rows in \(s.partitions) partitions")")
+            log.debug("\(s.view): statement \(s.statementHandle ?? "-")")
+        }
+        log.info("pulled \(summary.windowStart) to \(summary.windowEnd) in \(summary.durationMilliseconds) ms")
         switch format {
         case .json:
             return CommandOutput(stdout: JSONTextEncoding.encode(summary))
@@ -179,6 +189,22 @@ struct ConnectionTestCommand: EnvironmentCommand {
         out += "FAILED (\(d.problem!.rawValue)):\n" + d.explanation.map { "  \($0)\n" }.joined()
         FileHandle.standardOutput.write(Data(out.utf8))
         throw ExitCode(ExitStatus.code(for: d.problem!))
+    }
+}
+
+/// Logs the connection a pull will use, resolved offline: name, account, URL and where it is defined at info, each
+/// key's source at debug. Values of secret keys are never logged.
+func logConnection(_ log: Logger, env: Environment, name: String?) {
+    let loader = ConnectionLoader(environment: env.variables, homeDirectory: env.homeDirectory)
+    guard let found = try? loader.search(connectionName: name),
+        let connection = found.connections.first(where: { $0.name.lowercased() == found.defaultName.value.lowercased() })
+    else { return }
+    let url = (try? loader.configuration(of: connection).baseURL().absoluteString) ?? "-"
+    log.info("connection \(connection.name) (\(found.defaultName.source)): account \(connection.values["account"]?.value ?? "-"), \(url), defined in \(connection.definedIn)")
+    for key in connection.values.keys.sorted() {
+        let value = connection.values[key]!
+        let shown = ConnectionLoader.secretKeys.contains(key) ? "(secret, not shown)" : value.value
+        log.debug("connection \(connection.name): \(key) = \(shown) from \(value.source)")
     }
 }
 
