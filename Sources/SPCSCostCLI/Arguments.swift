@@ -23,6 +23,37 @@ extension Edition: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
+/// The days a command covers: `--period YYYY-MM` (a calendar month), or `--from` and `--to` (inclusive).
+struct DayRangeOptions: ParsableArguments {
+    @Option(help: "A calendar month, YYYY-MM: the same as --from its first day --to its last.")
+    var period: String?
+
+    @Option(help: "First day (YYYY-MM-DD), inclusive.")
+    var from: CivilDate?
+
+    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
+    var to: CivilDate?
+
+    /// The first day; set by ``validate()``.
+    var first: CivilDate { from! }
+    /// The last day; set by ``validate()``.
+    var last: CivilDate { to! }
+
+    /// Resolves `--period` into `--from`/`--to`.
+    /// - Throws: `ValidationError` (exit 64) for a bad month, `--period` with `--from`/`--to`, or a missing bound.
+    mutating func validate() throws {
+        if let period {
+            guard from == nil, to == nil else { throw ValidationError("give --period YYYY-MM, or --from and --to, not both.") }
+            guard case let .month(year, month)? = PeriodSpec(month: period), let start = CivilDate(year: year, month: month, day: 1) else {
+                throw ValidationError("--period '\(period)' must be a month, YYYY-MM, for example 2024-04.")
+            }
+            from = start
+            to = start.lastOfMonth
+        }
+        guard from != nil, to != nil else { throw ValidationError("give --period YYYY-MM, or both --from and --to.") }
+    }
+}
+
 /// Parses a currency into an ISO 4217 currency.
 /// - Parameter source: where `text` came from: `--currency` (a bad value exits 64), or an environment variable or
 ///   config file line (``SettingsError``, exit 78).

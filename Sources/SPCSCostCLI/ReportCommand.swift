@@ -90,10 +90,10 @@ func parseWeekdays(_ text: String) throws -> Set<Weekday> {
 
 /// Options that choose the credit price and the presentation currency of a report.
 struct PriceOptions: ParsableArguments {
-    @Option(help: "Rate card id (2026-04, 2024). Default: the card in force on --from.")
+    @Option(help: "Rate card id (2026-04, 2024). Default: the card in force on the period's first day (nightly: the month's).")
     var rateCard: String?
 
-    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: the pools file's, $SPCS_COST_REGION, else aws-us-east-1.")
+    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: the pools file's, $SPCS_COST_REGION, config.toml's region, else aws-us-east-1.")
     var region: String?
 
     @Option(help: "Edition of the credit price: standard, enterprise, business-critical, vps. Default: the pools file's first, else standard.")
@@ -102,13 +102,13 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Price per credit in USD, replacing the price table.")
     var creditPrice: Decimal?
 
-    @Option(help: "Presentation currency (ISO 4217). Default: the pools file's, else USD.")
+    @Option(help: "Presentation currency (ISO 4217). Default: the pools file's, else $SPCS_COST_CURRENCY, else config.toml's currency, else USD.")
     var currency: String?
 
     @Option(help: "Units of --currency per USD. Default: the pools file's fx.")
     var fx: Decimal?
 
-    @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: --from.")
+    @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: the period's first day (nightly: the month's).")
     var asOf: CivilDate?
 
     /// Sets the price fields of `o`: each flag, else the pools file's `[defaults]`, else the built-in default.
@@ -138,11 +138,7 @@ struct ReportCommand: EnvironmentCommand {
             cache and flags give byte-identical files.
             """)
 
-    @Option(help: "First day (YYYY-MM-DD), inclusive.")
-    var from: CivilDate
-
-    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
-    var to: CivilDate
+    @OptionGroup var days: DayRangeOptions
 
     @Option(help: "IANA zone of the report's calendar days.")
     var timezone: String = "UTC"
@@ -162,7 +158,7 @@ struct ReportCommand: EnvironmentCommand {
 
     func reportOptions(_ env: Environment) throws -> ReportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
-        var o = ReportOptions(from: from, to: to, timeZone: zone)
+        var o = ReportOptions(from: days.first, to: days.last, timeZone: zone)
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)

@@ -79,3 +79,25 @@ import Testing
         #expect(throws: SettingsError.self) { try configuredDeadlineSeconds(try env(variables: ["SPCS_COST_PULL_DEADLINE": "later"])) }
     }
 }
+
+/// `--period YYYY-MM` wherever `--from/--to` are taken: the same days, the same output.
+@Suite struct PeriodFlagTests {
+    @Test(arguments: [["whatif", "--pools", "Fixtures/pools/jupyterlab.toml", "--policy", "always-on"],
+                      ["reconcile", "--pools", "Fixtures/pools/jupyterlab.toml"]])
+    func periodIsTheMonthsDays(command: [String]) async throws {
+        let dir = try TemporaryDirectory()
+        _ = try await run(["import", Repository.fixture("snowsight/jupyterlab-april-2024.csv").path, "--cache", dir.path("c.sqlite")])
+        let cache = ["--cache", dir.path("c.sqlite")]
+        let byDays = try await run(command + cache + ["--from", "2024-04-01", "--to", "2024-04-30"])
+        let byPeriod = try await run(command + cache + ["--period", "2024-04"])
+        #expect(byDays == byPeriod)
+        #expect(!byPeriod.stdout.isEmpty)
+    }
+
+    @Test(arguments: [["report", "--period", "2024-4"], ["report", "--period", "2024-04", "--from", "2024-04-01"],
+                      ["whatif", "--pools", "p.toml", "--policy", "always-on", "--from", "2024-04-01"]])
+    func badPeriodsAreUsageErrors(arguments: [String]) {
+        #expect(throws: (any Error).self) { try SpcsCost.parseAsRoot(arguments) }
+        do { _ = try SpcsCost.parseAsRoot(arguments) } catch { #expect(SpcsCost.exitCode(for: error).rawValue == 64) }
+    }
+}
