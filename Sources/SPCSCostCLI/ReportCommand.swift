@@ -143,7 +143,7 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "IANA zone of the report's calendar days.")
     var timezone: String = "UTC"
 
-    @Option(help: "Folder for the report files.")
+    @Option(help: "Folder for the report files; - writes the one file of a single --format markdown, json or html to standard output.")
     var out: String = "Reports"
 
     @Option(help: "Comma-separated formats: csv, markdown, json, html.")
@@ -178,9 +178,18 @@ struct ReportCommand: EnvironmentCommand {
             options.poolsFile = try PoolsFile.parse(text, file: pools)
         }
         try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
+        let toStandardOutput = out == "-"
+        if toStandardOutput, options.formats.count != 1 || options.formats.first == .csv {
+            throw ValidationError("--out - writes one file to standard output; give one --format of markdown, json or html (csv makes three files).")
+        }
         let cache = try cacheOptions.openExisting(env)
         let service = ReportService(env: env)
         let report = try service.build(options, cache: cache)
+        if toStandardOutput {
+            let stamp = ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine)
+            let text = SavingsReportWriter.files(report, formats: options.formats, stamp: stamp).map(\.contents).joined()
+            return CommandOutput(stdout: text, stderr: report.warnings.map { "warning: \($0)\n" }.joined())
+        }
         let paths = try service.write(report, formats: options.formats, to: out,
                                       stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
         return CommandOutput(stdout: ReportSummary.text(report, files: paths.map { shortPath($0, env) }),

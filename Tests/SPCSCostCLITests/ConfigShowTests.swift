@@ -101,3 +101,21 @@ import Testing
         do { _ = try SpcsCost.parseAsRoot(arguments) } catch { #expect(SpcsCost.exitCode(for: error).rawValue == 64) }
     }
 }
+
+/// `report --out -`: one format's one file on standard output; no folder named `-`.
+@Suite struct ReportToStandardOutputTests {
+    @Test func jsonGoesToStandardOutput() async throws {
+        let dir = try TemporaryDirectory()
+        _ = try await run(["import", Repository.fixture("snowsight/jupyterlab-april-2024.csv").path, "--cache", dir.path("c.sqlite")])
+        let out = try await run(["report", "--period", "2024-04", "--family", "CPU_X64_XS", "--cache", dir.path("c.sqlite"),
+                                 "--format", "json", "--out", "-"])
+        #expect(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) is [String: Any])
+        #expect(!FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent("-").path))
+        do {
+            _ = try await run(["report", "--period", "2024-04", "--family", "CPU_X64_XS", "--cache", dir.path("c.sqlite"), "--out", "-"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 64)
+        }
+    }
+}
