@@ -117,11 +117,25 @@ struct PullCommand: EnvironmentCommand {
         options.connectionName = connectionOptions.connection
         options.since = since
         options.lookbackHours = lookback
-        let client = try limits.apply(
+        var client = try limits.apply(
             to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
         let log = logging.logger()
-        logConnection(log, env: env, name: options.connectionName)
+        let host = logConnection(log, env: env, name: options.connectionName)
+        let answered = AnswerFlag()
+        client.log = { line in
+            answered.set()
+            log.info("\(line)")
+        }
+        // A connection attempt still without an answer after 2 s says what it is waiting for.
+        let waitingNotice = "spcs-cost: still waiting for \(host ?? "Snowflake") to answer the first request (each try "
+            + "ends after --request-timeout \(Int(client.requestTimeoutSeconds)) s; the pull after --deadline \(Int(options.deadlineSeconds)) s)\n"
+        let notice = Task { [answered, waitingNotice] in
+            try? await Task.sleep(nanoseconds: 2_000_000_000)
+            guard !Task.isCancelled, !answered.isSet else { return }
+            FileHandle.standardError.write(Data(waitingNotice.utf8))
+        }
+        defer { notice.cancel() }
         log.info("cache \(cache.path); deadline \(Int(options.deadlineSeconds)) s, request timeout \(Int(client.requestTimeoutSeconds)) s, at most \(client.retry.maxAttempts) attempts a request")
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
@@ -192,13 +206,25 @@ struct ConnectionTestCommand: EnvironmentCommand {
     }
 }
 
+/// Set once the first HTTP answer (or failure) of a pull is logged.
+final class AnswerFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    /// Marks the flag.
+    func set() { lock.withLock { value = true } }
+    /// True once ``set()`` was called.
+    var isSet: Bool { lock.withLock { value } }
+}
+
 /// Logs the connection a pull will use, resolved offline: name, account, URL and where it is defined at info, each
 /// key's source at debug. Values of secret keys are never logged.
-func logConnection(_ log: Logger, env: Environment, name: String?) {
+/// - Returns: the connection's URL, or nil when it cannot be resolved (the pull then reports why).
+@discardableResult
+func logConnection(_ log: Logger, env: Environment, name: String?) -> String? {
     let loader = ConnectionLoader(environment: env.variables, homeDirectory: env.homeDirectory)
     guard let found = try? loader.search(connectionName: name),
         let connection = found.connections.first(where: { $0.name.lowercased() == found.defaultName.value.lowercased() })
-    else { return }
+    else { return nil }
     let url = (try? loader.configuration(of: connection).baseURL().absoluteString) ?? "-"
     log.info("connection \(connection.name) (\(found.defaultName.source)): account \(connection.values["account"]?.value ?? "-"), \(url), defined in \(connection.definedIn)")
     for key in connection.values.keys.sorted() {
@@ -206,6 +232,7 @@ func logConnection(_ log: Logger, env: Environment, name: String?) {
         let shown = ConnectionLoader.secretKeys.contains(key) ? "(secret, not shown)" : value.value
         log.debug("connection \(connection.name): \(key) = \(shown) from \(value.source)")
     }
+    return url
 }
 
 /// JSON text of any Encodable, deterministic (sorted keys).
