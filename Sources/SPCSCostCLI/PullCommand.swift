@@ -8,7 +8,7 @@ import SPCSCostKit
 /// Options naming a Snowflake connection.
 struct ConnectionOptions: ParsableArguments {
     @Option(name: [.customShort("c"), .customLong("connection")],
-            help: "Connection name in connections.toml (under $SNOWFLAKE_HOME, default ~/.snowflake). Default: the default connection.")
+            help: "Connection name in connections.toml ($SNOWFLAKE_HOME, else ~/.snowflake when it exists, else ~/.config/snowflake). Default: the default connection (see connection list).")
     var connection: String?
 }
 
