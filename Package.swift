@@ -131,6 +131,7 @@ let package = Package(
             dependencies: [
                 "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport", "SnowflakeTestServer", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Snapshots"]),
     ]

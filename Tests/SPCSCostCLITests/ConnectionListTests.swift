@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SnowflakeSQLAPI
 import SPCSCostTestSupport
 import Testing
@@ -67,5 +68,37 @@ import Testing
             #expect("\(error)".contains("\(home.url.path)/.snowflake (does not exist)"))
             #expect("\(error)".contains("\(home.url.path)/.config/snowflake (no config.toml or connections.toml)"))
         }
+    }
+}
+
+/// `-v`/`--debug` on a pull log the connection by key and source; secret values never.
+@Suite struct ConnectionLogTests {
+    final class Lines: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+    }
+
+    struct Capture: LogHandler {
+        let lines: Lines
+        var logLevel: Logger.Level = .debug
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) { lines.add("\(event.level): \(event.message)") }
+    }
+
+    @Test func debugLogsSourcesButNoSecret() async throws {
+        let home = try ConnectionListTests.home()
+        let lines = Lines()
+        var log = Logger(label: "test") { _ in Capture(lines: lines) }
+        log.logLevel = .debug
+        let url = logConnection(log, env: try env(variables: ["HOME": home.url.path]), name: "ci")
+        #expect(url == "https://xy12345.us-east-2.aws.snowflakecomputing.com")
+        #expect(lines.lines.contains("debug: connection ci: token = (secret, not shown) from file \(home.url.path)/.snowflake/connections.toml"))
+        #expect(lines.lines.contains { $0.hasPrefix("info: connection ci (flag --connection): account xy12345.us-east-2.aws") })
+        #expect(!lines.lines.joined().contains("pat-secret-value"))
     }
 }
