@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries (Debian: libcurl4-openssl-dev, zlib1g-dev).
@@ -76,7 +77,11 @@ let package = Package(
             dependencies: [
                 "SPCSCostKit", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // demo's inputs (copies of Fixtures/snowsight/jupyterlab-april-2024.csv and Fixtures/pools/jupyterlab.toml,
+            // kept identical by a test), so `spcs-cost demo` runs from any folder.
+            resources: [.copy("Resources/demo")]),
 
         .executableTarget(name: "spcs-cost", dependencies: ["SPCSCostCLI"]),
 
@@ -126,6 +131,7 @@ let package = Package(
             dependencies: [
                 "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport", "SnowflakeTestServer", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Snapshots"]),
     ]

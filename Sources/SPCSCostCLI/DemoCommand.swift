@@ -12,12 +12,25 @@ struct DemoCommand: EnvironmentCommand {
         commandName: "demo",
         abstract: "Run the main job on the bundled April 2024 fixture (no Snowflake account needed).",
         discussion: """
-            Run it from the repository's root folder, where Fixtures/ is. The report is written in every format
-            (CSV, Markdown, JSON, HTML); `spcs-cost demo --out Reports/samples` regenerates the committed samples.
+            Runs from any folder: its inputs are bundled with spcs-cost. The report is written in every format
+            (CSV, Markdown, JSON, HTML) under --out; `spcs-cost demo --out Reports/samples` regenerates the
+            committed samples.
             """)
 
-    @Option(help: "The Snowsight CSV export to use.")
-    var fixture: String = "Fixtures/snowsight/jupyterlab-april-2024.csv"
+    @Option(help: "The Snowsight CSV export to use. Default: the bundled April 2024 JupyterLab export.", completion: .file(extensions: ["csv"]))
+    var fixture: String?
+
+    /// The bundled export, as the demo names it.
+    static let bundledFixture = "Fixtures/snowsight/jupyterlab-april-2024.csv"
+
+    /// The folder holding the bundled inputs under their repository paths (`Fixtures/...`).
+    /// - Throws: ``InputFileError`` (exit 66) when the resource folder is missing (a damaged installation).
+    static func bundledInputs() throws -> String {
+        guard let url = Bundle.module.url(forResource: "demo", withExtension: nil) else {
+            throw InputFileError(path: "demo", reason: "the bundled demo inputs are missing; reinstall spcs-cost with its spcs-cost_*.resources folders")
+        }
+        return url.path
+    }
 
     @Option(help: "Folder for the report files.")
     var out: String = "Reports"
@@ -43,7 +56,13 @@ struct DemoCommand: EnvironmentCommand {
         defer { try? FileManager.default.removeItem(at: tmp) }
         let cachePath = tmp.appendingPathComponent("cache.sqlite").path
         let cache = try UsageCache(.path(cachePath))
-        let imported = try ImportService(env: env).importCSV(path: fixture, timeZone: nil, into: cache)
+        // The bundled inputs are read with the bundle as the working folder, so they keep their repository names
+        // (Fixtures/...) in every message and report; --out and --fixture stay relative to the user's folder.
+        var bundleEnv = env
+        bundleEnv.currentDirectory = try Self.bundledInputs()
+        let fixture = self.fixture ?? Self.bundledFixture
+        let imported = try ImportService(env: self.fixture == nil ? bundleEnv : env)
+            .importCSV(path: fixture, timeZone: nil, into: cache)
 
         var out = "1. spcs-cost import \(fixture) (into a temporary cache)\n"
         out += "   \(imported.rows) hourly rows of SNOWPARK_CONTAINER_SERVICES_HISTORY imported.\n\n"
@@ -55,8 +74,9 @@ struct DemoCommand: EnvironmentCommand {
 
         let reportArgs = Self.reportArguments + ["--out", self.out]
         out += "\n3. spcs-cost \(reportArgs.joined(separator: " "))\n\n"
-        let report = try ReportCommand.parse(Array(reportArgs.dropFirst()) + ["--cache", cachePath])
-        var reportEnv = env
+        let report = try ReportCommand.parse(
+            Array(Self.reportArguments.dropFirst()) + ["--out", env.resolve(self.out), "--cache", cachePath])
+        var reportEnv = bundleEnv
         reportEnv.arguments = ["spcs-cost"] + Self.reportArguments
         let result = try await report.execute(in: reportEnv)
         out += result.stdout

@@ -20,7 +20,7 @@ struct EstimateCommand: EnvironmentCommand {
                             spcs-cost estimate --from-sql Fixtures/setup-sql/jupyterlab-setup.sql --period 2024-04
             """)
 
-    @Option(help: "Instance family, for example CPU_X64_XS.")
+    @Option(help: "Instance family, for example CPU_X64_XS.", completion: .list(SpcsCost.instanceFamilies))
     var family: String?
 
     @Option(help: "Billed hours per day (0-24).")
@@ -29,10 +29,10 @@ struct EstimateCommand: EnvironmentCommand {
     @Option(help: "Number of days.")
     var days: Decimal?
 
-    @Option(help: "A pools file (TOML) with pools, schedules and expected activity.")
+    @Option(help: "A pools file (TOML) with pools, schedules and expected activity.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
-    @Option(name: .customLong("from-sql"), help: "The setup SQL that creates the pool and its tasks.")
+    @Option(name: .customLong("from-sql"), help: "The setup SQL that creates the pool and its tasks.", completion: .file(extensions: ["sql"]))
     var fromSQL: String?
 
     @Option(help: "With --pools or --from-sql: a calendar month, YYYY-MM, in each pool's time zone.")
@@ -44,7 +44,7 @@ struct EstimateCommand: EnvironmentCommand {
     @Option(help: "With --pools or --from-sql: last day (YYYY-MM-DD), inclusive.")
     var to: CivilDate?
 
-    @Option(help: "Holidays on which no task fires: a CSV of dates or an iCalendar file.")
+    @Option(help: "Holidays on which no task fires: a CSV of dates or an iCalendar file.", completion: .file(extensions: ["csv", "ics"]))
     var holidays: String?
 
     @Option(help: "Nodes running (MIN_NODES).")
@@ -105,10 +105,10 @@ struct EstimateCommand: EnvironmentCommand {
         }
         var options = EstimateOptions(family: family, hoursPerDay: hours, days: days)
         options.nodes = nodes
-        options.region = configuredRegion(region, env)
+        options.region = try configuredRegion(region, env)
         options.editions = editions
         options.creditPrice = creditPrice
-        options.currency = try parseCurrency(currency ?? "USD")
+        options.currency = try configuredCurrency(currency, env)
         options.fxRate = fx
         options.rateCardID = rateCard
         options.asOf = asOf
@@ -141,7 +141,7 @@ struct EstimateCommand: EnvironmentCommand {
         var options = PlanEstimateOptions(period: periodSpec)
         options.rateCardID = rateCard
         options.asOf = asOf
-        options.region = configuredRegion(region, env)
+        options.region = try configuredRegion(region, env)
         options.editions = editions
         options.compareAlwaysOn = compareAlwaysOn
         var currencyCode: String? = currency
@@ -174,7 +174,7 @@ struct EstimateCommand: EnvironmentCommand {
             notes += derived.notes
             entries = derived.plans.map { PlanEntry(plan: $0) }
         }
-        options.currency = try parseCurrency(currencyCode ?? "USD")
+        options.currency = try configuredCurrency(currencyCode, env)
         if let fx {
             options.fx[.usd] = fx
             options.fxSource = "--fx"

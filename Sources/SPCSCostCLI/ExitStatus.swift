@@ -50,7 +50,7 @@ public enum ExitStatus {
         case is TaskScheduleError: return usage
         case is OutputError: return cannotCreate
         case is BundledCatalog.LoadError: return software
-        case is ConfigError, is AuthError: return config
+        case is ConfigError, is AuthError, is SettingsError: return config
         case let e as TransportError:
             if case .plainHTTPRefused = e { return config }
             return unavailable

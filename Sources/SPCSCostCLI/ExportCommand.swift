@@ -43,19 +43,19 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "The Snowflake account of the usage (SubAccountId); also picks its rows of --rate-sheet.")
     var account: String?
 
-    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's price per credit by day.")
+    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's price per credit by day.", completion: .file(extensions: ["csv"]))
     var rateSheet: String?
 
-    @Option(help: "Contract price per credit, used where the rate sheet has no row (or without a rate sheet).")
+    @Option(help: "Contract price per credit, used where the rate sheet has no row (or without a rate sheet). Default: $SPCS_COST_CONTRACT_PRICE, else config.toml's [contract] price.")
     var contractPrice: Decimal?
 
-    @Option(help: "Currency (ISO 4217) of --contract-price. Default: USD.")
+    @Option(help: "Currency (ISO 4217) of --contract-price. Default: $SPCS_COST_CONTRACT_CURRENCY, config.toml's [contract] currency, else USD.")
     var contractCurrency: String?
 
     @Option(help: "First day (YYYY-MM-DD) of --contract-price. Default: every day.")
     var contractStart: CivilDate?
 
-    @Option(help: "CSV of dated exchange rates: date,base,quote,rate,source.")
+    @Option(help: "CSV of dated exchange rates: date,base,quote,rate,source.", completion: .file(extensions: ["csv"]))
     var fxFile: String?
 
     @Option(help: "How a day finds its rate in --fx-file: daily (the day's row) or monthly (the row of the month's first day).")
@@ -76,11 +76,11 @@ struct ExportCommand: EnvironmentCommand {
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
         o.rateCardID = price.rateCard
-        o.region = configuredRegion(price.region, env)
+        o.region = try configuredRegion(price.region, env)
         o.edition = price.edition ?? .standard
         o.creditPrice = price.creditPrice
         o.asOf = price.asOf
-        o.currency = try parseCurrency(price.currency ?? "USD")
+        o.currency = try configuredCurrency(price.currency, env)
         for text in price.fx {
             guard case let .bare(rate) = try FXArgument.parse(text), o.fxRate == nil else {
                 throw ValidationError("--fx '\(text)': export takes one bare rate (--fx 150, units of --currency per USD) or dated pairs in --fx-file.")
@@ -91,10 +91,22 @@ struct ExportCommand: EnvironmentCommand {
         o.fxLookup = fxLookup
         o.rateSheetFile = rateSheet
         o.account = account
-        o.contractPrice = contractPrice
-        if let contractCurrency {
-            guard let c = Currency(code: contractCurrency) else {
-                throw ValidationError("--contract-currency '\(contractCurrency)' is not an ISO 4217 currency code; use a code such as USD, EUR or JPY.")
+        if let contractPrice {
+            o.contractPrice = contractPrice
+        } else if let configured = setting("contract.price", flag: nil, flagName: "--contract-price", env) {
+            guard let price = Decimal(argument: configured.text), price > 0 else {
+                throw SettingsError(place: configured.source, message: "contract price '\(configured.text)' is not a price",
+                                    fix: "write the price per credit with a point, for example 2.60")
+            }
+            o.contractPrice = price
+        }
+        if let currency = setting("contract.currency", flag: contractCurrency, flagName: "--contract-currency", env) {
+            guard let c = Currency(code: currency.text) else {
+                guard currency.source == "--contract-currency" else {
+                    throw SettingsError(place: currency.source, message: "contract currency '\(currency.text)' is not an ISO 4217 currency code",
+                                        fix: "use a code such as USD, EUR or JPY")
+                }
+                throw ValidationError("--contract-currency '\(currency.text)' is not an ISO 4217 currency code; use a code such as USD, EUR or JPY.")
             }
             o.contractCurrency = c
         }

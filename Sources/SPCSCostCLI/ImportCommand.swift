@@ -5,16 +5,33 @@ import SPCSCostStore
 
 /// Options shared by commands that use the cache.
 struct CacheOptions: ParsableArguments {
-    @Option(help: "SQLite cache file. Default: $XDG_DATA_HOME/spcs-cost/cache.sqlite (~/.local/share/spcs-cost/cache.sqlite).")
+    @Option(help: "SQLite cache file. Default: $SPCS_COST_CACHE, config.toml's cache, else $XDG_DATA_HOME/spcs-cost/cache.sqlite (~/.local/share/spcs-cost/cache.sqlite).", completion: .file(extensions: ["sqlite"]))
     var cache: String?
 
     func location(_ env: Environment) -> CacheLocation {
         if let cache { return .path(env.resolve(cache)) }
+        if let configured = setting("cache", flag: nil, flagName: "--cache", env) { return .path(settingPath(configured, env)) }
         return CacheLocation.defaultPath(environment: env.variables, homeDirectory: env.homeDirectory)
     }
 
-    /// Opens the cache, creating it when missing (for commands that write: import, pull).
-    func open(_ env: Environment) throws -> UsageCache { try UsageCache(location(env)) }
+    /// Opens the cache, creating the file when missing (for commands that write: import, pull, nightly). A cache
+    /// named by `--cache`, `SPCS_COST_CACHE` or config.toml in a folder that does not exist is an error unless
+    /// `createFolder` (`--create`), so a mistyped path does not create folders; the default location's folders are
+    /// created.
+    /// - Throws: ``InputFileError`` (exit 66) for a missing folder.
+    func open(_ env: Environment, createFolder: Bool = false) throws -> UsageCache {
+        let location = location(env)
+        if case let .path(p) = location, !createFolder,
+            cache != nil || setting("cache", flag: nil, flagName: "--cache", env) != nil
+        {
+            let folder = (p as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                throw InputFileError(path: p, reason: "its folder \(folder) does not exist; check the path, or pass --create to create it")
+            }
+        }
+        return try UsageCache(location)
+    }
 
     /// Opens a cache that must already exist (for commands that only read it), so a mistyped `--cache` is an error,
     /// not an empty report.
@@ -23,7 +40,22 @@ struct CacheOptions: ParsableArguments {
         if case let .path(p) = location(env), !FileManager.default.fileExists(atPath: p) {
             throw InputFileError(path: p, reason: "there is no cache here yet; run spcs-cost import FILE.csv or spcs-cost pull first, or pass --cache PATH")
         }
-        return try open(env)
+        return try open(env, createFolder: true)
+    }
+}
+
+/// `--create`: for commands that write the cache (import, pull, nightly).
+struct CreateCacheOption: ParsableArguments {
+    @Flag(help: "Create the folder of --cache (or SPCS_COST_CACHE, or config.toml's cache) when it does not exist.")
+    var create = false
+}
+
+/// Parses `--delimiter`: `,`, `;`, `|`, or `tab` (also `\t`).
+func parseDelimiter(_ text: String) throws -> Character {
+    switch text {
+    case ",", ";", "|": return Character(text)
+    case "tab", "\\t", "\t": return "\t"
+    default: throw ValidationError("--delimiter '\(text)' is not a CSV delimiter; use ',', ';', '|' or tab.")
     }
 }
 
@@ -33,20 +65,48 @@ struct ImportCommand: EnvironmentCommand {
         commandName: "import",
         abstract: "Import a Snowsight CSV export of SNOWPARK_CONTAINER_SERVICES_HISTORY into the cache (all or nothing).")
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: ArgumentHelp("The CSV file; - reads standard input.", valueName: "file"), completion: .file(extensions: ["csv"]))
     var file: String
 
     @Option(help: "IANA zone for timestamps that carry no UTC offset, for example America/Los_Angeles.")
     var timezone: String?
 
+    @Option(help: "Field delimiter of a CSV saved in another locale: ',', ';', '|' or tab. Default: ','.")
+    var delimiter: String = ","
+
+    @Option(help: "Decimal separator of CREDITS_USED: '.' or ','. Default: '.'.")
+    var decimalSeparator: String = "."
+
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var createOption: CreateCacheOption
+    @OptionGroup var logging: LoggingOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let zone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
-        _ = try InputFileError.read(file, env: env)  // a missing file is an error before any cache is created
-        let cache = try cacheOptions.open(env)
-        let outcome = try ImportService(env: env).importCSV(path: file, timeZone: zone, into: cache)
-        var out = "Imported \(outcome.rows) hourly rows from \(file) into \(cache.path): "
+        let separator: Character
+        switch decimalSeparator {
+        case ".", ",": separator = Character(decimalSeparator)
+        default: throw ValidationError("--decimal-separator '\(decimalSeparator)' must be '.' or ','.")
+        }
+        let format = SnowsightCSV.Format(delimiter: try parseDelimiter(delimiter), decimalSeparator: separator)
+        guard format.delimiter != format.decimalSeparator else {
+            throw ValidationError("--delimiter and --decimal-separator are both '\(delimiter)'; a file with decimal commas is separated by ';' (pass --delimiter ';').")
+        }
+        let log = logging.logger()
+        let started = ContinuousClock.now
+        let name = file == "-" ? "standard input" : file
+        Progress.show("reading \(name)...")
+        // A missing file is an error before any cache is created.
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try InputFileError.read(file, env: env)
+        log.info("read \(name): \(data.count) bytes; delimiter '\(format.delimiter == "\t" ? "tab" : String(format.delimiter))', decimal separator '\(format.decimalSeparator)'")
+        let cache = try cacheOptions.open(env, createFolder: createOption.create)
+        log.info("cache \(cache.path)")
+        Progress.show("parsing and loading \(name) (\(data.count / 1_048_576) MiB) into the cache...")
+        defer { Progress.clear() }
+        let outcome = try ImportService(env: env).importCSV(
+            path: name, timeZone: zone, into: cache, format: format, data: data)
+        log.info("imported \(outcome.rows) rows in \((ContinuousClock.now - started).components.seconds) s")
+        var out = "Imported \(outcome.rows) hourly rows from \(outcome.file) into \(cache.path): "
         out += "\(outcome.load.inserted) new, \(outcome.load.updated) updated, \(outcome.load.unchanged) unchanged.\n"
         if let w = outcome.window {
             let f = ISO8601DateFormatter()

@@ -19,8 +19,8 @@ struct NightlyCommand: EnvironmentCommand {
             every exit.
             """)
 
-    @Option(help: "The pools file (TOML).")
-    var pools: String
+    @Option(help: "The pools file (TOML). Default: $SPCS_COST_POOLS, else config.toml's pools.", completion: .file(extensions: ["toml"]))
+    var pools: String?
 
     @OptionGroup var connectionOptions: ConnectionOptions
 
@@ -51,8 +51,14 @@ struct NightlyCommand: EnvironmentCommand {
     @OptionGroup var limits: PullLimitOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var createOption: CreateCacheOption
+    @OptionGroup var logging: LoggingOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
+        guard let poolsValue = setting("pools", flag: pools, flagName: "--pools", env) else {
+            throw ValidationError("give --pools FILE (or set SPCS_COST_POOLS, or pools in spcs-cost's config.toml).")
+        }
+        let pools = poolsValue.source == "--pools" ? poolsValue.text : settingPath(poolsValue, env)
         let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
         let file = try PoolsFile.parse(text, file: pools)
         let zone = try parseTimeZone(timezone, flag: "--timezone")
@@ -68,7 +74,8 @@ struct NightlyCommand: EnvironmentCommand {
 
         var pull = PullOptions()
         pull.connectionName = connectionOptions.connection
-        let client = try limits.apply(to: &pull, defaultDeadlineSeconds: PullOptions.nightlyDeadlineSeconds)
+        let client = try limits.apply(
+            to: &pull, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.nightlyDeadlineSeconds)
 
         var cachePath: String?
         if case let .path(p) = cacheOptions.location(env) { cachePath = p }
@@ -76,10 +83,13 @@ struct NightlyCommand: EnvironmentCommand {
             try RunLock(path: $0, processID: ProcessInfo.processInfo.processIdentifier)
         }
         defer { locks.forEach { $0.release() } }
-        let cache = try cacheOptions.open(env)
+        let cache = try cacheOptions.open(env, createFolder: createOption.create)
 
         var pullSummary: String?
+        let log = logging.logger()
+        log.info("pools \(pools); cache \(cache.path); out \(env.resolve(out))")
         if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
+            logConnection(log, env: env, name: connectionOptions.connection)
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
                 .pull(pull, into: cache, warn: PullCommand.showWarning)
             s.viewWarnings.forEach(PullCommand.showWarning)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SnowflakeSQLAPI
 import SPCSCostCore
 import SPCSCostKit
@@ -7,7 +8,7 @@ import SPCSCostKit
 /// Options naming a Snowflake connection.
 struct ConnectionOptions: ParsableArguments {
     @Option(name: [.customShort("c"), .customLong("connection")],
-            help: "Connection name in connections.toml (under $SNOWFLAKE_HOME, default ~/.snowflake). Default: the default connection.")
+            help: "Connection name in connections.toml ($SNOWFLAKE_HOME, else ~/.snowflake when it exists, else ~/.config/snowflake). Default: the default connection (see connection list).")
     var connection: String?
 }
 
@@ -36,7 +37,7 @@ struct DurationArgument: ExpressibleByArgument, Equatable {
 
 /// How long a pull may take and how much it may hold: `pull` and `nightly` share these flags.
 struct PullLimitOptions: ParsableArguments {
-    @Option(help: "The whole pull (every statement, retry and status poll) ends within this time: 90s, 30m, 1h (a bare number is minutes). Default: 30m for pull, 45m for nightly.")
+    @Option(help: "The whole pull (every statement, retry and status poll) ends within this time: 90s, 30m, 1h (a bare number is minutes). Default: $SPCS_COST_PULL_DEADLINE, config.toml's [pull] deadline, else 30m for pull, 45m for nightly.")
     var deadline: DurationArgument?
 
     @Option(help: "Seconds one HTTP request may take before it counts as hung and is retried.")
@@ -100,6 +101,8 @@ struct PullCommand: EnvironmentCommand {
     @OptionGroup var limits: PullLimitOptions
 
     @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var createOption: CreateCacheOption
+    @OptionGroup var logging: LoggingOptions
 
     /// Rewrites the terminal's last line with `line`.
     @Sendable static func showProgress(_ line: String) {
@@ -117,14 +120,37 @@ struct PullCommand: EnvironmentCommand {
         options.connectionName = connectionOptions.connection
         options.since = since
         options.lookbackHours = lookback
-        let client = try limits.apply(to: &options, defaultDeadlineSeconds: PullOptions.defaultDeadlineSeconds)
-        let cache = try cacheOptions.open(env)
+        var client = try limits.apply(
+            to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
+        let cache = try cacheOptions.open(env, createFolder: createOption.create)
+        let log = logging.logger()
+        let host = logConnection(log, env: env, name: options.connectionName)
+        let answered = AnswerFlag()
+        client.log = { line in
+            answered.set()
+            log.info("\(line)")
+        }
+        // A connection attempt still without an answer after 2 s says what it is waiting for.
+        let waitingNotice = "spcs-cost: still waiting for \(host ?? "Snowflake") to answer the first request (each try "
+            + "ends after --request-timeout \(Int(client.requestTimeoutSeconds)) s; the pull after --deadline \(Int(options.deadlineSeconds)) s)\n"
+        let notice = Task { [answered, waitingNotice] in
+            try? await Task.sleep(nanoseconds: 2_000_000_000)
+            guard !Task.isCancelled, !answered.isSet else { return }
+            FileHandle.standardError.write(Data(waitingNotice.utf8))
+        }
+        defer { notice.cancel() }
+        log.info("cache \(cache.path); deadline \(Int(options.deadlineSeconds)) s, request timeout \(Int(client.requestTimeoutSeconds)) s, at most \(client.retry.maxAttempts) attempts a request")
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
         let service = PullService(env: env, transport: CurlTransport(), clientOptions: client)
         let summary = try await service.pull(options, into: cache, progress: progress, warn: Self.showWarning)
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let viewWarnings = summary.viewWarnings.map { "warning: \($0)\n" }.joined()
+        for s in summary.statements {
+            log.info("\(s.view): \(s.skipped.map { "skipped, " + $0 } ?? "\(s.rows) rows in \(s.partitions) partitions")")
+            log.debug("\(s.view): statement \(s.statementHandle ?? "-")")
+        }
+        log.info("pulled \(summary.windowStart) to \(summary.windowEnd) in \(summary.durationMilliseconds) ms")
         switch format {
         case .json:
             return CommandOutput(stdout: JSONTextEncoding.encode(summary), stderr: viewWarnings)
@@ -150,7 +176,8 @@ struct PullCommand: EnvironmentCommand {
 /// `spcs-cost connection`: check a Snowflake connection.
 struct ConnectionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "connection", abstract: "Check a Snowflake connection.", subcommands: [ConnectionTestCommand.self])
+        commandName: "connection", abstract: "List, show and check Snowflake connections.",
+        subcommands: [ConnectionListCommand.self, ConnectionShowCommand.self, ConnectionTestCommand.self])
 }
 
 /// `spcs-cost connection test`: checks the config and key, runs SELECT CURRENT_ACCOUNT(), CURRENT_REGION(), and
@@ -181,6 +208,35 @@ struct ConnectionTestCommand: EnvironmentCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
         throw ExitCode(ExitStatus.code(for: d.problem!))
     }
+}
+
+/// Set once the first HTTP answer (or failure) of a pull is logged.
+final class AnswerFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    /// Marks the flag.
+    func set() { lock.withLock { value = true } }
+    /// True once ``set()`` was called.
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// Logs the connection a pull will use, resolved offline: name, account, URL and where it is defined at info, each
+/// key's source at debug. Values of secret keys are never logged.
+/// - Returns: the connection's URL, or nil when it cannot be resolved (the pull then reports why).
+@discardableResult
+func logConnection(_ log: Logger, env: Environment, name: String?) -> String? {
+    let loader = ConnectionLoader(environment: env.variables, homeDirectory: env.homeDirectory)
+    guard let found = try? loader.search(connectionName: name),
+        let connection = found.connections.first(where: { $0.name.lowercased() == found.defaultName.value.lowercased() })
+    else { return nil }
+    let url = (try? loader.configuration(of: connection).baseURL().absoluteString) ?? "-"
+    log.info("connection \(connection.name) (\(found.defaultName.source)): account \(connection.values["account"]?.value ?? "-"), \(url), defined in \(connection.definedIn)")
+    for key in connection.values.keys.sorted() {
+        let value = connection.values[key]!
+        let shown = ConnectionLoader.secretKeys.contains(key) ? "(secret, not shown)" : value.value
+        log.debug("connection \(connection.name): \(key) = \(shown) from \(value.source)")
+    }
+    return url
 }
 
 /// JSON text of any Encodable, deterministic (sorted keys).

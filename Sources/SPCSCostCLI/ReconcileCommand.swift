@@ -11,19 +11,15 @@ struct ReconcileCommand: EnvironmentCommand {
         abstract: "Set the estimate of a pools file against metered usage, per pool and day, explained by cause.",
         discussion: "Example: spcs-cost reconcile --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30")
 
-    @Option(help: "The pools file (TOML).")
+    @Option(help: "The pools file (TOML).", completion: .file(extensions: ["toml"]))
     var pools: String
 
-    @Option(help: "First day (YYYY-MM-DD), inclusive.")
-    var from: CivilDate
-
-    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
-    var to: CivilDate
+    @OptionGroup var days: DayRangeOptions
 
     @Option(help: "IANA zone of the days. Default: each pool's own zone.")
     var timezone: String?
 
-    @Option(help: "Rate card of the estimate. Default: the pools file's, else the card in force on --from.")
+    @Option(help: "Rate card of the estimate. Default: the pools file's, else the card in force on the period's first day.")
     var rateCard: String?
 
     @Option(help: "Days ending within this many hours of now are marked provisional.")
@@ -36,7 +32,7 @@ struct ReconcileCommand: EnvironmentCommand {
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
-        var options = ReconcileOptions(pools: try PoolsFile.parse(text, file: pools), from: from, to: to)
+        var options = ReconcileOptions(pools: try PoolsFile.parse(text, file: pools), from: days.first, to: days.last)
         options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
         options.rateCardID = rateCard
         options.provisionalHours = provisionalHours

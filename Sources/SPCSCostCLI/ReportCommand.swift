@@ -6,7 +6,7 @@ import SPCSCostReports
 
 /// Options that describe how pools are priced when the cache has no family for them, and the business-hours plan.
 struct PlanOptions: ParsableArguments {
-    @Option(help: "Instance family of every pool (the usage view has no family column).")
+    @Option(help: "Instance family of every pool (the usage view has no family column).", completion: .list(SpcsCost.instanceFamilies))
     var family: String?
 
     @Option(help: "Nodes (MIN_NODES) of every pool given by --family.")
@@ -90,10 +90,10 @@ func parseWeekdays(_ text: String) throws -> Set<Weekday> {
 
 /// Options that choose the credit price and the presentation currency of a report.
 struct PriceOptions: ParsableArguments {
-    @Option(help: "Rate card id (2026-04, 2024). Default: the card in force on --from.")
+    @Option(help: "Rate card id (2026-04, 2024). Default: the card in force on the period's first day (nightly: the month's).")
     var rateCard: String?
 
-    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: the pools file's, $SPCS_COST_REGION, else aws-us-east-1.")
+    @Option(help: "Region of the credit price: aws-ap-northeast-1 or AWS_AP_NORTHEAST_1. Default: the pools file's, $SPCS_COST_REGION, config.toml's region, else aws-us-east-1.")
     var region: String?
 
     @Option(help: "Edition of the credit price: standard, enterprise, business-critical, vps. Default: the pools file's first, else standard.")
@@ -102,22 +102,22 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Price per credit in USD: a what-if that replaces the rate sheet, contract and price table.")
     var creditPrice: Decimal?
 
-    @Option(help: "Presentation currency (ISO 4217). Default: the pools file's, else USD.")
+    @Option(help: "Presentation currency (ISO 4217). Default: the pools file's, else $SPCS_COST_CURRENCY, else config.toml's currency, else USD.")
     var currency: String?
 
     @Option(help: ArgumentHelp("Exchange rate, repeatable: RATE (units of --currency per unit of the price currency, undated) or QUOTE/BASE=RATE (EUR/USD=0.92: EUR per USD). Default: the pools file's fx pairs.", valueName: "rate"))
     var fx: [String] = []
 
-    @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: --from.")
+    @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: the period's first day (nightly: the month's).")
     var asOf: CivilDate?
 
     /// Sets the price fields of `o`: each flag, else the pools file's `[defaults]`, else the built-in default.
     func apply(to o: inout ReportOptions, defaults: PoolsFile.Defaults?, env: Environment) throws {
         o.rateCardID = rateCard ?? defaults?.rateCardID
-        o.region = configuredRegion(region ?? defaults?.region, env)
+        o.region = try configuredRegion(region ?? defaults?.region, env)
         o.edition = edition ?? defaults?.editions.first ?? .standard
         o.creditPrice = creditPrice
-        o.currency = try currency.map(parseCurrency) ?? defaults?.currency ?? .usd
+        o.currency = try configuredCurrency(currency, fallback: defaults?.currency, env)
         o.fx = try fx.map { try FXArgument.parse($0) }
         o.asOf = asOf
     }
@@ -138,22 +138,18 @@ struct ReportCommand: EnvironmentCommand {
             cache and flags give byte-identical files.
             """)
 
-    @Option(help: "First day (YYYY-MM-DD), inclusive.")
-    var from: CivilDate
-
-    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
-    var to: CivilDate
+    @OptionGroup var days: DayRangeOptions
 
     @Option(help: "IANA zone of the report's calendar days.")
     var timezone: String = "UTC"
 
-    @Option(help: "Folder for the report files.")
+    @Option(help: "Folder for the report files; - writes the one file of a single --format markdown, json or html to standard output.")
     var out: String = "Reports"
 
     @Option(help: "Comma-separated formats: csv, markdown, json, html.")
     var format: String = "csv,markdown,json,html"
 
-    @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.")
+    @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
     @OptionGroup var plan: PlanOptions
@@ -162,7 +158,7 @@ struct ReportCommand: EnvironmentCommand {
 
     func reportOptions(_ env: Environment) throws -> ReportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
-        var o = ReportOptions(from: from, to: to, timeZone: zone)
+        var o = ReportOptions(from: days.first, to: days.last, timeZone: zone)
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
@@ -182,9 +178,18 @@ struct ReportCommand: EnvironmentCommand {
             options.poolsFile = try PoolsFile.parse(text, file: pools)
         }
         try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
+        let toStandardOutput = out == "-"
+        if toStandardOutput, options.formats.count != 1 || options.formats.first == .csv {
+            throw ValidationError("--out - writes one file to standard output; give one --format of markdown, json or html (csv makes three files).")
+        }
         let cache = try cacheOptions.openExisting(env)
         let service = ReportService(env: env)
         let report = try service.build(options, cache: cache)
+        if toStandardOutput {
+            let stamp = ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine)
+            let text = SavingsReportWriter.files(report, formats: options.formats, stamp: stamp).map(\.contents).joined()
+            return CommandOutput(stdout: text, stderr: report.warnings.map { "warning: \($0)\n" }.joined())
+        }
         let paths = try service.write(report, formats: options.formats, to: out,
                                       stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
         return CommandOutput(stdout: ReportSummary.text(report, files: paths.map { shortPath($0, env) }),

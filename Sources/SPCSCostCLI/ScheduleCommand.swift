@@ -39,7 +39,7 @@ struct ScheduleExplainCommand: EnvironmentCommand {
     @Option(help: "Last day (YYYY-MM-DD), inclusive.")
     var to: CivilDate?
 
-    @Option(help: "Holidays on which nothing fires: a CSV of dates or an iCalendar file.")
+    @Option(help: "Holidays on which nothing fires: a CSV of dates or an iCalendar file.", completion: .file(extensions: ["csv", "ics"]))
     var holidays: String?
 
     @Option(help: "Interval schedules: the instant the task was resumed (ISO 8601 with offset). Default: --from at 00:00.")

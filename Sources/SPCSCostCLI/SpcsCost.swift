@@ -26,12 +26,18 @@ public struct SpcsCost: AsyncParsableCommand {
               74  the cache cannot be read or written
               75  another nightly run holds the lock
               77  Snowflake refused the credentials
-              78  the Snowflake connection configuration is wrong
+              78  the Snowflake connection configuration, spcs-cost's config.toml or an SPCS_COST_* variable is wrong
             """,
-        version: version,
-        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self])
+        version: "spcs-cost \(version)",
+        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self, ConfigCommand.self])
 
     public init() {}
+
+    /// Every instance family of the bundled rate cards, sorted: what `--family` completes to in bash, zsh and fish.
+    static let instanceFamilies: [String] = {
+        guard let catalog = try? BundledCatalog.load() else { return [] }
+        return Set(catalog.rateCards.flatMap { $0.rates.map(\.family.name) }).sorted()
+    }()
 }
 
 /// What a command produced: text for standard output and standard error.

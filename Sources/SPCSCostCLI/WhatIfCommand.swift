@@ -13,14 +13,10 @@ struct WhatIfCommand: EnvironmentCommand {
             Example: spcs-cost whatif --pools Fixtures/pools/jupyterlab.toml --from 2024-04-01 --to 2024-04-30 --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --policy auto-suspend=600
             """)
 
-    @Option(help: "The pools file (TOML).")
+    @Option(help: "The pools file (TOML).", completion: .file(extensions: ["toml"]))
     var pools: String
 
-    @Option(help: "First day (YYYY-MM-DD), inclusive.")
-    var from: CivilDate
-
-    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
-    var to: CivilDate
+    @OptionGroup var days: DayRangeOptions
 
     @Option(name: .customLong("policy"), help: "always-on | business-hours=HH:MM-HH:MM,WEEKDAYS,ZONE | auto-suspend=SECONDS | family=FAMILY (repeatable).")
     var policies: [String] = ["always-on"]
@@ -36,7 +32,7 @@ struct WhatIfCommand: EnvironmentCommand {
     func execute(in env: Environment) async throws -> CommandOutput {
         let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
         let file = try PoolsFile.parse(text, file: pools)
-        var options = ReconcileOptions(pools: file, from: from, to: to)
+        var options = ReconcileOptions(pools: file, from: days.first, to: days.last)
         options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
         let cache = try cacheOptions.openExisting(env)
         let reconciled = try ReconcileService(env: env).reconcile(options, cache: cache)
@@ -44,7 +40,7 @@ struct WhatIfCommand: EnvironmentCommand {
         let card = try env.catalog.rateCard(id: reconciled.rateCardID)
         let parsed = try policies.map { try service.parsePolicy($0, card: card) }
         let results = try service.reprice(reconciled, pools: file, policies: parsed, zone: options.timeZone, cache: cache)
-        return CommandOutput(stdout: WhatIfReport.render(results, from: from, to: to, format: format),
+        return CommandOutput(stdout: WhatIfReport.render(results, from: days.first, to: days.last, format: format),
                              stderr: reconciled.warnings.map { "warning: \($0)\n" }.joined())
     }
 }

@@ -16,16 +16,20 @@ public struct Environment: Sendable {
     public var catalog: PriceCatalog
     /// The command line as typed (program name first), stamped on reports so they can be reproduced.
     public var arguments: [String]
+    /// spcs-cost's own settings (`config.toml` and `SPCS_COST_*` variables); empty unless given.
+    public var settings: Settings
 
     /// Creates an environment from explicit values.
     public init(now: @escaping @Sendable () -> Date, variables: [String: String], homeDirectory: String,
-                currentDirectory: String, catalog: PriceCatalog, arguments: [String] = ["spcs-cost"]) {
+                currentDirectory: String, catalog: PriceCatalog, arguments: [String] = ["spcs-cost"],
+                settings: Settings = Settings()) {
         self.now = now
         self.variables = variables
         self.homeDirectory = homeDirectory
         self.currentDirectory = currentDirectory
         self.catalog = catalog
         self.arguments = arguments
+        self.settings = settings
     }
 
     /// ``arguments`` as one line, the program shown as `spcs-cost`, arguments with spaces quoted.
@@ -35,16 +39,28 @@ public struct Environment: Sendable {
         }).joined(separator: " ")
     }
 
-    /// The real environment of this process, with the bundled catalog.
-    /// - Throws: ``BundledCatalog/LoadError`` when the bundled catalog is damaged.
+    /// The home directory: `$HOME` when set and not empty (as Python's `os.path.expanduser`, which `snow` and the
+    /// Snowflake connector use), else `passwordDatabaseHome`.
+    public static func homeDirectory(variables: [String: String], passwordDatabaseHome: String) -> String {
+        if let home = variables["HOME"], !home.isEmpty { return home }
+        return passwordDatabaseHome
+    }
+
+    /// The real environment of this process, with the bundled catalog and spcs-cost's settings.
+    /// - Throws: ``BundledCatalog/LoadError`` when the bundled catalog is damaged, ``SettingsError`` for a bad
+    ///   `config.toml` or `SPCS_COST_*` variable.
     public static func live() throws -> Environment {
-        Environment(
+        let variables = ProcessInfo.processInfo.environment
+        let home = homeDirectory(
+            variables: variables, passwordDatabaseHome: FileManager.default.homeDirectoryForCurrentUser.path)
+        return Environment(
             now: { Date() },
-            variables: ProcessInfo.processInfo.environment,
-            homeDirectory: FileManager.default.homeDirectoryForCurrentUser.path,
+            variables: variables,
+            homeDirectory: home,
             currentDirectory: FileManager.default.currentDirectoryPath,
             catalog: try BundledCatalog.load(),
-            arguments: CommandLine.arguments)
+            arguments: CommandLine.arguments,
+            settings: try Settings.load(variables: variables, homeDirectory: home))
     }
 
     /// Today's date in UTC, the default `--as-of`. (UTC, not the machine's zone, so a run does not depend on where

@@ -58,9 +58,13 @@ public struct ImportService: Sendable {
     /// Parses `path` and loads every row into `cache` in one transaction (all or nothing).
     /// - Parameter timeZone: gives timestamps without a UTC offset their instant; nil makes them an error.
     /// - Throws: ``InputFileError``, or ``StoreError`` naming the line and field of the first bad cell.
-    public func importCSV(path: String, timeZone: TimeZone?, into cache: UsageCache) throws -> Outcome {
-        let data = try InputFileError.read(path, env: env)
-        let parsed = try SnowsightCSV.parse(data, file: path, wallTimeZone: timeZone)
+    /// - Parameters:
+    ///   - format: the file's delimiter and decimal separator (default comma and point).
+    ///   - data: the file's bytes when already read (standard input, `-`); nil reads `path`.
+    public func importCSV(path: String, timeZone: TimeZone?, into cache: UsageCache,
+                          format: SnowsightCSV.Format = .init(), data given: Data? = nil) throws -> Outcome {
+        let data = try given ?? InputFileError.read(path, env: env)
+        let parsed = try SnowsightCSV.parse(data, file: path, wallTimeZone: timeZone, format: format)
         let window = parsed.records.isEmpty ? nil : DateInterval(
             start: parsed.records.map(\.startTime).min()!, end: parsed.records.map(\.endTime).max()!)
         let load = try cache.load(parsed.records, as: .init(

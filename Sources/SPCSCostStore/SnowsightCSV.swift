@@ -22,12 +22,31 @@ public enum SnowsightCSV {
         public let checksum: String
     }
 
+    /// How a file from another locale is written: its field delimiter and decimal separator.
+    public struct Format: Sendable, Equatable {
+        /// The field delimiter: `,` (Snowsight's), `;` or a tab.
+        public var delimiter: Character
+        /// The decimal separator of CREDITS_USED: `.` (Snowsight's) or `,`.
+        public var decimalSeparator: Character
+
+        /// A format; the defaults are Snowsight's own, comma and point.
+        public init(delimiter: Character = ",", decimalSeparator: Character = ".") {
+            self.delimiter = delimiter
+            self.decimalSeparator = decimalSeparator
+        }
+    }
+
     /// Parses `data`, the bytes of the file named `file` (the name is used in error messages only).
-    /// - Parameter wallTimeZone: the zone that gives timestamps without an offset their instant; nil makes such a
-    ///   timestamp an error.
-    /// - Throws: ``StoreError/unreadableFile(file:reason:)``, ``StoreError/missingColumn(file:column:found:)``
+    /// - Parameters:
+    ///   - wallTimeZone: the zone that gives timestamps without an offset their instant; nil makes such a
+    ///     timestamp an error.
+    ///   - format: the delimiter and decimal separator (`import --delimiter`, `--decimal-separator`).
+    /// - Throws: ``StoreError/unreadableFile(file:reason:)`` (also for a header that looks like another locale's,
+    ///   naming the option to pass), ``StoreError/missingColumn(file:column:found:)``
     ///   or ``StoreError/badCell(file:line:column:value:fix:)`` for the first bad cell (line 1 is the header).
-    public static func parse(_ data: Data, file: String, wallTimeZone: TimeZone?) throws(StoreError) -> Parsed {
+    public static func parse(_ data: Data, file: String, wallTimeZone: TimeZone?, format: Format = Format())
+        throws(StoreError) -> Parsed
+    {
         let checksum = sha256Hex(data)
         guard var text = String(data: data, encoding: .utf8) else {
             throw .unreadableFile(file: file, reason: "the file is not UTF-8 text; export it again as CSV (UTF-8)")
@@ -35,7 +54,8 @@ public enum SnowsightCSV {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let reader: CSVReader
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false)
+            let delimiter = format.delimiter.unicodeScalars.first ?? ","
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false, delimiter: delimiter)
         } catch {
             throw .unreadableFile(file: file, reason: "it is not CSV (\(error))")
         }
@@ -43,6 +63,17 @@ public enum SnowsightCSV {
             throw .unreadableFile(file: file, reason: "the file is empty; it needs a header row and data rows")
         }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        if names.count == 1, !names.contains("START_TIME") {
+            // One column whose name holds another delimiter: a file saved in another locale.
+            for (other, flag) in [(";", "--delimiter ';'"), ("\t", "--delimiter tab"), (",", "--delimiter ','")]
+            where Character(other) != format.delimiter && names[0].contains(other) && names[0].contains("START_TIME") {
+                let decimal = other == ";" ? " (and --decimal-separator ',' if its numbers are written 0,5)" : ""
+                throw .unreadableFile(
+                    file: file,
+                    reason: "the header row is one column, \"\(header[0].prefix(40))...\", separated by '\(other == "\t" ? "\\t" : other)'; "
+                        + "the file was saved in another locale: pass \(flag)\(decimal)")
+            }
+        }
         func index(_ column: String, required: Bool) throws(StoreError) -> Int? {
             if let i = names.firstIndex(of: column) { return i }
             if required { throw .missingColumn(file: file, column: column, found: header) }
@@ -103,8 +134,14 @@ public enum SnowsightCSV {
             guard let pool = cell(iPool) else {
                 throw bad("COMPUTE_POOL_NAME", nil, "is empty; every row needs the pool's name")
             }
-            guard let creditsText = cell(iCredits) else {
+            guard var creditsText = cell(iCredits) else {
                 throw bad("CREDITS_USED", nil, "is empty; every row needs the credits used")
+            }
+            if format.decimalSeparator == "," {
+                guard !creditsText.contains(".") else {
+                    throw bad("CREDITS_USED", creditsText, "has a '.' while --decimal-separator is ','; write the number without thousands separators")
+                }
+                creditsText = creditsText.replacingOccurrences(of: ",", with: ".")
             }
             guard let credits = NanoCredits(parsing: creditsText) else {
                 // A plain decimal of at most 9 fraction digits fails only by being too large for the cache.
@@ -114,7 +151,7 @@ public enum SnowsightCSV {
                     throw bad("CREDITS_USED", creditsText, problem.description)
                 }
                 let fix = creditsText.contains(",")
-                    ? "is not a decimal; export with '.' as the decimal separator and no thousands separator"
+                    ? "is not a decimal; pass --decimal-separator ',' for a file written with decimal commas, or export with '.' as the decimal separator and no thousands separator"
                     : "is not a decimal with at most 9 fraction digits (CREDITS_USED is NUMBER(38,9))"
                 throw bad("CREDITS_USED", creditsText, fix)
             }

@@ -38,7 +38,7 @@ func fixtureData(_ name: String) throws -> Data { try Data(contentsOf: Repositor
             _ = try SnowsightCSV.parse(try fixtureData("bad-decimal.csv"), file: "bad-decimal.csv", wallTimeZone: nil)
             Issue.record("expected an error")
         } catch {
-            #expect("\(error)" == "bad-decimal.csv line 3: CREDITS_USED '0,110' is not a decimal; export with '.' as the decimal separator and no thousands separator")
+            #expect("\(error)" == "bad-decimal.csv line 3: CREDITS_USED '0,110' is not a decimal; pass --decimal-separator ',' for a file written with decimal commas, or export with '.' as the decimal separator and no thousands separator")
         }
     }
 

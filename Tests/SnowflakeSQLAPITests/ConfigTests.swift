@@ -52,7 +52,8 @@ import Testing
             """
         let both = try Home(config: config, connections: Self.fourConnections)
         #expect(throws: ConfigError.connectionNotFound(
-            name: "only_in_config", available: ["default", "fromarg", "fromconfig", "fromenv"], directory: both.snowflake)
+            name: "only_in_config", available: ["default", "fromarg", "fromconfig", "fromenv"],
+            searched: ["\(both.snowflake) (config.toml, connections.toml)"])
         ) { try both.load("only_in_config") }
         let configOnly = try Home(config: config)
         #expect(try configOnly.load("only_in_config").configuration.account == "acct-config")
@@ -79,7 +80,7 @@ import Testing
         // Longest key first: ..._PRIVATE_KEY_FILE_PWD is the passphrase, not private_key_file.
         #expect(loaded.privateKeyPassphrase == Secret("pw-from-env"))
         #expect(loaded.privateKeyFile == "\(home.path)/keys/rsa_key.p8")
-        #expect(loaded.source == "\(home.snowflake)/connections.toml (with SNOWFLAKE_CONNECTIONS_ overrides)")
+        #expect(loaded.source == "\(home.snowflake)/connections.toml (with SNOWFLAKE_CONNECTIONS_MY_DEV_PRIVATE_KEY_FILE_PWD, SNOWFLAKE_CONNECTIONS_MY_DEV_USER, SNOWFLAKE_CONNECTIONS_MY_DEV_WAREHOUSE)")
     }
 
     @Test func aConnectionMayExistInTheEnvironmentAlone() throws {

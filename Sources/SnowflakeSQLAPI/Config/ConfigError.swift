@@ -12,8 +12,9 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case invalidValue(connection: String, source: String, key: String, value: String, reason: String)
     /// A required key is missing.
     case missingKey(connection: String, source: String, key: String, reason: String)
-    /// No connection of that name exists. `available` lists the names found; `directory` is where files were read.
-    case connectionNotFound(name: String, available: [String], directory: String)
+    /// No connection of that name exists. `available` lists the names found; `searched` names every folder (and
+    /// variable) that was searched, in order, with what it held.
+    case connectionNotFound(name: String, available: [String], searched: [String])
     /// A configuration or token file is writable by group or others, or (without the skip variable) readable
     /// by them. `mode` is the permission bits.
     case filePermissions(path: String, mode: Int, problem: String)
@@ -41,9 +42,9 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             return "\(source): connection '\(connection)', key '\(key)' = '\(value)' is not valid: \(reason)."
         case let .missingKey(connection, source, key, reason):
             return "\(source): connection '\(connection)' has no '\(key)' (\(reason)); add \(key) = \"...\" to the connection."
-        case let .connectionNotFound(name, available, directory):
+        case let .connectionNotFound(name, available, searched):
             let known = available.isEmpty ? "no connections are defined" : "known connections: \(available.joined(separator: ", "))"
-            return "No connection named '\(name)' in \(directory)/connections.toml or config.toml (\(known)); add a [\(name)] table to connections.toml, pass --connection NAME, or set SNOWFLAKE_DEFAULT_CONNECTION_NAME."
+            return "No connection named '\(name)' (\(known)); searched \(searched.joined(separator: "; ")). Add a [\(name)] table to connections.toml in the folder searched last (or set SNOWFLAKE_HOME), pass --connection NAME, or set SNOWFLAKE_DEFAULT_CONNECTION_NAME."
         case let .filePermissions(path, mode, problem):
             return "\(path) has permissions \(String(mode, radix: 8)) and is \(problem); run 'chmod 0600 \(path)'."
         case let .fileUnreadable(path, reason):
