@@ -46,6 +46,10 @@ public enum ExitStatus {
         case is InputFileError: return noInput
         case is ExportError: return usage
         case is FXError, is CreditPriceError: return dataError
+        // A missing pair or an ambiguous bare --fx is a flag to add (64); an FX file without the day is its data (65).
+        case let e as FXBookError:
+            if case .dated = e { return dataError }
+            return usage
         case is PoolsFileError, is Holidays.ParseError, is SetupSQLError, is ArithmeticLimitError: return dataError
         case is TaskScheduleError: return usage
         case is OutputError: return cannotCreate

@@ -78,7 +78,7 @@ public struct ReportService: Sendable {
     /// - Throws: see ``LedgerPricing/make(_:catalog:rateSheet:account:overageDays:period:warnings:)``,
     ///   ``StoreError``.
     public func pricing(_ options: ReportOptions, cache: UsageCache?, period: ClosedRange<CivilDate>,
-                        warnings: inout [String]) throws -> Pricing {
+                        overageDays: Set<CivilDate> = [], warnings: inout [String]) throws -> Pricing {
         var s = PriceSettings()
         s.region = options.region
         s.edition = options.edition
@@ -95,8 +95,8 @@ public struct ReportService: Sendable {
             }
         }
         let sheet = try cache?.rateSheet() ?? []
-        return try LedgerPricing.make(s, catalog: env.catalog, rateSheet: sheet, account: nil, period: period,
-                                      warnings: &warnings)
+        return try LedgerPricing.make(s, catalog: env.catalog, rateSheet: sheet, account: nil, overageDays: overageDays,
+                                      period: period, warnings: &warnings)
     }
 
     /// Builds the report with a reconciliation already made by ``reconcile(_:pools:cache:)`` (nil without a pools
@@ -127,7 +127,19 @@ public struct ReportService: Sendable {
         let end = options.to.adding(days: 1).startInstant(in: options.timeZone)
         let utc = TimeZone(identifier: "UTC")!
         let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
-        let pricing = try pricing(options, cache: cache, period: utcPeriod, warnings: &warnings)
+        // What Snowflake bills (USAGE_IN_CURRENCY_DAILY, when pulled): the days paid as overage choose the overage
+        // price, and the bill check compares each day with the ledger.
+        let restatedDays = Set(try cache.restatedDays(from: utcPeriod.lowerBound, to: utcPeriod.upperBound.adding(days: 1)))
+        var billed: [BilledUsageRow] = []
+        for r in try cache.usageInCurrency(from: utcPeriod.lowerBound, to: utcPeriod.upperBound.adding(days: 1)) {
+            guard let currency = Currency(code: r.currency) else { continue }
+            billed.append(BilledUsageRow(account: r.accountName, day: r.usageDate, serviceType: r.serviceType,
+                                         ratingType: r.ratingType, balanceSource: r.balanceSource, usage: r.usage,
+                                         amount: Money(r.usageInCurrency, currency),
+                                         restated: restatedDays.contains(r.usageDate)))
+        }
+        let overageDays = Set(billed.filter { $0.isSPCS && $0.balanceSource.lowercased() == "overage" }.map(\.day))
+        let pricing = try pricing(options, cache: cache, period: utcPeriod, overageDays: overageDays, warnings: &warnings)
         var rates = try pricing.rates(for: utcPeriod)
 
         // Summed per pool, local day and UTC day from the cache's per-month series: a year of a thousand pools
@@ -238,6 +250,24 @@ public struct ReportService: Sendable {
             day = day.adding(days: -1)
         }
         for i in report.days.indices where provisionalDates.contains(report.days[i].date) { report.days[i].provisional = true }
+        for i in report.days.indices where restatedDays.contains(report.days[i].date) { report.days[i].restated = true }
+        // The bill check, over the UTC days wholly inside the period (a zone east or west of UTC cuts the first and
+        // last UTC day, which the report's usage covers only in part).
+        if !billed.isEmpty {
+            var ledger: [CivilDate: (credits: Decimal, amount: Money, unitPrice: Money)] = [:]
+            let firstDay = options.from.daysSinceEpoch, lastDay = options.to.daysSinceEpoch
+            let whole = { (d: CivilDate) -> Bool in
+                d.startInstant(in: utc) >= start && d.adding(days: 1).startInstant(in: utc) <= end
+            }
+            for part in read.parts where part.localDay >= firstDay && part.localDay <= lastDay {
+                let day = CivilDate(daysSinceEpoch: part.utcDay)
+                guard whole(day) else { continue }
+                let charge = try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
+                let old = ledger[day] ?? (0, .zero(charge.priceAmount.currency), charge.rate.unitPrice.price.price)
+                ledger[day] = (old.credits + charge.quantity, old.amount + charge.priceAmount, old.unitPrice)
+            }
+            report.billCheck = BillCheck.build(ledger: ledger, account: nil, billed: billed.filter { whole($0.day) })
+        }
         return report
     }
 

@@ -40,6 +40,31 @@ import Testing
         #expect(files.count == 6)
     }
 
+    @Test func theChecksAreInTheReportFilesAndVarianceIsTheReportsOwn() async throws {
+        let r = await nightly(["--budget", "50 USD", "--max-variance", "10"])
+        #expect(r.code == 10)
+        let folder = dir.path("reports/2024-04-21")
+        let md = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20.md", encoding: .utf8)
+        #expect(md.contains("### Nightly checks") && md.contains("| budget-exceeded | ALERT |"))
+        #expect(md.contains("| variance-exceeded | ALERT |"))
+        let csv = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20_summary.csv", encoding: .utf8)
+        #expect(csv.contains("check,budget-exceeded,,ALERT"))
+        // The percentage the check names is the report's own difference from the estimate.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            folder + "/spcs-cost-report_2024-04-01_2024-04-20.json"))) as! [String: Any]
+        let summary = json["financeSummary"] as! [String: Any]
+        let percent = (summary["difference"] as! [String: Any])["percent"] as! String
+        let checks = summary["checks"] as! [[String: Any]]
+        let variance = checks.first { $0["check"] as? String == "variance-exceeded" }!["message"] as! String
+        #expect(variance.hasPrefix("metered is \(percent) % off the estimate"))
+    }
+
+    @Test func aBudgetInAnotherCurrencyIsAUsageError() async {
+        let r = await nightly(["--budget", "5000 JPY"])
+        #expect(r.code == 64)
+        #expect("\(r.error!)".contains("is in JPY but the report is in USD"))
+    }
+
     @Test func budgetExceededExits10() async {
         #expect(await nightly(["--budget", "50 USD"]).code == 10)
     }
@@ -210,6 +235,29 @@ import Testing
             #expect(ExitStatus.code(for: error) == 66)
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path("c.sqlite")))
+    }
+
+    @Test func aPoolsFileRateInJPYIsNeverUsedForEURAndUSDNeedsNone() async throws {
+        let dir = try TemporaryDirectory()
+        let cache = dir.path("c.sqlite")
+        _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
+        let args = ["report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "Asia/Tokyo",
+                    "--pools", "Fixtures/pools/jupyterlab.toml", "--cache", cache, "--out", dir.path("r"), "--format", "json"]
+        // The pools file says 150 JPY per USD; a EUR report has no EUR per USD rate: an error naming the pair.
+        do {
+            _ = try await run(args + ["--currency", "EUR"])
+            Issue.record("expected a missing pair")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 64)
+            #expect("\(error)".contains("no EUR per USD rate for 2024-03-31"))
+            #expect("\(error)".contains("--fx EUR/USD=RATE"))
+        }
+        // With the pair named, the EUR report is priced at it: 22.828666667 × 2.85 × 0.92 = 59.86 EUR.
+        let eur = try await run(args + ["--currency", "EUR", "--fx", "EUR/USD=0.92"])
+        #expect(eur.stdout.contains("Metered             22.828666667 credits   59.86 EUR"))
+        // In USD the file's JPY rate is simply not needed.
+        let usd = try await run(args + ["--currency", "USD"])
+        #expect(usd.stdout.contains("Metered             22.828666667 credits   65.06 USD"))
     }
 
     @Test func aPoolsFilePricesTheReportAndAPlannedPoolThatNeverRanIsInTheEstimate() async throws {

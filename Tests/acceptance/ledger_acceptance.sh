@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The priced ledger against the independent emulator (../shared/snowflake-emulator), on data whose truth is known:
+# specs/features_april_2024.json (AWS Tokyo): a capacity contract at 3.44 a credit that runs out on 04-14 (overage at
+# 4.30 after), rate-sheet gaps on 04-06 and 04-07, a pool dropped and re-created within one hour on 04-10, and a
+# restatement of 04-15..04-30 to 3.66 after the first pull.
+#   1. two pulls (the second sees the restated money views);
+#   2. `spcs-cost report --format json`: per UTC day, the ledger's SPCS amount (RATE_SHEET_DAILY of the day, carried
+#      over the gaps, overage days included) equals the generator's restated USAGE_IN_CURRENCY_DAILY truth up to
+#      Snowflake's own rounding, and the bill check shows no cause but rounding;
+#   3. the same report with --credit-price 3.00 (a what-if): the bill check shows the price difference as `price`,
+#      and the causes add up to billed minus ledger exactly.
+# Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+emulator=${SNOWFLAKE_EMULATOR:-$repo/../shared/snowflake-emulator}
+bin=${SPCS_COST_BIN:-$(cd "$repo" && swift build --show-bin-path)/spcs-cost}
+work=$(mktemp -d)
+pid=""
+cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+install -m 0600 "$emulator/sample-data/keys/test_rsa_key.p8" "$work/rsa_key.p8"
+python3 "$emulator/gen_history.py" --out "$work/data" --pools "$emulator/specs/features_april_2024.json" --seed 5 \
+    > /dev/null 2>&1
+python3 "$emulator/server.py" --port 0 --data "$work/data" --scenario "$work/data/scenario.json" \
+    > "$work/server.out" 2> "$work/server.err" &
+pid=$!
+port=""
+for _ in $(seq 1 300); do
+    port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$work/server.out" | head -n 1)
+    [[ -n "$port" ]] && break
+    sleep 0.1
+done
+[[ -n "$port" ]] || { cat "$work/server.err" >&2; echo "ledger acceptance: emulator did not start" >&2; exit 1; }
+mkdir -p "$work/home"
+cat > "$work/home/connections.toml" <<TOML
+[features]
+account = "myorg-spcs_dev"
+user = "spcs_cost"
+authenticator = "SNOWFLAKE_JWT"
+private_key_file = "$work/rsa_key.p8"
+host = "127.0.0.1"
+port = $port
+protocol = "http"
+TOML
+chmod 0600 "$work/home/connections.toml"
+export SNOWFLAKE_HOME="$work/home"
+for _ in 1 2; do "$bin" pull -c features --cache "$work/c.sqlite" --since 2024-04-01 > /dev/null; done
+report() { "$bin" report --from 2024-04-01 --to 2024-04-30 --cache "$work/c.sqlite" --region aws-ap-northeast-1 \
+    --rate-card 2026-04 --format json --out "$work/$1" "${@:2}" > /dev/null 2>&1; }
+report ledger
+report whatif --credit-price 3.00
+python3 - "$work" <<'PY'
+import json, sys
+from decimal import Decimal as D
+work = sys.argv[1]
+truth = json.load(open(f"{work}/data/ground_truth.json"))["usage_in_currency_daily_restated"]
+def check(name):
+    return json.load(open(f"{work}/{name}/spcs-cost-report_2024-04-01_2024-04-30.json"))["financeSummary"]["billCheck"]
+bill = check("ledger")
+days = {d["date"]: d for d in bill["days"]}
+assert sorted(days) == sorted(truth), (sorted(days), sorted(truth))
+for day, t in truth.items():
+    d = days[day]
+    assert D(d["billed"]["amount"]) == D(t["usage_in_currency"]), (day, d["billed"], t)
+    # The ledger prices exact credits at the day's rate; Snowflake rounds USAGE to 3 and the amount to 2 decimals.
+    gap = abs(D(d["ledger"]["amount"]) - D(t["usage_in_currency"]))
+    assert gap <= D("0.005") + D("0.0005") * D(t["effective_rate"]), (day, d["ledger"], t)
+    assert set(d["causes"]) <= {"rounding"}, (day, d["causes"])
+assert set(bill["byCause"]) <= {"rounding"}, bill["byCause"]
+whatif = check("whatif")
+causes = sum(D(v) for v in whatif["byCause"].values())
+assert "price" in whatif["byCause"], whatif["byCause"]
+assert causes == D(whatif["billed"]["amount"]) - D(whatif["ledger"]["amount"]), (causes, whatif["billed"], whatif["ledger"])
+print(f"ledger acceptance: {len(truth)} days equal the restated bill up to rounding "
+      f"({bill['byCause'].get('rounding', '0')} USD); at 3.00 a credit the bill check shows price "
+      f"{whatif['byCause']['price']} USD")
+PY
