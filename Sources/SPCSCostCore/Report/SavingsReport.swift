@@ -257,7 +257,8 @@ public struct SavingsReport: Sendable {
     ///   - pools: every pool the report covers (metered ones and planned ones), with what is known of it.
     ///   - estimates: per planned pool, estimated credits per local day and the difference by cause per day.
     ///   - rates: the ledger's day rates (filled as days are met).
-    /// - Throws: ``FXBookError`` when a day's price cannot be converted.
+    /// - Throws: ``FXBookError`` when a day's price cannot be converted, ``ArithmeticLimitError`` when a sum does
+    ///   not fit in 64-bit nano-credits or node-seconds.
     public static func build(
         metered: [MeteredPart], from: CivilDate, through: CivilDate, zone: TimeZone, currency: Currency,
         pools setups: [ReportPoolSetup], estimates: [String: [CivilDate: (credits: Decimal, causes: [VarianceCause: Decimal])]],
@@ -300,7 +301,8 @@ public struct SavingsReport: Sendable {
                 var day = Day(date: date, pool: name, meteredNanoCredits: 0, meteredHours: 0, daySeconds: daySeconds,
                               metered: zero)
                 for part in byPoolDay[name]?[date.daysSinceEpoch] ?? [] {
-                    day.meteredNanoCredits += part.nanoCredits
+                    day.meteredNanoCredits = try ExactInt64.add(day.meteredNanoCredits, part.nanoCredits,
+                                                                "the metered credits of pool \(name) on \(date)")
                     day.meteredHours += part.hours
                     day.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
                 }
@@ -326,12 +328,14 @@ public struct SavingsReport: Sendable {
                     }
                     day.alwaysOnNodeHours = Decimal(alwaysSeconds) / 3600
                     day.alwaysOn = always
-                    pools[p].alwaysOnNodeSeconds! += Int64(alwaysSeconds)
+                    pools[p].alwaysOnNodeSeconds = try ExactInt64.add(pools[p].alwaysOnNodeSeconds!, Int64(alwaysSeconds),
+                                                                      "the always-on node-seconds of pool \(name)")
                     pools[p].alwaysOn! = pools[p].alwaysOn! + always
                     if plan != nil {
                         day.planNodeHours = Decimal(planSeconds) / 3600
                         day.plan = planned
-                        pools[p].planNodeSeconds! += Int64(planSeconds)
+                        pools[p].planNodeSeconds = try ExactInt64.add(pools[p].planNodeSeconds!, Int64(planSeconds),
+                                                                      "the planned node-seconds of pool \(name)")
                         pools[p].plan! = pools[p].plan! + planned
                     }
                 }
@@ -346,7 +350,8 @@ public struct SavingsReport: Sendable {
                         pools[p].varianceByCause[cause, default: zero] += try rates.charge(credits, onUTCDay: utcDay)
                     }
                 }
-                pools[p].meteredNanoCredits += day.meteredNanoCredits
+                pools[p].meteredNanoCredits = try ExactInt64.add(pools[p].meteredNanoCredits, day.meteredNanoCredits,
+                                                                 "the metered credits of pool \(name) from \(from) to \(through)")
                 pools[p].metered = pools[p].metered + day.metered
                 if date >= monthStart { monthToDate = monthToDate + day.metered }
                 days.append(day)
