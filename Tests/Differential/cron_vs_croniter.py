@@ -279,14 +279,29 @@ def parse_utc(text):
 
 
 def ours(binary, expression, zone, start, end):
+    """`schedule explain` over [start, end), asked for at most 366 days at a time (spcs-cost's limit), joined."""
     schedule = f"USING CRON {expression} {zone}"
-    last = (datetime.strptime(end, "%Y-%m-%d") - timedelta(days=1)).strftime("%Y-%m-%d")
-    result = subprocess.run(
-        [binary, "schedule", "explain", schedule, "--from", start, "--to", last, "--format", "json"],
-        capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{binary} failed on '{schedule}': {result.stderr.strip()}")
-    return json.loads(result.stdout)
+    first = datetime.strptime(start, "%Y-%m-%d")
+    stop = datetime.strptime(end, "%Y-%m-%d")
+    joined = None
+    while first < stop:
+        chunk_end = min(first + timedelta(days=366), stop)
+        last = (chunk_end - timedelta(days=1)).strftime("%Y-%m-%d")
+        result = subprocess.run(
+            [binary, "schedule", "explain", schedule, "--from", first.strftime("%Y-%m-%d"), "--to", last,
+             "--format", "json"],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{binary} failed on '{schedule}': {result.stderr.strip()}")
+        part = json.loads(result.stdout)
+        if joined is None:
+            joined = part
+        else:
+            joined["windowEndUTC"] = part["windowEndUTC"]
+            joined["fireTimes"] += part["fireTimes"]
+            joined["dstNotes"] += part["dstNotes"]
+        first = chunk_end
+    return joined
 
 
 def main():
