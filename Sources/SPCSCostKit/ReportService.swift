@@ -89,7 +89,10 @@ public struct ReportService: Sendable {
         if let d = options.poolsFile?.defaults {
             s.contract = d.contract
             s.fileFX = d.fxPairs
-            if let fileCurrency = d.currency {
+            // `fx = { USD = "150" }` is 150 of the file's `currency` per USD (of the run's currency when the file
+            // names none): a pair, never used for another currency.
+            do {
+                let fileCurrency = d.currency ?? options.currency
                 s.fileFX += d.fx.map { FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
                                                         source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)") }
             }
