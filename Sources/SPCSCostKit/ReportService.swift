@@ -91,11 +91,9 @@ public struct ReportService: Sendable {
             s.fileFX = d.fxPairs
             // `fx = { USD = "150" }` is 150 of the file's `currency` per USD (of the run's currency when the file
             // names none): a pair, never used for another currency.
-            do {
-                let fileCurrency = d.currency ?? options.currency
-                s.fileFX += d.fx.map { FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
-                                                        source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)") }
-            }
+            let fileCurrency = d.currency ?? options.currency
+            s.fileFX += d.fx.map { FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
+                                                    source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)") }
         }
         let sheet = try cache?.rateSheet() ?? []
         return try LedgerPricing.make(s, catalog: env.catalog, rateSheet: sheet, account: nil, overageDays: overageDays,

@@ -164,23 +164,34 @@ extension UsageCache {
     }
 
     /// Per pool, the start of its first and the end of its last metered hour in the whole cache: the lifetime
-    /// spcs-cost assumes for a pool the cache has no inventory row for (a CSV import).
+    /// spcs-cost assumes for a pool the cache has no inventory row for (a CSV import). Read from the per-month
+    /// series: two blobs a pool (its first and last month), not a scan of the hourly rows.
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func meteredSpans() throws(StoreError) -> [String: DateInterval] {
+        func hour(_ blob: Data, first: Bool) -> Int? {
+            blob.withUnsafeBytes { raw in
+                let n = raw.count / 8
+                let order = first ? Array(0..<n) : Array((0..<n).reversed())
+                return order.first { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) != .min }
+            }
+        }
         do {
             return try db.read { db in
                 var out: [String: DateInterval] = [:]
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT compute_pool_name, MIN(start_time), MAX(end_time) FROM spcs_history GROUP BY compute_pool_name
+                    SELECT s.compute_pool_name, f.month_start, f.hours, l.month_start, l.hours
+                    FROM (SELECT compute_pool_name, MIN(month_start) AS first, MAX(month_start) AS last
+                          FROM spcs_series GROUP BY compute_pool_name) s
+                    JOIN spcs_series f ON f.compute_pool_name = s.compute_pool_name AND f.month_start = s.first
+                    JOIN spcs_series l ON l.compute_pool_name = s.compute_pool_name AND l.month_start = s.last
                     """)
                 for row in rows {
                     let name: String = row[0]
-                    let first: Int64 = row[1]
-                    let last: Int64 = row[2]
-                    if last > first {
-                        out[name] = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(first)),
-                                                 end: Date(timeIntervalSince1970: TimeInterval(last)))
-                    }
+                    let firstMonth: Int64 = row[1], lastMonth: Int64 = row[3]
+                    let firstBlob: Data = row[2], lastBlob: Data = row[4]
+                    guard let a = hour(firstBlob, first: true), let b = hour(lastBlob, first: false) else { continue }
+                    out[name] = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(firstMonth + Int64(a) * 3600)),
+                                             end: Date(timeIntervalSince1970: TimeInterval(lastMonth + Int64(b + 1) * 3600)))
                 }
                 return out
             }
