@@ -231,45 +231,36 @@ public struct PullService: Sendable {
                                 bindings: [.date(daysSinceEpoch: Int64(from.daysSinceEpoch))], parameters: ["TIMEZONE": "UTC"])
         }
         func windowText(_ from: CivilDate?) -> String { from.map { "\($0)" } ?? "the view's first row" }
-        progress?("pulling \(Self.rateSheet)")
-        var rates: [RateSheetRow] = []
-        var rateRead = MoneyRead(from: Self.moneyViewStart(
-            now: end, windowStart: start, since: options.since, cacheHasRows: try cache.hasRows(of: HistoryWriter.rateSheetView)))
-        do {
-            let r = try await client.query(moneyQuery(Self.rateSheet, "DATE", from: rateRead.from))
-            statements.append(.init(view: Self.rateSheet, statementHandle: r.summary.statementHandle,
-                                    rows: r.summary.rowCount, partitions: r.summary.partitionCount, skipped: nil))
-            rates = try Self.rateSheetRows(r.partitions)
-            rateRead.read = true
-            if rates.isEmpty {
-                note(Self.noRowsWarning(view: Self.rateSheet, from: windowText(rateRead.from), to: iso.string(from: end)))
+        // The money views, each read from its restatement window; a view the role cannot read is skipped with a
+        // warning naming the grant.
+        func readMoneyView<Row>(_ view: String, dateColumn: String, cacheView: String, whenSkipped: String,
+                                decode: ([ResultPartition]) throws -> [Row]) async throws -> (rows: [Row], read: MoneyRead) {
+            progress?("pulling \(view)")
+            var read = MoneyRead(from: Self.moneyViewStart(now: end, windowStart: start, since: options.since,
+                                                           cacheHasRows: try cache.hasRows(of: cacheView)))
+            do {
+                let r = try await client.query(moneyQuery(view, dateColumn, from: read.from))
+                statements.append(.init(view: view, statementHandle: r.summary.statementHandle,
+                                        rows: r.summary.rowCount, partitions: r.summary.partitionCount, skipped: nil))
+                let rows = try decode(r.partitions)
+                read.read = true
+                if rows.isEmpty {
+                    note(Self.noRowsWarning(view: view, from: windowText(read.from), to: iso.string(from: end)))
+                }
+                return (rows, read)
+            } catch let e as SQLAPIError where Self.isNotReadable(e) {
+                statements.append(.init(view: view, statementHandle: nil, rows: 0, partitions: 0,
+                                        skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); \(whenSkipped)"))
+                note(Self.unreadableWarning(view: view, error: e))
+                return ([], read)
             }
-        } catch let e as SQLAPIError where Self.isNotReadable(e) {
-            statements.append(.init(view: Self.rateSheet, statementHandle: nil, rows: 0, partitions: 0,
-                                    skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); contract prices "
-                                        + "come from the pools file or the on-demand table"))
-            note(Self.unreadableWarning(view: Self.rateSheet, error: e))
         }
-        progress?("pulling \(Self.usageInCurrency)")
-        var billed: [UsageInCurrencyRow] = []
-        var billedRead = MoneyRead(from: Self.moneyViewStart(
-            now: end, windowStart: start, since: options.since,
-            cacheHasRows: try cache.hasRows(of: HistoryWriter.usageInCurrencyView)))
-        do {
-            let u = try await client.query(moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedRead.from))
-            statements.append(.init(view: Self.usageInCurrency, statementHandle: u.summary.statementHandle,
-                                    rows: u.summary.rowCount, partitions: u.summary.partitionCount, skipped: nil))
-            billed = try Self.usageInCurrencyRows(u.partitions)
-            billedRead.read = true
-            if billed.isEmpty {
-                note(Self.noRowsWarning(view: Self.usageInCurrency, from: windowText(billedRead.from), to: iso.string(from: end)))
-            }
-        } catch let e as SQLAPIError where Self.isNotReadable(e) {
-            statements.append(.init(view: Self.usageInCurrency, statementHandle: nil, rows: 0, partitions: 0,
-                                    skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); the bill check "
-                                        + "has no billed amounts"))
-            note(Self.unreadableWarning(view: Self.usageInCurrency, error: e))
-        }
+        let (rates, rateRead) = try await readMoneyView(
+            Self.rateSheet, dateColumn: "DATE", cacheView: HistoryWriter.rateSheetView,
+            whenSkipped: "contract prices come from the pools file or the on-demand table", decode: Self.rateSheetRows)
+        let (billed, billedRead) = try await readMoneyView(
+            Self.usageInCurrency, dateColumn: "USAGE_DATE", cacheView: HistoryWriter.usageInCurrencyView,
+            whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
