@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // demo's inputs (copies of Fixtures/snowsight/jupyterlab-april-2024.csv and Fixtures/pools/jupyterlab.toml,
+            // demo's inputs (copies of Fixtures/snowsight/jupyterlab-april-2024.csv and Fixtures/pools/jupyterlab-april-2024.toml,
             // kept identical by a test), so `spcs-cost demo` runs from any folder.
             resources: [.copy("Resources/demo")]),
 

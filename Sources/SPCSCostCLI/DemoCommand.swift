@@ -40,7 +40,7 @@ struct DemoCommand: EnvironmentCommand {
         "report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "Asia/Tokyo",
         "--family", "CPU_X64_XS", "--business-hours", "10:00-19:00", "--weekdays", "MON-FRI",
         "--schedule-timezone", "Asia/Tokyo", "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx", "150",
-        "--pools", "Fixtures/pools/jupyterlab.toml",
+        "--pools", "Fixtures/pools/jupyterlab-april-2024.toml",
     ]
 
     /// The estimate the demo shows: the team's hand-computed plan.

@@ -129,7 +129,7 @@ struct ReportCommand: EnvironmentCommand {
         commandName: "report",
         abstract: "Write the savings report (CSV, Markdown, JSON, HTML) for a period from the cache.",
         discussion: """
-            Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI --region aws-ap-northeast-1 --currency JPY --fx 150 --pools Fixtures/pools/jupyterlab.toml
+            Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI --region aws-ap-northeast-1 --currency JPY --fx 150 --pools Fixtures/pools/jupyterlab-april-2024.toml
 
             Files (dated by the period, in --out): …_summary.csv, …_pools.csv and …_days.csv (csv), ….md (markdown), \
             ….json (json), ….html (html, one self-contained page with a chart per pool). Markdown, JSON and HTML \

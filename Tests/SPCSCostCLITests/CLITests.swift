@@ -88,6 +88,26 @@ func run(_ arguments: [String], variables: [String: String] = [:]) async throws 
                           "spcs-cost-report_2024-04-01_2024-04-30_summary.csv"])
     }
 
+    /// The demo's inputs tell one story: its pools file describes the pool of its export as it ran, so the report
+    /// opens with only the two warnings the README explains, and metered is 1.5 % over the estimate.
+    @Test func demoTellsOneConsistentStory() async throws {
+        let dir = try TemporaryDirectory()
+        let out = try await run(["demo", "--out", dir.path("demo")])
+        let warnings = out.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.contains { $0.contains("no credit price table is documented before 2026-04-01") })
+        #expect(warnings.contains { $0.contains("leaves out the tasks' warehouse credits") })
+        #expect(!out.stderr.contains("not metered"))
+        let md = try String(contentsOfFile: dir.path("demo/spcs-cost-report_2024-04-01_2024-04-30.md"), encoding: .utf8)
+        #expect(md.contains("| Metered | 22.828666667 | 9,759 |  |"))
+        #expect(md.contains("| Estimate (pools file) | 22.487142857 | 9,613 |  |"))
+        #expect(md.contains("| Difference (metered minus estimate) | 0.34152381 | 146 | 1.5 % of the estimate |"))
+        #expect(md.contains("| Saved against always on (always on minus metered) | 56.371333333 | 24,099 | 71.2 % of always on |"))
+        // The pools file and the export describe the same pool: one node, as the export's README says.
+        let pools = try String(contentsOfFile: "Fixtures/pools/jupyterlab-april-2024.toml", encoding: .utf8)
+        #expect(!pools.contains("API_POOL") && !pools.contains("autoscale") && !pools.contains("max_nodes = 2"))
+    }
+
     /// Reports/samples is what `spcs-cost demo --out Reports/samples` writes; it must match a fresh run.
     @Test func committedSamplesMatchAFreshRun() async throws {
         let dir = try TemporaryDirectory()

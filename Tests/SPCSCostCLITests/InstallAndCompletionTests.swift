@@ -26,7 +26,7 @@ import Testing
         #expect(script.contains("toml"))
     }
 
-    @Test(arguments: ["snowsight/jupyterlab-april-2024.csv", "pools/jupyterlab.toml"])
+    @Test(arguments: ["snowsight/jupyterlab-april-2024.csv", "pools/jupyterlab-april-2024.toml"])
     func bundledDemoInputsAreTheFixtures(file: String) throws {
         let bundled = try Data(contentsOf: URL(fileURLWithPath: try DemoCommand.bundledInputs() + "/Fixtures/" + file))
         let fixture = try Data(contentsOf: Repository.fixture(file))
