@@ -74,7 +74,7 @@ struct NightlyCommand: EnvironmentCommand {
 
         var pull = PullOptions()
         pull.connectionName = connectionOptions.connection
-        let client = try limits.apply(
+        var client = try limits.apply(
             to: &pull, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.nightlyDeadlineSeconds)
 
         var cachePath: String?
@@ -89,7 +89,9 @@ struct NightlyCommand: EnvironmentCommand {
         let log = logging.logger()
         log.info("pools \(pools); cache \(cache.path); out \(env.resolve(out))")
         if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
-            logConnection(log, env: env, name: connectionOptions.connection)
+            let watch = ConnectionWatch.start(log, env: env, name: connectionOptions.connection, client: &client,
+                                              deadlineSeconds: pull.deadlineSeconds)
+            defer { watch.stop() }
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
                 .pull(pull, into: cache, warn: PullCommand.showWarning)
             s.viewWarnings.forEach(PullCommand.showWarning)

@@ -124,21 +124,9 @@ struct PullCommand: EnvironmentCommand {
             to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
         let log = logging.logger()
-        let host = logConnection(log, env: env, name: options.connectionName)
-        let answered = AnswerFlag()
-        client.log = { line in
-            answered.set()
-            log.info("\(line)")
-        }
-        // A connection attempt still without an answer after 2 s says what it is waiting for.
-        let waitingNotice = "spcs-cost: still waiting for \(host ?? "Snowflake") to answer the first request (each try "
-            + "ends after --request-timeout \(Int(client.requestTimeoutSeconds)) s; the pull after --deadline \(Int(options.deadlineSeconds)) s)\n"
-        let notice = Task { [answered, waitingNotice] in
-            try? await Task.sleep(nanoseconds: 2_000_000_000)
-            guard !Task.isCancelled, !answered.isSet else { return }
-            FileHandle.standardError.write(Data(waitingNotice.utf8))
-        }
-        defer { notice.cancel() }
+        let watch = ConnectionWatch.start(log, env: env, name: options.connectionName, client: &client,
+                                          deadlineSeconds: options.deadlineSeconds)
+        defer { watch.stop() }
         log.info("cache \(cache.path); deadline \(Int(options.deadlineSeconds)) s, request timeout \(Int(client.requestTimeoutSeconds)) s, at most \(client.retry.maxAttempts) attempts a request")
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
@@ -188,11 +176,16 @@ struct ConnectionTestCommand: EnvironmentCommand {
         abstract: "Check the connection's config and key, run SELECT CURRENT_ACCOUNT(), CURRENT_REGION(), and explain failures.")
 
     @OptionGroup var connectionOptions: ConnectionOptions
+    @OptionGroup var logging: LoggingOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
+        var client = clientOptions()
+        let watch = ConnectionWatch.start(logging.logger(), env: env, name: connectionOptions.connection,
+                                          client: &client, deadlineSeconds: nil)
+        defer { watch.stop() }
         let d = await ConnectionDiagnosis.run(
             connectionName: connectionOptions.connection, environment: env.variables, homeDirectory: env.homeDirectory,
-            transport: CurlTransport(), now: env.now, options: clientOptions())
+            transport: CurlTransport(), now: env.now, options: client)
         var out = ""
         if let name = d.connectionName { out += "Connection: \(name)\n" }
         if let url = d.baseURL { out += "URL: \(url)\n" }
@@ -208,6 +201,38 @@ struct ConnectionTestCommand: EnvironmentCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
         throw ExitCode(ExitStatus.code(for: d.problem!))
     }
+}
+
+/// What a command that talks to Snowflake shows while it does: its connection, resolved offline, at info (each
+/// key's source at debug, secrets never); each request at info; and, when the first request is still unanswered
+/// after 2 s, one line on standard error saying what it is waiting for.
+struct ConnectionWatch {
+    /// The task that prints the waiting line; cancelled by ``stop()``.
+    let notice: Task<Void, Never>
+
+    /// Starts watching: logs the connection, routes `client`'s request log to `log`, and arms the 2-second notice.
+    /// - Parameter deadlineSeconds: the whole run's deadline, named in the notice; nil = none.
+    static func start(_ log: Logger, env: Environment, name: String?, client: inout SQLAPIClientOptions,
+                      deadlineSeconds: Double?) -> ConnectionWatch {
+        let host = logConnection(log, env: env, name: name)
+        let answered = AnswerFlag()
+        client.log = { line in
+            answered.set()
+            log.info("\(line)")
+        }
+        let deadline = deadlineSeconds.map { "; the run after --deadline \(Int($0)) s" } ?? ""
+        let line = "spcs-cost: still waiting for \(host ?? "Snowflake") to answer the first request (each try "
+            + "ends after --request-timeout \(Int(client.requestTimeoutSeconds)) s\(deadline))\n"
+        let notice = Task { [answered, line] in
+            try? await Task.sleep(nanoseconds: 2_000_000_000)
+            guard !Task.isCancelled, !answered.isSet else { return }
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        return ConnectionWatch(notice: notice)
+    }
+
+    /// Stops the notice (the run is over, or answered).
+    func stop() { notice.cancel() }
 }
 
 /// Set once the first HTTP answer (or failure) of a pull is logged.

@@ -184,6 +184,8 @@ struct ReportCommand: EnvironmentCommand {
         }
         let cache = try cacheOptions.openExisting(env)
         let service = ReportService(env: env)
+        Progress.show("reading and pricing \(options.from) to \(options.to) from \(cache.path)...")
+        defer { Progress.clear() }
         let report = try service.build(options, cache: cache)
         if toStandardOutput {
             let stamp = ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine)
@@ -191,7 +193,8 @@ struct ReportCommand: EnvironmentCommand {
             return CommandOutput(stdout: text, stderr: report.warnings.map { "warning: \($0)\n" }.joined())
         }
         let paths = try service.write(report, formats: options.formats, to: out,
-                                      stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
+                                      stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine),
+                                      progress: Progress.show)
         return CommandOutput(stdout: ReportSummary.text(report, files: paths.map { shortPath($0, env) }),
                              stderr: report.warnings.map { "warning: \($0)\n" }.joined())
     }

@@ -112,7 +112,7 @@ extension PoolsFile {
             let r = TableReader(file: file, place: "[defaults]", table: d)
             try r.allow(["region", "edition", "editions", "currency", "fx", "rate_card", "holidays", "contract_price",
                          "contract_currency", "contract_overage_price", "contract_start"])
-            defaults.region = try r.string("region")
+            defaults.region = try r.region("region")
             defaults.editions = try r.editions()
             if let c = try r.string("currency") { defaults.currency = try r.currency(c, key: "currency") }
             if let fx = try r.table("fx") {
@@ -277,7 +277,7 @@ extension PoolsFile {
             zone = tz
         }
         return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
-                     region: try r.string("region"), editions: try r.editions(), creditPrice: creditPrice,
+                     region: try r.region("region"), editions: try r.editions(), creditPrice: creditPrice,
                      rateCardID: try r.string("rate_card"), created: try r.instant("created"),
                      dropped: try r.instant("dropped"))
     }
@@ -313,6 +313,16 @@ struct TableReader {
     func string(_ key: String) throws(PoolsFileError) -> String? {
         guard let v = table[key] else { return nil }
         guard let s = v.string else { throw error(key, "must be a string (in double quotes)") }
+        return s
+    }
+
+    /// A region id (`aws-ap-northeast-1` or `AWS_AP_NORTHEAST_1`), checked here so that the error names the pools
+    /// file and key rather than `--region`.
+    func region(_ key: String) throws(PoolsFileError) -> String? {
+        guard let s = try string(key) else { return nil }
+        guard RegionID(s) != nil else {
+            throw error(key, "'\(s)' is not a region id; use a form such as aws-ap-northeast-1 or AWS_AP_NORTHEAST_1")
+        }
         return s
     }
 

@@ -274,15 +274,19 @@ public struct ReportService: Sendable {
 
     /// Writes `report` in each of `formats` into `directory` (created when missing), each file atomically
     /// (a temporary file, then a rename), and returns the paths written.
+    /// - Parameter progress: told, before each format is rendered, what is being written; nil = nothing.
     /// - Throws: ``OutputError`` when a file cannot be written.
     public func write(_ report: SavingsReport, formats: [ReportFileFormat], to directory: String,
-                      stamp: ReportStamp) throws -> [String] {
+                      stamp: ReportStamp, progress: ((String) -> Void)? = nil) throws -> [String] {
         let dir = env.resolve(directory)
         var written: [String] = []
-        for file in SavingsReportWriter.files(report, formats: formats, stamp: stamp) {
-            let path = (dir as NSString).appendingPathComponent(file.name)
-            try OutputError.writeAtomically(file.contents, to: path, shownAs: (directory as NSString).appendingPathComponent(file.name))
-            written.append(path)
+        for format in ReportFileFormat.allCases where formats.contains(format) {
+            progress?("writing the \(format.rawValue) report into \(directory) (\(report.pools.count) pool\(report.pools.count == 1 ? "" : "s"), \(report.days.count) days)...")
+            for file in SavingsReportWriter.files(report, formats: [format], stamp: stamp) {
+                let path = (dir as NSString).appendingPathComponent(file.name)
+                try OutputError.writeAtomically(file.contents, to: path, shownAs: (directory as NSString).appendingPathComponent(file.name))
+                written.append(path)
+            }
         }
         return written
     }

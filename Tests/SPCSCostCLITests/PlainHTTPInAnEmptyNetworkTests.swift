@@ -120,7 +120,16 @@ struct PlainHTTPInAnEmptyNetworkTests {
 /// uses the key warns on standard error (even when it then fails); without the variable it is refused with 78.
 @Suite(.enabled(if: SpcsCostExecutable.path != nil, "needs the built spcs-cost"))
 struct KeyPermissionWarningTests {
-    @Test func everyCommandThatUsesTheKeyWarns() throws {
+    /// A loopback test server and a connection `test` to it whose key file has permissions 644.
+    struct Setup {
+        let server: SnowflakeTestServer
+        let dir: TemporaryDirectory
+        let key: String
+        let environment: [String: String]
+        var skip: [String: String] { environment.merging(["SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true"]) { $1 } }
+    }
+
+    static func setup() throws -> Setup {
         let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
         let server = try SnowflakeTestServer(
             identity: .init(publicKeysPEM: [try String(contentsOf: keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)]),
@@ -141,7 +150,30 @@ struct KeyPermissionWarningTests {
             """.utf8).write(to: URL(fileURLWithPath: dir.path("sf/connections.toml")))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.path("sf/connections.toml"))
         let environment = ["HOME": dir.path("home"), "SNOWFLAKE_HOME": dir.path("sf"), "PATH": "/usr/bin:/bin"]
-        let skip = environment.merging(["SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION": "true"]) { $1 }
+        return Setup(server: server, dir: dir, key: key, environment: environment)
+    }
+
+    /// `connection test -v` logs the connection it resolved and its requests; a first request still unanswered after
+    /// 2 s says, once, what it is waiting for.
+    @Test func connectionTestLogsAndSaysWhatItWaitsFor() throws {
+        let s = try Self.setup()
+        s.server.inject(.delay(milliseconds: 3_000), on: .submit, times: 1)
+        let tested = try SpcsCostExecutable.run(["connection", "test", "-c", "test", "-v"], environment: s.skip,
+                                                emptyNetwork: false)
+        #expect(tested.status == 0)
+        #expect(tested.stderr.contains("spcs-cost: info: connection test ("))
+        #expect(tested.stderr.contains("spcs-cost: still waiting for http://127.0.0.1:\(s.server.port)"))
+        #expect(tested.stderr.components(separatedBy: "still waiting").count == 2)
+        #expect(!tested.stderr.contains("BEGIN PRIVATE KEY") && !tested.stderr.contains("eyJ"))
+        // Quiet by default, and no notice when the answer comes at once.
+        let quiet = try SpcsCostExecutable.run(["connection", "test", "-c", "test"], environment: s.skip, emptyNetwork: false)
+        #expect(quiet.status == 0)
+        #expect(!quiet.stderr.contains("spcs-cost: info:") && !quiet.stderr.contains("still waiting"))
+    }
+
+    @Test func everyCommandThatUsesTheKeyWarns() throws {
+        let s = try Self.setup()
+        let (dir, key, environment, skip) = (s.dir, s.key, s.environment, s.skip)
         let warning = "warning: \(key) has permissions 644 and is readable by group or others; run 'chmod 0600 \(key)'."
 
         let refused = try SpcsCostExecutable.run(["connection", "test", "-c", "test"], environment: environment, emptyNetwork: false)

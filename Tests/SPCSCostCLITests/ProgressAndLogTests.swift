@@ -44,6 +44,23 @@ struct ProgressAndLogTests {
         #expect(out.stderr == "")
     }
 
+    /// `report` shows what it is doing (reading and pricing, then each format) on a terminal only.
+    @Test func reportShowsProgressOnATerminalOnly() throws {
+        let dir = try TemporaryDirectory()
+        let cache = dir.path("c.sqlite")
+        #expect(try run(["import", Self.fixture, "--cache", cache], terminal: false).status == 0)
+        let args = ["report", "--from", "2024-04-01", "--to", "2024-04-30", "--family", "CPU_X64_XS", "--cache", cache,
+                    "--out", dir.path("r"), "--format", "csv,json"]
+        let shown = try run(args, terminal: true)
+        #expect(shown.status == 0)
+        #expect(shown.stderr.contains("\r\u{1B}[Kreading and pricing 2024-04-01 to 2024-04-30 from \(cache)..."))
+        #expect(shown.stderr.contains("\r\u{1B}[Kwriting the csv report into \(dir.path("r")) (1 pool, 30 days)..."))
+        #expect(shown.stderr.contains("\r\u{1B}[Kwriting the json report into "))
+        let quiet = try run(args, terminal: false)
+        #expect(quiet.status == 0)
+        #expect(!quiet.stderr.contains("\u{1B}[K") && !quiet.stderr.contains("writing the"))
+    }
+
     @Test func verboseSaysWhatImportDid() throws {
         let dir = try TemporaryDirectory()
         let out = try run(["import", Self.fixture, "--cache", dir.path("c.sqlite"), "-v"], terminal: false)

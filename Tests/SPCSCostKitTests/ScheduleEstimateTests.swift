@@ -35,6 +35,11 @@ private func text(_ relative: String) throws -> String {
         // Aborted the process inside the TOML library before spcs-cost read TOML itself.
         ("[=", "f.toml, line 1, column 2: expected a key (letters, digits, '_' or '-', or a quoted string), found '='"),
         ("[defaults]\ncurrency = \"YEN\"\n[[pools]]\nname = \"P\"\nfamily = \"X\"\n", "[defaults], key currency: 'YEN' is not an ISO 4217"),
+        // A bad region is the pools file's, not --region's.
+        ("[defaults]\nregion = \"tokyo\"\n[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\n",
+         "f.toml, [defaults], key region: 'tokyo' is not a region id; use a form such as aws-ap-northeast-1"),
+        ("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\nregion = \"aws tokyo\"\n",
+         "pool P, key region: 'aws tokyo' is not a region id"),
     ])
     func errors(toml: String, expected: String) {
         #expect {
