@@ -255,19 +255,21 @@ public struct ReportService: Sendable {
         // The bill check, over the UTC days wholly inside the period (a zone east or west of UTC cuts the first and
         // last UTC day, which the report's usage covers only in part).
         if !billed.isEmpty {
-            var ledger: [CivilDate: (credits: Decimal, amount: Money, unitPrice: Money)] = [:]
-            let firstDay = options.from.daysSinceEpoch, lastDay = options.to.daysSinceEpoch
             let whole = { (d: CivilDate) -> Bool in
                 d.startInstant(in: utc) >= start && d.adding(days: 1).startInstant(in: utc) <= end
             }
-            for part in read.parts where part.localDay >= firstDay && part.localDay <= lastDay {
-                let day = CivilDate(daysSinceEpoch: part.utcDay)
-                guard whole(day) else { continue }
-                let charge = try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
-                let old = ledger[day] ?? (0, .zero(charge.priceAmount.currency), charge.rate.unitPrice.price.price)
-                ledger[day] = (old.credits + charge.quantity, old.amount + charge.priceAmount, old.unitPrice)
+            var ledger: [BillCheck.AccountDay: BillCheck.LedgerDay] = [:]
+            let firstWhole = start <= utcPeriod.lowerBound.startInstant(in: utc) ? utcPeriod.lowerBound : utcPeriod.lowerBound.adding(days: 1)
+            let afterWhole = end >= utcPeriod.upperBound.adding(days: 1).startInstant(in: utc) ? utcPeriod.upperBound.adding(days: 1) : utcPeriod.upperBound
+            if firstWhole < afterWhole {
+                for r in try cache.meteredByAccountAndUTCDay(from: firstWhole.startInstant(in: utc),
+                                                              to: afterWhole.startInstant(in: utc)) {
+                    let charge = try rates.charge(NanoCredits(r.nanoCredits).credits, onUTCDay: r.utcDay.daysSinceEpoch)
+                    ledger[BillCheck.AccountDay(account: r.account, day: r.utcDay)] = BillCheck.LedgerDay(
+                        credits: charge.quantity, amount: charge.priceAmount, unitPrice: charge.rate.unitPrice.price.price)
+                }
             }
-            report.billCheck = BillCheck.build(ledger: ledger, account: nil, billed: billed.filter { whole($0.day) })
+            report.billCheck = BillCheck.build(ledger: ledger, billed: billed.filter { whole($0.day) })
         }
         return report
     }

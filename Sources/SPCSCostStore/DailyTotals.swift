@@ -199,4 +199,27 @@ extension UsageCache {
             throw .database(path: path, reason: "\(error)")
         }
     }
+
+    /// Metered credits per account and UTC day, for hours starting in [`from`, `to`): the cache's side of the bill
+    /// check, which compares each account's day with USAGE_IN_CURRENCY_DAILY. Read with one grouped query over the
+    /// period's hourly rows (the per-month series sum every account of a pool name).
+    /// - Returns: (account as cached: upper-case, `""` when the source named none, such as a CSV import; the UTC day;
+    ///   CREDITS_USED × 10^9 summed), sorted by account then day.
+    /// - Throws: ``StoreError/database(path:reason:)`` (a sum beyond Int64 included).
+    public func meteredByAccountAndUTCDay(from: Date, to: Date) throws(StoreError)
+        -> [(account: String, utcDay: CivilDate, nanoCredits: Int64)] {
+        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT account, start_time / 86400 AS day, SUM(credits_used_nano) FROM spcs_history
+                    WHERE start_time >= ? AND start_time < ? GROUP BY account, day ORDER BY account, day
+                    """, arguments: [a, b]).map { row in
+                    (account: row[0] as String, utcDay: CivilDate(daysSinceEpoch: row[1] as Int), nanoCredits: row[2] as Int64)
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
 }

@@ -113,48 +113,114 @@ public struct BillCheck: Sendable, Hashable {
         return out
     }
 
-    /// Builds the check.
+    /// One account's UTC day: the key of the ledger side of the check.
+    public struct AccountDay: Sendable, Hashable {
+        /// ACCOUNT_NAME, upper-case; `""` when the cache's usage names no account (a CSV import).
+        public var account: String
+        /// The UTC day.
+        public var day: CivilDate
+
+        /// Creates a key; `account` is upper-cased.
+        public init(account: String, day: CivilDate) {
+            self.account = account.uppercased()
+            self.day = day
+        }
+    }
+
+    /// The ledger's metered figures of one account's UTC day.
+    public struct LedgerDay: Sendable, Hashable {
+        /// Metered credits, exact.
+        public var credits: Decimal
+        /// Their amount in the price currency, exact (from ``Pricing``).
+        public var amount: Money
+        /// The price of one credit that day.
+        public var unitPrice: Money
+
+        /// Creates the figures.
+        public init(credits: Decimal, amount: Money, unitPrice: Money) {
+            self.credits = credits
+            self.amount = amount
+            self.unitPrice = unitPrice
+        }
+    }
+
+    /// The label of the compared rows when usage without an account meets a bill of several accounts.
+    public static let allAccounts = "all accounts"
+
+    /// Builds the check, per account and UTC day.
+    ///
+    /// Accounts are matched by name, ignoring case. Usage the cache holds without an account (a CSV import) is the
+    /// billed account's when the bill names one account; when it names several, every account is summed per day
+    /// (shown as ``allAccounts``, with a warning), since such usage cannot be split. An account with usage but no
+    /// billed row in the period is not compared (the role may not see it; a warning names it). A day with usage
+    /// and no billed row of any account is listed in ``unbilledDays`` (the view lags); a day some accounts are
+    /// billed for and a cached account is not compares that account's usage with zero.
     /// - Parameters:
-    ///   - ledger: per UTC day, the ledger's metered credits, exact amount in the price currency and the price of
-    ///     one credit that day (from ``Pricing``); for one account (`account`).
-    ///   - account: the account the ledger's rows belong to; billed rows of other accounts are left out with a
-    ///     warning.
+    ///   - ledger: per account and UTC day, the ledger's metered credits, exact amount in the price currency and
+    ///     the price of one credit that day (from ``Pricing``).
     ///   - billed: the cached USAGE_IN_CURRENCY_DAILY rows of the period.
     /// - Returns: nil when `billed` has no SPCS row.
-    public static func build(ledger: [CivilDate: (credits: Decimal, amount: Money, unitPrice: Money)], account: String?,
-                             billed: [BilledUsageRow]) -> BillCheck? {
+    public static func build(ledger: [AccountDay: LedgerDay], billed: [BilledUsageRow]) -> BillCheck? {
         let spcs = billed.filter(\.isSPCS)
         guard let first = spcs.first else { return nil }
         let currency = first.amount.currency
         var warnings: [String] = []
-        let accounts = Set(spcs.map(\.account))
-        var chosen = spcs
-        if let account, !account.isEmpty, accounts.contains(where: { $0.caseInsensitiveCompare(account) == .orderedSame }) {
-            chosen = spcs.filter { $0.account.caseInsensitiveCompare(account) == .orderedSame }
-        } else if accounts.count > 1 {
-            let pick = accounts.sorted()[0]
-            warnings.append("USAGE_IN_CURRENCY_DAILY holds \(accounts.count) accounts (\(accounts.sorted().joined(separator: ", "))); "
-                + "the bill check compares account \(pick) only, as the cache's usage names no account")
-            chosen = spcs.filter { $0.account == pick }
-        }
-        var byDay: [CivilDate: [BilledUsageRow]] = [:]
-        for r in chosen { byDay[r.day, default: []].append(r) }
-        var days: [Day] = []
-        for (day, rows) in byDay.sorted(by: { $0.key < $1.key }) {
-            if rows.contains(where: { $0.amount.currency != currency }) {
-                warnings.append("USAGE_IN_CURRENCY_DAILY on \(day) mixes currencies; that day is not compared")
-                continue
+        let billedAccounts = Set(spcs.map { $0.account.uppercased() })
+        var ledger = ledger
+        var rows = spcs
+        if ledger.keys.contains(where: { $0.account.isEmpty }) {
+            let target: String
+            if billedAccounts.count == 1 {
+                target = billedAccounts.first!
+            } else {
+                target = allAccounts
+                warnings.append("the cache holds usage without an account (a CSV import) and USAGE_IN_CURRENCY_DAILY bills "
+                    + "\(billedAccounts.count) accounts (\(billedAccounts.sorted().joined(separator: ", "))); the bill check "
+                    + "compares each day's total of all accounts")
+                rows = rows.map { var r = $0; r.account = allAccounts; return r }
             }
-            let l = ledger[day]
+            var merged: [AccountDay: LedgerDay] = [:]
+            for (k, v) in ledger {
+                let key = AccountDay(account: k.account.isEmpty || target == allAccounts ? target : k.account, day: k.day)
+                if let old = merged[key] {
+                    merged[key] = LedgerDay(credits: old.credits + v.credits, amount: old.amount + v.amount,
+                                            unitPrice: old.unitPrice)
+                } else {
+                    merged[key] = v
+                }
+            }
+            ledger = merged
+        }
+        let comparedAccounts = Set(rows.map { $0.account.uppercased() })
+        let notBilled = Set(ledger.keys.map(\.account)).subtracting(comparedAccounts).sorted()
+        if !notBilled.isEmpty {
+            warnings.append("USAGE_IN_CURRENCY_DAILY has no SPCS row for account \(notBilled.joined(separator: ", ")) in the "
+                + "period (the role may not see it); its usage is not compared")
+        }
+        var byKey: [AccountDay: [BilledUsageRow]] = [:]
+        for r in rows { byKey[AccountDay(account: r.account, day: r.day), default: []].append(r) }
+        let billedDays = Set(rows.map(\.day))
+        // Cached accounts' days the bill covers for other accounts but not for them: compared with zero billed.
+        for k in ledger.keys where byKey[k] == nil && billedDays.contains(k.day) && comparedAccounts.contains(k.account) {
+            byKey[k] = []
+        }
+        var days: [Day] = []
+        let mixed = Set(rows.filter { $0.amount.currency != currency }.map(\.day))
+        for day in mixed.sorted() {
+            warnings.append("USAGE_IN_CURRENCY_DAILY on \(day) mixes currencies; that day is not compared")
+        }
+        for (key, dayRows) in byKey.sorted(by: { ($0.key.account, $0.key.day) < ($1.key.account, $1.key.day) }) {
+            guard !mixed.contains(key.day) else { continue }
+            let l = ledger[key]
             let ledgerCredits = l?.credits ?? 0
             let ledgerAmount = l?.amount ?? .zero(currency)
             guard ledgerAmount.currency == currency, l == nil || l!.unitPrice.currency == currency else {
-                warnings.append("the ledger prices \(day) in \(ledgerAmount.currency.code), the bill is in \(currency.code); "
+                warnings.append("the ledger prices \(key.day) in \(ledgerAmount.currency.code), the bill is in \(currency.code); "
                     + "that day is not compared")
                 continue
             }
-            let compute = rows.filter { !$0.isCloudServices }
-            let cloud = rows.filter(\.isCloudServices)
+            let compute = dayRows.filter { !$0.isCloudServices }
+            let cloud = dayRows.filter(\.isCloudServices)
             let billedCredits = compute.reduce(Decimal(0)) { $0 + $1.usage }
             let billedCompute = compute.reduce(Money.zero(currency)) { $0 + $1.amount }
             let cloudAmount = cloud.reduce(Money.zero(currency)) { $0 + $1.amount }
@@ -173,11 +239,11 @@ public struct BillCheck: Sendable, Hashable {
             let restated = compute.contains(where: \.restated)
             add(restated ? .restatement : .price, Money(billedCompute.amount - rounded, currency))
             add(.cloudServices, cloudAmount)
-            days.append(Day(account: chosen.first!.account, day: day, ledgerCredits: ledgerCredits,
+            days.append(Day(account: dayRows.first?.account ?? key.account, day: key.day, ledgerCredits: ledgerCredits,
                             ledgerAmount: ledgerAmount, billedCredits: billedCredits,
                             billedAmount: billedCompute + cloudAmount, causes: causes))
         }
-        let unbilled = ledger.keys.filter { byDay[$0] == nil }.sorted()
+        let unbilled = Set(ledger.keys.map(\.day)).subtracting(billedDays).sorted()
         return BillCheck(currency: currency, days: days, unbilledDays: unbilled, warnings: warnings)
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import SPCSCostCore
+import Testing
+
+@testable import SPCSCostKit
+@testable import SPCSCostStore
+
+/// `report`'s bill check, per account: a cache holding two accounts' pools (pulled through two connections) and the
+/// organization's USAGE_IN_CURRENCY_DAILY compares each account's day with its own bill.
+@Suite struct BillCheckReportTests {
+    static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    func hours(_ pool: String, account: String, day: String, count: Int, credits: String) -> [UsageRecord] {
+        (0..<count).map { h in
+            let s = Self.instant("\(day)T\(String(format: "%02d", 9 + h)):00:00Z")
+            return UsageRecord(startTime: s, endTime: s.addingTimeInterval(3600), computePoolName: pool, computePoolID: nil,
+                               creditsUsed: NanoCredits(parsing: credits)!, organization: "MYORG", account: account)
+        }
+    }
+
+    func billed(_ account: String, _ day: String, _ usage: String, _ amount: String) -> UsageInCurrencyRow {
+        UsageInCurrencyRow(usageDate: CivilDate(day)!, organizationName: "MYORG", accountName: account,
+                           accountLocator: "", usageType: "snowpark container services",
+                           serviceType: "SNOWPARK_CONTAINER_SERVICES", ratingType: "compute", billingType: "consumption",
+                           balanceSource: "capacity", usage: Decimal(string: usage)!, usageInCurrency: Decimal(string: amount)!,
+                           currency: "USD")
+    }
+
+    @Test func eachAccountIsComparedWithItsOwnBill() throws {
+        let cache = try UsageCache(.memory)
+        // DEV: 9 h × 0.11 = 0.99 credits on 2 April; PROD, a pool of the same name: 10 h × 0.11 = 1.1 credits.
+        let rows = hours("POOL", account: "DEV", day: "2024-04-02", count: 9, credits: "0.11")
+            + hours("POOL", account: "PROD", day: "2024-04-02", count: 10, credits: "0.11")
+        _ = try cache.load(rows, as: .init(kind: "pull", source: "t", checksum: "x", loadedAt: Self.instant("2024-04-10T00:00:00Z")))
+        // The bill at 2.85 USD a credit: DEV 0.99 → 2.8215 → 2.82; PROD 1.1 → 3.135 → 3.14, but PROD billed 3.20.
+        _ = try cache.load(.init(kind: "pull", source: "t", checksum: "y", loadedAt: Self.instant("2024-04-10T00:00:00Z"))) { w in
+            try w.upsert(billed("DEV", "2024-04-02", "0.990", "2.82"))
+            try w.upsert(billed("PROD", "2024-04-02", "1.100", "3.20"))
+        }
+        #expect(try cache.meteredByAccountAndUTCDay(from: Self.instant("2024-04-01T00:00:00Z"), to: Self.instant("2024-05-01T00:00:00Z"))
+            .map { "\($0.account) \($0.utcDay) \($0.nanoCredits)" } == ["DEV 2024-04-02 990000000", "PROD 2024-04-02 1100000000"])
+        var o = ReportOptions(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-30")!, timeZone: TimeZone(identifier: "UTC")!)
+        o.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
+        o.region = "aws-ap-northeast-1"
+        let r = try ReportService(env: try testEnvironment()).build(o, cache: cache)
+        let check = try #require(r.billCheck)
+        #expect(check.days.map(\.account) == ["DEV", "PROD"])
+        #expect(check.days.map { ExactDecimal.text($0.ledgerAmount.amount) } == ["2.8215", "3.135"])
+        #expect(check.days[0].causes == [.rounding: Money(Decimal(string: "-0.0015")!, .usd)])
+        #expect(check.days[1].causes == [.rounding: Money(Decimal(string: "0.005")!, .usd),
+                                         .price: Money(Decimal(string: "0.06")!, .usd)])
+        #expect(check.warnings.isEmpty)
+    }
+}
