@@ -51,4 +51,24 @@ import Testing
                                          .price: Money(Decimal(string: "0.06")!, .usd)])
         #expect(check.warnings.isEmpty)
     }
+
+    /// A UTC day Snowflake restated marks every local day that overlaps it: in Asia/Tokyo (UTC+9), UTC 2 April
+    /// overlaps the local 2 and 3 April.
+    @Test func aRestatedUTCDayMarksTheLocalDaysItOverlaps() throws {
+        let cache = try UsageCache(.memory)
+        _ = try cache.load(hours("POOL", account: "DEV", day: "2024-04-02", count: 9, credits: "0.11"),
+                           as: .init(kind: "pull", source: "t", checksum: "x", loadedAt: Self.instant("2024-04-10T00:00:00Z")))
+        for (amount, at) in [("2.80", "2024-04-10T00:00:00Z"), ("2.82", "2024-04-11T00:00:00Z")] {
+            _ = try cache.load(.init(kind: "pull", source: "t", checksum: amount, loadedAt: Self.instant(at))) { w in
+                try w.upsert(billed("DEV", "2024-04-02", "0.990", amount))
+                try w.removeRowsNotReread(HistoryWriter.usageInCurrencyView, from: CivilDate("2024-04-01"))
+            }
+        }
+        #expect(try cache.restatedDays() == [CivilDate("2024-04-02")!])
+        var o = ReportOptions(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-04")!, timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+        o.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
+        o.region = "aws-ap-northeast-1"
+        let r = try ReportService(env: try testEnvironment()).build(o, cache: cache)
+        #expect(r.days.filter(\.restated).map(\.date.description) == ["2024-04-02", "2024-04-03"])
+    }
 }
