@@ -32,6 +32,13 @@ import Testing
         #expect(up.difference == Self.money("0.02", "USD"))
     }
 
+    @Test func linesThatEachRoundUpWhileTheirTotalRoundsDown() {
+        // 0.006 USD → 0.01 on each of four lines (0.04); the exact total 0.024 → 0.02: a rounding line of -0.02 USD.
+        let b = RoundedBreakdown(lines: Array(repeating: Self.money("0.006", "USD"), count: 4))
+        #expect(b.lines.allSatisfy { $0 == Self.money("0.01", "USD") })
+        #expect(b.total == Self.money("0.02", "USD") && b.difference == Self.money("-0.02", "USD"))
+    }
+
     @Test func threeDigitCurrencies() {
         // KWD, 3 minor units: 1.0006 → 1.001, 2.0006 → 2.001, 3.0006 → 3.001: sum 6.003.
         // Exact total 6.0018 → 6.002. Difference 6.002 − 6.003 = −0.001 KWD.

@@ -1,13 +1,15 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostReports
 import Testing
 
 @testable import SPCSCostKit
 @testable import SPCSCostStore
 
-/// `report`'s bill check, per account: a cache holding two accounts' pools (pulled through two connections) and the
-/// organization's USAGE_IN_CURRENCY_DAILY compares each account's day with its own bill.
-@Suite struct BillCheckReportTests {
+/// `report`'s ledger figures from real caches, as worked examples: the bill check per account (a cache holding two
+/// accounts' pools, pulled through two connections, and the organization's USAGE_IN_CURRENCY_DAILY), restated days,
+/// and rounding lines.
+@Suite struct LedgerReportTests {
     static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     func hours(_ pool: String, account: String, day: String, count: Int, credits: String) -> [UsageRecord] {
@@ -70,5 +72,22 @@ import Testing
         o.region = "aws-ap-northeast-1"
         let r = try ReportService(env: try testEnvironment()).build(o, cache: cache)
         #expect(r.days.filter(\.restated).map(\.date.description) == ["2024-04-02", "2024-04-03"])
+    }
+
+    /// Four pools whose metered cost each rounds up (0.0059999997 USD → 0.01) while their total rounds down
+    /// (0.0239999988 → 0.02): the report carries a rounding line of -0.02 USD for the per-pool table.
+    @Test func poolsThatEachRoundUpWhileTheirTotalRoundsDownGetARoundingLine() throws {
+        let cache = try UsageCache(.memory)
+        let rows = ["A", "B", "C", "D"].flatMap { hours($0, account: "DEV", day: "2024-04-02", count: 1, credits: "0.002105263") }
+        _ = try cache.load(rows, as: .init(kind: "import", source: "t", checksum: "x", loadedAt: Self.instant("2024-04-10T00:00:00Z")))
+        var o = ReportOptions(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-30")!, timeZone: TimeZone(identifier: "UTC")!)
+        o.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
+        o.region = "aws-ap-northeast-1"
+        let r = try ReportService(env: try testEnvironment()).build(o, cache: cache)
+        #expect(r.pools.map { ExactDecimal.text($0.metered.amount.amount) } == Array(repeating: "0.00599999955", count: 4))
+        #expect(ExactDecimal.text(r.metered.amount.amount) == "0.0239999982")
+        #expect(SavingsReportWriter.roundingSentences(r).contains {
+            $0.contains("metered cost") && $0.contains("add up to 0.04 USD") && $0.contains("is 0.02 USD (rounding line -0.02 USD)")
+        }, "\(SavingsReportWriter.roundingSentences(r))")
     }
 }
