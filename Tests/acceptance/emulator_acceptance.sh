@@ -26,44 +26,21 @@ trap cleanup EXIT
 [[ -x "$bin" ]] || { echo "emulator acceptance: no spcs-cost binary at $bin; build first" >&2; exit 1; }
 # A key-pair connection refuses a key file readable by others; the emulator's copy is read-only for everyone.
 install -m 0600 "$emulator/sample-data/keys/test_rsa_key.p8" "$work/rsa_key.p8"
+source "$repo/Tests/acceptance/emulator.sh"
 
 # 1. Data with ground truth.
 python3 "$emulator/gen_history.py" --out "$work/data" --seed 11 --start 2024-03-01 --days 275 \
     --pools "$emulator/specs/tokyo_la_gpu_2024.json" > /dev/null 2>&1
 truth="$work/data/ground_truth.json"
 
-serve() { # serve NAME SCENARIO_JSON -> sets port
+serve() { # serve NAME SCENARIO_JSON: starts an emulator and writes the connections NAME and NAME_dotted
     local name=$1
     printf '%s\n' "$2" > "$work/$name.scenario.json"
-    python3 "$emulator/server.py" --port 0 --data "$work/data" --scenario "$work/$name.scenario.json" \
-        --log "$work/$name.jsonl" > "$work/$name.out" 2> "$work/$name.err" &
-    pids+=($!)
-    port=""
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$work/$name.out" | head -n 1)
-        [[ -n "$port" ]] && break
-        sleep 0.1
-    done
-    [[ -n "$port" ]] || { cat "$work/$name.err" >&2; echo "emulator did not start" >&2; exit 1; }
-    mkdir -p "$work/$name.home"
-    cat > "$work/$name.home/connections.toml" <<TOML
-[$name]
-account = "myorg-spcs_dev"
-user = "spcs_cost"
-authenticator = "SNOWFLAKE_JWT"
-private_key_file = "$work/rsa_key.p8"
-host = "127.0.0.1"
-port = $port
-protocol = "http"
-[${name}_dotted]
-account = "myorg.spcs_dev"
-user = "spcs_cost"
-private_key_file = "$work/rsa_key.p8"
-host = "127.0.0.1"
-port = $port
-protocol = "http"
-TOML
-    chmod 0600 "$work/$name.home/connections.toml"
+    emulator_start "$work/$name" --data "$work/data" --scenario "$work/$name.scenario.json" --log "$work/$name.jsonl"
+    pids+=("$emulator_pid")
+    rm -f "$work/$name.home/connections.toml"
+    emulator_connection "$work/$name.home/connections.toml" "$name" "myorg-spcs_dev"
+    emulator_connection "$work/$name.home/connections.toml" "${name}_dotted" "myorg.spcs_dev"
 }
 
 pull_until_final() { # pull_until_final NAME CACHE: pulls until a pull changes nothing (at most 5)

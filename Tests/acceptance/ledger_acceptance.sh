@@ -21,28 +21,10 @@ trap cleanup EXIT
 install -m 0600 "$emulator/sample-data/keys/test_rsa_key.p8" "$work/rsa_key.p8"
 python3 "$emulator/gen_history.py" --out "$work/data" --pools "$emulator/specs/features_april_2024.json" --seed 5 \
     > /dev/null 2>&1
-python3 "$emulator/server.py" --port 0 --data "$work/data" --scenario "$work/data/scenario.json" \
-    > "$work/server.out" 2> "$work/server.err" &
-pid=$!
-port=""
-for _ in $(seq 1 300); do
-    port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$work/server.out" | head -n 1)
-    [[ -n "$port" ]] && break
-    sleep 0.1
-done
-[[ -n "$port" ]] || { cat "$work/server.err" >&2; echo "ledger acceptance: emulator did not start" >&2; exit 1; }
-mkdir -p "$work/home"
-cat > "$work/home/connections.toml" <<TOML
-[features]
-account = "myorg-spcs_dev"
-user = "spcs_cost"
-authenticator = "SNOWFLAKE_JWT"
-private_key_file = "$work/rsa_key.p8"
-host = "127.0.0.1"
-port = $port
-protocol = "http"
-TOML
-chmod 0600 "$work/home/connections.toml"
+source "$repo/Tests/acceptance/emulator.sh"
+emulator_start "$work/server" --data "$work/data" --scenario "$work/data/scenario.json"
+pid=$emulator_pid
+emulator_connection "$work/home/connections.toml" features "myorg-spcs_dev"
 export SNOWFLAKE_HOME="$work/home"
 for _ in 1 2; do "$bin" pull -c features --cache "$work/c.sqlite" --since 2024-04-01 > /dev/null; done
 report() { "$bin" report --from 2024-04-01 --to 2024-04-30 --cache "$work/c.sqlite" --region aws-ap-northeast-1 \

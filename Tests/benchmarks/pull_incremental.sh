@@ -19,34 +19,16 @@ pid=""
 cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 install -m 0600 "$emulator/sample-data/keys/test_rsa_key.p8" "$work/rsa_key.p8"
+source Tests/acceptance/emulator.sh
 
 python3 "$emulator/gen_history.py" --out "$work/data" --synthetic-pools 1000 --start 2024-04-01 --days 365 >/dev/null
 
 serve() { # serve NOW -> restarts the emulator with its clock at NOW and writes the connection
     [[ -n "$pid" ]] && { kill "$pid"; wait "$pid" 2>/dev/null || true; }
-    : > "$work/emulator.out"
-    python3 "$emulator/server.py" --port 0 --data "$work/data" --cache "$work/emulator.sqlite" --now "$1" \
-        > "$work/emulator.out" 2> "$work/emulator.err" &
-    pid=$!
-    local port=""
-    for _ in $(seq 1 3000); do
-        port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$work/emulator.out" | head -n 1)
-        [[ -n "$port" ]] && break
-        sleep 0.1
-    done
-    [[ -n "$port" ]] || { cat "$work/emulator.err" >&2; echo "emulator did not start" >&2; exit 1; }
-    mkdir -p "$work/home"
-    cat > "$work/home/connections.toml" <<TOML
-[large]
-account = "myorg-spcs_dev"
-user = "spcs_cost"
-authenticator = "SNOWFLAKE_JWT"
-private_key_file = "$work/rsa_key.p8"
-host = "127.0.0.1"
-port = $port
-protocol = "http"
-TOML
-    chmod 0600 "$work/home/connections.toml"
+    EMULATOR_START_SECONDS=300 emulator_start "$work/emulator" --data "$work/data" --cache "$work/emulator.sqlite" --now "$1"
+    pid=$emulator_pid
+    rm -f "$work/home/connections.toml"
+    emulator_connection "$work/home/connections.toml" large "myorg-spcs_dev"
 }
 
 pull() { SNOWFLAKE_HOME="$work/home" "$bin" pull -c large --cache "$@" 2>/dev/null; }
