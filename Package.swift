@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "spcs-cost-bench",
             dependencies: [
-                "SPCSCostKit", "SnowflakeSQLAPI", "SPCSCostStore",
+                "SPCSCostKit", "SnowflakeSQLAPI", "SPCSCostStore", "SnowflakeTestServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -49,6 +49,9 @@ struct PullLimitOptions: ParsableArguments {
     @Option(help: "Largest response body held in memory, in MiB.")
     var maxResponseMib: Int = 256
 
+    @Option(help: "Result partitions fetched at once (in flight or waiting to be stored in order), 1 to 64.")
+    var partitionWindow: Int = SQLAPIClientOptions.defaultPartitionWindow
+
     /// Sets `options.deadlineSeconds` (to `defaultDeadlineSeconds` without `--deadline`) and returns the client
     /// settings with the request timeout, attempts and response limit.
     /// - Throws: `ValidationError` (exit 64) for a value out of range.
@@ -60,8 +63,12 @@ struct PullLimitOptions: ParsableArguments {
         guard (1...65_536).contains(maxResponseMib) else {
             throw ValidationError("--max-response-mib must be from 1 to 65536 (MiB), for example 256.")
         }
+        guard (1...64).contains(partitionWindow) else {
+            throw ValidationError("--partition-window must be from 1 to 64 partitions, for example 8.")
+        }
         options.deadlineSeconds = deadline?.seconds ?? defaultDeadlineSeconds
         var client = clientOptions()
+        client.maxConcurrentPartitions = partitionWindow
         client.requestTimeoutSeconds = requestTimeout
         client.retry.maxAttempts = maxAttempts
         client.maxResponseBytes = maxResponseMib * 1_048_576

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SnowflakeSQLAPI
+import SnowflakeTestServer
 import SPCSCostCore
 import SPCSCostKit
 import SPCSCostStore
@@ -13,7 +14,7 @@ import SPCSCostStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spcs-cost-bench", abstract: "spcs-cost benchmarks (targets in README, Performance).",
-        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self])
+        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self, PartitionsBench.self])
 }
 
 /// Seconds since `start`.
@@ -202,4 +203,50 @@ struct WhatIfBench: AsyncParsableCommand {
 /// Rows of the per-day table (a quick size check).
 enum SavingsReportFilesCount {
     static func count(_ r: SavingsReport) -> Int { r.days.count }
+}
+
+/// The partition window (issue target: 50 partitions that each take 100 ms to arrive, fetched in at most a quarter of
+/// a sequential client's time): one statement of `partitions` partitions from the project's SQL API test server on
+/// loopback, each fetch delayed by `latency` ms, read with a window of 1 (sequential) and of `window`.
+struct PartitionsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partitions", abstract: "Fetch a many-partition result over loopback, sequentially and with the partition window.")
+
+    @Option(help: "Result partitions.") var partitions = 50
+    @Option(help: "Milliseconds each partition fetch waits before the server answers.") var latency = 100
+    @Option(help: "The partition window to compare with 1.") var window = SQLAPIClientOptions.defaultPartitionWindow
+    @Option(help: "The test key pair (PKCS#8 private key; its .pub beside it).")
+    var key = "Tests/SnowflakeSQLAPITests/Resources/test_rsa_key.p8"
+
+    func run() async throws {
+        let pub = try String(contentsOfFile: key.replacingOccurrences(of: ".p8", with: ".pub"), encoding: .utf8)
+        let server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pub]), now: { Date() })
+        let rowsPer = 100
+        let rows: [[String?]] = (0..<(partitions * rowsPer)).map { i in
+            let start = 1_711_929_600 + (i % 8760) * 3600
+            return ["\(start).000000000", "\(start + 3600).000000000", "POOL_\(i / 8760)", "0.110000000"]
+        }
+        server.register("SNOWPARK", result: TestResult(
+            columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
+                      .fixed("CREDITS_USED", precision: 38, scale: 9)],
+            rows: rows, partitionSizes: Array(repeating: rowsPer, count: partitions)))
+        let auth = KeyPairAuthenticator(account: "myorg-myaccount", user: "spcs_cost",
+                                        key: try RSASigningKey(contentsOfFile: key, passphrase: nil), now: { Date() })
+        var times: [Int: Double] = [:]
+        for w in [1, window] {
+            server.inject(.delay(milliseconds: latency), on: .partition(nil), times: partitions - 1)
+            let client = SQLAPIClient(baseURL: server.baseURL, context: SessionContext(role: "R", warehouse: "W"),
+                                      credentials: auth, transport: CurlTransport(), now: { Date() },
+                                      options: SQLAPIClientOptions(maxConcurrentPartitions: w))
+            let start = ContinuousClock.now
+            var count = 0
+            _ = try await client.execute(SQLStatement("SELECT * FROM SNOWPARK_CONTAINER_SERVICES_HISTORY")) { count += $0.count }
+            times[w] = seconds(since: start)
+            precondition(count == partitions * rowsPer, "rows lost")
+            print(String(format: "partitions: %d partitions, %d ms each, window %2d: %.2f s", partitions, latency, w, times[w]!))
+        }
+        let ratio = times[window]! / times[1]!
+        print(String(format: "partitions: window %d takes %.2f of the sequential time (target <= 0.25): %@", window, ratio,
+                     ratio <= 0.25 ? "met" : "NOT met"))
+    }
 }

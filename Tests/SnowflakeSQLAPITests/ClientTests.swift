@@ -98,6 +98,31 @@ import Testing
         #expect(harness.server.maxConcurrentRequests == 2)
     }
 
+    /// The partition window (default 8) starts as soon as the first response names the partitions: the fetches are
+    /// on the wire while the caller still stores partition 0, and never more than the window at once.
+    @Test func theWindowStartsBeforePartitionZeroIsStored() async throws {
+        #expect(SQLAPIClientOptions().maxConcurrentPartitions == 8)
+        let harness = try Harness()
+        var result = Self.usage
+        result.rows = Array(repeating: result.rows[0], count: 20)
+        result.partitionSizes = Array(repeating: 1, count: 20)
+        harness.server.register("SNOWPARK", result: result)
+        harness.server.inject(.delay(milliseconds: 200), on: .partition(nil), times: 19)
+        var fetchesWhileStoringZero = 0
+        var order: [Int] = []
+        _ = try await harness.client.execute(Self.usageStatement()) { partition in
+            if partition.index == 0 {
+                // Wait (up to 2 s) until the server has seen the first window's fetches.
+                for _ in 0..<200 where harness.server.requests.count < 9 { try await Task.sleep(nanoseconds: 10_000_000) }
+                fetchesWhileStoringZero = harness.server.requests.count - 1
+            }
+            order.append(partition.index)
+        }
+        #expect(fetchesWhileStoringZero == 8)
+        #expect(order == Array(0..<20))
+        #expect(harness.server.maxConcurrentRequests == 8)
+    }
+
     @Test func emptyResultIsOnePartitionOfNoRows() async throws {
         let harness = try Harness()
         harness.server.register("SNOWPARK", result: TestResult(columns: Self.usage.columns, rows: []))

@@ -4,7 +4,9 @@
 #      against a plain Python json + sqlite3 load of the same bodies;
 #   2. the report over 1,000 pools × 365 days of hourly rows (target < 2 s, peak memory < 200 MB), and the what-if
 #      re-pricing of the same cache under two policies (target < 2 s).
-#   3. the incremental pull against the emulator's large mode: Tests/benchmarks/pull_incremental.sh (run on its own).
+#   3. 50 result partitions of 100 ms each, fetched one at a time and with the partition window (target: a quarter
+#      of the sequential time at most);
+#   4. the incremental pull against the emulator's large mode: Tests/benchmarks/pull_incremental.sh (run on its own).
 # Run: Tests/benchmarks/run.sh   (about 3 minutes after the release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,3 +20,4 @@ for i in 1 2 3; do python3 Tests/benchmarks/decode_cache.py "$work/bodies"; done
 "$bench" make-cache --pools 1000 --days 365 --cache "$work/big.sqlite"
 for i in 1 2 3; do "$bench" report --cache "$work/big.sqlite"; done
 for i in 1 2 3; do "$bench" whatif --cache "$work/big.sqlite"; done
+"$bench" partitions --partitions 50 --latency 100
