@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Checks spcs-cost's FOCUS export with the FinOps Foundation's validator, focus-validator 1.0.0 (FOCUS 1.0 rules):
-# imports the bundled fixture into a temporary cache, exports the metered and the estimate file, validates both, and
-# fails on any rule that fails except the one skipped below. Run it from anywhere; it works in the repository.
+# Checks spcs-cost's FOCUS export with the FinOps Foundation's validator:
+# - the FOCUS 1.0 file (`--focus-version 1.0`) with focus-validator 1.0.0 (FOCUS 1.0 rules) on PYTHON (python3);
+# - the FOCUS 1.2 file (the default) with focus-validator 2.2.1, the newest on PyPI (FOCUS 1.2 rules, bundled as
+#   model-1.2.0.1.json), in a virtual environment of Python 3.12 or 3.13 (it needs Python >= 3.12).
+# It imports the bundled fixture into a temporary cache, exports the metered and the estimate file in USD, validates
+# them, and fails on any rule that fails except those skipped below, each with the specification text that shows
+# the validator is wrong. Run it from anywhere; it works in the repository.
 #   .ci/focus-validate.sh                                  # uses python3 and the default build folder
-#   PYTHON=python3.11 SWIFT_FLAGS="--scratch-path .build-x" .ci/focus-validate.sh
+#   PYTHON=python3.11 PYTHON312=/opt/py312/bin/python3 SWIFT_FLAGS="--scratch-path .build-x" .ci/focus-validate.sh
+#   FOCUS_VALIDATOR_VENV=~/.cache/spcs-cost/fv-2.2.1 .ci/focus-validate.sh   # keeps the 2.2.1 environment
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -25,7 +30,10 @@ trap 'rm -rf "$tmp"' EXIT
 swift build "${swift_flags[@]}" --product spcs-cost >/dev/null
 spcs_cost() { swift run "${swift_flags[@]}" --skip-build spcs-cost "$@"; }
 spcs_cost import Fixtures/snowsight/jupyterlab-april-2024.csv --cache "$tmp/c.sqlite"
-spcs_cost export --focus --from 2024-04-01 --to 2024-04-30 --cache "$tmp/c.sqlite" --out "$tmp/focus" \
+spcs_cost export --focus --focus-version 1.0 --from 2024-04-01 --to 2024-04-30 --cache "$tmp/c.sqlite" \
+  --out "$tmp/focus" --billing-account MYORG --account SPCS_DEV --region aws-ap-northeast-1 --family CPU_X64_XS \
+  --rate-card 2024
+spcs_cost export --focus --from 2024-04-01 --to 2024-04-30 --cache "$tmp/c.sqlite" --out "$tmp/focus12" \
   --billing-account MYORG --account SPCS_DEV --region aws-ap-northeast-1 --family CPU_X64_XS --rate-card 2024
 
 cat >"$tmp/overrides.yaml" <<'YAML'
@@ -80,5 +88,85 @@ PY
     failed=1
   fi
 done
-[ "$failed" -eq 0 ] || { echo "focus-validate: the FOCUS export failed validation" >&2; exit 1; }
-echo "focus-validate: both FOCUS files pass focus-validator 1.0.0 (FOCUS 1.0), ResourceID_Required skipped"
+[ "$failed" -eq 0 ] || { echo "focus-validate: the FOCUS 1.0 export failed validation" >&2; exit 1; }
+echo "focus-validate: both FOCUS 1.0 files pass focus-validator 1.0.0 (FOCUS 1.0), ResourceID_Required skipped"
+
+# --- FOCUS 1.2 with focus-validator 2.2.1 -------------------------------------------------------------------------
+# A Python >= 3.12: PYTHON312 when set, else python3.12 / python3.13 on PATH, else pyenv's 3.12.x / 3.13.x.
+# focus-validator 2.2.1 pins numpy ^1.26, which has wheels for 3.12 but not 3.13, so 3.12 is tried first.
+find_python312() {
+  local p
+  for p in "${PYTHON312:-}" python3.12 python3.13 \
+           "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3 "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13*/bin/python3; do
+    [ -n "$p" ] || continue
+    if "$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+      command -v "$p"; return 0
+    fi
+  done
+  return 1
+}
+py312=$(find_python312) || {
+  echo "focus-validate: focus-validator 2.2.1 needs Python >= 3.12 and none was found (tried \$PYTHON312, python3.12," \
+       "python3.13 on PATH and ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.12* and 3.13*); install one or set PYTHON312=/path/to/python3.12" >&2
+  exit 1
+}
+venv=${FOCUS_VALIDATOR_VENV:-$tmp/fv-2.2.1}
+if [ ! -x "$venv/bin/focus-validator" ] \
+   || [ "$("$venv/bin/python" -m pip show focus-validator 2>/dev/null | sed -n 's/^Version: //p')" != "2.2.1" ]; then
+  "$py312" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --prefer-binary 'focus-validator==2.2.1'
+fi
+
+# Applicability criteria: what Snowflake supports, so that the validator checks the conditional rules that apply
+# (without them it skips them). Left out: AVAILABILITY_ZONE_SUPPORTED, CAPACITY_RESERVATION_SUPPORTED,
+# COMMITMENT_DISCOUNT_SUPPORTED, MULTIPLE_BILLING_ACCOUNT_TYPES_SUPPORTED, MULTIPLE_SUB_ACCOUNT_TYPES_SUPPORTED,
+# MULTIPLE_PRICING_CATEGORIES_SUPPORTED, TAGGING_SUPPORTED (spcs-cost reads no tags) and VIRTUAL_CURRENCY_SUPPORTED
+# (credits are the pricing unit, priced in a national currency): README "spcs-cost export --focus".
+criteria=NEGOTIATED_PRICING_SUPPORTED,PUBLIC_PRICE_LIST_SUPPORTED,USAGE_MEASUREMENT_SUPPORTED,UNIT_PRICING_SUPPORTED
+criteria=$criteria,SUB_ACCOUNT_SUPPORTED,BILLING_BASED_ON_PROVISIONED_RESOURCES_SUPPORTED,RESOURCE_TYPE_ASSIGNMENT_SUPPORTED
+criteria=$criteria,PRICING_BILLING_CURRENCY_DIFFERENCES_SUPPORTED,REGION_SUPPORTED
+
+failed=0
+for file in "$tmp"/focus12/*.csv; do
+  name=$(basename "$file")
+  echo "== focus-validator 2.2.1, FOCUS 1.2: $name ($(($(wc -l <"$file") - 1)) rows)"
+  (cd "$tmp" && "$venv/bin/focus-validator" --validate-version 1.2 --block-download --data-file "$file" \
+    --applicability-criteria "$criteria" --output-type unittest --output-destination "$tmp/$name-1.2.xml") \
+    >"$tmp/$name-1.2.log" 2>&1 || true
+  if ! "$venv/bin/python" - "$tmp/$name-1.2.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+# Rules skipped although they fail, each with the specification text that shows the validator is wrong:
+SKIP = {
+}
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError) as e:
+    print(f"   the validator wrote no report ({e}); see its log below")
+    sys.exit(1)
+bad, skipped, passed, total = [], [], 0, 0
+for case in root.iter("testcase"):
+    total += 1
+    name = case.get("name") or ""
+    failure = case.find("failure") if case.find("failure") is not None else case.find("error")
+    if failure is not None:
+        rule = next((r for r in SKIP if r in name), None)
+        if rule:
+            skipped.append(rule)
+        else:
+            bad.append((name, (failure.get("message") or failure.text or "").strip()[:300]))
+    elif case.find("skipped") is not None:
+        skipped.append(name)
+    else:
+        passed += 1
+print(f"   {total} rules: {passed} passed, {len(skipped)} skipped (not applicable, or listed above), {len(bad)} failed")
+for name, message in bad:
+    print(f"   FAILED {name}: {message}")
+sys.exit(1 if bad else 0)
+PY
+  then
+    failed=1
+    tail -n 20 "$tmp/$name-1.2.log"
+  fi
+done
+[ "$failed" -eq 0 ] || { echo "focus-validate: the FOCUS 1.2 export failed validation" >&2; exit 1; }
+echo "focus-validate: both FOCUS 1.2 files pass focus-validator 2.2.1 (FOCUS 1.2)"

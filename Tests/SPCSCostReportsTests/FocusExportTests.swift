@@ -52,15 +52,16 @@ import Testing
         let sched = try schedule()
         return FocusCharge(
             chargePeriod: DateInterval(start: s, duration: 3600), pool: pool, poolID: poolID, credits: dec(credits),
-            price: sched.price(on: day), priceFX: fx(day.description), listPrice: sched.listPrice(on: day),
-            listFX: fx(day.description), family: family.flatMap(InstanceFamily.init),
+            rate: DayRate(day: day, unitPrice: sched.price(on: day), fx: fx(day.description)),
+            listRate: DayRate(day: day, unitPrice: sched.listPrice(on: day), fx: fx(day.description)),
+            family: family.flatMap(InstanceFamily.init),
             creditsPerNodeHour: family == nil ? nil : dec("0.11"), rateCard: family == nil ? nil : "2024",
             nodes: nodes, nodeHours: nodeHours.map(dec), schedule: plan)
     }
 
     static func metered() throws -> FocusDataset {
         FocusDataset(
-            kind: .metered, from: d("2024-04-14"), through: d("2024-04-15"), zone: TimeZone(identifier: "UTC")!,
+            kind: .metered, version: .v1_0, from: d("2024-04-14"), through: d("2024-04-15"), zone: TimeZone(identifier: "UTC")!,
             billingCurrency: .jpy, billingAccountID: "1234567", account: "SPCS_DEV", regionID: "AWS_AP_NORTHEAST_1",
             regionName: "AWS AP Northeast 1 (Tokyo)", edition: .enterprise, plan: nil,
             charges: [
@@ -108,7 +109,7 @@ import Testing
 
     @Test func estimateGolden() throws {
         let dataset = FocusDataset(
-            kind: .estimate, from: Self.d("2024-04-15"), through: Self.d("2024-04-15"), zone: TimeZone(identifier: "Asia/Tokyo")!,
+            kind: .estimate, version: .v1_0, from: Self.d("2024-04-15"), through: Self.d("2024-04-15"), zone: TimeZone(identifier: "Asia/Tokyo")!,
             billingCurrency: .jpy, billingAccountID: "1234567", account: nil, regionID: "AWS_AP_NORTHEAST_1",
             regionName: nil, edition: .enterprise, plan: "10:00-19:00 MON-FRI Asia/Tokyo",
             charges: [try Self.charge("2024-04-15T01:00:00Z", pool: "JUPYTER_POOL", poolID: nil, credits: "0.22",
