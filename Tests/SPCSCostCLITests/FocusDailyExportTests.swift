@@ -18,15 +18,15 @@ import Testing
     static let rateSheet = "Fixtures/rate-sheet/rate-sheet-daily-april-2024.csv"
     static func dec(_ text: String) -> Decimal { ExactDecimal.parse(text)! }
 
-    /// A cache of the fixture; with `rateSheet`, the rate-sheet fixture's rows stored in it as `pull` stores
-    /// RATE_SHEET_DAILY.
+    /// A cache of the fixture; with `rateSheet`, the rate-sheet fixture's rows of account SPCS_DEV stored in it as
+    /// `pull` stores RATE_SHEET_DAILY (`report` reads one account's sheet; the fixture holds two accounts).
     static func cache(_ dir: TemporaryDirectory, rateSheet: Bool = false) async throws -> String {
         let path = dir.path("cache.sqlite")
         _ = try await run(["import", fixture, "--cache", path])
         if rateSheet {
             let cache = try UsageCache(.path(path))
             let data = try Data(contentsOf: URL(fileURLWithPath: Self.rateSheet))
-            let rows = try RateSheetFile.parse(data, file: Self.rateSheet).rows
+            let rows = try RateSheetFile.parse(data, file: Self.rateSheet).rows.filter { $0.accountName == "SPCS_DEV" }
             _ = try cache.load(.init(kind: "pull", source: "test", checksum: "rates", loadedAt: Date(timeIntervalSince1970: 1_714_500_000))) { writer in
                 for row in rows { try writer.upsert(row) }
             }
@@ -143,8 +143,8 @@ import Testing
                 #expect(row["BillingPeriodStart"] == "2024-04-01T00:00:00Z" && row["BillingPeriodEnd"] == "2024-05-01T00:00:00Z")
             }
         }
-        // The metered days: those with a metered hour (1 to 30 April, days without usage have no row).
         #expect(e.metered.rows.first?["ChargePeriodStart"] == "2024-04-01T00:00:00Z")
+        #expect(e.metered.rows.last?["ChargePeriodStart"] == "2024-04-30T00:00:00Z")
     }
 
     /// The export's grain (FOCUS 1.2 "Column: ChargePeriodStart", a row's charge period, and the ledger's key):
@@ -158,7 +158,8 @@ import Testing
         #expect(Set(keys).count == keys.count)
         #expect(e.metered.rows.allSatisfy { $0["ResourceId"] == "1201" && $0["ResourceName"] == "JUPYTER_POOL"
                 && $0["x_ChargeKind"] == "compute" && $0["ResourceType"] == "Compute Pool" })
-        #expect(e.metered.rows.count == 30)
+        // 23 UTC days with metered hours (no row for a day without usage: 6, 7, 14, 20, 21, 27 and 28 April).
+        #expect(e.metered.rows.count == 23)
     }
 
     /// FOCUS 1.2 "ListCost" ("ListUnitPrice × PricingQuantity"), "ContractedCost" ("ContractedUnitPrice ×
@@ -211,21 +212,22 @@ import Testing
             #expect(metered["credits"] as? String == row["ConsumedQuantity"], "\(day)")
             compared += 1
         }
-        #expect(compared == 30)
+        #expect(compared == 23)
     }
 
     /// A dated FX file whose rate changes mid-month (151.35 JPY per USD to 14 April, 153.20 from 15 April): each
-    /// UTC day converts at its own rate, in the export and in `report --fx-file`.
+    /// UTC day converts at its own rate, in the export and in `report --fx-file` (13 April, a Saturday with two
+    /// metered hours, and 15 April, the next day with usage).
     @Test func aDatedFXFileWithAMidMonthChange() async throws {
         let dir = try TemporaryDirectory()
         let cache = try await Self.cache(dir)
         let e = try await Self.export(dir, cache: cache, ["--billing-account", "MYORG", "--currency", "JPY",
                                                           "--fx-file", Self.fxFile])
         let byDay = Dictionary(uniqueKeysWithValues: e.metered.rows.map { (String($0["ChargePeriodStart"]!.prefix(10)), $0) })
-        let d14 = try #require(byDay["2024-04-14"]), d15 = try #require(byDay["2024-04-15"])
-        #expect(d14["x_FXRate"] == "151.35" && d15["x_FXRate"] == "153.2")
-        // 2.85 USD per credit: 2.85 × 151.35 = 431.3475 JPY on the 14th, 2.85 × 153.20 = 436.62 JPY on the 15th.
-        #expect(d14["ContractedUnitPrice"] == "431.3475" && d15["ContractedUnitPrice"] == "436.62")
+        let d13 = try #require(byDay["2024-04-13"]), d15 = try #require(byDay["2024-04-15"])
+        #expect(d13["x_FXRate"] == "151.35" && d15["x_FXRate"] == "153.2")
+        // 2.85 USD per credit: 2.85 × 151.35 = 431.3475 JPY on the 13th, 2.85 × 153.20 = 436.62 JPY on the 15th.
+        #expect(d13["ContractedUnitPrice"] == "431.3475" && d15["ContractedUnitPrice"] == "436.62")
         #expect(try e.metered.decimal(d15, "BilledCost") == (try e.metered.decimal(d15, "ConsumedQuantity")) * Self.dec("436.62"))
 
         // report --fx-file: the stamp lists both rates with the days each applied.
@@ -234,7 +236,7 @@ import Testing
                                     "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx-file", Self.fxFile])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         let days = try #require(json["perDay"] as? [[String: Any]])
-        for (day, rate) in [("2024-04-14", "431.3475"), ("2024-04-15", "436.62")] {
+        for (day, rate) in [("2024-04-13", "431.3475"), ("2024-04-15", "436.62")] {
             let r = try #require(days.first { $0["pool"] as? String == "JUPYTER_POOL" && $0["date"] as? String == day })
             let metered = try #require(r["metered"] as? [String: Any])
             let credits = Self.dec(try #require(metered["credits"] as? String))
