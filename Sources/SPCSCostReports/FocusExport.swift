@@ -245,9 +245,9 @@ public enum FocusExport {
     // MARK: FOCUS 1.2
 
     /// The FOCUS 1.2 columns written, in order (FOCUS 1.2, "Column Definitions" and the CostAndUsage dataset's
-    /// presence rules). Mandatory: all. Recommended: ChargeFrequency, InvoiceId (null: spcs-cost does not know the
-    /// invoice; "InvoiceId MUST be null when the charge is not associated either with an invoice or with a
-    /// pre-generated provisional invoice"), ServiceSubcategory. Conditional, written because Snowflake supports the
+    /// presence rules). Mandatory: all. Recommended: ChargeFrequency, InvoiceId (null: the rows are spcs-cost's
+    /// pricing of the usage, not lines of an invoice it knows; "InvoiceId MUST be null when the charge is not
+    /// associated either with an invoice or with a pre-generated provisional invoice"), ServiceSubcategory. Conditional, written because Snowflake supports the
     /// feature: ConsumedQuantity/ConsumedUnit (usage is metered), ContractedUnitPrice (negotiated prices),
     /// ListUnitPrice and the Sku* columns (a public price list with unit prices), PricingCurrency and the
     /// PricingCurrency* prices and cost (prices in USD or the contract currency, billed in another),
@@ -327,9 +327,10 @@ public enum FocusExport {
         return focus + [c.kind.rawValue] + extensions(c, in: d, exact: true)
     }
 
-    /// ChargeDescription of a FOCUS 1.2 row: what it is and how it is priced, in one sentence.
+    /// ChargeDescription of a FOCUS 1.2 row: what it is and how it is priced, in one sentence of ASCII characters
+    /// (focus-validator 2.2.1 reads FOCUS 1.2 "StringHandling" as ASCII only: `x`, not `×`).
     static func description12(_ c: FocusCharge, in d: FocusDataset) -> String {
-        let shape = c.family.map { " (\($0)\(c.nodes.map { " × \($0) node\($0 == 1 ? "" : "s")" } ?? ""))" } ?? ""
+        let shape = c.family.map { " (\($0)\(c.nodes.map { " x \($0) node\($0 == 1 ? "" : "s")" } ?? ""))" } ?? ""
         let what = switch d.kind {
         case .metered: "metered credits of the UTC day"
         case .estimate: "estimated credits of the UTC day, \(c.schedule ?? "plan")"
