@@ -245,6 +245,23 @@ import Testing
         #expect(report.stdout.contains("151.35") && report.stdout.contains("153.2"))
     }
 
+    /// `--fx-lookup` chooses rows of `--fx-file`: alone, it is a usage error (exit 64) in every command of the shared
+    /// price options.
+    @Test func fxLookupNeedsAnFXFile() async throws {
+        let dir = try TemporaryDirectory()
+        let cache = try await Self.cache(dir)
+        for command in [["report", "--from", "2024-04-01", "--to", "2024-04-30", "--out", dir.path("r")],
+                        ["export", "--focus", "--from", "2024-04-01", "--to", "2024-04-30", "--billing-account", "X",
+                         "--out", dir.path("e")]] {
+            do {
+                _ = try await run(command + ["--cache", cache, "--fx-lookup", "monthly"])
+                Issue.record("expected an error for \(command[0])")
+            } catch {
+                #expect(ExitStatus.code(for: error) == 64 && "\(error)".contains("--fx-lookup chooses rows of --fx-file"))
+            }
+        }
+    }
+
     /// `--focus-version 1.0` keeps the FOCUS 1.0 file: hourly rows, the 1.0 column names, costs rounded.
     @Test func version10KeepsTheHourlyFile() async throws {
         let dir = try TemporaryDirectory()

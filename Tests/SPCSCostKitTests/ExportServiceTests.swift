@@ -100,6 +100,25 @@ import Testing
         #expect(plan.charges.allSatisfy { $0.nodeHours == 1 && $0.schedule == "10:00-19:00 MON-FRI Asia/Tokyo" })
     }
 
+    /// FOCUS 1.2 daily rows of a period in Asia/Tokyo (2024-03-31T15:00Z to 2024-04-30T15:00Z): rows are UTC days,
+    /// the last one clipped to the period's end (FOCUS 1.2 "ChargePeriodEnd: the exclusive end bound of the
+    /// effective period of the charge"); the daily rows hold exactly the hourly rows' credits and amounts.
+    @Test func dailyRowsOfAZoneEastOfUTCAreClippedToThePeriod() throws {
+        var o = Self.april(Self.tokyo)
+        let hourly = try ExportService(env: try testEnvironment()).build(o, cache: try Self.cache())
+        o.focusVersion = .v1_2
+        let daily = try ExportService(env: try testEnvironment()).build(o, cache: try Self.cache())
+        let iso = ISO8601DateFormatter()
+        let last = try #require(daily.metered.charges.last)
+        #expect(last.chargePeriod.start == iso.date(from: "2024-04-30T00:00:00Z"))
+        #expect(last.chargePeriod.end == iso.date(from: "2024-04-30T15:00:00Z"))
+        #expect(daily.metered.charges.dropLast().allSatisfy { $0.chargePeriod.duration == 86400 })
+        #expect(daily.metered.credits == hourly.metered.credits)
+        #expect(daily.metered.billedCost == hourly.metered.billedCostBreakdown.exactTotal)
+        // 22.828666667 credits × 2.85 USD, every hour of the fixture inside the Tokyo April.
+        #expect(daily.metered.billedCost == Money(dec("65.06170000095"), .usd))
+    }
+
     @Test func aPlanWithoutPoolShapesOnlyWarns() throws {
         var o = Self.april(Self.tokyo)
         o.plan = BusinessHours(startSecondOfDay: 36000, endSecondOfDay: 68400, weekdays: [.monday], zone: Self.tokyo)
