@@ -121,7 +121,8 @@ if [ ! -x "$venv/bin/focus-validator" ] \
 fi
 
 # Applicability criteria: what Snowflake supports, so that the validator checks the conditional rules that apply
-# (without them it skips them). Left out: AVAILABILITY_ZONE_SUPPORTED, CAPACITY_RESERVATION_SUPPORTED,
+# (without them it skips them). Left out: ACCOUNT_NAMING_SUPPORTED (spcs-cost knows the billing account's ID, not
+# its display name: BillingAccountName is null), AVAILABILITY_ZONE_SUPPORTED, CAPACITY_RESERVATION_SUPPORTED,
 # COMMITMENT_DISCOUNT_SUPPORTED, MULTIPLE_BILLING_ACCOUNT_TYPES_SUPPORTED, MULTIPLE_SUB_ACCOUNT_TYPES_SUPPORTED,
 # MULTIPLE_PRICING_CATEGORIES_SUPPORTED, TAGGING_SUPPORTED (spcs-cost reads no tags) and VIRTUAL_CURRENCY_SUPPORTED
 # (credits are the pricing unit, priced in a national currency): README "spcs-cost export --focus".
