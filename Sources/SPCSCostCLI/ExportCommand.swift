@@ -5,25 +5,32 @@ import SPCSCostKit
 import SPCSCostReports
 
 extension FXTable.Lookup: ExpressibleByArgument {}
+extension FocusVersion: ExpressibleByArgument {}
 
 /// `spcs-cost export --focus`: the cache's metered charges (and, with pool shapes, an estimate of the same pools)
-/// as FOCUS 1.0 CSV files for finance tools.
+/// as FOCUS CSV files for finance tools: FOCUS 1.2, one row per pool, UTC day and charge kind with exact amounts
+/// (default), or FOCUS 1.0 hourly rows (`--focus-version 1.0`).
 struct ExportCommand: EnvironmentCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write metered charges from the cache as a FOCUS 1.0 CSV (and an estimate file with --family/--pool).",
+        abstract: "Write metered charges from the cache as a FOCUS 1.2 CSV, daily (and an estimate file with --family/--pool).",
         discussion: """
             Example: spcs-cost export --focus --from 2024-04-01 --to 2024-04-30 --billing-account MYORG \
             --family CPU_X64_XS --region aws-ap-northeast-1 --currency JPY --fx-file Fixtures/fx/usdjpy-april-2024.csv
 
-            One row per pool per hour. The price of each hour is that of its UTC day: the --rate-sheet row \
-            (carried forward over gaps), else --contract-price, else the on-demand price (--region, --edition) \
-            or --credit-price. FX is that of the same day (--fx-file) or one rate (--fx).
+            FOCUS 1.2: one row per pool, UTC day and charge kind, amounts exact (the rows add up to the total). \
+            --focus-version 1.0: the FOCUS 1.0 file, one row per pool and hour, each cost rounded. Prices are the \
+            ledger's, per UTC day: --credit-price (a what-if), else the cache's RATE_SHEET_DAILY (or --rate-sheet \
+            FILE in its place; carried forward and back; the overage row on overage days), else --contract-price, \
+            else the on-demand price (--region, --edition) in force that day. FX: --fx, --fx-file (that day's rate).
             With --family or --pool, a second file prices the same pools always on, or under --business-hours.
             """)
 
-    @Flag(help: "Write FOCUS 1.0 CSV (the only export format).")
+    @Flag(help: "Write FOCUS CSV (the only export format).")
     var focus = false
+
+    @Option(help: "FOCUS version: 1.2 (daily rows, exact amounts) or 1.0 (hourly rows, rounded costs, the file of earlier releases).")
+    var focusVersion: FocusVersion = .v1_2
 
     @Option(help: "First day (YYYY-MM-DD), inclusive.")
     var from: CivilDate
@@ -43,7 +50,7 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "The Snowflake account of the usage (SubAccountId); also picks its rows of --rate-sheet.")
     var account: String?
 
-    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY: the contract's price per credit by day.", completion: .file(extensions: ["csv"]))
+    @Option(help: "CSV export of ORGANIZATION_USAGE.RATE_SHEET_DAILY, used in place of the cache's pulled rate sheet.", completion: .file(extensions: ["csv"]))
     var rateSheet: String?
 
     @Option(help: "Contract price per credit, used where the rate sheet has no row (or without a rate sheet). Default: $SPCS_COST_CONTRACT_PRICE, else config.toml's [contract] price.")
@@ -55,18 +62,12 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "First day (YYYY-MM-DD) of --contract-price. Default: every day.")
     var contractStart: CivilDate?
 
-    @Option(help: "CSV of dated exchange rates: date,base,quote,rate,source.", completion: .file(extensions: ["csv"]))
-    var fxFile: String?
-
-    @Option(help: "How a day finds its rate in --fx-file: daily (the day's row) or monthly (the row of the month's first day).")
-    var fxLookup: FXTable.Lookup?
-
     @OptionGroup var plan: PlanOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
 
     func validate() throws {
-        guard focus else { throw ValidationError("pass --focus: FOCUS 1.0 CSV is the only export format.") }
+        guard focus else { throw ValidationError("pass --focus: FOCUS CSV is the only export format.") }
     }
 
     func exportOptions(_ env: Environment) throws -> ExportOptions {
@@ -81,14 +82,9 @@ struct ExportCommand: EnvironmentCommand {
         o.creditPrice = price.creditPrice
         o.asOf = price.asOf
         o.currency = try configuredCurrency(price.currency, env)
-        for text in price.fx {
-            guard case let .bare(rate) = try FXArgument.parse(text), o.fxRate == nil else {
-                throw ValidationError("--fx '\(text)': export takes one bare rate (--fx 150, units of --currency per USD) or dated pairs in --fx-file.")
-            }
-            o.fxRate = rate
-        }
-        o.fxFile = fxFile
-        o.fxLookup = fxLookup
+        o.fx = try price.fx.map { try FXArgument.parse($0) }
+        if let dated = try price.fxTable(env) { (o.fxTable, o.fxLookup) = (dated.table, dated.lookup) }
+        o.focusVersion = focusVersion
         o.rateSheetFile = rateSheet
         o.account = account
         if let contractPrice {
@@ -125,19 +121,26 @@ struct ExportCommand: EnvironmentCommand {
     }
 }
 
-/// The lines `export` prints: per file, rows, credits and BilledCost with its rounding difference.
+/// The lines `export` prints: per file, rows, credits and BilledCost (FOCUS 1.0: with its rounding difference).
 enum ExportSummary {
     static func text(_ e: ExportService.Export, files: [String]) -> String {
         let m = e.metered
-        var out = "FOCUS 1.0 export \(m.from) to \(m.through) (calendar days in \(m.zone.displayName)), "
-            + "BillingCurrency \(m.billingCurrency.code)\n"
+        let grain = m.version == .v1_0 ? "hourly rows" : "daily rows per pool, UTC day and charge kind, exact amounts"
+        var out = "FOCUS \(m.version.rawValue) export (\(grain)) \(m.from) to \(m.through) (calendar days in "
+            + "\(m.zone.displayName)), BillingCurrency \(m.billingCurrency.code)\n"
         for d in [m] + (e.estimate.map { [$0] } ?? []) {
-            let b = d.billedCostBreakdown
             let label = d.kind == .metered ? "Metered" : "Estimate (\(d.plan ?? ""))"
             out += "\n\(label): \(d.charges.count) rows, \(QuantityFormat.quantity(d.credits)) credits\n"
-            out += "  BilledCost total \(MoneyFormat.withCode(b.total)) (exact \(MoneyFormat.exact(b.exactTotal))); "
-                + "sum of the rounded rows \(MoneyFormat.withCode(b.sumOfRoundedLines))\n"
-            out += "  \(b.differenceText) (total rounded once minus the sum of the rounded rows)\n"
+            if d.version == .v1_0 {
+                let b = d.billedCostBreakdown
+                out += "  BilledCost total \(MoneyFormat.withCode(b.total)) (exact \(MoneyFormat.exact(b.exactTotal))); "
+                    + "sum of the rounded rows \(MoneyFormat.withCode(b.sumOfRoundedLines))\n"
+                out += "  \(b.differenceText) (total rounded once minus the sum of the rounded rows)\n"
+            } else {
+                let total = d.billedCost
+                out += "  BilledCost total \(MoneyFormat.withCode(total)) (exact \(MoneyFormat.exact(total)), the sum of "
+                    + "the rows' exact amounts)\n"
+            }
         }
         if e.estimate == nil {
             out += "\nNo estimate file: pass --family F or --pool NAME=FAMILY to price the same pools always on "

@@ -111,6 +111,25 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Date (YYYY-MM-DD) that chooses the credit price table. Default: the period's first day (nightly: the month's).")
     var asOf: CivilDate?
 
+    @Option(help: "CSV of dated exchange rates (date,base,quote,rate,source): each UTC day of usage converts at its own rate; a missing day takes the latest earlier rate within 4 days.", completion: .file(extensions: ["csv"]))
+    var fxFile: String?
+
+    @Option(help: "How a day finds its rate in --fx-file: daily (the day's row) or monthly (the row of the month's first day).")
+    var fxLookup: FXTable.Lookup?
+
+    /// The dated rates of `--fx-file` (nil without it) and their lookup (`--fx-lookup`, default daily).
+    /// - Throws: `ValidationError` for `--fx-lookup` without `--fx-file`; ``InputFileError`` or ``StoreError`` for
+    ///   an unreadable or bad file (naming the line and column).
+    func fxTable(_ env: Environment) throws -> (table: FXTable, lookup: FXTable.Lookup)? {
+        guard let fxFile else {
+            guard fxLookup == nil else {
+                throw ValidationError("--fx-lookup chooses rows of --fx-file; add --fx-file FILE or drop --fx-lookup.")
+            }
+            return nil
+        }
+        return (try LedgerPricing.fxTable(file: fxFile, env: env), fxLookup ?? .daily)
+    }
+
     /// Sets the price fields of `o`: each flag, else the pools file's `[defaults]`, else the built-in default.
     func apply(to o: inout ReportOptions, defaults: PoolsFile.Defaults?, env: Environment) throws {
         o.rateCardID = rateCard ?? defaults?.rateCardID
@@ -120,6 +139,7 @@ struct PriceOptions: ParsableArguments {
         o.currency = try configuredCurrency(currency, fallback: defaults?.currency, env)
         o.fx = try fx.map { try FXArgument.parse($0) }
         o.asOf = asOf
+        if let dated = try fxTable(env) { (o.fxTable, o.fxLookup) = (dated.table, dated.lookup) }
     }
 }
 

@@ -29,14 +29,17 @@ public struct ExportOptions: Sendable {
     public var asOf: CivilDate?
     /// BillingCurrency: the presentation currency of every cost.
     public var currency: Currency = .usd
-    /// `--fx`: one rate for every day, units of `currency` per USD.
-    public var fxRate: Decimal?
-    /// `--fx-file`: dated rates (see ``FXFile``).
-    public var fxFile: String?
-    /// `--fx-lookup`: how a day finds its rate in `fxFile`; nil = daily. Only with `fxFile`.
-    public var fxLookup: FXTable.Lookup?
-    /// `--rate-sheet`: a CSV export of RATE_SHEET_DAILY (see ``RateSheetFile``).
+    /// `--fx` values: a bare rate (units of `currency` per unit of the price currency) and named pairs.
+    public var fx: [FXArgument] = []
+    /// `--fx-file`: dated rates (see ``FXFile``); each UTC day converts at its own rate.
+    public var fxTable: FXTable?
+    /// `--fx-lookup`: how a day finds its rate in `fxTable`.
+    public var fxLookup: FXTable.Lookup = .daily
+    /// `--rate-sheet`: a CSV export of RATE_SHEET_DAILY (see ``RateSheetFile``) that replaces the cache's pulled
+    /// rate sheet; nil = the cache's.
     public var rateSheetFile: String?
+    /// `--focus-version`: the FOCUS version and grain of the files.
+    public var focusVersion: FocusVersion = .v1_2
     /// `--account`: the Snowflake account the usage belongs to (SubAccountId; filters the rate sheet).
     public var account: String?
     /// `--contract-price`: price per credit in `contractCurrency`.
@@ -60,12 +63,6 @@ public struct ExportOptions: Sendable {
 public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No `--billing-account` and no rate sheet with a CONTRACT_NUMBER.
     case missingBillingAccount
-    /// Both `--fx` and `--fx-file`.
-    case twoFXSources
-    /// `--fx-lookup` without `--fx-file`.
-    case fxLookupWithoutFile
-    /// A price in a currency other than USD and `currency`, without `--fx-file` (`--fx` converts USD only).
-    case needsFXFile(priceCurrency: Currency, currency: Currency)
     /// `--contract-start` or a non-USD `--contract-currency` without `--contract-price`.
     case contractDetailsWithoutPrice
 
@@ -74,31 +71,29 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missingBillingAccount:
             return "FOCUS needs a BillingAccountId; pass --billing-account with your Snowflake organization name or "
                 + "contract number (for example --billing-account MYORG), or a --rate-sheet whose rows carry CONTRACT_NUMBER."
-        case .twoFXSources:
-            return "--fx and --fx-file both give exchange rates; pass one of them."
-        case .fxLookupWithoutFile:
-            return "--fx-lookup chooses rows of --fx-file; add --fx-file FILE or drop --fx-lookup."
-        case let .needsFXFile(price, currency):
-            return "a credit price is in \(price.code) and the export is in \(currency.code); --fx converts USD only, "
-                + "so pass --fx-file with rows whose base is \(price.code) and quote \(currency.code)."
         case .contractDetailsWithoutPrice:
             return "--contract-start and --contract-currency describe --contract-price; add --contract-price PRICE."
         }
     }
 }
 
-/// Builds and writes the FOCUS 1.0 export (`spcs-cost export --focus`).
+/// Builds and writes the FOCUS export (`spcs-cost export --focus`).
 ///
 /// Rules:
-/// - **Metered file**: one row per pool per hourly row of the cache whose START_TIME falls in the period's days
-///   (in `timeZone`), with the credits as metered.
+/// - **Metered file**: the cache's hourly rows whose START_TIME falls in the period's days (in `timeZone`), with the
+///   credits as metered. FOCUS 1.2 (the default): one row per pool (COMPUTE_POOL_ID where known), UTC day and charge
+///   kind, the day's credits summed exactly; FOCUS 1.0: one row per pool and hour.
 /// - **Estimate file** (only when `--family` or `--pool` gives pool shapes): the same pools (those metered plus
 ///   those named by `--pool`) priced always on, or under `--business-hours` when given, in hourly slices starting
 ///   at the period's first instant: node-hours = nodes × the slice's hours the plan covers; credits = node-hours ×
-///   the rate card's credits per node-hour. Slices with no planned hours have no row.
-/// - **Prices** per UTC day of ChargePeriodStart (RATE_SHEET_DAILY counts UTC days), from ``CreditPriceSchedule``:
-///   rate sheet, else contract price, else list price; the list price is the on-demand table's (region, edition)
-///   or `--credit-price`. FX per the same day: `--fx-file` (daily or monthly lookup) or `--fx` (USD only).
+///   the rate card's credits per node-hour. Slices with no planned hours have no row; FOCUS 1.2 sums them per UTC day.
+/// - **Prices**: the ledger's (``Pricing``, built by ``LedgerPricing``), per UTC day of the charge's start:
+///   `--credit-price` (a what-if) > RATE_SHEET_DAILY (the cache's, or `--rate-sheet FILE` in its place; carried
+///   forward and back; the overage row on days USAGE_IN_CURRENCY_DAILY marks as overage) > `--contract-price`
+///   (its overage price on overage days) > the on-demand table in force that day. FX from the same FX book as
+///   `report`: `--fx` pairs or one bare rate, the dated `--fx-file` (a missing day carried ≤ 4 days).
+/// - **Amounts**: each row's BilledCost is ``Pricing/charge(_:_:at:)`` of its credits: exact, so the rows add up to
+///   the total exactly. FOCUS 1.2 writes them unrounded; FOCUS 1.0 rounds each cell once (its README promise).
 public struct ExportService: Sendable {
     /// The environment (catalog, paths).
     public let env: Environment
@@ -118,23 +113,24 @@ public struct ExportService: Sendable {
 
     /// Builds the export of `options` from the rows in `cache`.
     /// - Throws: ``ExportError``, ``EstimateError``, ``PricingError``, ``ReportError`` (a pool without a shape in
-    ///   the estimate), ``InputFileError``, ``StoreError`` (a bad FX or rate-sheet file, the cache),
-    ///   ``CreditPriceError`` or ``FXError`` (a day without a price or a rate).
+    ///   the estimate), ``InputFileError``, ``StoreError`` (a bad rate-sheet file, the cache),
+    ///   ``CreditPriceError`` or ``FXBookError`` (a day without a price or a rate).
     public func build(_ o: ExportOptions, cache: UsageCache) throws -> Export {
         guard o.from <= o.to else {
             throw EstimateError.invalidOption(flag: "--to", value: o.to.description,
                                               fix: "is before --from \(o.from); swap them")
         }
         var warnings: [String] = []
-        let schedule = try priceSchedule(o, warnings: &warnings)
-        let fx = try fxConverter(o)
-        guard let billingAccount = o.billingAccount ?? schedule.rateSheetRows.lazy.compactMap(\.contractNumber).first
-        else { throw ExportError.missingBillingAccount }
-        let region = RegionID(o.region ?? defaultRegion)!  // validated by priceSchedule
-        let regionName = try env.catalog.priceTable(asOf: o.asOf ?? o.from).item.prices(for: region)?.name
-
+        let utc = Self.utc
         let start = o.from.startInstant(in: o.timeZone)
         let end = o.to.adding(days: 1).startInstant(in: o.timeZone)
+        let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
+        let pricing = try pricing(o, cache: cache, period: utcPeriod, warnings: &warnings)
+        guard let billingAccount = o.billingAccount ?? pricing.schedule.rateSheetRows.lazy.compactMap(\.contractNumber).first
+        else { throw ExportError.missingBillingAccount }
+        let region = RegionID(o.region ?? defaultRegion)!  // validated by LedgerPricing
+        let regionName = try env.catalog.priceTable(asOf: o.asOf ?? o.from).item.prices(for: region)?.name
+
         let records = try cache.records(from: start, to: end).filter { $0.startTime >= start && $0.startTime < end }
 
         let hasShapes = o.defaultShape != nil || !o.poolShapes.isEmpty
@@ -150,25 +146,38 @@ public struct ExportService: Sendable {
             rates[family] = r
             return r
         }
-        var pricer = DayPricer(schedule: schedule, fx: fx)
+        var dayRates = try pricing.rates(for: utcPeriod)
+        var listRates: [Int: DayRate] = [:]
+        func prices(_ instant: Date) throws -> (price: DayRate, list: DayRate) {
+            let day = CivilDate.of(instant, in: utc)
+            let price = try dayRates.rate(day.daysSinceEpoch)
+            if let list = listRates[day.daysSinceEpoch] { return (price, list) }
+            let list = try pricing.listRate(on: day)
+            listRates[day.daysSinceEpoch] = list
+            return (price, list)
+        }
+        let period = DateInterval(start: start, end: end)
+        func grained(_ charges: [FocusCharge]) -> [FocusCharge] {
+            o.focusVersion == .v1_0 ? charges : FocusCharge.daily(charges, within: period)
+        }
 
         var metered: [FocusCharge] = []
         for r in records {
             let shape = o.poolShapes[r.computePoolName] ?? o.defaultShape
             var perNodeHour: Decimal?
             if let shape, let card { perNodeHour = try rate(shape.family, on: card) }
-            let (price, priceFX, list, listFX) = try pricer.prices(for: r.startTime)
+            let (price, list) = try prices(r.startTime)
             metered.append(FocusCharge(
                 chargePeriod: DateInterval(start: r.startTime, end: r.endTime), pool: r.computePoolName,
-                poolID: r.computePoolID, credits: r.creditsUsed.credits, price: price, priceFX: priceFX,
-                listPrice: list, listFX: listFX, family: shape?.family, creditsPerNodeHour: perNodeHour,
+                poolID: r.computePoolID, credits: r.creditsUsed.credits, rate: price, listRate: list,
+                family: shape?.family, creditsPerNodeHour: perNodeHour,
                 rateCard: perNodeHour == nil ? nil : card?.id))
         }
         func dataset(_ kind: FocusCostKind, _ charges: [FocusCharge]) -> FocusDataset {
-            FocusDataset(kind: kind, from: o.from, through: o.to, zone: o.timeZone, billingCurrency: o.currency,
-                         billingAccountID: billingAccount, account: o.account, regionID: region.snowflakeRegionID,
-                         regionName: regionName, edition: o.edition,
-                         plan: kind == .estimate ? (o.plan?.summary ?? "always on") : nil, charges: charges)
+            FocusDataset(kind: kind, version: o.focusVersion, from: o.from, through: o.to, zone: o.timeZone,
+                         billingCurrency: o.currency, billingAccountID: billingAccount, account: o.account,
+                         regionID: region.snowflakeRegionID, regionName: regionName, edition: o.edition,
+                         plan: kind == .estimate ? (o.plan?.summary ?? "always on") : nil, charges: grained(charges))
         }
 
         var estimate: FocusDataset?
@@ -188,18 +197,59 @@ public struct ExportService: Sendable {
                         ?? Int(slice.duration)
                     guard seconds > 0 else { continue }
                     let nodeHours = Decimal(shape.nodes) * Decimal(seconds) / 3600
-                    let (price, priceFX, list, listFX) = try pricer.prices(for: slice.start)
+                    let (price, list) = try prices(slice.start)
                     charges.append(FocusCharge(
-                        chargePeriod: slice, pool: pool, poolID: nil, credits: nodeHours * perNodeHour, price: price,
-                        priceFX: priceFX, listPrice: list, listFX: listFX, family: shape.family,
-                        creditsPerNodeHour: perNodeHour, rateCard: card.id, nodes: shape.nodes, nodeHours: nodeHours,
-                        schedule: scheduleText))
+                        chargePeriod: slice, pool: pool, poolID: nil, credits: nodeHours * perNodeHour, rate: price,
+                        listRate: list, family: shape.family, creditsPerNodeHour: perNodeHour, rateCard: card.id,
+                        nodes: shape.nodes, nodeHours: nodeHours, schedule: scheduleText))
                 }
             }
             estimate = dataset(.estimate, charges)
         }
         return Export(metered: dataset(.metered, metered), estimate: estimate, warnings: warnings)
     }
+
+    /// The ledger's pricing of an export over the UTC days `period`: the flags mapped onto ``PriceSettings``, the
+    /// cache's RATE_SHEET_DAILY (or `--rate-sheet FILE` in its place) and overage days, through
+    /// ``LedgerPricing/make(_:catalog:cache:rateSheet:account:period:overageDays:warnings:)``, the function
+    /// `report` and `nightly` price through.
+    /// - Throws: ``ExportError/contractDetailsWithoutPrice``, ``EstimateError`` for a bad price, ``InputFileError``
+    ///   or ``StoreError`` for a bad rate-sheet file, and what ``LedgerPricing`` throws.
+    public func pricing(_ o: ExportOptions, cache: UsageCache?, period: ClosedRange<CivilDate>,
+                        warnings: inout [String]) throws -> Pricing {
+        var s = PriceSettings()
+        s.region = o.region
+        s.edition = o.edition
+        s.creditPrice = o.creditPrice
+        s.currency = o.currency
+        s.fx = o.fx
+        s.fxTable = o.fxTable
+        s.fxLookup = o.fxLookup
+        if let p = o.contractPrice {
+            guard p > 0 else {
+                throw EstimateError.invalidOption(flag: "--contract-price", value: ExactDecimal.text(p),
+                                                  fix: "must be a positive price per credit")
+            }
+            s.contract = .init(pricePerCredit: Money(p, o.contractCurrency), reference: "contract price (--contract-price)",
+                               effectiveFrom: o.contractStart)
+        } else if o.contractStart != nil || o.contractCurrency != .usd {
+            throw ExportError.contractDetailsWithoutPrice
+        }
+        var sheet: [RateSheetRow]?
+        if let file = o.rateSheetFile {
+            let parsed = try RateSheetFile.parse(try InputFileError.read(file, env: env), file: file)
+            // A file given on purpose must price something: one without an SPCS compute row for the account is an
+            // error (a pulled sheet may hold only other services).
+            if try parsed.spcsComputeRows(account: o.account).isEmpty {
+                throw CreditPriceError.noSPCSRows(serviceTypes: parsed.serviceTypes, account: o.account)
+            }
+            sheet = parsed.rows
+        }
+        return try LedgerPricing.make(s, catalog: env.catalog, cache: cache, rateSheet: sheet, account: o.account,
+                                      period: period, warnings: &warnings).pricing
+    }
+
+    static let utc = TimeZone(identifier: "UTC")!
 
     /// Writes the files of `export` into `directory` (created when missing), each atomically (a temporary file,
     /// then a rename): the metered file, then the estimate file when there is one. Returns the paths written.
@@ -223,96 +273,5 @@ public struct ExportService: Sendable {
         let choice = try env.catalog.rateCard(asOf: o.from)
         if let w = choice.warning { warnings.append(w) }
         return choice.item
-    }
-
-    /// The credit price schedule of `o`: rate sheet, contract, list price (see ``CreditPriceSchedule``).
-    func priceSchedule(_ o: ExportOptions, warnings: inout [String]) throws -> CreditPriceSchedule {
-        var listOptions = EstimateOptions(family: "", hoursPerDay: 0, days: 0)
-        listOptions.region = o.region
-        listOptions.editions = [o.edition]
-        listOptions.creditPrice = o.creditPrice
-        // The family only matters when a rate card is passed, to warn about clouds; none is passed here.
-        let choice = try EstimateService(catalog: env.catalog).choosePrices(
-            options: listOptions, family: InstanceFamily("CPU_X64_XS")!, card: nil, asOf: o.asOf ?? o.from,
-            warnings: &warnings)
-        let list = CreditPriceSchedule.ListPrice(price: choice.prices[0], effectiveFrom: choice.table?.effectiveFrom)
-
-        var contract: CreditPriceSchedule.Contract?
-        if let p = o.contractPrice {
-            guard p > 0 else {
-                throw EstimateError.invalidOption(flag: "--contract-price", value: ExactDecimal.text(p),
-                                                  fix: "must be a positive price per credit")
-            }
-            contract = .init(pricePerCredit: Money(p, o.contractCurrency), reference: "contract price (--contract-price)",
-                             effectiveFrom: o.contractStart)
-        } else if o.contractStart != nil || o.contractCurrency != .usd {
-            throw ExportError.contractDetailsWithoutPrice
-        }
-
-        var sheet: RateSheet?
-        if let file = o.rateSheetFile {
-            sheet = try RateSheetFile.parse(try InputFileError.read(file, env: env), file: file)
-        }
-        let schedule = try CreditPriceSchedule(rateSheet: sheet, account: o.account, contract: contract, list: list)
-        let utc = TimeZone(identifier: "UTC")!
-        let first = CivilDate.of(o.from.startInstant(in: o.timeZone), in: utc)
-        let last = CivilDate.of(o.to.adding(days: 1).startInstant(in: o.timeZone).addingTimeInterval(-1), in: utc)
-        warnings += schedule.contractDisagreements(over: first...max(first, last))
-        return schedule
-    }
-
-    /// Converts a price currency into `o.currency` for a UTC day.
-    func fxConverter(_ o: ExportOptions) throws -> @Sendable (Currency, CivilDate) throws -> ExchangeRate {
-        let target = o.currency
-        if let file = o.fxFile {
-            guard o.fxRate == nil else { throw ExportError.twoFXSources }
-            let table = try FXFile.parse(try InputFileError.read(file, env: env), file: file)
-            let lookup = o.fxLookup ?? .daily
-            return { currency, day in try table.rate(from: currency, to: target, for: day, lookup: lookup) }
-        }
-        guard o.fxLookup == nil else { throw ExportError.fxLookupWithoutFile }
-        if let fx = o.fxRate {
-            guard fx > 0 else {
-                throw EstimateError.invalidOption(flag: "--fx", value: ExactDecimal.text(fx), fix: "must be positive")
-            }
-            guard target != .usd else {
-                throw EstimateError.invalidOption(
-                    flag: "--fx", value: ExactDecimal.text(fx),
-                    fix: "converts USD into another currency; add --currency CODE or drop --fx")
-            }
-        }
-        let fxRate = o.fxRate
-        return { currency, _ in
-            if currency == target { return .identity(currency) }
-            guard currency == .usd else { throw ExportError.needsFXFile(priceCurrency: currency, currency: target) }
-            guard let fx = fxRate else { throw EstimateError.missingFX(currency: target, priceCurrency: .usd) }
-            return ExchangeRate(base: .usd, quote: target, rate: fx, source: "--fx")
-        }
-    }
-}
-
-/// Prices and FX of each UTC day, looked up once per day.
-struct DayPricer {
-    let schedule: CreditPriceSchedule
-    let fx: (Currency, CivilDate) throws -> ExchangeRate
-    private var byDay: [CivilDate: Prices] = [:]
-
-    typealias Prices = (CreditPriceSchedule.DayPrice, ExchangeRate, CreditPriceSchedule.DayPrice, ExchangeRate)
-    static let utc = TimeZone(identifier: "UTC")!
-
-    init(schedule: CreditPriceSchedule, fx: @escaping (Currency, CivilDate) throws -> ExchangeRate) {
-        self.schedule = schedule
-        self.fx = fx
-    }
-
-    /// The billed price, its FX, the list price and its FX for the UTC day of `instant`.
-    mutating func prices(for instant: Date) throws -> Prices {
-        let day = CivilDate.of(instant, in: Self.utc)
-        if let p = byDay[day] { return p }
-        let price = schedule.price(on: day)
-        let list = schedule.listPrice(on: day)
-        let p = (price, try fx(price.price.price.currency, day), list, try fx(list.price.price.currency, day))
-        byDay[day] = p
-        return p
     }
 }

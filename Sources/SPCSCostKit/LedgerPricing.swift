@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostStore
 
 /// One `--fx` value: a bare rate (`--fx 150`: units of `--currency` per one unit of the price currency, undated)
 /// or a named pair (`--fx EUR/USD=0.92`: 0.92 EUR per one USD; "slash" reads "per").
@@ -149,5 +150,70 @@ public enum LedgerPricing {
             }
         }
         return Pricing(currency: s.currency, schedule: schedule, fx: book)
+    }
+}
+
+/// What the cache holds about the prices of a run's UTC days: the pulled RATE_SHEET_DAILY rows and what Snowflake
+/// billed (USAGE_IN_CURRENCY_DAILY), which marks the days paid as overage and feeds the bill check.
+public struct CachedBilling: Sendable {
+    /// RATE_SHEET_DAILY rows of the cache, all days (the schedule carries them forward and back); empty when none
+    /// was pulled.
+    public var rateSheet: [RateSheetRow]
+    /// USAGE_IN_CURRENCY_DAILY rows of the period's UTC days whose currency is an ISO 4217 code.
+    public var billed: [BilledUsageRow]
+    /// UTC days of the period the cache marks as restated.
+    public var restatedDays: Set<CivilDate>
+
+    /// UTC days whose SPCS usage was paid as overage (BALANCE_SOURCE `overage`): they take the overage price.
+    public var overageDays: Set<CivilDate> {
+        Set(billed.filter { $0.isSPCS && $0.balanceSource.lowercased() == "overage" }.map(\.day))
+    }
+
+    /// Reads the cache's rate sheet and the billed rows of the UTC days `period`; a nil cache has none.
+    /// - Throws: ``StoreError`` when the cache cannot be read.
+    public static func read(_ cache: UsageCache?, period: ClosedRange<CivilDate>) throws -> CachedBilling {
+        guard let cache else { return CachedBilling(rateSheet: [], billed: [], restatedDays: []) }
+        let end = period.upperBound.adding(days: 1)
+        let restated = Set(try cache.restatedDays(from: period.lowerBound, to: end))
+        var billed: [BilledUsageRow] = []
+        for r in try cache.usageInCurrency(from: period.lowerBound, to: end) {
+            guard let currency = Currency(code: r.currency) else { continue }
+            billed.append(BilledUsageRow(account: r.accountName, day: r.usageDate, serviceType: r.serviceType,
+                                         ratingType: r.ratingType, balanceSource: r.balanceSource, usage: r.usage,
+                                         amount: Money(r.usageInCurrency, currency),
+                                         restated: restated.contains(r.usageDate)))
+        }
+        return CachedBilling(rateSheet: try cache.rateSheet(), billed: billed, restatedDays: restated)
+    }
+}
+
+extension LedgerPricing {
+    /// The pricing of a run that reads a cache: its RATE_SHEET_DAILY rows and overage days (``CachedBilling``),
+    /// then ``make(_:catalog:rateSheet:account:overageDays:period:warnings:)``. `report`, `nightly` and `export`
+    /// all price through here.
+    /// - Parameters:
+    ///   - cache: the cache; nil = no rate sheet and no overage days.
+    ///   - rateSheet: rows that replace the cache's rate sheet (`export --rate-sheet FILE`); nil = the cache's.
+    ///   - account: the account whose rate-sheet rows count; nil = any.
+    ///   - period: the UTC days the run prices.
+    ///   - overageDays: days paid as overage; nil = those the cache's USAGE_IN_CURRENCY_DAILY marks.
+    /// - Returns: the pricing and what the cache holds about billing (for the bill check).
+    /// - Throws: ``StoreError`` reading the cache, and what ``make(_:catalog:rateSheet:account:overageDays:period:warnings:)``
+    ///   throws.
+    public static func make(_ s: PriceSettings, catalog: PriceCatalog, cache: UsageCache?, rateSheet: [RateSheetRow]? = nil,
+                            account: String?, period: ClosedRange<CivilDate>, overageDays: Set<CivilDate>? = nil,
+                            warnings: inout [String]) throws -> (pricing: Pricing, billing: CachedBilling) {
+        var billing = try CachedBilling.read(cache, period: period)
+        if let rateSheet { billing.rateSheet = rateSheet }
+        let pricing = try make(s, catalog: catalog, rateSheet: billing.rateSheet, account: account,
+                               overageDays: overageDays ?? billing.overageDays, period: period, warnings: &warnings)
+        return (pricing, billing)
+    }
+
+    /// Reads a dated FX file (`--fx-file`, CSV `date,base,quote,rate,source`, see ``FXFile``).
+    /// - Throws: ``InputFileError`` when the file cannot be read, ``StoreError`` naming the line and column of a bad
+    ///   cell.
+    public static func fxTable(file: String, env: Environment) throws -> FXTable {
+        try FXFile.parse(try InputFileError.read(file, env: env), file: file)
     }
 }

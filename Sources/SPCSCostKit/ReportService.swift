@@ -29,8 +29,10 @@ public struct ReportOptions: Sendable {
     public var currency: Currency = .usd
     /// `--fx` values: a bare rate (units of `currency` per unit of the price currency) and named pairs.
     public var fx: [FXArgument] = []
-    /// A dated FX file's rows, if any.
+    /// A dated FX file's rows, if any (`--fx-file`); each day uses its own rate.
     public var fxTable: FXTable?
+    /// How a day finds its rate in `fxTable` (`--fx-lookup`).
+    public var fxLookup: FXTable.Lookup = .daily
     /// Date that chooses the credit price table; nil = `from`.
     public var asOf: CivilDate?
     /// Formats to write.
@@ -73,12 +75,8 @@ public struct ReportService: Sendable {
         return try ReconcileService(env: env).reconcile(r, cache: cache)
     }
 
-    /// The ledger's pricing of a run over `period` (UTC days): `--credit-price` > the cache's RATE_SHEET_DAILY >
-    /// the pools file's contract > the on-demand table (README "Prices, FX and the ledger").
-    /// - Throws: see ``LedgerPricing/make(_:catalog:rateSheet:account:overageDays:period:warnings:)``,
-    ///   ``StoreError``.
-    public func pricing(_ options: ReportOptions, cache: UsageCache?, period: ClosedRange<CivilDate>,
-                        overageDays: Set<CivilDate> = [], warnings: inout [String]) throws -> Pricing {
+    /// The price settings of `options`: its flags and the pools file's `[defaults]` (contract, FX pairs).
+    public func priceSettings(_ options: ReportOptions) -> PriceSettings {
         var s = PriceSettings()
         s.region = options.region
         s.edition = options.edition
@@ -86,6 +84,7 @@ public struct ReportService: Sendable {
         s.currency = options.currency
         s.fx = options.fx
         s.fxTable = options.fxTable
+        s.fxLookup = options.fxLookup
         if let d = options.poolsFile?.defaults {
             s.contract = d.contract
             s.fileFX = d.fxPairs
@@ -95,9 +94,19 @@ public struct ReportService: Sendable {
             s.fileFX += d.fx.map { FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
                                                     source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)") }
         }
-        let sheet = try cache?.rateSheet() ?? []
-        return try LedgerPricing.make(s, catalog: env.catalog, rateSheet: sheet, account: nil, overageDays: overageDays,
-                                      period: period, warnings: &warnings)
+        return s
+    }
+
+    /// The ledger's pricing of a run over `period` (UTC days): `--credit-price` > the cache's RATE_SHEET_DAILY >
+    /// the pools file's contract > the on-demand table (README "Prices, FX and the ledger"), through
+    /// ``LedgerPricing/make(_:catalog:cache:rateSheet:account:period:overageDays:warnings:)``.
+    /// - Parameter overageDays: days paid as overage; nil = those the cache's USAGE_IN_CURRENCY_DAILY marks.
+    /// - Throws: see ``LedgerPricing/make(_:catalog:rateSheet:account:overageDays:period:warnings:)``,
+    ///   ``StoreError``.
+    public func pricing(_ options: ReportOptions, cache: UsageCache?, period: ClosedRange<CivilDate>,
+                        overageDays: Set<CivilDate>? = nil, warnings: inout [String]) throws -> Pricing {
+        try LedgerPricing.make(priceSettings(options), catalog: env.catalog, cache: cache, account: nil, period: period,
+                               overageDays: overageDays, warnings: &warnings).pricing
     }
 
     /// Builds the report with a reconciliation already made by ``reconcile(_:pools:cache:)`` (nil without a pools
@@ -130,17 +139,9 @@ public struct ReportService: Sendable {
         let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
         // What Snowflake bills (USAGE_IN_CURRENCY_DAILY, when pulled): the days paid as overage choose the overage
         // price, and the bill check compares each day with the ledger.
-        let restatedDays = Set(try cache.restatedDays(from: utcPeriod.lowerBound, to: utcPeriod.upperBound.adding(days: 1)))
-        var billed: [BilledUsageRow] = []
-        for r in try cache.usageInCurrency(from: utcPeriod.lowerBound, to: utcPeriod.upperBound.adding(days: 1)) {
-            guard let currency = Currency(code: r.currency) else { continue }
-            billed.append(BilledUsageRow(account: r.accountName, day: r.usageDate, serviceType: r.serviceType,
-                                         ratingType: r.ratingType, balanceSource: r.balanceSource, usage: r.usage,
-                                         amount: Money(r.usageInCurrency, currency),
-                                         restated: restatedDays.contains(r.usageDate)))
-        }
-        let overageDays = Set(billed.filter { $0.isSPCS && $0.balanceSource.lowercased() == "overage" }.map(\.day))
-        let pricing = try pricing(options, cache: cache, period: utcPeriod, overageDays: overageDays, warnings: &warnings)
+        let (pricing, cached) = try LedgerPricing.make(priceSettings(options), catalog: env.catalog, cache: cache,
+                                                       account: nil, period: utcPeriod, warnings: &warnings)
+        let billed = cached.billed, restatedDays = cached.restatedDays
         var rates = try pricing.rates(for: utcPeriod)
 
         // Summed per pool, local day and UTC day from the cache's per-month series: a year of a thousand pools

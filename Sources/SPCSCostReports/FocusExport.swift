@@ -9,26 +9,37 @@ public enum FocusCostKind: String, Sendable, Hashable, CaseIterable {
     case estimate
 }
 
-/// One FOCUS charge: one compute pool over one charge period (an hour), in credits, priced.
+/// The FOCUS version of an export file, which also sets its grain (`--focus-version`).
+public enum FocusVersion: String, Sendable, Hashable, CaseIterable {
+    /// FOCUS 1.0: one row per pool and hour, each cost rounded once to the currency's minor units (the file
+    /// spcs-cost wrote before 1.2; kept for tools that read it).
+    case v1_0 = "1.0"
+    /// FOCUS 1.2: one row per pool, UTC day and charge kind, exact amounts. 1.2 is the newest version the newest
+    /// focus-validator (2.2.1, PyPI) has rules for (it bundles `model-1.2.0.1.json` only; 1.3 is not modelled), so
+    /// it is the newest version whose files can be checked.
+    case v1_2 = "1.2"
+}
+
+/// One FOCUS charge: one compute pool over one charge period (an hour, or a UTC day), in credits, priced.
 ///
-/// Amounts are exact here; ``FocusExport`` rounds each cost once when it writes the file.
+/// Amounts are exact here (``Pricing/charge(_:_:at:)``); the FOCUS 1.0 writer rounds each cost once, the 1.2
+/// writer writes them exactly.
 public struct FocusCharge: Sendable, Hashable {
     /// ChargePeriodStart/End: the half-open UTC interval `[start, end)` the credits were used in.
     public var chargePeriod: DateInterval
-    /// The compute pool's name (ResourceId and ResourceName).
+    /// The compute pool's name (ResourceName; ResourceId too when `poolID` is nil, and always in FOCUS 1.0).
     public var pool: String
-    /// COMPUTE_POOL_ID when the usage view gave it (`x_ComputePoolId`); nil otherwise.
+    /// COMPUTE_POOL_ID when the usage view gave it (ResourceId in FOCUS 1.2, `x_ComputePoolId`); nil otherwise.
     public var poolID: Int64?
+    /// What is charged for (compute only today).
+    public var kind: ChargeKind
     /// Credits used (ConsumedQuantity and PricingQuantity), exact.
     public var credits: Decimal
-    /// The price billed for a credit on the charge's UTC day (rate sheet, contract or list), in its own currency.
-    public var price: CreditPriceSchedule.DayPrice
-    /// Converts `price` into the billing currency for the charge's day.
-    public var priceFX: ExchangeRate
-    /// The list price of a credit on the charge's day, in its own currency.
-    public var listPrice: CreditPriceSchedule.DayPrice
-    /// Converts `listPrice` into the billing currency for the charge's day.
-    public var listFX: ExchangeRate
+    /// The price billed for a credit on the charge's UTC day (the ledger's order) and its conversion into the
+    /// billing currency.
+    public var rate: DayRate
+    /// The list (on-demand) price of a credit on the charge's UTC day and its conversion.
+    public var listRate: DayRate
     /// The pool's instance family; nil when not given (`--family`/`--pool`), since the usage view has none.
     public var family: InstanceFamily?
     /// Credits per node-hour of `family` on `rateCard`; nil when the family is not known.
@@ -42,23 +53,19 @@ public struct FocusCharge: Sendable, Hashable {
     /// The plan, in words (`always on`, `10:00-19:00 MON-FRI Asia/Tokyo`); nil for metered rows.
     public var schedule: String?
 
-    /// Creates a charge; `priceFX.base` must be the price's currency and `listFX.base` the list price's.
-    public init(chargePeriod: DateInterval, pool: String, poolID: Int64?, credits: Decimal,
-                price: CreditPriceSchedule.DayPrice, priceFX: ExchangeRate,
-                listPrice: CreditPriceSchedule.DayPrice, listFX: ExchangeRate,
+    /// Creates a charge; both rates must convert into one billing currency.
+    public init(chargePeriod: DateInterval, pool: String, poolID: Int64?, kind: ChargeKind = .compute,
+                credits: Decimal, rate: DayRate, listRate: DayRate,
                 family: InstanceFamily?, creditsPerNodeHour: Decimal?, rateCard: String?,
                 nodes: Int? = nil, nodeHours: Decimal? = nil, schedule: String? = nil) {
-        precondition(priceFX.base == price.price.price.currency && listFX.base == listPrice.price.price.currency,
-                     "FX must convert from the price's currency")
-        precondition(priceFX.quote == listFX.quote, "both prices must convert into one billing currency")
+        precondition(rate.currency == listRate.currency, "both prices must convert into one billing currency")
         self.chargePeriod = chargePeriod
         self.pool = pool
         self.poolID = poolID
+        self.kind = kind
         self.credits = credits
-        self.price = price
-        self.priceFX = priceFX
-        self.listPrice = listPrice
-        self.listFX = listFX
+        self.rate = rate
+        self.listRate = listRate
         self.family = family
         self.creditsPerNodeHour = creditsPerNodeHour
         self.rateCard = rateCard
@@ -67,20 +74,61 @@ public struct FocusCharge: Sendable, Hashable {
         self.schedule = schedule
     }
 
+    /// The billed price of a credit in its own currency, with its source.
+    public var price: CreditPriceSchedule.DayPrice { rate.unitPrice }
+    /// Converts `price` into the billing currency for the charge's day.
+    public var priceFX: ExchangeRate { rate.fx }
+    /// The list price of a credit in its own currency, with its source.
+    public var listPrice: CreditPriceSchedule.DayPrice { listRate.unitPrice }
+    /// Converts `listPrice` into the billing currency for the charge's day.
+    public var listFX: ExchangeRate { listRate.fx }
+
+    /// The charges summed per pool (COMPUTE_POOL_ID where known, else the name), UTC day of the charge's price
+    /// and charge kind: credits and node-hours added exactly; the charge period is the UTC day clipped to `period`
+    /// (a whole UTC day for a period of whole UTC days). A day has one price (the ledger prices UTC days), so the
+    /// sum's amount is exactly the sum of the parts' amounts.
+    public static func daily(_ charges: [FocusCharge], within period: DateInterval) -> [FocusCharge] {
+        struct Key: Hashable { let pool: String; let poolID: Int64?; let kind: ChargeKind; let day: CivilDate }
+        var order: [Key] = []
+        var sums: [Key: FocusCharge] = [:]
+        for c in charges {
+            let key = Key(pool: c.pool, poolID: c.poolID, kind: c.kind, day: c.rate.day)
+            if var s = sums[key] {
+                s.credits += c.credits
+                if let h = c.nodeHours { s.nodeHours = (s.nodeHours ?? 0) + h }
+                sums[key] = s
+            } else {
+                var s = c
+                let start = key.day.startInstant(in: FocusExport.utc)
+                let end = key.day.adding(days: 1).startInstant(in: FocusExport.utc)
+                s.chargePeriod = DateInterval(start: max(start, period.start), end: min(end, period.end))
+                sums[key] = s
+                order.append(key)
+            }
+        }
+        return order.map { sums[$0]! }
+    }
+
     /// ContractedUnitPrice: the billed price of one credit in the billing currency, exact.
     public var contractedUnitPrice: Money { price.price.price.converted(with: priceFX) }
     /// ListUnitPrice: the list price of one credit in the billing currency, exact.
     public var listUnitPrice: Money { listPrice.price.price.converted(with: listFX) }
-    /// BilledCost = EffectiveCost = ContractedCost: credits × contracted unit price, exact.
-    public var billedCost: Money { contractedUnitPrice * credits }
-    /// ListCost: credits × list unit price, exact.
-    public var listCost: Money { listUnitPrice * credits }
+    /// The ledger's charge of the credits at the billed price (``Pricing/charge(_:_:at:)``), exact.
+    public var charge: Charge { Pricing.charge(credits, at: rate) }
+    /// BilledCost = EffectiveCost = ContractedCost: the ledger's amount of the credits, exact.
+    public var billedCost: Money { charge.amount }
+    /// PricingCurrencyEffectiveCost: the same in the price's own currency (PricingCurrency), exact.
+    public var pricingCurrencyCost: Money { charge.priceAmount }
+    /// ListCost: the credits at the list price, converted like it, exact.
+    public var listCost: Money { Pricing.charge(credits, at: listRate).amount }
 }
 
 /// A FOCUS 1.0 dataset of SPCS compute charges: the data behind one export file.
 public struct FocusDataset: Sendable, Hashable {
     /// Metered or estimate.
     public var kind: FocusCostKind
+    /// The FOCUS version of the file (and its grain: 1.0 hourly, 1.2 daily).
+    public var version: FocusVersion
     /// First day of the exported period (inclusive), in `zone`.
     public var from: CivilDate
     /// Last day of the exported period (inclusive), in `zone`.
@@ -105,11 +153,12 @@ public struct FocusDataset: Sendable, Hashable {
     public var charges: [FocusCharge]
 
     /// Creates a dataset; `charges` are sorted here.
-    public init(kind: FocusCostKind, from: CivilDate, through: CivilDate, zone: TimeZone, billingCurrency: Currency,
+    public init(kind: FocusCostKind, version: FocusVersion = .v1_2, from: CivilDate, through: CivilDate, zone: TimeZone, billingCurrency: Currency,
                 billingAccountID: String, account: String?, regionID: String, regionName: String?, edition: Edition,
                 plan: String?, charges: [FocusCharge]) {
         precondition(!billingAccountID.isEmpty, "FOCUS requires a BillingAccountId")
         self.kind = kind
+        self.version = version
         self.from = from
         self.through = through
         self.zone = zone
@@ -120,20 +169,27 @@ public struct FocusDataset: Sendable, Hashable {
         self.regionName = regionName
         self.edition = edition
         self.plan = plan
-        self.charges = charges.sorted { ($0.chargePeriod.start, $0.pool) < ($1.chargePeriod.start, $1.pool) }
+        self.charges = charges.sorted {
+            ($0.chargePeriod.start, $0.pool, $0.poolID ?? -1, $0.kind.rawValue)
+                < ($1.chargePeriod.start, $1.pool, $1.poolID ?? -1, $1.kind.rawValue)
+        }
     }
 
     /// Total credits, exact.
     public var credits: Decimal { charges.reduce(0) { $0 + $1.credits } }
 
-    /// BilledCost of each row and their exact total, rounded the way the file rounds them, with the difference.
+    /// BilledCost total, exact: the sum of the rows' exact amounts (what a FOCUS 1.2 file's rows add up to).
+    public var billedCost: Money { charges.reduce(Money.zero(billingCurrency)) { $0 + $1.billedCost } }
+
+    /// BilledCost of each row and their exact total, rounded the way the 1.0 file rounds them, with the difference.
     public var billedCostBreakdown: RoundedBreakdown {
         let lines = charges.map(\.billedCost)
         return RoundedBreakdown(lines: lines, exactTotal: lines.reduce(Money.zero(billingCurrency), +))
     }
 }
 
-/// Writes a ``FocusDataset`` as a FOCUS 1.0 CSV file (FinOps Open Cost and Usage Specification 1.0).
+/// Writes a ``FocusDataset`` as a FOCUS CSV file (FinOps Open Cost and Usage Specification): version 1.2 (daily,
+/// exact; see ``csv12(_:)``) or 1.0 (hourly, rounded; described below).
 ///
 /// - Columns: the 41 columns FOCUS 1.0 requires, plus ChargeFrequency, in alphabetical order, then the `x_`
 ///   columns of ``extensionColumns``. The resource column is spelled `ResourceId`, as the specification names it.
@@ -181,13 +237,120 @@ public enum FocusExport {
     /// The SkuId of every row: SPCS compute, as RATE_SHEET_DAILY names the service.
     public static let skuID = RateSheet.spcsServiceType
 
-    /// `spcs-cost-focus_2024-04-01_2024-04-30_metered.csv`.
+    /// `spcs-cost-focus_2024-04-01_2024-04-30_metered.csv`, whatever the version (the name of earlier releases).
     public static func fileName(_ d: FocusDataset) -> String {
         "spcs-cost-focus_\(d.from)_\(d.through)_\(d.kind.rawValue).csv"
     }
 
-    /// The RFC 4180 CSV text of `d` (header row first, CRLF line ends).
+    // MARK: FOCUS 1.2
+
+    /// The FOCUS 1.2 columns written, in order (FOCUS 1.2, "Column Definitions" and the CostAndUsage dataset's
+    /// presence rules). Mandatory: all. Recommended: ChargeFrequency, InvoiceId (null: the rows are spcs-cost's
+    /// pricing of the usage, not lines of an invoice it knows; "InvoiceId MUST be null when the charge is not
+    /// associated either with an invoice or with a pre-generated provisional invoice"), ServiceSubcategory. Conditional, written because Snowflake supports the
+    /// feature: ConsumedQuantity/ConsumedUnit (usage is metered), ContractedUnitPrice (negotiated prices),
+    /// ListUnitPrice and the Sku* columns (a public price list with unit prices), PricingCurrency and the
+    /// PricingCurrency* prices and cost (prices in USD or the contract currency, billed in another),
+    /// RegionId/RegionName, ResourceId/ResourceName/ResourceType, SubAccountId/SubAccountName (accounts). Left out,
+    /// as the presence rules allow when the provider does not support the feature: AvailabilityZone (a pool is not
+    /// placed in a zone one chooses), BillingAccountType and SubAccountType (one type each: organization and
+    /// account), CapacityReservation* (SPCS has no capacity reservations), CommitmentDiscount* (a capacity
+    /// contract's price is a negotiated rate, ContractedUnitPrice, not a commitment discount), Tags (spcs-cost reads
+    /// no tags).
+    public static let focus12Columns = [
+        "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd",
+        "BillingPeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency",
+        "ChargePeriodEnd", "ChargePeriodStart", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
+        "ContractedUnitPrice", "EffectiveCost", "InvoiceId", "InvoiceIssuerName", "ListCost", "ListUnitPrice",
+        "PricingCategory", "PricingCurrency", "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost",
+        "PricingCurrencyListUnitPrice", "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "RegionId",
+        "RegionName", "ResourceId", "ResourceName", "ResourceType", "ServiceCategory", "ServiceName",
+        "ServiceSubcategory", "SkuId", "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName",
+    ]
+
+    /// spcs-cost's own columns of a FOCUS 1.2 file: `x_ChargeKind` (`compute`), then those of
+    /// ``extensionColumns`` (`x_ComputePoolId` keeps the ID beside ResourceId for tools that read 1.0 files).
+    public static let focus12ExtensionColumns = ["x_ChargeKind"] + extensionColumns
+
+    /// The FOCUS 1.2 CSV text of `d`.
+    ///
+    /// - Rows: one per pool (COMPUTE_POOL_ID where known), UTC day and charge kind, sorted by ChargePeriodStart,
+    ///   then ResourceName.
+    /// - Values: timestamps ISO 8601 in UTC (`2024-04-01T00:00:00Z`); ChargePeriodStart/End the UTC day's bounds
+    ///   (clipped to the export's period when its zone is not UTC); BillingPeriodStart/End the UTC calendar month
+    ///   of ChargePeriodStart. Every amount, price and quantity is the exact decimal (no rounding), so the rows'
+    ///   BilledCost adds up to the total exactly.
+    /// - ResourceId: COMPUTE_POOL_ID where the usage view gave it, else the pool's name; ResourceName the name.
+    /// - BilledCost = EffectiveCost = ContractedCost = the ledger's amount (credits × the day's price × the day's
+    ///   FX); ContractedUnitPrice the day's price converted; ListCost and ListUnitPrice the on-demand price the same
+    ///   way; PricingCurrency the price's own currency (USD, or the contract's), PricingCurrencyEffectiveCost the
+    ///   amount before FX.
+    public static func csv12(_ d: FocusDataset) -> String {
+        var table = TextTable(header: focus12Columns + focus12ExtensionColumns)
+        table.rows = d.charges.map { row12($0, in: d) }
+        return table.csv()
+    }
+
+    /// The cells of one FOCUS 1.2 charge, in column order.
+    static func row12(_ c: FocusCharge, in d: FocusDataset) -> [String] {
+        let exact = { (m: Money) in ExactDecimal.text(m.amount) }
+        let billed = exact(c.billedCost)
+        let credits = ExactDecimal.text(c.credits)
+        let month = CivilDate.of(c.chargePeriod.start, in: utc).firstOfMonth
+        let pricingCurrency = c.price.price.price.currency
+        // The list price in PricingCurrency ("PricingCurrencyListUnitPrice MUST be denominated in the
+        // PricingCurrency"): the list price itself when it is in that currency, the billing-currency list price when
+        // PricingCurrency is the billing currency; otherwise (a contract in a third currency) it would need a rate
+        // between the two price currencies, which the run's FX book need not hold, so the cell stays empty.
+        let listInPricing: String
+        if c.listPrice.price.price.currency == pricingCurrency {
+            listInPricing = ExactDecimal.text(c.listPrice.price.price.amount)
+        } else if pricingCurrency == d.billingCurrency {
+            listInPricing = exact(c.listUnitPrice)
+        } else {
+            listInPricing = ""
+        }
+        let edition = d.edition.rawValue.uppercased().replacingOccurrences(of: "-", with: "_")
+        let focus: [String] = [
+            billed, d.billingAccountID, "", d.billingCurrency.code,
+            timestamp(month.adding(days: month.daysInMonth).startInstant(in: utc)), timestamp(month.startInstant(in: utc)),
+            "Usage", "", description12(c, in: d), "Usage-Based",
+            timestamp(c.chargePeriod.end), timestamp(c.chargePeriod.start), credits, "Credits", billed,
+            exact(c.contractedUnitPrice), billed, "", "Snowflake", exact(c.listCost), exact(c.listUnitPrice),
+            "Standard", pricingCurrency.code, ExactDecimal.text(c.price.price.price.amount), exact(c.pricingCurrencyCost),
+            listInPricing, credits, "Credits", "Snowflake", "Snowflake", d.regionID,
+            d.regionName ?? "", c.poolID.map(String.init) ?? c.pool, c.pool, "Compute Pool", "Compute",
+            "Snowpark Container Services", "Containers", skuID, "Snowpark Container Services compute credits",
+            "{\"x_Edition\":\"\(edition)\",\"x_RegionId\":\"\(d.regionID)\"}", "\(skuID)/\(d.regionID)/\(edition)",
+            d.account ?? "", d.account ?? "",
+        ]
+        return focus + [c.kind.rawValue] + extensions(c, in: d, exact: true)
+    }
+
+    /// ChargeDescription of a FOCUS 1.2 row: what it is and how it is priced, in one sentence of ASCII characters
+    /// (focus-validator 2.2.1 reads FOCUS 1.2 "StringHandling" as ASCII only: `x`, not `×`).
+    static func description12(_ c: FocusCharge, in d: FocusDataset) -> String {
+        let shape = c.family.map { " (\($0)\(c.nodes.map { " x \($0) node\($0 == 1 ? "" : "s")" } ?? ""))" } ?? ""
+        let what = switch d.kind {
+        case .metered: "metered credits of the UTC day"
+        case .estimate: "estimated credits of the UTC day, \(c.schedule ?? "plan")"
+        }
+        return "SPCS compute pool \(c.pool)\(shape): \(what) at \(ExactDecimal.text(c.price.price.price.amount)) "
+            + "\(c.price.price.price.currency.code) per credit"
+    }
+
+    // MARK: FOCUS 1.0
+
+    /// The RFC 4180 CSV text of `d` in its version (header row first, CRLF line ends).
     public static func csv(_ d: FocusDataset) -> String {
+        switch d.version {
+        case .v1_0: csv10(d)
+        case .v1_2: csv12(d)
+        }
+    }
+
+    /// The FOCUS 1.0 CSV text of `d`.
+    static func csv10(_ d: FocusDataset) -> String {
         var table = TextTable(header: focusColumns + extensionColumns)
         table.rows = d.charges.map { row($0, in: d) }
         return table.csv()
@@ -211,16 +374,21 @@ public enum FocusExport {
             "\(skuID)/\(d.regionID)/\(d.edition.rawValue.uppercased().replacingOccurrences(of: "-", with: "_"))",
             d.account ?? "", d.account ?? "", "",
         ]
-        let x: [String] = [
+        return focus + extensions(c, in: d, exact: false)
+    }
+
+    /// The `x_` cells of ``extensionColumns``; `exact` writes the exact node-hours (FOCUS 1.2), else up to 9
+    /// decimals (FOCUS 1.0).
+    static func extensions(_ c: FocusCharge, in d: FocusDataset, exact: Bool) -> [String] {
+        [
             d.kind.rawValue, c.poolID.map(String.init) ?? "", c.family?.name ?? "",
             c.creditsPerNodeHour.map(QuantityFormat.exact) ?? "", c.rateCard ?? "", c.nodes.map(String.init) ?? "",
-            c.nodeHours.map(QuantityFormat.quantity) ?? "", c.schedule ?? "", basis(c.price.basis),
-            c.price.price.source, c.price.effectiveDate?.description ?? "", c.price.price.price.currency.code,
-            MoneyFormat.price(c.price.price.price), QuantityFormat.exact(c.priceFX.rate), c.priceFX.source,
-            c.listPrice.price.source, c.listPrice.price.price.currency.code, MoneyFormat.price(c.listPrice.price.price),
-            QuantityFormat.exact(c.listFX.rate),
+            c.nodeHours.map(exact ? QuantityFormat.exact : QuantityFormat.quantity) ?? "", c.schedule ?? "",
+            basis(c.price.basis), c.price.price.source, c.price.effectiveDate?.description ?? "",
+            c.price.price.price.currency.code, MoneyFormat.price(c.price.price.price), QuantityFormat.exact(c.priceFX.rate),
+            c.priceFX.source, c.listPrice.price.source, c.listPrice.price.price.currency.code,
+            MoneyFormat.price(c.listPrice.price.price), QuantityFormat.exact(c.listFX.rate),
         ]
-        return focus + x
     }
 
     /// ChargeDescription: what the row is and how it is priced, in one sentence.

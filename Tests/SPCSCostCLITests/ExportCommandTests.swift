@@ -19,7 +19,7 @@ import Testing
             "--cache", cache, "--rate-sheet", "Fixtures/rate-sheet/rate-sheet-daily-april-2024.csv",
             "--account", "SPCS_DEV", "--contract-price", "3.80", "--region", "aws-ap-northeast-1",
             "--edition", "enterprise", "--currency", "JPY", "--fx-file", "Fixtures/fx/usdjpy-april-2024.csv",
-            "--family", "CPU_X64_XS", "--rate-card", "2024",
+            "--family", "CPU_X64_XS", "--rate-card", "2024", "--focus-version", "1.0",
         ])
         let shown = out.stdout.replacingOccurrences(of: dir.path("focus"), with: "<out>")
         assertSnapshot(shown, named: "export-contract-jpy.txt")

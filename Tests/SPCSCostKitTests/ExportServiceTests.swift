@@ -20,11 +20,19 @@ import Testing
         return cache
     }
 
+    /// April 2024 in `zone`, priced in Tokyo, as FOCUS 1.0 hourly rows (these tests pin the hourly file;
+    /// FocusDailyExportTests pins the daily FOCUS 1.2 file).
     static func april(_ zone: TimeZone = utc) -> ExportOptions {
         var o = ExportOptions(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-30")!, timeZone: zone)
         o.region = "aws-ap-northeast-1"
         o.billingAccount = "MYORG"
+        o.focusVersion = .v1_0
         return o
+    }
+
+    /// Fixtures/fx/usdjpy-april-2024.csv: 151.35 JPY per USD to 14 April, 153.20 from 15 April.
+    static func aprilFX() throws -> FXTable {
+        try LedgerPricing.fxTable(file: "Fixtures/fx/usdjpy-april-2024.csv", env: try testEnvironment())
     }
 
     @Test func meteredAtTheOnDemandPriceInUSD() throws {
@@ -53,7 +61,7 @@ import Testing
         o.account = "SPCS_DEV"
         o.contractPrice = dec("3.80")
         o.currency = .jpy
-        o.fxFile = "Fixtures/fx/usdjpy-april-2024.csv"
+        o.fxTable = try Self.aprilFX()
         let e = try ExportService(env: try testEnvironment()).build(o, cache: try Self.cache())
         #expect(e.metered.billingAccountID == "1234567")  // the rate sheet's CONTRACT_NUMBER
         // Σ credits × price of the UTC day × USD→JPY of the day, exact:
@@ -92,6 +100,25 @@ import Testing
         #expect(plan.charges.allSatisfy { $0.nodeHours == 1 && $0.schedule == "10:00-19:00 MON-FRI Asia/Tokyo" })
     }
 
+    /// FOCUS 1.2 daily rows of a period in Asia/Tokyo (2024-03-31T15:00Z to 2024-04-30T15:00Z): rows are UTC days,
+    /// the last one clipped to the period's end (FOCUS 1.2 "ChargePeriodEnd: the exclusive end bound of the
+    /// effective period of the charge"); the daily rows hold exactly the hourly rows' credits and amounts.
+    @Test func dailyRowsOfAZoneEastOfUTCAreClippedToThePeriod() throws {
+        var o = Self.april(Self.tokyo)
+        let hourly = try ExportService(env: try testEnvironment()).build(o, cache: try Self.cache())
+        o.focusVersion = .v1_2
+        let daily = try ExportService(env: try testEnvironment()).build(o, cache: try Self.cache())
+        let iso = ISO8601DateFormatter()
+        let last = try #require(daily.metered.charges.last)
+        #expect(last.chargePeriod.start == iso.date(from: "2024-04-30T00:00:00Z"))
+        #expect(last.chargePeriod.end == iso.date(from: "2024-04-30T15:00:00Z"))
+        #expect(daily.metered.charges.dropLast().allSatisfy { $0.chargePeriod.duration == 86400 })
+        #expect(daily.metered.credits == hourly.metered.credits)
+        #expect(daily.metered.billedCost == hourly.metered.billedCostBreakdown.exactTotal)
+        // 22.828666667 credits × 2.85 USD, every hour of the fixture inside the Tokyo April.
+        #expect(daily.metered.billedCost == Money(dec("65.06170000095"), .usd))
+    }
+
     @Test func aPlanWithoutPoolShapesOnlyWarns() throws {
         var o = Self.april(Self.tokyo)
         o.plan = BusinessHours(startSecondOfDay: 36000, endSecondOfDay: 68400, weekdays: [.monday], zone: Self.tokyo)
@@ -122,20 +149,21 @@ import Testing
             do { _ = try ExportService(env: env).build(o, cache: cache); return nil } catch { return error }
         }
         #expect(error { $0.billingAccount = nil } as? ExportError == .missingBillingAccount)
-        #expect(error { $0.currency = .jpy; $0.fxRate = 150; $0.fxFile = "Fixtures/fx/usdjpy-april-2024.csv" }
-                as? ExportError == .twoFXSources)
-        #expect(error { $0.fxLookup = .monthly } as? ExportError == .fxLookupWithoutFile)
         #expect(error { $0.contractStart = CivilDate("2024-04-01") } as? ExportError == .contractDetailsWithoutPrice)
-        #expect(error { $0.currency = .jpy } as? EstimateError == .missingFX(currency: .jpy, priceCurrency: .usd))
-        #expect(error { $0.contractPrice = 580; $0.contractCurrency = .jpy }
-                as? ExportError == .needsFXFile(priceCurrency: .jpy, currency: .usd))
+        // The ledger's FX book: a JPY export without a JPY per USD rate names the pair and the first day.
+        let noRate = error { $0.currency = .jpy } as? FXBookError
+        #expect(noRate == .missingPair(base: .usd, quote: .jpy, day: CivilDate("2024-04-01")!, known: []))
+        // A JPY contract price in a USD export needs a USD per JPY rate.
+        let jpyContract = error { $0.contractPrice = 580; $0.contractCurrency = .jpy } as? FXBookError
+        #expect(jpyContract == .missingPair(base: .jpy, quote: .usd, day: CivilDate("2024-04-01")!, known: []))
         // The estimate runs into May, which the April FX file does not cover: the error names the day.
+        let fx = try Self.aprilFX()
         let may = error {
             $0.to = CivilDate("2024-05-05")!
             $0.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
             $0.currency = .jpy
-            $0.fxFile = "Fixtures/fx/usdjpy-april-2024.csv"
+            $0.fxTable = fx
         }
-        #expect((may as? FXError)?.description.hasPrefix("no USD→JPY rate for 2024-05-05") == true)
+        #expect((may as? FXBookError)?.description.hasPrefix("no USD→JPY rate for 2024-05-05") == true, "\(String(describing: may))")
     }
 }

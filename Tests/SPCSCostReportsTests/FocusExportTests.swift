@@ -52,15 +52,16 @@ import Testing
         let sched = try schedule()
         return FocusCharge(
             chargePeriod: DateInterval(start: s, duration: 3600), pool: pool, poolID: poolID, credits: dec(credits),
-            price: sched.price(on: day), priceFX: fx(day.description), listPrice: sched.listPrice(on: day),
-            listFX: fx(day.description), family: family.flatMap(InstanceFamily.init),
+            rate: DayRate(day: day, unitPrice: sched.price(on: day), fx: fx(day.description)),
+            listRate: DayRate(day: day, unitPrice: sched.listPrice(on: day), fx: fx(day.description)),
+            family: family.flatMap(InstanceFamily.init),
             creditsPerNodeHour: family == nil ? nil : dec("0.11"), rateCard: family == nil ? nil : "2024",
             nodes: nodes, nodeHours: nodeHours.map(dec), schedule: plan)
     }
 
     static func metered() throws -> FocusDataset {
         FocusDataset(
-            kind: .metered, from: d("2024-04-14"), through: d("2024-04-15"), zone: TimeZone(identifier: "UTC")!,
+            kind: .metered, version: .v1_0, from: d("2024-04-14"), through: d("2024-04-15"), zone: TimeZone(identifier: "UTC")!,
             billingCurrency: .jpy, billingAccountID: "1234567", account: "SPCS_DEV", regionID: "AWS_AP_NORTHEAST_1",
             regionName: "AWS AP Northeast 1 (Tokyo)", edition: .enterprise, plan: nil,
             charges: [
@@ -108,7 +109,7 @@ import Testing
 
     @Test func estimateGolden() throws {
         let dataset = FocusDataset(
-            kind: .estimate, from: Self.d("2024-04-15"), through: Self.d("2024-04-15"), zone: TimeZone(identifier: "Asia/Tokyo")!,
+            kind: .estimate, version: .v1_0, from: Self.d("2024-04-15"), through: Self.d("2024-04-15"), zone: TimeZone(identifier: "Asia/Tokyo")!,
             billingCurrency: .jpy, billingAccountID: "1234567", account: nil, regionID: "AWS_AP_NORTHEAST_1",
             regionName: nil, edition: .enterprise, plan: "10:00-19:00 MON-FRI Asia/Tokyo",
             charges: [try Self.charge("2024-04-15T01:00:00Z", pool: "JUPYTER_POOL", poolID: nil, credits: "0.22",
@@ -116,5 +117,32 @@ import Testing
                                       schedule: "10:00-19:00 MON-FRI Asia/Tokyo")])
         #expect(FocusExport.fileName(dataset) == "spcs-cost-focus_2024-04-15_2024-04-15_estimate.csv")
         assertSnapshot(FocusExport.csv(dataset), named: FocusExport.fileName(dataset))
+    }
+
+    /// FOCUS 1.2: the three hourly charges summed per pool and UTC day (API_POOL 14 April; JUPYTER_POOL 14 and 15
+    /// April), exact amounts, JPY billing of USD prices (PricingCurrency USD), golden under Snapshots/.
+    @Test func dailyFOCUS12Golden() throws {
+        let hourly = try Self.metered()
+        let period = DateInterval(start: Self.instant("2024-04-14T00:00:00Z"), end: Self.instant("2024-04-16T00:00:00Z"))
+        // Two hours of JUPYTER_POOL on 14 April sum to one row: 0.11 + 0.11 = 0.22 credits at 585.7245 JPY.
+        let extra = try Self.charge("2024-04-14T22:00:00Z", pool: "JUPYTER_POOL", poolID: 1201, credits: "0.11",
+                                    family: "CPU_X64_XS")
+        let daily = FocusDataset(
+            kind: .metered, version: .v1_2, from: hourly.from, through: hourly.through, zone: hourly.zone,
+            billingCurrency: .jpy, billingAccountID: "1234567", account: "SPCS_DEV", regionID: hourly.regionID,
+            regionName: hourly.regionName, edition: .enterprise, plan: nil,
+            charges: FocusCharge.daily(hourly.charges + [extra], within: period))
+        #expect(daily.charges.map { "\($0.pool) \($0.chargePeriod.start)" } == [
+            "API_POOL 2024-04-14 00:00:00 +0000", "JUPYTER_POOL 2024-04-14 00:00:00 +0000",
+            "JUPYTER_POOL 2024-04-15 00:00:00 +0000",
+        ])
+        // 0.22 × 3.87 × 151.35 = 128.85939 JPY; the rows add up to the hourly charges' exact total.
+        #expect(daily.charges[1].credits == Self.dec("0.22") && daily.charges[1].billedCost == Money(Self.dec("128.85939"), .jpy))
+        let hourlyTotal = (hourly.charges + [extra]).reduce(Money.zero(.jpy)) { $0 + $1.billedCost }
+        #expect(daily.billedCost == hourlyTotal && hourlyTotal == Money(Self.dec("195.9068514452415"), .jpy))
+        let text = FocusExport.csv(daily)
+        #expect(text.hasPrefix(FocusExport.focus12Columns.joined(separator: ",") + ","))
+        #expect(!text.contains("\u{00D7}"))  // ASCII descriptions
+        assertSnapshot(text, named: "spcs-cost-focus-1.2_2024-04-14_2024-04-15_metered.csv")
     }
 }

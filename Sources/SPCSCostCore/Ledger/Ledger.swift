@@ -183,6 +183,15 @@ public struct Pricing: Sendable {
         return DayRate(day: day, unitPrice: price, fx: fx)
     }
 
+    /// The list (on-demand) price of `day` and its conversion: what ListUnitPrice and ListCost are priced at,
+    /// whatever price the day is billed at.
+    /// - Throws: ``FXBookError`` when the list price's currency cannot be converted into ``currency`` for that day.
+    public func listRate(on day: CivilDate) throws(FXBookError) -> DayRate {
+        let price = schedule.listPrice(on: day)
+        let fx = try fx.rate(from: price.price.price.currency, to: currency, on: day)
+        return DayRate(day: day, unitPrice: price, fx: fx)
+    }
+
     /// The rate of every UTC day in `days`, looked up once each; also checks that a bare `--fx` meets one price
     /// currency only.
     /// - Throws: ``FXBookError``.
