@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostStore
 
 /// One `--fx` value: a bare rate (`--fx 150`: units of `--currency` per one unit of the price currency, undated)
 /// or a named pair (`--fx EUR/USD=0.92`: 0.92 EUR per one USD; "slash" reads "per").
@@ -83,13 +84,7 @@ public enum LedgerPricing {
                 fix: "is not a region id; use a form such as aws-ap-northeast-1 or AWS_AP_NORTHEAST_1")
         }
         // On-demand prices of every table that lists the region and edition, by effective date.
-        var list: [CreditPriceSchedule.ListPrice] = []
-        for table in catalog.priceTables {
-            guard let prices = table.prices(for: region), let p = prices.prices[s.edition] else { continue }
-            list.append(.init(price: CreditPrice(edition: s.edition, price: Money(p, table.currency),
-                                                 source: "credit price table \(table.id), \(prices.name), \(s.edition.displayName)"),
-                              effectiveFrom: table.effectiveFrom))
-        }
+        let list = listPrices(region: region, edition: s.edition, catalog: catalog)
         if list.isEmpty {
             let table = try catalog.priceTable(asOf: period.lowerBound).item
             if table.prices(for: region) == nil {
@@ -149,5 +144,76 @@ public enum LedgerPricing {
             }
         }
         return Pricing(currency: s.currency, schedule: schedule, fx: book)
+    }
+}
+
+extension PriceSettings {
+    /// The settings of a run from its flags and a pools file's `[defaults]`: the flags' region, edition,
+    /// `--credit-price`, currency, `--fx` and FX file, with the file's contract and FX pairs. `fx = { USD = "150" }`
+    /// is 150 of the file's `currency` per USD (of the run's currency when the file names none): a pair, never used
+    /// for another currency. Every command builds its settings here, so the same flags and file price alike.
+    public static func run(region: String?, edition: Edition, creditPrice: Decimal?, currency: Currency,
+                           fx: [FXArgument], fxTable: FXTable?, defaults: PoolsFile.Defaults?) -> PriceSettings {
+        var s = PriceSettings()
+        s.region = region
+        s.edition = edition
+        s.creditPrice = creditPrice
+        s.currency = currency
+        s.fx = fx
+        s.fxTable = fxTable
+        if let d = defaults {
+            s.contract = d.contract
+            s.fileFX = d.fxPairs
+            let fileCurrency = d.currency ?? currency
+            s.fileFX += d.fx.sorted { $0.key.code < $1.key.code }.map {
+                FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
+                                 source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)")
+            }
+        }
+        return s
+    }
+}
+
+extension LedgerPricing {
+    /// The UTC days in `period` that the cached USAGE_IN_CURRENCY_DAILY bills SPCS as overage (they take the
+    /// contract's overage price).
+    /// - Throws: ``StoreError``.
+    public static func overageDays(_ cache: UsageCache, period: ClosedRange<CivilDate>) throws -> Set<CivilDate> {
+        var out = Set<CivilDate>()
+        for r in try cache.usageInCurrency(from: period.lowerBound, to: period.upperBound.adding(days: 1)) {
+            guard let currency = Currency(code: r.currency) else { continue }
+            let row = BilledUsageRow(account: r.accountName, day: r.usageDate, serviceType: r.serviceType,
+                                     ratingType: r.ratingType, balanceSource: r.balanceSource, usage: r.usage,
+                                     amount: Money(r.usageInCurrency, currency))
+            if row.isSPCS && row.balanceSource.lowercased() == "overage" { out.insert(row.day) }
+        }
+        return out
+    }
+
+    /// The pricing of a run over `cache` (nil = no cache: no rate sheet, no overage days): what `report`,
+    /// `reconcile`, `whatif` and `estimate` share, so the same cache and flags give the same price and FX on every
+    /// UTC day.
+    /// - Parameter period: the UTC days the run prices.
+    /// - Throws: as ``make(_:catalog:rateSheet:account:overageDays:period:warnings:)``, and ``StoreError``.
+    public static func make(_ s: PriceSettings, catalog: PriceCatalog, cache: UsageCache?,
+                            period: ClosedRange<CivilDate>, warnings: inout [String]) throws -> Pricing {
+        let sheet = try cache?.rateSheet() ?? []
+        let overage = try cache.map { try overageDays($0, period: period) } ?? []
+        return try make(s, catalog: catalog, rateSheet: sheet, account: nil, overageDays: overage, period: period,
+                        warnings: &warnings)
+    }
+
+    /// The on-demand prices of `edition` in `region` from every price table of `catalog` that lists them, by
+    /// effective date: the one region and edition lookup of spcs-cost.
+    /// - Returns: the prices (empty when no table lists the region and edition).
+    public static func listPrices(region: RegionID, edition: Edition, catalog: PriceCatalog) -> [CreditPriceSchedule.ListPrice] {
+        var list: [CreditPriceSchedule.ListPrice] = []
+        for table in catalog.priceTables {
+            guard let prices = table.prices(for: region), let p = prices.prices[edition] else { continue }
+            list.append(.init(price: CreditPrice(edition: edition, price: Money(p, table.currency),
+                                                 source: "credit price table \(table.id), \(prices.name), \(edition.displayName)"),
+                              effectiveFrom: table.effectiveFrom))
+        }
+        return list
     }
 }
