@@ -23,6 +23,8 @@ public struct EstimateOptions: Sendable {
     public var currency: Currency = .usd
     /// `--fx`: units of `currency` per unit of the price currency; required when the two differ.
     public var fxRate: Decimal?
+    /// A dated FX file: each planned day converted at its own day's rate; nil = `--fx` only.
+    public var fxTable: FXTable?
     /// `--rate-card`: a rate card id that replaces the choice by date.
     public var rateCardID: String?
     /// `--as-of`: the date that chooses the rate card and price table; nil = today (UTC).
@@ -106,7 +108,8 @@ public struct EstimateService: Sendable {
         let periodDays = options.periodDays ?? asOf.daysInMonth
         // The planned days run from the as-of date, one UTC day each (the last one a fraction when --days is);
         // each is priced through the ledger at the price and FX of its own day.
-        let plannedDays = max(1, NSDecimalNumber(decimal: options.days).intValue + 1)
+        let wholeDays = NSDecimalNumber(decimal: options.days).intValue
+        let plannedDays = max(1, wholeDays + (options.days > Decimal(wholeDays) ? 1 : 0))
         let lastDay = asOf.adding(days: max(plannedDays, options.compareAlwaysOn ? periodDays : 1) - 1)
         var settings = PriceSettings()
         settings.region = options.region
@@ -114,6 +117,7 @@ public struct EstimateService: Sendable {
         settings.creditPriceCurrency = options.creditPriceCurrency
         settings.currency = options.currency
         settings.fx = options.fxRate.map { [.bare($0)] } ?? []
+        settings.fxTable = options.fxTable
         var pricing = try PlannedPricing(settings, editions: options.editions, catalog: catalog, period: asOf...lastDay,
                                          warnings: &warnings)
 

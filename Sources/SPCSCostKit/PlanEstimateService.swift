@@ -77,6 +77,8 @@ public struct PlanEstimateOptions: Sendable {
     public var compareAlwaysOn = false
     /// The pools file's contract (its `[defaults]` contract price), for pools without their own price; nil = none.
     public var contract: CreditPriceSchedule.Contract?
+    /// A dated FX file: each planned day converted at its own day's rate; nil = `fx` only.
+    public var fxTable: FXTable?
 
     /// Creates options for a period.
     public init(period: PeriodSpec) { self.period = period }
@@ -132,6 +134,7 @@ extension EstimateService {
             settings.fileFX = options.fx.sorted { $0.key.code < $1.key.code }.map {
                 FXBook.FixedRate(pair: .init(base: $0.key, quote: options.currency), rate: $0.value, source: options.fxSource)
             }
+            settings.fxTable = options.fxTable
             if let contract = entry.creditPrice {
                 settings.contract = .init(pricePerCredit: contract,
                                           reference: "contract price per credit of pool \(plan.pool.name) (pools file)")

@@ -48,9 +48,9 @@ public enum ReconcileReport {
     }
     static func plainMoney(_ m: Money?) -> String { m.map(MoneyFormat.plain) ?? "" }
 
-    static let moneyMethod = """
-        Money comes from the priced ledger, as in report: metered credits at the price and FX of each hour's UTC         day; a day's estimate and each cause's credits at the UTC day of the day's first instant; what a second UTC         day's price adds is unexplained, so the causes add up to the difference.
-        """
+    static let moneyMethod = "Money comes from the priced ledger, as in report: metered credits at the price and FX "
+        + "of each hour's UTC day; a day's estimate and each cause's credits at the UTC day of the day's first "
+        + "instant; what a second UTC day's price adds is unexplained, so the causes add up to the difference."
 
     /// The prices used, one line per run of UTC days.
     static func priceLines(_ r: Input) -> [String] { r.priceRuns.map(SavingsReportWriter.priceRunText) }
