@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostReports
 import SPCSCostStore
 import SPCSCostTestSupport
 import Testing
@@ -104,10 +105,10 @@ import Testing
 
     /// Runs report, reconcile and whatif over `from...to` (UTC days) and collects each one's amounts for `pool`.
     static func cacheCommands(_ cache: UsageCache, pool: String, from: String, to: String, fx: [FXArgument],
-                              fxTable: FXTable?) throws -> (report: Amounts, reconcile: Amounts, whatif: Amounts) {
+                              fxTable: FXTable?, zone: TimeZone = utc) throws -> (report: Amounts, reconcile: Amounts, whatif: Amounts) {
         let env = try env()
         let file = try pools()
-        var o = ReportOptions(from: d(from), to: d(to), timeZone: utc)
+        var o = ReportOptions(from: d(from), to: d(to), timeZone: zone)
         o.poolsFile = file
         o.region = "aws-ap-northeast-1"
         o.currency = .jpy
@@ -121,15 +122,20 @@ import Testing
             r.alwaysOn[day.date.description] = day.alwaysOn?.amount.amount
         }
         var ro = ReconcileOptions(pools: file, from: d(from), to: d(to))
-        ro.timeZone = utc
+        ro.timeZone = zone
         ro.price = o.priceSettings
         let reconciled = try ReconcileService(env: env).reconcile(ro, cache: cache)
+        for p in reconciled.pools {
+            // The causes add up to the difference in money, exactly.
+            let m = try #require(p.money)
+            #expect(m.byCause.values.reduce(Money.zero(.jpy), +) == m.difference, "\(p.pool)")
+        }
         var c = Amounts()
         for day in try #require(reconciled.pools.first { $0.pool == pool }).days {
             c.metered[day.date.description] = day.money?.metered.amount.amount
             c.estimate[day.date.description] = day.money?.estimated.amount.amount
         }
-        let run = try WhatIfService(env: env).reprice(reconciled, pools: file, policies: [.alwaysOn], zone: utc,
+        let run = try WhatIfService(env: env).reprice(reconciled, pools: file, policies: [.alwaysOn], zone: zone,
                                                       cache: cache, price: o.priceSettings)
         var w = Amounts()
         for day in try #require(run.results.first { $0.pool == pool }).days {
@@ -197,6 +203,34 @@ import Testing
         }
     }
 
+    /// Days of Asia/Tokyo (UTC+9) span two UTC days, each at its own rate-sheet price. Tokyo's 2024-04-15 is 9 hours
+    /// of UTC 04-14 (2.00 USD) and 15 of UTC 04-15 (2.50 USD): metered and always on are 0.99 × 2.00 × 150 +
+    /// 1.65 × 2.50 × 150 = 297 + 618.75 = 915.75 JPY in report, reconcile and whatif; the day's estimate is priced at
+    /// the UTC day of its first instant (04-14): 2.64 × 2.00 × 150 = 792 JPY in report and reconcile; reconcile's
+    /// 123.75 JPY difference on 0 credits is all "unexplained" (a second UTC day's price).
+    @Test func aLocalDayAcrossTwoUTCPricesAgreesToo() throws {
+        let cache = try Self.cache(rateSheet: [("2024-04-01", "2.00"), ("2024-04-15", "2.50")])
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        let (report, reconcile, whatif) = try Self.cacheCommands(cache, pool: "ALWAYS_POOL", from: "2024-04-15",
+                                                                 to: "2024-04-15", fx: [.bare(150)], fxTable: nil, zone: tokyo)
+        let day = "2024-04-15"
+        #expect(report.metered[day] == dec("915.75") && reconcile.metered[day] == dec("915.75")
+                && whatif.metered[day] == dec("915.75"))
+        #expect(report.alwaysOn[day] == dec("915.75") && whatif.alwaysOn[day] == dec("915.75"))
+        #expect(report.estimate[day] == 792 && reconcile.estimate[day] == 792)
+        var ro = ReconcileOptions(pools: try Self.pools(), from: Self.d(day), to: Self.d(day))
+        ro.timeZone = tokyo
+        var settings = PriceSettings()
+        settings.region = "aws-ap-northeast-1"
+        settings.currency = .jpy
+        settings.fx = [.bare(150)]
+        ro.price = settings
+        let r = try ReconcileService(env: try Self.env()).reconcile(ro, cache: cache)
+        let money = try #require(r.pools.first { $0.pool == "ALWAYS_POOL" }?.money)
+        #expect(money.byCause[.unexplained] == Money(dec("123.75"), .jpy))
+        #expect(r.priceRuns.count == 2)
+    }
+
     /// LATE_POOL was created on 2024-04-25: whatif's always-on counts 6 days × 24 h × 0.11 = 15.84 credits from
     /// then (not 30 days' 79.2), as report's always-on does; at the 2024-04-15 table's 3.00 USD × 150 = 7,128 JPY.
     @Test func aPoolCreatedOnThe25thCountsOnlyFromThen() throws {
@@ -247,6 +281,8 @@ import Testing
         // The stamp lists both prices, each with the days it applied.
         #expect(r.priceRuns.map { "\($0.from)..\($0.through) \($0.rate.unitPrice.price.price.amount)" }
                 == ["2024-04-01..2024-04-14 2.85", "2024-04-15..2024-04-20 3"])
+        #expect(EstimateReport.render(r, as: .table).contains(
+            "Credit price 2024-04-15 to 2024-04-20: Standard, 3.00 USD per credit (credit price table T-2024-04-15"))
         // Starting after the change, the whole plan is at 3.00: 22 × 3.00 × 150 = 9,900 JPY.
         o.asOf = Self.d("2024-04-15")
         let after = try EstimateService(catalog: try Self.catalog()).estimate(o, today: Self.d("2026-11-29"))
