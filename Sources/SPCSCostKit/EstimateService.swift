@@ -259,7 +259,8 @@ struct PlannedPricing {
             s.edition = edition
             var w: [String] = []
             let pricing = try LedgerPricing.make(s, catalog: catalog, rateSheet: [], account: nil, period: period, warnings: &w)
-            warnings += w.filter { !warnings.contains($0) }
+            // The editions' warnings differ only by the edition's name: the first edition's say it once.
+            if out.isEmpty { warnings += w.filter { !warnings.contains($0) } }
             let pc = pricing.schedule.price(on: period.lowerBound).price.price.currency
             if pc != s.currency {
                 do { _ = try pricing.fx.rate(from: pc, to: s.currency, on: period.lowerBound) } catch {
@@ -295,6 +296,37 @@ struct PlannedPricing {
 
     /// Every price run of every edition, in edition order.
     var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] { editions.flatMap(\.rates.priceRuns) }
+
+    /// `runs` with the runs of one price and FX that overlap or touch merged (the pools of a file price the same
+    /// days, or days one apart), in the order each price first appears, then by date.
+    static func merged(_ runs: [(from: CivilDate, through: CivilDate, rate: DayRate)])
+        -> [(from: CivilDate, through: CivilDate, rate: DayRate)] {
+        func key(_ r: DayRate) -> String {
+            let p = r.unitPrice.price
+            return "\(p.label)|\(p.price.amount)|\(p.price.currency.code)|\(p.source.withoutCarryNoteText)|"
+                + "\(r.unitPrice.overage)|\(r.fx.rate)|\(r.fx.base.code)|\(r.fx.quote.code)|\(r.fx.source.withoutCarryNoteText)"
+        }
+        var order: [String] = []
+        var byKey: [String: [(from: CivilDate, through: CivilDate, rate: DayRate)]] = [:]
+        for r in runs {
+            let k = key(r.rate)
+            if byKey[k] == nil { order.append(k) }
+            byKey[k, default: []].append(r)
+        }
+        var out: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
+        for k in order {
+            var group: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
+            for r in byKey[k]!.sorted(by: { $0.from < $1.from }) {
+                if let last = group.last, r.from <= last.through.adding(days: 1) {
+                    group[group.count - 1].through = max(last.through, r.through)
+                } else {
+                    group.append(r)
+                }
+            }
+            out += group
+        }
+        return out
+    }
 
     /// The on-demand table of the first planned day when that day is priced on demand; nil otherwise.
     var table: CreditPriceTable? {

@@ -186,7 +186,7 @@ extension EstimateService {
                                     region: regions.count == 1 ? regionPrices : nil, fx: usdRate, pools: pools,
                                     savings: savings, warnings: warnings)
         result.breakdowns = breakdowns
-        result.priceRuns = priceRuns
+        result.priceRuns = PlannedPricing.merged(priceRuns)
         return result
     }
 
