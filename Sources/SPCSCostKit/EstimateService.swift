@@ -238,7 +238,8 @@ struct PlannedPricing {
     var editions: [(pricing: Pricing, rates: DayRates)]
     /// The first planned day: its price is the one each cost shows (the stamp lists every price used).
     let firstDay: CivilDate
-    /// Nil for an edition-free price (a contract, or `--credit-price` for more than one edition).
+    /// True when more than one edition was asked: a `--credit-price` then stands for none of them (label
+    /// `Override`).
     let relabel: Bool
     let catalog: PriceCatalog
     let regionText: String
@@ -249,7 +250,7 @@ struct PlannedPricing {
          warnings: inout [String]) throws {
         let single = base.creditPrice != nil || base.contract != nil
         let editions = requested.isEmpty ? Edition.defaultRange : requested
-        self.relabel = single && editions.count != 1
+        self.relabel = editions.count != 1
         self.firstDay = period.lowerBound
         self.catalog = catalog
         self.regionText = base.region ?? defaultRegion
@@ -273,16 +274,29 @@ struct PlannedPricing {
     }
 
     /// The credits of each UTC day priced under every edition: one cost per edition, the sum of its charges.
-    /// - Throws: ``FXBookError``.
+    /// - Throws: ``FXBookError``; ``EstimateError/invalidOption(flag:value:fix:)`` when the planned days are priced
+    ///   in two currencies (a contract in another currency that starts inside the plan), whose sum has no currency.
     mutating func costs(_ credits: [Int: Decimal]) throws -> [PricedCost] {
         var out: [PricedCost] = []
         for i in editions.indices {
             let first = try editions[i].rates.rate(firstDay.daysSinceEpoch)
             var price = first.unitPrice.price
-            if relabel { price.edition = nil }
+            switch first.unitPrice.basis {
+            case .contract, .contractOverage: price.edition = nil
+            case .override: if relabel { price.edition = nil }
+            default: break
+            }
             var amount = Money.zero(price.price.currency), converted = Money.zero(first.currency)
             for (day, c) in credits.sorted(by: { $0.key < $1.key }) {
                 let charge = try editions[i].rates.charge(c, onUTCDay: day)
+                guard charge.priceAmount.currency == amount.currency else {
+                    let d = CivilDate(daysSinceEpoch: day)
+                    throw EstimateError.invalidOption(
+                        flag: "--period", value: "\(firstDay) to \(d)",
+                        fix: "is priced in \(amount.currency.code) on \(firstDay) and in \(charge.priceAmount.currency.code) "
+                            + "on \(d) (a contract price in another currency starts inside the plan); estimate the days "
+                            + "before and from the contract's start separately")
+                }
                 amount = amount + charge.priceAmount
                 converted = converted + charge.amount
             }

@@ -288,4 +288,31 @@ import Testing
         let after = try EstimateService(catalog: try Self.catalog()).estimate(o, today: Self.d("2026-11-29"))
         #expect(after.pools[0].costs.map(\.converted.amount) == [9900])
     }
+
+    /// The pools file's `[defaults]` contract now prices `estimate --pools` too, from its `contract_start`: ALWAYS_POOL
+    /// on 2024-04-14 and 15 (2.64 credits a day) is 2.64 × 2.85 (on demand, before the contract) + 2.64 × 2.50
+    /// (contract from the 15th) = 7.524 + 6.6 = 14.124 USD. A contract in another currency starting inside the plan
+    /// cannot be summed in one price currency (even with its FX): exit 64 naming the days.
+    @Test func aContractStartingInsideAPlan() throws {
+        func estimate(_ contract: String) throws -> EstimateResult {
+            let file = try PoolsFile.parse(Self.poolsText.replacingOccurrences(
+                of: "rate_card = \"2024\"\n", with: "rate_card = \"2024\"\n" + contract + "\n"), file: "ledger.toml")
+            let entries = file.pools.prefix(1).map {
+                PlanEntry(plan: $0.plan, region: $0.region, editions: [.standard], creditPrice: $0.creditPrice, rateCardID: $0.rateCardID)
+            }
+            var o = PlanEstimateOptions(period: .days(from: Self.d("2024-04-14"), through: Self.d("2024-04-15")))
+            o.rateCardID = "2024"
+            o.region = "aws-ap-northeast-1"
+            o.contract = file.defaults.contract
+            o.fx = [.jpy: dec("0.0067")]   // USD per JPY, for the JPY contract
+            return try EstimateService(catalog: try BundledCatalog.load()).estimate(plans: entries, options: o,
+                                                                                  today: Self.d("2026-11-29"))
+        }
+        let usd = try estimate("contract_price = \"2.50\"\ncontract_start = \"2024-04-15\"")
+        #expect(usd.pools[0].costs.map(\.converted) == [Money(dec("14.124"), .usd)])
+        #expect(usd.priceRuns.map(\.rate.unitPrice.basis) == [.onDemand, .contract])
+        #expect(throws: EstimateError.self) {
+            try estimate("contract_price = \"400\"\ncontract_currency = \"JPY\"\ncontract_start = \"2024-04-15\"")
+        }
+    }
 }
