@@ -15,7 +15,9 @@ struct EstimateCommand: EnvironmentCommand {
             Example: spcs-cost estimate --family CPU_X64_XS --hours 10 --days 20 --rate-card 2024 --region aws-ap-northeast-1 --currency JPY --fx 150
             The rate card is --rate-card, else the newest card in force on --as-of (default: today, UTC);
             with --pools or --from-sql, the card in force on the period's first day.
-            The credit price table is chosen by --as-of alone.
+            Each planned day is priced at the price of its own day, in the order every command shares:
+            --credit-price > the pools file's contract > the on-demand table in force that day. A flat plan's
+            days run from --as-of; a schedule's days are those of --period or --from/--to.
             From schedules: spcs-cost estimate --pools Fixtures/pools/jupyterlab.toml --period 2024-04
                             spcs-cost estimate --from-sql Fixtures/setup-sql/jupyterlab-setup.sql --period 2024-04
             """)
@@ -68,7 +70,7 @@ struct EstimateCommand: EnvironmentCommand {
     @Option(help: "Rate card id (2026-04, 2024), replacing the choice by date.")
     var rateCard: String?
 
-    @Option(help: "Date (YYYY-MM-DD) that chooses the rate card and price table. Default: today (UTC).")
+    @Option(help: "Date (YYYY-MM-DD) that chooses the rate card and starts a flat plan's days (each day priced at its own date's price). Default: today (UTC).")
     var asOf: CivilDate?
 
     @Option(name: .customLong("credits-per-hour"), help: "Credits per node-hour, replacing the rate card.")
@@ -157,6 +159,7 @@ struct EstimateCommand: EnvironmentCommand {
             if options.editions.isEmpty { options.editions = file.defaults.editions }
             currencyCode = currencyCode ?? file.defaults.currency?.code
             options.fx = file.defaults.fx
+            options.contract = file.defaults.contract
             options.fxSource = "pools file \(pools), [defaults] fx"
             if holidayFile == nil, let h = file.defaults.holidaysFile {
                 let dir = (env.resolve(pools) as NSString).deletingLastPathComponent

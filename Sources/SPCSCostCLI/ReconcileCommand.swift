@@ -19,26 +19,31 @@ struct ReconcileCommand: EnvironmentCommand {
     @Option(help: "IANA zone of the days. Default: each pool's own zone.")
     var timezone: String?
 
-    @Option(help: "Rate card of the estimate. Default: the pools file's, else the card in force on the period's first day.")
-    var rateCard: String?
-
     @Option(help: "Days ending within this many hours of now are marked provisional.")
     var provisionalHours: Int = 24
 
     @Option(help: "Output format: table, json, csv, markdown.")
     var format: EstimateFormat = .table
 
+    @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
-        var options = ReconcileOptions(pools: try PoolsFile.parse(text, file: pools), from: days.first, to: days.last)
+        let file = try PoolsFile.parse(text, file: pools)
+        var options = ReconcileOptions(pools: file, from: days.first, to: days.last)
         options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
-        options.rateCardID = rateCard
         options.provisionalHours = provisionalHours
+        // Prices: the flags and the pools file's [defaults], as report reads them.
+        var priced = ReportOptions(from: days.first, to: days.last, timeZone: options.timeZone ?? TimeZone(identifier: "UTC")!)
+        priced.poolsFile = file
+        try price.apply(to: &priced, defaults: file.defaults, env: env)
+        options.rateCardID = priced.rateCardID
+        options.price = priced.priceSettings
         let result = try ReconcileService(env: env).reconcile(options, cache: try cacheOptions.openExisting(env))
         let input = ReconcileReport.Input(pools: result.pools, from: result.from, to: result.to,
-                                          rateCardID: result.rateCardID, warnings: result.warnings)
+                                          rateCardID: result.rateCardID, warnings: result.warnings,
+                                          currency: result.currency, priceRuns: result.priceRuns)
         switch format {
         case .table: return CommandOutput(stdout: ReconcileReport.table(input))
         case .json: return CommandOutput(stdout: ReconcileReport.json(input))

@@ -27,6 +27,7 @@ struct WhatIfCommand: EnvironmentCommand {
     @Option(help: "Output format: table, json, csv, markdown.")
     var format: EstimateFormat = .table
 
+    @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
@@ -34,13 +35,21 @@ struct WhatIfCommand: EnvironmentCommand {
         let file = try PoolsFile.parse(text, file: pools)
         var options = ReconcileOptions(pools: file, from: days.first, to: days.last)
         options.timeZone = try timezone.map { try parseTimeZone($0, flag: "--timezone") }
+        // Prices: the flags and the pools file's [defaults], as report reads them.
+        var priced = ReportOptions(from: days.first, to: days.last, timeZone: options.timeZone ?? TimeZone(identifier: "UTC")!)
+        priced.poolsFile = file
+        try price.apply(to: &priced, defaults: file.defaults, env: env)
+        options.rateCardID = priced.rateCardID
         let cache = try cacheOptions.openExisting(env)
         let reconciled = try ReconcileService(env: env).reconcile(options, cache: cache)
         let service = WhatIfService(env: env)
         let card = try env.catalog.rateCard(id: reconciled.rateCardID)
         let parsed = try policies.map { try service.parsePolicy($0, card: card) }
-        let results = try service.reprice(reconciled, pools: file, policies: parsed, zone: options.timeZone, cache: cache)
-        return CommandOutput(stdout: WhatIfReport.render(results, from: days.first, to: days.last, format: format),
-                             stderr: reconciled.warnings.map { "warning: \($0)\n" }.joined())
+        let run = try service.reprice(reconciled, pools: file, policies: parsed, zone: options.timeZone, cache: cache,
+                                      price: priced.priceSettings)
+        let warnings = reconciled.warnings + run.warnings.filter { !reconciled.warnings.contains($0) }
+        return CommandOutput(stdout: WhatIfReport.render(run.results, from: days.first, to: days.last, format: format,
+                                                         currency: run.currency, priceRuns: run.priceRuns),
+                             stderr: warnings.map { "warning: \($0)\n" }.joined())
     }
 }

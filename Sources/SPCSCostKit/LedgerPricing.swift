@@ -84,13 +84,7 @@ public enum LedgerPricing {
                 fix: "is not a region id; use a form such as aws-ap-northeast-1 or AWS_AP_NORTHEAST_1")
         }
         // On-demand prices of every table that lists the region and edition, by effective date.
-        var list: [CreditPriceSchedule.ListPrice] = []
-        for table in catalog.priceTables {
-            guard let prices = table.prices(for: region), let p = prices.prices[s.edition] else { continue }
-            list.append(.init(price: CreditPrice(edition: s.edition, price: Money(p, table.currency),
-                                                 source: "credit price table \(table.id), \(prices.name), \(s.edition.displayName)"),
-                              effectiveFrom: table.effectiveFrom))
-        }
+        let list = listPrices(region: region, edition: s.edition, catalog: catalog)
         if list.isEmpty {
             let table = try catalog.priceTable(asOf: period.lowerBound).item
             if table.prices(for: region) == nil {
@@ -187,6 +181,35 @@ public struct CachedBilling: Sendable {
     }
 }
 
+extension PriceSettings {
+    /// The settings of a run from its flags and a pools file's `[defaults]`: the flags' region, edition,
+    /// `--credit-price`, currency, `--fx` and FX file (and how its rows apply), with the file's contract and FX pairs. `fx = { USD = "150" }`
+    /// is 150 of the file's `currency` per USD (of the run's currency when the file names none): a pair, never used
+    /// for another currency. Every command builds its settings here, so the same flags and file price alike.
+    public static func run(region: String?, edition: Edition, creditPrice: Decimal?, currency: Currency,
+                           fx: [FXArgument], fxTable: FXTable?, fxLookup: FXTable.Lookup = .daily,
+                           defaults: PoolsFile.Defaults?) -> PriceSettings {
+        var s = PriceSettings()
+        s.region = region
+        s.edition = edition
+        s.creditPrice = creditPrice
+        s.currency = currency
+        s.fx = fx
+        s.fxTable = fxTable
+        s.fxLookup = fxLookup
+        if let d = defaults {
+            s.contract = d.contract
+            s.fileFX = d.fxPairs
+            let fileCurrency = d.currency ?? currency
+            s.fileFX += d.fx.sorted { $0.key.code < $1.key.code }.map {
+                FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
+                                 source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)")
+            }
+        }
+        return s
+    }
+}
+
 extension LedgerPricing {
     /// The pricing of a run that reads a cache: its RATE_SHEET_DAILY rows and overage days (``CachedBilling``),
     /// then ``make(_:catalog:rateSheet:account:overageDays:period:warnings:)``. `report`, `nightly` and `export`
@@ -215,5 +238,29 @@ extension LedgerPricing {
     ///   cell.
     public static func fxTable(file: String, env: Environment) throws -> FXTable {
         try FXFile.parse(try InputFileError.read(file, env: env), file: file)
+    }
+
+    /// The pricing of a run over `cache` (nil = no cache: no rate sheet, no overage days): what `report`,
+    /// `reconcile`, `whatif` and `estimate` share, so the same cache and flags give the same price and FX on every
+    /// UTC day.
+    /// - Parameter period: the UTC days the run prices.
+    /// - Throws: as ``make(_:catalog:rateSheet:account:overageDays:period:warnings:)``, and ``StoreError``.
+    public static func make(_ s: PriceSettings, catalog: PriceCatalog, cache: UsageCache?,
+                            period: ClosedRange<CivilDate>, warnings: inout [String]) throws -> Pricing {
+        try make(s, catalog: catalog, cache: cache, account: nil, period: period, warnings: &warnings).pricing
+    }
+
+    /// The on-demand prices of `edition` in `region` from every price table of `catalog` that lists them, by
+    /// effective date: the one region and edition lookup of spcs-cost.
+    /// - Returns: the prices (empty when no table lists the region and edition).
+    public static func listPrices(region: RegionID, edition: Edition, catalog: PriceCatalog) -> [CreditPriceSchedule.ListPrice] {
+        var list: [CreditPriceSchedule.ListPrice] = []
+        for table in catalog.priceTables {
+            guard let prices = table.prices(for: region), let p = prices.prices[edition] else { continue }
+            list.append(.init(price: CreditPrice(edition: edition, price: Money(p, table.currency),
+                                                 source: "credit price table \(table.id), \(prices.name), \(edition.displayName)"),
+                              effectiveFrom: table.effectiveFrom))
+        }
+        return list
     }
 }

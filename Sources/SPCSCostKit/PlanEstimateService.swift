@@ -75,6 +75,10 @@ public struct PlanEstimateOptions: Sendable {
     public var fxSource = "--fx"
     /// Also price every pool always on over the period.
     public var compareAlwaysOn = false
+    /// The pools file's contract (its `[defaults]` contract price), for pools without their own price; nil = none.
+    public var contract: CreditPriceSchedule.Contract?
+    /// A dated FX file: each planned day converted at its own day's rate; nil = `fx` only.
+    public var fxTable: FXTable?
 
     /// Creates options for a period.
     public init(period: PeriodSpec) { self.period = period }
@@ -107,6 +111,7 @@ extension EstimateService {
         var regions = Set<String>()
         var regionPrices: CreditPriceTable.RegionPrices?
         var usdRate: ExchangeRate = .identity(.usd)
+        var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
         for entry in entries {
             let plan = entry.plan
             let poolCard = try entry.rateCardID.map { try catalog.rateCard(id: $0) } ?? card
@@ -118,31 +123,41 @@ extension EstimateService {
                                                          rateSource: rateSource)
             warnings += breakdown.notes + lineNotes
 
-            var priceOptions = EstimateOptions(family: plan.pool.family.name, hoursPerDay: 0, days: 0)
-            priceOptions.region = entry.region ?? options.region
-            priceOptions.editions = entry.editions.isEmpty ? options.editions : entry.editions
-            priceOptions.creditPrice = entry.creditPrice?.amount
-            priceOptions.creditPriceCurrency = entry.creditPrice?.currency ?? .usd
-            try checkOffer(family: plan.pool.family, regionText: priceOptions.region ?? defaultRegion, card: poolCard,
+            let region = entry.region ?? options.region
+            try checkOffer(family: plan.pool.family, regionText: region ?? defaultRegion, card: poolCard,
                            pool: plan.pool.name, warnings: &warnings)
-            var priceWarnings: [String] = []
-            let prices = try choosePrices(options: priceOptions, family: plan.pool.family, card: card, asOf: asOf,
-                                          warnings: &priceWarnings)
-            // A contract price is not an override of a user's flag: say it is the pool's contract price.
-            var poolPrices = prices.prices
-            if let contract = entry.creditPrice {
-                poolPrices = [CreditPrice(edition: nil, price: contract,
-                                          source: "contract price per credit of pool \(plan.pool.name) (pools file)")]
-            } else {
-                warnings += priceWarnings.filter { !warnings.contains($0) }
+            // Priced through the ledger: each planned day's credits at the price and FX of its day (the day's
+            // first instant's UTC day, as report and reconcile price an estimate), in the shared price order.
+            var settings = PriceSettings()
+            settings.region = region
+            settings.currency = options.currency
+            settings.fileFX = options.fx.sorted { $0.key.code < $1.key.code }.map {
+                FXBook.FixedRate(pair: .init(base: $0.key, quote: options.currency), rate: $0.value, source: options.fxSource)
             }
-            table = prices.table ?? table
-            if let r = prices.region { regions.insert(r.region.id); regionPrices = r }
-            let priceCurrency = poolPrices[0].price.currency
-            let fx = try exchangeRate(priceCurrency: priceCurrency, options: options)
-            if priceCurrency == .usd { usdRate = fx }
+            settings.fxTable = options.fxTable
+            if let contract = entry.creditPrice {
+                settings.contract = .init(pricePerCredit: contract,
+                                          reference: "contract price per credit of pool \(plan.pool.name) (pools file)")
+            } else {
+                settings.contract = options.contract
+            }
+            let utc = TimeZone(identifier: "UTC")!
+            let firstDay = CivilDate.of(period.start, in: utc)
+            let lastDay = CivilDate.of(period.end.addingTimeInterval(-1), in: utc)
+            var priceWarnings: [String] = []
+            var pricing = try PlannedPricing(settings, editions: entry.editions.isEmpty ? options.editions : entry.editions,
+                                             catalog: catalog, period: firstDay...max(firstDay, lastDay),
+                                             warnings: &priceWarnings)
+            warnings += priceWarnings.filter { !warnings.contains($0) }
+            if table == nil { table = pricing.table }
+            if let r = pricing.region { regions.insert(r.region.id); regionPrices = r }
+            if pricing.fx.base == .usd { usdRate = pricing.fx }
+            priceRuns += pricing.priceRuns
             let estimate = PoolEstimate(pool: plan.pool.name, family: plan.pool.family, nodes: plan.pool.minNodes,
-                                        lines: lines, prices: poolPrices, fx: fx)
+                                        lines: lines,
+                                        costs: try pricing.costs(Self.plannedCredits(plan, breakdown, lines: lines,
+                                                                                     rate: rate.creditsPerNodeHour,
+                                                                                     firstDay: firstDay)))
             pools.append(estimate)
             breakdowns.append(breakdown)
             if options.compareAlwaysOn {
@@ -152,23 +167,50 @@ extension EstimateService {
                                         + "\(ExactDecimal.text(hours)) h (\(from) to \(through), \(plan.zone.displayName))",
                                     quantity: Decimal(plan.pool.minNodes) * hours, unit: .nodeHours,
                                     creditsPerUnit: rate.creditsPerNodeHour, rateSource: rateSource)
-                let always = PoolEstimate(pool: plan.pool.name, family: plan.pool.family, nodes: plan.pool.minNodes,
-                                          lines: [line], prices: poolPrices, fx: fx)
-                savings.append(Savings(plan: estimate, alwaysOn: always, periodDays: from.days(to: through) + 1))
+                // Always on: MIN_NODES × every second of the period, cut at UTC midnights.
+                var always: [Int: Decimal] = [:]
+                var t = period.start
+                while t < period.end {
+                    let day = Int((t.timeIntervalSince1970 / 86_400).rounded(.down))
+                    let next = min(Date(timeIntervalSince1970: TimeInterval((day + 1) * 86_400)), period.end)
+                    always[day, default: 0] += Decimal(plan.pool.minNodes) * Decimal(Int(next.timeIntervalSince(t))) / 3600
+                        * rate.creditsPerNodeHour
+                    t = next
+                }
+                let alwaysOn = PoolEstimate(pool: plan.pool.name, family: plan.pool.family, nodes: plan.pool.minNodes,
+                                            lines: [line], costs: try pricing.costs(always))
+                savings.append(Savings(plan: estimate, alwaysOn: alwaysOn, periodDays: from.days(to: through) + 1))
             }
         }
         var result = EstimateResult(asOf: asOf, rateCard: card, priceTable: table,
                                     region: regions.count == 1 ? regionPrices : nil, fx: usdRate, pools: pools,
                                     savings: savings, warnings: warnings)
         result.breakdowns = breakdowns
+        result.priceRuns = PlannedPricing.merged(priceRuns)
         return result
     }
 
-    func exchangeRate(priceCurrency: Currency, options: PlanEstimateOptions) throws -> ExchangeRate {
-        if priceCurrency == options.currency { return .identity(priceCurrency) }
-        guard let rate = options.fx[priceCurrency] else {
-            throw EstimateError.missingFX(currency: options.currency, priceCurrency: priceCurrency)
+    /// A plan's credits per UTC day (days since 1970-01-01): each local day's estimate (the schedule's node-hours
+    /// by cause and the expected activity spread over the days, as `reconcile` and `report` estimate a day) at the
+    /// UTC day of the day's first instant; what the lines hold beyond the days (task warehouse credits, and the
+    /// expected activity's share of a fraction of a day) on the first planned day.
+    static func plannedCredits(_ plan: PoolPlan, _ b: PlanBreakdown, lines: [CostLine], rate: Decimal,
+                               firstDay: CivilDate) -> [Int: Decimal] {
+        var estimated: [CivilDate: [BillingCause: Decimal]] = [:]
+        for d in b.days { estimated[d.date] = d.nodeHours }
+        Reconciler.spreadExpectedActivity(plan, breakdown: b, into: &estimated)
+        let utc = TimeZone(identifier: "UTC")!
+        var out: [Int: Decimal] = [:]
+        var byDays: Decimal = 0
+        for (date, hours) in estimated.sorted(by: { $0.key < $1.key }) {
+            let credits = hours.values.reduce(0, +) * rate
+            guard credits != 0 else { continue }
+            out[CivilDate.of(date.startInstant(in: plan.zone), in: utc).daysSinceEpoch, default: 0] += credits
+            byDays += credits
         }
-        return ExchangeRate(base: priceCurrency, quote: options.currency, rate: rate, source: options.fxSource)
+        let rest = lines.reduce(Decimal(0)) { $0 + $1.credits } - byDays
+        if rest != 0 { out[firstDay.daysSinceEpoch, default: 0] += rest }
+        return out
     }
+
 }

@@ -17,6 +17,8 @@ public struct ReconcileOptions: Sendable {
     /// Days ending within this many hours of now are provisional (the views lag up to 3 hours and restate recent
     /// rows; spcs-facts §3). Default 24.
     public var provisionalHours: Int = 24
+    /// How to price the reconciliation through the ledger (the shared price order); nil = credits only.
+    public var price: PriceSettings?
 
     /// Creates options.
     public init(pools: PoolsFile, from: CivilDate, to: CivilDate) {
@@ -42,6 +44,11 @@ public struct ReconcileResult: Sendable {
     public var from: CivilDate
     /// The period's last day.
     public var to: CivilDate
+    /// The presentation currency of every amount; nil when not priced (credits only).
+    public var currency: Currency?
+    /// The prices and FX rates used, one entry per run of UTC days with the same price and rate; empty when not
+    /// priced.
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
 }
 
 /// Sets the estimate of a pools file against the metered rows in the cache (`spcs-cost reconcile`).
@@ -116,8 +123,30 @@ public struct ReconcileService: Sendable {
         if !unmetered.isEmpty {
             warnings.append("in the pools file but not metered in the period: \(unmetered.joined(separator: ", ")).")
         }
-        return ReconcileResult(pools: results, unplanned: unplanned, unmetered: unmetered, rateCardID: runCard.id,
-                               warnings: warnings, from: options.from, to: options.to)
+        var result = ReconcileResult(pools: results, unplanned: unplanned, unmetered: unmetered, rateCardID: runCard.id,
+                                     warnings: warnings, from: options.from, to: options.to)
+        if let settings = options.price {
+            // Every amount through the ledger: the same price and FX per UTC day as `report`.
+            let utc = TimeZone(identifier: "UTC")!
+            var zones: [TimeZone] = results.map { r in options.timeZone ?? r.plan?.zone ?? zone }
+            if zones.isEmpty { zones = [zone] }
+            let first = zones.map { CivilDate.of(options.from.startInstant(in: $0), in: utc) }.min()!
+            let last = zones.map { CivilDate.of(options.to.adding(days: 1).startInstant(in: $0).addingTimeInterval(-1), in: utc) }.max()!
+            var priceWarnings: [String] = []
+            let pricing = try LedgerPricing.make(settings, catalog: catalog, cache: cache, period: first...last,
+                                                 warnings: &priceWarnings)
+            var rates = try pricing.rates(for: first...last)
+            for i in result.pools.indices {
+                let z = zones[i]
+                let start = options.from.startInstant(in: z), end = options.to.adding(days: 1).startInstant(in: z)
+                let rows = (byPool[result.pools[i].pool] ?? []).filter { $0.startTime >= start && $0.startTime < end }
+                try result.pools[i].price(metered: try MeteredPart.parts(of: rows, zone: z), zone: z, rates: &rates)
+            }
+            result.warnings += priceWarnings.filter { !result.warnings.contains($0) }
+            result.currency = pricing.currency
+            result.priceRuns = rates.priceRuns
+        }
+        return result
     }
 
     /// The rate of `family` in force on a day: the pool's pinned card, else the card in force by date; the

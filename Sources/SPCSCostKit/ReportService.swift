@@ -51,6 +51,14 @@ public struct ReportOptions: Sendable {
     }
 }
 
+extension ReportOptions {
+    /// The price settings of the run: the flags with the pools file's `[defaults]` (``PriceSettings/run(region:edition:creditPrice:currency:fx:fxTable:fxLookup:defaults:)``).
+    public var priceSettings: PriceSettings {
+        .run(region: region, edition: edition, creditPrice: creditPrice, currency: currency, fx: fx, fxTable: fxTable,
+             fxLookup: fxLookup, defaults: poolsFile?.defaults)
+    }
+}
+
 /// Builds and writes the savings report (`spcs-cost report`).
 public struct ReportService: Sendable {
     /// The environment (catalog, clock, paths).
@@ -75,28 +83,6 @@ public struct ReportService: Sendable {
         return try ReconcileService(env: env).reconcile(r, cache: cache)
     }
 
-    /// The price settings of `options`: its flags and the pools file's `[defaults]` (contract, FX pairs).
-    public func priceSettings(_ options: ReportOptions) -> PriceSettings {
-        var s = PriceSettings()
-        s.region = options.region
-        s.edition = options.edition
-        s.creditPrice = options.creditPrice
-        s.currency = options.currency
-        s.fx = options.fx
-        s.fxTable = options.fxTable
-        s.fxLookup = options.fxLookup
-        if let d = options.poolsFile?.defaults {
-            s.contract = d.contract
-            s.fileFX = d.fxPairs
-            // `fx = { USD = "150" }` is 150 of the file's `currency` per USD (of the run's currency when the file
-            // names none): a pair, never used for another currency.
-            let fileCurrency = d.currency ?? options.currency
-            s.fileFX += d.fx.map { FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
-                                                    source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)") }
-        }
-        return s
-    }
-
     /// The ledger's pricing of a run over `period` (UTC days): `--credit-price` > the cache's RATE_SHEET_DAILY >
     /// the pools file's contract > the on-demand table (README "Prices, FX and the ledger"), through
     /// ``LedgerPricing/make(_:catalog:cache:rateSheet:account:period:overageDays:warnings:)``.
@@ -105,7 +91,7 @@ public struct ReportService: Sendable {
     ///   ``StoreError``.
     public func pricing(_ options: ReportOptions, cache: UsageCache?, period: ClosedRange<CivilDate>,
                         overageDays: Set<CivilDate>? = nil, warnings: inout [String]) throws -> Pricing {
-        try LedgerPricing.make(priceSettings(options), catalog: env.catalog, cache: cache, account: nil, period: period,
+        try LedgerPricing.make(options.priceSettings, catalog: env.catalog, cache: cache, account: nil, period: period,
                                overageDays: overageDays, warnings: &warnings).pricing
     }
 
@@ -139,7 +125,7 @@ public struct ReportService: Sendable {
         let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
         // What Snowflake bills (USAGE_IN_CURRENCY_DAILY, when pulled): the days paid as overage choose the overage
         // price, and the bill check compares each day with the ledger.
-        let (pricing, cached) = try LedgerPricing.make(priceSettings(options), catalog: env.catalog, cache: cache,
+        let (pricing, cached) = try LedgerPricing.make(options.priceSettings, catalog: env.catalog, cache: cache,
                                                        account: nil, period: utcPeriod, warnings: &warnings)
         let billed = cached.billed, restatedDays = cached.restatedDays
         var rates = try pricing.rates(for: utcPeriod)
@@ -150,13 +136,10 @@ public struct ReportService: Sendable {
                                           segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end))
         let meteredPools = Set(read.parts.map(\.pool))
         let planned = Dictionary((options.poolsFile?.pools ?? []).map { ($0.plan.pool.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let inventory = try cache.computePools()
-        var inventoryByName: [String: [ComputePoolRecord]] = [:]
-        for r in inventory { inventoryByName[r.name, default: []].append(r) }
-        var spans: [String: DateInterval]?
+        var lifetimes = try PoolLifetimes(cache: cache)
+        let inventoryByName = lifetimes.inventory
         var setups: [ReportPoolSetup] = []
         var withoutShape: [String] = []
-        var assumedLifetimes: [String] = []
         for name in meteredPools.union(planned.keys).sorted() {
             var shape: PoolShape?
             var shapeSource: String?
@@ -181,27 +164,9 @@ public struct ReportService: Sendable {
             } else if meteredPools.contains(name) {
                 withoutShape.append(name)
             }
-            var lifetime: PoolLifetime
-            if let recs = inventoryByName[name], recs.contains(where: { $0.created != nil }) {
-                lifetime = PoolLifetime(intervals: recs.compactMap { r in
-                    let a = r.created ?? .distantPast, b = r.deleted ?? .distantFuture
-                    return b > a ? DateInterval(start: a, end: b) : nil
-                }, source: .inventory)
-            } else if let e = planned[name], e.created != nil || e.dropped != nil {
-                lifetime = .between(e.created, e.dropped, source: .poolsFile)
-            } else if meteredPools.contains(name) {
-                if spans == nil { spans = try cache.meteredSpans() }
-                if let span = spans?[name] {
-                    lifetime = PoolLifetime(intervals: [span], source: .meteredHours)
-                    assumedLifetimes.append(name)
-                } else {
-                    lifetime = .unbounded
-                }
-            } else {
-                // Planned, never metered, not in the inventory: nothing says it existed, so it has no always-on or
-                // plan baseline (its estimate stays, as its own line).
-                lifetime = .none
-            }
+            // Planned, never metered, not in the inventory: nothing says it existed, so it has no always-on or
+            // plan baseline (its estimate stays, as its own line).
+            let lifetime = try lifetimes.lifetime(of: name, planned: planned[name], metered: meteredPools.contains(name))
             setups.append(ReportPoolSetup(pool: name, shape: shape, shapeSource: shapeSource, creditsPerNodeHour: rate,
                                           rateSource: rateSource, lifetime: lifetime, planned: planned[name] != nil))
         }
@@ -211,11 +176,7 @@ public struct ReportService: Sendable {
                 + "baselines are unknown and left out of the savings. Fix: "
                 + withoutShape.map { "--pool \($0)=FAMILY[:NODES]" }.joined(separator: " ") + ", or pull COMPUTE_POOLS.")
         }
-        if !assumedLifetimes.isEmpty {
-            warnings.append("the cache has no COMPUTE_POOLS row for \(assumedLifetimes.joined(separator: ", ")); each is "
-                + "taken to exist from its first to its last metered hour in the cache (an assumption: set created and "
-                + "dropped in the pools file, or pull COMPUTE_POOLS, to count the hours it idled before or after).")
-        }
+        if let w = lifetimes.assumedWarning { warnings.append(w) }
         if read.rows == 0 {
             warnings.append("the cache \(cache.path) has no metered hour from \(options.from) to \(options.to); every metered "
                             + "figure is zero. Import or pull the period first, or check --cache.")
@@ -229,11 +190,9 @@ public struct ReportService: Sendable {
             warnings += reconciled.warnings.filter { !warnings.contains($0) }
             for rec in reconciled.pools where rec.plan != nil {
                 var days: [CivilDate: (credits: Decimal, causes: [VarianceCause: Decimal])] = [:]
-                for d in rec.days { days[d.date] = (d.estimatedCredits, [:]) }
-                // The causes are per pool: priced at the period's first day (what other days' prices make of them
-                // is in the unexplained line, so the causes still add up to the difference).
-                let first = days[options.from] ?? (0, [:])
-                days[options.from] = (first.credits, rec.explained)
+                // Each day's causes, priced at that day's price (as `reconcile` prices them); what the prices of
+                // a second UTC day in a local day add is in the unexplained line, so the causes add up.
+                for d in rec.days { days[d.date] = (d.estimatedCredits, d.explained) }
                 estimates[rec.pool] = days
             }
         }

@@ -46,25 +46,64 @@ public struct WhatIfService: Sendable {
         }
     }
 
-    /// Re-prices every pool of the reconciliation under each policy.
+    /// Re-prices every pool of the reconciliation under each policy, counting only the time each pool existed
+    /// (``PoolLifetimes``, as `report` counts it).
+    /// - Parameter price: how to price the credits through the ledger (the shared price order); nil = credits only.
+    /// - Returns: the results in policy, then pool order, with the prices used.
+    /// - Throws: ``StoreError``, and when priced as ``LedgerPricing/make(_:catalog:cache:period:warnings:)``.
     public func reprice(_ reconciled: ReconcileResult, pools: PoolsFile, policies: [WhatIfPolicy], zone: TimeZone?,
-                        cache: UsageCache) throws -> [WhatIfResult] {
-        let start = reconciled.from.adding(days: -1).startInstant(in: TimeZone(identifier: "UTC")!)
-        let end = reconciled.to.adding(days: 2).startInstant(in: TimeZone(identifier: "UTC")!)
+                        cache: UsageCache, price: PriceSettings? = nil) throws -> WhatIfRun {
+        let utc = TimeZone(identifier: "UTC")!
+        let start = reconciled.from.adding(days: -1).startInstant(in: utc)
+        let end = reconciled.to.adding(days: 2).startInstant(in: utc)
         let rows = Dictionary(grouping: try cache.records(from: start, to: end), by: \.computePoolName)
         let service = ReconcileService(env: env)
-        var out: [WhatIfResult] = []
+        var lifetimes = try PoolLifetimes(cache: cache)
+        var run = WhatIfRun(results: [], currency: nil, priceRuns: [], warnings: [])
+        var lifetimeOf: [String: PoolLifetime] = [:]
+        for r in reconciled.pools {
+            guard let plan = r.plan else { continue }
+            let z = zone ?? plan.zone
+            let a = reconciled.from.startInstant(in: z), b = reconciled.to.adding(days: 1).startInstant(in: z)
+            let metered = (rows[r.pool] ?? []).contains { $0.startTime >= a && $0.startTime < b }
+            lifetimeOf[r.pool] = try lifetimes.lifetime(of: r.pool, planned: pools.pools.first { $0.plan.pool.name == r.pool },
+                                                        metered: metered)
+        }
+        if let w = lifetimes.assumedWarning { run.warnings.append(w) }
         for policy in policies {
             for r in reconciled.pools {
                 guard let plan = r.plan else { continue }
                 let entry = pools.pools.first { $0.plan.pool.name == r.pool }
                 let rate = service.rateInForce(family: plan.pool.family, pinned: entry?.rateCardID, fallback: r.estimateRate)
-                out.append(WhatIf.reprice(r, records: rows[r.pool] ?? [], zone: zone ?? plan.zone, policy: policy,
-                                          rateInForce: rate))
+                run.results.append(WhatIf.reprice(r, records: rows[r.pool] ?? [], zone: zone ?? plan.zone, policy: policy,
+                                                  lifetime: lifetimeOf[r.pool] ?? .unbounded, rateInForce: rate))
             }
         }
-        return out
+        if let price {
+            let zones = reconciled.pools.compactMap { r in r.plan.map { zone ?? $0.zone } } + [zone ?? utc]
+            let first = zones.map { CivilDate.of(reconciled.from.startInstant(in: $0), in: utc) }.min()!
+            let last = zones.map { CivilDate.of(reconciled.to.adding(days: 1).startInstant(in: $0).addingTimeInterval(-1), in: utc) }.max()!
+            let pricing = try LedgerPricing.make(price, catalog: env.catalog, cache: cache, period: first...last,
+                                                 warnings: &run.warnings)
+            var rates = try pricing.rates(for: first...last)
+            for i in run.results.indices { try run.results[i].price(rates: &rates) }
+            run.currency = pricing.currency
+            run.priceRuns = rates.priceRuns
+        }
+        return run
     }
+}
+
+/// The what-if results of a run with the prices they were priced at.
+public struct WhatIfRun: Sendable {
+    /// Per policy and pool, in policy then pool order.
+    public var results: [WhatIfResult]
+    /// The presentation currency; nil when credits only.
+    public var currency: Currency?
+    /// The credit prices and FX per run of UTC days; empty when credits only.
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
+    /// Notes for the reader (assumed lifetimes, price choices).
+    public var warnings: [String]
 }
 
 extension WhatIfService {

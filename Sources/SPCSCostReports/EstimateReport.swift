@@ -38,6 +38,8 @@ public enum EstimateReport {
         if let card = r.rateCard { out.append("Rate card \(card.id): \(card.source)") }
         for line in Set(r.pools.flatMap(\.lines).map(\.rateSource)).sorted() { out.append("Rate: \(line)") }
         if let t = r.priceTable { out.append("Price table \(t.id): \(t.title). \(t.source)") }
+        // Every price the planned days were charged at, with its days (the ledger's price runs, per edition).
+        for run in r.priceRuns { out.append("Credit price \(SavingsReportWriter.priceRunText(run))") }
         return out
     }
 
@@ -365,6 +367,8 @@ public enum EstimateReport {
         let rounding: String
         let warnings: [String]
         let derived: [String]?
+        /// Every price the planned days were charged at, with its days; absent for a result built without the ledger.
+        let creditPrices: [String]?
     }
 
     static func json(_ r: EstimateResult) -> String {
@@ -423,7 +427,8 @@ public enum EstimateReport {
             pools: pools,
             rounding: MoneyFormat.ruleDescription,
             warnings: r.warnings,
-            derived: r.preamble.isEmpty ? nil : r.preamble)
+            derived: r.preamble.isEmpty ? nil : r.preamble,
+            creditPrices: r.priceRuns.isEmpty ? nil : r.priceRuns.map(SavingsReportWriter.priceRunText))
         return JSONText.encode(doc)
     }
 }

@@ -82,6 +82,17 @@ public struct PricedCost: Sendable, Hashable {
         self.amount = Money(credits * price.price.amount, price.price.currency)
         self.converted = amount.converted(with: fx)
     }
+
+    /// A cost summed from ledger charges (each planned day at its own price and FX).
+    /// - Parameters:
+    ///   - price: the price shown for the cost (the price of the first planned day; the stamp lists every price).
+    ///   - amount: the sum of the charges in the price currency, exact.
+    ///   - converted: the sum in the presentation currency, exact.
+    public init(price: CreditPrice, amount: Money, converted: Money) {
+        self.creditPrice = price
+        self.amount = amount
+        self.converted = converted
+    }
 }
 
 /// An estimate for one compute pool (or one flag-described plan): its lines, credits and costs.
@@ -106,6 +117,15 @@ public struct PoolEstimate: Sendable, Hashable {
         self.lines = lines
         let credits = lines.reduce(Decimal(0)) { $0 + $1.credits }
         self.costs = prices.map { PricedCost(credits: credits, price: $0, fx: fx) }
+    }
+
+    /// Creates a pool estimate with costs already priced (through the ledger, day by day).
+    public init(pool: String?, family: InstanceFamily, nodes: Int, lines: [CostLine], costs: [PricedCost]) {
+        self.pool = pool
+        self.family = family
+        self.nodes = nodes
+        self.lines = lines
+        self.costs = costs
     }
 
     /// Total credits of all lines, exact.

@@ -25,6 +25,9 @@ public struct EstimateResult: Sendable {
     /// Lines to show before the estimate: what was read from the input (the pools and schedules derived from
     /// setup SQL, statements not used); empty for flags.
     public var preamble: [String] = []
+    /// The credit prices and FX the planned days were priced at, per edition and run of UTC days (the ledger's
+    /// ``DayRates/priceRuns``); empty for a result built without the ledger.
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
 
     /// Creates a result.
     public init(asOf: CivilDate, rateCard: RateCard?, priceTable: CreditPriceTable?,

@@ -69,6 +69,8 @@ public struct PoolReconciliation: Sendable {
         public var meteredNodeHours: [VarianceCause: Decimal]
         /// The difference (metered − estimated credits) split by cause; sums to `difference` exactly.
         public var explained: [VarianceCause: Decimal]
+        /// The day's money; nil when the reconciliation was not priced (``PoolReconciliation/price(metered:zone:rates:)``).
+        public var money: ReconcileMoney?
         /// Metered − estimated credits.
         public var difference: Decimal { meteredCredits - estimatedCredits }
     }
@@ -243,7 +245,7 @@ public enum Reconciler {
 
     /// Adds the pools file's expected activity to each day's estimate: autoscale on days with scheduled hours (or
     /// every day for an always-on pool), off-hours sessions as (sessions per week ÷ 7) a day with their tail.
-    static func spreadExpectedActivity(_ plan: PoolPlan, breakdown b: PlanBreakdown,
+    public static func spreadExpectedActivity(_ plan: PoolPlan, breakdown b: PlanBreakdown,
                                        into estimated: inout [CivilDate: [BillingCause: Decimal]]) {
         for d in b.days {
             var e = estimated[d.date] ?? [:]
@@ -258,6 +260,76 @@ public enum Reconciler {
                     * Decimal(plan.pool.minNodes)
             }
             estimated[d.date] = e
+        }
+    }
+}
+
+/// The money of a reconciled pool on one day (or over the period), every amount a sum of ledger charges in the
+/// presentation currency, exact.
+public struct ReconcileMoney: Sendable, Hashable {
+    /// The estimate's credits and cost: a local day's estimate is priced at the UTC day of its first instant.
+    public var estimated: ChargeSum
+    /// Metered credits and cost: each hourly row at the price of its UTC day (what `report` shows for the pool
+    /// and day).
+    public var metered: ChargeSum
+    /// The difference (metered − estimated cost) by cause: each cause's credits of a day priced at the day's
+    /// estimate price; `unexplained` takes what the prices of other UTC days (a local day that spans two) add, so
+    /// the causes add up to the difference exactly.
+    public var byCause: [VarianceCause: Money]
+
+    /// Zero in `currency`.
+    public static func zero(_ currency: Currency) -> ReconcileMoney {
+        ReconcileMoney(estimated: .zero(currency), metered: .zero(currency), byCause: [:])
+    }
+
+    /// Metered minus estimated cost.
+    public var difference: Money { metered.amount - estimated.amount }
+
+    /// The sum of two.
+    public static func + (a: ReconcileMoney, b: ReconcileMoney) -> ReconcileMoney {
+        var causes = a.byCause
+        for (k, v) in b.byCause { causes[k] = causes[k].map { $0 + v } ?? v }
+        return ReconcileMoney(estimated: a.estimated + b.estimated, metered: a.metered + b.metered, byCause: causes)
+    }
+}
+
+extension PoolReconciliation {
+    /// The money over the period; nil when the reconciliation was not priced.
+    public var money: ReconcileMoney? {
+        guard let first = days.first?.money else { return nil }
+        return days.dropFirst().reduce(first) { $0 + ($1.money ?? .zero(first.metered.amount.currency)) }
+    }
+
+    /// Prices every day through the ledger (``Pricing``): metered credits per UTC day of their hours, the estimate
+    /// and the causes of a day at the UTC day of the day's first instant, the rest of the difference unexplained.
+    /// - Parameters:
+    ///   - metered: the pool's metered credits per local day (in `zone`) and UTC day (``MeteredPart/parts(of:zone:)``).
+    ///   - zone: the zone of the reconciliation's days.
+    ///   - rates: the ledger's day rates.
+    /// - Throws: ``FXBookError`` when a day's price cannot be converted.
+    public mutating func price(metered: [MeteredPart], zone: TimeZone, rates: inout DayRates) throws(FXBookError) {
+        let currency = rates.currency
+        var partsByDay: [Int: [MeteredPart]] = [:]
+        for p in metered where p.pool == pool { partsByDay[p.localDay, default: []].append(p) }
+        for i in days.indices {
+            let date = days[i].date
+            let utcDay = Int((date.startInstant(in: zone).timeIntervalSince1970 / 86_400).rounded(.down))
+            var m = ReconcileMoney.zero(currency)
+            let e = try rates.charge(days[i].estimatedCredits, onUTCDay: utcDay)
+            m.estimated += e
+            for part in partsByDay[date.daysSinceEpoch] ?? [] {
+                m.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
+            }
+            var explained = Money.zero(currency)
+            for cause in VarianceCause.allCases where cause != .unexplained {
+                guard let credits = days[i].explained[cause] else { continue }
+                let amount = try rates.charge(credits, onUTCDay: utcDay).amount
+                m.byCause[cause] = amount
+                explained = explained + amount
+            }
+            let rest = m.difference - explained
+            if rest.amount != 0 || days[i].explained[.unexplained] != nil { m.byCause[.unexplained] = rest }
+            days[i].money = m
         }
     }
 }
