@@ -64,8 +64,39 @@ struct EstimateCommand: EnvironmentCommand {
     @Option(help: "Presentation currency (ISO 4217), for example JPY. Default: USD (or the pools file's).")
     var currency: String?
 
-    @Option(help: "Units of --currency per USD, for example 150.")
-    var fx: Decimal?
+    @Option(help: ArgumentHelp("Exchange rate, repeatable: RATE (units of --currency per USD, undated) or QUOTE/BASE=RATE (EUR/USD=0.92: EUR per USD). Default: the pools file's fx pairs.", valueName: "rate"))
+    var fx: [String] = []
+
+    @Option(help: "CSV of dated exchange rates (date,base,quote,rate,source): each planned day converts at its own rate; a missing day takes the latest earlier rate within 4 days.", completion: .file(extensions: ["csv"]))
+    var fxFile: String?
+
+    @Option(help: "How a day finds its rate in --fx-file: daily (the day's row) or monthly (the row of the month's first day).")
+    var fxLookup: FXTable.Lookup?
+
+    /// `--fx` split into its one bare rate (nil = none) and its named pairs; `--fx-file` with its lookup.
+    /// - Throws: ``EstimateError`` for a bad value or a second bare rate; `ValidationError` for `--fx-lookup`
+    ///   without `--fx-file`; ``InputFileError``/``StoreError`` for an unreadable or bad FX file.
+    func fxSettings(_ env: Environment) throws -> (bare: Decimal?, pairs: [FXBook.FixedRate], table: FXTable?, lookup: FXTable.Lookup) {
+        var bare: Decimal?
+        var pairs: [FXBook.FixedRate] = []
+        for text in fx {
+            switch try FXArgument.parse(text) {
+            case let .bare(rate):
+                guard bare == nil else {
+                    throw EstimateError.invalidOption(flag: "--fx", value: text, fix: "is a second bare rate; name each pair (--fx EUR/USD=0.92)")
+                }
+                bare = rate
+            case let .pair(p): pairs.append(p)
+            }
+        }
+        guard let fxFile else {
+            guard fxLookup == nil else {
+                throw ValidationError("--fx-lookup chooses rows of --fx-file; add --fx-file FILE or drop --fx-lookup.")
+            }
+            return (bare, pairs, nil, .daily)
+        }
+        return (bare, pairs, try LedgerPricing.fxTable(file: fxFile, env: env), fxLookup ?? .daily)
+    }
 
     @Option(help: "Rate card id (2026-04, 2024), replacing the choice by date.")
     var rateCard: String?
@@ -111,7 +142,8 @@ struct EstimateCommand: EnvironmentCommand {
         options.editions = editions
         options.creditPrice = creditPrice
         options.currency = try configuredCurrency(currency, env)
-        options.fxRate = fx
+        let rates = try fxSettings(env)
+        (options.fxRate, options.fxPairs, options.fxTable, options.fxLookup) = (rates.bare, rates.pairs, rates.table, rates.lookup)
         options.rateCardID = rateCard
         options.asOf = asOf
         options.creditsPerNodeHour = creditsPerHour
@@ -151,6 +183,7 @@ struct EstimateCommand: EnvironmentCommand {
         var notes: [String] = []
         var preamble: [String] = []
         var holidayFile = holidays.map { env.resolve($0) }
+        var fileDefaults: PoolsFile.Defaults?
         if let pools {
             let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
             let file = try PoolsFile.parse(text, file: pools)
@@ -158,9 +191,8 @@ struct EstimateCommand: EnvironmentCommand {
             options.region = options.region ?? file.defaults.region
             if options.editions.isEmpty { options.editions = file.defaults.editions }
             currencyCode = currencyCode ?? file.defaults.currency?.code
-            options.fx = file.defaults.fx
+            fileDefaults = file.defaults
             options.contract = file.defaults.contract
-            options.fxSource = "pools file \(pools), [defaults] fx"
             if holidayFile == nil, let h = file.defaults.holidaysFile {
                 let dir = (env.resolve(pools) as NSString).deletingLastPathComponent
                 holidayFile = h.hasPrefix("/") ? h : (dir as NSString).appendingPathComponent(h)
@@ -178,10 +210,13 @@ struct EstimateCommand: EnvironmentCommand {
             entries = derived.plans.map { PlanEntry(plan: $0) }
         }
         options.currency = try configuredCurrency(currencyCode, env)
-        if let fx {
-            options.fx[.usd] = fx
-            options.fxSource = "--fx"
+        let rates = try fxSettings(env)
+        if let bare = rates.bare {
+            options.fx[.usd] = bare
+            options.fxSource = "--fx \(ExactDecimal.text(bare)), undated"
         }
+        options.fxPairs = rates.pairs + (fileDefaults?.fixedRates(runCurrency: options.currency) ?? [])
+        (options.fxTable, options.fxLookup) = (rates.table, rates.lookup)
         if let holidayFile {
             let text = String(decoding: try InputFileError.read(holidayFile, env: env), as: UTF8.self)
             let parsed = try Holidays.parse(text, file: holidays ?? holidayFile)

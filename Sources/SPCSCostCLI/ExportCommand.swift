@@ -32,11 +32,7 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "FOCUS version: 1.2 (daily rows, exact amounts) or 1.0 (hourly rows, rounded costs, the file of earlier releases).")
     var focusVersion: FocusVersion = .v1_2
 
-    @Option(help: "First day (YYYY-MM-DD), inclusive.")
-    var from: CivilDate
-
-    @Option(help: "Last day (YYYY-MM-DD), inclusive.")
-    var to: CivilDate
+    @OptionGroup var days: DayRangeOptions
 
     @Option(help: "IANA zone of the period's calendar days.")
     var timezone: String = "UTC"
@@ -72,7 +68,7 @@ struct ExportCommand: EnvironmentCommand {
 
     func exportOptions(_ env: Environment) throws -> ExportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
-        var o = ExportOptions(from: from, to: to, timeZone: zone)
+        var o = ExportOptions(from: days.first, to: days.last, timeZone: zone)
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)

@@ -21,10 +21,14 @@ public struct EstimateOptions: Sendable {
     public var creditPriceCurrency: Currency = .usd
     /// Presentation currency.
     public var currency: Currency = .usd
-    /// `--fx`: units of `currency` per unit of the price currency; required when the two differ.
+    /// `--fx RATE`: units of `currency` per unit of the price currency, undated; nil = none.
     public var fxRate: Decimal?
+    /// `--fx QUOTE/BASE=RATE` pairs, in the order given (a rate is never used for another pair).
+    public var fxPairs: [FXBook.FixedRate] = []
     /// A dated FX file: each planned day converted at its own day's rate; nil = `--fx` only.
     public var fxTable: FXTable?
+    /// How a day finds its row in `fxTable`.
+    public var fxLookup: FXTable.Lookup = .daily
     /// `--rate-card`: a rate card id that replaces the choice by date.
     public var rateCardID: String?
     /// `--as-of`: the date that chooses the rate card and price table; nil = today (UTC).
@@ -116,8 +120,9 @@ public struct EstimateService: Sendable {
         settings.creditPrice = options.creditPrice
         settings.creditPriceCurrency = options.creditPriceCurrency
         settings.currency = options.currency
-        settings.fx = options.fxRate.map { [.bare($0)] } ?? []
+        settings.fx = (options.fxRate.map { [.bare($0)] } ?? []) + options.fxPairs.map { .pair($0) }
         settings.fxTable = options.fxTable
+        settings.fxLookup = options.fxLookup
         var pricing = try PlannedPricing(settings, editions: options.editions, catalog: catalog, period: asOf...lastDay,
                                          warnings: &warnings)
 
@@ -264,8 +269,12 @@ struct PlannedPricing {
             if out.isEmpty { warnings += w.filter { !warnings.contains($0) } }
             let pc = pricing.schedule.price(on: period.lowerBound).price.price.currency
             if pc != s.currency {
-                do { _ = try pricing.fx.rate(from: pc, to: s.currency, on: period.lowerBound) } catch {
-                    throw EstimateError.missingFX(currency: s.currency, priceCurrency: pc)
+                // No rate for the pair at all is the missing --fx; a dated file that lacks a day says which.
+                let fx = pricing.fx, currency = s.currency, first = period.lowerBound
+                switch Result(catching: { () throws(FXBookError) -> ExchangeRate in try fx.rate(from: pc, to: currency, on: first) }) {
+                case .success: break
+                case .failure(.missingPair): throw EstimateError.missingFX(currency: s.currency, priceCurrency: pc)
+                case let .failure(other): throw other
                 }
             }
             out.append((pricing, try pricing.rates(for: period)))

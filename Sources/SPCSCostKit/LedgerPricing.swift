@@ -199,14 +199,22 @@ extension PriceSettings {
         s.fxLookup = fxLookup
         if let d = defaults {
             s.contract = d.contract
-            s.fileFX = d.fxPairs
-            let fileCurrency = d.currency ?? currency
-            s.fileFX += d.fx.sorted { $0.key.code < $1.key.code }.map {
-                FXBook.FixedRate(pair: .init(base: $0.key, quote: fileCurrency), rate: $0.value,
-                                 source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(fileCurrency.code) per \($0.key.code)")
-            }
+            s.fileFX = d.fixedRates(runCurrency: currency)
         }
         return s
+    }
+}
+
+extension PoolsFile.Defaults {
+    /// The pools file's exchange rates as currency pairs: its named pairs (`fx = { "EUR/USD" = "0.92" }`), then
+    /// `fx = { USD = "150" }` as 150 of the file's `currency` per USD (of `runCurrency` when the file names no
+    /// currency). A pair is never used for another currency: a JPY file's rate does not price a EUR run.
+    public func fixedRates(runCurrency: Currency) -> [FXBook.FixedRate] {
+        let quote = currency ?? runCurrency
+        return fxPairs + fx.sorted { $0.key.code < $1.key.code }.map {
+            FXBook.FixedRate(pair: .init(base: $0.key, quote: quote), rate: $0.value,
+                             source: "pools file fx \($0.key.code) = \(ExactDecimal.text($0.value)) \(quote.code) per \($0.key.code)")
+        }
     }
 }
 

@@ -69,16 +69,21 @@ public struct PlanEstimateOptions: Sendable {
     public var editions: [Edition] = []
     /// Presentation currency.
     public var currency: Currency = .usd
-    /// Units of `currency` per unit of each price currency.
+    /// `--fx RATE`: units of `currency` per unit of each price currency, undated (the flag's one rate is for USD).
     public var fx: [Currency: Decimal] = [:]
-    /// Where `fx` comes from, for the reader (`--fx`, the pools file).
+    /// Where `fx` comes from, for the reader.
     public var fxSource = "--fx"
+    /// Named pairs: `--fx QUOTE/BASE=RATE` first, then the pools file's (`fx = { USD = "150" }` is 150 of the
+    /// file's `currency` per USD; ``PoolsFile/Defaults``). A rate is never used for another pair.
+    public var fxPairs: [FXBook.FixedRate] = []
     /// Also price every pool always on over the period.
     public var compareAlwaysOn = false
     /// The pools file's contract (its `[defaults]` contract price), for pools without their own price; nil = none.
     public var contract: CreditPriceSchedule.Contract?
     /// A dated FX file: each planned day converted at its own day's rate; nil = `fx` only.
     public var fxTable: FXTable?
+    /// How a day finds its row in `fxTable`.
+    public var fxLookup: FXTable.Lookup = .daily
 
     /// Creates options for a period.
     public init(period: PeriodSpec) { self.period = period }
@@ -131,10 +136,11 @@ extension EstimateService {
             var settings = PriceSettings()
             settings.region = region
             settings.currency = options.currency
-            settings.fileFX = options.fx.sorted { $0.key.code < $1.key.code }.map {
+            settings.fileFX = options.fxPairs + options.fx.sorted { $0.key.code < $1.key.code }.map {
                 FXBook.FixedRate(pair: .init(base: $0.key, quote: options.currency), rate: $0.value, source: options.fxSource)
             }
             settings.fxTable = options.fxTable
+            settings.fxLookup = options.fxLookup
             if let contract = entry.creditPrice {
                 settings.contract = .init(pricePerCredit: contract,
                                           reference: "contract price per credit of pool \(plan.pool.name) (pools file)")

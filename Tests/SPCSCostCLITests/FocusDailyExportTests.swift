@@ -105,6 +105,17 @@ import Testing
         assertSnapshot(try #require(e.estimate).text, named: "spcs-cost-focus-1.2_2024-04-01_2024-04-30_estimate.csv")
     }
 
+    /// `--period 2024-04` is `--from 2024-04-01 --to 2024-04-30`, as in every command that takes days.
+    @Test func periodIsTheSameAsFromAndTo() async throws {
+        let dir = try TemporaryDirectory()
+        let cache = try await Self.cache(dir)
+        let a = try await Self.export(dir, cache: cache, ["--billing-account", "X"])
+        let out = dir.path("by-period")
+        _ = try await run(["export", "--focus", "--period", "2024-04", "--out", out, "--cache", cache,
+                           "--region", "aws-ap-northeast-1", "--billing-account", "X"])
+        #expect(try File(path: "\(out)/spcs-cost-focus_2024-04-01_2024-04-30_metered.csv").text == a.metered.text)
+    }
+
     /// FOCUS 1.2 "BilledCost": the rows of a dataset add up to what is billed. The rows are exact, so their sum is
     /// the stated total exactly: 22.828666667 credits × 2.85 USD = 65.06170000095 USD (the 1.0 file's hourly rows,
     /// each rounded, summed to 64.36 USD).
