@@ -8,7 +8,9 @@
 #      over the gaps, overage days included) equals the generator's restated USAGE_IN_CURRENCY_DAILY truth up to
 #      Snowflake's own rounding, and the bill check shows no cause but rounding;
 #   3. the same report with --credit-price 3.00 (a what-if): the bill check shows the price difference as `price`,
-#      and the causes add up to billed minus ledger exactly.
+#      and the causes add up to billed minus ledger exactly;
+#   4. `spcs-cost export --focus` (FOCUS 1.2, daily rows of the ledger): per pool and UTC day, BilledCost equals the
+#      generator's credits of that pool and day times the day's restated effective rate, exactly.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,11 +33,29 @@ report() { "$bin" report --from 2024-04-01 --to 2024-04-30 --cache "$work/c.sqli
     --rate-card 2026-04 --format json --out "$work/$1" "${@:2}" > /dev/null 2>&1; }
 report ledger
 report whatif --credit-price 3.00
+"$bin" export --focus --period 2024-04 --cache "$work/c.sqlite" --region aws-ap-northeast-1 --billing-account MYORG \
+    --account SPCS_DEV --out "$work/focus" > /dev/null 2>&1
 python3 - "$work" <<'PY'
-import json, sys
+import csv, json, sys
+from collections import defaultdict
 from decimal import Decimal as D
 work = sys.argv[1]
-truth = json.load(open(f"{work}/data/ground_truth.json"))["usage_in_currency_daily_restated"]
+ground = json.load(open(f"{work}/data/ground_truth.json"))
+truth = ground["usage_in_currency_daily_restated"]
+# Per pool and UTC day: the FOCUS export's exact BilledCost (the ledger's amount) equals the generator's credits of
+# that pool and day × the day's restated effective rate, exactly (a re-created pool's IDs summed under its name).
+ledger = defaultdict(D)
+with open(f"{work}/focus/spcs-cost-focus_2024-04-01_2024-04-30_metered.csv", newline="", encoding="utf-8") as f:
+    for row in csv.DictReader(f):
+        ledger[(row["ResourceName"], row["ChargePeriodStart"][:10])] += D(row["BilledCost"])
+expected = {}
+for pool, p in ground["pools"].items():
+    for day, credits in p["daily_credits_utc"].items():
+        if D(credits) != 0:
+            expected[(pool, day)] = D(credits) * D(truth[day]["effective_rate"])
+assert set(ledger) == set(expected), sorted(set(ledger) ^ set(expected))[:5]
+for key, amount in expected.items():
+    assert ledger[key] == amount, (key, ledger[key], amount)
 def check(name):
     return json.load(open(f"{work}/{name}/spcs-cost-report_2024-04-01_2024-04-30.json"))["financeSummary"]["billCheck"]
 bill = check("ledger")
@@ -53,7 +73,8 @@ whatif = check("whatif")
 causes = sum(D(v) for v in whatif["byCause"].values())
 assert "price" in whatif["byCause"], whatif["byCause"]
 assert causes == D(whatif["billed"]["amount"]) - D(whatif["ledger"]["amount"]), (causes, whatif["billed"], whatif["ledger"])
-print(f"ledger acceptance: {len(truth)} days equal the restated bill up to rounding "
+print(f"ledger acceptance: {len(expected)} pool-days equal the ground truth exactly; "
+      f"{len(truth)} days equal the restated bill up to rounding "
       f"({bill['byCause'].get('rounding', '0')} USD); at 3.00 a credit the bill check shows price "
       f"{whatif['byCause']['price']} USD")
 PY
