@@ -7,6 +7,8 @@ import SPCSCostStore
 
 /// spcs-cost's exit codes (the README lists them), following BSD sysexits where one fits.
 public enum ExitStatus {
+    /// Some accounts of a many-accounts `pull` or `nightly` failed; the others' data was written (spcs-cost's own).
+    public static let someAccountsFailed: Int32 = 13
     /// A flag or its value is wrong (EX_USAGE).
     public static let usage: Int32 = 64
     /// An input file's contents are wrong (EX_DATAERR).
@@ -59,6 +61,7 @@ public enum ExitStatus {
             if case .plainHTTPRefused = e { return config }
             return unavailable
         case is RunLock.Held: return tempFail
+        case is AccountsPullError: return unavailable
         case is PullService.DataError: return dataError
         case let e as SQLAPIError:
             switch e {

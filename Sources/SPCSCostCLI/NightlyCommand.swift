@@ -13,16 +13,17 @@ struct NightlyCommand: EnvironmentCommand {
         abstract: "Pull, reconcile and report the month to date into a dated folder; check budget, variance and staleness.",
         discussion: """
             Exit codes: 0 all well; 10 budget exceeded; 11 variance over --max-variance; 12 stale data (no metered
-            hour newer than --stale-hours); 75 another nightly run holds the lock (on the cache or on the --out
-            folder); others as for every command. When several checks fail, stale data wins, then budget, then
-            variance; all are printed. The pull ends within --deadline (default 45m); the locks are released on
-            every exit.
+            hour newer than --stale-hours); 13 some accounts of several (-c a -c b, --group) failed to pull (the
+            others' data is written and reported on); 75 another nightly run holds the lock (on the cache or on the
+            --out folder); others as for every command. When several apply: 75, then 13, then stale data, then
+            budget, then variance; all are printed. The pull ends within --deadline (default 45m); the locks are
+            released on every exit.
             """)
 
     @Option(help: "The pools file (TOML). Default: $SPCS_COST_POOLS, else config.toml's pools.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
-    @OptionGroup var connectionOptions: ConnectionOptions
+    @OptionGroup var accounts: AccountsOptions
 
     @Flag(help: "Do not pull, even when a connection is configured.")
     var noPull = false
@@ -72,8 +73,9 @@ struct NightlyCommand: EnvironmentCommand {
         options.staleHours = staleHours
         options.staleReference = self.today.map { $0.startInstant(in: zone) }
 
+        let connections = try accounts.connections(env)
         var pull = PullOptions()
-        pull.connectionName = connectionOptions.connection
+        pull.connectionName = connections.first
         var client = try limits.apply(
             to: &pull, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.nightlyDeadlineSeconds)
 
@@ -88,8 +90,30 @@ struct NightlyCommand: EnvironmentCommand {
         var pullSummary: String?
         let log = logging.logger()
         log.info("pools \(pools); cache \(cache.path); out \(env.resolve(out))")
-        if !noPull, Self.connectionConfigured(env, name: connectionOptions.connection) {
-            let watch = ConnectionWatch.start(log, env: env, name: connectionOptions.connection, client: &client,
+        var accountsFailed = 0
+        if !noPull, connections.count > 1 {
+            for other in connections.dropFirst() { logConnection(log, env: env, name: other) }
+            let watch = ConnectionWatch.start(log, env: env, name: pull.connectionName, client: &client,
+                                              deadlineSeconds: pull.deadlineSeconds)
+            defer { watch.stop() }
+            let started = env.now()
+            let results = await AccountsPull(service: PullService(env: env, transport: CurlTransport(), clientOptions: client))
+                .pull(connections: connections, options: pull, maxAccounts: accounts.maxAccounts, into: cache,
+                      warn: PullCommand.showWarning)
+            let report = AccountsPullReport(results: results, cachePath: cache.path, maxAccounts: accounts.maxAccounts,
+                                            durationMilliseconds: Int(env.now().timeIntervalSince(started) * 1000))
+            FileHandle.standardError.write(Data((report.viewWarnings + report.failureLines).utf8))
+            accountsFailed = report.failed
+            pullSummary = results.map { r in
+                let name = r.account ?? "account not known"
+                if let s = r.summary {
+                    return "pulled \(s.historyRows) hourly rows of \(name) from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
+                }
+                return "FAILED to pull \(name) from \(r.connection) (exit \(r.failure.map(ExitStatus.code(for:)) ?? 0)): "
+                    + "\(r.failure.map { "\($0)" } ?? "-"); the report lacks its newest data."
+            }.joined(separator: "\n")
+        } else if !noPull, Self.connectionConfigured(env, name: pull.connectionName) {
+            let watch = ConnectionWatch.start(log, env: env, name: pull.connectionName, client: &client,
                                               deadlineSeconds: pull.deadlineSeconds)
             defer { watch.stop() }
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
@@ -103,9 +127,11 @@ struct NightlyCommand: EnvironmentCommand {
             options, cache: cache, today: today,
             stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine), pullSummary: pullSummary)
         let text2 = outcome.lines.map { $0 + "\n" }.joined() + outcome.files.map { "wrote \(shortPath($0, env))\n" }.joined()
-        guard outcome.exitCode == 0 else {
+        // Precedence: 75 (thrown above, before anything ran) > 13 some accounts failed > 12 > 10 > 11 (the job's).
+        let exitCode = accountsFailed > 0 ? ExitStatus.someAccountsFailed : outcome.exitCode
+        guard exitCode == 0 else {
             FileHandle.standardOutput.write(Data(text2.utf8))
-            throw ExitCode(outcome.exitCode)
+            throw ExitCode(exitCode)
         }
         return CommandOutput(stdout: text2)
     }

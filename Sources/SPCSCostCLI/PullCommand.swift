@@ -12,6 +12,44 @@ struct ConnectionOptions: ParsableArguments {
     var connection: String?
 }
 
+/// The accounts a `pull` or `nightly` reads: connections (`-c`, repeatable), connection groups of spcs-cost's
+/// config.toml (`-g`, repeatable), and how many are pulled at once.
+struct AccountsOptions: ParsableArguments {
+    @Option(name: [.customShort("c"), .customLong("connection")],
+            help: "Connection name in connections.toml ($SNOWFLAKE_HOME, else ~/.snowflake when it exists, else ~/.config/snowflake); repeat for several accounts. Default: the default connection (see connection list).")
+    var connection: [String] = []
+
+    @Option(name: [.customShort("g"), .customLong("group")],
+            help: "A connection group: NAME = [\"conn\", ...] under [groups] in spcs-cost's config.toml; repeatable, and may be combined with -c.")
+    var group: [String] = []
+
+    @Option(help: "Accounts pulled at once when several connections are given, 1 to 64.")
+    var maxAccounts: Int = AccountsPull.defaultMaxAccounts
+
+    /// The connection names: `-c` values in order, then each group's members, duplicates (ignoring case) dropped;
+    /// empty when neither is given (the default connection).
+    /// - Throws: `ValidationError` (exit 64) for an unknown or empty group, or `--max-accounts` out of range.
+    func connections(_ env: Environment) throws -> [String] {
+        guard (1...AccountsPull.maxAccountsLimit).contains(maxAccounts) else {
+            throw ValidationError("--max-accounts must be from 1 to \(AccountsPull.maxAccountsLimit) accounts, for example 4.")
+        }
+        var names = connection
+        for name in group {
+            let file = env.settings.file ?? env.settings.path
+            guard let members = env.settings.groups[name] else {
+                let known = env.settings.groups.keys.sorted()
+                throw ValidationError("--group '\(name)' is not under [groups] in \(file) (\(known.isEmpty ? "it has no groups" : "groups: " + known.joined(separator: ", "))); add \(name) = [\"connection\", ...] there, or name the connections with -c.")
+            }
+            guard !members.isEmpty else {
+                throw ValidationError("--group '\(name)' in \(file) lists no connection; add its connection names.")
+            }
+            names += members
+        }
+        var seen = Set<String>()
+        return names.filter { seen.insert($0.lowercased()).inserted }
+    }
+}
+
 /// The client settings spcs-cost uses: its own user agent, the library's retry and concurrency defaults.
 func clientOptions() -> SQLAPIClientOptions {
     var o = SQLAPIClientOptions()
@@ -94,7 +132,7 @@ struct PullCommand: EnvironmentCommand {
             The whole pull ends within --deadline (default 30m); a statement still running then is cancelled.
             """)
 
-    @OptionGroup var connectionOptions: ConnectionOptions
+    @OptionGroup var accounts: AccountsOptions
 
     @Option(help: "Pull from this day (YYYY-MM-DD, 00:00 UTC) instead of the cache's newest hour.")
     var since: CivilDate?
@@ -123,14 +161,16 @@ struct PullCommand: EnvironmentCommand {
 
     func execute(in env: Environment) async throws -> CommandOutput {
         guard lookback >= 0 else { throw ValidationError("--lookback must be 0 or more hours.") }
+        let connections = try accounts.connections(env)
         var options = PullOptions()
-        options.connectionName = connectionOptions.connection
+        options.connectionName = connections.first
         options.since = since
         options.lookbackHours = lookback
         var client = try limits.apply(
             to: &options, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.defaultDeadlineSeconds)
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
         let log = logging.logger()
+        for other in connections.dropFirst() { logConnection(log, env: env, name: other) }
         let watch = ConnectionWatch.start(log, env: env, name: options.connectionName, client: &client,
                                           deadlineSeconds: options.deadlineSeconds)
         defer { watch.stop() }
@@ -138,33 +178,133 @@ struct PullCommand: EnvironmentCommand {
         let terminal = isatty(STDERR_FILENO) == 1
         let progress: (@Sendable (String) -> Void)? = terminal ? Self.showProgress : nil
         let service = PullService(env: env, transport: CurlTransport(), clientOptions: client)
+        if connections.count > 1 {
+            let started = env.now()
+            let results = await AccountsPull(service: service).pull(
+                connections: connections, options: options, maxAccounts: accounts.maxAccounts, into: cache,
+                progress: progress, warn: Self.showWarning)
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            let report = AccountsPullReport(results: results, cachePath: cache.path, maxAccounts: accounts.maxAccounts,
+                                            durationMilliseconds: Int(env.now().timeIntervalSince(started) * 1000))
+            for r in results { if let s = r.summary { Self.log(s, log) } }
+            let stdout = format == .json ? JSONTextEncoding.encode(report.json) : report.text
+            let stderr = report.viewWarnings + report.failureLines
+            guard report.failed == 0 else {
+                FileHandle.standardError.write(Data(stderr.utf8))
+                FileHandle.standardOutput.write(Data(stdout.utf8))
+                throw ExitCode(ExitStatus.someAccountsFailed)
+            }
+            return CommandOutput(stdout: stdout, stderr: stderr)
+        }
         let summary = try await service.pull(options, into: cache, progress: progress, warn: Self.showWarning)
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let viewWarnings = summary.viewWarnings.map { "warning: \($0)\n" }.joined()
-        for s in summary.statements {
-            log.info("\(s.view): \(s.skipped.map { "skipped, " + $0 } ?? "\(s.rows) rows in \(s.partitions) partitions")")
-            log.debug("\(s.view): statement \(s.statementHandle ?? "-")")
-        }
-        log.info("pulled \(summary.windowStart) to \(summary.windowEnd) in \(summary.durationMilliseconds) ms")
+        Self.log(summary, log)
         switch format {
         case .json:
             return CommandOutput(stdout: JSONTextEncoding.encode(summary), stderr: viewWarnings)
         case .text:
-            var out = "Pulled \(summary.windowStart) to \(summary.windowEnd) from connection \(summary.connection) "
-                + "into \(cache.path) in \(summary.durationMilliseconds) ms:\n"
-            for s in summary.statements {
-                let what: String
-                if let skipped = s.skipped {
-                    what = "skipped, " + skipped
-                } else {
-                    let plural = s.partitions == 1 ? "" : "s"
-                    what = "\(s.rows) rows in \(s.partitions) partition\(plural) (statement \(s.statementHandle ?? "-"))"
-                }
-                out += "  \(s.view): \(what)\n"
-            }
-            out += "  hourly rows: \(summary.inserted) new, \(summary.updated) restated, \(summary.unchanged) unchanged\n"
-            return CommandOutput(stdout: out, stderr: viewWarnings)
+            return CommandOutput(stdout: Self.text(summary, cachePath: cache.path), stderr: viewWarnings)
         }
+    }
+
+    /// Logs each statement of `summary` at info (its handle at debug) and the window.
+    static func log(_ summary: PullSummary, _ log: Logger) {
+        for s in summary.statements {
+            log.info("\(summary.connection): \(s.view): \(s.skipped.map { "skipped, " + $0 } ?? "\(s.rows) rows in \(s.partitions) partitions")")
+            log.debug("\(summary.connection): \(s.view): statement \(s.statementHandle ?? "-")")
+        }
+        log.info("\(summary.connection): pulled \(summary.windowStart) to \(summary.windowEnd) in \(summary.durationMilliseconds) ms")
+    }
+
+    /// The text summary of one account's pull: the window, the connection, each statement, and the hourly rows.
+    static func text(_ summary: PullSummary, cachePath: String) -> String {
+        var out = "Pulled \(summary.windowStart) to \(summary.windowEnd) from connection \(summary.connection) "
+            + "into \(cachePath) in \(summary.durationMilliseconds) ms:\n"
+        for s in summary.statements {
+            let what: String
+            if let skipped = s.skipped {
+                what = "skipped, " + skipped
+            } else {
+                let plural = s.partitions == 1 ? "" : "s"
+                what = "\(s.rows) rows in \(s.partitions) partition\(plural) (statement \(s.statementHandle ?? "-"))"
+            }
+            out += "  \(s.view): \(what)\n"
+        }
+        out += "  hourly rows: \(summary.inserted) new, \(summary.updated) restated, \(summary.unchanged) unchanged\n"
+        return out
+    }
+}
+
+/// What a many-accounts `pull` (or the pull of `nightly`) prints: each account's summary or failure, in the order
+/// the connections were given.
+struct AccountsPullReport {
+    /// One result per connection.
+    var results: [AccountPullResult]
+    /// The cache written.
+    var cachePath: String
+    /// `--max-accounts`.
+    var maxAccounts: Int
+    /// Wall-clock duration of the whole run in milliseconds.
+    var durationMilliseconds: Int
+
+    /// Accounts that failed.
+    var failed: Int { results.filter { $0.summary == nil }.count }
+
+    /// The JSON document: `accounts` (one object per connection: `connection`, `account`, `status` `pulled` or
+    /// `failed`, and `summary` or `error` with its `exitCode`), `pulled`, `failed`, `maxAccounts`,
+    /// `durationMilliseconds`.
+    struct JSON: Encodable {
+        struct Account: Encodable {
+            var connection: String
+            var account: String?
+            var status: String
+            var summary: PullSummary?
+            var error: String?
+            var exitCode: Int32?
+        }
+        var accounts: [Account]
+        var pulled: Int
+        var failed: Int
+        var maxAccounts: Int
+        var durationMilliseconds: Int
+    }
+
+    var json: JSON {
+        JSON(accounts: results.map { r in
+            JSON.Account(connection: r.connection, account: r.account, status: r.summary == nil ? "failed" : "pulled",
+                         summary: r.summary, error: r.failure.map { "\($0)" },
+                         exitCode: r.failure.map { ExitStatus.code(for: $0) })
+        }, pulled: results.count - failed, failed: failed, maxAccounts: maxAccounts,
+             durationMilliseconds: durationMilliseconds)
+    }
+
+    /// One heading line, then per account its text summary (``PullCommand/text(_:cachePath:)``) or a FAILED line.
+    var text: String {
+        var out = "Pulled \(results.count) accounts into \(cachePath) in \(durationMilliseconds) ms (at most "
+            + "\(maxAccounts) at once): \(results.count - failed) pulled, \(failed) failed.\n"
+        for r in results {
+            let name = r.account ?? "account not known"
+            if let s = r.summary {
+                out += "\(name): " + PullCommand.text(s, cachePath: cachePath)
+            } else if let e = r.failure {
+                out += "\(name): FAILED from connection \(r.connection) (exit \(ExitStatus.code(for: e))): \(e); "
+                    + "nothing of this account was written.\n"
+            }
+        }
+        return out
+    }
+
+    /// The view warnings of every account, prefixed with its connection.
+    var viewWarnings: String {
+        results.flatMap { r in (r.summary?.viewWarnings ?? []).map { "warning: \(r.connection): \($0)\n" } }.joined()
+    }
+
+    /// One `error:` line per failed account, for standard error.
+    var failureLines: String {
+        results.compactMap { r in
+            r.failure.map { "error: connection \(r.connection) (\(r.account ?? "account not known")): \($0)\n" }
+        }.joined()
     }
 }
 

@@ -17,6 +17,7 @@ public struct SpcsCost: AsyncParsableCommand {
               10  nightly: budget exceeded
               11  nightly: variance over the threshold
               12  nightly: stale data
+              13  pull, nightly: some of several accounts failed (the others' data is written)
               64  usage: a flag or its value
               65  bad input data: a CSV, pools, setup SQL, holiday or FX file, a pulled row
               66  an input file or the cache is missing or unreadable

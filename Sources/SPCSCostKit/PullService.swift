@@ -63,6 +63,12 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var unchanged: Int
     /// Wall-clock duration of the pull in milliseconds.
     public var durationMilliseconds: Int
+    /// The connection's organization, upper case (`''` when its account identifier is a locator); the hourly rows
+    /// carry it. Not encoded into the single-account summary (the many-accounts summary names it).
+    public var organization: String = ""
+    /// The connection's account name (or locator), upper case; the hourly rows carry it. Not encoded into the
+    /// single-account summary (the many-accounts summary names it).
+    public var account: String = ""
     /// Warnings about the connection's files (for example a private key file readable by others while
     /// `SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION` is set), as finished sentences; for standard error, so not
     /// encoded into the summary JSON or the cache.
@@ -86,7 +92,9 @@ public struct PullSummary: Sendable, Codable, Equatable {
 /// and recording restatements. Hourly rows get the connection's organization and account
 /// (``AccountIdentifier/organizationAndAccount(_:)``). Every
 /// statement is fetched before anything is written; then one transaction writes all views and records the pull, so
-/// an interrupted or failed pull leaves the cache exactly as it was and the next pull converges.
+/// an interrupted or failed pull leaves the cache exactly as it was and the next pull converges. The watermark is the
+/// account's own (``UsageCache/latestEndTime(organization:account:)``), so an account new to a cache of others
+/// gets its first full pull.
 public struct PullService: Sendable {
     /// Environment (clock, variables, home directory).
     public let env: Environment
@@ -169,12 +177,14 @@ public struct PullService: Sendable {
             connectionName: options.connectionName, environment: env.variables, homeDirectory: env.homeDirectory,
             transport: transport, now: env.now, options: clientOptions)
         loaded.warnings.forEach { warn?($0) }
+        // Organization and account come from the connection (the view has no such columns).
+        let identity = AccountIdentifier.organizationAndAccount(try loaded.configuration.accountIdentifier())
         let utc = TimeZone(identifier: "UTC")!
         let end = started
         let start: Date
         if let since = options.since {
             start = since.startInstant(in: utc)
-        } else if let watermark = try cache.latestEndTime() {
+        } else if let watermark = try cache.latestEndTime(organization: identity.organization, account: identity.account) {
             start = watermark.addingTimeInterval(-Double(options.lookbackHours) * 3600)
         } else {
             start = end.addingTimeInterval(-Double(options.initialDays) * 86_400)
@@ -192,8 +202,6 @@ public struct PullService: Sendable {
         }
         statements.append(.init(view: Self.history, statementHandle: h.statementHandle, rows: h.rowCount,
                                 partitions: h.partitionCount, skipped: nil))
-        // Organization and account come from the connection (the view has no such columns).
-        let identity = AccountIdentifier.organizationAndAccount(try loaded.configuration.accountIdentifier())
         var records = try Self.usageRecords(historyPartitions)
         for i in records.indices {
             records[i].organization = identity.organization
@@ -268,6 +276,8 @@ public struct PullService: Sendable {
             connection: loaded.configuration.name, windowStart: iso.string(from: start), windowEnd: iso.string(from: end),
             statements: statements, historyRows: records.count, inserted: 0, updated: 0, unchanged: 0,
             durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000))
+        summary.organization = identity.organization
+        summary.account = identity.account
         let details = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
         let checksum = sha256Hex(Data(statements.map { "\($0.view) \($0.statementHandle ?? "-") \($0.rows)" }
             .joined(separator: "\n").utf8))

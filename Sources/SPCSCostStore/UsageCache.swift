@@ -846,6 +846,26 @@ extension UsageCache {
         }
     }
 
+    /// The newest END_TIME of one account's hourly rows, or nil when the cache holds none: the watermark of that
+    /// account's pull. Rows whose organization or account is not known (`''`, from a CSV import or a cache older
+    /// than schema v4) count for every account, as the upsert lets them stand for any account's rows.
+    /// - Parameters:
+    ///   - organization: upper-case organization name; `''` = not known (matches every row's organization).
+    ///   - account: upper-case account name (or locator); `''` = not known (matches every row's account).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func latestEndTime(organization: String, account: String) throws(StoreError) -> Date? {
+        do {
+            return try db.read { db in
+                try Int64.fetchOne(db, sql: """
+                    SELECT MAX(end_time) FROM spcs_history
+                    WHERE (organization = ?1 OR organization = '' OR ?1 = '') AND (account = ?2 OR account = '' OR ?2 = '')
+                    """, arguments: [organization, account]).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
     /// The newest END_TIME in the cache, or nil when it holds no hourly row (for the nightly staleness check and the
     /// pull watermark).
     /// - Throws: ``StoreError/database(path:reason:)``.

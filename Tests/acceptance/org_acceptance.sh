@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Many accounts in one run against the independent emulator's organization mode (../shared/snowflake-emulator,
+# README "Organization mode"): one data folder serving three accounts of MYORG, each with its own ground truth.
+#   1. `spcs-cost pull -g org` (a [groups] entry of spcs-cost's config.toml: the three accounts and a fourth
+#      connection whose account the emulator does not know), at most 2 accounts at once;
+#   2. the run exits 13 (some accounts failed), names the failed connection in the JSON summary and on standard
+#      error, and reports the three others as pulled;
+#   3. per account, pool and UTC day, the cache's credits equal the generator's daily_credits_utc exactly, and no
+#      row of the failed connection's account is cached;
+#   4. the emulator's log shows the accounts' requests overlapping (account concurrency).
+# Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+emulator=${SNOWFLAKE_EMULATOR:-$repo/../shared/snowflake-emulator}
+bin=${SPCS_COST_BIN:-$(cd "$repo" && swift build --show-bin-path)/spcs-cost}
+work=$(mktemp -d)
+pid=""
+cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+[[ -f "$emulator/server.py" ]] || { echo "org acceptance: no emulator at $emulator" >&2; exit 1; }
+[[ -x "$bin" ]] || { echo "org acceptance: no spcs-cost binary at $bin; build first" >&2; exit 1; }
+install -m 0600 "$emulator/sample-data/keys/test_rsa_key.p8" "$work/rsa_key.p8"
+source "$repo/Tests/acceptance/emulator.sh"
+
+# 1. Three accounts (the first is the organization account), 2 synthetic pools each, 30 days of April 2024.
+python3 "$emulator/gen_history.py" --out "$work/data" --synthetic-pools 8 --accounts 3 --seed 12 \
+    --start 2024-04-01 --days 30 > /dev/null 2>&1
+emulator_start "$work/server" --data "$work/data" --log "$work/log.jsonl"
+pid=$emulator_pid
+for a in SPCS_DEV ACCT_02 ACCT_03 NOT_IN_ORG; do
+    emulator_connection "$work/home/connections.toml" "$(echo "$a" | tr 'A-Z' 'a-z')" "myorg-$a"
+done
+printf '[groups]\norg = ["spcs_dev", "acct_02", "not_in_org", "acct_03"]\n' > "$work/config.toml"
+export SNOWFLAKE_HOME="$work/home" SPCS_COST_CONFIG="$work/config.toml"
+
+# 2. One run for the whole group: exit 13, the unknown account named.
+status=0
+"$bin" pull -g org --max-accounts 2 --since 2024-04-01 --cache "$work/c.sqlite" --format json \
+    > "$work/pull.json" 2> "$work/pull.err" || status=$?
+[[ $status -eq 13 ]] || { cat "$work/pull.err" >&2; echo "org acceptance: exit $status, expected 13" >&2; exit 1; }
+grep -q '^error: connection not_in_org (MYORG.NOT_IN_ORG): ' "$work/pull.err" \
+    || { cat "$work/pull.err" >&2; echo "org acceptance: the failed account is not named" >&2; exit 1; }
+
+# 3 and 4. The cache against the ground truth; the emulator's log.
+python3 - "$work" <<'PY'
+import json, sqlite3, sys
+from collections import defaultdict
+from datetime import datetime, timezone
+from decimal import Decimal as D
+work = sys.argv[1]
+summary = json.load(open(f"{work}/pull.json"))
+status = {a["connection"]: a["status"] for a in summary["accounts"]}
+assert status == {"spcs_dev": "pulled", "acct_02": "pulled", "not_in_org": "failed", "acct_03": "pulled"}, status
+assert (summary["pulled"], summary["failed"]) == (3, 1), summary
+failed = next(a for a in summary["accounts"] if a["status"] == "failed")
+assert failed["exitCode"] == 77 and failed["account"] == "MYORG.NOT_IN_ORG", failed
+
+truth = json.load(open(f"{work}/data/ground_truth.json"))
+expected = {}
+for account, a in truth["accounts"].items():
+    for pool, p in a["pools"].items():
+        for day, credits in p["daily_credits_utc"].items():
+            if D(credits) != 0:
+                expected[(truth["organization"], account, pool, day)] = D(credits)
+cached = defaultdict(int)
+db = sqlite3.connect(f"{work}/c.sqlite")
+for org, account, pool, start, nano in db.execute(
+        "SELECT organization, account, compute_pool_name, start_time, credits_used_nano FROM spcs_history"):
+    day = datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%d")
+    cached[(org, account, pool, day)] += nano
+cached = {k: D(v) / D(10**9) for k, v in cached.items() if v != 0}
+assert set(cached) == set(expected), sorted(set(cached) ^ set(expected))[:5]
+for key, credits in expected.items():
+    assert cached[key] == credits, (key, cached[key], credits)
+assert not any(k[1] == "NOT_IN_ORG" for k in cached)
+
+# Account concurrency: with --max-accounts 2, the two accounts started first overlap in the emulator's request
+# timestamps (ISO 8601 UTC with milliseconds, so they sort as text).
+spans = defaultdict(list)
+for line in open(f"{work}/log.jsonl"):
+    entry = json.loads(line)
+    if entry.get("account") and entry.get("ts"):
+        spans[entry["account"]].append(entry["ts"])
+assert len(spans) >= 3, sorted(spans)
+(a, ta), (b, tb) = sorted(spans.items(), key=lambda kv: min(kv[1]))[:2]
+assert min(tb) < max(ta), (a, min(ta), max(ta), b, min(tb))
+overlap = f"; {a} and {b} were in flight together"
+accounts = len(truth["accounts"])
+print(f"org acceptance: {len(expected)} account-pool-days of {accounts} accounts equal the ground truth exactly; "
+      f"the unknown account failed (exit 77) and the run exited 13{overlap}")
+PY
