@@ -14,8 +14,9 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 emulator=${SNOWFLAKE_EMULATOR:-$repo/../shared/snowflake-emulator}
 bin=${SPCS_COST_BIN:-$(cd "$repo" && swift build --show-bin-path)/spcs-cost}
 work=$(mktemp -d)
+[[ -n "${KEEP_WORK:-}" ]] && echo "org acceptance: work folder $work" >&2
 pid=""
-cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"; }
 trap cleanup EXIT
 [[ -f "$emulator/server.py" ]] || { echo "org acceptance: no emulator at $emulator" >&2; exit 1; }
 [[ -x "$bin" ]] || { echo "org acceptance: no spcs-cost binary at $bin; build first" >&2; exit 1; }
@@ -79,8 +80,9 @@ assert not any(k[1] == "NOT_IN_ORG" for k in cached)
 spans = defaultdict(list)
 for line in open(f"{work}/log.jsonl"):
     entry = json.loads(line)
-    if entry.get("account") and entry.get("ts"):
-        spans[entry["account"]].append(entry["ts"])
+    account = (entry.get("auth") or {}).get("account")
+    if account and entry.get("ts"):
+        spans[account].append(entry["ts"])
 assert len(spans) >= 3, sorted(spans)
 (a, ta), (b, tb) = sorted(spans.items(), key=lambda kv: min(kv[1]))[:2]
 assert min(tb) < max(ta), (a, min(ta), max(ta), b, min(tb))
