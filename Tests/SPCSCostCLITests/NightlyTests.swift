@@ -171,6 +171,52 @@ import Testing
         }
         #expect(again.count == 2)
     }
+
+    /// Two accounts, one refused (a wrong token, 77 alone), and a budget far below the month's cost (10 alone): the
+    /// run reports the account that arrived, names the failed one, and exits 13, which ranks above the checks.
+    @Test func someAccountsFailingExits13AboveTheBudgetCheck() async throws {
+        let server = try SnowflakeTestServer(
+            identity: .init(accounts: ["MYORG-EU", "MYORG-US"], programmaticAccessTokens: ["pat-eu-000"]), now: { Date() })
+        let empty = TestResult(columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
+                                         .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: [])
+        server.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: empty)
+        server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: TestResult(
+            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+        try FileManager.default.createDirectory(atPath: dir.path("sf"), withIntermediateDirectories: true)
+        let toml = [("eu", "pat-eu-000"), ("us", "pat-wrong-000")].map { name, token in
+            """
+            [\(name)]
+            account = "myorg-\(name)"
+            authenticator = "PROGRAMMATIC_ACCESS_TOKEN"
+            token = "\(token)"
+            host = "127.0.0.1"
+            port = \(server.port)
+            protocol = "http"
+
+            """
+        }.joined()
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: dir.path("sf/connections.toml")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.path("sf/connections.toml"))
+        let live = Environment(now: { Date() }, variables: ["SNOWFLAKE_HOME": dir.path("sf")], homeDirectory: "/nonexistent-home",
+                               currentDirectory: Repository.root.path, catalog: try BundledCatalog.load())
+        // Alone, the budget check fails (exit 10): the month to date is far above 1 USD.
+        let budgetOnly = await nightly(["--budget", "1 USD"])
+        #expect(budgetOnly.code == 10)
+        let command = try SpcsCost.parseAsRoot([
+            "nightly", "--pools", "Fixtures/pools/emulator-sample-april-2024.toml", "--cache", cache, "--out",
+            dir.path("reports"), "--today", "2024-04-21", "-c", "eu", "-c", "us", "--budget", "1 USD",
+        ])
+        do {
+            _ = try await (command as! any EnvironmentCommand).execute(in: live)
+            Issue.record("expected exit 13")
+        } catch let e as ExitCode {
+            #expect(e.rawValue == 13)
+        }
+        #expect(server.requests.contains { $0.tokenType == "PROGRAMMATIC_ACCESS_TOKEN" && $0.status == 200 })
+    }
 }
 
 /// Exit codes of the network and credential errors.
