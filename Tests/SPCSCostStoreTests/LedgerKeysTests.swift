@@ -33,6 +33,23 @@ import Testing
 
     // MARK: - Identity
 
+    /// Each account's pull watermark is its own newest END_TIME; rows of unknown account (a CSV import) count for
+    /// every account, as the upsert lets them stand for any account's rows.
+    @Test func eachAccountHasItsOwnWatermark() throws {
+        let cache = try UsageCache(.memory)
+        _ = try load(cache, [row("A", "2024-04-02T05:00:00Z", "0.11", id: 7, organization: "MYORG", account: "EU"),
+                             row("A", "2024-04-01T09:00:00Z", "0.11", id: 8, organization: "MYORG", account: "US")])
+        #expect(try cache.latestEndTime() == Self.instant("2024-04-02T06:00:00Z"))
+        #expect(try cache.latestEndTime(organization: "MYORG", account: "EU") == Self.instant("2024-04-02T06:00:00Z"))
+        #expect(try cache.latestEndTime(organization: "MYORG", account: "US") == Self.instant("2024-04-01T10:00:00Z"))
+        #expect(try cache.latestEndTime(organization: "MYORG", account: "AP") == nil)
+        // An imported row without organization or account, newer than US's: US's watermark moves to it; EU's does not.
+        _ = try load(cache, [row("B", "2024-04-01T20:00:00Z", "0.055")])
+        #expect(try cache.latestEndTime(organization: "MYORG", account: "US") == Self.instant("2024-04-01T21:00:00Z"))
+        #expect(try cache.latestEndTime(organization: "MYORG", account: "AP") == Self.instant("2024-04-01T21:00:00Z"))
+        #expect(try cache.latestEndTime(organization: "MYORG", account: "EU") == Self.instant("2024-04-02T06:00:00Z"))
+    }
+
     @Test func aPoolReCreatedWithinOneHourCountsBothRows() throws {
         let cache = try UsageCache(.memory)
         // Pool P dropped and re-created at 10:xx: COMPUTE_POOL_ID 101 used 0.05 credits, 102 used 0.06.
