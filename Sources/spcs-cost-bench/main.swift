@@ -14,7 +14,8 @@ import SPCSCostStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spcs-cost-bench", abstract: "spcs-cost benchmarks (targets in README, Performance).",
-        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self, PartitionsBench.self])
+        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self, PartitionsBench.self,
+                      AccountsBench.self])
 }
 
 /// Seconds since `start`.
@@ -248,5 +249,90 @@ struct PartitionsBench: AsyncParsableCommand {
         let ratio = times[window]! / times[1]!
         print(String(format: "partitions: window %d takes %.2f of the sequential time (target <= 0.25): %@", window, ratio,
                      ratio <= 0.25 ? "met" : "NOT met"))
+    }
+}
+
+/// Account concurrency (issue target: 10 accounts whose every request takes 1 s in at most 1.5 × the slowest single
+/// account's pull): `accounts` loopback test servers, one per account, each answering every request after `latency`
+/// ms; one account pulled alone, then all of them with `--max-accounts`, into a temporary cache.
+struct AccountsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts", abstract: "Pull many accounts over loopback, one alone and all at once.")
+
+    @Option(help: "Accounts (one test server each).") var accounts = 10
+    @Option(help: "Milliseconds each request waits before the server answers.") var latency = 1000
+    @Option(help: "Accounts in flight at once.") var maxAccounts = 10
+    @Option(help: "The test key pair (PKCS#8 private key; its .pub beside it).")
+    var key = "Tests/SnowflakeSQLAPITests/Resources/test_rsa_key.p8"
+
+    func run() async throws {
+        let pub = try String(contentsOfFile: key.replacingOccurrences(of: ".p8", with: ".pub"), encoding: .utf8)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spcs-cost-bench-accounts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let keyCopy = dir + "/rsa_key.p8"
+        try FileManager.default.copyItem(atPath: key, toPath: keyCopy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyCopy)
+        var servers: [SnowflakeTestServer] = []
+        var toml = ""
+        for a in 0..<accounts {
+            let name = String(format: "acct_%02d", a)
+            let server = try SnowflakeTestServer(identity: .init(accounts: ["MYORG-\(name.uppercased())"], publicKeysPEM: [pub]),
+                                                 now: { Date() })
+            let rows: [[String?]] = (0..<240).map { h in
+                let start = 1_711_929_600 + h * 3600
+                return ["\(start).000000000", "\(start + 3600).000000000", "POOL_\(h % 2)", "0.110000000"]
+            }
+            server.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
+                columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
+                          .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: rows))
+            server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
+            server.register("METERING_DAILY_HISTORY", result: TestResult(
+                columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9),
+                          .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9), .fixed("CREDITS_USED", scale: 9),
+                          .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9), .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+            server.register("RATE_SHEET_DAILY", result: TestResult(
+                columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+            server.register("USAGE_IN_CURRENCY_DAILY", result: .usageInCurrencyDaily([]))
+            servers.append(server)
+            toml += """
+                [\(name)]
+                account = "myorg-\(name)"
+                user = "spcs_cost"
+                private_key_file = "\(keyCopy)"
+                host = "127.0.0.1"
+                port = \(server.port)
+                protocol = "http"
+
+                """
+        }
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: dir + "/connections.toml"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + "/connections.toml")
+        let env = Environment(now: { Date() }, variables: ["SNOWFLAKE_HOME": dir], homeDirectory: dir,
+                              currentDirectory: dir, catalog: try BundledCatalog.load())
+        let service = PullService(env: env, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+        var options = PullOptions()
+        options.since = CivilDate("2024-04-01")
+        let names = (0..<accounts).map { String(format: "acct_%02d", $0) }
+        func delayAll() { for s in servers { s.inject(.delay(milliseconds: latency), on: .any, times: 1_000) } }
+
+        delayAll()
+        var single = 0.0
+        for name in names.prefix(1) {
+            var one = options
+            one.connectionName = name
+            let start = ContinuousClock.now
+            _ = try await service.pull(one, into: try UsageCache(.path(dir + "/single.sqlite")))
+            single = max(single, seconds(since: start))
+        }
+        print(String(format: "accounts: one account alone, every request %d ms: %.2f s", latency, single))
+        let start = ContinuousClock.now
+        let results = await AccountsPull(service: service).pull(
+            connections: names, options: options, maxAccounts: maxAccounts, into: try UsageCache(.path(dir + "/all.sqlite")))
+        let all = seconds(since: start)
+        precondition(results.allSatisfy { $0.summary?.inserted == 240 }, "an account failed: \(results.compactMap(\.failure))")
+        let ratio = all / single
+        print(String(format: "accounts: %d accounts, --max-accounts %d: %.2f s = %.2f × one account (target <= 1.5): %@",
+                     accounts, maxAccounts, all, ratio, ratio <= 1.5 ? "met" : "NOT met"))
     }
 }

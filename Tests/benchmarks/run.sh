@@ -6,7 +6,8 @@
 #      re-pricing of the same cache under two policies (target < 2 s).
 #   3. 50 result partitions of 100 ms each, fetched one at a time and with the partition window (target: a quarter
 #      of the sequential time at most);
-#   4. the incremental pull against the emulator's large mode: Tests/benchmarks/pull_incremental.sh (run on its own).
+#   4. 10 accounts whose every request takes 1 s, one alone and all at once (target: at most 1.5 × one account);
+#   5. the incremental pull against the emulator's large mode: Tests/benchmarks/pull_incremental.sh (run on its own).
 # Run: Tests/benchmarks/run.sh   (about 3 minutes after the release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,3 +22,4 @@ for i in 1 2 3; do python3 Tests/benchmarks/decode_cache.py "$work/bodies"; done
 for i in 1 2 3; do "$bench" report --cache "$work/big.sqlite"; done
 for i in 1 2 3; do "$bench" whatif --cache "$work/big.sqlite"; done
 "$bench" partitions --partitions 50 --latency 100
+"$bench" accounts --accounts 10 --latency 1000 --max-accounts 10
