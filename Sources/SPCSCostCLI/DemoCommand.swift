@@ -51,8 +51,10 @@ struct DemoCommand: EnvironmentCommand {
     ]
 
     func execute(in env: Environment) async throws -> CommandOutput {
+        // A folder of its own per run: two demos in one process (the test suite runs them in parallel) must not
+        // share, and migrate, one cache.
         let tmp = FileManager.default.temporaryDirectory
-            .appendingPathComponent("spcs-cost-demo-\(ProcessInfo.processInfo.processIdentifier)")
+            .appendingPathComponent("spcs-cost-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tmp) }
         let cachePath = tmp.appendingPathComponent("cache.sqlite").path
         let cache = try UsageCache(.path(cachePath))
