@@ -110,7 +110,8 @@ let package = Package(
         .executableTarget(name: "spcs-cost-fuzz", dependencies: ["SPCSCostFuzzing"]),
 
         // Test helpers: fixture paths, temporary folders, golden-file (snapshot) assertions.
-        .target(name: "SPCSCostTestSupport", path: "Tests/SPCSCostTestSupport"),
+        .target(name: "SPCSCostTestSupport", dependencies: [.product(name: "CSV", package: "CSV.swift")],
+                path: "Tests/SPCSCostTestSupport"),
 
         .testTarget(name: "SPCSCostCoreTests", dependencies: ["SPCSCostCore", "SPCSCostTestSupport"]),
         .testTarget(name: "SPCSCostTOMLTests", dependencies: ["SPCSCostTOML"]),

@@ -47,30 +47,8 @@ import Testing
             rows = table.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(table[0], $0)) }
         }
 
-        /// RFC 4180 fields (quoted fields may hold commas and doubled quotes); rows end in CRLF.
-        static func parse(_ text: String) -> [[String]] {
-            var rows: [[String]] = []
-            var row: [String] = []
-            var field = ""
-            var quoted = false
-            var chars = Array(text)[...]
-            while let c = chars.popFirst() {
-                if quoted {
-                    if c == "\"" {
-                        if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                    } else { field.append(c) }
-                } else if c == "\"" {
-                    quoted = true
-                } else if c == "," {
-                    row.append(field); field = ""
-                } else if c == "\r\n" {
-                    row.append(field); rows.append(row); row = []; field = ""
-                } else {
-                    field.append(c)
-                }
-            }
-            return rows
-        }
+        /// RFC 4180 fields, every row including the header (CSV.swift, an independent reader).
+        static func parse(_ text: String) -> [[String]] { csvRows(text) ?? [] }
 
         /// The exact decimal of `column` in `row` (every FOCUS 1.2 amount is written exactly).
         func decimal(_ row: [String: String], _ column: String) throws -> Decimal {

@@ -192,30 +192,8 @@ import Testing
         #expect(days.dropFirst().map { $0[provisional] } == ["false", "false", "false", "false", "true", "true"])
     }
 
-    /// RFC 4180 fields (quoted fields may hold commas, quotes doubled, line breaks); rows end in CRLF.
-    static func parseCSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = Array(text)[...]
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                row.append(field); field = ""
-            } else if c == "\r\n" {
-                row.append(field); rows.append(row); row = []; field = ""
-            } else {
-                field.append(c)
-            }
-        }
-        return rows
-    }
+    /// RFC 4180 fields, every row including the header (CSV.swift, an independent reader).
+    static func parseCSV(_ text: String) -> [[String]] { csvRows(text) ?? [] }
 
     @Test func theSummaryForFinance() throws {
         let files = try Self.files()
