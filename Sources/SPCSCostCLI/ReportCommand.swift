@@ -197,7 +197,8 @@ struct ReportCommand: EnvironmentCommand {
         if toStandardOutput, let writer = DocumentWriters.writer(options.formats[0]) {
             return CommandOutput(stdout: writer.files(document).map(\.text).joined(), stderr: warnings)
         }
-        let paths = try service.write(document, formats: options.formats, to: out, progress: Progress.show)
+        let paths = try service.write(document, formats: options.formats, to: out,
+                                      progressDetail: ReportService.progressDetail(report), progress: Progress.show)
         let files = paths.map { shortPath($0, env) }
         if options.formats.contains("table") {
             return CommandOutput(stdout: TableWriter().render(document) + files.map { "\nwrote \($0)" }.joined()

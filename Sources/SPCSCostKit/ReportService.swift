@@ -291,17 +291,24 @@ public struct ReportService: Sendable {
     /// - Throws: ``OutputError`` when a file cannot be written.
     public func write(_ report: SavingsReport, formats: [String], to directory: String,
                       stamp: ReportStamp, progress: ((String) -> Void)? = nil) throws -> [String] {
-        try write(Document.savingsReport(report, stamp: stamp), formats: formats, to: directory, progress: progress)
+        try write(Document.savingsReport(report, stamp: stamp), formats: formats, to: directory,
+                  progressDetail: Self.progressDetail(report), progress: progress)
+    }
+
+    /// ` (1 pool, 30 days)`: what a report's progress line says it writes.
+    public static func progressDetail(_ report: SavingsReport) -> String {
+        " (\(report.pools.count) pool\(report.pools.count == 1 ? "" : "s"), \(report.days.count) days)"
     }
 
     /// Writes `document` in each of `formats` (as ``write(_:formats:to:stamp:progress:)``) and returns the paths.
+    /// `progressDetail` ends each progress line (` (1 pool, 30 days)`).
     /// - Throws: ``OutputError`` when a file cannot be written.
-    public func write(_ document: Document, formats: [String], to directory: String,
+    public func write(_ document: Document, formats: [String], to directory: String, progressDetail: String = "",
                       progress: ((String) -> Void)? = nil) throws -> [String] {
         let dir = env.resolve(directory)
         var written: [String] = []
         for writer in DocumentWriters.all where writer.format != "table" && formats.contains(writer.format) {
-            progress?("writing the \(writer.format) files into \(directory)...")
+            progress?("writing the \(writer.format) report into \(directory)\(progressDetail)...")
             for file in writer.files(document) {
                 let path = (dir as NSString).appendingPathComponent(file.name)
                 try OutputError.writeAtomically(file.data, to: path,

@@ -37,7 +37,7 @@ import Testing
         #expect(r.code == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports/2024-04-21"))
         #expect(files.contains("spcs-cost-report_2024-04-01_2024-04-20.md"))
-        #expect(files.count == 6)
+        #expect(files.count == 10)   // csv (summary, difference_by_cause, top_pools, month, pools, days, notes), md, json, html
     }
 
     @Test func theChecksAreInTheReportFilesAndVarianceIsTheReportsOwn() async throws {
@@ -45,16 +45,16 @@ import Testing
         #expect(r.code == 10)
         let folder = dir.path("reports/2024-04-21")
         let md = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20.md", encoding: .utf8)
-        #expect(md.contains("### Nightly checks") && md.contains("| budget-exceeded | ALERT |"))
+        #expect(md.contains("### Checks") && md.contains("| budget-exceeded | ALERT |"))
         #expect(md.contains("| variance-exceeded | ALERT |"))
-        let csv = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20_summary.csv", encoding: .utf8)
-        #expect(csv.contains("check,budget-exceeded,,ALERT"))
+        let csv = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20_notes.csv", encoding: .utf8)
+        #expect(csv.contains("check,budget-exceeded,ALERT: "))
         // The percentage the check names is the report's own difference from the estimate.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
             folder + "/spcs-cost-report_2024-04-01_2024-04-20.json"))) as! [String: Any]
-        let summary = json["financeSummary"] as! [String: Any]
-        let percent = (summary["difference"] as! [String: Any])["percent"] as! String
-        let checks = summary["checks"] as! [[String: Any]]
+        let figures = json["figures"] as! [String: Any]
+        let percent = (figures["difference"] as! [String: Any])["percent"] as! String
+        let checks = json["checks"] as! [[String: Any]]
         let variance = checks.first { $0["check"] as? String == "variance-exceeded" }!["message"] as! String
         #expect(variance.hasPrefix("metered is \(percent) % off the estimate"))
     }
