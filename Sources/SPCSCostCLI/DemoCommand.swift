@@ -55,7 +55,8 @@ struct DemoCommand: EnvironmentCommand {
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let tmp = FileManager.default.temporaryDirectory
-            .appendingPathComponent("spcs-cost-demo-\(ProcessInfo.processInfo.processIdentifier)")
+            // A fresh name per run (two demos in one process, as in the tests, must not share a folder).
+            .appendingPathComponent("spcs-cost-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tmp) }
         let cachePath = tmp.appendingPathComponent("cache.sqlite").path
         let cache = try UsageCache(.path(cachePath))
