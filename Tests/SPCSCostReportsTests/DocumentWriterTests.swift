@@ -173,4 +173,26 @@ import Testing
         #expect(Set(DocumentWriters.names).count == DocumentWriters.all.count)
         #expect(DocumentWriters.writer(" XLSX ")?.format == "xlsx" && DocumentWriters.writer("pdf") == nil)
     }
+
+    /// The golden report with a pool renamed to a hostile name: the report's own document, through every writer.
+    @Test func aHostilePoolNameInTheReportInjectsNothing() throws {
+        let name = "=cmd|' /C calc'!A0 <script>alert(1)</script> |x| `y`"
+        var r = try GoldenTests.savingsReport()
+        for i in r.pools.indices where r.pools[i].pool == "API_POOL" { r.pools[i].pool = name }
+        for i in r.days.indices where r.days[i].pool == "API_POOL" { r.days[i].pool = name }
+        let d = Document.savingsReport(r, stamp: GoldenTests.stamp)
+        let html = try Self.render("html", d)[0].text
+        #expect(!html.contains("<script") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let md = try Self.render("markdown", d)[0].text
+        #expect(md.range(of: #"(?<!\\)<script"#, options: .regularExpression) == nil)
+        #expect(md.contains("\\<script\\>") && md.contains("\\|x\\| \\`y\\`"))
+        let csv = try Self.render("csv", d)
+        let pools = GoldenTests.parseCSV(try #require(csv.first { $0.name.hasSuffix("2024-04-03_pools.csv") }).text)
+        #expect(pools.dropFirst().map { $0[0] }.contains("'" + name))
+        let json = try #require(try JSONSerialization.jsonObject(with: try Self.render("json", d)[0].data) as? [String: Any])
+        let rows = try #require(((json["tables"] as? [String: Any])?["pools"] as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(rows.contains { $0["pool"] as? String == name })
+        let sheet = try #require(try XLSXWriterTests.parts(try Self.render("xlsx", d)[0].data)["xl/worksheets/sheet5.xml"])
+        #expect(sheet.contains(XLSXWriter.xml(name)) && !sheet.contains("<script"))
+    }
 }

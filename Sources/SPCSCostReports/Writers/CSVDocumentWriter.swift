@@ -14,10 +14,14 @@ import SPCSCostCore
 public struct CSVDocumentWriter: DocumentWriter {
     /// Creates the writer.
     public init() {}
+    /// `csv`.
     public var format: String { "csv" }
+    /// What the format makes, for `--help`.
     public var summary: String { "one CSV file per table and …_notes.csv (stamp, warnings, rounding lines, checks)" }
+    /// Whether `--out -` may print it.
     public var isText: Bool { false }
 
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
     public func files(_ d: Document) -> [DocumentFile] {
         var files: [DocumentFile] = []
         let tables = (d.figures.isEmpty ? [] : [d.figuresTable]) + d.tables

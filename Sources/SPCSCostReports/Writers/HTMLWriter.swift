@@ -28,10 +28,14 @@ enum HTMLText {
 public struct HTMLWriter: DocumentWriter {
     /// Creates the writer.
     public init() {}
+    /// `html`.
     public var format: String { "html" }
+    /// What the format makes, for `--help`.
     public var summary: String { "one self-contained HTML page with a chart per pool, ….html" }
+    /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
     public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).html", text: render(d))] }
 
     /// The page of `d`.

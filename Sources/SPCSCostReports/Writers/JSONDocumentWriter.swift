@@ -20,10 +20,14 @@ public struct JSONDocumentWriter: DocumentWriter {
 
     /// Creates the writer.
     public init() {}
+    /// `json`.
     public var format: String { "json" }
+    /// What the format makes, for `--help`.
     public var summary: String { "one JSON file, ….json (schema spcs-cost.<kind>/2)" }
+    /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
     public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).json", text: render(d))] }
 
     /// The document as JSON text, ending in a newline.

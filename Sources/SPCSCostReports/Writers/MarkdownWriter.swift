@@ -8,10 +8,14 @@ import SPCSCostCore
 public struct MarkdownWriter: DocumentWriter {
     /// Creates the writer.
     public init() {}
+    /// `markdown`.
     public var format: String { "markdown" }
+    /// What the format makes, for `--help`.
     public var summary: String { "one Markdown file, ….md" }
+    /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
     public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).md", text: render(d))] }
 
     /// The whole document as Markdown.

@@ -7,10 +7,14 @@ import SPCSCostCore
 public struct TableWriter: DocumentWriter {
     /// Creates the writer.
     public init() {}
+    /// `table`.
     public var format: String { "table" }
+    /// What the format makes, for `--help`.
     public var summary: String { "the document as plain-text tables (standard output; ….txt in a folder)" }
+    /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
     public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).txt", text: render(d))] }
 
     /// The whole document as text.

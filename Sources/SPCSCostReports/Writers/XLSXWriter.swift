@@ -14,10 +14,14 @@ import ZIPFoundation
 public struct XLSXWriter: DocumentWriter {
     /// Creates the writer.
     public init() {}
+    /// `xlsx`.
     public var format: String { "xlsx" }
+    /// What the format makes, for `--help`.
     public var summary: String { "one Excel workbook, ….xlsx: a sheet per table and a Notes sheet" }
+    /// Whether `--out -` may print it.
     public var isText: Bool { false }
 
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
     public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).xlsx", data: workbook(d))] }
 
     /// Style indices of `styles.xml`'s `cellXfs`.
