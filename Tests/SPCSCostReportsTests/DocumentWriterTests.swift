@@ -153,7 +153,7 @@ import Testing
             func shown(_ s: String) -> String {
                 switch format {
                 case "html": HTMLText.escape(s)
-                case "markdown": MarkdownWriter.escape(s)
+                case "markdown": MarkdownWriter.inline(s)
                 case "xlsx": XLSXWriter.xml(s)
                 case "table": TableWriter().clean(s)
                 default: s
@@ -194,5 +194,18 @@ import Testing
         #expect(rows.contains { $0["pool"] as? String == name })
         let sheet = try #require(try XLSXWriterTests.parts(try Self.render("xlsx", d)[0].data)["xl/worksheets/sheet5.xml"])
         #expect(sheet.contains(XLSXWriter.xml(name)) && !sheet.contains("<script"))
+    }
+}
+
+/// Markdown: command-line flags in prose are code spans (no renderer turns `--` into a dash).
+@Suite struct MarkdownFlagTests {
+    @Test(arguments: [
+        ("Pass --credit-price if you know the price then.", "Pass `--credit-price` if you know the price then."),
+        ("--credit-price (a what-if) > RATE_SHEET_DAILY", "`--credit-price` (a what-if) \\> RATE_SHEET_DAILY"),
+        ("pass --pool P=FAMILY[:NODES]; or --family", "pass `--pool` P=FAMILY\\[:NODES\\]; or `--family`"),
+        ("-- alone, a-b--c and -x stay text", "\\-- alone, a-b--c and -x stay text"),
+    ])
+    func flagsAreCodeSpans(text: String, expected: String) {
+        #expect(MarkdownWriter.inline(text) == expected)
     }
 }

@@ -21,9 +21,9 @@ public struct MarkdownWriter: DocumentWriter {
     /// The whole document as Markdown.
     public func render(_ d: Document) -> String {
         var out = "# \(Self.escape(d.title))\n\n"
-        for w in d.warnings { out += "> **Warning:** \(Self.escape(w))\n\n" }
+        for w in d.warnings { out += "> **Warning:** \(Self.inline(w))\n\n" }
         if !d.figures.isEmpty || !d.notes.isEmpty { out += "## \(Self.escape(d.figuresTitle))\n\n" }
-        for n in d.notes { out += "\(Self.escape(n))\n\n" }
+        for n in d.notes { out += "\(Self.inline(n))\n\n" }
         if !d.figures.isEmpty { out += table(d.figuresTable) }
         if !d.checks.isEmpty {
             out += "\n### Checks\n\n"
@@ -35,7 +35,7 @@ public struct MarkdownWriter: DocumentWriter {
         }
         if !d.roundingLines.isEmpty {
             out += "\n### Rounding lines\n\n"
-            for l in d.roundingLines { out += "- \(Self.escape(l.sentence)).\n" }
+            for l in d.roundingLines { out += "- \(Self.inline(l.sentence)).\n" }
         }
         for s in d.sections {
             // A section of charts only has nothing to show here (its figures are in the tables).
@@ -43,8 +43,8 @@ public struct MarkdownWriter: DocumentWriter {
             out += "\n\(s.level == 1 ? "##" : "###") \(Self.escape(s.title))\n"
             for b in s.blocks {
                 switch b {
-                case .paragraph(let p): out += "\n\(Self.escape(p))\n"
-                case .list(let items): out += "\n" + items.map { "- \(Self.escape($0))\n" }.joined()
+                case .paragraph(let p): out += "\n\(Self.inline(p))\n"
+                case .list(let items): out += "\n" + items.map { "- \(Self.inline($0))\n" }.joined()
                 case .table(let t): out += "\n" + table(t)
                 case .chart: break
                 }
@@ -52,7 +52,7 @@ public struct MarkdownWriter: DocumentWriter {
         }
         out += "\n## Stamp\n\n"
         for l in d.stamp.lines {
-            out += "- \(Self.escape(l.label)): \(l.code ? Self.codeSpan(l.text) : Self.escape(l.text))\n"
+            out += "- \(Self.escape(l.label)): \(l.code ? Self.codeSpan(l.text) : Self.inline(l.text))\n"
         }
         return out
     }
@@ -98,6 +98,28 @@ public struct MarkdownWriter: DocumentWriter {
             }
         }
         return out
+    }
+
+    /// `text` escaped as ``escape(_:)`` does, with each command-line flag (`--credit-price`) as a code span, so no
+    /// renderer turns its `--` into a dash.
+    public static func inline(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: #"(?<![A-Za-z0-9_-])--[a-z][a-z0-9-]*"#, options: .regularExpression) {
+            let before = String(rest[..<r.lowerBound])
+            out += before.isEmpty ? "" : (out.isEmpty ? escape(before) : escapeInside(before))
+            out += "`\(rest[r])`"
+            rest = rest[r.upperBound...]
+        }
+        if !rest.isEmpty { out += out.isEmpty ? escape(String(rest)) : escapeInside(String(rest)) }
+        return out
+    }
+
+    /// `text` escaped as ``escape(_:)`` for the middle of a line (a leading `-`, `+`, `=` or `#` needs no escape).
+    static func escapeInside(_ text: String) -> String {
+        let escaped = escape(text)
+        if let first = text.first, "-+=#".contains(first) { return String(escaped.dropFirst()) }
+        return escaped
     }
 
     /// `text` as a code span whose fence is longer than any run of backticks in it.
