@@ -204,7 +204,7 @@ struct ReportCommand: EnvironmentCommand {
             return CommandOutput(stdout: TableWriter().render(document) + files.map { "\nwrote \($0)" }.joined()
                                      + (files.isEmpty ? "" : "\n"), stderr: warnings)
         }
-        return CommandOutput(stdout: ReportSummary.text(report, document: document, files: files), stderr: warnings)
+        return CommandOutput(stdout: ReportSummary.text(document, files: files), stderr: warnings)
     }
 }
 
@@ -214,50 +214,10 @@ func shortPath(_ path: String, _ env: Environment) -> String {
     return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
 }
 
-/// The few lines `report` and `demo` print about a report.
+/// What `report` and `demo` print after writing the files: the head of the report's document (title, headline
+/// figures, checks, rounding lines), rendered by the `table` writer, then the files written.
 enum ReportSummary {
-    static func text(_ r: SavingsReport, document: Document, files: [String]) -> String {
-        func row(_ label: String, _ sum: ChargeSum?, _ note: String = "") -> [String] {
-            guard let sum else { return [label, "unknown", "", note] }
-            return [label, QuantityFormat.quantity(sum.quantity) + " credits", MoneyFormat.withCode(sum.amount), note]
-        }
-        var out = "Savings report \(r.from) to \(r.through) (calendar days in \(r.zone.displayName))\n"
-        for p in r.pools {
-            if let shape = p.shape, let rate = p.creditsPerNodeHour {
-                out += "\n\(p.pool): \(shape.family) × \(shape.nodes) node\(shape.nodes == 1 ? "" : "s"), "
-                    + "\(QuantityFormat.exact(rate)) credits/node-hour (\(p.shapeSource ?? "")); existed \(p.lifetime.summary)\n"
-            } else {
-                out += "\n\(p.pool): family unknown (pass --pool \(p.pool)=FAMILY[:NODES])\n"
-            }
-            var t = TextTable(header: ["", "Credits", r.currency.code, "Note"], alignments: [.left, .right, .right, .left])
-            t.rows.append(row("Metered", p.metered))
-            if let e = p.estimated { t.rows.append(row("Estimate", e, "pools file")) }
-            t.rows.append(row("Always on", p.alwaysOn, p.alwaysOnNodeHours.map { "\(QuantityFormat.quantity($0)) node-hours" } ?? ""))
-            if let plan = r.plan, p.plan != nil {
-                t.rows.append(row("Plan", p.plan, "\(QuantityFormat.quantity(p.planNodeHours ?? 0)) node-hours, \(plan.summary)"))
-            }
-            t.rows.append(row("Saved vs always on", p.savedVsAlwaysOn))
-            if p.plan != nil { t.rows.append(row("Saved vs the plan", p.savedVsPlan)) }
-            out += t.terminal().split(separator: "\n").dropFirst(2).map { "  " + $0 }.joined(separator: "\n") + "\n"
-        }
-        if r.pools.count > 1 {
-            let saved = r.alwaysOn - r.meteredWithShape
-            out += "\nAll pools: metered \(QuantityFormat.quantity(r.metered.quantity)) credits "
-                + "(\(MoneyFormat.withCode(r.metered.amount))); saved against always on "
-                + "\(QuantityFormat.quantity(saved.quantity)) credits (\(MoneyFormat.withCode(saved.amount)))"
-                + (r.poolsWithoutShape.isEmpty ? "" : ", pools with a known family") + ".\n"
-            if let e = r.estimated {
-                out += "Estimate (pools file): \(QuantityFormat.quantity(e.quantity)) credits (\(MoneyFormat.withCode(e.amount)))"
-                    + (r.variancePercent.map { "; metered is \(ExactDecimal.text(MoneyFormat.round($0, scale: 1))) % off it" } ?? "")
-                    + ".\n"
-            }
-        }
-        if !document.roundingLines.isEmpty {
-            out += "\nRounding lines:\n" + document.roundingLines.map { "  \($0.sentence).\n" }.joined()
-        }
-        for c in r.checks { out += "\(c.failed ? "ALERT" : "ok"): \(c.check.rawValue): \(c.message)\n" }
-        out += "\n"
-        for f in files { out += "wrote \(f)\n" }
-        return out
+    static func text(_ document: Document, files: [String]) -> String {
+        TableWriter().summary(document) + (files.isEmpty ? "" : "\n" + files.map { "wrote \($0)\n" }.joined())
     }
 }

@@ -80,7 +80,7 @@ func run(_ arguments: [String], variables: [String: String] = [:]) async throws 
             #expect(ExitStatus.code(for: error) == 66)
         }
         let out = try await run(DemoCommand.reportArguments + ["--out", dir.path("reports"), "--cache", cache])
-        #expect(out.stdout.contains("Saved vs always on"))
+        #expect(out.stdout.contains("Saved against always on (always on minus metered)"))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports")).sorted()
         #expect(files == ReportFilesTests.names.sorted())
     }

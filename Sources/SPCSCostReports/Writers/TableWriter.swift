@@ -22,15 +22,7 @@ public struct TableWriter: DocumentWriter {
         var out = heading(d.title, "=")
         for w in d.warnings { out += "\nWarning: \(clean(w))\n" }
         for n in d.notes { out += "\n\(clean(n))\n" }
-        if !d.figures.isEmpty { out += "\n" + heading(d.figuresTitle, "-") + "\n" + table(d.figuresTable) }
-        if !d.checks.isEmpty {
-            out += "\n" + heading("Checks", "-") + "\n"
-            for c in d.checks { out += "\(c.result): \(c.key): \(clean(c.message))\n" }
-        }
-        if !d.roundingLines.isEmpty {
-            out += "\n" + heading("Rounding lines", "-") + "\n"
-            for l in d.roundingLines { out += "- \(clean(l.sentence)).\n" }
-        }
+        out += figuresChecksAndRounding(d)
         for s in d.sections {
             var body = ""
             for b in s.blocks {
@@ -45,6 +37,27 @@ public struct TableWriter: DocumentWriter {
         }
         out += "\n" + heading("Stamp", "-") + "\n"
         for l in d.stamp.lines { out += "\(clean(l.label)): \(clean(l.text))\n" }
+        return out
+    }
+
+    /// The head of the document for a command's confirmation: the title, the headline figures, the checks and the
+    /// rounding lines (warnings go to standard error; `--format table` prints the rest).
+    public func summary(_ d: Document) -> String {
+        heading(d.title, "=") + figuresChecksAndRounding(d)
+    }
+
+    /// The headline figures, checks and rounding lines, each under its heading (nothing for an empty part).
+    func figuresChecksAndRounding(_ d: Document) -> String {
+        var out = ""
+        if !d.figures.isEmpty { out += "\n" + heading(d.figuresTitle, "-") + "\n" + table(d.figuresTable) }
+        if !d.checks.isEmpty {
+            out += "\n" + heading("Checks", "-") + "\n"
+            for c in d.checks { out += "\(c.result): \(c.key): \(clean(c.message))\n" }
+        }
+        if !d.roundingLines.isEmpty {
+            out += "\n" + heading("Rounding lines", "-") + "\n"
+            for l in d.roundingLines { out += "- \(clean(l.sentence)).\n" }
+        }
         return out
     }
 
