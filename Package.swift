@@ -19,14 +19,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libcurl4-openssl-dev, zlib1g-dev).
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // (Named CZlibShim: ZIPFoundation's own zlib module is called CZlib, and clang module names must differ.)
         .systemLibrary(
-            name: "CZlib", pkgConfig: "zlib",
+            name: "CZlibShim", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
 
         // Pure domain: money, rate cards, price tables, pools, schedules, billing model. Foundation only.
@@ -55,12 +57,14 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
 
-        // Presentation model and writers (table, CSV, Markdown, JSON, HTML). The only place that rounds money.
+        // The document model and one writer per format (table, CSV, Markdown, JSON, HTML, xlsx). The only place that
+        // rounds money. ZIPFoundation packs the xlsx workbook.
         .target(
             name: "SPCSCostReports",
             dependencies: [
                 "SPCSCostCore",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
 
         // Use cases that wire the others, the bundled rate cards and price tables, and the Environment.
@@ -89,7 +93,7 @@ let package = Package(
         .target(
             name: "SnowflakeTestServer",
             dependencies: [
-                "CZlib",
+                "CZlibShim",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
@@ -123,7 +127,11 @@ let package = Package(
             name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"],
             exclude: ["Resources"]),
         .testTarget(
-            name: "SPCSCostReportsTests", dependencies: ["SPCSCostReports", "SPCSCostCore", "SPCSCostTestSupport"],
+            name: "SPCSCostReportsTests",
+            dependencies: [
+                "SPCSCostReports", "SPCSCostCore", "SPCSCostTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             exclude: ["Snapshots"]),
         .testTarget(
             name: "SPCSCostKitTests", dependencies: ["SPCSCostKit", "SnowflakeTestServer", "SPCSCostTestSupport"]),

@@ -12,8 +12,8 @@ struct DemoCommand: EnvironmentCommand {
         commandName: "demo",
         abstract: "Run the main job on the bundled April 2024 fixture (no Snowflake account needed).",
         discussion: """
-            Runs from any folder: its inputs are bundled with spcs-cost. The report is written in every format
-            (CSV, Markdown, JSON, HTML) under --out; `spcs-cost demo --out Reports/samples` regenerates the
+            Runs from any folder: its inputs are bundled with spcs-cost. The report is written in every file format
+            (CSV, Markdown, JSON, HTML, xlsx) under --out; `spcs-cost demo --out Reports/samples` regenerates the
             committed samples.
             """)
 
@@ -42,6 +42,9 @@ struct DemoCommand: EnvironmentCommand {
         "--schedule-timezone", "Asia/Tokyo", "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx", "150",
         "--pools", "Fixtures/pools/jupyterlab-april-2024.toml",
     ]
+
+    /// The formats the demo writes: every file format of the registry (all but `table`, which prints).
+    static var formats: String { DocumentWriters.names.filter { $0 != "table" }.joined(separator: ",") }
 
     /// The estimate the demo shows: the team's hand-computed plan.
     static let estimateArguments = [
@@ -74,12 +77,13 @@ struct DemoCommand: EnvironmentCommand {
         out += try await estimate.execute(in: env).stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n")
 
-        let reportArgs = Self.reportArguments + ["--out", self.out]
+        let reportArgs = Self.reportArguments + ["--format", Self.formats, "--out", self.out]
         out += "\n3. spcs-cost \(reportArgs.joined(separator: " "))\n\n"
         let report = try ReportCommand.parse(
-            Array(Self.reportArguments.dropFirst()) + ["--out", env.resolve(self.out), "--cache", cachePath])
+            Array(Self.reportArguments.dropFirst())
+                + ["--format", Self.formats, "--out", env.resolve(self.out), "--cache", cachePath])
         var reportEnv = bundleEnv
-        reportEnv.arguments = ["spcs-cost"] + Self.reportArguments
+        reportEnv.arguments = ["spcs-cost"] + Self.reportArguments + ["--format", Self.formats]
         let result = try await report.execute(in: reportEnv)
         out += result.stdout
         return CommandOutput(stdout: out, stderr: result.stderr)

@@ -151,11 +151,12 @@ struct ReportCommand: EnvironmentCommand {
         discussion: """
             Example: spcs-cost report --from 2024-04-01 --to 2024-04-30 --timezone Asia/Tokyo --family CPU_X64_XS --business-hours 10:00-19:00 --weekdays MON-FRI --region aws-ap-northeast-1 --currency JPY --fx 150 --pools Fixtures/pools/jupyterlab-april-2024.toml
 
-            Files (dated by the period, in --out): …_summary.csv, …_pools.csv and …_days.csv (csv), ….md (markdown), \
-            ….json (json), ….html (html, one self-contained page with a chart per pool). Markdown, JSON and HTML \
-            open with the summary for finance (…_summary.csv holds it too); every file is stamped with the rate card, \
-            credit price, FX rate, data checksum and row count, the rounding rule and this command line. The same \
-            cache and flags give byte-identical files.
+            Files (dated by the period, in --out): …_summary.csv, …_pools.csv, …_days.csv and the other tables' \
+            CSV files plus …_notes.csv (csv), ….md (markdown), ….json (json), ….html (html, one self-contained page \
+            with a chart per pool), ….xlsx (xlsx, a sheet per table and a Notes sheet). table prints the whole \
+            report to standard output instead of the short summary. Every format carries every warning, rounding \
+            line and check and the stamp: rate card, credit prices and the days each applied, FX, data checksum and \
+            row count, the rounding rule and this command line. The same cache and flags give byte-identical files.
             """)
 
     @OptionGroup var days: DayRangeOptions
@@ -163,11 +164,14 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "IANA zone of the report's calendar days.")
     var timezone: String = "UTC"
 
-    @Option(help: "Folder for the report files; - writes the one file of a single --format markdown, json or html to standard output.")
+    @Option(help: "Folder for the report files; - writes the one file of a single text --format (\(ReportCommand.textFormats.joined(separator: ", "))) to standard output.")
     var out: String = "Reports"
 
-    @Option(help: "Comma-separated formats: csv, markdown, json, html.")
-    var format: String = "csv,markdown,json,html"
+    @Option(help: ArgumentHelp("Comma-separated formats: \(DocumentWriters.names.joined(separator: ", ")). table prints to standard output; the others write files into --out.", valueName: "formats"))
+    var format: String = ReportOptions.defaultFormats.joined(separator: ",")
+
+    /// The formats `--out -` can print: the registry's text formats.
+    static var textFormats: [String] { DocumentWriters.all.filter(\.isText).map(\.format) }
 
     @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.", completion: .file(extensions: ["toml"]))
     var pools: String?
@@ -183,10 +187,10 @@ struct ReportCommand: EnvironmentCommand {
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
         o.formats = try format.split(separator: ",").map {
-            guard let f = ReportFileFormat(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("--format '\(format)' must list csv, markdown, json or html, comma-separated.")
+            guard let w = DocumentWriters.writer(String($0)) else {
+                throw ValidationError("--format '\(format)' must list \(DocumentWriters.names.joined(separator: ", ")), comma-separated.")
             }
-            return f
+            return w.format
         }
         return o
     }
@@ -199,24 +203,28 @@ struct ReportCommand: EnvironmentCommand {
         }
         try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
         let toStandardOutput = out == "-"
-        if toStandardOutput, options.formats.count != 1 || options.formats.first == .csv {
-            throw ValidationError("--out - writes one file to standard output; give one --format of markdown, json or html (csv makes three files).")
+        if toStandardOutput, options.formats.count != 1 || !Self.textFormats.contains(options.formats[0]) {
+            throw ValidationError("--out - writes one file to standard output; give one --format of \(Self.textFormats.joined(separator: ", ")).")
         }
         let cache = try cacheOptions.openExisting(env)
         let service = ReportService(env: env)
         Progress.show("reading and pricing \(options.from) to \(options.to) from \(cache.path)...")
         defer { Progress.clear() }
         let report = try service.build(options, cache: cache)
-        if toStandardOutput {
-            let stamp = ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine)
-            let text = SavingsReportWriter.files(report, formats: options.formats, stamp: stamp).map(\.contents).joined()
-            return CommandOutput(stdout: text, stderr: report.warnings.map { "warning: \($0)\n" }.joined())
+        let document = Document.savingsReport(report, stamp: ReportStamp(toolVersion: SpcsCost.version,
+                                                                          commandLine: env.commandLine))
+        let warnings = report.warnings.map { "warning: \($0)\n" }.joined()
+        if toStandardOutput, let writer = DocumentWriters.writer(options.formats[0]) {
+            return CommandOutput(stdout: writer.files(document).map(\.text).joined(), stderr: warnings)
         }
-        let paths = try service.write(report, formats: options.formats, to: out,
-                                      stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine),
-                                      progress: Progress.show)
-        return CommandOutput(stdout: ReportSummary.text(report, files: paths.map { shortPath($0, env) }),
-                             stderr: report.warnings.map { "warning: \($0)\n" }.joined())
+        let paths = try service.write(document, formats: options.formats, to: out,
+                                      progressDetail: ReportService.progressDetail(report), progress: Progress.show)
+        let files = paths.map { shortPath($0, env) }
+        if options.formats.contains("table") {
+            return CommandOutput(stdout: TableWriter().render(document) + files.map { "\nwrote \($0)" }.joined()
+                                     + (files.isEmpty ? "" : "\n"), stderr: warnings)
+        }
+        return CommandOutput(stdout: ReportSummary.text(document, files: files), stderr: warnings)
     }
 }
 
@@ -226,51 +234,10 @@ func shortPath(_ path: String, _ env: Environment) -> String {
     return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
 }
 
-/// The few lines `report` and `demo` print about a report.
+/// What `report` and `demo` print after writing the files: the head of the report's document (title, headline
+/// figures, checks, rounding lines), rendered by the `table` writer, then the files written.
 enum ReportSummary {
-    static func text(_ r: SavingsReport, files: [String]) -> String {
-        func row(_ label: String, _ sum: ChargeSum?, _ note: String = "") -> [String] {
-            guard let sum else { return [label, "unknown", "", note] }
-            return [label, QuantityFormat.quantity(sum.quantity) + " credits", MoneyFormat.withCode(sum.amount), note]
-        }
-        var out = "Savings report \(r.from) to \(r.through) (calendar days in \(r.zone.displayName))\n"
-        for p in r.pools {
-            if let shape = p.shape, let rate = p.creditsPerNodeHour {
-                out += "\n\(p.pool): \(shape.family) × \(shape.nodes) node\(shape.nodes == 1 ? "" : "s"), "
-                    + "\(QuantityFormat.exact(rate)) credits/node-hour (\(p.shapeSource ?? "")); existed \(p.lifetime.summary)\n"
-            } else {
-                out += "\n\(p.pool): family unknown (pass --pool \(p.pool)=FAMILY[:NODES])\n"
-            }
-            var t = TextTable(header: ["", "Credits", r.currency.code, "Note"], alignments: [.left, .right, .right, .left])
-            t.rows.append(row("Metered", p.metered))
-            if let e = p.estimated { t.rows.append(row("Estimate", e, "pools file")) }
-            t.rows.append(row("Always on", p.alwaysOn, p.alwaysOnNodeHours.map { "\(QuantityFormat.quantity($0)) node-hours" } ?? ""))
-            if let plan = r.plan, p.plan != nil {
-                t.rows.append(row("Plan", p.plan, "\(QuantityFormat.quantity(p.planNodeHours ?? 0)) node-hours, \(plan.summary)"))
-            }
-            t.rows.append(row("Saved vs always on", p.savedVsAlwaysOn))
-            if p.plan != nil { t.rows.append(row("Saved vs the plan", p.savedVsPlan)) }
-            out += t.terminal().split(separator: "\n").dropFirst(2).map { "  " + $0 }.joined(separator: "\n") + "\n"
-        }
-        if r.pools.count > 1 {
-            let saved = r.alwaysOn - r.meteredWithShape
-            out += "\nAll pools: metered \(QuantityFormat.quantity(r.metered.quantity)) credits "
-                + "(\(MoneyFormat.withCode(r.metered.amount))); saved against always on "
-                + "\(QuantityFormat.quantity(saved.quantity)) credits (\(MoneyFormat.withCode(saved.amount)))"
-                + (r.poolsWithoutShape.isEmpty ? "" : ", pools with a known family") + ".\n"
-            if let e = r.estimated {
-                out += "Estimate (pools file): \(QuantityFormat.quantity(e.quantity)) credits (\(MoneyFormat.withCode(e.amount)))"
-                    + (r.variancePercent.map { "; metered is \(ExactDecimal.text(MoneyFormat.round($0, scale: 1))) % off it" } ?? "")
-                    + ".\n"
-            }
-        }
-        let summary = SavingsReportWriter.roundingSentences(r)
-        if !summary.isEmpty {
-            out += "\nRounding lines:\n" + summary.map { "  \($0).\n" }.joined()
-        }
-        for c in r.checks { out += "\(c.failed ? "ALERT" : "ok"): \(c.check.rawValue): \(c.message)\n" }
-        out += "\n"
-        for f in files { out += "wrote \(f)\n" }
-        return out
+    static func text(_ document: Document, files: [String]) -> String {
+        TableWriter().summary(document) + (files.isEmpty ? "" : "\n" + files.map { "wrote \($0)\n" }.joined())
     }
 }

@@ -178,7 +178,7 @@ public struct NightlyJob: Sendable {
         report.from = from
         report.to = to
         report.poolsFile = options.pools
-        report.formats = ReportFileFormat.allCases
+        report.formats = ReportOptions.defaultFormats
         let service = ReportService(env: env)
         // One reconciliation serves the report's estimate columns and the variance check.
         let reconciled = try service.reconcile(report, pools: options.pools, cache: cache)

@@ -35,8 +35,12 @@ public struct ReportOptions: Sendable {
     public var fxLookup: FXTable.Lookup = .daily
     /// Date that chooses the credit price table; nil = `from`.
     public var asOf: CivilDate?
-    /// Formats to write.
-    public var formats: [ReportFileFormat] = ReportFileFormat.allCases
+    /// Formats to write, by ``DocumentWriters`` name; default ``ReportOptions/defaultFormats``.
+    public var formats: [String] = ReportOptions.defaultFormats
+
+    /// The formats `report` and `nightly` write when none is given: csv, markdown, json, html (xlsx and table only
+    /// when asked for).
+    public static let defaultFormats = ["csv", "markdown", "json", "html"]
     /// A pools file: gives each pool's family and nodes, and its schedule's estimate to set against the metered
     /// usage; nil = shapes from `defaultShape`/`poolShapes` and no estimate.
     public var poolsFile: PoolsFile?
@@ -240,19 +244,35 @@ public struct ReportService: Sendable {
         return report
     }
 
-    /// Writes `report` in each of `formats` into `directory` (created when missing), each file atomically
-    /// (a temporary file, then a rename), and returns the paths written.
+    /// Writes `report`'s document in each of `formats` (``DocumentWriters`` names; unknown names and `table`, which
+    /// goes to standard output, are skipped) into `directory` (created when missing), each file atomically (a
+    /// temporary file, then a rename), in the registry's order, and returns the paths written.
     /// - Parameter progress: told, before each format is rendered, what is being written; nil = nothing.
     /// - Throws: ``OutputError`` when a file cannot be written.
-    public func write(_ report: SavingsReport, formats: [ReportFileFormat], to directory: String,
+    public func write(_ report: SavingsReport, formats: [String], to directory: String,
                       stamp: ReportStamp, progress: ((String) -> Void)? = nil) throws -> [String] {
+        try write(Document.savingsReport(report, stamp: stamp), formats: formats, to: directory,
+                  progressDetail: Self.progressDetail(report), progress: progress)
+    }
+
+    /// ` (1 pool, 30 days)`: what a report's progress line says it writes.
+    public static func progressDetail(_ report: SavingsReport) -> String {
+        " (\(report.pools.count) pool\(report.pools.count == 1 ? "" : "s"), \(report.days.count) days)"
+    }
+
+    /// Writes `document` in each of `formats` (as ``write(_:formats:to:stamp:progress:)``) and returns the paths.
+    /// `progressDetail` ends each progress line (` (1 pool, 30 days)`).
+    /// - Throws: ``OutputError`` when a file cannot be written.
+    public func write(_ document: Document, formats: [String], to directory: String, progressDetail: String = "",
+                      progress: ((String) -> Void)? = nil) throws -> [String] {
         let dir = env.resolve(directory)
         var written: [String] = []
-        for format in ReportFileFormat.allCases where formats.contains(format) {
-            progress?("writing the \(format.rawValue) report into \(directory) (\(report.pools.count) pool\(report.pools.count == 1 ? "" : "s"), \(report.days.count) days)...")
-            for file in SavingsReportWriter.files(report, formats: [format], stamp: stamp) {
+        for writer in DocumentWriters.all where writer.format != "table" && formats.contains(writer.format) {
+            progress?("writing the \(writer.format) report into \(directory)\(progressDetail)...")
+            for file in writer.files(document) {
                 let path = (dir as NSString).appendingPathComponent(file.name)
-                try OutputError.writeAtomically(file.contents, to: path, shownAs: (directory as NSString).appendingPathComponent(file.name))
+                try OutputError.writeAtomically(file.data, to: path,
+                                                shownAs: (directory as NSString).appendingPathComponent(file.name))
                 written.append(path)
             }
         }
@@ -273,10 +293,16 @@ public struct OutputError: Error, Equatable, Sendable, CustomStringConvertible {
     /// a half-written file; creates the folder when missing.
     /// - Throws: ``OutputError``.
     public static func writeAtomically(_ text: String, to path: String, shownAs: String) throws(OutputError) {
+        try writeAtomically(Data(text.utf8), to: path, shownAs: shownAs)
+    }
+
+    /// Writes `data` to `path` as ``writeAtomically(_:to:shownAs:)`` does for text.
+    /// - Throws: ``OutputError``.
+    public static func writeAtomically(_ data: Data, to path: String, shownAs: String) throws(OutputError) {
         let dir = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw OutputError(path: shownAs, reason: "\(error.localizedDescription)")
         }

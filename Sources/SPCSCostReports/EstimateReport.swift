@@ -39,7 +39,7 @@ public enum EstimateReport {
         for line in Set(r.pools.flatMap(\.lines).map(\.rateSource)).sorted() { out.append("Rate: \(line)") }
         if let t = r.priceTable { out.append("Price table \(t.id): \(t.title). \(t.source)") }
         // Every price the planned days were charged at, with its days (the ledger's price runs, per edition).
-        for run in r.priceRuns { out.append("Credit price \(SavingsReportWriter.priceRunText(run))") }
+        for run in r.priceRuns { out.append("Credit price \(SavingsReportDocument.priceRunText(run))") }
         return out
     }
 
@@ -428,7 +428,7 @@ public enum EstimateReport {
             rounding: MoneyFormat.ruleDescription,
             warnings: r.warnings,
             derived: r.preamble.isEmpty ? nil : r.preamble,
-            creditPrices: r.priceRuns.isEmpty ? nil : r.priceRuns.map(SavingsReportWriter.priceRunText))
+            creditPrices: r.priceRuns.isEmpty ? nil : r.priceRuns.map(SavingsReportDocument.priceRunText))
         return JSONText.encode(doc)
     }
 }

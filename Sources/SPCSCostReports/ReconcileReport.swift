@@ -53,7 +53,7 @@ public enum ReconcileReport {
         + "instant; what a second UTC day's price adds is unexplained, so the causes add up to the difference."
 
     /// The prices used, one line per run of UTC days.
-    static func priceLines(_ r: Input) -> [String] { r.priceRuns.map(SavingsReportWriter.priceRunText) }
+    static func priceLines(_ r: Input) -> [String] { r.priceRuns.map(SavingsReportDocument.priceRunText) }
 
     static let method = """
         Metered node-hours = CREDITS_USED ÷ the rate in force that day; each hour is matched to the schedule model \

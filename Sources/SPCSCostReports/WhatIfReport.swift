@@ -20,7 +20,7 @@ public enum WhatIfReport {
             guard let c = currency else { return nil }
             return results.filter { $0.policy == p }.reduce(ChargeSum.zero(c)) { $0 + (f($1) ?? .zero(c)) }
         }
-        let prices = priceRuns.map(SavingsReportWriter.priceRunText)
+        let prices = priceRuns.map(SavingsReportDocument.priceRunText)
         let method = "Every amount is a sum of ledger charges (as in report): each UTC day's credits at that day's "
             + "credit price and FX. Always on and business hours count only the hours each pool existed."
         func exact(_ m: Money?) -> String? { m.map(MoneyFormat.exact) }

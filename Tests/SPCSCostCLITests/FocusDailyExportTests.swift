@@ -179,6 +179,13 @@ import Testing
         #expect(f.rows.allSatisfy { $0["BillingAccountId"] == "1234567" && $0["SubAccountId"] == "SPCS_DEV" })
     }
 
+    /// The rows of the report's per-day table (JSON schema `spcs-cost.report/2`: `tables.days.rows`).
+    static func reportDays(_ json: [String: Any]) throws -> [[String: Any]] {
+        let tables = try #require(json["tables"] as? [String: Any])
+        let days = try #require(tables["days"] as? [String: Any])
+        return try #require(days["rows"] as? [[String: Any]])
+    }
+
     /// The export and `report` price through one ledger: for the same cache (with RATE_SHEET_DAILY) and flags,
     /// the export's BilledCost of a pool and UTC day is the report's metered amount of that pool and day, to the
     /// last digit, every day of April.
@@ -191,14 +198,14 @@ import Testing
         let report = try await run(["report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "UTC",
                                     "--cache", cache, "--format", "json", "--out", "-", "--family", "CPU_X64_XS"] + flags)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
-        let days = try #require(json["perDay"] as? [[String: Any]])
+        let days = try Self.reportDays(json)
         var compared = 0
         for row in e.metered.rows {
             let day = String(row["ChargePeriodStart"]!.prefix(10))
             let r = try #require(days.first { $0["pool"] as? String == "JUPYTER_POOL" && $0["date"] as? String == day })
-            let metered = try #require(r["metered"] as? [String: Any])
+            let metered = try #require(r["metered_cost_JPY"] as? [String: Any])
             #expect(metered["amount"] as? String == row["BilledCost"], "\(day)")
-            #expect(metered["credits"] as? String == row["ConsumedQuantity"], "\(day)")
+            #expect(r["metered_credits"] as? String == row["ConsumedQuantity"], "\(day)")
             compared += 1
         }
         #expect(compared == 23)
@@ -224,11 +231,11 @@ import Testing
                                     "--cache", cache, "--format", "json", "--out", "-", "--family", "CPU_X64_XS",
                                     "--region", "aws-ap-northeast-1", "--currency", "JPY", "--fx-file", Self.fxFile])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
-        let days = try #require(json["perDay"] as? [[String: Any]])
+        let days = try Self.reportDays(json)
         for (day, rate) in [("2024-04-13", "431.3475"), ("2024-04-15", "436.62")] {
             let r = try #require(days.first { $0["pool"] as? String == "JUPYTER_POOL" && $0["date"] as? String == day })
-            let metered = try #require(r["metered"] as? [String: Any])
-            let credits = Self.dec(try #require(metered["credits"] as? String))
+            let metered = try #require(r["metered_cost_JPY"] as? [String: Any])
+            let credits = Self.dec(try #require(r["metered_credits"] as? String))
             #expect(metered["amount"] as? String == ExactDecimal.text(credits * Self.dec(rate)), "\(day)")
         }
         #expect(report.stdout.contains("151.35") && report.stdout.contains("153.2"))

@@ -37,7 +37,7 @@ import Testing
         #expect(r.code == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports/2024-04-21"))
         #expect(files.contains("spcs-cost-report_2024-04-01_2024-04-20.md"))
-        #expect(files.count == 6)
+        #expect(files.count == 10)   // csv (summary, difference_by_cause, top_pools, month, pools, days, notes), md, json, html
     }
 
     @Test func theChecksAreInTheReportFilesAndVarianceIsTheReportsOwn() async throws {
@@ -45,16 +45,16 @@ import Testing
         #expect(r.code == 10)
         let folder = dir.path("reports/2024-04-21")
         let md = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20.md", encoding: .utf8)
-        #expect(md.contains("### Nightly checks") && md.contains("| budget-exceeded | ALERT |"))
+        #expect(md.contains("### Checks") && md.contains("| budget-exceeded | ALERT |"))
         #expect(md.contains("| variance-exceeded | ALERT |"))
-        let csv = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20_summary.csv", encoding: .utf8)
-        #expect(csv.contains("check,budget-exceeded,,ALERT"))
+        let csv = try String(contentsOfFile: folder + "/spcs-cost-report_2024-04-01_2024-04-20_notes.csv", encoding: .utf8)
+        #expect(csv.contains("check,budget-exceeded,ALERT: "))
         // The percentage the check names is the report's own difference from the estimate.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
             folder + "/spcs-cost-report_2024-04-01_2024-04-20.json"))) as! [String: Any]
-        let summary = json["financeSummary"] as! [String: Any]
-        let percent = (summary["difference"] as! [String: Any])["percent"] as! String
-        let checks = summary["checks"] as! [[String: Any]]
+        let figures = json["figures"] as! [String: Any]
+        let percent = (figures["difference"] as! [String: Any])["percent"] as! String
+        let checks = json["checks"] as! [[String: Any]]
         let variance = checks.first { $0["check"] as? String == "variance-exceeded" }!["message"] as! String
         #expect(variance.hasPrefix("metered is \(percent) % off the estimate"))
     }
@@ -300,10 +300,10 @@ import Testing
         }
         // With the pair named, the EUR report is priced at it: 22.828666667 × 2.85 × 0.92 = 59.86 EUR.
         let eur = try await run(args + ["--currency", "EUR", "--fx", "EUR/USD=0.92"])
-        #expect(eur.stdout.contains("Metered             22.828666667 credits   59.86 EUR"))
+        #expect(Self.figure("Metered", in: eur.stdout) == ["22.828666667", "59.86"] && eur.stdout.contains("Cost (EUR)"))
         // In USD the file's JPY rate is simply not needed.
         let usd = try await run(args + ["--currency", "USD"])
-        #expect(usd.stdout.contains("Metered             22.828666667 credits   65.06 USD"))
+        #expect(Self.figure("Metered", in: usd.stdout) == ["22.828666667", "65.06"] && usd.stdout.contains("Cost (USD)"))
     }
 
     @Test func aPoolsFilePricesTheReportAndAPlannedPoolThatNeverRanIsInTheEstimate() async throws {
@@ -314,12 +314,23 @@ import Testing
                                  "--pools", "Fixtures/pools/jupyterlab.toml", "--cache", cache, "--out", dir.path("r"),
                                  "--format", "json"])
         // The pools file's [defaults]: Tokyo prices, JPY at 150: 22.828666667 × 2.85 × 150 = 9,759 JPY.
-        #expect(out.stdout.contains("Metered             22.828666667 credits   9,759 JPY"))
+        #expect(Self.figure("Metered", in: out.stdout) == ["22.828666667", "9,759"])
         // API_POOL is planned but has no metered row: it is in the estimate as its own line (2 nodes × 720 h ×
         // 0.11 = 158.4 credits, 67,716 JPY), with no always-on baseline (nothing says it existed), and a warning.
-        #expect(out.stdout.contains("API_POOL: CPU_X64_XS × 2 nodes"))
-        #expect(out.stdout.contains("Estimate            158.4 credits  67,716 JPY  pools file"))
-        #expect(out.stdout.contains("Always on               0 credits       0 JPY  0 node-hours"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            dir.path("r/spcs-cost-report_2024-04-01_2024-04-30.json")))) as! [String: Any]
+        let pools = ((json["tables"] as! [String: Any])["pools"] as! [String: Any])["rows"] as! [[String: Any]]
+        let api = try #require(pools.first { $0["pool"] as? String == "API_POOL" })
+        #expect(api["family"] as? String == "CPU_X64_XS" && api["nodes"] as? Int == 2)
+        #expect(api["estimated_credits"] as? String == "158.4"
+            && (api["estimated_cost_JPY"] as? [String: Any])?["rounded"] as? String == "67716")
+        #expect(api["always_on_node_hours"] as? String == "0" && api["always_on_credits"] as? String == "0")
         #expect(out.stderr.contains("in the pools file but not metered in the period: API_POOL"))
+    }
+
+    /// The credits and cost of the headline figure `label` in `report`'s standard output (its figures table).
+    static func figure(_ label: String, in stdout: String) -> [String] {
+        guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix(label + "  ") }) else { return [] }
+        return Array(line.dropFirst(label.count).split(separator: " ").prefix(2).map(String.init))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostKit
+import SPCSCostReports
 import SPCSCostTestSupport
 import Testing
 
@@ -7,9 +8,14 @@ import Testing
 
 /// `spcs-cost report` end to end: every format, the same bytes on a rerun, and the pools file's estimate.
 @Suite struct ReportFilesTests {
+    /// The default formats' files (csv, markdown, json, html), in the order they are written.
     static let names = ["spcs-cost-report_2024-04-01_2024-04-30_summary.csv",
+                        "spcs-cost-report_2024-04-01_2024-04-30_difference_by_cause.csv",
+                        "spcs-cost-report_2024-04-01_2024-04-30_top_pools.csv",
+                        "spcs-cost-report_2024-04-01_2024-04-30_month.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30_pools.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30_days.csv",
+                        "spcs-cost-report_2024-04-01_2024-04-30_notes.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30.md",
                         "spcs-cost-report_2024-04-01_2024-04-30.json",
                         "spcs-cost-report_2024-04-01_2024-04-30.html"]
@@ -28,7 +34,7 @@ import Testing
             #expect(a == b, "\(name) differs between two runs on the same cache")
         }
         // The pools file gives JUPYTER_POOL an estimate, so the summary shows the difference by cause.
-        let md = try String(contentsOfFile: dir.path("first/\(Self.names[3])"), encoding: .utf8)
+        let md = try String(contentsOfFile: dir.path("first/\(Self.names[7])"), encoding: .utf8)
         #expect(md.contains("### Difference from the estimate by cause"))
         #expect(md.contains("- Data: 210 hourly rows of SNOWPARK_CONTAINER_SERVICES_HISTORY, SHA-256 "))
     }
@@ -39,7 +45,7 @@ import Testing
         _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
         _ = try await run(DemoCommand.reportArguments + ["--out", dir.path("out"), "--cache", cache, "--format", "json,html"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).sorted()
-            == [Self.names[5], Self.names[4]])
+            == [Self.names[9], Self.names[8]])
         do {
             _ = try await run(DemoCommand.reportArguments + ["--cache", cache, "--format", "pdf"])
             Issue.record("expected a usage error")
@@ -56,6 +62,36 @@ import Testing
             Issue.record("expected an error")
         } catch {
             #expect(ExitStatus.code(for: error) == 66)
+        }
+    }
+
+    /// `--format` is derived from the writers' registry: every registered format is offered by the help and
+    /// accepted, and each writes what its writer makes.
+    @Test func everyRegisteredWriterIsOfferedByFormat() async throws {
+        let help = ReportCommand.helpMessage()
+        for name in DocumentWriters.names {
+            #expect(help.contains(name), "report --help does not offer \(name)")
+            let command = try ReportCommand.parse(Array(DemoCommand.reportArguments.dropFirst()) + ["--format", name])
+            #expect(try command.reportOptions(env()).formats == [name])
+        }
+        let dir = try TemporaryDirectory()
+        let cache = dir.path("cache.sqlite")
+        _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
+        let out = try await run(DemoCommand.reportArguments + ["--out", dir.path("out"), "--cache", cache,
+                                                               "--format", "xlsx,table"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out"))
+            == ["spcs-cost-report_2024-04-01_2024-04-30.xlsx"])
+        // table prints the whole document, the Estimate and the plan's saving included.
+        #expect(out.stdout.contains("Summary for finance\n-------------------"))
+        #expect(out.stdout.contains("Saved against the plan (plan minus metered)"))
+        #expect(out.stdout.contains("Estimate (pools file)"))
+        let md = try await run(DemoCommand.reportArguments + ["--out", "-", "--cache", cache, "--format", "markdown"])
+        #expect(md.stdout.hasPrefix("# SPCS usage and savings: 2024-04-01 to 2024-04-30\n"))
+        do {
+            _ = try await run(DemoCommand.reportArguments + ["--out", "-", "--cache", cache, "--format", "xlsx"])
+            Issue.record("expected a usage error: xlsx is not text")
+        } catch {
+            #expect(ExitStatus.code(for: error) == 64)
         }
     }
 }

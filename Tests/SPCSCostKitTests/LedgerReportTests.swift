@@ -86,8 +86,8 @@ import Testing
         let r = try ReportService(env: try testEnvironment()).build(o, cache: cache)
         #expect(r.pools.map { ExactDecimal.text($0.metered.amount.amount) } == Array(repeating: "0.00599999955", count: 4))
         #expect(ExactDecimal.text(r.metered.amount.amount) == "0.0239999982")
-        #expect(SavingsReportWriter.roundingSentences(r).contains {
+        #expect(Document.savingsReport(r, stamp: ReportStamp(toolVersion: "t", commandLine: "c")).roundingLines.map(\.sentence).contains {
             $0.contains("metered cost") && $0.contains("add up to 0.04 USD") && $0.contains("is 0.02 USD (rounding line -0.02 USD)")
-        }, "\(SavingsReportWriter.roundingSentences(r))")
+        }, "\(Document.savingsReport(r, stamp: ReportStamp(toolVersion: "t", commandLine: "c")).roundingLines.map(\.sentence))")
     }
 }

@@ -122,51 +122,53 @@ import Testing
 
     static func dec(_ text: String) -> Decimal { ExactDecimal.parse(text)! }
 
-    static func files() throws -> [SavingsReportWriter.File] {
-        SavingsReportWriter.files(try savingsReport(), formats: ReportFileFormat.allCases, stamp: stamp)
+    /// The golden report's document.
+    static func document() throws -> Document { Document.savingsReport(try savingsReport(), stamp: stamp) }
+
+    /// Every file of every format of the golden report's document, in registry order.
+    static func files() throws -> [DocumentFile] {
+        let d = try document()
+        return DocumentWriters.all.flatMap { $0.files(d) }
     }
 
+    /// The file whose name ends in `suffix`.
+    static func file(_ suffix: String) throws -> DocumentFile {
+        try #require(try files().first { $0.name.hasSuffix(suffix) })
+    }
+
+    /// One set of goldens for the report's document: every text file of every writer (the xlsx is checked by
+    /// XLSXWriterTests, which unzips it).
     @Test func savingsReportFiles() throws {
         let files = try Self.files()
-        #expect(files.map(\.name) == ["spcs-cost-report_2024-04-01_2024-04-03_summary.csv",
-                                      "spcs-cost-report_2024-04-01_2024-04-03_pools.csv",
-                                      "spcs-cost-report_2024-04-01_2024-04-03_days.csv",
-                                      "spcs-cost-report_2024-04-01_2024-04-03.md",
-                                      "spcs-cost-report_2024-04-01_2024-04-03.json",
-                                      "spcs-cost-report_2024-04-01_2024-04-03.html"])
-        for f in files { assertSnapshot(f.contents, named: f.name) }
+        let base = "spcs-cost-report_2024-04-01_2024-04-03"
+        #expect(files.map(\.name) == [
+            "\(base).txt",
+            "\(base)_summary.csv", "\(base)_difference_by_cause.csv", "\(base)_top_pools.csv", "\(base)_month.csv",
+            "\(base)_pools.csv", "\(base)_days.csv", "\(base)_notes.csv",
+            "\(base).md", "\(base).json", "\(base).html", "\(base).xlsx",
+        ])
+        for f in files where !f.name.hasSuffix(".xlsx") { assertSnapshot(f.text, named: f.name) }
     }
 
-    @Test func formatsWriteOnlyTheirFiles() throws {
-        let report = try Self.savingsReport()
-        let names = { (f: [ReportFileFormat]) in SavingsReportWriter.files(report, formats: f, stamp: Self.stamp).map(\.name) }
-        #expect(names([.html]) == ["spcs-cost-report_2024-04-01_2024-04-03.html"])
-        #expect(names([.json, .csv]).count == 4)
-        #expect(names([]).isEmpty)
-    }
-
-    /// Two reports built apart from the same inputs give the same bytes in every format, and so does rendering one
-    /// report twice: no clock, no random ids, no dictionary order.
+    /// Two reports built apart from the same inputs give the same bytes in every format, xlsx included: no clock,
+    /// no random ids, no dictionary order.
     @Test func sameInputsGiveTheSameBytes() throws {
-        let first = try Self.files()
-        let second = try Self.files()
-        #expect(first == second)
-        let report = try Self.savingsReport()
-        #expect(SavingsReportWriter.files(report, formats: ReportFileFormat.allCases, stamp: Self.stamp)
-            == SavingsReportWriter.files(report, formats: ReportFileFormat.allCases, stamp: Self.stamp))
+        #expect(try Self.files() == (try Self.files()))
     }
 
-    @Test func everyFileIsStamped() throws {
-        for f in try Self.files() {
+    @Test func everyFormatIsStamped() throws {
+        let d = try Self.document()
+        for w in DocumentWriters.all {
+            let text = w.format == "xlsx" ? try XLSXWriterTests.allText(w.files(d)[0].data) : w.files(d).map(\.text).joined()
             for fact in ["2024", "2.85", "150", "fx.csv line 2", "2024-03-31", String(repeating: "ab", count: 32), "12",
                          "half-even", "spcs-cost report --test", "0.0.0-golden"] {
-                #expect(f.contents.contains(fact), "\(f.name) does not state \(fact)")
+                #expect(text.contains(fact), "\(w.format) does not state \(fact)")
             }
         }
     }
 
     @Test func htmlIsSelfContainedWithOneChartPerPool() throws {
-        let html = try #require(try Self.files().first { $0.name.hasSuffix(".html") }).contents
+        let html = try Self.file(".html").text
         #expect(!html.lowercased().contains("<script"))
         #expect(html.range(of: #"(src|href)\s*=\s*["']?\s*(https?:)?//"#, options: [.regularExpression, .caseInsensitive]) == nil)
         #expect(!html.contains("<link") && !html.contains("@import") && !html.contains("url("))
@@ -177,68 +179,74 @@ import Testing
         // JUPYTER_POOL has an estimate, so its chart sets metered against it; the provisional day is marked.
         #expect(html.contains("<title>2024-04-03 (provisional): estimated 0.99 credits</title>"))
         #expect(html.contains("class=\"metered provisional\""))
+        #expect(html.contains("(credits per day)"))
     }
 
     @Test func csvFilesAreRFC4180WithOneHeaderRow() throws {
         for f in try Self.files() where f.name.hasSuffix(".csv") {
-            #expect(f.contents.hasSuffix("\r\n") && !f.contents.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
-            let rows = Self.parseCSV(f.contents)
+            #expect(f.text.hasSuffix("\r\n") && !f.text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+            let rows = Self.parseCSV(f.text)
             #expect(rows.count > 1)
             #expect(rows.allSatisfy { $0.count == rows[0].count }, "\(f.name): rows of unequal length")
-            #expect(rows[0].last == "command_line" && rows[1].last == "spcs-cost report --test")
         }
-        let days = Self.parseCSV(try Self.files()[2].contents)
+        let days = Self.parseCSV(try Self.file("_days.csv").text)
         let provisional = try #require(days[0].firstIndex(of: "provisional"))
         #expect(days.dropFirst().map { $0[provisional] } == ["false", "false", "false", "false", "true", "true"])
+        let notes = Self.parseCSV(try Self.file("_notes.csv").text)
+        #expect(notes[0] == ["kind", "item", "text"])
+        #expect(notes.contains { $0[0] == "stamp" && $0[1] == "command" && $0[2] == "Command: spcs-cost report --test" })
     }
 
     /// RFC 4180 fields, every row including the header (CSV.swift, an independent reader).
     static func parseCSV(_ text: String) -> [[String]] { csvRows(text) ?? [] }
 
     @Test func theSummaryForFinance() throws {
-        let files = try Self.files()
-        let summary = Self.parseCSV(files[0].contents)
-        let header = summary[0]
-        func cell(_ section: String, _ item: String, pool: String = "", _ column: String) -> String? {
-            guard let row = summary.first(where: { $0[0] == section && $0[1] == item && $0[2] == pool }),
-                  let c = header.firstIndex(of: column) else { return nil }
-            return row[c]
+        func table(_ suffix: String) throws -> [[String]] { Self.parseCSV(try Self.file(suffix).text) }
+        let summary = try table("_summary.csv")
+        func cell(_ rows: [[String]], _ match: [String: String], _ column: String) -> String? {
+            let header = rows[0]
+            guard let c = header.firstIndex(of: column) else { return nil }
+            return rows.dropFirst().first { row in match.allSatisfy { k, v in header.firstIndex(of: k).map { row[$0] } == v } }?[c]
         }
-        #expect(cell("summary", "metered", "credits") == "1.54" && cell("summary", "metered", "cost_JPY") == "658")
-        #expect(cell("summary", "estimated", "cost_JPY") == "1355")
-        #expect(cell("summary", "difference", "credits") == "-1.63" && cell("summary", "difference", "cost_JPY") == "-697")
-        #expect(cell("summary", "difference", "percent") == "-51.4")
-        #expect(cell("summary", "saved_vs_always_on", "credits") == "30.14")
-        #expect(cell("summary", "saved_vs_plan", "credits") == "10.34")
-        #expect(cell("difference_by_cause", "scheduled", pool: "JUPYTER_POOL", "credits") == "-1.87")
-        #expect(cell("difference_by_cause", "total", pool: "API_POOL", "cost_JPY") == "56")
-        #expect(cell("top_pools", "1", pool: "JUPYTER_POOL", "percent") == "78.6")   // 1.21 ÷ 1.54
-        #expect(cell("month", "month_to_date", "days") == "3")
-        #expect(cell("provisional", "provisional_days", "days") == "1")
-        #expect(cell("provisional", "provisional_days", "credits") == "0.11")
-        let md = files[3].contents
-        #expect(md.contains("| Auto-suspend tail |") && md.contains("| Off-hours use (AUTO_RESUME) |"))
-        // API_POOL's causes (43 + 12 JPY, each rounded once) miss its difference rounded once (56 JPY): a rounding row.
+        #expect(cell(summary, ["item": "metered"], "credits") == "1.54" && cell(summary, ["item": "metered"], "cost_JPY") == "658")
+        #expect(cell(summary, ["item": "estimated"], "cost_JPY") == "1355")
+        #expect(cell(summary, ["item": "difference"], "credits") == "-1.63" && cell(summary, ["item": "difference"], "cost_JPY") == "-697")
+        #expect(cell(summary, ["item": "difference"], "percent") == "-51.4")
+        #expect(cell(summary, ["item": "saved_vs_always_on"], "credits") == "30.14")
+        #expect(cell(summary, ["item": "saved_vs_plan"], "credits") == "10.34")
+        let causes = try table("_difference_by_cause.csv")
+        #expect(cell(causes, ["pool": "JUPYTER_POOL", "cause": "scheduled"], "credits") == "-1.87")
+        #expect(cell(causes, ["pool": "API_POOL", "cause": "total"], "cost_JPY") == "56")
+        #expect(cell(try table("_top_pools.csv"), ["rank": "1", "pool": "JUPYTER_POOL"], "share_of_metered") == "78.6")   // 1.21 ÷ 1.54
+        #expect(cell(try table("_month.csv"), ["item": "month_to_date"], "days") == "3")
+        let notes = try table("_notes.csv")
+        #expect(notes.contains { $0[0] == "note" && $0[1] == "provisional" && $0[2].hasPrefix("1 day may still change (2024-04-03): 0.11 credits") })
+        // API_POOL's causes (43 + 12 JPY, each rounded once) miss its difference rounded once (56 JPY): a rounding line.
+        #expect(notes.contains { $0[0] == "rounding" && $0[1] == "difference_by_cause.API_POOL" })
+        let md = try Self.file(".md").text
+        #expect(md.contains("| JUPYTER_POOL | Auto-suspend tail |") && md.contains("| Off-hours use (AUTO_RESUME) |"))
         #expect(md.contains("| API_POOL | Rounding |  | 1 |"))
     }
 
-    @Test func jsonHasExactAndRoundedAmountsWithTheSummaryFirst() throws {
-        let text = try Self.files()[4].contents
-        #expect(text.hasPrefix("{\n  \"financeSummary\" : {"))
+    @Test func jsonHasTheSchemaAndExactAndRoundedAmounts() throws {
+        let text = try Self.file(".json").text
+        #expect(text.hasPrefix("{\n  \"schema\" : \"spcs-cost.report/2\","))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        let summary = try #require(object["financeSummary"] as? [String: Any])
-        let metered = try #require(summary["metered"] as? [String: Any])
+        let figures = try #require(object["figures"] as? [String: Any])
+        let metered = try #require(figures["metered"] as? [String: Any])
         #expect(metered["credits"] as? String == "1.54" && metered["amount"] as? String == "658.35"
             && metered["rounded"] as? String == "658" && metered["currency"] as? String == "JPY")
-        let causes = try #require(summary["differenceByCause"] as? [[String: Any]])
-        #expect(causes.map { $0["pool"] as? String } == ["API_POOL", "JUPYTER_POOL"])
-        let provisional = try #require(summary["provisional"] as? [String: Any])
-        #expect(provisional["dates"] as? [String] == ["2024-04-03"])
+        let tables = try #require(object["tables"] as? [String: Any])
+        let causes = try #require((tables["difference_by_cause"] as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(Set(causes.map { $0["pool"] as? String }) == ["API_POOL", "JUPYTER_POOL"])
         let stamp = try #require(object["stamp"] as? [String: Any])
         let prices = try #require(stamp["creditPrices"] as? [[String: Any]])
         #expect(stamp["dataRows"] as? Int == 12 && prices.count == 1
             && (prices[0]["fx"] as? [String: Any])?["rate"] as? String == "150")
-        let days = try #require(object["perDay"] as? [[String: Any]])
+        let days = try #require((tables["days"] as? [String: Any])?["rows"] as? [[String: Any]])
         #expect(days.count == 6 && days.last?["provisional"] as? Bool == true)
+        let cost = try #require(days.first?["metered_cost_JPY"] as? [String: Any])
+        #expect(cost["currency"] as? String == "JPY" && cost["amount"] != nil && cost["rounded"] != nil)
+        #expect((object["roundingLines"] as? [[String: Any]])?.isEmpty == false)
     }
 }

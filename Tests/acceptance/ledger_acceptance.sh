@@ -57,7 +57,17 @@ assert set(ledger) == set(expected), sorted(set(ledger) ^ set(expected))[:5]
 for key, amount in expected.items():
     assert ledger[key] == amount, (key, ledger[key], amount)
 def check(name):
-    return json.load(open(f"{work}/{name}/spcs-cost-report_2024-04-01_2024-04-30.json"))["financeSummary"]["billCheck"]
+    # Report JSON schema spcs-cost.report/2: the bill check is the tables bill_check (per day) and
+    # bill_check_by_cause, each money cell {currency, amount (exact), rounded}.
+    doc = json.load(open(f"{work}/{name}/spcs-cost-report_2024-04-01_2024-04-30.json"))
+    assert doc["schema"] == "spcs-cost.report/2", doc["schema"]
+    table = doc["tables"]["bill_check"]
+    cur = next(c["currency"] for c in table["columns"] if c["kind"] == "money")
+    days = [{"date": r["date"], "billed": r[f"billed_{cur}"], "ledger": r[f"ledger_{cur}"],
+             "causes": [c.split(" ")[0] for c in (r["causes"] or "").split("; ") if c]} for r in table["rows"]]
+    by_cause = {r["cause"]: r[f"billed_minus_ledger_{cur}"]["amount"] for r in doc["tables"]["bill_check_by_cause"]["rows"]}
+    total = lambda key: {"amount": str(sum((D(d[key]["amount"]) for d in days), D(0)))}
+    return {"days": days, "byCause": by_cause, "billed": total("billed"), "ledger": total("ledger")}
 bill = check("ledger")
 days = {d["date"]: d for d in bill["days"]}
 assert sorted(days) == sorted(truth), (sorted(days), sorted(truth))

@@ -1,0 +1,623 @@
+import Foundation
+import SPCSCostCore
+
+/// What every report file is stamped with so a reader can reproduce it. No wall-clock time: the same inputs give
+/// the same bytes.
+public struct ReportStamp: Sendable, Equatable {
+    /// spcs-cost's version.
+    public var toolVersion: String
+    /// The command that produced the report, as typed (without secrets).
+    public var commandLine: String
+
+    /// Creates a stamp.
+    public init(toolVersion: String, commandLine: String) {
+        self.toolVersion = toolVersion
+        self.commandLine = commandLine
+    }
+}
+
+/// The summary for finance, derived from a ``SavingsReport`` without rounding: the headline figures, the
+/// difference from the estimate by cause per pool, the top pools by metered cost, month to date with the month-end
+/// forecast, the provisional days, and the rounding lines of every table. ``SavingsReportDocument`` turns it into the
+/// report's ``Document``.
+struct FinanceSummary {
+    /// A headline figure: credits and their exact cost from the ledger.
+    struct Figure {
+        /// Machine key: `metered`, `estimated`, `difference`, `always_on`, `saved_vs_always_on`, `plan`,
+        /// `saved_vs_plan`.
+        let key: String
+        /// Label for people.
+        let label: String
+        /// Exact credits and cost.
+        let sum: ChargeSum
+        /// The cost as a percentage of another figure's cost (exact); nil when there is none or it is zero.
+        let percent: Decimal?
+        /// What `percent` is a percentage of, in words (`always on`); nil without `percent`.
+        let percentOf: String?
+
+        /// Exact credits.
+        var credits: Decimal { sum.quantity }
+
+        /// A figure; `percentOf` names `whole`, and the percentage is left out when `whole` is nil or zero.
+        init(key: String, label: String, sum: ChargeSum, percentOf: (words: String, whole: ChargeSum)? = nil) {
+            self.key = key
+            self.label = label
+            self.sum = sum
+            if let p = percentOf, p.whole.amount.amount != 0 {
+                percent = sum.amount.amount / p.whole.amount.amount * 100
+                self.percentOf = p.words
+            } else {
+                percent = nil
+                self.percentOf = nil
+            }
+        }
+    }
+
+    /// One pool's estimate set against its metered credits.
+    struct PoolDifference {
+        /// Pool name.
+        let pool: String
+        /// Metered credits and cost over the period.
+        let metered: ChargeSum
+        /// Estimated credits and cost over the period.
+        let estimated: ChargeSum
+        /// The difference split by cause, in ``VarianceCause`` order; only causes with a share of at least a
+        /// nano-credit or a millionth of the currency (smaller shares are arithmetic residue of the split).
+        let causes: [(cause: VarianceCause, sum: ChargeSum)]
+        /// Metered minus estimated; the causes add up to it.
+        var difference: ChargeSum { metered - estimated }
+    }
+
+    /// A pool ranked by metered cost.
+    struct TopPool {
+        /// 1 for the pool that cost most.
+        let rank: Int
+        /// Pool name.
+        let pool: String
+        /// Metered credits and cost.
+        let sum: ChargeSum
+        /// Share of all metered cost in percent (exact).
+        let share: Decimal
+    }
+
+    /// A table whose amounts, each rounded once, do not add up to its total rounded once.
+    struct RoundingLine {
+        /// Machine key of the table: `pools` or `days`.
+        let table: String
+        /// Machine key of the column: `metered`, `estimated`, `always_on`, `plan`.
+        let column: String
+        /// The table and column in words.
+        let label: String
+        /// The lines, rounded, and the total.
+        let breakdown: RoundedBreakdown
+    }
+
+    /// Headline figures, in the order they are shown.
+    let figures: [Figure]
+    /// Pools with an estimate, by name.
+    let differences: [PoolDifference]
+    /// Pools without an estimate when some pools have one (left out of the difference); empty otherwise.
+    let poolsWithoutEstimate: [String]
+    /// Up to 5 pools with metered usage, most metered first (ties by name).
+    let topPools: [TopPool]
+    /// Month to date and the month-end forecast; nil when the report does not start on the first of its last month.
+    let forecast: SavingsReport.Forecast?
+    /// Dates on which any pool's day is provisional, in order.
+    let provisionalDates: [CivilDate]
+    /// Metered credits and cost on provisional pool-days.
+    let provisional: ChargeSum
+    /// Provisional dates within the forecast's month.
+    let provisionalDatesInMonth: Int
+    /// The rounding lines of the per-pool and per-day tables (only those whose rounded lines miss the total).
+    let roundingLines: [RoundingLine]
+
+    /// The most pools listed under "Top pools by metered cost".
+    static let topPoolLimit = 5
+
+    /// Derives the summary of `r`.
+    init(_ r: SavingsReport) {
+        let zero = ChargeSum.zero(r.currency)
+        var figures = [Figure(key: "metered", label: "Metered", sum: r.metered)]
+        let estimatedPools = r.pools.filter { $0.estimated != nil }
+        differences = estimatedPools.map { p in
+            PoolDifference(pool: p.pool, metered: p.metered, estimated: p.estimated ?? zero,
+                           causes: p.varianceByCause.sorted { $0.key < $1.key }
+                               .filter { MoneyFormat.round($0.value.quantity, scale: 9) != 0
+                                   || MoneyFormat.round($0.value.amount.amount, scale: 6) != 0 }
+                               .map { (cause: $0.key, sum: $0.value) })
+        }
+        if let estimated = r.estimated {
+            let partial = estimatedPools.count < r.pools.count
+            let difference = differences.reduce(zero) { $0 + $1.difference }
+            figures.append(Figure(key: "estimated", label: "Estimate (pools file)", sum: estimated))
+            figures.append(Figure(key: "difference",
+                                  label: partial ? "Difference (metered minus estimate, pools with an estimate)"
+                                      : "Difference (metered minus estimate)",
+                                  sum: difference, percentOf: ("the estimate", estimated)))
+            poolsWithoutEstimate = r.pools.filter { $0.estimated == nil }.map(\.pool)
+        } else {
+            poolsWithoutEstimate = []
+        }
+        let alwaysOn = r.alwaysOn
+        let withoutShape = r.poolsWithoutShape
+        let label = withoutShape.isEmpty ? "" : " (pools with a known family)"
+        figures.append(Figure(key: "always_on", label: "Always on\(label)", sum: alwaysOn))
+        figures.append(Figure(key: "saved_vs_always_on", label: "Saved against always on (always on minus metered)\(label)",
+                              sum: alwaysOn - r.meteredWithShape, percentOf: ("always on", alwaysOn)))
+        if let plan = r.planTotal {
+            figures.append(Figure(key: "plan", label: "Business-hours plan\(label)", sum: plan))
+            figures.append(Figure(key: "saved_vs_plan", label: "Saved against the plan (plan minus metered)\(label)",
+                                  sum: plan - r.meteredWithShape, percentOf: ("the plan", plan)))
+        }
+        self.figures = figures
+        let total = r.metered.amount.amount
+        let ranked = r.pools.filter { $0.meteredCredits > 0 }
+            .sorted { ($1.metered.amount.amount, $0.pool) < ($0.metered.amount.amount, $1.pool) }
+            .prefix(Self.topPoolLimit)
+        topPools = ranked.enumerated().map { i, p in
+            TopPool(rank: i + 1, pool: p.pool, sum: p.metered, share: total == 0 ? 0 : p.metered.amount.amount / total * 100)
+        }
+        forecast = r.forecast
+        let provisional = r.days.filter(\.provisional)
+        let dates = Array(Set(provisional.map(\.date))).sorted()
+        provisionalDates = dates
+        self.provisional = provisional.reduce(zero) { $0 + $1.metered }
+        provisionalDatesInMonth = r.forecast.map { f in dates.filter { $0 >= f.monthStart }.count } ?? 0
+        // Rounding lines: per table and money column, when the rounded lines do not add up to the rounded total.
+        var rounding: [RoundingLine] = []
+        func check(_ table: String, _ tableWords: String, _ column: String, _ columnWords: String, _ lines: [Money],
+                   _ total: Money) {
+            guard !lines.isEmpty else { return }
+            let b = RoundedBreakdown(lines: lines, exactTotal: total)
+            if b.difference.amount != 0 {
+                rounding.append(RoundingLine(table: table, column: column, label: "\(tableWords), \(columnWords)",
+                                             breakdown: b))
+            }
+        }
+        check("pools", "Per pool", "metered", "metered cost", r.pools.map(\.metered.amount), r.metered.amount)
+        check("days", "Per day", "metered", "metered cost", r.days.map(\.metered.amount), r.metered.amount)
+        if let e = r.estimated {
+            check("pools", "Per pool", "estimated", "estimated cost", r.pools.compactMap { $0.estimated?.amount }, e.amount)
+            check("days", "Per day", "estimated", "estimated cost", r.days.compactMap { $0.estimated?.amount }, e.amount)
+        }
+        check("pools", "Per pool", "always_on", "always-on cost", r.pools.compactMap { $0.alwaysOn?.amount }, alwaysOn.amount)
+        check("days", "Per day", "always_on", "always-on cost", r.days.compactMap { $0.alwaysOn?.amount }, alwaysOn.amount)
+        if let plan = r.planTotal {
+            check("pools", "Per pool", "plan", "plan cost", r.pools.compactMap { $0.plan?.amount }, plan.amount)
+            check("days", "Per day", "plan", "plan cost", r.days.compactMap { $0.plan?.amount }, plan.amount)
+        }
+        roundingLines = rounding
+    }
+
+    /// The headline figure with `key`, if the report has it.
+    func figure(_ key: String) -> Figure? { figures.first { $0.key == key } }
+}
+
+extension Document {
+    /// The report's files are named `spcs-cost-report_<from>_<through>` plus the format's suffix.
+    public static func savingsReportFileBase(_ r: SavingsReport) -> String { "spcs-cost-report_\(r.from)_\(r.through)" }
+
+    /// The savings report as one document: the headline figures for finance, the nightly checks, the rounding
+    /// lines, the difference from the estimate by cause, the top pools, month to date and forecast, the provisional
+    /// days, the bill check, a chart per pool, the per-pool and per-day tables, and the stamp. Amounts stay exact.
+    public static func savingsReport(_ r: SavingsReport, stamp: ReportStamp) -> Document {
+        SavingsReportDocument(r, stamp: stamp).document
+    }
+}
+
+/// Builds the ``Document`` of a ``SavingsReport`` (see ``Document/savingsReport(_:stamp:)``).
+struct SavingsReportDocument {
+    let r: SavingsReport
+    let s: FinanceSummary
+    let stamp: ReportStamp
+    var cur: String { r.currency.code }
+
+    init(_ r: SavingsReport, stamp: ReportStamp) {
+        self.r = r
+        s = FinanceSummary(r)
+        self.stamp = stamp
+    }
+
+    var document: Document {
+        var notes = ["Calendar days in \(r.zone.displayName). \(pricedAt) The stamp at the end says how to reproduce "
+            + "this report."]
+        if !s.poolsWithoutEstimate.isEmpty {
+            notes.append("Pools without an estimate (left out of the difference): "
+                + s.poolsWithoutEstimate.joined(separator: ", ") + ".")
+        }
+        var rounding = s.roundingLines.map {
+            Document.RoundingLine(table: $0.table, column: $0.column, label: $0.label, breakdown: $0.breakdown)
+        }
+        for d in s.differences {
+            if let b = Self.causeRounding(d) {
+                rounding.append(.init(table: "difference_by_cause", column: d.pool,
+                                      label: "Difference by cause of \(d.pool)", breakdown: b))
+            }
+        }
+        var sections: [Document.Section] = []
+        if !s.differences.isEmpty {
+            sections.append(.init(id: "difference_by_cause", title: "Difference from the estimate by cause", level: 2,
+                                  blocks: [.table(causesTable)]))
+        }
+        sections.append(.init(id: "top_pools", title: "Top pools by metered cost", level: 2,
+                              blocks: [s.topPools.isEmpty ? .paragraph("No pool has metered usage in the period.")
+                                  : .table(topPoolsTable)]))
+        if let f = s.forecast {
+            var blocks: [Document.Block] = [.table(monthTable(f)), .paragraph("Basis: \(f.basis).")]
+            if let note = forecastProvisionalNote { blocks.append(.paragraph(note)) }
+            sections.append(.init(id: "month", title: "Month to date and forecast", level: 2, blocks: blocks))
+        }
+        sections.append(.init(id: "provisional", title: "Provisional days", level: 2,
+                              blocks: [.paragraph(provisionalSentence)]))
+        if let b = r.billCheck {
+            var blocks: [Document.Block] = [
+                .paragraph("The ledger's SPCS amount per day against what Snowflake bills, in \(b.currency.code) "
+                    + "before FX; billed minus ledger \(MoneyFormat.withCode(b.billedTotal - b.ledgerTotal)) over "
+                    + "\(b.days.count) day\(b.days.count == 1 ? "" : "s")."),
+                .table(billCheckTable(b)),
+            ]
+            for w in b.warnings { blocks.append(.paragraph("\(w).")) }
+            if !b.unbilledDays.isEmpty {
+                blocks.append(.paragraph("Days with ledger usage but no billed row: "
+                    + b.unbilledDays.map(\.description).joined(separator: ", ") + "."))
+            }
+            blocks.append(.table(billCausesTable(b)))
+            sections.append(.init(id: "bill_check", title: "Bill check (USAGE_IN_CURRENCY_DAILY)", level: 2,
+                                  blocks: blocks))
+        }
+        sections.append(.init(id: "charts", title: "Daily credits per pool", level: 1,
+                              blocks: r.pools.map { .chart(chart($0)) }))
+        sections.append(.init(id: "pools", title: "Per pool", level: 1, blocks: [.table(poolsTable)]))
+        sections.append(.init(id: "days", title: "Per day", level: 1, blocks: [.table(daysTable)]))
+        return Document(
+            kind: "report", fileBase: Document.savingsReportFileBase(r),
+            title: "SPCS usage and savings: \(r.from) to \(r.through)", stamp: documentStamp,
+            warnings: r.warnings, notes: notes, figuresTitle: "Summary for finance",
+            figures: s.figures.map { f in
+                Document.Figure(key: f.key, label: f.label, credits: f.credits, amount: f.sum.amount,
+                                percent: f.percent, percentOf: f.percentOf,
+                                note: f.key == "difference" && !s.poolsWithoutEstimate.isEmpty
+                                    ? "pools without an estimate: " + s.poolsWithoutEstimate.joined(separator: ", ") : "",
+                                emphasis: f.key == "metered" || f.key == "saved_vs_always_on")
+            },
+            currency: r.currency,
+            checks: r.checks.map { Document.Check(key: $0.check.rawValue, failed: $0.failed, message: $0.message) },
+            roundingLines: rounding, sections: sections)
+    }
+
+    // MARK: - Tables
+
+    /// A column whose label is the key for people: `metered_cost_JPY` → `Metered cost (JPY)`.
+    static func column(_ key: String, _ kind: ColumnKind, detail: Bool = false) -> Table.Column {
+        .init(key: key, label: humanize(key), kind: kind, detail: detail)
+    }
+
+    /// Credits and cost columns: `<prefix>_credits`, `<prefix>_cost_<CUR>` (or `<prefix>_<CUR>` for savings).
+    func pair(_ prefix: String, savings: Bool = false) -> [Table.Column] {
+        [Self.column("\(prefix)_credits", .credits),
+         Self.column(savings ? "\(prefix)_\(cur)" : "\(prefix)_cost_\(cur)", .money(r.currency))]
+    }
+
+    /// Credits and cost cells of `sum`; empty cells for nil.
+    static func cells(_ sum: ChargeSum?) -> [Cell] {
+        guard let sum else { return [.empty, .empty] }
+        return [.number(sum.quantity), .money(sum.amount)]
+    }
+
+    /// The per-pool table: one row per pool, a TOTAL row when there are several pools and a Rounding row under it
+    /// when the rounded rows miss the rounded total. Estimate columns with an estimate, plan columns with a plan; a
+    /// pool without a known family has empty always-on and plan cells.
+    var poolsTable: Table {
+        let estimate = r.estimated != nil
+        let plan = r.plan != nil
+        var columns = [Self.column("pool", .text), Self.column("family", .text), Self.column("nodes", .integer),
+                       Self.column("credits_per_node_hour", .decimal), Self.column("shape_source", .text, detail: true),
+                       Self.column("rate_source", .text, detail: true), Self.column("lifetime", .text, detail: true)]
+        columns += pair("metered")
+        if estimate { columns += pair("estimated") + pair("difference") }
+        columns += [Self.column("always_on_node_hours", .nodeHours)] + pair("always_on")
+        if plan { columns += [Self.column("plan_node_hours", .nodeHours)] + pair("plan") }
+        columns += pair("saved_vs_always_on", savings: true)
+        if plan { columns += pair("saved_vs_plan", savings: true) }
+        var t = Table(id: "pools", title: "Per pool", columns: columns)
+        for p in r.pools {
+            var row: [Cell] = [.text(p.pool), p.shape.map { .text($0.family.name) } ?? .empty,
+                               p.shape.map { .integer($0.nodes) } ?? .empty, p.creditsPerNodeHour.map(Cell.number) ?? .empty,
+                               p.shapeSource.map(Cell.text) ?? .empty, p.rateSource.map(Cell.text) ?? .empty,
+                               .text(p.lifetime.summary)]
+            row += Self.cells(p.metered)
+            if estimate { row += Self.cells(p.estimated) + Self.cells(p.estimated.map { p.metered - $0 }) }
+            row += [p.alwaysOnNodeHours.map(Cell.number) ?? .empty] + Self.cells(p.alwaysOn)
+            if plan { row += [p.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(p.plan) }
+            row += Self.cells(p.savedVsAlwaysOn)
+            if plan { row += Self.cells(p.savedVsPlan) }
+            t.rows.append(.init(row))
+        }
+        if r.pools.count > 1 {
+            var row: [Cell] = [.text("TOTAL"), .empty, .empty, .empty, .empty, .empty, .empty] + Self.cells(r.metered)
+            if estimate { row += Self.cells(r.estimated) + Self.cells(s.figure("difference")?.sum) }
+            row += [.number(r.pools.reduce(0) { $0 + ($1.alwaysOnNodeHours ?? 0) })] + Self.cells(r.alwaysOn)
+            if let p = r.planTotal {
+                row += [.number(r.pools.reduce(0) { $0 + ($1.planNodeHours ?? 0) })] + Self.cells(p)
+            }
+            row += Self.cells(r.alwaysOn - r.meteredWithShape)
+            if let p = r.planTotal { row += Self.cells(p - r.meteredWithShape) }
+            t.rows.append(.init(row, role: .total))
+            let lines = s.roundingLines.filter { $0.table == "pools" }
+            if !lines.isEmpty {
+                // The rounding row: total rounded once minus the rounded rows, in each money column that misses.
+                var cells = Array(repeating: Cell.empty, count: columns.count)
+                cells[0] = .text("Rounding")
+                for l in lines {
+                    if let i = columns.firstIndex(where: { $0.key == "\(l.column)_cost_\(cur)" }) {
+                        cells[i] = .money(l.breakdown.difference)
+                    }
+                }
+                t.rows.append(.init(cells, role: .rounding))
+            }
+        }
+        return t
+    }
+
+    /// The per-pool, per-day table, by date then pool; provisional days are highlighted.
+    var daysTable: Table {
+        let estimate = r.estimated != nil
+        var columns = [Self.column("date", .date), Self.column("pool", .text), Self.column("provisional", .flag),
+                       Self.column("restated", .flag), Self.column("day_hours", .nodeHours),
+                       Self.column("metered_hours", .integer)] + pair("metered")
+        if estimate { columns += pair("estimated") + pair("difference") }
+        columns += pair("always_on")
+        if r.plan != nil { columns += [Self.column("plan_node_hours", .nodeHours)] + pair("plan") }
+        columns += pair("saved_vs_always_on", savings: true)
+        var t = Table(id: "days", title: "Per day", columns: columns)
+        t.rows.reserveCapacity(r.days.count)
+        for d in r.days {
+            var row: [Cell] = [.date(d.date), .text(d.pool), .flag(d.provisional), .flag(d.restated),
+                               .number(d.dayHours), .integer(d.meteredHours)] + Self.cells(d.metered)
+            if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { d.metered - $0 }) }
+            row += Self.cells(d.alwaysOn)
+            if r.plan != nil { row += [d.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(d.plan) }
+            row += Self.cells(d.alwaysOn.map { $0 - d.metered })
+            t.rows.append(.init(row, role: d.provisional ? .highlight : .data))
+        }
+        return t
+    }
+
+    /// The difference by cause: per pool, each cause, a rounding row where the causes, each rounded once, miss
+    /// the difference rounded once, then the pool's difference (cause key `total`).
+    var causesTable: Table {
+        var t = Table(id: "difference_by_cause", title: "Difference from the estimate by cause", columns: [
+            .init(key: "pool", label: "Pool", kind: .text), .init(key: "cause", label: "Cause key", kind: .text, detail: true),
+            .init(key: "label", label: "Cause", kind: .text), .init(key: "credits", label: "Credits", kind: .credits),
+            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(r.currency))])
+        for d in s.differences {
+            for c in d.causes {
+                t.rows.append(.init([.text(d.pool), .text(c.cause.rawValue), .text(c.cause.label)] + Self.cells(c.sum)))
+            }
+            if let b = Self.causeRounding(d) {
+                t.rows.append(.init([.text(d.pool), .text("rounding"), .text("Rounding"), .empty, .money(b.difference)],
+                                    role: .rounding))
+            }
+            t.rows.append(.init([.text(d.pool), .text("total"), .text("Difference (metered minus estimate)")]
+                + Self.cells(d.difference), role: .emphasis))
+        }
+        return t
+    }
+
+    /// The causes of `d` rounded against its difference; nil when they add up.
+    static func causeRounding(_ d: FinanceSummary.PoolDifference) -> RoundedBreakdown? {
+        guard !d.causes.isEmpty else { return nil }
+        let b = RoundedBreakdown(lines: d.causes.map(\.sum.amount), exactTotal: d.difference.amount)
+        return b.difference.amount == 0 ? nil : b
+    }
+
+    /// Top pools by metered cost.
+    var topPoolsTable: Table {
+        var t = Table(id: "top_pools", title: "Top pools by metered cost", columns: [
+            .init(key: "rank", label: "Rank", kind: .integer), .init(key: "pool", label: "Pool", kind: .text),
+            .init(key: "metered_credits", label: "Metered credits", kind: .credits),
+            .init(key: "metered_cost_\(cur)", label: "Metered cost (\(cur))", kind: .money(r.currency)),
+            .init(key: "share_of_metered", label: "Share of metered (%)", kind: .percent)])
+        for p in s.topPools {
+            t.rows.append(.init([.integer(p.rank), .text(p.pool)] + Self.cells(p.sum) + [.number(p.share)]))
+        }
+        return t
+    }
+
+    /// Month to date and the month-end forecast.
+    func monthTable(_ f: SavingsReport.Forecast) -> Table {
+        var t = Table(id: "month", title: "Month to date and forecast", columns: [
+            .init(key: "item", label: "Item", kind: .text, detail: true), .init(key: "label", label: "", kind: .text),
+            .init(key: "from", label: "From", kind: .date, detail: true),
+            .init(key: "through", label: "Through", kind: .date, detail: true),
+            .init(key: "days", label: "Days", kind: .integer, detail: true),
+            .init(key: "credits", label: "Credits", kind: .credits),
+            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(r.currency))])
+        let monthEnd = f.monthStart.adding(days: f.daysInMonth - 1)
+        t.rows.append(.init([.text("month_to_date"), .text("Month to date (\(f.monthStart) to \(monthToDateEnd(f)))"),
+                             .date(f.monthStart), .date(monthToDateEnd(f)), .integer(f.daysElapsed)]
+            + Self.cells(f.monthToDate)))
+        t.rows.append(.init([.text("forecast_month_end"), .text("Month-end forecast (\(month(f)))"),
+                             .date(f.monthStart), .date(monthEnd), .integer(f.daysInMonth)] + Self.cells(f.forecast)))
+        return t
+    }
+
+    /// The bill check per day: ledger, billed, difference and its causes.
+    func billCheckTable(_ b: BillCheck) -> Table {
+        let c = b.currency
+        var t = Table(id: "bill_check", title: "Bill check", columns: [
+            .init(key: "date", label: "Date", kind: .date), .init(key: "account", label: "Account", kind: .text),
+            .init(key: "ledger_credits", label: "Ledger credits", kind: .credits),
+            .init(key: "billed_credits", label: "Billed credits", kind: .credits),
+            .init(key: "ledger_\(c.code)", label: "Ledger (\(c.code))", kind: .money(c)),
+            .init(key: "billed_\(c.code)", label: "Billed (\(c.code))", kind: .money(c)),
+            .init(key: "difference_\(c.code)", label: "Difference (\(c.code))", kind: .money(c)),
+            .init(key: "causes", label: "Causes", kind: .text)])
+        for d in b.days {
+            t.rows.append(.init([.date(d.day), .text(d.account), .number(d.ledgerCredits), .number(d.billedCredits),
+                                 .money(d.ledgerAmount), .money(d.billedAmount), .money(d.difference),
+                                 .text(Self.causesText(d.causes))]))
+        }
+        return t
+    }
+
+    /// Billed minus ledger over the period by cause (exact in CSV's and JSON's amounts, rounded once for people).
+    func billCausesTable(_ b: BillCheck) -> Table {
+        var t = Table(id: "bill_check_by_cause", title: "Bill check by cause", columns: [
+            .init(key: "cause", label: "Cause", kind: .text),
+            .init(key: "billed_minus_ledger_\(b.currency.code)", label: "Billed minus ledger (\(b.currency.code))",
+                  kind: .money(b.currency))])
+        for (cause, m) in b.totalsByCause.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            t.rows.append(.init([.text(cause.rawValue), .money(m)]))
+        }
+        return t
+    }
+
+    /// `rounding 0.01; price -0.30`, causes in their declared order, exact to 6 decimals.
+    static func causesText(_ causes: [BillCause: Money]) -> String {
+        BillCause.allCases.compactMap { c in
+            causes[c].map { "\(c.rawValue) \(ExactDecimal.text(MoneyFormat.round($0.amount, scale: 6)))" }
+        }.joined(separator: "; ")
+    }
+
+    /// The chart of `pool`: metered against its estimate when it has one, else the plan, else always on.
+    func chart(_ pool: SavingsReport.Pool) -> Chart {
+        let days = r.days.filter { $0.pool == pool.pool }
+        let (label, noun, value): (String, String, (SavingsReport.Day) -> Decimal)
+        if days.contains(where: { $0.estimated != nil }) {
+            (label, noun, value) = ("Estimated (pools file)", "estimated", { $0.estimated?.quantity ?? 0 })
+        } else if r.plan != nil, pool.plan != nil {
+            (label, noun, value) = ("Business-hours plan", "the plan", { $0.plan?.quantity ?? 0 })
+        } else if pool.alwaysOn != nil {
+            (label, noun, value) = ("Always on", "always on", { $0.alwaysOn?.quantity ?? 0 })
+        } else {
+            (label, noun, value) = ("Always on (family unknown)", "always on", { _ in 0 })
+        }
+        return Chart(subject: pool.pool, unit: "credits per day", comparisonLabel: label, comparisonNoun: noun,
+                     points: days.map { .init(date: $0.date, metered: $0.meteredCredits, comparison: value($0),
+                                              provisional: $0.provisional) })
+    }
+
+    // MARK: - Sentences
+
+    /// `2024-04-29, 2024-04-30`.
+    static func dateList(_ dates: [CivilDate]) -> String { dates.map(\.description).joined(separator: ", ") }
+
+    /// The month of a forecast: `2024-04`.
+    func month(_ f: SavingsReport.Forecast) -> String {
+        "\(f.monthStart.year)-\(f.monthStart.month < 10 ? "0" : "")\(f.monthStart.month)"
+    }
+
+    /// The forecast month's last day the report covers.
+    func monthToDateEnd(_ f: SavingsReport.Forecast) -> CivilDate { f.monthStart.adding(days: f.daysElapsed - 1) }
+
+    /// The provisional days in one sentence.
+    var provisionalSentence: String {
+        guard !s.provisionalDates.isEmpty else {
+            return "None: every day of the report is final (older than the usage views' latency and restatement window)."
+        }
+        let n = s.provisionalDates.count
+        return "\(n) day\(n == 1 ? "" : "s") may still change (\(Self.dateList(s.provisionalDates))): "
+            + "\(QuantityFormat.quantity(s.provisional.quantity)) credits, \(MoneyFormat.withCode(s.provisional.amount)) "
+            + "metered on \(n == 1 ? "it" : "them") so far; marked provisional in the per-day table."
+    }
+
+    /// The note under the month-to-date table when provisional days are in the month.
+    var forecastProvisionalNote: String? {
+        guard s.provisionalDatesInMonth > 0 else { return nil }
+        let n = s.provisionalDatesInMonth
+        return "Month to date and the forecast include \(n) provisional day\(n == 1 ? "" : "s")."
+    }
+
+    /// `metered_cost_JPY` → `Metered cost (JPY)`.
+    static func humanize(_ column: String) -> String {
+        let words = column.split(separator: "_").map(String.init)
+        var out = words.joined(separator: " ")
+        if let last = words.last, last.count == 3, last == last.uppercased() {
+            out = words.dropLast().joined(separator: " ") + " (\(last))"
+        }
+        return out.prefix(1).uppercased() + out.dropFirst()
+    }
+
+    /// `Credits are priced at Standard, 2.85 USD per credit, at 150 JPY per USD; …` in one sentence, or a pointer
+    /// to the stamp when the period has several prices.
+    var pricedAt: String {
+        let tail = "each amount is rounded once, half-even, to \(r.currency.minorUnits) decimal"
+            + "\(r.currency.minorUnits == 1 ? "" : "s")."
+        guard r.priceRuns.count == 1, let run = r.priceRuns.first else {
+            return "Credits are priced per UTC day (\(r.priceRuns.count) prices, listed in the stamp); " + tail
+        }
+        let p = run.rate.unitPrice.price
+        let fx = run.rate.fx
+        let fxText = fx.base == fx.quote ? "" : ", at \(ExactDecimal.text(fx.rate)) \(fx.quote.code) per \(fx.base.code)"
+        return "Credits are priced at \(p.label), \(MoneyFormat.price(p.price)) \(p.price.currency.code) "
+            + "per credit\(fxText); " + tail
+    }
+
+    // MARK: - Stamp
+
+    /// One price run in words: `2024-04-01 to 2024-04-30: Standard, 2.85 USD per credit (AWS ap-northeast-1 …),
+    /// × 150 JPY per USD (--fx)`.
+    static func priceRunText(_ run: (from: CivilDate, through: CivilDate, rate: DayRate)) -> String {
+        let p = run.rate.unitPrice.price
+        let days = run.from == run.through ? "\(run.from)" : "\(run.from) to \(run.through)"
+        var text = "\(days): \(p.label), \(MoneyFormat.price(p.price)) \(p.price.currency.code) per credit "
+            + "(\(p.source.withoutCarryNoteText))"
+        if run.rate.unitPrice.overage { text += ", overage" }
+        let fx = run.rate.fx
+        if fx.base != fx.quote {
+            text += ", × \(ExactDecimal.text(fx.rate)) \(fx.quote.code) per \(fx.base.code) (\(fx.source.withoutCarryNoteText))"
+        }
+        return text
+    }
+
+    /// The stamp: period, rates, plan, credit prices with FX and the days each applied, price order, data,
+    /// estimate, rounding, tool and command.
+    var documentStamp: DocumentStamp {
+        var lines: [DocumentStamp.Line] = [
+            .init(key: "period", label: "Period", text: "\(r.from) to \(r.through), calendar days in "
+                + "\(r.zone.displayName); an hourly row counts on the day its START_TIME falls in."),
+            .init(key: "rate_card", label: "Rates", text: (r.rateCardID.map { "rate card \($0)" } ?? "override")
+                + "; always on = nodes × hours in the day the pool existed × credits per node-hour."),
+        ]
+        for p in r.pools {
+            if let rate = p.creditsPerNodeHour, let shape = p.shape {
+                lines.append(.init(key: "rate", label: "Rate of \(p.pool)", text: "\(QuantityFormat.exact(rate)) credits "
+                    + "per node-hour (\(p.rateSource ?? "")); \(shape.family.name) × \(shape.nodes) from "
+                    + "\(p.shapeSource ?? ""); existed \(p.lifetime.summary)."))
+            } else {
+                lines.append(.init(key: "rate", label: "Rate of \(p.pool)", text: "unknown: no instance family (pass "
+                    + "--pool \(p.pool)=FAMILY[:NODES]); metered cost priced, always-on and plan baselines left out."))
+            }
+        }
+        if let plan = r.plan {
+            lines.append(.init(key: "plan", label: "Plan", text: "\(plan.summary) "
+                + "(\(QuantityFormat.quantity(plan.nominalHoursPerDay)) h a day on those weekdays)."))
+        }
+        for run in r.priceRuns { lines.append(.init(key: "credit_price", label: "Credit price", text: Self.priceRunText(run) + ".")) }
+        if r.priceRuns.isEmpty { lines.append(.init(key: "credit_price", label: "Credit price", text: "no day priced.")) }
+        lines.append(.init(key: "price_order", label: "Price order", text: CreditPriceSchedule.orderDescription + "."))
+        lines.append(.init(key: "data", label: "Data", text: "\(r.rowCount) hourly row\(r.rowCount == 1 ? "" : "s") of "
+            + "SNOWPARK_CONTAINER_SERVICES_HISTORY, SHA-256 \(r.dataChecksum)."))
+        if r.estimated != nil {
+            lines.append(.init(key: "estimate", label: "Estimate", text: "the pools file's schedule model per pool and "
+                + "day; the difference (metered minus estimate) is split by cause as spcs-cost reconcile explains it."))
+        }
+        lines.append(.init(key: "rounding", label: "Rounding",
+                           text: "\(MoneyFormat.ruleDescription) (\(r.currency.code) \(r.currency.minorUnits))."))
+        lines.append(.init(key: "tool", label: "Tool", text: "spcs-cost \(stamp.toolVersion)"))
+        lines.append(.init(key: "command", label: "Command", text: stamp.commandLine, code: true))
+        return DocumentStamp(
+            from: r.from, through: r.through, timeZone: r.zone.displayName, rateCard: r.rateCardID ?? "override",
+            creditPrices: r.priceRuns.map { run in
+                let p = run.rate.unitPrice
+                let fx = run.rate.fx
+                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
+                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
+                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
+                                       source: fx.source.withoutCarryNoteText, date: fx.date))
+            },
+            priceOrder: CreditPriceSchedule.orderDescription, dataSha256: r.dataChecksum, dataRows: r.rowCount,
+            currency: r.currency, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import SPCSCostCore
+
+/// `json`: one JSON file, `<base>.json`, schema `spcs-cost.<kind>/2` (documented in README "JSON schema"):
+///
+/// `schema`, `kind`, `title`, `warnings`, `notes`, `figures` (an object keyed by each figure's camelCase key, each
+/// `{label, credits, currency, amount, rounded, percent, percentOf, note}`), `checks` (`{check, failed, message}`),
+/// `roundingLines` (`{table, column, label, sumOfRoundedRows, total, rounding}`, each a money object), `tables` (an
+/// object keyed by table id: `{title, columns: [{key, label, kind, currency}], rows: [{<column key>: value}]}`),
+/// `sections` (`{id, title, level, blocks: [{paragraph} | {list} | {table: id} | {chart: index}]}`), `charts`
+/// (`{subject, unit, comparisonLabel, points: [{date, metered, comparison, provisional}]}`) and `stamp`.
+///
+/// Values: money is `{currency, amount (exact), rounded (once, by MoneyFormat)}`; credits, hours and percentages are
+/// decimal strings (credits to at most 9 digits, percentages to one); whole numbers are numbers; flags are booleans;
+/// dates `YYYY-MM-DD`; an empty cell is `null`. Total and rounding rows are left out of `tables` (they are in
+/// `figures` and `roundingLines`). Keys keep the order above, so the same document gives the same bytes.
+public struct JSONDocumentWriter: DocumentWriter {
+    /// The schema version of every document.
+    public static let schemaVersion = 2
+
+    /// Creates the writer.
+    public init() {}
+    /// `json`.
+    public var format: String { "json" }
+    /// What the format makes, for `--help`.
+    public var summary: String { "one JSON file, ….json (schema spcs-cost.<kind>/2)" }
+    /// Whether `--out -` may print it.
+    public var isText: Bool { true }
+
+    /// The files of `d` (see ``DocumentWriter/files(_:)``).
+    public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).json", text: render(d))] }
+
+    /// The document as JSON text, ending in a newline.
+    public func render(_ d: Document) -> String {
+        var out = ""
+        value(d).write(to: &out, indent: 0)
+        return out + "\n"
+    }
+
+    /// The document as a JSON value.
+    func value(_ d: Document) -> JSONValue {
+        var figures: [(String, JSONValue)] = []
+        for f in d.figures {
+            var o = money(f.amount).objectPairs
+            o.insert(("label", .string(f.label)), at: 0)
+            o.insert(("credits", f.credits.map { .string(QuantityFormat.quantity($0)) } ?? .null), at: 1)
+            o.append(("percent", f.percent.map { .string(CellText.number($0, .percent, grouped: false)) } ?? .null))
+            o.append(("percentOf", f.percentOf.map(JSONValue.string) ?? .null))
+            o.append(("note", f.note.isEmpty ? .null : .string(f.note)))
+            figures.append((Self.camel(f.key), .object(o)))
+        }
+        var chartIndex = 0
+        let sections: [JSONValue] = d.sections.map { s in
+            .object([("id", .string(s.id)), ("title", .string(s.title)), ("level", .int(s.level)),
+                     ("blocks", .array(s.blocks.map { b in
+                         switch b {
+                         case .paragraph(let p): return .object([("paragraph", .string(p))])
+                         case .list(let items): return .object([("list", .array(items.map(JSONValue.string)))])
+                         case .table(let t): return .object([("table", .string(t.id))])
+                         case .chart:
+                             defer { chartIndex += 1 }
+                             return .object([("chart", .int(chartIndex))])
+                         }
+                     }))])
+        }
+        return .object([
+            ("schema", .string("spcs-cost.\(d.kind)/\(Self.schemaVersion)")),
+            ("kind", .string(d.kind)),
+            ("title", .string(d.title)),
+            ("warnings", .array(d.warnings.map(JSONValue.string))),
+            ("notes", .array(d.notes.map(JSONValue.string))),
+            ("currency", .string(d.currency.code)),
+            ("figures", .object(figures)),
+            ("checks", .array(d.checks.map {
+                .object([("check", .string($0.key)), ("failed", .bool($0.failed)), ("message", .string($0.message))])
+            })),
+            ("roundingLines", .array(d.roundingLines.map {
+                .object([("table", .string($0.table)), ("column", .string($0.column)), ("label", .string($0.label)),
+                         ("sumOfRoundedRows", money($0.sumOfRoundedRows)), ("total", money($0.total)),
+                         ("rounding", money($0.difference))])
+            })),
+            ("tables", .object(d.tables.map { ($0.id, table($0)) })),
+            ("sections", .array(sections)),
+            ("charts", .array(d.charts.map { c in
+                .object([("subject", .string(c.subject)), ("unit", .string(c.unit)),
+                         ("comparisonLabel", .string(c.comparisonLabel)),
+                         ("points", .array(c.points.map { p in
+                             .object([("date", .string(p.date.description)),
+                                      ("metered", .string(QuantityFormat.quantity(p.metered))),
+                                      ("comparison", .string(QuantityFormat.quantity(p.comparison))),
+                                      ("provisional", .bool(p.provisional))])
+                         }))])
+            })),
+            ("stamp", stamp(d.stamp)),
+        ])
+    }
+
+    /// A table: title, columns and its data rows as objects keyed by column key.
+    func table(_ t: Table) -> JSONValue {
+        .object([
+            ("title", .string(t.title)),
+            ("columns", .array(t.columns.map { c in
+                var o: [(String, JSONValue)] = [("key", .string(c.key)), ("label", .string(c.label)),
+                                                ("kind", .string(Self.kindName(c.kind)))]
+                if case .money(let cur) = c.kind { o.append(("currency", .string(cur.code))) }
+                return .object(o)
+            })),
+            ("rows", .array(t.rows.filter(\.role.isData).map { row in
+                .object(t.columns.enumerated().map { i, c in (c.key, cell(row.cells[i], c)) })
+            })),
+        ])
+    }
+
+    /// One cell's JSON value.
+    func cell(_ cell: Cell, _ column: Table.Column) -> JSONValue {
+        switch cell {
+        case .empty: .null
+        case .money(let m): money(m)
+        case .integer(let i): .int(i)
+        case .flag(let b): .bool(b)
+        default: .string(CellText.machine(cell, column))
+        }
+    }
+
+    /// `{currency, amount, rounded}`.
+    func money(_ m: Money) -> JSONValue {
+        .object([("currency", .string(m.currency.code)), ("amount", .string(MoneyFormat.exact(m))),
+                 ("rounded", .string(MoneyFormat.plain(m)))])
+    }
+
+    /// The stamp: today's field names, then the lines for people.
+    func stamp(_ s: DocumentStamp) -> JSONValue {
+        .object([
+            ("from", s.from.map { .string($0.description) } ?? .null),
+            ("through", s.through.map { .string($0.description) } ?? .null),
+            ("timeZone", s.timeZone.map(JSONValue.string) ?? .null),
+            ("rateCard", s.rateCard.map(JSONValue.string) ?? .null),
+            ("creditPrices", .array(s.creditPrices.map { p in
+                .object([("from", .string(p.from.description)), ("through", .string(p.through.description)),
+                         ("edition", .string(p.edition)), ("price", .string(MoneyFormat.price(p.price))),
+                         ("currency", .string(p.price.currency.code)), ("source", .string(p.source)),
+                         ("basis", .string(p.basis)), ("overage", .bool(p.overage)),
+                         ("fx", .object([("base", .string(p.fx.base)), ("quote", .string(p.fx.quote)),
+                                         ("rate", .string(ExactDecimal.text(p.fx.rate))), ("source", .string(p.fx.source)),
+                                         ("date", p.fx.date.map { .string($0.description) } ?? .null)]))])
+            })),
+            ("priceOrder", s.priceOrder.map(JSONValue.string) ?? .null),
+            ("dataSha256", s.dataSha256.map(JSONValue.string) ?? .null),
+            ("dataRows", s.dataRows.map(JSONValue.int) ?? .null),
+            ("rounding", .string(MoneyFormat.ruleDescription)),
+            ("currency", .string(s.currency.code)),
+            ("currencyMinorUnits", .int(s.currency.minorUnits)),
+            ("toolVersion", .string(s.toolVersion)),
+            ("commandLine", .string(s.commandLine)),
+            ("lines", .array(s.lines.map {
+                .object([("key", .string($0.key)), ("label", .string($0.label)), ("text", .string($0.text))])
+            })),
+        ])
+    }
+
+    /// `saved_vs_always_on` → `savedVsAlwaysOn`.
+    static func camel(_ key: String) -> String {
+        let parts = key.split(separator: "_")
+        return (parts.first.map(String.init) ?? "") + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// The kind's name in the schema: `money`, `credits`, `nodeHours`, `decimal`, `integer`, `date`, `text`,
+    /// `percent`, `flag`.
+    static func kindName(_ k: ColumnKind) -> String {
+        switch k {
+        case .money: "money"
+        case .credits: "credits"
+        case .nodeHours: "nodeHours"
+        case .decimal: "decimal"
+        case .integer: "integer"
+        case .date: "date"
+        case .text: "text"
+        case .percent: "percent"
+        case .flag: "flag"
+        }
+    }
+}
+
+/// A JSON value whose objects keep their key order, written pretty-printed (two spaces, `"key" : value`).
+indirect enum JSONValue {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    /// The pairs of an object; empty for any other value.
+    var objectPairs: [(String, JSONValue)] { if case .object(let o) = self { o } else { [] } }
+
+    /// Appends the value, its nested lines indented by `indent + 2` spaces.
+    func write(to out: inout String, indent: Int) {
+        let pad = String(repeating: " ", count: indent + 2)
+        let close = String(repeating: " ", count: indent)
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .string(let s): Self.quote(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(to: &out, indent: indent + 2)
+                out += i + 1 < items.count ? ",\n" : "\n"
+            }
+            out += close + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (i, (key, value)) in pairs.enumerated() {
+                out += pad
+                Self.quote(key, into: &out)
+                out += " : "
+                value.write(to: &out, indent: indent + 2)
+                out += i + 1 < pairs.count ? ",\n" : "\n"
+            }
+            out += close + "}"
+        }
+    }
+
+    /// `s` as a JSON string: `"` and `\` escaped, control characters as `\uXXXX` (or `\n`, `\r`, `\t`).
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}
