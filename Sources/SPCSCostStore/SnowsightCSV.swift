@@ -546,8 +546,12 @@ struct RowCursor {
                 } else if n == delimiter {
                     return false
                 } else {
-                    // `""` is a quote; any other character after a quote is dropped and the quote kept.
+                    // `""` is a quote; any other character after a quote is dropped (all of its UTF-8 bytes) and
+                    // the quote kept.
                     bytes.append(0x22)
+                    if n >= 0xC0 {
+                        for _ in 0..<(n >= 0xF0 ? 3 : n >= 0xE0 ? 2 : 1) { _ = try next() }
+                    }
                 }
             } else {
                 bytes.append(UInt8(truncatingIfNeeded: c))
