@@ -56,7 +56,7 @@ public enum SnowsightCSV {
         var records: [UsageRecord] = []
         var lines: [Int] = []
         while let row = try reader.next() {
-            let new = try reader.duplicates.admit(row) { line, _ in
+            let new = try row.isFirstOfItsKey(file: file) { line, _ in
                 // Lines only grow: the earlier row is found by binary search.
                 var lo = 0, hi = lines.count
                 while lo < hi { let mid = (lo + hi) / 2; if lines[mid] < line { lo = mid + 1 } else { hi = mid } }
@@ -77,10 +77,44 @@ public enum SnowsightCSV {
         public let record: UsageRecord
         /// Its line: the number of CSV records up to and including it, the header being line 1.
         public let line: Int
-        /// START_TIME as text (for messages).
-        let startText: String?
         /// True when START_TIME and END_TIME are whole seconds (nearly always).
         let wholeSeconds: Bool
+        /// The line of an earlier row of the same key, if any (see ``DuplicateRows``).
+        var repeats: Int?
+        /// That earlier row when it had a fraction of a second (kept whole).
+        var earlierFractional: UsageRecord?
+        /// START_TIME as text, for the message about a repeated key (set only for a repeat).
+        var startText: String?
+
+        /// True when the row is the first of its key in the file; false when it repeats an earlier row exactly
+        /// (drop it). Rows of one file pass here in file order.
+        /// - Parameters:
+        ///   - file: the name used in messages.
+        ///   - earlier: the earlier row of the key, given its line and this row (whole-second rows only), or nil when
+        ///     it cannot be found (then the rows count as the same).
+        /// - Throws: ``StoreError/badCell(file:line:column:value:fix:)`` when it repeats the key with other values.
+        public func isFirstOfItsKey(file: String, earlier: (_ line: Int, _ current: UsageRecord) throws -> UsageRecord?)
+            throws(StoreError) -> Bool
+        {
+            guard let previous = repeats else { return true }
+            let same: Bool
+            if let first = earlierFractional {
+                same = first == record
+            } else if !wholeSeconds {
+                same = false
+            } else {
+                do { same = try earlier(previous, record).map { $0 == record } ?? true } catch let e as StoreError {
+                    throw e
+                } catch {
+                    throw .database(path: file, reason: "\(error)")
+                }
+            }
+            guard same else {
+                throw .badCell(file: file, line: line, column: "START_TIME", value: startText ?? "",
+                               fix: "repeats pool \(record.computePoolName)'s hour from line \(previous) with other values; remove one of the two rows, or give each its COMPUTE_POOL_ID when they are two pools of one name")
+            }
+            return false
+        }
     }
 
     /// Reads the data rows of a Snowsight export one at a time from a ``CSVByteStream``: parses, checks each cell
@@ -100,8 +134,8 @@ public enum SnowsightCSV {
         private var poolNames = TextCache(), organizations = TextCache(), accounts = TextCache()
         private var appNames = TextCache(), appIDs = TextCache()
         private var poolNameHasControl = false
-        /// Rows of one key met earlier in the file (see ``DuplicateRows``).
-        public var duplicates: DuplicateRows
+        /// Keys met earlier in the file (see ``DuplicateRows``).
+        private var duplicates: DuplicateRows
 
         /// Reads the header row of `stream` (the file named `file` in messages).
         /// - Throws: ``StoreError/unreadableFile(file:reason:)`` for an empty file, a header that looks like another
@@ -270,8 +304,10 @@ public enum SnowsightCSV {
                     : text(problem.column == "CREDITS_USED" ? creditsCell : problem.column == "START_TIME" ? startCell : endCell)
                 throw bad(problem.column, value, problem.description)
             }
-            return Row(record: record, line: line, startText: text(startCell),
-                       wholeSeconds: start.whole && end.whole)
+            var row = Row(record: record, line: line, wholeSeconds: start.whole && end.whole)
+            duplicates.note(&row)
+            if row.repeats != nil { row.startText = text(startCell) }
+            return row
         }
 
         /// Reads a timestamp cell: a byte-level reading of the common shapes (an offset, no fraction of a second
@@ -561,13 +597,14 @@ struct RowCursor {
 }
 
 /// Finds rows that repeat an earlier row's key (organization, account, pool name, COMPUTE_POOL_ID, START_TIME):
-/// an exact repeat is dropped, a repeat with other values refused naming both lines.
+/// an exact repeat is dropped, a repeat with other values refused naming both lines. The reader notes each row's
+/// earlier line here as it reads; the writer compares the two rows (``SnowsightCSV/Row/isFirstOfItsKey(file:earlier:)``).
 ///
 /// Memory: the line of each key's first row, 4 bytes per pool and hour in blocks of 1,024 hours (about 40 MB for a
 /// year of 1,000 pools), not the rows themselves; the earlier row's values come from the caller (the cache, or the
 /// rows kept in memory). Rows with a fraction of a second in START_TIME or END_TIME (not seen in real exports) are
 /// kept whole.
-public struct DuplicateRows {
+struct DuplicateRows {
     struct Identity: Hashable {
         var pool: String
         var organization: String
@@ -592,12 +629,9 @@ public struct DuplicateRows {
 
     init(file: String) { self.file = file }
 
-    /// True when `row` is the first of its key in the file; false when it repeats an earlier row exactly (drop it).
-    /// - Parameter earlier: the earlier row of that key, given its line and the current row (whole-second rows
-    ///   only), or nil when it cannot be found (then the rows count as the same).
-    /// - Throws: ``StoreError/badCell(file:line:column:value:fix:)`` when it repeats the key with other values.
-    public mutating func admit(_ row: SnowsightCSV.Row,
-                               earlier: (_ line: Int, _ current: UsageRecord) throws -> UsageRecord?) throws(StoreError) -> Bool {
+    /// Marks `row` with the line of an earlier row of its key, if any (and that row, when it had a fraction of a
+    /// second); rows pass here in file order. ``SnowsightCSV/Row/isFirstOfItsKey(file:earlier:)`` then decides.
+    mutating func note(_ row: inout SnowsightCSV.Row) {
         let r = row.record
         let identity: Int32
         if let (last, index) = lastIdentity, last.pool == r.computePoolName, last.organization == r.organization,
@@ -644,22 +678,9 @@ public struct DuplicateRows {
         }
         guard let previous else {
             if !row.wholeSeconds { fractional[exact] = r }
-            return true
+            return
         }
-        let same: Bool
-        if let first = fractional[exact] {
-            same = first == r
-        } else if !row.wholeSeconds {
-            same = false
-        } else {
-            do { same = try earlier(previous, r).map { $0 == r } ?? true } catch let e as StoreError { throw e } catch {
-                throw .database(path: file, reason: "\(error)")
-            }
-        }
-        guard same else {
-            throw .badCell(file: file, line: row.line, column: "START_TIME", value: row.startText ?? "",
-                           fix: "repeats pool \(r.computePoolName)'s hour from line \(previous) with other values; remove one of the two rows, or give each its COMPUTE_POOL_ID when they are two pools of one name")
-        }
-        return false
+        row.repeats = previous
+        row.earlierFractional = fractional[exact]
     }
 }

@@ -442,6 +442,13 @@ public final class UsageCache: Sendable {
     }
 }
 
+/// An empty C string bound without a copy (SQLITE_STATIC).
+nonisolated(unsafe) private let emptyText: UnsafeMutablePointer<CChar> = {
+    let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+    p[0] = 0
+    return p
+}()
+
 /// SQLite's SQLITE_TRANSIENT: the bound text is copied before the call returns.
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
@@ -566,6 +573,8 @@ public final class HistoryWriter {
     private func bind(_ s: OpaquePointer?, _ record: UsageRecord, at base: Int32) {
         func text(_ i: Int32, _ v: String?) {
             guard let v else { sqlite3_bind_null(s, base + i); return }
+            // No copy for the empty text (organization and account not known).
+            if v.isEmpty { sqlite3_bind_text(s, base + i, emptyText, 0, nil); return }
             // The byte count, not a C string's end: a NUL inside the text must not cut it short.
             _ = v.withCString { sqlite3_bind_text(s, base + i, $0, Int32(v.utf8.count), sqliteTransient) }
         }
@@ -573,7 +582,9 @@ public final class HistoryWriter {
             guard let v else { sqlite3_bind_null(s, base + i); return }
             sqlite3_bind_int64(s, base + i, v)
         }
-        text(1, record.computePoolName)
+        // The pool name from a copy this writer keeps for the load (SQLITE_STATIC: SQLite does not copy it per row).
+        let name = stableText(record.computePoolName)
+        sqlite3_bind_text(s, base + 1, name.bytes, name.count, nil)
         int(2, Int64(record.startTime.timeIntervalSince1970.rounded(.down)))
         text(3, record.organization)
         text(4, record.account)
@@ -584,6 +595,32 @@ public final class HistoryWriter {
         text(9, record.applicationID)
         int(10, record.creditsUsed.value)
         int(11, loadID)
+    }
+
+    /// Copies of the pool names bound so far, alive as long as this writer (and its statements).
+    // Keyed by bytes, not String: two names equal as Unicode text but not byte for byte stay two names.
+    private var stableTexts: [[UInt8]: (bytes: UnsafeMutablePointer<CChar>, count: Int32)] = [:]
+    private var lastStable: (text: String, bytes: UnsafeMutablePointer<CChar>, count: Int32)?
+
+    private func stableText(_ text: String) -> (bytes: UnsafeMutablePointer<CChar>, count: Int32) {
+        if let last = lastStable, last.text.utf8.elementsEqual(text.utf8) { return (last.bytes, last.count) }
+        let utf8 = Array(text.utf8)
+        let entry: (bytes: UnsafeMutablePointer<CChar>, count: Int32)
+        if let known = stableTexts[utf8] {
+            entry = known
+        } else {
+            let bytes = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
+            for (k, b) in utf8.enumerated() { bytes[k] = CChar(bitPattern: b) }
+            bytes[utf8.count] = 0
+            entry = (bytes, Int32(utf8.count))
+            stableTexts[utf8] = entry
+        }
+        lastStable = (text, entry.bytes, entry.count)
+        return entry
+    }
+
+    deinit {
+        for (_, entry) in stableTexts { entry.bytes.deallocate() }
     }
 
     /// Rows per multi-row INSERT of new rows (11 parameters each, under SQLite's 32,766).
@@ -1036,7 +1073,6 @@ extension UsageCache {
         var window: DateInterval?
         let outcome = try load(description) { writer in
             let reader = try SnowsightCSV.Reader(stream, file: file, wallTimeZone: wallTimeZone, format: format)
-            var duplicates = reader.duplicates
             let noDataRows = reader.noDataRows
             // Two threads: one reads, parses and checks the rows, this one writes them (the cache's transaction).
             // Batches of rows pass through a hand-over of at most four, so memory stays bounded.
@@ -1072,7 +1108,7 @@ extension UsageCache {
             var first = Date.distantFuture, last = Date.distantPast
             while let batch = try pipe.take() {
                 for row in batch {
-                    guard try duplicates.admit(row, earlier: { _, current in try writer.storedRecord(like: current) })
+                    guard try row.isFirstOfItsKey(file: file, earlier: { _, current in try writer.storedRecord(like: current) })
                     else { continue }
                     try writer.upsert(row.record, checked: true)
                     first = min(first, row.record.startTime)
