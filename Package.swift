@@ -122,7 +122,11 @@ let package = Package(
         .testTarget(name: "SPCSCostFuzzingTests", dependencies: ["SPCSCostFuzzing", "SPCSCostTestSupport"]),
         .testTarget(
             name: "SPCSCostStoreTests",
-            dependencies: ["SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "SPCSCostStore", "SPCSCostCore", "SPCSCostTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                // The CSV reader that import used before streaming, as the oracle of a differential test.
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
         .testTarget(
             name: "SnowflakeSQLAPITests", dependencies: ["SnowflakeSQLAPI", "SnowflakeTestServer"],
             exclude: ["Resources"]),
@@ -141,6 +145,7 @@ let package = Package(
                 "SPCSCostCLI", "SPCSCostKit", "SPCSCostTestSupport", "SnowflakeTestServer", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Snapshots"]),
     ]

@@ -95,17 +95,20 @@ struct ImportCommand: EnvironmentCommand {
         let log = logging.logger()
         let started = ContinuousClock.now
         let name = file == "-" ? "standard input" : file
-        Progress.show("reading \(name)...")
-        // A missing file is an error before any cache is created.
-        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try InputFileError.read(file, env: env)
-        log.info("read \(name): \(data.count) bytes; delimiter '\(format.delimiter == "\t" ? "tab" : String(format.delimiter))', decimal separator '\(format.decimalSeparator)'")
+        // A missing file is an error before any cache is created. The file is read as a stream, a chunk at a time.
+        let stream = file == "-"
+            ? CSVByteStream(fileDescriptor: 0, file: name, closeWhenDone: false) : try InputFileError.openStream(file, env: env)
+        let attributes = file == "-" ? nil : try? FileManager.default.attributesOfItem(atPath: env.resolve(file))
+        let size = (attributes?[.size] as? NSNumber)?.intValue
+        let delimiterName = format.delimiter == "\t" ? "tab" : String(format.delimiter)
+        log.info("read \(name): \(size.map { "\($0) bytes" } ?? "a stream"); delimiter '\(delimiterName)', decimal separator '\(format.decimalSeparator)'")
         let cache = try cacheOptions.open(env, createFolder: createOption.create)
         log.info("cache \(cache.path)")
-        Progress.show("parsing and loading \(name) (\(data.count / 1_048_576) MiB) into the cache...")
+        Progress.show("parsing and loading \(name) (\(size.map { "\($0 / 1_048_576) MiB" } ?? "a stream")) into the cache...")
         defer { Progress.clear() }
         let outcome = try ImportService(env: env).importCSV(
-            path: name, timeZone: zone, into: cache, format: format, data: data)
-        log.info("imported \(outcome.rows) rows in \((ContinuousClock.now - started).components.seconds) s")
+            path: name, timeZone: zone, into: cache, format: format, stream: stream)
+        log.info("imported \(outcome.rows) rows in \((ContinuousClock.now - started).components.seconds) s (\(stream.bytesRead) bytes read)")
         var out = "Imported \(outcome.rows) hourly rows from \(outcome.file) into \(cache.path): "
         out += "\(outcome.load.inserted) new, \(outcome.load.updated) updated, \(outcome.load.unchanged) unchanged.\n"
         if let w = outcome.window {

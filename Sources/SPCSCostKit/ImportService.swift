@@ -31,6 +31,20 @@ public struct InputFileError: Error, Equatable, Sendable, CustomStringConvertibl
         }
         return data
     }
+
+    /// Opens the file at `path` (resolved by `env`) to be read as a stream.
+    /// - Throws: ``InputFileError`` when it is missing, a folder or unreadable.
+    public static func openStream(_ path: String, env: Environment) throws(InputFileError) -> CSVByteStream {
+        let full = env.resolve(path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+            throw InputFileError(path: path, reason: "no such file")
+        }
+        guard !isDir.boolValue else { throw InputFileError(path: path, reason: "it is a folder, not a file") }
+        do { return try CSVByteStream.open(path: full, file: path) } catch {
+            throw InputFileError(path: path, reason: "permission denied or unreadable")
+        }
+    }
 }
 
 /// Imports a Snowsight CSV export of SNOWPARK_CONTAINER_SERVICES_HISTORY into the cache (`spcs-cost import`).
@@ -55,21 +69,28 @@ public struct ImportService: Sendable {
         public let window: DateInterval?
     }
 
-    /// Parses `path` and loads every row into `cache` in one transaction (all or nothing).
-    /// - Parameter timeZone: gives timestamps without a UTC offset their instant; nil makes them an error.
+    /// Reads `path` row by row and loads every row into `cache` in one transaction (all or nothing); memory does not
+    /// grow with the file.
     /// - Throws: ``InputFileError``, or ``StoreError`` naming the line and field of the first bad cell.
     /// - Parameters:
+    ///   - timeZone: gives timestamps without a UTC offset their instant; nil makes them an error.
     ///   - format: the file's delimiter and decimal separator (default comma and point).
-    ///   - data: the file's bytes when already read (standard input, `-`); nil reads `path`.
+    ///   - data: the file's bytes when already in memory; nil reads `path`.
     public func importCSV(path: String, timeZone: TimeZone?, into cache: UsageCache,
                           format: SnowsightCSV.Format = .init(), data given: Data? = nil) throws -> Outcome {
-        let data = try given ?? InputFileError.read(path, env: env)
-        let parsed = try SnowsightCSV.parse(data, file: path, wallTimeZone: timeZone, format: format)
-        let window = parsed.records.isEmpty ? nil : DateInterval(
-            start: parsed.records.map(\.startTime).min()!, end: parsed.records.map(\.endTime).max()!)
-        let load = try cache.load(parsed.records, as: .init(
-            kind: "import", source: (path as NSString).lastPathComponent, checksum: parsed.checksum,
-            loadedAt: env.now(), window: window))
-        return Outcome(file: path, rows: parsed.records.count, load: load, checksum: parsed.checksum, window: window)
+        let stream = try given.map { CSVByteStream(data: $0, file: path) } ?? InputFileError.openStream(path, env: env)
+        return try importCSV(path: path, timeZone: timeZone, into: cache, format: format, stream: stream)
+    }
+
+    /// Reads `stream` (a file, standard input for `-`) row by row and loads every row into `cache` in one
+    /// transaction (all or nothing); `path` names it in messages and in the load record.
+    /// - Throws: ``StoreError`` naming the line and field of the first bad cell; then nothing was written.
+    public func importCSV(path: String, timeZone: TimeZone?, into cache: UsageCache,
+                          format: SnowsightCSV.Format = .init(), stream: CSVByteStream) throws -> Outcome {
+        let result = try cache.importSnowsightCSV(
+            from: stream, file: path, wallTimeZone: timeZone, format: format,
+            as: .init(kind: "import", source: (path as NSString).lastPathComponent, checksum: "", loadedAt: env.now()))
+        return Outcome(file: path, rows: result.rows, load: result.load, checksum: result.checksum,
+                       window: result.window)
     }
 }

@@ -315,8 +315,16 @@ public final class UsageCache: Sendable {
                 let loadID = db.lastInsertedRowID
                 let writer = try HistoryWriter(db: db, loadID: loadID)
                 try body(writer)
+                try writer.flushFresh()
                 try writer.series.flush(db)
                 try db.execute(sql: "UPDATE loads SET row_count = ? WHERE id = ?", arguments: [writer.rows, loadID])
+                if let checksum = writer.amendedChecksum {
+                    try db.execute(sql: "UPDATE loads SET checksum = ?, window_start = ?, window_end = ? WHERE id = ?",
+                                   arguments: [checksum,
+                                               writer.amendedWindow.map { Int64($0.start.timeIntervalSince1970.rounded(.down)) },
+                                               writer.amendedWindow.map { Int64($0.end.timeIntervalSince1970.rounded(.down)) },
+                                               loadID])
+                }
                 return LoadOutcome(loadID: loadID, rowsRead: writer.rows, inserted: writer.inserted,
                                    updated: writer.updated)
             }
@@ -434,6 +442,13 @@ public final class UsageCache: Sendable {
     }
 }
 
+/// An empty C string bound without a copy (SQLITE_STATIC).
+nonisolated(unsafe) private let emptyText: UnsafeMutablePointer<CChar> = {
+    let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+    p[0] = 0
+    return p
+}()
+
 /// SQLite's SQLITE_TRANSIENT: the bound text is copied before the call returns.
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
@@ -454,6 +469,13 @@ public final class HistoryWriter {
     public private(set) var updated = 0
     /// The changed hours, applied to `spcs_series` when the load ends.
     var series = SeriesWriter()
+    /// The checksum and window recorded in `loads` when the load ends, for a streamed input known only then.
+    var amendedChecksum: String?
+    var amendedWindow: DateInterval?
+    private lazy var storedRow: Statement? = try? db.makeStatement(sql: """
+        SELECT end_time, is_exclusive, application_name, application_id, credits_used_nano FROM spcs_history
+        WHERE compute_pool_name = ? AND start_time = ? AND organization = ? AND account = ? AND compute_pool_id = ?
+        """)
     /// The blob of the pool-month last looked up, as it was before this load (blobs change only when the load ends):
     /// an hour without a value there had no row of that name, so no earlier row can need replacing.
     private let seriesBlob: Statement
@@ -501,43 +523,41 @@ public final class HistoryWriter {
     /// SQLite statements, without boxing each one.
     /// - Throws: a SQLite error; the enclosing load then rolls back.
     public func upsert(_ record: UsageRecord) throws {
+        try upsert(record, checked: false)
+    }
+
+    /// ``upsert(_:)``; `checked` says the caller has already refused a row with a ``UsageRecord/problem`` (the CSV
+    /// reader checks each row as it reads it).
+    func upsert(_ record: UsageRecord, checked: Bool) throws {
         // Import and pull refuse such rows first; this keeps any other caller from writing one.
-        if let problem = record.problem {
+        if !checked, let problem = record.problem {
             throw StoreError.badCell(file: "the rows offered to the cache", line: rows + 1, column: problem.column,
                                      value: record.quotedValue(for: problem), fix: problem.description)
         }
         let start = Int64(record.startTime.timeIntervalSince1970.rounded(.down))
+        rows += 1
+        let cached = try cachedBeforeThisLoad(pool: record.computePoolName, start: start)
+        if checked, !cached {
+            // No row of this name and hour before this load, and the CSV reader lets each key through once: the
+            // row is new. New rows go in by batches of one multi-row INSERT.
+            fresh.append(record)
+            if fresh.count == Self.freshBatch { try flushFresh() }
+            inserted += 1
+            series.touch(pool: record.computePoolName, start: start)
+            return
+        }
+        try flushFresh()
         func run(_ statement: Statement) throws -> Int32 {
             let s = statement.sqliteStatement
             sqlite3_reset(s)
-            func text(_ i: Int32, _ v: String?) {
-                guard let v else { sqlite3_bind_null(s, i); return }
-                // The byte count, not a C string's end: a NUL inside the text must not cut it short.
-                _ = v.withCString { sqlite3_bind_text(s, i, $0, Int32(v.utf8.count), sqliteTransient) }
-            }
-            func int(_ i: Int32, _ v: Int64?) {
-                guard let v else { sqlite3_bind_null(s, i); return }
-                sqlite3_bind_int64(s, i, v)
-            }
-            text(1, record.computePoolName)
-            int(2, start)
-            text(3, record.organization)
-            text(4, record.account)
-            int(5, record.computePoolID.map { $0 < 0 ? -1 : $0 } ?? -1)
-            int(6, Int64(record.endTime.timeIntervalSince1970.rounded(.down)))
-            int(7, record.isExclusive.map { $0 ? 1 : 0 })
-            text(8, record.applicationName)
-            text(9, record.applicationID)
-            int(10, record.creditsUsed.value)
-            int(11, loadID)
+            bind(s, record, at: 0)
             let code = sqlite3_step(s)
             guard code == SQLITE_DONE else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
             return sqlite3_changes(db.sqliteConnection)
         }
-        rows += 1
-        let replaced = try cachedBeforeThisLoad(pool: record.computePoolName, start: start) && run(replace) > 0
+        let replaced = try cached && run(replace) > 0
         if try run(insert) > 0 {
             if replaced { updated += 1 } else { inserted += 1 }
         } else if try run(update) > 0 || replaced {
@@ -546,6 +566,113 @@ public final class HistoryWriter {
             return
         }
         series.touch(pool: record.computePoolName, start: start)
+    }
+
+    /// Binds `record`'s 11 values to parameters `base + 1` to `base + 11` of `s`: name, start, organization, account,
+    /// pool id (-1 = none), end, exclusive, application name, application id, nano-credits, load id.
+    private func bind(_ s: OpaquePointer?, _ record: UsageRecord, at base: Int32) {
+        func text(_ i: Int32, _ v: String?) {
+            guard let v else { sqlite3_bind_null(s, base + i); return }
+            // No copy for the empty text (organization and account not known).
+            if v.isEmpty { sqlite3_bind_text(s, base + i, emptyText, 0, nil); return }
+            // The byte count, not a C string's end: a NUL inside the text must not cut it short.
+            _ = v.withCString { sqlite3_bind_text(s, base + i, $0, Int32(v.utf8.count), sqliteTransient) }
+        }
+        func int(_ i: Int32, _ v: Int64?) {
+            guard let v else { sqlite3_bind_null(s, base + i); return }
+            sqlite3_bind_int64(s, base + i, v)
+        }
+        // The pool name from a copy this writer keeps for the load (SQLITE_STATIC: SQLite does not copy it per row).
+        let name = stableText(record.computePoolName)
+        sqlite3_bind_text(s, base + 1, name.bytes, name.count, nil)
+        int(2, Int64(record.startTime.timeIntervalSince1970.rounded(.down)))
+        text(3, record.organization)
+        text(4, record.account)
+        int(5, record.computePoolID.map { $0 < 0 ? -1 : $0 } ?? -1)
+        int(6, Int64(record.endTime.timeIntervalSince1970.rounded(.down)))
+        int(7, record.isExclusive.map { $0 ? 1 : 0 })
+        text(8, record.applicationName)
+        text(9, record.applicationID)
+        int(10, record.creditsUsed.value)
+        int(11, loadID)
+    }
+
+    /// Copies of the pool names bound so far, alive as long as this writer (and its statements).
+    // Keyed by bytes, not String: two names equal as Unicode text but not byte for byte stay two names.
+    private var stableTexts: [[UInt8]: (bytes: UnsafeMutablePointer<CChar>, count: Int32)] = [:]
+    private var lastStable: (text: String, bytes: UnsafeMutablePointer<CChar>, count: Int32)?
+
+    private func stableText(_ text: String) -> (bytes: UnsafeMutablePointer<CChar>, count: Int32) {
+        if let last = lastStable, last.text.utf8.elementsEqual(text.utf8) { return (last.bytes, last.count) }
+        let utf8 = Array(text.utf8)
+        let entry: (bytes: UnsafeMutablePointer<CChar>, count: Int32)
+        if let known = stableTexts[utf8] {
+            entry = known
+        } else {
+            let bytes = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
+            for (k, b) in utf8.enumerated() { bytes[k] = CChar(bitPattern: b) }
+            bytes[utf8.count] = 0
+            entry = (bytes, Int32(utf8.count))
+            stableTexts[utf8] = entry
+        }
+        lastStable = (text, entry.bytes, entry.count)
+        return entry
+    }
+
+    deinit {
+        for (_, entry) in stableTexts { entry.bytes.deallocate() }
+    }
+
+    /// Rows per multi-row INSERT of new rows (11 parameters each, under SQLite's 32,766).
+    static let freshBatch = 64
+    private var fresh: [UsageRecord] = []
+    private var freshInsert: Statement?
+
+    /// Inserts the new rows waiting in `fresh` (before any other statement touches the table).
+    /// - Throws: a SQLite error (a key already there would be one: the rows were known to be new).
+    func flushFresh() throws {
+        guard !fresh.isEmpty else { return }
+        let statement: Statement
+        if fresh.count == Self.freshBatch, let prepared = freshInsert {
+            statement = prepared
+        } else {
+            let values = [String](repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: fresh.count).joined(separator: ", ")
+            statement = try db.makeStatement(sql: """
+                INSERT INTO spcs_history (compute_pool_name, start_time, organization, account, compute_pool_id, end_time,
+                                          is_exclusive, application_name, application_id, credits_used_nano, load_id)
+                VALUES \(values)
+                """)
+            if fresh.count == Self.freshBatch { freshInsert = statement }
+        }
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        for (k, record) in fresh.enumerated() { bind(s, record, at: Int32(k * 11)) }
+        let code = sqlite3_step(s)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        fresh.removeAll(keepingCapacity: true)
+    }
+
+    /// The cached row of `record`'s key (organization, account, pool name, pool ID, START_TIME in whole seconds), or
+    /// nil when there is none.
+    /// - Throws: a SQLite error.
+    func storedRecord(like record: UsageRecord) throws -> UsageRecord? {
+        try flushFresh()
+        let start = Int64(record.startTime.timeIntervalSince1970.rounded(.down))
+        guard let statement = storedRow else {
+            throw StoreError.database(path: "the cache", reason: "cannot prepare the row lookup")
+        }
+        guard let row = try Row.fetchOne(statement, arguments: [
+            record.computePoolName, start, record.organization, record.account, record.computePoolID ?? -1]) else {
+            return nil
+        }
+        return UsageRecord(startTime: Date(timeIntervalSince1970: TimeInterval(start)),
+                           endTime: Date(timeIntervalSince1970: TimeInterval(row[0] as Int64)),
+                           computePoolName: record.computePoolName, computePoolID: record.computePoolID,
+                           isExclusive: (row[1] as Int64?).map { $0 != 0 }, applicationName: row[2],
+                           applicationID: row[3], creditsUsed: NanoCredits(row[4] as Int64),
+                           organization: record.organization, account: record.account)
     }
 
     /// True when the cache held a row of `pool`'s name in the hour starting at `start` before this load, read from
@@ -936,5 +1063,147 @@ struct SeriesWriter {
             }
         }
         pending.removeAll()
+    }
+}
+
+extension UsageCache {
+    /// What a streamed CSV import did.
+    public struct CSVImport: Sendable, Equatable {
+        /// Data rows kept (a row repeating an earlier row of the file exactly is dropped).
+        public let rows: Int
+        /// What the cache did with them.
+        public let load: LoadOutcome
+        /// Hex SHA-256 of the file's bytes.
+        public let checksum: String
+        /// First START_TIME and last END_TIME in the file (UTC).
+        public let window: DateInterval
+    }
+
+    /// Reads a Snowsight CSV export from `stream` row by row and loads it in one transaction (all or nothing): memory
+    /// follows the widest row and the number of pool-hours (see ``DuplicateRows``), not the file's size. Accepts and
+    /// refuses exactly what ``SnowsightCSV/parse(_:file:wallTimeZone:format:)`` does. `description`'s checksum and
+    /// window are replaced by the file's, known once it is read.
+    /// - Parameters:
+    ///   - file: the name used in messages.
+    ///   - wallTimeZone: the zone of timestamps without an offset; nil makes them an error.
+    /// - Throws: ``StoreError`` naming the line and column of the first bad cell; then nothing was written.
+    public func importSnowsightCSV(from stream: CSVByteStream, file: String, wallTimeZone: TimeZone?,
+                                   format: SnowsightCSV.Format = .init(),
+                                   as description: LoadDescription) throws(StoreError) -> CSVImport {
+        var window: DateInterval?
+        let outcome = try load(description) { writer in
+            let reader = try SnowsightCSV.Reader(stream, file: file, wallTimeZone: wallTimeZone, format: format)
+            let noDataRows = reader.noDataRows
+            // Two threads: one reads, parses and checks the rows, this one writes them (the cache's transaction).
+            // Batches of rows pass through a hand-over of at most four, so memory stays bounded.
+            let pipe = RowPipe()
+            let box = UncheckedBox(reader)
+            let done = DispatchSemaphore(value: 0)
+            let producer = Thread {
+                var reader = box.value
+                var batch: [SnowsightCSV.Row] = []
+                batch.reserveCapacity(RowPipe.batchRows)
+                do {
+                    while let row = try reader.next() {
+                        batch.append(row)
+                        if batch.count == RowPipe.batchRows {
+                            guard pipe.put(batch) else { break }
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    if !batch.isEmpty { _ = pipe.put(batch) }
+                    pipe.finish(nil)
+                } catch {
+                    pipe.finish(error)
+                }
+                done.signal()
+            }
+            producer.stackSize = 8 << 20
+            producer.start()
+            // Whatever happens here, the reading thread stops before the stream is touched again.
+            defer {
+                pipe.cancel()
+                done.wait()
+            }
+            var first = Date.distantFuture, last = Date.distantPast
+            while let batch = try pipe.take() {
+                for row in batch {
+                    guard try row.isFirstOfItsKey(file: file, earlier: { _, current in try writer.storedRecord(like: current) })
+                    else { continue }
+                    try writer.upsert(row.record, checked: true)
+                    first = min(first, row.record.startTime)
+                    last = max(last, row.record.endTime)
+                }
+            }
+            guard writer.rows > 0 else { throw noDataRows }
+            window = DateInterval(start: first, end: last)
+            writer.amendedChecksum = stream.checksum()
+            writer.amendedWindow = window
+        }
+        return CSVImport(rows: outcome.rowsRead, load: outcome, checksum: stream.checksum(), window: window!)
+    }
+}
+
+/// A value handed to another thread that alone uses it from then on.
+final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Batches of CSV rows handed from the reading thread to the writing one: at most ``capacity`` batches wait, so the
+/// reader stops when the writer falls behind. The reader's error (a bad cell) arrives after the rows before it.
+final class RowPipe: @unchecked Sendable {
+    /// Rows per batch.
+    static let batchRows = 4096
+    /// Batches that may wait.
+    static let capacity = 4
+    private let condition = NSCondition()
+    private var batches: [[SnowsightCSV.Row]] = []
+    private var finished = false
+    private var failure: StoreError?
+    private var cancelled = false
+
+    /// Hands over `batch`, waiting while the pipe is full; false when the writer has stopped.
+    func put(_ batch: [SnowsightCSV.Row]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.count >= Self.capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        batches.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// The reader has reached the end of the file, or failed with `error`.
+    func finish(_ error: (any Error)?) {
+        condition.lock()
+        finished = true
+        if let error {
+            failure = (error as? StoreError) ?? .unreadableFile(file: "the file", reason: "\(error)")
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The writer stops (done or failed): a waiting reader returns.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch; nil at the end of the file.
+    /// - Throws: the reader's error, once the batches before it are taken.
+    func take() throws(StoreError) -> [SnowsightCSV.Row]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !finished { condition.wait() }
+        if !batches.isEmpty {
+            condition.broadcast()
+            return batches.removeFirst()
+        }
+        if let failure { throw failure }
+        return nil
     }
 }

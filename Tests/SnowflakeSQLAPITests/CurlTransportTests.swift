@@ -57,10 +57,12 @@ import Testing
         let elapsed = clock.now - start
         #expect(error == .timedOut(url: "\(server.baseURL.absoluteString)/api/v2/statements", milliseconds: 250))
         #expect(error?.isRetryable == true)
-        // URLSession on Linux would round 250 ms to whole seconds; libcurl gives up after 250 ms, long before the
-        // server's 30 s answer (the upper bound is loose on purpose: a loaded machine is slow, not wrong).
+        // URLSession on Linux would round 250 ms to whole seconds; libcurl gives up after 250 ms, before the server's
+        // 30 s answer. The upper bound only says the answer was not awaited: on a loaded machine the test process's
+        // threads (other suites run beside this one) can take many seconds to resume the caller, which is slow, not
+        // wrong; the timeout itself is the error's 250 ms.
         #expect(elapsed >= .milliseconds(240))
-        #expect(elapsed < .milliseconds(15_000))
+        #expect(elapsed < .milliseconds(29_000))
     }
 
     @Test func refusedConnectionIsARetryableFailure() async throws {
