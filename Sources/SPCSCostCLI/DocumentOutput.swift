@@ -3,7 +3,7 @@ import Foundation
 import SPCSCostKit
 import SPCSCostReports
 
-/// How a terminal command (`estimate`) prints or writes its ``Document``: one `--format` from ``DocumentWriters``
+/// How a terminal command (`estimate`, `reconcile`, `whatif`) prints or writes its ``Document``: one `--format` from ``DocumentWriters``
 /// (`table` by default) and an optional `--out DIR`, with the rule `report` keeps for standard output.
 ///
 /// - `table` prints to standard output (with or without `--out`).
@@ -50,5 +50,3 @@ struct DocumentOutputOptions: ParsableArguments {
     }
 }
 
-/// `reconcile` and `whatif` still take their own formats (table, json, csv, markdown).
-extension EstimateFormat: ExpressibleByArgument {}
