@@ -59,3 +59,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("x")).map { $0.hasSuffix(".xlsx") } == [true])
     }
 }
+
+/// `pull --format`: `table` is the summary's name now; `text` stays an alias for one release.
+@Suite struct PullFormatTests {
+    @Test func textIsAnAliasOfTable() throws {
+        #expect(try PullCommand.parse(["--format", "table"]).format == .table)
+        #expect(try PullCommand.parse(["--format", "text"]).format == .table)
+        #expect(try PullCommand.parse([]).format == .table)
+        #expect(try PullCommand.parse(["--format", "json"]).format == .json)
+        #expect(throws: (any Error).self) { try PullCommand.parse(["--format", "csv"]) }
+        let help = PullCommand.helpMessage().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("Output: table or json"))
+    }
+}
