@@ -30,6 +30,10 @@ import Testing
         }
         _ = try await run(arguments + ["--cache", cache, "--format", "xlsx", "--out", dir.path("xlsx")])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("xlsx")) == ["\(base).xlsx"])
+        // The workbook's Notes sheet carries the warning and the prices; its pools sheet the metered 9,759 JPY.
+        let xlsx = try xlsxText(dir.path("xlsx") + "/\(base).xlsx")
+        #expect(xlsx.contains("no credit price table is documented before 2026-04-01"))
+        #expect(xlsx.contains("2.85 USD per credit") && xlsx.contains("<v>9759</v>"))
         return (files, stderr)
     }
 

@@ -26,7 +26,8 @@ import Testing
             let out = try await run(arguments + ["--cache", cache, "--format", name, "--out", dir.path(name)])
             if name == "table" { files["\(base).txt"] = out.stdout; continue }
             for f in try FileManager.default.contentsOfDirectory(atPath: dir.path(name)) {
-                files[f] = f.hasSuffix(".xlsx") ? "" : try String(contentsOfFile: dir.path(name) + "/" + f, encoding: .utf8)
+                let path = dir.path(name) + "/" + f
+                files[f] = f.hasSuffix(".xlsx") ? try xlsxText(path) : try String(contentsOfFile: path, encoding: .utf8)
             }
         }
         return files
@@ -40,8 +41,11 @@ import Testing
         for (name, text) in files.sorted(by: { $0.key < $1.key }) where !name.hasSuffix(".xlsx") {
             assertSnapshot(text, named: name)
         }
-        for (name, text) in files where !name.hasSuffix(".xlsx") && (!name.hasSuffix(".csv") || name.hasSuffix("_notes.csv")) {
+        // Every format carries both warnings and the prices (CSV in its notes file, xlsx in its Notes sheet).
+        for (name, text) in files where !name.hasSuffix(".csv") || name.hasSuffix("_notes.csv") {
             #expect(text.contains("2.85 USD per credit") && text.contains("150 JPY per USD"), "\(name) lacks the prices")
+            #expect(text.contains("in the pools file but not metered in the period: API_POOL"), "\(name) lacks a warning")
+            #expect(text.contains("no credit price table is documented before 2026-04-01"), "\(name) lacks a warning")
         }
     }
 
