@@ -74,7 +74,9 @@ struct DemoCommand: EnvironmentCommand {
 
         out += "2. spcs-cost \(Self.estimateArguments.joined(separator: " "))\n\n"
         let estimate = try EstimateCommand.parse(Array(Self.estimateArguments.dropFirst()))
-        out += try await estimate.execute(in: env).stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        var estimateEnv = env
+        estimateEnv.arguments = ["spcs-cost"] + Self.estimateArguments
+        out += try await estimate.execute(in: estimateEnv).stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n")
 
         let reportArgs = Self.reportArguments + ["--format", Self.formats, "--out", self.out]

@@ -4,8 +4,6 @@ import SPCSCostCore
 import SPCSCostKit
 import SPCSCostReports
 
-extension EstimateFormat: ExpressibleByArgument {}
-
 /// `spcs-cost estimate`: credits and cost of a plan given by flags.
 struct EstimateCommand: EnvironmentCommand {
     static let configuration = CommandConfiguration(
@@ -113,8 +111,7 @@ struct EstimateCommand: EnvironmentCommand {
     @Option(help: "Days of the always-on comparison. Default: the days of the --as-of month.")
     var periodDays: Int?
 
-    @Option(help: "Output format: table, json, csv, markdown.")
-    var format: EstimateFormat = .table
+    @OptionGroup var output: DocumentOutputOptions
 
     func execute(in env: Environment) async throws -> CommandOutput {
         let result: EstimateResult
@@ -123,9 +120,9 @@ struct EstimateCommand: EnvironmentCommand {
         } else {
             result = try estimateFlags(env)
         }
-        // Warnings are part of the table and Markdown; machine formats carry them inside (JSON) or on stderr (CSV).
-        let stderr = format == .csv ? result.warnings.map { "warning: \($0)\n" }.joined() : ""
-        return CommandOutput(stdout: EstimateReport.render(result, as: format), stderr: stderr)
+        let document = Document.estimate(result, stamp: ReportStamp(toolVersion: SpcsCost.version,
+                                                                   commandLine: env.commandLine))
+        return try output.output(document, env: env)
     }
 
     func estimateFlags(_ env: Environment) throws -> EstimateResult {

@@ -112,38 +112,11 @@ struct ExportCommand: EnvironmentCommand {
         let service = ExportService(env: env)
         let export = try service.build(options, cache: try cacheOptions.openExisting(env))
         let paths = try service.write(export, to: out)
-        return CommandOutput(stdout: ExportSummary.text(export, files: paths.map { shortPath($0, env) }),
+        let files = paths.map { shortPath($0, env) }
+        let document = Document.exportSummary(metered: export.metered, estimate: export.estimate, files: files,
+                                              warnings: export.warnings,
+                                              stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
+        return CommandOutput(stdout: TableWriter().render(document) + "\n" + files.map { "wrote \($0)\n" }.joined(),
                              stderr: export.warnings.map { "warning: \($0)\n" }.joined())
-    }
-}
-
-/// The lines `export` prints: per file, rows, credits and BilledCost (FOCUS 1.0: with its rounding difference).
-enum ExportSummary {
-    static func text(_ e: ExportService.Export, files: [String]) -> String {
-        let m = e.metered
-        let grain = m.version == .v1_0 ? "hourly rows" : "daily rows per pool, UTC day and charge kind, exact amounts"
-        var out = "FOCUS \(m.version.rawValue) export (\(grain)) \(m.from) to \(m.through) (calendar days in "
-            + "\(m.zone.displayName)), BillingCurrency \(m.billingCurrency.code)\n"
-        for d in [m] + (e.estimate.map { [$0] } ?? []) {
-            let label = d.kind == .metered ? "Metered" : "Estimate (\(d.plan ?? ""))"
-            out += "\n\(label): \(d.charges.count) rows, \(QuantityFormat.quantity(d.credits)) credits\n"
-            if d.version == .v1_0 {
-                let b = d.billedCostBreakdown
-                out += "  BilledCost total \(MoneyFormat.withCode(b.total)) (exact \(MoneyFormat.exact(b.exactTotal))); "
-                    + "sum of the rounded rows \(MoneyFormat.withCode(b.sumOfRoundedLines))\n"
-                out += "  \(b.differenceText) (total rounded once minus the sum of the rounded rows)\n"
-            } else {
-                let total = d.billedCost
-                out += "  BilledCost total \(MoneyFormat.withCode(total)) (exact \(MoneyFormat.exact(total)), the sum of "
-                    + "the rows' exact amounts)\n"
-            }
-        }
-        if e.estimate == nil {
-            out += "\nNo estimate file: pass --family F or --pool NAME=FAMILY to price the same pools always on "
-                + "or under --business-hours.\n"
-        }
-        out += "\n"
-        for f in files { out += "wrote \(f)\n" }
-        return out
     }
 }

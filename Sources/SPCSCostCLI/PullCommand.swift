@@ -114,8 +114,23 @@ struct PullLimitOptions: ParsableArguments {
     }
 }
 
-/// Output formats of `pull`.
-enum PullFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+/// Output formats of `pull`'s summary: `table` (the terminal summary; `text`, its former name, is accepted as an
+/// alias for one release) and `json`.
+enum PullFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+
+    /// `table`, `json`, or the alias `text` (= `table`); nil for anything else.
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "table", "text": self = .table
+        case "json": self = .json
+        default: return nil
+        }
+    }
+
+    /// The names `--help` and completion offer (the alias `text` is accepted but not offered).
+    static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
 
 /// `spcs-cost pull`: metered usage from Snowflake into the cache.
 struct PullCommand: EnvironmentCommand {
@@ -140,8 +155,8 @@ struct PullCommand: EnvironmentCommand {
     @Option(help: "Hours before the cache's newest hour to pull again.")
     var lookback: Int = 24
 
-    @Option(help: "Output: text or json (the pull summary).")
-    var format: PullFormat = .text
+    @Option(help: "Output: table or json (the pull summary); text, the former name of table, is accepted until the next release.")
+    var format: PullFormat = .table
 
     @OptionGroup var limits: PullLimitOptions
 
@@ -203,7 +218,7 @@ struct PullCommand: EnvironmentCommand {
         switch format {
         case .json:
             return CommandOutput(stdout: JSONTextEncoding.encode(summary), stderr: viewWarnings)
-        case .text:
+        case .table:
             return CommandOutput(stdout: Self.text(summary, cachePath: cache.path), stderr: viewWarnings)
         }
     }

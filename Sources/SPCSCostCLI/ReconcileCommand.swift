@@ -22,8 +22,7 @@ struct ReconcileCommand: EnvironmentCommand {
     @Option(help: "Days ending within this many hours of now are marked provisional.")
     var provisionalHours: Int = 24
 
-    @Option(help: "Output format: table, json, csv, markdown.")
-    var format: EstimateFormat = .table
+    @OptionGroup var output: DocumentOutputOptions
 
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
@@ -44,11 +43,8 @@ struct ReconcileCommand: EnvironmentCommand {
         let input = ReconcileReport.Input(pools: result.pools, from: result.from, to: result.to,
                                           rateCardID: result.rateCardID, warnings: result.warnings,
                                           currency: result.currency, priceRuns: result.priceRuns)
-        switch format {
-        case .table: return CommandOutput(stdout: ReconcileReport.table(input))
-        case .json: return CommandOutput(stdout: ReconcileReport.json(input))
-        case .csv: return CommandOutput(stdout: ReconcileReport.csv(input), stderr: result.warnings.map { "warning: \($0)\n" }.joined())
-        case .markdown: return CommandOutput(stdout: ReconcileReport.markdown(input))
-        }
+        let document = Document.reconcile(input, stamp: ReportStamp(toolVersion: SpcsCost.version,
+                                                                    commandLine: env.commandLine))
+        return try output.output(document, env: env)
     }
 }

@@ -24,8 +24,7 @@ struct WhatIfCommand: EnvironmentCommand {
     @Option(help: "IANA zone of the days. Default: each pool's own zone.")
     var timezone: String?
 
-    @Option(help: "Output format: table, json, csv, markdown.")
-    var format: EstimateFormat = .table
+    @OptionGroup var output: DocumentOutputOptions
 
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
@@ -48,8 +47,9 @@ struct WhatIfCommand: EnvironmentCommand {
         let run = try service.reprice(reconciled, pools: file, policies: parsed, zone: options.timeZone, cache: cache,
                                       price: priced.priceSettings)
         let warnings = reconciled.warnings + run.warnings.filter { !reconciled.warnings.contains($0) }
-        return CommandOutput(stdout: WhatIfReport.render(run.results, from: days.first, to: days.last, format: format,
-                                                         currency: run.currency, priceRuns: run.priceRuns),
-                             stderr: warnings.map { "warning: \($0)\n" }.joined())
+        let input = WhatIfInput(results: run.results, from: days.first, to: days.last, rateCardID: reconciled.rateCardID,
+                                warnings: warnings, currency: run.currency, priceRuns: run.priceRuns)
+        return try output.output(Document.whatIf(input, stamp: ReportStamp(toolVersion: SpcsCost.version,
+                                                                           commandLine: env.commandLine)), env: env)
     }
 }

@@ -21,7 +21,7 @@ import Testing
     @Test func aNamedPairPricesTheOtherCurrency() async throws {
         let out = try await run(["estimate", "--pools", "Fixtures/pools/jupyterlab-april-2024.toml", "--period", "2024-04",
                                  "--currency", "EUR", "--fx", "EUR/USD=0.92"])
-        #expect(out.stdout.contains("FX         0.92 EUR per USD (--fx EUR/USD=0.92)"))
+        #expect(out.stdout.contains("FX: 0.92 EUR per USD (--fx EUR/USD=0.92)"))
         #expect(!out.stdout.contains("150 EUR"))
     }
 

@@ -109,7 +109,7 @@ import Testing
         }
         #expect(credits == Self.dec("22.828666667"))
         #expect(billed == Self.dec("65.06170000095"))
-        #expect(e.stdout.contains("BilledCost total 65.06 USD (exact 65.06170000095, the sum of the rows' exact amounts)"))
+        #expect(e.stdout.range(of: #"Metered +22\.828666667 +65\.06 +23 rows; exact 65\.06170000095\n"#, options: .regularExpression) != nil)
         // The always-on estimate: 30 days × 24 h × 0.11 credits = 79.2 credits × 2.85 USD = 225.72 USD.
         let estimate = try #require(e.estimate)
         let planned = try estimate.rows.reduce(Decimal(0)) { $0 + (try estimate.decimal($1, "BilledCost")) }
@@ -266,6 +266,7 @@ import Testing
         #expect(e.metered.rows.count == 210)
         #expect(e.metered.header.contains("Provider") && !e.metered.header.contains("ProviderName"))
         #expect(e.metered.rows.first?["BilledCost"] == "0.31" && e.metered.rows.first?["ResourceId"] == "JUPYTER_POOL")
-        #expect(e.stdout.hasPrefix("FOCUS 1.0 export (hourly rows)"))
+        #expect(e.stdout.hasPrefix("FOCUS 1.0 export: 2024-04-01 to 2024-04-30\n"))
+        #expect(e.stdout.contains("FOCUS 1.0 (hourly rows, each cost rounded)"))
     }
 }

@@ -281,7 +281,7 @@ import Testing
         // The stamp lists both prices, each with the days it applied.
         #expect(r.priceRuns.map { "\($0.from)..\($0.through) \($0.rate.unitPrice.price.price.amount)" }
                 == ["2024-04-01..2024-04-14 2.85", "2024-04-15..2024-04-20 3"])
-        #expect(EstimateReport.render(r, as: .table).contains(
+        #expect(TableWriter().render(Document.estimate(r, stamp: ReportStamp(toolVersion: "0", commandLine: "c"))).contains(
             "Credit price 2024-04-15 to 2024-04-20: Standard, 3.00 USD per credit (credit price table T-2024-04-15"))
         // Starting after the change, the whole plan is at 3.00: 22 × 3.00 × 150 = 9,900 JPY.
         o.asOf = Self.d("2024-04-15")

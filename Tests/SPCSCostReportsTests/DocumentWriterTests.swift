@@ -128,10 +128,11 @@ import Testing
     }
 
     /// Every warning, check and rounding line of a document reaches every registered format (the golden report and
-    /// the hostile document).
+    /// the hostile document, the estimate's documents).
     @Test(arguments: DocumentWriters.names)
     func everyWarningReachesEveryFormat(format: String) throws {
-        for d in [try GoldenTests.document(), Self.hostileDocument()] {
+        for d in [try GoldenTests.document(), Self.hostileDocument(), GoldenTests.estimateDocument(),
+                  GoldenTests.twoPoolEstimate()] {
             let files = try Self.render(format, d)
             let texts: [String]
             switch format {

@@ -30,24 +30,82 @@ import Testing
                               warnings: ["a test warning."])
     }
 
-    @Test(arguments: EstimateFormat.allCases)
-    func estimateFormats(format: EstimateFormat) {
-        let ext = ["table": "txt", "json": "json", "csv": "csv", "markdown": "md"][format.rawValue]!
-        assertSnapshot(EstimateReport.render(Self.estimate(), as: format), named: "estimate.\(ext)")
+    static let estimateStamp = ReportStamp(toolVersion: "0.0.0-golden", commandLine: "spcs-cost estimate --test")
+
+    /// The hand-computed plan's document: 0.11 credits/h × 10 h × 20 days = 22 credits, × 2.85 to 5.70 USD × 150 JPY
+    /// = 9,405 to 18,810 JPY; always on 0.11 × 24 h × 30 days = 79.2 credits = 33,858 to 67,716 JPY.
+    static func estimateDocument() -> Document { Document.estimate(estimate(), stamp: estimateStamp) }
+
+    /// Two pools of 1 credit each at 2.85 USD × 150 JPY = 427.5 JPY, each rounded half-even to 428 (856 together),
+    /// while the total 855 JPY rounds to 855: a rounding line of −1 JPY.
+    static func twoPoolEstimate() -> Document {
+        let standard = [prices[0]]
+        let pools = ["A_POOL", "B_POOL"].map { name in
+            let plan = FlatPlan(family: InstanceFamily("CPU_X64_XS")!, nodes: 1, hoursPerDay: 10, days: 1)
+            return PoolEstimate(pool: name, family: plan.family, nodes: 1,
+                                lines: [plan.line(creditsPerNodeHour: Decimal(string: "0.1")!, rateSource: "test rate")],
+                                prices: standard, fx: fx)
+        }
+        let r = EstimateResult(asOf: CivilDate("2026-11-29")!, rateCard: card, priceTable: nil, region: nil, fx: fx,
+                               pools: pools, savings: [], warnings: ["two pools <b>priced</b> & \"rounded\"."])
+        return Document.estimate(r, stamp: estimateStamp)
     }
 
-    @Test func jsonHasTheDocumentedKeys() throws {
-        let data = Data(EstimateReport.render(Self.estimate(), as: .json).utf8)
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(object["rateCard"] as? String == "2024")
-        #expect(object["creditsPerNodeHour"] as? String == "0.11")
-        #expect(object["nodeHours"] as? String == "200")
-        #expect(object["credits"] as? String == "22")
-        let costs = try #require(object["costs"] as? [[String: Any]])
-        #expect(costs.map { $0["edition"] as? String } == ["Standard", "Enterprise", "Business Critical"])
-        #expect(costs.map { $0["rounded"] as? String } == ["9405", "14190", "18810"])
-        #expect(costs[0]["currency"] as? String == "JPY" && costs[0]["creditPrice"] as? String == "2.85")
-        #expect(costs[0]["amount"] as? String == "9405")
+    /// One set of goldens for the estimate's document: every text file of every writer.
+    @Test func estimateFiles() throws {
+        let d = Self.estimateDocument()
+        let files = DocumentWriters.all.flatMap { $0.files(d) }
+        let base = "spcs-cost-estimate_2026-11-29"
+        #expect(files.map(\.name) == ["\(base).txt", "\(base)_summary.csv", "\(base)_lines.csv", "\(base)_costs.csv",
+                                      "\(base)_notes.csv", "\(base).md", "\(base).json", "\(base).html", "\(base).xlsx"])
+        for f in files where !f.name.hasSuffix(".xlsx") { assertSnapshot(f.text, named: f.name) }
+        let two = Self.twoPoolEstimate()
+        for f in DocumentWriters.all.flatMap({ $0.files(two) }) where f.name.hasSuffix(".txt") || f.name.hasSuffix(".json") {
+            assertSnapshot(f.text, named: "two-pools-" + f.name)
+        }
+    }
+
+    /// The hand-computed figures, exact in every format: 9,405 to 18,810 JPY for the plan, 33,858 to 67,716 JPY
+    /// always on, at 2.85 to 5.70 USD per credit and 150 JPY per USD, from rate card 2024.
+    @Test func estimateFiguresInEveryFormat() throws {
+        let d = Self.estimateDocument()
+        for w in DocumentWriters.all {
+            let text = w.format == "xlsx" ? try XLSXWriterTests.allText(w.files(d)[0].data) : w.files(d).map(\.text).joined()
+            let people = ["9,405", "18,810", "33,858", "67,716"]
+            let machines = ["9405", "18810", "33858", "67716"]
+            for (h, m) in zip(people, machines) {
+                #expect(text.contains(h) || text.contains(m), "\(w.format) does not show \(h)")
+            }
+            for fact in ["2.85", "5.70", "150", "rate card 2024", "0.11", "a test warning.", "spcs-cost estimate --test"] {
+                #expect(text.contains(fact), "\(w.format) does not state \(fact)")
+            }
+        }
+        let figures = Dictionary(uniqueKeysWithValues: d.figures.map { ($0.key, $0.amount) })
+        #expect(figures["plan_standard"] == Money(9405, .jpy) && figures["plan_business_critical"] == Money(18810, .jpy))
+        #expect(figures["always_on_standard"] == Money(33858, .jpy) && figures["always_on_business_critical"] == Money(67716, .jpy))
+        #expect(figures["saved_vs_always_on_standard"] == Money(24453, .jpy))   // 33,858 − 9,405
+    }
+
+    @Test func estimateJSONHasTheSchemaAndExactAmounts() throws {
+        let text = try #require(JSONDocumentWriter().files(Self.estimateDocument()).first).text
+        #expect(text.hasPrefix("{\n  \"schema\" : \"spcs-cost.estimate/2\","))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let figures = try #require(object["figures"] as? [String: Any])
+        let plan = try #require(figures["planStandard"] as? [String: Any])
+        #expect(plan["credits"] as? String == "22" && plan["amount"] as? String == "9405" && plan["currency"] as? String == "JPY")
+        let costs = try #require(((object["tables"] as? [String: Any])?["costs"] as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(costs.filter { $0["scenario"] as? String == "plan" }.map { ($0["cost_JPY"] as? [String: Any])?["rounded"] as? String }
+                == ["9405", "14190", "18810"])
+        #expect((costs[0]["credit_price_USD"] as? [String: Any])?["amount"] as? String == "2.85")
+        #expect((costs[0]["cost_USD"] as? [String: Any])?["amount"] as? String == "62.7")
+        #expect((object["stamp"] as? [String: Any])?["rateCard"] as? String == "2024")
+    }
+
+    @Test func twoPoolsMissingTheirRoundedTotalGetARoundingLine() throws {
+        let d = Self.twoPoolEstimate()
+        #expect(d.roundingLines.count == 1)
+        #expect(d.roundingLines.first?.sumOfRoundedRows == Money(856, .jpy) && d.roundingLines.first?.total == Money(855, .jpy))
+        #expect(d.roundingLines.first?.difference == Money(-1, .jpy))
     }
 
     /// The savings report of the golden files: two pools over 2024-04-01 (a Monday) to 2024-04-03 in Tokyo, with an

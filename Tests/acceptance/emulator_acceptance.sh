@@ -156,19 +156,24 @@ ours, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 # Tolerance: hourly rows cannot show when within an hour a cause starts or ends. Where two causes share an hour
 # (an autoscale burst or off-hours session next to a tail), the split can move up to 1 node-hour per such hour;
 # we accept 2 % of the pool's node-hours or 2 node-hours, whichever is larger, per cause.
+# Schema spcs-cost.reconcile/2: the table causes has a row per pool and cause with its metered node-hours.
+assert ours["schema"] == "spcs-cost.reconcile/2", ours["schema"]
+hours = {r["pool"]: {} for r in ours["tables"]["pools"]["rows"]}
+for r in ours["tables"]["causes"]["rows"]:
+    hours[r["pool"]][r["cause"]] = r["metered_node_hours"] or "0"
 bad = []
-for p in ours["pools"]:
-    t = truth["pools"].get(p["pool"])
+for pool, by_cause in hours.items():
+    t = truth["pools"].get(pool)
     if t is None:
         continue
     total = sum(Decimal(v) for v in t["node_hours_by_cause"].values())
     tol = max(Decimal(2), total * Decimal("0.02"))
     for cause, want in t["node_hours_by_cause"].items():
-        got = Decimal(p["meteredNodeHoursByCause"].get(cause, "0"))
+        got = Decimal(by_cause.get(cause, "0"))
         if cause == "auto_suspend_tail":
-            got += Decimal(p["meteredNodeHoursByCause"].get("minimum_charge_padding", "0"))
+            got += Decimal(by_cause.get("minimum_charge_padding", "0"))
         flag = "" if abs(got - Decimal(want)) <= tol else "  <-- outside tolerance"
-        print(f"  {p['pool']:20} {cause:18} ours {got:>12.3f}  truth {Decimal(want):>12.3f}{flag}")
+        print(f"  {pool:20} {cause:18} ours {got:>12.3f}  truth {Decimal(want):>12.3f}{flag}")
         if flag:
             bad.append(f"{p['pool']} {cause}")
 if bad:

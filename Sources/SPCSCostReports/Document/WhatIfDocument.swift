@@ -1,0 +1,241 @@
+import Foundation
+import SPCSCostCore
+
+/// What `spcs-cost whatif` renders: per policy and pool, metered credits against the policy's, and when priced the
+/// amounts in the presentation currency from the priced ledger. ``Document/whatIf(_:stamp:)`` turns it into the
+/// command's document.
+public struct WhatIfInput: Sendable {
+    /// Results in policy, then pool order.
+    public var results: [WhatIfResult]
+    /// First day.
+    public var from: CivilDate
+    /// Last day.
+    public var to: CivilDate
+    /// The rate card of the policies' credits per node-hour.
+    public var rateCardID: String
+    /// Notes for the reader.
+    public var warnings: [String]
+    /// The presentation currency of the amounts; nil = credits only.
+    public var currency: Currency?
+    /// The prices and FX used, per run of UTC days (empty when not priced).
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
+
+    /// Creates an input; `currency` nil = credits only.
+    public init(results: [WhatIfResult], from: CivilDate, to: CivilDate, rateCardID: String, warnings: [String],
+                currency: Currency? = nil, priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []) {
+        self.results = results
+        self.from = from
+        self.to = to
+        self.rateCardID = rateCardID
+        self.warnings = warnings
+        self.currency = currency
+        self.priceRuns = priceRuns
+    }
+}
+
+extension Document {
+    /// The what-if's files are named `spcs-cost-whatif_<from>_<to>` plus the format's suffix.
+    public static func whatIfFileBase(_ w: WhatIfInput) -> String { "spcs-cost-whatif_\(w.from)_\(w.to)" }
+
+    /// The what-if (`spcs-cost whatif`) as one document: headline figures (metered, and per policy its cost and the
+    /// policy minus metered; when priced), each policy's assumptions, the per-pool table (a total row per policy),
+    /// the per-day table, the pools' lifetimes, rounding lines (pools against their policy's total) and the stamp
+    /// (rate card, credit prices with their days and FX, price order, rounding, tool, command).
+    public static func whatIf(_ w: WhatIfInput, stamp: ReportStamp) -> Document {
+        WhatIfDocument(w: w, stamp: stamp).document
+    }
+}
+
+/// Builds the ``Document`` of a what-if (see ``Document/whatIf(_:stamp:)``).
+struct WhatIfDocument {
+    let w: WhatIfInput
+    let stamp: ReportStamp
+
+    /// Policies in the order of the results.
+    var policies: [WhatIfPolicy] {
+        var out: [WhatIfPolicy] = []
+        for r in w.results where !out.contains(r.policy) { out.append(r.policy) }
+        return out
+    }
+
+    /// `Business hours 10:00-19:00` → `business_hours_10_00_19_00`.
+    static func key(_ label: String) -> String {
+        var out = ""
+        for ch in label.lowercased() {
+            if ch.isLetter || ch.isNumber { out.append(ch) } else if !out.hasSuffix("_") { out.append("_") }
+        }
+        return out.hasSuffix("_") ? String(out.dropLast()) : out
+    }
+
+    /// The total of `f` over the results of `p`; nil when not priced.
+    func total(_ p: WhatIfPolicy, _ f: (WhatIfResult) -> ChargeSum?) -> ChargeSum? {
+        guard let c = w.currency else { return nil }
+        return w.results.filter { $0.policy == p }.reduce(ChargeSum.zero(c)) { $0 + (f($1) ?? .zero(c)) }
+    }
+
+    var document: Document {
+        var notes = ["Policy minus metered: positive when the policy would have cost more than what was metered (the "
+            + "metered use saved that much), negative when the policy would have saved."]
+        if w.priced {
+            notes.append("Every amount is a sum of ledger charges (as in report): each UTC day's credits at that day's "
+                + "credit price and FX. Always on and business hours count only the hours each pool existed.")
+        }
+        let lifetimes = Dictionary(w.results.map { ($0.pool, $0.lifetime.summary) }, uniquingKeysWith: { a, _ in a })
+        let sections: [Document.Section] = [
+            .init(id: "policies", title: "Policies", blocks: [.list(policies.map { "\($0.label): \($0.assumptions)" })]),
+            .init(id: "pools", title: "Per policy and pool", blocks: [.table(poolsTable)]),
+            .init(id: "days", title: "Per day", blocks: [.table(daysTable)]),
+            .init(id: "lifetimes", title: "Pool lifetimes",
+                  blocks: [.list(lifetimes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })]),
+        ]
+        return Document(
+            kind: "whatif", fileBase: Document.whatIfFileBase(w), title: "What if: \(w.from) to \(w.to)",
+            stamp: documentStamp, warnings: w.warnings, notes: notes, figuresTitle: "Summary", figures: figures,
+            currency: w.currency ?? .usd, roundingLines: roundingLines, sections: sections)
+    }
+
+    /// Metered (once), then per policy the cost under it and the policy minus metered; only when priced.
+    var figures: [Document.Figure] {
+        guard w.priced, let first = policies.first, let metered = total(first, \.metered) else { return [] }
+        var out = [Document.Figure(key: "metered", label: "Metered", credits: metered.quantity, amount: metered.amount,
+                                   emphasis: true)]
+        for p in policies {
+            guard let m = total(p, \.metered), let c = total(p, \.policyCost) else { continue }
+            let k = Self.key(p.label)
+            out.append(.init(key: "policy_\(k)", label: "Under \(p.label)", credits: c.quantity, amount: c.amount))
+            out.append(.init(key: "policy_\(k)_minus_metered", label: "\(p.label) minus metered",
+                             credits: c.quantity - m.quantity, amount: c.amount - m.amount,
+                             percent: m.amount.amount == 0 ? nil : (c.amount - m.amount).amount / m.amount.amount * 100,
+                             percentOf: m.amount.amount == 0 ? nil : "metered", emphasis: true))
+        }
+        return out
+    }
+
+    /// Per policy with more than one pool: the pools' rounded amounts against the policy's rounded total.
+    var roundingLines: [Document.RoundingLine] {
+        guard let c = w.currency else { return [] }
+        var out: [Document.RoundingLine] = []
+        for p in policies {
+            let rs = w.results.filter { $0.policy == p }
+            guard rs.count > 1 else { continue }
+            let k = Self.key(p.label)
+            for (column, words, f) in [("metered_cost_\(c.code)", "metered", { (r: WhatIfResult) in r.metered?.amount }),
+                                       ("policy_cost_\(c.code)", "under the policy", { (r: WhatIfResult) in r.policyCost?.amount }),
+                                       ("policy_minus_metered_cost_\(c.code)", "policy minus metered", { (r: WhatIfResult) in r.saved?.amount })] {
+                let lines = rs.map { f($0) ?? .zero(c) }
+                let b = RoundedBreakdown(lines: lines)
+                if b.difference.amount != 0 {
+                    out.append(.init(table: "pools", column: "\(k).\(column)", label: "\(p.label), \(words) (\(c.code))",
+                                     breakdown: b))
+                }
+            }
+        }
+        return out
+    }
+
+    /// One row per policy and pool; a total row (for people) per policy with more than one pool.
+    var poolsTable: Table {
+        var columns: [Table.Column] = [
+            .init(key: "policy", label: "Policy", kind: .text),
+            .init(key: "pool", label: "Pool", kind: .text),
+            .init(key: "lifetime", label: "Lifetime", kind: .text, detail: true),
+            .init(key: "metered_credits", label: "Metered", kind: .credits),
+            .init(key: "policy_credits", label: "Under the policy", kind: .credits),
+            .init(key: "policy_minus_metered_credits", label: "Policy minus metered", kind: .credits),
+        ]
+        if let c = w.currency {
+            columns += [.init(key: "metered_cost_\(c.code)", label: "Metered (\(c.code))", kind: .money(c)),
+                        .init(key: "policy_cost_\(c.code)", label: "Under the policy (\(c.code))", kind: .money(c)),
+                        .init(key: "policy_minus_metered_cost_\(c.code)", label: "Policy minus metered (\(c.code))",
+                              kind: .money(c))]
+        }
+        var t = Table(id: "pools", title: "Per policy and pool", columns: columns)
+        for p in policies {
+            let rs = w.results.filter { $0.policy == p }
+            for r in rs {
+                var cells: [Cell] = [.text(p.label), .text(r.pool), .text(r.lifetime.summary), .number(r.meteredCredits),
+                                     .number(r.policyCredits), .number(r.savedCredits)]
+                if let c = w.currency {
+                    cells += [.money(r.metered?.amount ?? .zero(c)), .money(r.policyCost?.amount ?? .zero(c)),
+                              .money(r.saved?.amount ?? .zero(c))]
+                }
+                t.rows.append(.init(cells))
+            }
+            if rs.count > 1 {
+                let m = rs.reduce(Decimal(0)) { $0 + $1.meteredCredits }, q = rs.reduce(Decimal(0)) { $0 + $1.policyCredits }
+                var cells: [Cell] = [.text(p.label), .text("All pools"), .empty, .number(m), .number(q), .number(q - m)]
+                if let tm = total(p, \.metered), let tc = total(p, \.policyCost) {
+                    cells += [.money(tm.amount), .money(tc.amount), .money(tc.amount - tm.amount)]
+                }
+                t.rows.append(.init(cells, role: .total))
+            }
+        }
+        return t
+    }
+
+    /// One row per policy, pool and day.
+    var daysTable: Table {
+        var columns: [Table.Column] = [
+            .init(key: "policy", label: "Policy", kind: .text),
+            .init(key: "pool", label: "Pool", kind: .text),
+            .init(key: "date", label: "Date", kind: .date),
+            .init(key: "metered_credits", label: "Metered", kind: .credits),
+            .init(key: "policy_credits", label: "Under the policy", kind: .credits),
+        ]
+        if let c = w.currency {
+            columns += [.init(key: "metered_cost_\(c.code)", label: "Metered (\(c.code))", kind: .money(c)),
+                        .init(key: "policy_cost_\(c.code)", label: "Under the policy (\(c.code))", kind: .money(c)),
+                        .init(key: "policy_minus_metered_cost_\(c.code)", label: "Policy minus metered (\(c.code))",
+                              kind: .money(c))]
+        }
+        var t = Table(id: "days", title: "Per day", columns: columns)
+        for r in w.results {
+            for d in r.days {
+                var cells: [Cell] = [.text(r.policy.label), .text(r.pool), .date(d.date), .number(d.meteredCredits),
+                                     .number(d.policyCredits)]
+                if let c = w.currency {
+                    let m = d.metered?.amount ?? .zero(c), p = d.policy?.amount ?? .zero(c)
+                    cells += [.money(m), .money(p), .money(p - m)]
+                }
+                t.rows.append(.init(cells))
+            }
+        }
+        return t
+    }
+
+    /// Period, rate card, credit prices with their days and FX, price order, rounding, tool, command.
+    var documentStamp: DocumentStamp {
+        var lines: [DocumentStamp.Line] = [
+            .init(key: "period", label: "Period", text: "\(w.from) to \(w.to)"),
+            .init(key: "rate_card", label: "Rates", text: "rate card \(w.rateCardID) for the policies' node-hours."),
+        ]
+        for run in w.priceRuns {
+            lines.append(.init(key: "credit_price", label: "Credit price", text: SavingsReportDocument.priceRunText(run) + "."))
+        }
+        if let c = w.currency {
+            lines.append(.init(key: "price_order", label: "Price order", text: CreditPriceSchedule.orderDescription + "."))
+            lines.append(.init(key: "rounding", label: "Rounding", text: "\(MoneyFormat.ruleDescription) (\(c.code) \(c.minorUnits))."))
+        } else {
+            lines.append(.init(key: "credit_price", label: "Credit price", text: "not priced: credits only."))
+        }
+        lines.append(.init(key: "tool", label: "Tool", text: "spcs-cost \(stamp.toolVersion)"))
+        lines.append(.init(key: "command", label: "Command", text: stamp.commandLine, code: true))
+        return DocumentStamp(
+            from: w.from, through: w.to, rateCard: w.rateCardID,
+            creditPrices: w.priceRuns.map { run in
+                let p = run.rate.unitPrice
+                let fx = run.rate.fx
+                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
+                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
+                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
+                                       source: fx.source.withoutCarryNoteText, date: fx.date))
+            },
+            priceOrder: w.priced ? CreditPriceSchedule.orderDescription : nil,
+            currency: w.currency ?? .usd, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
+    }
+}
+
+extension WhatIfInput {
+    /// True when amounts were priced.
+    var priced: Bool { currency != nil }
+}
