@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPCSCostCore
+import SPCSCostSetupSQL
 import SPCSCostKit
 import SPCSCostReports
 

@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostSetupSQL
 
 /// Turns what `SetupScript.analyze` found in a team's setup SQL into pool plans (`spcs-cost estimate --from-sql`).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostSetupSQL
 import SPCSCostTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// The value of an expression as far as the script alone tells it.
@@ -31,6 +32,15 @@ extension SetupScript {
         var isStoredCode: Bool
         /// Says whose code this is in warnings, for example `task JUPYTER_SUSPEND_TASK`.
         var owner: String
+        /// The result of the last query the code ran (DESC, SHOW, a SELECT over RESULT_SCAN), which
+        /// `RESULT_SCAN(LAST_QUERY_ID())` reads; nil before any query, or after one the reader does not know.
+        var lastResult: QueryResult?
+        /// Cursors declared with `CURSOR FOR`, by normalised name.
+        var cursors: [String: CursorDefinition] = [:]
+        /// RESULTSET variables, by normalised name.
+        var resultSets: [String: QueryResult] = [:]
+        /// FOR-loop records (`FOR r IN c DO`), by normalised name: the row of the current turn.
+        var records: [String: Row] = [:]
     }
 
     /// The result of reading an object name.
@@ -234,18 +244,20 @@ extension SetupScript {
             case .variable:
                 return sessionVariable(token)
             case .quotedIdentifier:
+                if let field = recordField(token) { return field }
                 return scope.locals[token.text] ?? .unknown("\"\(token.text)\"")
             case .symbol:
                 if token.text == ":", let name = cursor.peek, name.kind == .word || name.kind == .quotedIdentifier {
                     _ = cursor.next()
+                    if let field = recordField(name) { return field }
                     return local(name)
                 }
                 if token.text == "(" {
                     if cursor.peek?.isWord("SELECT") == true || cursor.peek?.isWord("WITH") == true
                         || cursor.peek?.isWord("SHOW") == true {
                         cursor.move(to: cursor.index - 1)
-                        _ = cursor.group()
-                        return .unknown("a query")
+                        let query = cursor.group() ?? []
+                        return scalar(query)
                     }
                     let value = expression()
                     return cursor.acceptSymbol(")") ? value : .unknown("an expression it cannot read")
@@ -262,6 +274,7 @@ extension SetupScript {
                 if cursor.peek?.isSymbol("(") == true {
                     return function(token)
                 }
+                if let field = recordField(token) { return field }
                 if cursor.peek?.isSymbol(".") == true {
                     var path = token.upper
                     while cursor.acceptSymbol("."), let part = cursor.next() { path += "." + part.upper }
@@ -269,6 +282,26 @@ extension SetupScript {
                 }
                 return local(token)
             }
+        }
+
+        /// At `record.column` (the cursor after `record`): consumes `.column` and returns the column's value when
+        /// `record` is a FOR-loop record of the scope; nil otherwise (nothing consumed).
+        private mutating func recordField(_ record: Token) -> Value? {
+            let key = record.kind == .word ? record.upper : record.text
+            guard let row = scope.records[key], cursor.peek?.isSymbol(".") == true, let column = cursor.peek(1),
+                  column.kind == .word || column.kind == .quotedIdentifier else { return nil }
+            _ = cursor.next()
+            _ = cursor.next()
+            return row.value(of: column.kind == .word ? column.upper : column.text)
+        }
+
+        /// A scalar subquery, `(SELECT ...)`: the first column of its one row when it is a SELECT over
+        /// `RESULT_SCAN(LAST_QUERY_ID())` whose rows are known; unknown otherwise.
+        private mutating func scalar(_ query: ArraySlice<Token>) -> Value {
+            guard let result = QueryReader.select(query, in: scope, warnings: &warnings) else { return .unknown("a query") }
+            guard let rows = result.rows else { return .unknown(result.source) }
+            guard let first = rows.first else { return .null }
+            return first.columns.first?.value ?? .unknown(result.source)
         }
 
         private func local(_ token: Token) -> Value {

@@ -2,7 +2,8 @@ import Foundation
 import SPCSCostTestSupport
 import Testing
 
-@testable import SPCSCostCore
+import SPCSCostCore
+@testable import SPCSCostSetupSQL
 
 /// The text of `Fixtures/setup-sql/<file>`.
 func setupSQLFixture(_ file: String) throws -> String {
