@@ -53,7 +53,7 @@ extension SetupScript {
     }
 
     /// Evaluates Snowflake expressions as far as the script tells: literals, `||`, `:var` and bare scripting
-    /// variables, `$session` variables, `IDENTIFIER()`, UPPER/LOWER/TRIM/CONCAT/COALESCE/NVL/IFNULL/IFF, `::` casts,
+    /// variables, `$session` variables, `IDENTIFIER()`, UPPER/LOWER/TRIM/CONCAT/SPLIT_PART/COALESCE/NVL/IFNULL/IFF, `::` casts,
     /// `=`, `<>`, `!=`, `IN`, `[I]LIKE`, `IS [NOT] NULL`, `NOT`/`AND`/`OR`, and `CASE` expressions. Text compares
     /// case-sensitively, as Snowflake's default collation does ("Collation support"). Anything else is unknown.
     struct ExpressionReader {
@@ -220,6 +220,13 @@ extension SetupScript {
         }
 
         private mutating func unary() -> Value {
+            // A signed number literal (SPLIT_PART(x, '.', -1)).
+            if let sign = cursor.peek, sign.isSymbol("-") || sign.isSymbol("+"), let number = cursor.peek(1),
+               number.kind == .number {
+                _ = cursor.next()
+                _ = cursor.next()
+                return .text(sign.text == "-" ? "-" + number.text : number.text)
+            }
             if cursor.acceptSymbol("-") || cursor.acceptSymbol("+") {
                 while cursor.acceptSymbol("-") || cursor.acceptSymbol("+") {}
                 _ = unary()
@@ -357,6 +364,16 @@ extension SetupScript {
                 if let unknown = arguments.first(where: { $0.unknownReason != nil }) { return unknown }
                 if arguments.contains(.null) { return .null }
                 return .text(arguments.compactMap(\.text).joined())
+            case "SPLIT_PART":
+                // SPLIT_PART(text, delimiter, part): 1-based from the start, negative from the end, 0 as 1; '' when out
+                // of range (SPLIT_PART).
+                guard arguments.count == 3 else { return .unknown("SPLIT_PART()") }
+                if let unknown = arguments.first(where: { $0.unknownReason != nil }) { return unknown }
+                guard let text = arguments[0].text, let delimiter = arguments[1].text,
+                      let part = arguments[2].text.flatMap({ Int($0) }) else { return .null }
+                let pieces = delimiter.isEmpty ? [text] : text.components(separatedBy: delimiter)
+                let index = part < 0 ? pieces.count + part : max(part, 1) - 1
+                return .text(pieces.indices.contains(index) ? pieces[index] : "")
             case "COALESCE", "NVL", "IFNULL":
                 for argument in arguments {
                     if case .null = argument { continue }

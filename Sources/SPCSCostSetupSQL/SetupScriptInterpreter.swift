@@ -241,14 +241,15 @@ extension SetupScript {
                 result = open(only.kind == .word ? only.upper : only.text, &scope)
             }
             guard let rows = result.rows else {
-                scope.records[record] = result.unknownRow
+                // Rows not known: the body once, the record's fields unknown (`REC.NAME`).
+                scope.records[record] = nil
                 _ = run(body, &scope, depth, &actions)
                 return false
             }
             for row in rows.prefix(QueryReader.maximumRows) {
                 guard loopTurns < Self.maximumLoopTurns else {
                     warnings.append(Warning(
-                        line: source.first?.line, code: .nestingTooDeep,
+                        line: source.first?.line, code: .tooManyLoopTurns,
                         message: "\(scope.owner) loops more than \(Self.maximumLoopTurns) times over query rows in "
                             + "all; spcs-cost does not follow the further turns."))
                     return false
@@ -288,7 +289,6 @@ extension SetupScript {
                 return show(&cursor, scope)
             case "SELECT":
                 return QueryReader.select(inner, in: scope, warnings: &warnings)
-                    ?? QueryResult(rows: nil, source: "a SELECT the reader does not follow")
             case "EXECUTE":
                 guard cursor.accept("IMMEDIATE") else { return nil }
                 let rest = cursor.rest
@@ -544,7 +544,11 @@ extension SetupScript {
                     } ?? .unknown(candidate.name)
                 }
                 if let parameter { scope.locals[parameter] = .text(value) }
-                return interpreter.run(procedure.body, scope: &scope, callDepth: 1)
+                // A value that only becomes an object's name (the service argument bound to 'SUSPEND') says nothing
+                // about what the procedure does for a status.
+                return interpreter.run(procedure.body, scope: &scope, callDepth: 1).filter { action in
+                    parameter == nil || action.name.object.uppercased() != value.uppercased()
+                }
             }
             guard procedure.summary.language == "SQL" else { return (nil, []) }
             var values = ["SUSPEND", "RESUME"]

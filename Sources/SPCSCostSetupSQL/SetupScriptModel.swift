@@ -224,7 +224,8 @@ extension SetupScript {
         public init?(parsing text: String) {
             guard let equals = text.firstIndex(of: "="),
                   let service = Name(String(text[..<equals])),
-                  let pool = Name(String(text[text.index(after: equals)...])), pool.parts.count == 1
+                  case let poolText = String(text[text.index(after: equals)...]), !poolText.contains("="),
+                  let pool = Name(poolText), pool.parts.count == 1
             else { return nil }
             self.init(service: service, pool: pool)
         }
@@ -385,8 +386,11 @@ extension SetupScript {
             /// Procedure calls nested too deep to follow (likely recursion).
             case callDepthExceeded
             /// Parentheses or scripting blocks nested deeper than ``SetupScript/maximumNesting``; the deeper part is
-            /// not followed (also: loops over query rows beyond the reader's bound).
+            /// not followed.
             case nestingTooDeep
+            /// Loops over query rows turn more than the reader follows in one run (nested loops over SHOW results);
+            /// the further turns are not followed.
+            case tooManyLoopTurns
             /// `CREATE SERVICE ... IN COMPUTE POOL` names a session variable that is never set, and the script creates
             /// exactly one compute pool, which is taken as the service's pool.
             case assumedComputePool

@@ -232,11 +232,10 @@ extension SetupScript {
             if shown.parts.count >= 2 {
                 columns.append(.init(name: "schema_name", value: .text(shown.parts[shown.parts.count - 2])))
             }
-            columns.append(.init(name: "status", value: .unknown(
-                "the status of service \(shown) (\"status\"), which is only known when the code runs")))
+            columns.append(.init(name: "status", value: .unknown("the status of service \(shown) (\"status\")")))
             columns.append(.init(name: "compute_pool", value: computePool(ofService: name).map { .text($0.description) }
-                ?? .unknown("the compute pool of service \(shown), which the script does not name "
-                    + "(give it with --service-pool \(shown.object)=POOL)")))
+                ?? .unknown("the compute pool of service \(shown) (the script does not name it: give "
+                    + "--service-pool \(shown.object)=POOL)")))
             if let service {
                 columns.append(.init(name: "auto_suspend_secs", value: .text(String(service.autoSuspendSeconds))))
                 if let n = service.minInstances { columns.append(.init(name: "min_instances", value: .text(String(n)))) }
@@ -251,8 +250,7 @@ extension SetupScript {
             let shown = pool?.name ?? name
             var columns = [
                 Row.Column(name: "name", value: .text(shown.object)),
-                Row.Column(name: "state", value: .unknown(
-                    "the state of compute pool \(shown) (\"state\"), which is only known when the code runs")),
+                Row.Column(name: "state", value: .unknown("the state of compute pool \(shown) (\"state\")")),
             ]
             if let pool {
                 if let family = pool.instanceFamily { columns.append(.init(name: "instance_family", value: .text(family))) }
