@@ -23,7 +23,10 @@ extension SetupScript {
         static let maximumCallDepth = 8
 
         /// Loop turns followed in all, over every loop and call of one run: a bound on nested loops over rows.
-        static let maximumLoopTurns = 10_000
+        static let maximumLoopTurns = 5_000
+        /// Loop turns followed over a whole script (every task, top-level call and procedure summary), so that a
+        /// script of many tasks over nested loops stays fast.
+        static let maximumScriptLoopTurns = 20_000
 
         let procedures: [ProcedureDefinition]
         let session: [String: String?]
@@ -34,12 +37,15 @@ extension SetupScript {
         private(set) var calls: [ProcedureCall] = []
         /// The services DESC SERVICE or SHOW SERVICES looked up, in order.
         private(set) var servicesDescribed: [Name] = []
-        private var loopTurns = 0
+        /// Loop turns this run may still take: at most ``maximumLoopTurns``, less when the script's budget is lower.
+        private(set) var loopTurnsLeft: Int
 
-        init(procedures: [ProcedureDefinition], session: [String: String?], objects: ObjectCatalog = ObjectCatalog()) {
+        init(procedures: [ProcedureDefinition], session: [String: String?], objects: ObjectCatalog = ObjectCatalog(),
+             loopTurns: Int = Interpreter.maximumLoopTurns) {
             self.procedures = procedures
             self.session = session
             self.objects = objects
+            self.loopTurnsLeft = min(max(loopTurns, 0), Self.maximumLoopTurns)
         }
 
         /// Runs `nodes` in `scope` and returns the actions in the order they happen.
@@ -247,14 +253,15 @@ extension SetupScript {
                 return false
             }
             for row in rows.prefix(QueryReader.maximumRows) {
-                guard loopTurns < Self.maximumLoopTurns else {
+                guard loopTurnsLeft > 0 else {
                     warnings.append(Warning(
                         line: source.first?.line, code: .tooManyLoopTurns,
-                        message: "\(scope.owner) loops more than \(Self.maximumLoopTurns) times over query rows in "
-                            + "all; spcs-cost does not follow the further turns."))
+                        message: "\(scope.owner) loops over query rows more often than spcs-cost follows (at most "
+                            + "\(Self.maximumLoopTurns) turns a run, \(Self.maximumScriptLoopTurns) a script); the "
+                            + "further turns are not followed."))
                     return false
                 }
-                loopTurns += 1
+                loopTurnsLeft -= 1
                 scope.records[record] = row
                 if run(body, &scope, depth, &actions) { return true }
             }
@@ -533,10 +540,12 @@ extension SetupScript {
         /// not kept: the calls that really happen report their own.
         static func summarize(
             _ procedure: ProcedureDefinition, among procedures: [ProcedureDefinition], session: [String: String?],
-            objects: ObjectCatalog = ObjectCatalog()
+            objects: ObjectCatalog = ObjectCatalog(), loopTurns: inout Int
         ) -> (statusParameter: String?, actions: [Procedure.StatusActions]) {
             func actions(binding parameter: String?, to value: String) -> [Action] {
-                var interpreter = Interpreter(procedures: procedures, session: session, objects: objects)
+                var interpreter = Interpreter(procedures: procedures, session: session, objects: objects,
+                                              loopTurns: loopTurns)
+                defer { loopTurns -= min(loopTurns, Self.maximumLoopTurns) - interpreter.loopTurnsLeft }
                 var scope = Scope(session: session, isStoredCode: true, owner: "procedure \(procedure.summary.name)")
                 for candidate in procedure.summary.parameters {
                     scope.locals[candidate.name] = procedure.defaults[candidate.name].map {

@@ -37,6 +37,8 @@ extension SetupScript {
         private let servicePools: [ServicePool]
         /// Services that DESC or SHOW in stored code looked up, for ``servicePoolUnused``-style checks.
         private var servicesDescribed: [Name] = []
+        /// Loop turns the rest of the script may take (``Interpreter/maximumScriptLoopTurns``).
+        private var loopTurnsLeft = Interpreter.maximumScriptLoopTurns
 
         init(text: String, servicePools: [ServicePool] = []) {
             lexed = Lexer.lex(text)
@@ -754,9 +756,11 @@ extension SetupScript {
         // MARK: Calls and task graph
 
         private mutating func callAtTopLevel(_ tokens: ArraySlice<Token>) -> Outcome {
-            var interpreter = Interpreter(procedures: procedures, session: session, objects: objects)
+            var interpreter = Interpreter(procedures: procedures, session: session, objects: objects,
+                                          loopTurns: loopTurnsLeft)
             var scope = topScope
             manualActions += interpreter.run([.statement(tokens)], scope: &scope, callDepth: 0)
+            loopTurnsLeft -= min(loopTurnsLeft, Interpreter.maximumLoopTurns) - interpreter.loopTurnsLeft
             warnings += interpreter.warnings
             servicesDescribed += interpreter.servicesDescribed
             return interpreter.calls.isEmpty ? .skipped(.notUnderstood) : .used
@@ -837,9 +841,11 @@ extension SetupScript {
             let objects = self.objects
             var resolvedTasks: [ScheduledTask] = []
             for task in tasks {
-                var interpreter = Interpreter(procedures: procedures, session: session, objects: objects)
+                var interpreter = Interpreter(procedures: procedures, session: session, objects: objects,
+                                              loopTurns: loopTurnsLeft)
                 var scope = Scope(session: session, isStoredCode: true, owner: "task \(task.name)")
                 let actions = interpreter.run(task.body, scope: &scope, callDepth: 0)
+                loopTurnsLeft -= min(loopTurnsLeft, Interpreter.maximumLoopTurns) - interpreter.loopTurnsLeft
                 warnings += interpreter.warnings
                 servicesDescribed += interpreter.servicesDescribed
                 let compute: TaskCompute
@@ -867,7 +873,8 @@ extension SetupScript {
                     actions: actions, isResumed: task.isResumed))
             }
             let summaries = procedures.map { definition in
-                let summary = Interpreter.summarize(definition, among: procedures, session: session, objects: objects)
+                let summary = Interpreter.summarize(definition, among: procedures, session: session, objects: objects,
+                                                    loopTurns: &loopTurnsLeft)
                 var procedure = definition.summary
                 procedure.statusParameter = summary.statusParameter
                 procedure.actionsByStatus = summary.actions

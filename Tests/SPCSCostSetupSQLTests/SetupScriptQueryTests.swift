@@ -274,6 +274,32 @@ struct SetupScriptQueryTests {
             ])
     }
 
+    @Test func manyTasksShareTheScriptsLoopBudget() {
+        // Eight tasks, each two nested loops over the first 50 of 60 services: 50 × (1 + 50) = 2,550 turns a task.
+        // The script follows 20,000 turns in all: tasks 1 to 7 take 17,850, task 8 the last 2,150 = 42 x turns of 51
+        // (2,142), then its 43rd x turn and 7 y turns: 42 × 50 + 7 = 2,107 suspends.
+        let services = (1...60).map { "CREATE SERVICE s\($0) IN COMPUTE POOL p FROM SPECIFICATION $$x$$;" }
+        let tasks = (1...8).map { k in
+            """
+            CREATE TASK t\(k) AS
+            BEGIN
+              SHOW SERVICES;
+              LET a RESULTSET := (SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID())));
+              LET c1 CURSOR FOR a;
+              LET c2 CURSOR FOR a;
+              FOR x IN c1 DO FOR y IN c2 DO ALTER SERVICE IDENTIFIER(y."name") SUSPEND; END FOR; END FOR;
+            END;
+            """
+        }
+        let analysis = SetupScript.analyze("""
+            CREATE COMPUTE POOL p MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_XS;
+            \(services.joined(separator: "\n"))
+            \(tasks.joined(separator: "\n"))
+            """)
+        #expect(analysis.tasks.map(\.actions.count) == Array(repeating: 2_500, count: 7) + [2_107])
+        #expect(analysis.warnings.filter { $0.code == .tooManyLoopTurns }.count == 1)
+    }
+
     @Test func servicePoolValues() {
         #expect(SetupScript.ServicePool(parsing: "db.app.\"my svc\"=POOL_1")?.description == "DB.APP.\"my svc\"=POOL_1")
         #expect(SetupScript.ServicePool(parsing: " web = p ")?.description == "WEB=P")
@@ -284,9 +310,9 @@ struct SetupScriptQueryTests {
 
     @Test func nestedLoopsOverManyRowsStayBounded() {
         // 60 services, three nested loops over SHOW SERVICES: 50 × 50 × 50 turns without the bound (each loop follows
-        // its first 50 rows). With 10,000 turns in all: an x turn costs 1 + 50 × (1 + 50) = 2,551 turns, so x turns
-        // 1-3 take 7,653, x turn 4 is turn 7,654 and then 46 y turns of 51 reach 10,000; x 4 + y (150 + 46) = 200
-        // turns leave 9,800 z turns, one SUSPEND each.
+        // its first 50 rows). With 5,000 turns a run: an x turn costs 1 + 50 × (1 + 50) = 2,551 turns, so x turn 1
+        // takes 2,551, x turn 2 is turn 2,552, and 48 y turns of 51 reach 5,000; that is 2 x turns and 50 + 48 = 98
+        // y turns, which leaves 5,000 − 2 − 98 = 4,900 z turns, one SUSPEND each.
         let services = (1...60).map { "CREATE SERVICE s\($0) IN COMPUTE POOL p FROM SPECIFICATION $$x$$;" }
         let analysis = SetupScript.analyze("""
             CREATE COMPUTE POOL p MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_XS;
@@ -303,7 +329,7 @@ struct SetupScriptQueryTests {
               END FOR; END FOR; END FOR;
             END;
             """)
-        #expect(analysis.task(named: "T")!.actions.count == 9_800)
+        #expect(analysis.task(named: "T")!.actions.count == 4_900)
         #expect(analysis.warnings.contains { $0.code == .tooManyLoopTurns })
         #expect(!analysis.warnings.contains { $0.code == .nestingTooDeep })
     }
