@@ -169,7 +169,8 @@ extension SetupScript {
         }
 
         /// Runs `DESC`, `SHOW`, `SELECT [... INTO ...]`, `OPEN c [USING (...)]` and `FETCH c INTO ...`: keeps their
-        /// result as the last query and assigns INTO targets. False when `tokens` are none of those.
+        /// result as the last query and assigns INTO targets (FETCH reads the first row each time: the reader keeps no
+        /// cursor position). False when `tokens` are none of those.
         private mutating func queryStatement(_ tokens: ArraySlice<Token>, _ scope: inout Scope) -> Bool {
             guard let first = tokens.first, first.kind == .word else { return false }
             switch first.upper {

@@ -134,6 +134,27 @@ struct SetupScriptQueryTests {
                 + "only known when the code runs; the suspends and resumes of every branch are counted."))
     }
 
+    @Test func resultSetFromExecuteImmediateDescribe() {
+        expectWebPoolSchedule(script("""
+            DECLARE
+              rs RESULTSET;
+            BEGIN
+              rs := (EXECUTE IMMEDIATE 'DESCRIBE SERVICE ' || :svc);
+              LET c CURSOR FOR rs;
+              FOR row_ IN c DO
+                LET pool STRING := row_."compute_pool";
+                IF (:action = 'SUSPEND') THEN
+                  EXECUTE IMMEDIATE 'ALTER SERVICE ' || :svc || ' SUSPEND';
+                  EXECUTE IMMEDIATE 'ALTER COMPUTE POOL IF EXISTS ' || :pool || ' SUSPEND';
+                ELSE
+                  EXECUTE IMMEDIATE 'ALTER COMPUTE POOL IF EXISTS ' || :pool || ' RESUME';
+                  EXECUTE IMMEDIATE 'ALTER SERVICE IF EXISTS ' || :svc || ' RESUME';
+                END IF;
+              END FOR;
+            END;
+            """))
+    }
+
     @Test func openUsingAndFetchInto() {
         expectWebPoolSchedule(script("""
             DECLARE
