@@ -35,7 +35,7 @@ extension SetupScript {
         private var tasks: [TaskDefinition] = []
         private var manualActions: [Action] = []
         private let servicePools: [ServicePool]
-        /// Services that DESC or SHOW in stored code looked up, for ``servicePoolUnused``-style checks.
+        /// Services that DESC or SHOW looked up, so that a pool given for one of them is not reported as unused.
         private var servicesDescribed: [Name] = []
         /// Loop turns the rest of the script may take (``Interpreter/maximumScriptLoopTurns``).
         private var loopTurnsLeft = Interpreter.maximumScriptLoopTurns
