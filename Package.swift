@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // spcs-cost: what Snowflake Snowpark Container Services (SPCS) compute pools will cost, did cost,
 // and what a schedule saves. Layers (arrows point to what a target may import):
-//   spcs-cost -> SPCSCostCLI -> SPCSCostKit -> {SPCSCostStore, SnowflakeSQLAPI, SPCSCostReports} -> SPCSCostCore
+//   spcs-cost -> SPCSCostCLI -> SPCSCostKit -> {SPCSCostStore, SnowflakeSQLAPI, SPCSCostReports, SPCSCostSetupSQL}
+//   -> SPCSCostCore
 //   (SPCSCostKit and SnowflakeSQLAPI read TOML through SPCSCostTOML, which imports nothing of ours)
 import PackageDescription
 
@@ -33,6 +34,11 @@ let package = Package(
 
         // Pure domain: money, rate cards, price tables, pools, schedules, billing model. Foundation only.
         .target(name: "SPCSCostCore"),
+
+        // The setup-SQL reader (`estimate --from-sql`): lexer, statement splitter, the interpreter that follows
+        // procedures, EXECUTE IMMEDIATE text and DESC/SHOW results, and the model of what a script creates. It imports
+        // Core only for WarehouseSize; pricing stays in Core.
+        .target(name: "SPCSCostSetupSQL", dependencies: ["SPCSCostCore"]),
 
         // A TOML 1.0 reader (pools files, Snowflake's config.toml and connections.toml): Swift only, bounded, never
         // traps on any input (see Sources/SPCSCostTOML/TOMLValue.swift for why it is not a library).
@@ -72,6 +78,7 @@ let package = Package(
             name: "SPCSCostKit",
             dependencies: [
                 "SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostReports", "SPCSCostTOML",
+                "SPCSCostSetupSQL",
             ],
             resources: [.copy("Resources/catalog")]),
 
@@ -79,7 +86,7 @@ let package = Package(
         .target(
             name: "SPCSCostCLI",
             dependencies: [
-                "SPCSCostKit", "SnowflakeSQLAPI",
+                "SPCSCostKit", "SPCSCostSetupSQL", "SnowflakeSQLAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -110,7 +117,9 @@ let package = Package(
         // and the executable that runs them under libFuzzer (Fuzz/run.sh) or replays saved inputs.
         .target(
             name: "SPCSCostFuzzing",
-            dependencies: ["SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostKit", "SPCSCostTOML"]),
+            dependencies: [
+                "SPCSCostCore", "SPCSCostStore", "SnowflakeSQLAPI", "SPCSCostKit", "SPCSCostTOML", "SPCSCostSetupSQL",
+            ]),
         .executableTarget(name: "spcs-cost-fuzz", dependencies: ["SPCSCostFuzzing"]),
 
         // Test helpers: fixture paths, temporary folders, golden-file (snapshot) assertions.
@@ -118,6 +127,8 @@ let package = Package(
                 path: "Tests/SPCSCostTestSupport"),
 
         .testTarget(name: "SPCSCostCoreTests", dependencies: ["SPCSCostCore", "SPCSCostTestSupport"]),
+        .testTarget(
+            name: "SPCSCostSetupSQLTests", dependencies: ["SPCSCostSetupSQL", "SPCSCostCore", "SPCSCostTestSupport"]),
         .testTarget(name: "SPCSCostTOMLTests", dependencies: ["SPCSCostTOML"]),
         .testTarget(name: "SPCSCostFuzzingTests", dependencies: ["SPCSCostFuzzing", "SPCSCostTestSupport"]),
         .testTarget(
@@ -138,7 +149,8 @@ let package = Package(
             ],
             exclude: ["Snapshots"]),
         .testTarget(
-            name: "SPCSCostKitTests", dependencies: ["SPCSCostKit", "SnowflakeTestServer", "SPCSCostTestSupport"]),
+            name: "SPCSCostKitTests",
+            dependencies: ["SPCSCostKit", "SPCSCostSetupSQL", "SnowflakeTestServer", "SPCSCostTestSupport"]),
         .testTarget(
             name: "SPCSCostCLITests",
             dependencies: [

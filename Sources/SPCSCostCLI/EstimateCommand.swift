@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPCSCostCore
+import SPCSCostSetupSQL
 import SPCSCostKit
 import SPCSCostReports
 
@@ -34,6 +35,9 @@ struct EstimateCommand: EnvironmentCommand {
 
     @Option(name: .customLong("from-sql"), help: "The setup SQL that creates the pool and its tasks.", completion: .file(extensions: ["sql"]))
     var fromSQL: String?
+
+    @Option(name: .customLong("service-pool"), help: ArgumentHelp("With --from-sql, repeatable: the compute pool a service runs in, when the script does not say (IN COMPUTE POOL of an unset variable, or a service it does not create); wins over the script.", valueName: "service=pool"))
+    var servicePools: [String] = []
 
     @Option(help: "With --pools or --from-sql: a calendar month, YYYY-MM, in each pool's time zone.")
     var period: String?
@@ -133,6 +137,9 @@ struct EstimateCommand: EnvironmentCommand {
                               ("--holidays", holidays != nil)] where given {
             throw ValidationError("\(flag) only applies with --pools or --from-sql; for a flat plan use --hours and --days.")
         }
+        guard servicePools.isEmpty else {
+            throw ValidationError("--service-pool only applies with --from-sql: it names the pool of a service in the setup SQL.")
+        }
         var options = EstimateOptions(family: family, hoursPerDay: hours, days: days)
         options.nodes = nodes
         options.region = try configuredRegion(region, env)
@@ -156,6 +163,9 @@ struct EstimateCommand: EnvironmentCommand {
         for (flag, given) in [("--family", family != nil), ("--hours", hours != nil), ("--days", days != nil),
                               ("--credits-per-hour", creditsPerHour != nil), ("--period-days", periodDays != nil)] where given {
             throw ValidationError("\(flag) does not apply with --pools or --from-sql: the schedules give the hours.")
+        }
+        if pools != nil, !servicePools.isEmpty {
+            throw ValidationError("--service-pool only applies with --from-sql; a pools file names each pool itself.")
         }
         let periodSpec: PeriodSpec
         switch (period, from, to) {
@@ -200,7 +210,9 @@ struct EstimateCommand: EnvironmentCommand {
             }
         } else if let fromSQL {
             let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
-            let analysis = SetupScript.analyze(text)
+            let given = try SetupPlans.servicePools(servicePools)
+            let analysis = SetupScript.analyze(text, servicePools: given)
+            try SetupPlans.check(given, against: analysis)
             let derived = try SetupPlans.plans(from: analysis, file: fromSQL)
             preamble = SetupPlans.describe(analysis, plans: derived.plans, file: fromSQL)
             notes += derived.notes

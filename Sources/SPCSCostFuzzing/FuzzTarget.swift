@@ -1,6 +1,7 @@
 import Foundation
 import SnowflakeSQLAPI
 import SPCSCostCore
+import SPCSCostSetupSQL
 import SPCSCostKit
 import SPCSCostStore
 import SPCSCostTOML

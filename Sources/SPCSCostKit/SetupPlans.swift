@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostSetupSQL
 
 /// Turns what `SetupScript.analyze` found in a team's setup SQL into pool plans (`spcs-cost estimate --from-sql`).
 ///
@@ -97,6 +98,46 @@ public enum SetupPlans {
         }
         if analysis.pools.isEmpty { notes.append("the script creates no compute pool.") }
         return (plans, notes)
+    }
+
+    /// Parses `estimate --service-pool SERVICE=POOL` values, in order.
+    /// - Throws: ``EstimateError/invalidOption(flag:value:fix:)`` (exit 64) for a value that is not `SERVICE=POOL`
+    ///   with an unqualified pool, or a service given two different pools.
+    public static func servicePools(_ values: [String]) throws(EstimateError) -> [SetupScript.ServicePool] {
+        var parsed: [SetupScript.ServicePool] = []
+        for value in values {
+            guard let given = SetupScript.ServicePool(parsing: value) else {
+                throw EstimateError.invalidOption(
+                    flag: "--service-pool", value: value,
+                    fix: "is not SERVICE=POOL; write the service (optionally DB.SCHEMA.SERVICE), '=', and its compute "
+                        + "pool's name without database or schema, for example --service-pool JUPYTER_SERVICE=JUPYTER_POOL.")
+            }
+            if let earlier = parsed.first(where: { $0.service.matches(given.service) }) {
+                guard earlier.pool == given.pool else {
+                    throw EstimateError.invalidOption(
+                        flag: "--service-pool", value: value,
+                        fix: "gives service \(given.service) a second pool (--service-pool \(earlier) came first); a "
+                            + "service runs in one compute pool, so give it once.")
+                }
+                continue
+            }
+            parsed.append(given)
+        }
+        return parsed
+    }
+
+    /// Checks that each pool given with `--service-pool` is one the script creates, since only those are estimated.
+    /// - Throws: ``EstimateError/invalidOption(flag:value:fix:)`` (exit 64) naming the pools the script creates.
+    public static func check(_ given: [SetupScript.ServicePool], against analysis: SetupScript.Analysis)
+        throws(EstimateError) {
+        for assignment in given where !analysis.pools.contains(where: { $0.name.matches(assignment.pool) }) {
+            let created = analysis.pools.isEmpty ? "the script creates no compute pool"
+                : "the script creates " + analysis.pools.map(\.name.description).joined(separator: ", ")
+            throw EstimateError.invalidOption(
+                flag: "--service-pool", value: assignment.description,
+                fix: "names compute pool \(assignment.pool), which the setup SQL does not create (\(created)); name "
+                    + "one of its pools, or add the pool's CREATE COMPUTE POOL to the script.")
+        }
     }
 
     /// What was read from the script, for the reader: pools, tasks and their schedules, statements not used.

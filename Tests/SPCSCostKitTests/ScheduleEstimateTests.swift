@@ -1,5 +1,6 @@
 import Foundation
 import SPCSCostCore
+import SPCSCostSetupSQL
 import SPCSCostTestSupport
 import Testing
 
@@ -108,6 +109,40 @@ private func text(_ relative: String) throws -> String {
         #expect(r.rateCard?.id == "2024")
         // Plus the tasks: 44 runs × 60 s on X-Small (1 credit/h) = 0.7333… credits; 198 × 0.11 = 21.78.
         #expect(r.pools[0].credits > Decimal(string: "22.5133")! && r.pools[0].credits < Decimal(string: "22.5134")!)
+    }
+
+    /// The DESC SERVICE procedure and the unset pool variable of `dashboards-desc-service.sql`, worked by hand from
+    /// the schedule. Before the reader followed DESC SERVICE, no task reached DASH_POOL (and the service had no pool),
+    /// so the pool read as always on: 30 days × 24 h × 2 nodes = 1,440 node-hours.
+    @Test func theDescServiceSetupSQLForApril2026() throws {
+        let env = try testEnvironment()
+        let analysis = SetupScript.analyze(try text("setup-sql/dashboards-desc-service.sql"))
+        let (plans, _) = try SetupPlans.plans(from: analysis, file: "dashboards.sql")
+        let plan = try #require(plans.first)
+        #expect(plans.count == 1)
+        #expect(plan.pool.name == "DASH_POOL" && plan.pool.family.name == "CPU_X64_S")
+        #expect(plan.pool.minNodes == 2 && plan.pool.maxNodes == 3 && plan.pool.autoSuspendSeconds == 1800)
+        #expect(plan.tasks.map(\.schedule.description) == ["USING CRON 30 8 * * MON-FRI Europe/Berlin",
+                                                           "USING CRON 0 18 * * MON-FRI Europe/Berlin"])
+        // The suspend task suspends the pool itself (its ALTER COMPUTE POOL ... SUSPEND), so no auto-suspend tail.
+        #expect(plan.tasks.map(\.action) == [.resume, .suspend(.pool)])
+        #expect(plan.zone.identifier == "Europe/Berlin")
+        var options = PlanEstimateOptions(period: PeriodSpec(month: "2026-04")!)
+        let r = try EstimateService(catalog: env.catalog).estimate(plans: [PlanEntry(plan: plan)], options: options,
+                                                                   today: env.todayUTC)
+        // April 2026 in Europe/Berlin (all of it CEST: the clocks went forward on 29 March): Wednesday 1 April to
+        // Thursday 30 April holds 1-3 (3 weekdays), 6-10, 13-17, 20-24 (3 × 5) and 27-30 (4) = 22 weekdays. Each runs
+        // 08:30 to 18:00 = 9.5 h; the pool bills MIN_NODES = 2 nodes: 22 × 9.5 h × 2 = 418 node-hours. (The period
+        // starts suspended: the last run before it was the suspend of Tuesday 31 March, 18:00.) Each start bills more
+        // than the 5-minute minimum, so nothing is added for it.
+        #expect(r.pools[0].nodeHours == 418)
+        let q = Dictionary(uniqueKeysWithValues: r.pools[0].lines.map { ($0.item, $0.quantity) })
+        #expect(q["Scheduled hours"] == 418)
+        #expect(q["Auto-suspend tail"] == nil || q["Auto-suspend tail"] == 0)
+        // CPU_X64_S on the 2026-04 card: 0.11 credits/node-hour × 418 = 45.98 credits, plus the tasks: 44 runs × 60 s
+        // on X-Small (1 credit/h) = 0.7333… credits.
+        #expect(r.rateCard?.id == "2026-04")
+        #expect(r.pools[0].credits > Decimal(string: "46.7133")! && r.pools[0].credits < Decimal(string: "46.7134")!)
     }
 
     @Test func holidaysFromCSVAndICalendarAgree() throws {

@@ -2,7 +2,8 @@ import Foundation
 import SPCSCostTestSupport
 import Testing
 
-@testable import SPCSCostCore
+import SPCSCostCore
+@testable import SPCSCostSetupSQL
 
 /// The text of `Fixtures/setup-sql/<file>`.
 func setupSQLFixture(_ file: String) throws -> String {
@@ -45,7 +46,8 @@ struct JupyterLabSetupTests {
 
     @Test func linksTheServiceToItsPool() {
         #expect(analysis.services == [SetupScript.Service(
-            name: sqlName("JUPYTER_SERVICE"), line: 53, computePool: sqlName("JUPYTER_POOL"), autoSuspendSeconds: 0,
+            name: sqlName("JUPYTER_SERVICE"), line: 53, computePool: sqlName("JUPYTER_POOL"), computePoolOrigin: .script,
+            autoSuspendSeconds: 0,
             minInstances: 1, maxInstances: 1)])
         #expect(analysis.service(named: "JUPYTER_DB.APP.JUPYTER_SERVICE") == analysis.services.first)
     }
@@ -179,7 +181,7 @@ struct InferenceServerlessTests {
 
     @Test func readsTheServiceDespiteSemicolonInItsSpecification() {
         #expect(analysis.services == [SetupScript.Service(
-            name: service, line: 11, computePool: pool, autoSuspendSeconds: 0, minInstances: nil,
+            name: service, line: 11, computePool: pool, computePoolOrigin: .script, autoSuspendSeconds: 0, minInstances: nil,
             maxInstances: nil)])
     }
 
@@ -217,5 +219,59 @@ struct InferenceServerlessTests {
         #expect(analysis.statementCount == 11)
         #expect(analysis.skipped.map(\.description) == ["line 2: USE ROLE ml_admin", "line 3: USE SCHEMA ML.SERVING"])
         #expect(analysis.warnings == [])
+    }
+}
+
+@Suite("SetupScript: dashboards-desc-service.sql")
+struct DashboardsDescServiceTests {
+    let analysis: SetupScript.Analysis
+
+    init() throws {
+        analysis = SetupScript.analyze(try setupSQLFixture("dashboards-desc-service.sql"))
+    }
+
+    @Test func assumesTheOnlyPoolForTheUnsetVariable() {
+        #expect(analysis.statementCount == 18)
+        #expect(analysis.skipped.map(\.line) == [4, 5, 12, 13, 14, 96, 97])
+        #expect(analysis.pools.map(\.name) == [sqlName("DASH_POOL")])
+        #expect(analysis.pools.first?.instanceFamily == "CPU_X64_S")
+        #expect(analysis.pools.first?.minNodes == 2 && analysis.pools.first?.maxNodes == 3)
+        #expect(analysis.services == [SetupScript.Service(
+            name: sqlName("DASH_DB.APP.DASH_SVC"), line: 24, computePool: sqlName("DASH_POOL"),
+            computePoolOrigin: .assumedOnlyPool, unsetPoolVariable: "POOL_NAME", autoSuspendSeconds: 0,
+            minInstances: 1, maxInstances: 1)])
+    }
+
+    @Test func followsDescServiceToThePoolInBothTasks() throws {
+        let resume = try #require(analysis.task(named: "DASH_RESUME"))
+        let suspend = try #require(analysis.task(named: "DASH_SUSPEND"))
+        #expect(resume.isResumed && suspend.isResumed)
+        #expect(resume.schedule == "USING CRON 30 8 * * MON-FRI Europe/Berlin")
+        #expect(suspend.schedule == "USING CRON 0 18 * * MON-FRI Europe/Berlin")
+        #expect(resume.compute == .warehouse(name: sqlName("OPS_WH"), size: .xSmall))
+        let pool = sqlName("DASH_POOL")
+        let service = sqlName("DASH_DB.APP.DASH_SVC")
+        #expect(resume.actions == [
+            .init(verb: .resume, target: .computePool, name: pool, computePool: pool, line: 69),
+            .init(verb: .resume, target: .service, name: service, computePool: pool, line: 71),
+        ])
+        #expect(suspend.actions == [
+            .init(verb: .suspend, target: .service, name: service, computePool: pool, line: 61),
+            .init(verb: .suspend, target: .computePool, name: pool, computePool: pool, line: 64),
+        ])
+    }
+
+    @Test func saysWhatItAssumed() {
+        let owner = "procedure DASH_DB.APP.MANAGE_SERVICE: this condition depends on "
+        let tail = ", which is only known when the code runs; the suspends and resumes of every branch are counted."
+        #expect(analysis.warnings.map(\.description) == [
+            "line 24: service DASH_DB.APP.DASH_SVC runs IN COMPUTE POOL $POOL_NAME, a session variable no SET before "
+                + "it gives a value; the script creates one compute pool, DASH_POOL, so the service is taken to run in "
+                + "it. If it runs elsewhere, give --service-pool DASH_SVC=POOL.",
+            "line 25: session variable $POOL_NAME is used but no SET before this line gives it a value.",
+            "line 60: " + owner + "the status of service DASH_DB.APP.DASH_SVC (\"status\")" + tail,
+            "line 63: " + owner + "the state of compute pool DASH_POOL (\"state\")" + tail,
+            "line 68: " + owner + "the state of compute pool DASH_POOL (\"state\")" + tail,
+        ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SPCSCostCore
+import SPCSCostCore
+@testable import SPCSCostSetupSQL
 
 /// Nesting limits of the setup SQL reader (hardening issue, item 2): the inputs of the issue end with a warning,
 /// not a stack overflow or minutes of work, and nesting up to the limit is still followed.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SPCSCostCore
+import SPCSCostCore
+@testable import SPCSCostSetupSQL
 
 @Suite("SetupScript: tolerance")
 struct SetupScriptRobustnessTests {

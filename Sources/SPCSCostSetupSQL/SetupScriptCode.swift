@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// A statement of stored code (a procedure or task body), parsed just enough to follow which statements run.
@@ -15,10 +16,13 @@ extension SetupScript {
         /// `IF`/`ELSEIF`/`ELSE` (subject nil, each test a condition) or a `CASE` statement (each test compared with
         /// the subject when there is one).
         case choice(subject: ArraySlice<Token>?, arms: [Arm])
-        /// `FOR`, `WHILE`, `LOOP` or `REPEAT`; the body is followed once.
-        case loop(body: [CodeNode])
+        /// `FOR`, `WHILE`, `LOOP` or `REPEAT`. `FOR record IN cursor DO` (`record` and `source` set) is followed once
+        /// per row of the cursor or RESULTSET when its rows are known; any other loop once.
+        case loop(body: [CodeNode], record: String?, source: ArraySlice<Token>?)
         /// `x := e`, `LET x [type] := e`, or a declaration `x type [DEFAULT e]` (value nil: NULL).
         case assignment(name: String, value: ArraySlice<Token>?)
+        /// `LET c CURSOR FOR <query>` or the declaration `c CURSOR FOR <query>`: the query runs when `c` is opened.
+        case cursor(name: String, query: ArraySlice<Token>)
         /// `EXECUTE IMMEDIATE <text> [USING (...)]`.
         case executeImmediate(text: ArraySlice<Token>, line: Int)
         /// `RETURN ...`: nothing after it runs.
@@ -83,6 +87,10 @@ extension SetupScript {
         private static func assignment(_ tokens: ArraySlice<Token>) -> CodeNode? {
             guard let name = tokens.first, name.kind == .word || name.kind == .quotedIdentifier else { return nil }
             let key = name.kind == .word ? name.upper : name.text
+            if tokens.count >= 3, tokens[tokens.startIndex + 1].isWord("CURSOR"),
+               tokens[tokens.startIndex + 2].isWord("FOR") {
+                return .cursor(name: key, query: tokens.dropFirst(3))
+            }
             var level = 0
             for i in tokens.indices.dropFirst() {
                 let token = tokens[i]
@@ -179,16 +187,28 @@ extension SetupScript {
             let base = tokens.startIndex
             let end = lastEnd(tokens, depths)
             var start = base + 1
+            var record: String?
+            var source: ArraySlice<Token>?
             if tokens[base].isWord("FOR") || tokens[base].isWord("WHILE") {
                 start = (tokens.indices.first {
                     (tokens[$0].isWord("DO") || tokens[$0].isWord("LOOP")) && depths[$0 - base] == 1
                 } ?? end - 1) + 1
+                // FOR <record> IN <cursor or RESULTSET> DO (not FOR i IN [REVERSE] a TO b)
+                if tokens[base].isWord("FOR"), base + 3 < start, tokens[base + 2].isWord("IN") {
+                    let name = tokens[base + 1]
+                    let iterable = tokens[(base + 3)..<(start - 1)]
+                    if name.kind == .word || name.kind == .quotedIdentifier,
+                       !iterable.contains(where: { $0.isWord("TO") || $0.isWord("REVERSE") }) {
+                        record = name.kind == .word ? name.upper : name.text
+                        source = iterable
+                    }
+                }
             }
             var stop = end
             if tokens[base].isWord("REPEAT") {
                 stop = tokens.indices.first { tokens[$0].isWord("UNTIL") && depths[$0 - base] == 1 } ?? end
             }
-            return .loop(body: parseBody(tokens[min(start, stop)..<stop], depth: depth))
+            return .loop(body: parseBody(tokens[min(start, stop)..<stop], depth: depth), record: record, source: source)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 /// Reads a team's Snowpark Container Services setup script (the SQL that creates the compute pool, the service, a
 /// suspend/resume procedure and the scheduled tasks that call it) and reports what it sets up, so that a cost
@@ -16,7 +17,15 @@ import Foundation
 /// - `CREATE [OR REPLACE] COMPUTE POOL`, `ALTER COMPUTE POOL ... SET | UNSET | SUSPEND | RESUME`
 ///   (CREATE COMPUTE POOL: AUTO_SUSPEND_SECS default 3600, 0 = never; AUTO_RESUME default TRUE;
 ///   INITIALLY_SUSPENDED default FALSE [S3]; ALTER COMPUTE POOL).
-/// - `CREATE SERVICE ... IN COMPUTE POOL` (CREATE SERVICE: service AUTO_SUSPEND_SECS default 0 = never [S10]).
+/// - `CREATE SERVICE ... IN COMPUTE POOL` (CREATE SERVICE: service AUTO_SUSPEND_SECS default 0 = never [S10]). When
+///   the pool is a session variable that is never set and the script creates exactly one pool, that pool is
+///   assumed, with a warning; a caller can name the pool of any service (``ServicePool``).
+/// - Queries stored code runs to find what to suspend: `DESC|DESCRIBE SERVICE <name>` (one row: `name`,
+///   `compute_pool` from the script, `status` unknown), `DESC COMPUTE POOL <name>` (`state` unknown), `SHOW SERVICES |
+///   COMPUTE POOLS [LIKE ...] [IN COMPUTE POOL ...]`, `SELECT ... FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))` with
+///   WHERE, aliases, `INTO` and scalar subqueries, `RESULTSET`s, cursors (`CURSOR FOR`, `OPEN ... USING`, `FETCH
+///   ... INTO`) and `FOR r IN c DO` (once per known row; columns read as `r."compute_pool"` or `r.compute_pool`).
+///   A condition on a state or status only known at run time follows every branch, with a warning.
 /// - `CREATE WAREHOUSE` (CREATE WAREHOUSE: WAREHOUSE_SIZE default XSMALL, AUTO_SUSPEND default 600).
 /// - `CREATE PROCEDURE ... LANGUAGE SQL` with the body quoted (`$$`, `'...'`) or not; the body is followed for each
 ///   status value to the ALTER SERVICE / ALTER COMPUTE POOL statements it runs, including text built with `||` and run
@@ -39,11 +48,14 @@ public enum SetupScript {
 
     /// Reads `text`, a whole setup script, and reports the pools, services, warehouses, procedures and tasks it
     /// creates, with every statement it skipped and every problem it found.
-    /// - Parameter text: the script as written; any line endings; comments and blank lines are fine.
+    /// - Parameters:
+    ///   - text: the script as written; any line endings; comments and blank lines are fine.
+    ///   - servicePools: pools the caller names for services (`estimate --service-pool`), winning over the
+    ///     script's `IN COMPUTE POOL`; empty by default.
     /// - Returns: the analysis; never fails. Empty or unreadable input gives an analysis with no objects, its
     ///   statements in ``Analysis/skipped`` and the reasons in ``Analysis/warnings``.
-    public static func analyze(_ text: String) -> Analysis {
-        var reader = Reader(text: text)
+    public static func analyze(_ text: String, servicePools: [ServicePool] = []) -> Analysis {
+        var reader = Reader(text: text, servicePools: servicePools)
         return reader.run()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// A procedure as the reader keeps it: what the analysis reports, plus the parsed body and the default
@@ -21,15 +22,30 @@ extension SetupScript {
         /// Calls nested deeper than this are not followed (a procedure that calls itself would never end).
         static let maximumCallDepth = 8
 
+        /// Loop turns followed in all, over every loop and call of one run: a bound on nested loops over rows.
+        static let maximumLoopTurns = 5_000
+        /// Loop turns followed over a whole script (every task, top-level call and procedure summary), so that a
+        /// script of many tasks over nested loops stays fast.
+        static let maximumScriptLoopTurns = 20_000
+
         let procedures: [ProcedureDefinition]
         let session: [String: String?]
+        /// The services and pools DESC and SHOW describe.
+        let objects: ObjectCatalog
         private(set) var warnings: [Warning] = []
         /// The calls the code makes itself (not those made inside the procedures it calls), in order.
         private(set) var calls: [ProcedureCall] = []
+        /// The services DESC SERVICE or SHOW SERVICES looked up, in order.
+        private(set) var servicesDescribed: [Name] = []
+        /// Loop turns this run may still take: at most ``maximumLoopTurns``, less when the script's budget is lower.
+        private(set) var loopTurnsLeft: Int
 
-        init(procedures: [ProcedureDefinition], session: [String: String?]) {
+        init(procedures: [ProcedureDefinition], session: [String: String?], objects: ObjectCatalog = ObjectCatalog(),
+             loopTurns: Int = Interpreter.maximumLoopTurns) {
             self.procedures = procedures
             self.session = session
+            self.objects = objects
+            self.loopTurnsLeft = min(max(loopTurns, 0), Self.maximumLoopTurns)
         }
 
         /// Runs `nodes` in `scope` and returns the actions in the order they happen.
@@ -55,11 +71,25 @@ extension SetupScript {
                 return run(body, &scope, depth, &actions)
             case .choice(let subject, let arms):
                 return choose(subject, arms, &scope, depth, &actions)
-            case .loop(let body):
-                _ = run(body, &scope, depth, &actions)
-                return false
+            case .loop(let body, let record, let source):
+                guard let record, let source else {
+                    _ = run(body, &scope, depth, &actions)
+                    return false
+                }
+                return loop(over: source, as: record, body, &scope, depth, &actions)
             case .assignment(let name, let value):
+                if let value, QueryReader.isQuery(value), let result = runQuery(value, &scope) {
+                    // `rs := (DESC SERVICE ...)` (a RESULTSET) or `x := (SELECT ... RESULT_SCAN ...)` (a scalar):
+                    // kept as both, each read the way the code uses it.
+                    scope.lastResult = result
+                    scope.resultSets[name] = result
+                    scope.locals[name] = Self.scalar(result)
+                    return false
+                }
                 scope.locals[name] = value.map { evaluate($0, scope) } ?? .null
+                return false
+            case .cursor(let name, let query):
+                scope.cursors[name] = CursorDefinition(query: query)
                 return false
             case .executeImmediate(let text, let line):
                 executeImmediate(text, line, &scope, depth, &actions)
@@ -67,6 +97,7 @@ extension SetupScript {
             case .returnStatement:
                 return true
             case .statement(let tokens):
+                if queryStatement(tokens, &scope) { return false }
                 actions += perform(tokens, scope, depth)
                 return false
             case .tooDeep(let line):
@@ -117,12 +148,231 @@ extension SetupScript {
                         + "any suspend or resume it performs is not counted."))
                 return
             }
-            // The text runs as its own block: the caller's variables are not visible in it.
+            // The text runs as its own block: the caller's variables are not visible in it, but a query it runs is
+            // the caller's last query (RESULT_SCAN(LAST_QUERY_ID()) after it reads its rows).
             let lexed = Lexer.lex(sql, firstLine: text.first?.line ?? line)
             warnings += lexed.warnings
-            var inner = Scope(session: scope.session, isStoredCode: scope.isStoredCode, owner: scope.owner)
+            var inner = Scope(session: scope.session, isStoredCode: scope.isStoredCode, owner: scope.owner,
+                              lastResult: scope.lastResult)
             let nodes = Splitter.split(lexed.tokens).statements.map { CodeNode.parse(lexed.tokens[$0]) }
             actions += run(nodes, scope: &inner, callDepth: depth)
+            scope.lastResult = inner.lastResult
+        }
+
+        // MARK: Queries
+
+        /// The first column of the first row (a scalar subquery's value); NULL for no rows.
+        private static func scalar(_ result: QueryResult) -> Value {
+            guard let rows = result.rows else { return .unknown(result.source) }
+            guard let first = rows.first else { return .null }
+            return first.columns.first?.value ?? .unknown(result.source)
+        }
+
+        /// Runs `DESC`, `SHOW`, `SELECT [... INTO ...]`, `OPEN c [USING (...)]` and `FETCH c INTO ...`: keeps their
+        /// result as the last query and assigns INTO targets (FETCH reads the first row each time: the reader keeps no
+        /// cursor position). False when `tokens` are none of those.
+        private mutating func queryStatement(_ tokens: ArraySlice<Token>, _ scope: inout Scope) -> Bool {
+            guard let first = tokens.first, first.kind == .word else { return false }
+            switch first.upper {
+            case "DESC", "DESCRIBE", "SHOW", "SELECT":
+                let result = runQuery(tokens, &scope) ?? QueryResult(rows: nil, source: "a query the reader does not know")
+                scope.lastResult = result
+                if first.upper == "SELECT", let targets = QueryReader.intoTargets(tokens) {
+                    assign(result, to: targets, &scope)
+                }
+                return true
+            case "OPEN":
+                guard let name = tokens.dropFirst().first, name.kind == .word || name.kind == .quotedIdentifier
+                else { return true }
+                let key = name.kind == .word ? name.upper : name.text
+                var rest = Cursor(tokens.dropFirst(2))
+                if rest.accept("USING"), let list = rest.group() {
+                    let binds = Splitter.commaSeparated(list).map { evaluate($0, scope) }
+                    scope.cursors[key]?.binds = binds
+                }
+                return true
+            case "FETCH":
+                guard let name = tokens.dropFirst().first, name.kind == .word || name.kind == .quotedIdentifier,
+                      let into = tokens.firstIndex(where: { $0.isWord("INTO") }) else { return true }
+                let key = name.kind == .word ? name.upper : name.text
+                let targets = Splitter.commaSeparated(tokens[(into + 1)...]).compactMap { target -> String? in
+                    guard let last = target.last, last.kind == .word || last.kind == .quotedIdentifier else { return nil }
+                    return last.kind == .word ? last.upper : last.text
+                }
+                assign(open(key, &scope), to: targets, &scope)
+                return true
+            default:
+                return false
+            }
+        }
+
+        /// Assigns the first row's columns, in order, to `targets`; unknown when the rows are not known.
+        private func assign(_ result: QueryResult, to targets: [String], _ scope: inout Scope) {
+            let row = result.rows?.first
+            for (k, target) in targets.enumerated() {
+                if let rows = result.rows, rows.isEmpty {
+                    scope.locals[target] = .null
+                } else if let row, k < row.columns.count {
+                    scope.locals[target] = row.columns[k].value
+                } else {
+                    scope.locals[target] = .unknown(result.source)
+                }
+            }
+        }
+
+        /// The rows of cursor or RESULTSET `name` (a cursor runs its query now, with its `OPEN ... USING` values).
+        private mutating func open(_ name: String, _ scope: inout Scope) -> QueryResult {
+            if let cursor = scope.cursors[name] {
+                let query = cursor.query
+                if query.count == 1, let only = query.first, only.kind == .word || only.kind == .quotedIdentifier,
+                   let set = scope.resultSets[only.kind == .word ? only.upper : only.text] {
+                    return set
+                }
+                let result = runQuery(QueryReader.substitute(cursor.binds, in: query), &scope)
+                    ?? QueryResult(rows: nil, source: "the query of cursor \(name)")
+                scope.lastResult = result
+                return result
+            }
+            if let set = scope.resultSets[name] { return set }
+            return QueryResult(rows: nil, source: "\(name), which is not a cursor or RESULTSET the reader knows")
+        }
+
+        /// `FOR record IN source DO body END FOR`: the body once per known row (at most
+        /// ``QueryReader/maximumRows``), or once with every column unknown when the rows are not known.
+        private mutating func loop(over source: ArraySlice<Token>, as record: String, _ body: [CodeNode],
+                                   _ scope: inout Scope, _ depth: Int, _ actions: inout [Action]) -> Bool {
+            var result = QueryResult(rows: nil, source: "a loop source the reader does not know")
+            var inner = source
+            if inner.count == 4, inner.first?.isWord("TABLE") == true { inner = inner.dropFirst(2).dropLast() }
+            if inner.count == 1, let only = inner.first, only.kind == .word || only.kind == .quotedIdentifier {
+                result = open(only.kind == .word ? only.upper : only.text, &scope)
+            }
+            guard let rows = result.rows else {
+                // Rows not known: the body once, the record's fields unknown (`REC.NAME`).
+                scope.records[record] = nil
+                _ = run(body, &scope, depth, &actions)
+                return false
+            }
+            for row in rows.prefix(QueryReader.maximumRows) {
+                guard loopTurnsLeft > 0 else {
+                    warnings.append(Warning(
+                        line: source.first?.line, code: .tooManyLoopTurns,
+                        message: "\(scope.owner) loops over query rows more often than spcs-cost follows (at most "
+                            + "\(Self.maximumLoopTurns) turns a run, \(Self.maximumScriptLoopTurns) a script); the "
+                            + "further turns are not followed."))
+                    return false
+                }
+                loopTurnsLeft -= 1
+                scope.records[record] = row
+                if run(body, &scope, depth, &actions) { return true }
+            }
+            return false
+        }
+
+        /// The rows of a query the reader knows (see ``QueryReader``), or nil when `tokens` are not one.
+        mutating func runQuery(_ tokens: ArraySlice<Token>, _ scope: inout Scope) -> QueryResult? {
+            let inner = QueryReader.unwrapped(tokens)
+            guard let first = inner.first, first.kind == .word else { return nil }
+            var cursor = Cursor(inner)
+            _ = cursor.next()
+            switch first.upper {
+            case "DESC", "DESCRIBE":
+                let isService = cursor.accept("SERVICE")
+                guard isService || cursor.accept("COMPUTE", "POOL") else {
+                    return QueryResult(rows: nil, source: "a \(first.upper) the reader does not know")
+                }
+                let kind = isService ? "SERVICE" : "COMPUTE POOL"
+                switch ExpressionReader.readName(&cursor, in: scope, warnings: &warnings) {
+                case .name(let name):
+                    if isService { servicesDescribed.append(name) }
+                    return QueryResult(rows: [isService ? objects.serviceRow(name) : objects.poolRow(name)],
+                                       source: "DESC \(kind) \(name)")
+                case .unknown(let reason):
+                    let source = "DESC \(kind) of \(reason)"
+                    return QueryResult(rows: [Row(columns: [], source: source)], source: source)
+                case .missing:
+                    return QueryResult(rows: nil, source: "DESC \(kind) without a name")
+                }
+            case "SHOW":
+                return show(&cursor, scope)
+            case "SELECT":
+                return QueryReader.select(inner, in: scope, warnings: &warnings)
+            case "EXECUTE":
+                guard cursor.accept("IMMEDIATE") else { return nil }
+                let rest = cursor.rest
+                let using = rest.firstIndex { $0.isWord("USING") } ?? rest.endIndex
+                let value = evaluate(rest[..<using], scope)
+                guard let sql = value.text else {
+                    return QueryResult(rows: nil, source: "EXECUTE IMMEDIATE of \(value.unknownReason ?? "NULL")")
+                }
+                let lexed = Lexer.lex(sql, firstLine: first.line)
+                let statements = Splitter.split(lexed.tokens).statements
+                guard statements.count == 1 else {
+                    return QueryResult(rows: nil, source: "EXECUTE IMMEDIATE of several statements")
+                }
+                return runQuery(lexed.tokens[statements[0]], &scope)
+                    ?? QueryResult(rows: nil, source: "EXECUTE IMMEDIATE of a statement that is not a query")
+            default:
+                return nil
+            }
+        }
+
+        /// `SHOW SERVICES | COMPUTE POOLS [LIKE '<pattern>'] [IN COMPUTE POOL <pool> | IN ...]` over what the
+        /// script creates. SHOW's LIKE is case-insensitive. A LIKE without wildcards that matches nothing the script
+        /// creates still returns that object (it may exist in the account), with what the script does not tell
+        /// unknown; SHOW ... IN a database or schema is not filtered.
+        private mutating func show(_ cursor: inout Cursor, _ scope: Scope) -> QueryResult {
+            _ = cursor.accept("TERSE")
+            let isService: Bool
+            if cursor.accept("SERVICES") || cursor.accept("JOB", "SERVICES") {
+                isService = true
+            } else if cursor.accept("COMPUTE", "POOLS") {
+                isService = false
+            } else {
+                return QueryResult(rows: nil, source: "a SHOW the reader does not know")
+            }
+            let kind = isService ? "SERVICES" : "COMPUTE POOLS"
+            var pattern: String?
+            var inPool: Name?
+            while !cursor.isAtEnd {
+                if cursor.accept("LIKE") {
+                    let rest = cursor.rest
+                    let end = rest.firstIndex { $0.isWord("IN") || $0.isWord("STARTS") || $0.isWord("LIMIT") }
+                        ?? rest.endIndex
+                    cursor.move(to: end)
+                    guard let text = evaluate(rest[..<end], scope).text else {
+                        return QueryResult(rows: nil, source: "SHOW \(kind) LIKE a pattern only known when the code runs")
+                    }
+                    pattern = text
+                } else if cursor.accept("IN", "COMPUTE", "POOL") {
+                    guard case .name(let pool) = ExpressionReader.readName(&cursor, in: scope, warnings: &warnings)
+                    else { return QueryResult(rows: nil, source: "SHOW \(kind) IN a pool only known when the code runs") }
+                    inPool = pool
+                } else {
+                    _ = cursor.next()
+                }
+            }
+            let source = "SHOW \(kind)" + (pattern.map { " LIKE '\($0)'" } ?? "") + (inPool.map { " IN COMPUTE POOL \($0)" } ?? "")
+            func matches(_ name: Name) -> Bool {
+                guard let pattern else { return true }
+                return ExpressionReader.like(Array(name.object.uppercased()), Array(pattern.uppercased()))
+            }
+            var rows: [Row]
+            if isService {
+                rows = objects.services.filter { service in
+                    matches(service.name) && (inPool.map { pool in
+                        objects.computePool(ofService: service.name).map { $0.matches(pool) } ?? false
+                    } ?? true)
+                }.map { objects.serviceRow($0.name) }
+            } else {
+                rows = objects.pools.filter { matches($0.name) }.map { objects.poolRow($0.name) }
+            }
+            // `_` matches any one character, but in a pattern without `%` it is almost always part of the name.
+            if rows.isEmpty, let pattern, !pattern.contains("%"), let name = Name(pattern) {
+                rows = [isService ? objects.serviceRow(name) : objects.poolRow(name)]
+            }
+            if isService { servicesDescribed += rows.compactMap { row in row.columns.first?.value.text.flatMap(Name.init) } }
+            return QueryResult(rows: rows.isEmpty ? nil : rows, source: source)
         }
 
         private mutating func evaluate(_ tokens: ArraySlice<Token>, _ scope: Scope) -> Value {
@@ -290,10 +540,13 @@ extension SetupScript {
         /// Works out what `procedure` does for each status value (see ``Procedure/statusParameter``). Warnings are
         /// not kept: the calls that really happen report their own.
         static func summarize(
-            _ procedure: ProcedureDefinition, among procedures: [ProcedureDefinition], session: [String: String?]
+            _ procedure: ProcedureDefinition, among procedures: [ProcedureDefinition], session: [String: String?],
+            objects: ObjectCatalog = ObjectCatalog(), loopTurns: inout Int
         ) -> (statusParameter: String?, actions: [Procedure.StatusActions]) {
             func actions(binding parameter: String?, to value: String) -> [Action] {
-                var interpreter = Interpreter(procedures: procedures, session: session)
+                var interpreter = Interpreter(procedures: procedures, session: session, objects: objects,
+                                              loopTurns: loopTurns)
+                defer { loopTurns -= min(loopTurns, Self.maximumLoopTurns) - interpreter.loopTurnsLeft }
                 var scope = Scope(session: session, isStoredCode: true, owner: "procedure \(procedure.summary.name)")
                 for candidate in procedure.summary.parameters {
                     scope.locals[candidate.name] = procedure.defaults[candidate.name].map {
@@ -301,7 +554,11 @@ extension SetupScript {
                     } ?? .unknown(candidate.name)
                 }
                 if let parameter { scope.locals[parameter] = .text(value) }
-                return interpreter.run(procedure.body, scope: &scope, callDepth: 1)
+                // A value that only becomes an object's name (the service argument bound to 'SUSPEND') says nothing
+                // about what the procedure does for a status.
+                return interpreter.run(procedure.body, scope: &scope, callDepth: 1).filter { action in
+                    parameter == nil || action.name.object.uppercased() != value.uppercased()
+                }
             }
             guard procedure.summary.language == "SQL" else { return (nil, []) }
             var values = ["SUSPEND", "RESUME"]
@@ -335,9 +592,9 @@ extension SetupScript {
                             }
                             visit(arm.body)
                         }
-                    case .loop(let body):
+                    case .loop(let body, _, _):
                         visit(body)
-                    case .assignment, .executeImmediate, .returnStatement, .statement, .tooDeep:
+                    case .assignment, .cursor, .executeImmediate, .returnStatement, .statement, .tooDeep:
                         break
                     }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// The value of an expression as far as the script alone tells it.
@@ -31,6 +32,15 @@ extension SetupScript {
         var isStoredCode: Bool
         /// Says whose code this is in warnings, for example `task JUPYTER_SUSPEND_TASK`.
         var owner: String
+        /// The result of the last query the code ran (DESC, SHOW, a SELECT over RESULT_SCAN), which
+        /// `RESULT_SCAN(LAST_QUERY_ID())` reads; nil before any query, or after one the reader does not know.
+        var lastResult: QueryResult?
+        /// Cursors declared with `CURSOR FOR`, by normalised name.
+        var cursors: [String: CursorDefinition] = [:]
+        /// RESULTSET variables, by normalised name.
+        var resultSets: [String: QueryResult] = [:]
+        /// FOR-loop records (`FOR r IN c DO`), by normalised name: the row of the current turn.
+        var records: [String: Row] = [:]
     }
 
     /// The result of reading an object name.
@@ -43,7 +53,7 @@ extension SetupScript {
     }
 
     /// Evaluates Snowflake expressions as far as the script tells: literals, `||`, `:var` and bare scripting
-    /// variables, `$session` variables, `IDENTIFIER()`, UPPER/LOWER/TRIM/CONCAT/COALESCE/NVL/IFNULL/IFF, `::` casts,
+    /// variables, `$session` variables, `IDENTIFIER()`, UPPER/LOWER/TRIM/CONCAT/SPLIT_PART/COALESCE/NVL/IFNULL/IFF, `::` casts,
     /// `=`, `<>`, `!=`, `IN`, `[I]LIKE`, `IS [NOT] NULL`, `NOT`/`AND`/`OR`, and `CASE` expressions. Text compares
     /// case-sensitively, as Snowflake's default collation does ("Collation support"). Anything else is unknown.
     struct ExpressionReader {
@@ -210,6 +220,13 @@ extension SetupScript {
         }
 
         private mutating func unary() -> Value {
+            // A signed number literal (SPLIT_PART(x, '.', -1)).
+            if let sign = cursor.peek, sign.isSymbol("-") || sign.isSymbol("+"), let number = cursor.peek(1),
+               number.kind == .number {
+                _ = cursor.next()
+                _ = cursor.next()
+                return .text(sign.text == "-" ? "-" + number.text : number.text)
+            }
             if cursor.acceptSymbol("-") || cursor.acceptSymbol("+") {
                 while cursor.acceptSymbol("-") || cursor.acceptSymbol("+") {}
                 _ = unary()
@@ -234,18 +251,20 @@ extension SetupScript {
             case .variable:
                 return sessionVariable(token)
             case .quotedIdentifier:
+                if let field = recordField(token) { return field }
                 return scope.locals[token.text] ?? .unknown("\"\(token.text)\"")
             case .symbol:
                 if token.text == ":", let name = cursor.peek, name.kind == .word || name.kind == .quotedIdentifier {
                     _ = cursor.next()
+                    if let field = recordField(name) { return field }
                     return local(name)
                 }
                 if token.text == "(" {
                     if cursor.peek?.isWord("SELECT") == true || cursor.peek?.isWord("WITH") == true
                         || cursor.peek?.isWord("SHOW") == true {
                         cursor.move(to: cursor.index - 1)
-                        _ = cursor.group()
-                        return .unknown("a query")
+                        let query = cursor.group() ?? []
+                        return scalar(query)
                     }
                     let value = expression()
                     return cursor.acceptSymbol(")") ? value : .unknown("an expression it cannot read")
@@ -262,6 +281,7 @@ extension SetupScript {
                 if cursor.peek?.isSymbol("(") == true {
                     return function(token)
                 }
+                if let field = recordField(token) { return field }
                 if cursor.peek?.isSymbol(".") == true {
                     var path = token.upper
                     while cursor.acceptSymbol("."), let part = cursor.next() { path += "." + part.upper }
@@ -269,6 +289,26 @@ extension SetupScript {
                 }
                 return local(token)
             }
+        }
+
+        /// At `record.column` (the cursor after `record`): consumes `.column` and returns the column's value when
+        /// `record` is a FOR-loop record of the scope; nil otherwise (nothing consumed).
+        private mutating func recordField(_ record: Token) -> Value? {
+            let key = record.kind == .word ? record.upper : record.text
+            guard let row = scope.records[key], cursor.peek?.isSymbol(".") == true, let column = cursor.peek(1),
+                  column.kind == .word || column.kind == .quotedIdentifier else { return nil }
+            _ = cursor.next()
+            _ = cursor.next()
+            return row.value(of: column.kind == .word ? column.upper : column.text)
+        }
+
+        /// A scalar subquery, `(SELECT ...)`: the first column of its one row when it is a SELECT over
+        /// `RESULT_SCAN(LAST_QUERY_ID())` whose rows are known; unknown otherwise.
+        private mutating func scalar(_ query: ArraySlice<Token>) -> Value {
+            guard let result = QueryReader.select(query, in: scope, warnings: &warnings) else { return .unknown("a query") }
+            guard let rows = result.rows else { return .unknown(result.source) }
+            guard let first = rows.first else { return .null }
+            return first.columns.first?.value ?? .unknown(result.source)
         }
 
         private func local(_ token: Token) -> Value {
@@ -324,6 +364,16 @@ extension SetupScript {
                 if let unknown = arguments.first(where: { $0.unknownReason != nil }) { return unknown }
                 if arguments.contains(.null) { return .null }
                 return .text(arguments.compactMap(\.text).joined())
+            case "SPLIT_PART":
+                // SPLIT_PART(text, delimiter, part): 1-based from the start, negative from the end, 0 as 1; '' when out
+                // of range (SPLIT_PART).
+                guard arguments.count == 3 else { return .unknown("SPLIT_PART()") }
+                if let unknown = arguments.first(where: { $0.unknownReason != nil }) { return unknown }
+                guard let text = arguments[0].text, let delimiter = arguments[1].text,
+                      let part = arguments[2].text.flatMap({ Int($0) }) else { return .null }
+                let pieces = delimiter.isEmpty ? [text] : text.components(separatedBy: delimiter)
+                let index = part < 0 ? pieces.count + part : max(part, 1) - 1
+                return .text(pieces.indices.contains(index) ? pieces[index] : "")
             case "COALESCE", "NVL", "IFNULL":
                 for argument in arguments {
                     if case .null = argument { continue }

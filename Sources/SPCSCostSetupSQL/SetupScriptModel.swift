@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// A Snowflake object name, normalised the way Snowflake resolves identifiers ("Identifier requirements",
@@ -176,14 +177,61 @@ extension SetupScript {
         public var name: Name
         /// 1-based line of the CREATE SERVICE statement.
         public var line: Int
-        /// The pool from `IN COMPUTE POOL <pool>`; nil when the statement does not name one.
+        /// Where ``Service/computePool`` comes from.
+        public enum PoolOrigin: String, Hashable, Sendable, Codable {
+            /// `IN COMPUTE POOL <pool>` in the script.
+            case script
+            /// `IN COMPUTE POOL` names an unset session variable and the script creates exactly one pool, which is
+            /// assumed (with an ``Warning/Code/assumedComputePool`` warning).
+            case assumedOnlyPool
+            /// Given by the caller (``ServicePool``, `estimate --service-pool`).
+            case given
+        }
+
+        /// The pool the service runs in: from `IN COMPUTE POOL <pool>`, the caller's ``ServicePool``, or the one pool
+        /// of the script when `IN COMPUTE POOL` names an unset session variable; nil when none of those tells.
         public var computePool: Name?
+        /// Where ``computePool`` comes from; nil when it is nil.
+        public var computePoolOrigin: PoolOrigin?
+        /// The session variable `IN COMPUTE POOL IDENTIFIER($v)` or `$v` names when no SET before the statement
+        /// gives it a value (normalised, without `$`); nil otherwise.
+        public var unsetPoolVariable: String?
         /// Service AUTO_SUSPEND_SECS; 0 (never) when absent [S10].
         public var autoSuspendSeconds: Int
         /// MIN_INSTANCES; nil when absent.
         public var minInstances: Int?
         /// MAX_INSTANCES; nil when absent.
         public var maxInstances: Int?
+    }
+
+    /// The compute pool a caller names for a service the script does not place (`estimate --service-pool
+    /// SERVICE=POOL`). It wins over the script's `IN COMPUTE POOL`, with a warning when they differ.
+    public struct ServicePool: Hashable, Sendable, Codable, CustomStringConvertible {
+        /// The service, matched as ``Name/matches(_:)`` does (`JUPYTER_SERVICE` matches `DB.APP.JUPYTER_SERVICE`).
+        public var service: Name
+        /// The compute pool it runs in.
+        public var pool: Name
+
+        /// Creates an assignment.
+        public init(service: Name, pool: Name) {
+            self.service = service
+            self.pool = pool
+        }
+
+        /// Parses `SERVICE=POOL` (each an object name as SQL writes it; the service may be qualified, the pool may
+        /// not: pools are account objects). Nil when there is no `=`, a side is empty or not a name, or the pool
+        /// is qualified.
+        public init?(parsing text: String) {
+            guard let equals = text.firstIndex(of: "="),
+                  let service = Name(String(text[..<equals])),
+                  case let poolText = String(text[text.index(after: equals)...]), !poolText.contains("="),
+                  let pool = Name(poolText), pool.parts.count == 1
+            else { return nil }
+            self.init(service: service, pool: pool)
+        }
+
+        /// `SERVICE=POOL`.
+        public var description: String { "\(service)=\(pool)" }
     }
 
     /// A warehouse the script creates; a task that runs on it is billed at its size.
@@ -340,6 +388,19 @@ extension SetupScript {
             /// Parentheses or scripting blocks nested deeper than ``SetupScript/maximumNesting``; the deeper part is
             /// not followed.
             case nestingTooDeep
+            /// Loops over query rows turn more than the reader follows in one run (nested loops over SHOW results);
+            /// the further turns are not followed.
+            case tooManyLoopTurns
+            /// `CREATE SERVICE ... IN COMPUTE POOL` names a session variable that is never set, and the script creates
+            /// exactly one compute pool, which is taken as the service's pool.
+            case assumedComputePool
+            /// `CREATE SERVICE ... IN COMPUTE POOL` names a session variable that is never set, and the script creates
+            /// no pool or several: the service's pool is unknown until the caller names it.
+            case computePoolUnknown
+            /// A pool the caller named for a service (``ServicePool``) replaces the one the script names.
+            case servicePoolGiven
+            /// A pool the caller named for a service the script neither creates nor acts on; it is not used.
+            case servicePoolUnused
         }
 
         /// 1-based line the problem is on; nil for a problem with the script as a whole.

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// A task as the reader keeps it until the end of the script, when its body is followed.
@@ -33,9 +34,20 @@ extension SetupScript {
         private var procedures: [ProcedureDefinition] = []
         private var tasks: [TaskDefinition] = []
         private var manualActions: [Action] = []
+        private let servicePools: [ServicePool]
+        /// Services that DESC or SHOW looked up, so that a pool given for one of them is not reported as unused.
+        private var servicesDescribed: [Name] = []
+        /// Loop turns the rest of the script may take (``Interpreter/maximumScriptLoopTurns``).
+        private var loopTurnsLeft = Interpreter.maximumScriptLoopTurns
 
-        init(text: String) {
+        init(text: String, servicePools: [ServicePool] = []) {
             lexed = Lexer.lex(text)
+            self.servicePools = servicePools
+        }
+
+        /// What DESC and SHOW see while the script is read: the objects created so far.
+        private var objects: ObjectCatalog {
+            ObjectCatalog(services: services, pools: pools, assigned: servicePools)
         }
 
         /// Statement kinds that never change pools, services, warehouses, procedures or tasks.
@@ -308,7 +320,15 @@ extension SetupScript {
             let statement = "CREATE SERVICE \(name)"
             while !cursor.isAtEnd {
                 if cursor.accept("IN", "COMPUTE", "POOL") {
-                    service.computePool = self.name(&cursor, statement)
+                    if let variable = unsetVariable(at: cursor) {
+                        // Read past the name; the unset variable gets its own warning there. The pool is resolved
+                        // at the end of the script (a caller's ServicePool, or the script's only pool).
+                        _ = ExpressionReader.readName(&cursor, in: topScope, warnings: &warnings)
+                        service.unsetPoolVariable = variable
+                    } else {
+                        service.computePool = self.name(&cursor, statement)
+                        service.computePoolOrigin = service.computePool == nil ? nil : .script
+                    }
                 } else if cursor.peek?.kind == .word, cursor.peek(1)?.isSymbol("=") == true {
                     let found = properties(&cursor) { next in
                         next.peek?.isWord("IN") == true && next.peek(1)?.isWord("COMPUTE") == true
@@ -321,6 +341,18 @@ extension SetupScript {
             if let duplicate = Self.register(service, &services, \.name, mode, "service", line) {
                 warnings.append(duplicate)
             }
+        }
+
+        /// The session variable at `cursor` (`$v` or `IDENTIFIER($v)`) when no SET so far gives it a value.
+        private func unsetVariable(at cursor: Cursor) -> String? {
+            var token = cursor.peek
+            if token?.isWord("IDENTIFIER") == true, cursor.peek(1)?.isSymbol("(") == true,
+               cursor.peek(3)?.isSymbol(")") == true {
+                token = cursor.peek(2)
+            }
+            guard let token, token.kind == .variable else { return nil }
+            let key = token.text.uppercased()
+            return session.keys.contains(key) ? nil : key
         }
 
         private mutating func apply(_ properties: [Property], to service: inout Service, in statement: String) {
@@ -724,10 +756,13 @@ extension SetupScript {
         // MARK: Calls and task graph
 
         private mutating func callAtTopLevel(_ tokens: ArraySlice<Token>) -> Outcome {
-            var interpreter = Interpreter(procedures: procedures, session: session)
+            var interpreter = Interpreter(procedures: procedures, session: session, objects: objects,
+                                          loopTurns: loopTurnsLeft)
             var scope = topScope
             manualActions += interpreter.run([.statement(tokens)], scope: &scope, callDepth: 0)
+            loopTurnsLeft -= min(loopTurnsLeft, Interpreter.maximumLoopTurns) - interpreter.loopTurnsLeft
             warnings += interpreter.warnings
+            servicesDescribed += interpreter.servicesDescribed
             return interpreter.calls.isEmpty ? .skipped(.notUnderstood) : .used
         }
 
@@ -764,13 +799,55 @@ extension SetupScript {
             return text.count > 60 ? String(text.prefix(57)) + "..." : text
         }
 
+        /// Gives each service its pool where the script leaves it open: the caller's ``ServicePool`` first (it also
+        /// replaces the script's), else the script's only pool for a pool named by an unset session variable.
+        private mutating func resolveServicePools() {
+            for k in services.indices {
+                let service = services[k]
+                if let given = servicePools.first(where: { $0.service.matches(service.name) }) {
+                    if let script = service.computePool, !script.matches(given.pool) {
+                        warnings.append(Warning(
+                            line: service.line, code: .servicePoolGiven,
+                            message: "service \(service.name) is created in compute pool \(script), but the pool given "
+                                + "for it (--service-pool \(given)) is \(given.pool); \(given.pool) is used."))
+                    }
+                    services[k].computePool = given.pool
+                    services[k].computePoolOrigin = .given
+                } else if service.computePool == nil, let variable = service.unsetPoolVariable {
+                    if pools.count == 1 {
+                        services[k].computePool = pools[0].name
+                        services[k].computePoolOrigin = .assumedOnlyPool
+                        warnings.append(Warning(
+                            line: service.line, code: .assumedComputePool,
+                            message: "service \(service.name) runs IN COMPUTE POOL $\(variable), a session variable no "
+                                + "SET before it gives a value; the script creates one compute pool, \(pools[0].name), "
+                                + "so the service is taken to run in it. If it runs elsewhere, give "
+                                + "--service-pool \(service.name.object)=POOL."))
+                    } else {
+                        let created = pools.isEmpty ? "no compute pool"
+                            : "\(pools.count) compute pools (\(pools.map(\.name.description).joined(separator: ", ")))"
+                        warnings.append(Warning(
+                            line: service.line, code: .computePoolUnknown,
+                            message: "service \(service.name) runs IN COMPUTE POOL $\(variable), a session variable no "
+                                + "SET before it gives a value, and the script creates \(created), so its pool is "
+                                + "unknown; give --service-pool \(service.name.object)=POOL."))
+                    }
+                }
+            }
+        }
+
         private mutating func finish(statementCount: Int) -> Analysis {
+            resolveServicePools()
+            let objects = self.objects
             var resolvedTasks: [ScheduledTask] = []
             for task in tasks {
-                var interpreter = Interpreter(procedures: procedures, session: session)
+                var interpreter = Interpreter(procedures: procedures, session: session, objects: objects,
+                                              loopTurns: loopTurnsLeft)
                 var scope = Scope(session: session, isStoredCode: true, owner: "task \(task.name)")
                 let actions = interpreter.run(task.body, scope: &scope, callDepth: 0)
+                loopTurnsLeft -= min(loopTurnsLeft, Interpreter.maximumLoopTurns) - interpreter.loopTurnsLeft
                 warnings += interpreter.warnings
+                servicesDescribed += interpreter.servicesDescribed
                 let compute: TaskCompute
                 if let warehouseName = task.warehouse {
                     let matching = warehouses.filter { $0.name.matches(warehouseName) }
@@ -796,7 +873,8 @@ extension SetupScript {
                     actions: actions, isResumed: task.isResumed))
             }
             let summaries = procedures.map { definition in
-                let summary = Interpreter.summarize(definition, among: procedures, session: session)
+                let summary = Interpreter.summarize(definition, among: procedures, session: session, objects: objects,
+                                                    loopTurns: &loopTurnsLeft)
                 var procedure = definition.summary
                 procedure.statusParameter = summary.statusParameter
                 procedure.actionsByStatus = summary.actions
@@ -807,6 +885,20 @@ extension SetupScript {
                 variables: variables, manualActions: manualActions, skipped: skipped, warnings: [],
                 statementCount: statementCount)
             attachPools(&analysis)
+            for given in servicePools {
+                let used = services.contains { $0.name.matches(given.service) }
+                    || servicesDescribed.contains { $0.matches(given.service) }
+                    || (analysis.tasks.flatMap(\.actions) + analysis.manualActions).contains {
+                        $0.target == .service && $0.name.matches(given.service)
+                    }
+                if !used {
+                    warnings.append(Warning(
+                        line: nil, code: .servicePoolUnused,
+                        message: "a pool is given for service \(given.service) (--service-pool \(given)), but the "
+                            + "script neither creates that service nor suspends, resumes or describes it; it is not "
+                            + "used. Check the service's name."))
+                }
+            }
             var seen = Set<Warning>()
             analysis.warnings = warnings.enumerated()
                 .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
@@ -830,6 +922,7 @@ extension SetupScript {
                     }
                     return action.name
                 case .service:
+                    if let given = servicePools.first(where: { $0.service.matches(action.name) }) { return given.pool }
                     let matching = services.filter { $0.name.matches(action.name) }
                     if matching.count == 1 { return matching[0].computePool }
                     if reported.insert("service \(action.name)").inserted {

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// Follows Snowflake Scripting block nesting over tokens, so that the `;` inside a block written without `$$`

@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// One lexical token of Snowflake SQL. Comments and whitespace are not tokens.

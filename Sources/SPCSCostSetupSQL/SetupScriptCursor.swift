@@ -1,4 +1,5 @@
 import Foundation
+import SPCSCostCore
 
 extension SetupScript {
     /// Reads tokens in order for the statement readers.
