@@ -202,7 +202,7 @@ import Testing
         #expect(files.map(\.name) == [
             "\(base).txt",
             "\(base)_summary.csv", "\(base)_difference_by_cause.csv", "\(base)_top_pools.csv", "\(base)_month.csv",
-            "\(base)_pools.csv", "\(base)_days.csv", "\(base)_notes.csv",
+            "\(base)_pools.csv", "\(base)_pools_detail.csv", "\(base)_days.csv", "\(base)_notes.csv",
             "\(base).md", "\(base).json", "\(base).html", "\(base).xlsx",
         ])
         for f in files where !f.name.hasSuffix(".xlsx") { assertSnapshot(f.text, named: f.name) }
