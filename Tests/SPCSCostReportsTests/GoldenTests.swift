@@ -101,6 +101,21 @@ import Testing
         #expect((object["stamp"] as? [String: Any])?["rateCard"] as? String == "2024")
     }
 
+    /// Every command-line flag in the Markdown is inside a code span, so no renderer (pandoc's smart punctuation)
+    /// turns `--credit-price` into an en dash: with the code spans taken out, no `--flag` is left.
+    @Test func markdownFlagsAreCodeSpans() throws {
+        var d = try Self.document()
+        d.warnings.append("pass --credit-price 2.60 or --pool NAME=FAMILY; a range 1--2 is not a flag.")
+        d.notes.append("--fx first, then --fx-file.")
+        for doc in [d, Self.estimateDocument()] {
+            let md = MarkdownWriter().render(doc)
+            #expect(md.contains("`--credit-price`") || doc.kind == "estimate")
+            let outside = md.replacingOccurrences(of: #"`[^`\n]*`"#, with: "", options: .regularExpression)
+            #expect(outside.range(of: #"(?<![A-Za-z0-9_-])--[a-z]"#, options: .regularExpression) == nil,
+                    "a flag outside a code span in the \(doc.kind) Markdown")
+        }
+    }
+
     @Test func twoPoolsMissingTheirRoundedTotalGetARoundingLine() throws {
         let d = Self.twoPoolEstimate()
         #expect(d.roundingLines.count == 1)
