@@ -253,6 +253,11 @@ import Testing
         #expect(html.contains("<title>2024-04-03 (provisional): estimated 0.99 credits</title>"))
         #expect(html.contains("class=\"metered provisional\""))
         #expect(html.contains("(credits per day)"))
+        // Each chart labels its axes: the unit along the values, the month along the days.
+        #expect(html.components(separatedBy: "<text class=\"axis-label\"").count - 1 == 4)
+        #expect(html.contains(">credits per day</text>") && html.contains(">day of 2024-04</text>"))
+        // Print CSS: landscape pages whose header rows repeat.
+        #expect(html.contains("@page { size: A4 landscape;") && html.contains("thead { display: table-header-group; }"))
     }
 
     @Test func csvFilesAreRFC4180WithOneHeaderRow() throws {
