@@ -40,6 +40,9 @@ struct ExportCommand: EnvironmentCommand {
     @Option(help: "Folder for the export files.")
     var out: String = "Reports"
 
+    @Option(help: ArgumentHelp("Format of the summary printed after the FOCUS files are written: \(DocumentWriters.names.joined(separator: ", ")). table, markdown, json and html print it to standard output; csv and xlsx write its files into --out beside the FOCUS files.", valueName: "format"))
+    var format: String = "table"
+
     @Option(help: "BillingAccountId: your Snowflake organization name or contract number. Default: the rate sheet's CONTRACT_NUMBER.")
     var billingAccount: String?
 
@@ -64,6 +67,9 @@ struct ExportCommand: EnvironmentCommand {
 
     func validate() throws {
         guard focus else { throw ValidationError("pass --focus: FOCUS CSV is the only export format.") }
+        guard DocumentWriters.writer(format) != nil else {
+            throw ValidationError("--format '\(format)' must be one of \(DocumentWriters.names.joined(separator: ", ")) (the summary's format; the export itself is FOCUS CSV).")
+        }
     }
 
     func exportOptions(_ env: Environment) throws -> ExportOptions {
@@ -116,7 +122,17 @@ struct ExportCommand: EnvironmentCommand {
         let document = Document.exportSummary(metered: export.metered, estimate: export.estimate, files: files,
                                               warnings: export.warnings,
                                               stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
-        return CommandOutput(stdout: TableWriter().render(document) + "\n" + files.map { "wrote \($0)\n" }.joined(),
-                             stderr: export.warnings.map { "warning: \($0)\n" }.joined())
+        let warnings = export.warnings.map { "warning: \($0)\n" }.joined()
+        let wrote = files.map { "wrote \($0)\n" }.joined()
+        // Validated in validate(): the registry has the format.
+        let writer = DocumentWriters.writer(format)!
+        if writer.format == "table" { return CommandOutput(stdout: TableWriter().render(document) + "\n" + wrote, stderr: warnings) }
+        let summaryFiles = writer.files(document)
+        if writer.isText, summaryFiles.count == 1 {
+            // The summary alone on standard output (a script reads it); the files written go to standard error.
+            return CommandOutput(stdout: summaryFiles[0].text, stderr: warnings + wrote)
+        }
+        let written = try ReportService(env: env).write(document, formats: [writer.format], to: out)
+        return CommandOutput(stdout: wrote + written.map { "wrote \(shortPath($0, env))\n" }.joined(), stderr: warnings)
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import SnowflakeSQLAPI
 import SPCSCostCore
 import SPCSCostKit
+import SPCSCostReports
 
 /// Options naming a Snowflake connection.
 struct ConnectionOptions: ParsableArguments {
@@ -114,22 +115,18 @@ struct PullLimitOptions: ParsableArguments {
     }
 }
 
-/// Output formats of `pull`'s summary: `table` (the terminal summary; `text`, its former name, is accepted as an
-/// alias for one release) and `json`.
-enum PullFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-
-    /// `table`, `json`, or the alias `text` (= `table`); nil for anything else.
-    init?(argument: String) {
-        switch argument.lowercased() {
-        case "table", "text": self = .table
-        case "json": self = .json
-        default: return nil
+/// The `--format` of `pull`'s summary: the names of ``DocumentWriters`` (`table` by default), and `text`, the former
+/// name of `table`, accepted as an alias for one release.
+enum PullFormat {
+    /// The registry's format name of `argument` (`text` gives `table`).
+    /// - Throws: `ValidationError` (exit 64) naming the registry's formats for an unknown name.
+    static func name(_ argument: String) throws -> String {
+        let given = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let w = DocumentWriters.writer(given == "text" ? "table" : given) else {
+            throw ValidationError("--format '\(argument)' must be one of \(DocumentWriters.names.joined(separator: ", ")).")
         }
+        return w.format
     }
-
-    /// The names `--help` and completion offer (the alias `text` is accepted but not offered).
-    static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
 /// `spcs-cost pull`: metered usage from Snowflake into the cache.
@@ -155,8 +152,14 @@ struct PullCommand: EnvironmentCommand {
     @Option(help: "Hours before the cache's newest hour to pull again.")
     var lookback: Int = 24
 
-    @Option(help: "Output: table or json (the pull summary); text, the former name of table, is accepted until the next release.")
-    var format: PullFormat = .table
+    @Option(help: ArgumentHelp("Output format of the pull summary: \(DocumentWriters.names.joined(separator: ", ")) (text, the former name of table, is accepted until the next release). json is the summary object scripts read; csv and xlsx write files into --out DIR.", valueName: "format"))
+    var format: String = "table"
+
+    @Option(help: "Folder to write the summary's files into (- prints a text format to standard output). Default: standard output.")
+    var out: String?
+
+    /// Rejects an unknown `--format` at parse time (exit 64).
+    func validate() throws { _ = try PullFormat.name(format) }
 
     @OptionGroup var limits: PullLimitOptions
 
@@ -176,6 +179,9 @@ struct PullCommand: EnvironmentCommand {
 
     func execute(in env: Environment) async throws -> CommandOutput {
         guard lookback >= 0 else { throw ValidationError("--lookback must be 0 or more hours.") }
+        let formatName = try PullFormat.name(format)
+        let documentOutput = try DocumentOutputOptions.parse(["--format", formatName] + (out.map { ["--out", $0] } ?? []))
+        let stamp = ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine)
         let connections = try accounts.connections(env)
         var options = PullOptions()
         options.connectionName = connections.first
@@ -202,7 +208,8 @@ struct PullCommand: EnvironmentCommand {
             let report = AccountsPullReport(results: results, cachePath: cache.path, maxAccounts: accounts.maxAccounts,
                                             durationMilliseconds: Int(env.now().timeIntervalSince(started) * 1000))
             for r in results { if let s = r.summary { Self.log(s, log) } }
-            let stdout = format == .json ? JSONTextEncoding.encode(report.json) : report.text
+            let stdout = formatName == "json" ? JSONTextEncoding.encode(report.json) : formatName == "table" ? report.text
+                : try documentOutput.output(report.document(stamp: stamp), env: env).stdout
             let stderr = report.viewWarnings + report.failureLines
             guard report.failed == 0 else {
                 FileHandle.standardError.write(Data(stderr.utf8))
@@ -215,12 +222,10 @@ struct PullCommand: EnvironmentCommand {
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let viewWarnings = summary.viewWarnings.map { "warning: \($0)\n" }.joined()
         Self.log(summary, log)
-        switch format {
-        case .json:
-            return CommandOutput(stdout: JSONTextEncoding.encode(summary), stderr: viewWarnings)
-        case .table:
-            return CommandOutput(stdout: Self.text(summary, cachePath: cache.path), stderr: viewWarnings)
-        }
+        if formatName == "json" { return CommandOutput(stdout: JSONTextEncoding.encode(summary), stderr: viewWarnings) }
+        let document = Document.pullSummary(summary, cachePath: cache.path, stamp: stamp)
+        // The view warnings go to standard error in every format (cron logs read them there); the document has them too.
+        return CommandOutput(stdout: try documentOutput.output(document, env: env).stdout, stderr: viewWarnings)
     }
 
     /// Logs each statement of `summary` at info (its handle at debug) and the window.
@@ -308,6 +313,39 @@ struct AccountsPullReport {
             }
         }
         return out
+    }
+
+    /// The many-accounts summary as a document (every `--format` but `table` and `json`): one row per account with
+    /// its status, hourly rows and exit code, the view warnings (each prefixed with its connection) and failures as
+    /// warnings, and the stamp.
+    func document(stamp: ReportStamp) -> Document {
+        var t = Table(id: "accounts", title: "Accounts", columns: [
+            .init(key: "connection", label: "Connection", kind: .text), .init(key: "account", label: "Account", kind: .text),
+            .init(key: "status", label: "Status", kind: .text), .init(key: "window_start", label: "From", kind: .text),
+            .init(key: "window_end", label: "To", kind: .text), .init(key: "new", label: "New", kind: .integer),
+            .init(key: "restated", label: "Restated", kind: .integer), .init(key: "unchanged", label: "Unchanged", kind: .integer),
+            .init(key: "exit_code", label: "Exit code", kind: .integer), .init(key: "error", label: "Error", kind: .text)])
+        for r in results {
+            let s = r.summary
+            t.rows.append(.init([.text(r.connection), r.account.map(Cell.text) ?? .empty, .text(s == nil ? "failed" : "pulled"),
+                                 s.map { .text($0.windowStart) } ?? .empty, s.map { .text($0.windowEnd) } ?? .empty,
+                                 s.map { .integer($0.inserted) } ?? .empty, s.map { .integer($0.updated) } ?? .empty,
+                                 s.map { .integer($0.unchanged) } ?? .empty,
+                                 r.failure.map { .integer(Int(ExitStatus.code(for: $0))) } ?? .empty,
+                                 r.failure.map { .text("\($0)") } ?? .empty]))
+        }
+        let warnings = results.flatMap { r in (r.summary?.viewWarnings ?? []).map { "\(r.connection): \($0)" } }
+            + results.compactMap { r in r.failure.map { "connection \(r.connection) failed: \($0); nothing of this account was written." } }
+        return Document(
+            kind: "pull", fileBase: "spcs-cost-pull_accounts", title: "Pull of \(results.count) accounts",
+            stamp: DocumentStamp(currency: .usd, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: [
+                .init(key: "cache", label: "Cache", text: cachePath),
+                .init(key: "tool", label: "Tool", text: "spcs-cost \(stamp.toolVersion)"),
+                .init(key: "command", label: "Command", text: stamp.commandLine, code: true)]),
+            warnings: warnings,
+            notes: ["Pulled \(results.count) accounts into \(cachePath) in \(durationMilliseconds) ms (at most "
+                + "\(maxAccounts) at once): \(results.count - failed) pulled, \(failed) failed."],
+            currency: .usd, sections: [.init(id: "accounts", title: "Accounts", blocks: [.table(t)])])
     }
 
     /// The view warnings of every account, prefixed with its connection.

@@ -22,25 +22,27 @@ struct SVGChart {
 
     /// Names the chart in its `<title>`: `JUPYTER_POOL`.
     let pool: String
-    /// Name of the comparison series for people: `Estimated (pools file)`.
+    /// Name of the comparison series for people: `Estimate`.
     let comparisonLabel: String
     /// Lower-case noun of the comparison for bar titles: `estimated`.
     let comparisonNoun: String
     /// Days in order.
     let days: [Day]
+    /// Unit of the values axis, written along it: `credits per day`.
+    var unit: String = "credits per day"
     /// 1-based position of the chart in the report, for its element ids.
     let index: Int
 
-    /// Left margin for the credit ticks, in px.
-    static let left: Decimal = 44
+    /// Left margin for the axis label and the credit ticks, in px.
+    static let left: Decimal = 56
     /// Right margin, in px.
     static let right: Decimal = 8
     /// Top margin, in px.
     static let top: Decimal = 10
     /// Height of the plot area, in px.
     static let plotHeight: Decimal = 120
-    /// Room under the plot for the day numbers, in px.
-    static let bottom: Decimal = 22
+    /// Room under the plot for the day numbers and the axis label, in px.
+    static let bottom: Decimal = 34
     /// Width of one day, in px: two bars of ``bar`` with 2 px around them.
     static let slot: Decimal = 16
     /// Width of one bar, in px.
@@ -109,6 +111,15 @@ struct SVGChart {
             out += "<text x=\"\(n(x))\" y=\"\(n(baseline + 12))\">\(d.date.day)</text>\n"
         }
         out += "</g>\n"
+        // Axis labels: the unit along the values axis, the calendar days along the other.
+        let month = days.first.map { "\($0.date.year)-\($0.date.month < 10 ? "0" : "")\($0.date.month)" } ?? ""
+        let daysLabel = month.isEmpty ? "day" : (days.first?.date.month == days.last?.date.month && days.first?.date.year == days.last?.date.year
+            ? "day of \(month)" : "day of the month, from \(month)")
+        out += "<g fill=\"#333333\" font-size=\"9\" font-family=\"sans-serif\" text-anchor=\"middle\">\n"
+        out += "<text class=\"axis-label\" transform=\"translate(10 \(n(Self.top + Self.plotHeight / 2))) rotate(-90)\">"
+            + "\(esc(unit))</text>\n"
+        out += "<text class=\"axis-label\" x=\"\(n(Self.left + (width - Self.left - Self.right) / 2))\" "
+            + "y=\"\(n(baseline + 27))\">\(esc(daysLabel))</text>\n</g>\n"
         out += "<line stroke=\"#777777\" x1=\"\(n(Self.left))\" y1=\"\(n(baseline))\" x2=\"\(n(width - Self.right))\" "
             + "y2=\"\(n(baseline))\"/>\n"
         out += "</svg>\n"

@@ -109,7 +109,7 @@ import Testing
         }
         #expect(credits == Self.dec("22.828666667"))
         #expect(billed == Self.dec("65.06170000095"))
-        #expect(e.stdout.range(of: #"Metered +22\.828666667 +65\.06 +23 rows; exact 65\.06170000095\n"#, options: .regularExpression) != nil)
+        #expect(e.stdout.range(of: #"Metered +22\.83 +65\.06 +23 rows; exact 65\.06170000095\n"#, options: .regularExpression) != nil)
         // The always-on estimate: 30 days × 24 h × 0.11 credits = 79.2 credits × 2.85 USD = 225.72 USD.
         let estimate = try #require(e.estimate)
         let planned = try estimate.rows.reduce(Decimal(0)) { $0 + (try estimate.decimal($1, "BilledCost")) }

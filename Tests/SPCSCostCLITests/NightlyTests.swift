@@ -37,7 +37,7 @@ import Testing
         #expect(r.code == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("reports/2024-04-21"))
         #expect(files.contains("spcs-cost-report_2024-04-01_2024-04-20.md"))
-        #expect(files.count == 10)   // csv (summary, difference_by_cause, top_pools, month, pools, days, notes), md, json, html
+        #expect(files.count == 11)   // csv (summary, difference_by_cause, top_pools, month, pools, pools_detail, days, notes), md, json, html
     }
 
     @Test func theChecksAreInTheReportFilesAndVarianceIsTheReportsOwn() async throws {
@@ -300,10 +300,10 @@ import Testing
         }
         // With the pair named, the EUR report is priced at it: 22.828666667 × 2.85 × 0.92 = 59.86 EUR.
         let eur = try await run(args + ["--currency", "EUR", "--fx", "EUR/USD=0.92"])
-        #expect(Self.figure("Metered", in: eur.stdout) == ["22.828666667", "59.86"] && eur.stdout.contains("Cost (EUR)"))
+        #expect(Self.figure("Metered", in: eur.stdout) == ["22.83", "59.86"] && eur.stdout.contains("Cost (EUR)"))
         // In USD the file's JPY rate is simply not needed.
         let usd = try await run(args + ["--currency", "USD"])
-        #expect(Self.figure("Metered", in: usd.stdout) == ["22.828666667", "65.06"] && usd.stdout.contains("Cost (USD)"))
+        #expect(Self.figure("Metered", in: usd.stdout) == ["22.83", "65.06"] && usd.stdout.contains("Cost (USD)"))
     }
 
     @Test func aPoolsFilePricesTheReportAndAPlannedPoolThatNeverRanIsInTheEstimate() async throws {
@@ -314,7 +314,7 @@ import Testing
                                  "--pools", "Fixtures/pools/jupyterlab.toml", "--cache", cache, "--out", dir.path("r"),
                                  "--format", "json"])
         // The pools file's [defaults]: Tokyo prices, JPY at 150: 22.828666667 × 2.85 × 150 = 9,759 JPY.
-        #expect(Self.figure("Metered", in: out.stdout) == ["22.828666667", "9,759"])
+        #expect(Self.figure("Metered", in: out.stdout) == ["22.83", "9,759"])
         // API_POOL is planned but has no metered row: it is in the estimate as its own line (2 nodes × 720 h ×
         // 0.11 = 158.4 credits, 67,716 JPY), with no always-on baseline (nothing says it existed), and a warning.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:

@@ -14,6 +14,7 @@ import Testing
                         "spcs-cost-report_2024-04-01_2024-04-30_top_pools.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30_month.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30_pools.csv",
+                        "spcs-cost-report_2024-04-01_2024-04-30_pools_detail.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30_days.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30_notes.csv",
                         "spcs-cost-report_2024-04-01_2024-04-30.md",
@@ -34,7 +35,7 @@ import Testing
             #expect(a == b, "\(name) differs between two runs on the same cache")
         }
         // The pools file gives JUPYTER_POOL an estimate, so the summary shows the difference by cause.
-        let md = try String(contentsOfFile: dir.path("first/\(Self.names[7])"), encoding: .utf8)
+        let md = try String(contentsOfFile: dir.path("first/\(Self.names[8])"), encoding: .utf8)
         #expect(md.contains("### Difference from the estimate by cause"))
         #expect(md.contains("- Data: 210 hourly rows of SNOWPARK_CONTAINER_SERVICES_HISTORY, SHA-256 "))
     }
@@ -45,7 +46,7 @@ import Testing
         _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
         _ = try await run(DemoCommand.reportArguments + ["--out", dir.path("out"), "--cache", cache, "--format", "json,html"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).sorted()
-            == [Self.names[9], Self.names[8]])
+            == [Self.names[10], Self.names[9]])
         do {
             _ = try await run(DemoCommand.reportArguments + ["--cache", cache, "--format", "pdf"])
             Issue.record("expected a usage error")
@@ -83,8 +84,11 @@ import Testing
             == ["spcs-cost-report_2024-04-01_2024-04-30.xlsx"])
         // table prints the whole document, the Estimate and the plan's saving included.
         #expect(out.stdout.contains("Summary for finance\n-------------------"))
-        #expect(out.stdout.contains("Saved against the plan (plan minus metered)"))
-        #expect(out.stdout.contains("Estimate (pools file)"))
+        // Metered 9,759 JPY against the plan's 9,311 JPY: an overspend of 448 JPY (1.048666667 credits, 4.8 % of
+        // the plan), called one, not a negative saving.
+        #expect(out.stdout.range(of: #"Over the plan \(metered minus plan\) +1\.05 +448 +4\.8 +the plan"#,
+                                 options: .regularExpression) != nil)
+        #expect(out.stdout.contains("Estimate:") && out.stdout.contains("Plan:") && out.stdout.contains("Always on:"))
         let md = try await run(DemoCommand.reportArguments + ["--out", "-", "--cache", cache, "--format", "markdown"])
         #expect(md.stdout.hasPrefix("# SPCS usage and savings: 2024-04-01 to 2024-04-30\n"))
         do {

@@ -101,6 +101,21 @@ import Testing
         #expect((object["stamp"] as? [String: Any])?["rateCard"] as? String == "2024")
     }
 
+    /// Every command-line flag in the Markdown is inside a code span, so no renderer (pandoc's smart punctuation)
+    /// turns `--credit-price` into an en dash: with the code spans taken out, no `--flag` is left.
+    @Test func markdownFlagsAreCodeSpans() throws {
+        var d = try Self.document()
+        d.warnings.append("pass --credit-price 2.60 or --pool NAME=FAMILY; a range 1--2 is not a flag.")
+        d.notes.append("--fx first, then --fx-file.")
+        for doc in [d, Self.estimateDocument()] {
+            let md = MarkdownWriter().render(doc)
+            #expect(md.contains("`--credit-price`") || doc.kind == "estimate")
+            let outside = md.replacingOccurrences(of: #"`[^`\n]*`"#, with: "", options: .regularExpression)
+            #expect(outside.range(of: #"(?<![A-Za-z0-9_-])--[a-z]"#, options: .regularExpression) == nil,
+                    "a flag outside a code span in the \(doc.kind) Markdown")
+        }
+    }
+
     @Test func twoPoolsMissingTheirRoundedTotalGetARoundingLine() throws {
         let d = Self.twoPoolEstimate()
         #expect(d.roundingLines.count == 1)
@@ -202,7 +217,7 @@ import Testing
         #expect(files.map(\.name) == [
             "\(base).txt",
             "\(base)_summary.csv", "\(base)_difference_by_cause.csv", "\(base)_top_pools.csv", "\(base)_month.csv",
-            "\(base)_pools.csv", "\(base)_days.csv", "\(base)_notes.csv",
+            "\(base)_pools.csv", "\(base)_pools_detail.csv", "\(base)_days.csv", "\(base)_notes.csv",
             "\(base).md", "\(base).json", "\(base).html", "\(base).xlsx",
         ])
         for f in files where !f.name.hasSuffix(".xlsx") { assertSnapshot(f.text, named: f.name) }
@@ -238,6 +253,11 @@ import Testing
         #expect(html.contains("<title>2024-04-03 (provisional): estimated 0.99 credits</title>"))
         #expect(html.contains("class=\"metered provisional\""))
         #expect(html.contains("(credits per day)"))
+        // Each chart labels its axes: the unit along the values, the month along the days.
+        #expect(html.components(separatedBy: "<text class=\"axis-label\"").count - 1 == 4)
+        #expect(html.contains(">credits per day</text>") && html.contains(">day of 2024-04</text>"))
+        // Print CSS: landscape pages whose header rows repeat.
+        #expect(html.contains("@page { size: A4 landscape;") && html.contains("thead { display: table-header-group; }"))
     }
 
     @Test func csvFilesAreRFC4180WithOneHeaderRow() throws {

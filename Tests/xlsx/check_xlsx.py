@@ -14,7 +14,8 @@ import openpyxl
 path = sys.argv[1]
 wb = openpyxl.load_workbook(path)
 assert wb.sheetnames == ["Summary", "Difference from the estimate by", "Top pools by metered cost",
-                         "Month to date and forecast", "Per pool", "Per day", "Notes"], wb.sheetnames
+                         "Month to date and forecast", "Per pool", "Pool credits and node-hours", "Per day",
+                         "Notes"], wb.sheetnames
 summary = wb["Summary"]
 header = [c.value for c in summary[1]]
 cost = summary.cell(row=2, column=header.index("Cost (JPY)") + 1)

@@ -371,7 +371,7 @@ public struct Chart: Sendable {
     public var subject: String
     /// Unit of the values axis: `credits per day`.
     public var unit: String
-    /// Name of the comparison series for people: `Estimated (pools file)`.
+    /// Name of the comparison series for people: `Estimate`.
     public var comparisonLabel: String
     /// Lower-case noun of the comparison: `estimated`.
     public var comparisonNoun: String

@@ -61,18 +61,30 @@ public enum DocumentWriters {
 
 /// Cell and number text shared by the writers; every rounding goes through ``MoneyFormat``.
 enum CellText {
-    /// A cell for people (terminal, Markdown, HTML): grouped money, one-digit percentages, `provisional` for a true
-    /// flag in a column labelled Provisional.
+    /// A cell for people (terminal, Markdown, HTML): grouped money, credits to ``peopleCreditDigits`` places,
+    /// one-digit percentages, `provisional` for a true flag in a column labelled Provisional.
     static func human(_ cell: Cell, _ column: Table.Column) -> String {
         switch cell {
         case .empty: ""
         case .text(let s): s
         case .money(let m): MoneyFormat.grouped(m)
+        case .number(let d) where column.kind == .credits: credits(d)
         case .number(let d): number(d, column.kind, grouped: false)
         case .integer(let i): String(i)
         case .date(let d): d.description
         case .flag(let b): b ? column.label.lowercased() : ""
         }
+    }
+
+    /// Fraction digits of credits shown to people: 2. A hundredth of a credit costs under 6 US cents at the
+    /// highest list price (5.70 USD, Business Critical), below what a finance reader acts on; CSV, JSON and xlsx keep
+    /// the exact credits (up to 9 digits, as CREDITS_USED is NUMBER(38,9)).
+    static let peopleCreditDigits = 2
+
+    /// Credits for people: rounded once (half-even, by ``MoneyFormat``) to ``peopleCreditDigits`` places, grouped:
+    /// `1,048.67`, `22.00`.
+    static func credits(_ d: Decimal) -> String {
+        MoneyFormat.fixed(MoneyFormat.round(d, scale: peopleCreditDigits), scale: peopleCreditDigits, grouped: true)
     }
 
     /// A cell for machines (CSV, JSON text): plain rounded money, numbers without grouping, `true`/`false`.

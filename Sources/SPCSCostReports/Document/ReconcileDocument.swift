@@ -110,7 +110,7 @@ struct ReconcileDocument {
         let meteredCost = r.pools.reduce(Money.zero(c)) { $0 + ($1.money?.metered.amount ?? .zero(c)) }
         let difference = meteredCost - estimatedCost
         return [
-            .init(key: "estimated", label: "Estimated (pools file)", credits: estimated, amount: estimatedCost),
+            .init(key: "estimated", label: "Estimate", credits: estimated, amount: estimatedCost),
             .init(key: "metered", label: "Metered", credits: metered, amount: meteredCost, emphasis: true),
             .init(key: "difference", label: "Difference (metered minus estimated)", credits: metered - estimated,
                   amount: difference, percent: estimatedCost.amount == 0 ? nil : difference.amount / estimatedCost.amount * 100,

@@ -23,8 +23,8 @@ public struct ReportStamp: Sendable, Equatable {
 struct FinanceSummary {
     /// A headline figure: credits and their exact cost from the ledger.
     struct Figure {
-        /// Machine key: `metered`, `estimated`, `difference`, `always_on`, `saved_vs_always_on`, `plan`,
-        /// `saved_vs_plan`.
+        /// Machine key: `metered`, `estimated`, `difference`, `always_on`, `saved_vs_always_on` (or
+        /// `over_always_on`), `plan`, `saved_vs_plan` (or `over_plan`).
         let key: String
         /// Label for people.
         let label: String
@@ -129,7 +129,7 @@ struct FinanceSummary {
         if let estimated = r.estimated {
             let partial = estimatedPools.count < r.pools.count
             let difference = differences.reduce(zero) { $0 + $1.difference }
-            figures.append(Figure(key: "estimated", label: "Estimate (pools file)", sum: estimated))
+            figures.append(Figure(key: "estimated", label: "Estimate", sum: estimated))
             figures.append(Figure(key: "difference",
                                   label: partial ? "Difference (metered minus estimate, pools with an estimate)"
                                       : "Difference (metered minus estimate)",
@@ -142,12 +142,12 @@ struct FinanceSummary {
         let withoutShape = r.poolsWithoutShape
         let label = withoutShape.isEmpty ? "" : " (pools with a known family)"
         figures.append(Figure(key: "always_on", label: "Always on\(label)", sum: alwaysOn))
-        figures.append(Figure(key: "saved_vs_always_on", label: "Saved against always on (always on minus metered)\(label)",
-                              sum: alwaysOn - r.meteredWithShape, percentOf: ("always on", alwaysOn)))
+        figures.append(Self.savedOrOver(baseline: "always_on", words: "always on", baselineSum: alwaysOn,
+                                        metered: r.meteredWithShape, suffix: label))
         if let plan = r.planTotal {
-            figures.append(Figure(key: "plan", label: "Business-hours plan\(label)", sum: plan))
-            figures.append(Figure(key: "saved_vs_plan", label: "Saved against the plan (plan minus metered)\(label)",
-                                  sum: plan - r.meteredWithShape, percentOf: ("the plan", plan)))
+            figures.append(Figure(key: "plan", label: "Plan\(label)", sum: plan))
+            figures.append(Self.savedOrOver(baseline: "plan", words: "the plan", baselineSum: plan,
+                                            metered: r.meteredWithShape, suffix: label))
         }
         self.figures = figures
         let total = r.metered.amount.amount
@@ -189,6 +189,21 @@ struct FinanceSummary {
         roundingLines = rounding
     }
 
+    /// What metered cost against a baseline, in words a finance reader uses: `saved_vs_<baseline>` "Saved against
+    /// <words> (<words> minus metered)" when metered is at or under the baseline, else an overspend,
+    /// `over_<baseline>` "Over <words> (metered minus <words>)", a positive amount. The percentage is of the baseline.
+    static func savedOrOver(baseline: String, words: String, baselineSum: ChargeSum, metered: ChargeSum,
+                            suffix: String) -> Figure {
+        let saved = baselineSum - metered
+        let plain = words.hasPrefix("the ") ? String(words.dropFirst(4)) : words
+        if saved.amount.amount < 0 {
+            return Figure(key: "over_\(baseline)", label: "Over \(words) (metered minus \(plain))\(suffix)",
+                          sum: metered - baselineSum, percentOf: (words, baselineSum))
+        }
+        return Figure(key: "saved_vs_\(baseline)", label: "Saved against \(words) (\(plain) minus metered)\(suffix)",
+                      sum: saved, percentOf: (words, baselineSum))
+    }
+
     /// The headline figure with `key`, if the report has it.
     func figure(_ key: String) -> Figure? { figures.first { $0.key == key } }
 }
@@ -221,6 +236,7 @@ struct SavingsReportDocument {
     var document: Document {
         var notes = ["Calendar days in \(r.zone.displayName). \(pricedAt) The stamp at the end says how to reproduce "
             + "this report."]
+        notes += baselineDefinitions
         if !s.poolsWithoutEstimate.isEmpty {
             notes.append("Pools without an estimate (left out of the difference): "
                 + s.poolsWithoutEstimate.joined(separator: ", ") + ".")
@@ -268,6 +284,8 @@ struct SavingsReportDocument {
         sections.append(.init(id: "charts", title: "Daily credits per pool", level: 1,
                               blocks: r.pools.map { .chart(chart($0)) }))
         sections.append(.init(id: "pools", title: "Per pool", level: 1, blocks: [.table(poolsTable)]))
+        sections.append(.init(id: "pools_detail", title: "Per pool: the credits and node-hours behind the costs",
+                              level: 2, blocks: [.table(poolsDetailTable)]))
         sections.append(.init(id: "days", title: "Per day", level: 1, blocks: [.table(daysTable)]))
         return Document(
             kind: "report", fileBase: Document.savingsReportFileBase(r),
@@ -278,7 +296,8 @@ struct SavingsReportDocument {
                                 percent: f.percent, percentOf: f.percentOf,
                                 note: f.key == "difference" && !s.poolsWithoutEstimate.isEmpty
                                     ? "pools without an estimate: " + s.poolsWithoutEstimate.joined(separator: ", ") : "",
-                                emphasis: f.key == "metered" || f.key == "saved_vs_always_on")
+                                emphasis: f.key == "metered" || f.key == "saved_vs_always_on"
+                                    || f.key == "over_always_on")
             },
             currency: r.currency,
             checks: r.checks.map { Document.Check(key: $0.check.rawValue, failed: $0.failed, message: $0.message) },
@@ -293,9 +312,16 @@ struct SavingsReportDocument {
     }
 
     /// Credits and cost columns: `<prefix>_credits`, `<prefix>_cost_<CUR>` (or `<prefix>_<CUR>` for savings).
+    /// The credits column is a detail (CSV, JSON and xlsx keep it exact; the per-pool detail table shows it for
+    /// people), so the tables people read show money; a saving is labelled by its sign-neutral formula
+    /// (`Plan minus metered (JPY)`), since a negative one is an overspend.
     func pair(_ prefix: String, savings: Bool = false) -> [Table.Column] {
-        [Self.column("\(prefix)_credits", .credits),
-         Self.column(savings ? "\(prefix)_\(cur)" : "\(prefix)_cost_\(cur)", .money(r.currency))]
+        let credits = Self.column("\(prefix)_credits", .credits, detail: true)
+        guard savings else { return [credits, Self.column("\(prefix)_cost_\(cur)", .money(r.currency))] }
+        let baseline = prefix.replacingOccurrences(of: "saved_vs_", with: "")
+        return [Table.Column(key: credits.key, label: "\(Self.humanize(baseline)) minus metered credits", kind: .credits, detail: true),
+                .init(key: "\(prefix)_\(cur)", label: "\(Self.humanize(baseline)) minus metered (\(cur))",
+                               kind: .money(r.currency))]
     }
 
     /// Credits and cost cells of `sum`; empty cells for nil.
@@ -311,12 +337,12 @@ struct SavingsReportDocument {
         let estimate = r.estimated != nil
         let plan = r.plan != nil
         var columns = [Self.column("pool", .text), Self.column("family", .text), Self.column("nodes", .integer),
-                       Self.column("credits_per_node_hour", .decimal), Self.column("shape_source", .text, detail: true),
+                       Self.column("credits_per_node_hour", .decimal, detail: true), Self.column("shape_source", .text, detail: true),
                        Self.column("rate_source", .text, detail: true), Self.column("lifetime", .text, detail: true)]
         columns += pair("metered")
         if estimate { columns += pair("estimated") + pair("difference") }
-        columns += [Self.column("always_on_node_hours", .nodeHours)] + pair("always_on")
-        if plan { columns += [Self.column("plan_node_hours", .nodeHours)] + pair("plan") }
+        columns += [Self.column("always_on_node_hours", .nodeHours, detail: true)] + pair("always_on")
+        if plan { columns += [Self.column("plan_node_hours", .nodeHours, detail: true)] + pair("plan") }
         columns += pair("saved_vs_always_on", savings: true)
         if plan { columns += pair("saved_vs_plan", savings: true) }
         var t = Table(id: "pools", title: "Per pool", columns: columns)
@@ -359,15 +385,52 @@ struct SavingsReportDocument {
         return t
     }
 
+    /// The detail behind the per-pool table for people: each pool's shape, rate, credits and node-hours (the
+    /// per-pool table people read shows money only; CSV, JSON and xlsx carry every column of both).
+    var poolsDetailTable: Table {
+        let estimate = r.estimated != nil
+        let plan = r.plan != nil
+        func col(_ key: String, _ kind: ColumnKind) -> Table.Column { Self.column(key, kind) }
+        var columns = [col("pool", .text), col("family", .text), col("nodes", .integer),
+                       col("credits_per_node_hour", .decimal), col("metered_credits", .credits)]
+        if estimate { columns += [col("estimated_credits", .credits), col("difference_credits", .credits)] }
+        columns += [col("always_on_node_hours", .nodeHours), col("always_on_credits", .credits)]
+        if plan { columns += [col("plan_node_hours", .nodeHours), col("plan_credits", .credits)] }
+        var t = Table(id: "pools_detail", title: "Pool credits and node-hours", columns: columns)
+        func row(_ name: String, _ shape: PoolShape?, _ rate: Decimal?, _ metered: ChargeSum, _ estimated: ChargeSum?,
+                 _ difference: ChargeSum?, _ alwaysOnHours: Decimal?, _ alwaysOn: ChargeSum?, _ planHours: Decimal?,
+                 _ planSum: ChargeSum?, role: Table.RowRole) -> Table.Row {
+            var cells: [Cell] = [.text(name), shape.map { .text($0.family.name) } ?? .empty,
+                                 shape.map { .integer($0.nodes) } ?? .empty, rate.map(Cell.number) ?? .empty,
+                                 .number(metered.quantity)]
+            if estimate { cells += [estimated.map { .number($0.quantity) } ?? .empty,
+                                    difference.map { .number($0.quantity) } ?? .empty] }
+            cells += [alwaysOnHours.map(Cell.number) ?? .empty, alwaysOn.map { .number($0.quantity) } ?? .empty]
+            if plan { cells += [planHours.map(Cell.number) ?? .empty, planSum.map { .number($0.quantity) } ?? .empty] }
+            return .init(cells, role: role)
+        }
+        for p in r.pools {
+            t.rows.append(row(p.pool, p.shape, p.creditsPerNodeHour, p.metered, p.estimated,
+                              p.estimated.map { p.metered - $0 }, p.alwaysOnNodeHours, p.alwaysOn, p.planNodeHours,
+                              p.plan, role: .data))
+        }
+        if r.pools.count > 1 {
+            t.rows.append(row("TOTAL", nil, nil, r.metered, r.estimated, s.figure("difference")?.sum,
+                              r.pools.reduce(0) { $0 + ($1.alwaysOnNodeHours ?? 0) }, r.alwaysOn,
+                              r.pools.reduce(0) { $0 + ($1.planNodeHours ?? 0) }, r.planTotal, role: .total))
+        }
+        return t
+    }
+
     /// The per-pool, per-day table, by date then pool; provisional days are highlighted.
     var daysTable: Table {
         let estimate = r.estimated != nil
         var columns = [Self.column("date", .date), Self.column("pool", .text), Self.column("provisional", .flag),
-                       Self.column("restated", .flag), Self.column("day_hours", .nodeHours),
-                       Self.column("metered_hours", .integer)] + pair("metered")
+                       Self.column("restated", .flag), Self.column("day_hours", .nodeHours, detail: true),
+                       Self.column("metered_hours", .integer, detail: true)] + pair("metered")
         if estimate { columns += pair("estimated") + pair("difference") }
         columns += pair("always_on")
-        if r.plan != nil { columns += [Self.column("plan_node_hours", .nodeHours)] + pair("plan") }
+        if r.plan != nil { columns += [Self.column("plan_node_hours", .nodeHours, detail: true)] + pair("plan") }
         columns += pair("saved_vs_always_on", savings: true)
         var t = Table(id: "days", title: "Per day", columns: columns)
         t.rows.reserveCapacity(r.days.count)
@@ -485,9 +548,9 @@ struct SavingsReportDocument {
         let days = r.days.filter { $0.pool == pool.pool }
         let (label, noun, value): (String, String, (SavingsReport.Day) -> Decimal)
         if days.contains(where: { $0.estimated != nil }) {
-            (label, noun, value) = ("Estimated (pools file)", "estimated", { $0.estimated?.quantity ?? 0 })
+            (label, noun, value) = ("Estimate", "estimated", { $0.estimated?.quantity ?? 0 })
         } else if r.plan != nil, pool.plan != nil {
-            (label, noun, value) = ("Business-hours plan", "the plan", { $0.plan?.quantity ?? 0 })
+            (label, noun, value) = ("Plan", "the plan", { $0.plan?.quantity ?? 0 })
         } else if pool.alwaysOn != nil {
             (label, noun, value) = ("Always on", "always on", { $0.alwaysOn?.quantity ?? 0 })
         } else {
@@ -510,6 +573,22 @@ struct SavingsReportDocument {
 
     /// The forecast month's last day the report covers.
     func monthToDateEnd(_ f: SavingsReport.Forecast) -> CivilDate { f.monthStart.adding(days: f.daysElapsed - 1) }
+
+    /// The baselines metered cost is set against, each defined once in one sentence and named the same in every
+    /// figure, column and chart: the estimate (with a pools file), the plan (with business hours) and always on.
+    var baselineDefinitions: [String] {
+        var out: [String] = []
+        if r.estimated != nil {
+            out.append("Estimate: what the pools file's schedules should cost, per pool and day, by spcs-cost's billing "
+                + "model (the difference is metered minus estimate).")
+        }
+        if let plan = r.plan {
+            out.append("Plan: each pool running only in business hours, \(plan.summary), with its nodes "
+                + "(a negative plan minus metered is an overspend, shown as over the plan).")
+        }
+        out.append("Always on: each pool running every hour of every day it existed, with its nodes.")
+        return out
+    }
 
     /// The provisional days in one sentence.
     var provisionalSentence: String {

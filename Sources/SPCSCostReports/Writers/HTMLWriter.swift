@@ -97,7 +97,7 @@ public struct HTMLWriter: DocumentWriter {
         let svg = SVGChart(pool: c.subject, comparisonLabel: c.comparisonLabel, comparisonNoun: c.comparisonNoun,
                            days: c.points.map { SVGChart.Day(date: $0.date, metered: $0.metered,
                                                               comparison: $0.comparison, provisional: $0.provisional) },
-                           index: index)
+                           unit: c.unit, index: index)
         var out = "<figure>\n" + svg.render() + "<figcaption><strong>\(esc(c.subject))</strong> (\(esc(c.unit))) "
         out += "<span class=\"swatch metered\"></span>Metered <span class=\"swatch comparison\"></span>\(esc(c.comparisonLabel))"
         if c.points.contains(where: \.provisional) {
@@ -147,8 +147,11 @@ public struct HTMLWriter: DocumentWriter {
         .swatch.provisional { opacity: \(SVGChart.provisionalOpacity); }
         dt { font-weight: 600; } dd { margin: 0 0 0.4rem 1.5rem; }
         code { font-size: 0.85em; word-break: break-all; }
-        @media print { @page { size: landscape; } body { max-width: none; } .scroll { overflow: visible; }
-                table { font-size: 0.6rem; } td, th { word-break: break-word; } }
+        @media print { @page { size: A4 landscape; margin: 10mm; } body { max-width: none; margin: 0; padding: 0; }
+                .scroll { overflow: visible; } table { font-size: 0.6rem; width: 100%; }
+                th, td { padding: 0.15rem 0.3rem; overflow-wrap: break-word; }
+                .num { white-space: normal; } thead { display: table-header-group; } tr, figure { break-inside: avoid; }
+                h2, h3 { break-after: avoid; } }
 
         """
 }
