@@ -107,7 +107,7 @@ struct NightlyCommand: EnvironmentCommand {
             pullSummary = results.map { r in
                 let name = r.account ?? "account not known"
                 if let s = r.summary {
-                    return "pulled \(s.historyRows) hourly rows of \(name) from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
+                    return "pulled \(s.historyRows) \(s.grain == .day ? "daily" : "hourly") rows of \(name) from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
                 }
                 return "FAILED to pull \(name) from \(r.connection) (exit \(r.failure.map(ExitStatus.code(for:)) ?? 0)): "
                     + "\(r.failure.map { "\($0)" } ?? "-"); the report lacks its newest data."
@@ -119,7 +119,7 @@ struct NightlyCommand: EnvironmentCommand {
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
                 .pull(pull, into: cache, warn: PullCommand.showWarning)
             s.viewWarnings.forEach(PullCommand.showWarning)
-            pullSummary = "pulled \(s.historyRows) hourly rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
+            pullSummary = "pulled \(s.historyRows) \(s.grain == .day ? "daily" : "hourly") rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
         } else if noPull {
             pullSummary = "no pull (--no-pull): the cache is used as it is."
         }

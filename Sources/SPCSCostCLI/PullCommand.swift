@@ -90,6 +90,9 @@ struct PullLimitOptions: ParsableArguments {
     @Option(help: "Result partitions fetched at once (in flight or waiting to be stored in order), 1 to 64.")
     var partitionWindow: Int = SQLAPIClientOptions.defaultPartitionWindow
 
+    @Option(help: "Grain of the usage pulled: hour (the view's rows) or day (summed by pool and UTC day in Snowflake, so only daily totals cross the wire; reports by UTC day only).")
+    var grain: LedgerGrain = .hour
+
     /// Sets `options.deadlineSeconds` (to `defaultDeadlineSeconds` without `--deadline`) and returns the client
     /// settings with the request timeout, attempts and response limit.
     /// - Throws: `ValidationError` (exit 64) for a value out of range.
@@ -105,6 +108,7 @@ struct PullLimitOptions: ParsableArguments {
             throw ValidationError("--partition-window must be from 1 to 64 partitions, for example 8.")
         }
         options.deadlineSeconds = deadline?.seconds ?? defaultDeadlineSeconds
+        options.grain = grain
         var client = clientOptions()
         client.maxConcurrentPartitions = partitionWindow
         client.requestTimeoutSeconds = requestTimeout
@@ -112,6 +116,14 @@ struct PullLimitOptions: ParsableArguments {
         client.maxResponseBytes = maxResponseMib * 1_048_576
         return client
     }
+}
+
+extension LedgerGrain: ExpressibleByArgument {
+    /// `hour` or `day`; nil for anything else.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
+    /// The names `--help` and completion offer.
+    public static var allValueStrings: [String] { ["hour", "day"] }
 }
 
 /// Output formats of `pull`'s summary: `table` (the terminal summary; `text`, its former name, is accepted as an
@@ -246,7 +258,8 @@ struct PullCommand: EnvironmentCommand {
             }
             out += "  \(s.view): \(what)\n"
         }
-        out += "  hourly rows: \(summary.inserted) new, \(summary.updated) restated, \(summary.unchanged) unchanged\n"
+        out += "  \(summary.grain == .day ? "daily" : "hourly") rows: \(summary.inserted) new, \(summary.updated) restated, "
+            + "\(summary.unchanged) unchanged\n"
         return out
     }
 }

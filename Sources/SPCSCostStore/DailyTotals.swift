@@ -63,7 +63,8 @@ extension UsageCache {
                     """, arguments: [end, firstHour])
                 var pool: String?
                 var values: [Int64] = []
-                let allowed = 0...UsageRecord.maximumCreditsUsed.value
+                // An hour holds at most the hourly bound, the first hour of a day with a day row the day's bound.
+                let allowed = 0...UsageRecord.maximumCreditsUsed(for: .day).value
                 while let row = try rows.next() {
                     let name: String = row[0]
                     if name != pool {
@@ -202,7 +203,7 @@ extension UsageCache {
 
     /// Metered credits per account and UTC day, for hours starting in [`from`, `to`): the cache's side of the bill
     /// check, which compares each account's day with USAGE_IN_CURRENCY_DAILY. Read with one grouped query over the
-    /// period's hourly rows (the per-month series sum every account of a pool name).
+    /// period's hourly and day rows (the per-month series sum every account of a pool name).
     /// - Returns: (account as cached: upper-case, `""` when the source named none, such as a CSV import; the UTC day;
     ///   CREDITS_USED × 10^9 summed), sorted by account then day.
     /// - Throws: ``StoreError/database(path:reason:)`` (a sum beyond Int64 included).
@@ -212,8 +213,11 @@ extension UsageCache {
         do {
             return try db.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT account, start_time / 86400 AS day, SUM(credits_used_nano) FROM spcs_history
-                    WHERE start_time >= ? AND start_time < ? GROUP BY account, day ORDER BY account, day
+                    SELECT account, start_time / 86400 AS day, SUM(credits_used_nano) FROM (
+                        SELECT account, start_time, credits_used_nano FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
+                        UNION ALL
+                        SELECT account, start_time, credits_used_nano FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2)
+                    GROUP BY account, day ORDER BY account, day
                     """, arguments: [a, b]).map { row in
                     (account: row[0] as String, utcDay: CivilDate(daysSinceEpoch: row[1] as Int), nanoCredits: row[2] as Int64)
                 }
