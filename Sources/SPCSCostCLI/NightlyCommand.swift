@@ -78,6 +78,13 @@ struct NightlyCommand: EnvironmentCommand {
         pull.connectionName = connections.first
         var client = try limits.apply(
             to: &pull, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.nightlyDeadlineSeconds)
+        // Day rows are UTC days: a report in another zone needs hours, so refuse before pulling.
+        let month = today.adding(days: -1).firstOfMonth
+        if !noPull, pull.grain == .day,
+           !GrainCheck.daysAreUTCDays(zone, from: month.startInstant(in: zone), to: today.adding(days: 1).startInstant(in: zone)) {
+            throw ValidationError("--timezone \(zone.identifier) needs hourly usage, which --grain day does not pull "
+                                  + "(its rows are UTC days); use --grain hour, or --timezone UTC.")
+        }
 
         var cachePath: String?
         if case let .path(p) = cacheOptions.location(env) { cachePath = p }

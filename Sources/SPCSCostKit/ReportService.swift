@@ -136,6 +136,7 @@ public struct ReportService: Sendable {
 
         // Summed per pool, local day and UTC day from the cache's per-month series: a year of a thousand pools
         // never comes into memory row by row.
+        try GrainCheck.requireUTCDaysOrHours(cache, zone: options.timeZone, from: start, to: end)
         let read = try cache.meteredParts(from: start, to: end,
                                           segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end))
         let meteredPools = Set(read.parts.map(\.pool))

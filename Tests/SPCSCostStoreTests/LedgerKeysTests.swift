@@ -217,9 +217,9 @@ import Testing
         #expect(try cache.rateSheet().map(\.effectiveRate) == [Decimal(string: "2.85")!])
         #expect(try cache.loads().map(\.source) == ["april.csv"])
         #expect(try cache.latestEndTime() == Date(timeIntervalSince1970: TimeInterval(april + 30 * 86_400)))
-        // The new tables are there and empty; the schema is version 4.
+        // The new tables are there and empty; the schema is version 5 (v5 adds spcs_daily).
         #expect(try cache.usageInCurrency().isEmpty && cache.restatedDays().isEmpty)
-        #expect(UsageCache.schemaVersion == 4)
+        #expect(UsageCache.schemaVersion == 5)
         // A later pull of A's first hour with an ID and account replaces the migrated row, not adds to it.
         _ = try load(cache, [UsageRecord(startTime: Date(timeIntervalSince1970: TimeInterval(april)),
                                          endTime: Date(timeIntervalSince1970: TimeInterval(april + 3600)),
