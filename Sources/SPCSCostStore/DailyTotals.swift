@@ -201,6 +201,47 @@ extension UsageCache {
         }
     }
 
+    /// One group of ``meteredByAccountPoolApplicationAndUTCDay(from:to:)``.
+    public struct MeteredGroup: Sendable, Hashable {
+        /// The account as cached: upper case, `""` when the source named none (a CSV import).
+        public var account: String
+        /// COMPUTE_POOL_NAME.
+        public var pool: String
+        /// APPLICATION_NAME; `""` when the rows name none.
+        public var application: String
+        /// The UTC day.
+        public var utcDay: CivilDate
+        /// CREDITS_USED × 10^9 summed, exact.
+        public var nanoCredits: Int64
+    }
+
+    /// Metered credits per account, pool name, application and UTC day, for hourly and day rows starting in
+    /// [`from`, `to`): what `report --by` groups and prices. Read with one grouped query (the per-month series sum
+    /// every account and application of a pool name). Sorted by account, pool, application, day.
+    /// - Throws: ``StoreError/database(path:reason:)`` (a sum beyond Int64 included).
+    public func meteredByAccountPoolApplicationAndUTCDay(from: Date, to: Date) throws(StoreError) -> [MeteredGroup] {
+        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT account, compute_pool_name, COALESCE(application_name, ''), start_time / 86400 AS day,
+                           SUM(credits_used_nano) FROM (
+                        SELECT account, compute_pool_name, application_name, start_time, credits_used_nano FROM spcs_history
+                        WHERE start_time >= ?1 AND start_time < ?2
+                        UNION ALL
+                        SELECT account, compute_pool_name, application_name, start_time, credits_used_nano FROM spcs_daily
+                        WHERE start_time >= ?1 AND start_time < ?2)
+                    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                    """, arguments: [a, b]).map { row in
+                    MeteredGroup(account: row[0], pool: row[1], application: row[2],
+                                 utcDay: CivilDate(daysSinceEpoch: row[3] as Int), nanoCredits: row[4])
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
     /// Metered credits per account and UTC day, for hours starting in [`from`, `to`): the cache's side of the bill
     /// check, which compares each account's day with USAGE_IN_CURRENCY_DAILY. Read with one grouped query over the
     /// period's hourly and day rows (the per-month series sum every account of a pool name).

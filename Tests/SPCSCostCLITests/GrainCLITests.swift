@@ -25,8 +25,11 @@ import Testing
         let args = ["report", "--period", "2024-04", "--family", "CPU_X64_XS", "--cache", dir.path("c.sqlite"),
                     "--format", "json", "--out", "-"]
         // UTC days: the day rows are read.
-        let utc = try await run(args + ["--timezone", "UTC"])
+        let utc = try await run(args + ["--timezone", "UTC", "--by", "account"])
         #expect(utc.stdout.contains("2.64"))
+        // --by account: the ledger grouped by account, a table of the document (here JSON).
+        #expect(utc.stdout.contains("\"by_account\"") && utc.stdout.contains("\"EU\""))
+        #expect(throws: (any Error).self) { try SpcsCost.parseAsRoot(["report", "--by", "region"]) }
         do {
             _ = try await run(args + ["--timezone", "Asia/Tokyo"])
             Issue.record("expected exit 64")
