@@ -238,7 +238,11 @@ public struct PullService: Sendable {
             parameters: ["TIMEZONE": "UTC"]))
         statements.append(.init(view: Self.metering, statementHandle: m.summary.statementHandle, rows: m.summary.rowCount,
                                 partitions: m.summary.partitionCount, skipped: nil))
-        let metering = try Self.meteringRecords(m.partitions)
+        var metering = try Self.meteringRecords(m.partitions)
+        for i in metering.indices {
+            metering[i].organization = identity.organization
+            metering[i].account = identity.account
+        }
 
         // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
         var warnings: [String] = []

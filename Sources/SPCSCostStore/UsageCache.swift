@@ -28,8 +28,8 @@ import SPCSCostCore
 /// - `spcs_series`: per pool name and UTC month, the hourly sums of `spcs_history` over every row of that name
 ///   (all organizations, accounts and IDs) as one blob, a day row adding to its day's first hour; the read APIs (``records(from:to:pools:)``,
 ///   ``forEachPoolSeries(from:to:_:)``, ``meteredByDay(from:to:segments:)``) show a pool by name, summed.
-/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows) and
-///   RATE_SHEET_DAILY as pulled.
+/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows, keyed
+///   by day, organization and account since schema v5) and RATE_SHEET_DAILY as pulled.
 /// - `usage_in_currency_daily`: ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY as pulled, keyed by every column but
 ///   USAGE and USAGE_IN_CURRENCY (exact decimal text).
 /// - `restatements`: one row per money-view value a later pull found changed or gone (view, UTC day, key, column,
@@ -262,6 +262,27 @@ public final class UsageCache: Sendable {
                     load_id INTEGER NOT NULL REFERENCES loads(id),
                     PRIMARY KEY (compute_pool_name, start_time, organization, account, compute_pool_id)
                 ) WITHOUT ROWID;
+                -- METERING_DAILY_HISTORY per account: the view has one row per day in each account, so the day
+                -- alone let the last account pulled win. Earlier rows are kept, their account not known ('').
+                CREATE TABLE metering_daily_v5 (
+                    usage_date INTEGER NOT NULL,     -- days since 1970-01-01
+                    organization TEXT NOT NULL DEFAULT '',
+                    account TEXT NOT NULL DEFAULT '',
+                    credits_used_compute_nano INTEGER NOT NULL,
+                    credits_used_cloud_services_nano INTEGER NOT NULL,
+                    credits_used_nano INTEGER NOT NULL,
+                    credits_adjustment_cloud_services_nano INTEGER NOT NULL,
+                    credits_billed_nano INTEGER NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (usage_date, organization, account)
+                ) WITHOUT ROWID;
+                INSERT INTO metering_daily_v5 (usage_date, organization, account, credits_used_compute_nano,
+                    credits_used_cloud_services_nano, credits_used_nano, credits_adjustment_cloud_services_nano,
+                    credits_billed_nano, load_id)
+                SELECT usage_date, '', '', credits_used_compute_nano, credits_used_cloud_services_nano, credits_used_nano,
+                       credits_adjustment_cloud_services_nano, credits_billed_nano, load_id FROM metering_daily;
+                DROP TABLE metering_daily;
+                ALTER TABLE metering_daily_v5 RENAME TO metering_daily;
                 """)
         }
         return m
@@ -807,15 +828,17 @@ public final class HistoryWriter {
                              pool.comment, loadID])
     }
 
-    /// Inserts or replaces a METERING_DAILY_HISTORY row (key: USAGE_DATE).
+    /// Inserts or replaces a METERING_DAILY_HISTORY row (key: USAGE_DATE, organization, account).
     /// - Throws: a SQLite error.
     public func upsert(_ day: MeteringDailyRecord) throws {
         try db.execute(sql: """
-            INSERT OR REPLACE INTO metering_daily (usage_date, credits_used_compute_nano, credits_used_cloud_services_nano,
-                credits_used_nano, credits_adjustment_cloud_services_nano, credits_billed_nano, load_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [day.usageDate.daysSinceEpoch, day.creditsUsedCompute.value, day.creditsUsedCloudServices.value,
-                             day.creditsUsed.value, day.creditsAdjustmentCloudServices.value, day.creditsBilled.value, loadID])
+            INSERT OR REPLACE INTO metering_daily (usage_date, organization, account, credits_used_compute_nano,
+                credits_used_cloud_services_nano, credits_used_nano, credits_adjustment_cloud_services_nano,
+                credits_billed_nano, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [day.usageDate.daysSinceEpoch, day.organization, day.account, day.creditsUsedCompute.value,
+                             day.creditsUsedCloudServices.value, day.creditsUsed.value,
+                             day.creditsAdjustmentCloudServices.value, day.creditsBilled.value, loadID])
     }
 
     /// Inserts or replaces a RATE_SHEET_DAILY row (key: date, account, service, usage, rating and billing type,
@@ -1093,6 +1116,28 @@ extension UsageCache {
                         SELECT MAX(end_time) FROM spcs_daily
                         WHERE (organization = ?1 OR organization = '' OR ?1 = '') AND (account = ?2 OR account = '' OR ?2 = ''))
                     """, arguments: [organization, account]).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The cached METERING_DAILY_HISTORY rows (SERVICE_TYPE SNOWPARK_CONTAINER_SERVICES), one per day and
+    /// account, sorted by day, organization and account.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func meteringDaily() throws(StoreError) -> [MeteringDailyRecord] {
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT usage_date, credits_used_compute_nano, credits_used_cloud_services_nano, credits_used_nano,
+                           credits_adjustment_cloud_services_nano, credits_billed_nano, organization, account
+                    FROM metering_daily ORDER BY usage_date, organization, account
+                    """).map { r in
+                    MeteringDailyRecord(usageDate: CivilDate(daysSinceEpoch: r[0] as Int), creditsUsedCompute: NanoCredits(r[1] as Int64),
+                                        creditsUsedCloudServices: NanoCredits(r[2] as Int64), creditsUsed: NanoCredits(r[3] as Int64),
+                                        creditsAdjustmentCloudServices: NanoCredits(r[4] as Int64),
+                                        creditsBilled: NanoCredits(r[5] as Int64), organization: r[6], account: r[7])
+                }
             }
         } catch {
             throw .database(path: path, reason: "\(error)")

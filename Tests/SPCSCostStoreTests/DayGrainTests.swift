@@ -98,3 +98,23 @@ import Testing
         #expect(try cache.dayRowDays() == [CivilDate("2024-04-01")!])
     }
 }
+
+/// METERING_DAILY_HISTORY per account (schema v5): two accounts' rows of one day are both kept.
+@Suite struct MeteringPerAccountTests {
+    @Test func eachAccountKeepsItsOwnDay() throws {
+        let cache = try UsageCache(.memory)
+        func row(_ account: String, _ credits: String) -> MeteringDailyRecord {
+            let c = NanoCredits(parsing: credits)!
+            return MeteringDailyRecord(usageDate: CivilDate("2024-04-02")!, creditsUsedCompute: c, creditsUsedCloudServices: .zero,
+                                       creditsUsed: c, creditsAdjustmentCloudServices: .zero, creditsBilled: c,
+                                       organization: "MYORG", account: account)
+        }
+        for (account, credits) in [("EU", "1.5"), ("US", "2.25"), ("EU", "1.75")] {
+            _ = try cache.load(.init(kind: "pull", source: account, checksum: "x", loadedAt: Date(timeIntervalSince1970: 0))) { w in
+                try w.upsert(row(account, credits))
+            }
+        }
+        // EU's day restated to 1.75 in place; US's day kept beside it (it used to replace EU's: the day was the key).
+        #expect(try cache.meteringDaily().map { "\($0.account) \($0.creditsBilled)" } == ["EU 1.750000000", "US 2.250000000"])
+    }
+}
