@@ -43,8 +43,8 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "Maximum |metered − estimated| ÷ estimated, in percent, for the month to date.")
     var maxVariance: Decimal?
 
-    @Option(help: "Data is stale when no metered hour ended within this many hours.")
-    var staleHours: Int = 27
+    @Option(help: "Data is stale when no metered hour ended within this many hours. Default: 27, 51 with --org (the organization view lags up to 24 h more).")
+    var staleHours: Int?
 
     @Option(help: "The day the run stands for (YYYY-MM-DD): it reports the month up to the day before. Default: today (UTC).")
     var today: CivilDate?
@@ -70,10 +70,13 @@ struct NightlyCommand: EnvironmentCommand {
         options.budget = try budget.map(Self.parseBudget)
         options.budgetOnForecast = budgetOnForecast
         options.maxVariancePercent = maxVariance
-        options.staleHours = staleHours
+        options.staleHours = staleHours ?? (limits.org ? 51 : 27)
         options.staleReference = self.today.map { $0.startInstant(in: zone) }
 
         let connections = try accounts.connections(env)
+        guard !limits.org || connections.count <= 1 else {
+            throw ValidationError("--org reads every account through one connection to the organization account; give one -c.")
+        }
         var pull = PullOptions()
         pull.connectionName = connections.first
         var client = try limits.apply(

@@ -90,8 +90,11 @@ struct PullLimitOptions: ParsableArguments {
     @Option(help: "Result partitions fetched at once (in flight or waiting to be stored in order), 1 to 64.")
     var partitionWindow: Int = SQLAPIClientOptions.defaultPartitionWindow
 
-    @Option(help: "Grain of the usage pulled: hour (the view's rows) or day (summed by pool and UTC day in Snowflake, so only daily totals cross the wire; reports by UTC day only).")
-    var grain: LedgerGrain = .hour
+    @Option(help: "Grain of the usage pulled: hour (the view's rows) or day (summed by account, pool and UTC day in Snowflake, so only daily totals cross the wire; reports by UTC day only). Default: hour, day with --org.")
+    var grain: LedgerGrain?
+
+    @Flag(help: "Read SNOWPARK_CONTAINER_SERVICES_HISTORY from ORGANIZATION_USAGE: every account of the organization through one connection to the organization account (it lags up to 24 h; lookback at least 48 h).")
+    var org = false
 
     /// Sets `options.deadlineSeconds` (to `defaultDeadlineSeconds` without `--deadline`) and returns the client
     /// settings with the request timeout, attempts and response limit.
@@ -108,7 +111,8 @@ struct PullLimitOptions: ParsableArguments {
             throw ValidationError("--partition-window must be from 1 to 64 partitions, for example 8.")
         }
         options.deadlineSeconds = deadline?.seconds ?? defaultDeadlineSeconds
-        options.grain = grain
+        options.grain = grain ?? (org ? .day : .hour)
+        options.organizationWide = org
         var client = clientOptions()
         client.maxConcurrentPartitions = partitionWindow
         client.requestTimeoutSeconds = requestTimeout
@@ -189,6 +193,9 @@ struct PullCommand: EnvironmentCommand {
     func execute(in env: Environment) async throws -> CommandOutput {
         guard lookback >= 0 else { throw ValidationError("--lookback must be 0 or more hours.") }
         let connections = try accounts.connections(env)
+        guard !limits.org || connections.count <= 1 else {
+            throw ValidationError("--org reads every account through one connection to the organization account; give one -c.")
+        }
         var options = PullOptions()
         options.connectionName = connections.first
         options.since = since

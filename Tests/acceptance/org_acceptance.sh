@@ -10,7 +10,9 @@
 #   4. the emulator's log shows the accounts' requests overlapping (account concurrency);
 #   5. `--grain day` into a second cache: Snowflake sums by pool and UTC day, the emulator's log shows the history
 #      statement returned only aggregated rows (one per account, pool and day), and per account, pool and UTC day
-#      the cached day rows equal the same ground truth exactly.
+#      the cached day rows equal the same ground truth exactly;
+#   6. `pull --org` through the organization account: ORGANIZATION_USAGE's view, every account's rows, equal to the
+#      ground truth at grain day (its default) and hour; refused (exit 69, Snowflake's 002003) through another account.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,6 +54,19 @@ cp "$work/log.jsonl" "$work/log-hour.jsonl"
     > "$work/pull-day.json" 2> "$work/pull-day.err" \
     || { cat "$work/pull-day.err" >&2; echo "org acceptance: the day pull failed" >&2; exit 1; }
 cp "$work/log.jsonl" "$work/log-day.jsonl"
+
+# 6. The organization view through the organization account (--org: grain day by default, and at grain hour); a
+#    connection to another account is refused the view (Snowflake's 002003), exit 69.
+"$bin" pull -c spcs_dev --org --since 2024-04-01 --cache "$work/org-day.sqlite" --format json > "$work/org-day.json" \
+    2> "$work/org-day.err" || { cat "$work/org-day.err" >&2; echo "org acceptance: pull --org failed" >&2; exit 1; }
+"$bin" pull -c spcs_dev --org --grain hour --since 2024-04-01 --cache "$work/org-hour.sqlite" --format json \
+    > "$work/org-hour.json" 2> "$work/org-hour.err" \
+    || { cat "$work/org-hour.err" >&2; echo "org acceptance: pull --org --grain hour failed" >&2; exit 1; }
+status=0
+"$bin" pull -c acct_02 --org --since 2024-04-01 --cache "$work/org-refused.sqlite" > /dev/null 2> "$work/org-refused.err" \
+    || status=$?
+[[ $status -eq 69 ]] && grep -q "002003" "$work/org-refused.err" \
+    || { cat "$work/org-refused.err" >&2; echo "org acceptance: --org from a non-organization account: exit $status" >&2; exit 1; }
 
 # 3, 4 and 5. The caches against the ground truth; the emulator's log.
 python3 - "$work" <<'PY'
@@ -121,9 +136,20 @@ for org, account, pool, start, nano in db.execute(
 assert day_rows == stored, (day_rows, stored)
 per_day = {k: D(v) / D(10**9) for k, v in per_day.items() if v != 0}
 assert per_day == expected, sorted(set(per_day.items()) ^ set(expected.items()))[:5]
+# 6. --org: one pull of the organization view gives every account's days, at both grains.
+for name, table, grain in (("org-day", "spcs_daily", "day"), ("org-hour", "spcs_history", "hour")):
+    org_summary = json.load(open(f"{work}/{name}.json"))
+    assert org_summary["grain"] == grain and org_summary["statements"][0]["view"].startswith("SNOWFLAKE.ORGANIZATION_USAGE"), org_summary
+    got = defaultdict(int)
+    for org, account, pool, start, nano in sqlite3.connect(f"{work}/{name}.sqlite").execute(
+            f"SELECT organization, account, compute_pool_name, start_time, credits_used_nano FROM {table}"):
+        got[(org, account, pool, datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%d"))] += nano
+    got = {k: D(v) / D(10**9) for k, v in got.items() if v != 0}
+    assert got == expected, (name, sorted(set(got.items()) ^ set(expected.items()))[:5])
 hour_rows = db_hour_rows = sqlite3.connect(f"{work}/c.sqlite").execute("SELECT COUNT(*) FROM spcs_history").fetchone()[0]
 overlap += (f"; at --grain day the history statements returned {day_rows} aggregated rows (hourly: {hour_rows}) "
-            f"and the day rows equal the ground truth")
+            f"and the day rows equal the ground truth; pull --org equals it at both grains, and is refused (69) "
+            f"to an account that is not the organization account")
 accounts = len(truth["accounts"])
 print(f"org acceptance: {len(expected)} account-pool-days of {accounts} accounts equal the ground truth exactly; "
       f"the unknown account failed (exit 77) and the run exited 13{overlap}")

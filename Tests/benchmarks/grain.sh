@@ -5,7 +5,7 @@
 #   - the history statements' rows over the wire (the emulator log's result_rows),
 #   - their bytes over the wire: each statement replayed as logged (same account, bindings and parameters) with
 #     `Accept-Encoding: gzip`, summing the response bodies as received (first response and every partition),
-#   - the pull's wall time (all three accounts, every view),
+#   - the pull's wall time (all three accounts, every view), and the emulator's own time on the history statements,
 #   - the cache file's size afterwards.
 # Run: Tests/benchmarks/grain.sh [POOLS] [DAYS]   (defaults 30 and 365; about 3 minutes, most of it the emulator)
 # Needs: python3 with `cryptography`; SPCS_COST_BIN (default: the release build's spcs-cost).
@@ -49,6 +49,8 @@ key = open(f"{work}/rsa_key.p8", "rb").read()
 entries = [json.loads(l) for l in open(f"{work}/{grain}.log")]
 history = [e for e in entries if e.get("route") == "submit" and "SNOWPARK_CONTAINER_SERVICES_HISTORY" in (e.get("statement") or "")]
 rows = sum(e.get("result_rows") or 0 for e in history)
+# The emulator's own time on the history statements (submit, polls and partitions): where the summing happens.
+server_ms = sum(e.get("elapsed_ms") or 0 for e in entries if "SNOWPARK_CONTAINER_SERVICES_HISTORY" in (e.get("statement") or ""))
 wire = 0
 base = f"http://127.0.0.1:{port}/api/v2/statements"
 for e in history:
@@ -68,7 +70,7 @@ for e in history:
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as r:
             wire += len(r.read())
 size = os.path.getsize(f"{work}/{grain}.sqlite")
-print(f"grain {grain}: {rows} history rows, {wire} bytes over the wire (gzip), pull {float(t1) - float(t0):.2f} s, "
-      f"cache {size} bytes")
+print(f"grain {grain}: {rows} history rows, {wire} bytes over the wire (gzip), pull {float(t1) - float(t0):.2f} s "
+      f"(the emulator's time on the history statements {server_ms / 1000:.2f} s), cache {size} bytes")
 PY
 done
