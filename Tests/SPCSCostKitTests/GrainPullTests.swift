@@ -127,6 +127,14 @@ import Testing
                                     zone: TimeZone(identifier: "UTC")!, policies: [policy], shape: { _ in nil },
                                     rate: { _ in 1 })
         }
+        // FOCUS 1.0 rows are hours: refused; FOCUS 1.2's UTC days read the day rows.
+        var export = ExportOptions(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        export.region = "aws-ap-northeast-1"
+        export.billingAccount = "MYORG"
+        export.focusVersion = .v1_0
+        #expect(throws: GrainError.self) { try ExportService(env: env).build(export, cache: cache) }
+        export.focusVersion = .v1_2
+        _ = try ExportService(env: env).build(export, cache: cache)
         #expect(try GrainCheck.requireHours(cache, from: Date(timeIntervalSince1970: 1_712_102_400),
                                             to: Date(timeIntervalSince1970: 1_712_188_800), for: "t") == ())
 
