@@ -43,7 +43,7 @@ public enum ExitStatus {
     /// The exit code for `error`.
     public static func code(for error: any Error) -> Int32 {
         switch error {
-        case is EstimateError, is PricingError, is ReportError, is ValidationError: return usage
+        case is EstimateError, is PricingError, is ReportError, is ValidationError, is GrainError: return usage
         case let e as FamilyNotOfferedError: return e.pool == nil ? usage : dataError
         case is InputFileError: return noInput
         case is ExportError: return usage

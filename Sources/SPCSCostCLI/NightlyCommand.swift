@@ -43,8 +43,8 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "Maximum |metered − estimated| ÷ estimated, in percent, for the month to date.")
     var maxVariance: Decimal?
 
-    @Option(help: "Data is stale when no metered hour ended within this many hours.")
-    var staleHours: Int = 27
+    @Option(help: "Data is stale when no metered hour ended within this many hours. Default: 27, 51 with --org (the organization view lags up to 24 h more).")
+    var staleHours: Int?
 
     @Option(help: "The day the run stands for (YYYY-MM-DD): it reports the month up to the day before. Default: today (UTC).")
     var today: CivilDate?
@@ -70,14 +70,24 @@ struct NightlyCommand: EnvironmentCommand {
         options.budget = try budget.map(Self.parseBudget)
         options.budgetOnForecast = budgetOnForecast
         options.maxVariancePercent = maxVariance
-        options.staleHours = staleHours
+        options.staleHours = staleHours ?? (limits.org ? 51 : 27)
         options.staleReference = self.today.map { $0.startInstant(in: zone) }
 
         let connections = try accounts.connections(env)
+        guard !limits.org || connections.count <= 1 else {
+            throw ValidationError("--org reads every account through one connection to the organization account; give one -c.")
+        }
         var pull = PullOptions()
         pull.connectionName = connections.first
         var client = try limits.apply(
             to: &pull, defaultDeadlineSeconds: try configuredDeadlineSeconds(env) ?? PullOptions.nightlyDeadlineSeconds)
+        // Day rows are UTC days: a report in another zone needs hours, so refuse before pulling.
+        let month = today.adding(days: -1).firstOfMonth
+        if !noPull, pull.grain == .day,
+           !GrainCheck.daysAreUTCDays(zone, from: month.startInstant(in: zone), to: today.adding(days: 1).startInstant(in: zone)) {
+            throw ValidationError("--timezone \(zone.identifier) needs hourly usage, which --grain day does not pull "
+                                  + "(its rows are UTC days); use --grain hour, or --timezone UTC.")
+        }
 
         var cachePath: String?
         if case let .path(p) = cacheOptions.location(env) { cachePath = p }
@@ -107,7 +117,7 @@ struct NightlyCommand: EnvironmentCommand {
             pullSummary = results.map { r in
                 let name = r.account ?? "account not known"
                 if let s = r.summary {
-                    return "pulled \(s.historyRows) hourly rows of \(name) from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
+                    return "pulled \(s.historyRows) \(s.grain == .day ? "daily" : "hourly") rows of \(name) from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
                 }
                 return "FAILED to pull \(name) from \(r.connection) (exit \(r.failure.map(ExitStatus.code(for:)) ?? 0)): "
                     + "\(r.failure.map { "\($0)" } ?? "-"); the report lacks its newest data."
@@ -119,7 +129,7 @@ struct NightlyCommand: EnvironmentCommand {
             let s = try await PullService(env: env, transport: CurlTransport(), clientOptions: client)
                 .pull(pull, into: cache, warn: PullCommand.showWarning)
             s.viewWarnings.forEach(PullCommand.showWarning)
-            pullSummary = "pulled \(s.historyRows) hourly rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
+            pullSummary = "pulled \(s.historyRows) \(s.grain == .day ? "daily" : "hourly") rows from \(s.connection) (\(s.inserted) new, \(s.updated) restated)."
         } else if noPull {
             pullSummary = "no pull (--no-pull): the cache is used as it is."
         }

@@ -91,6 +91,12 @@ struct PullLimitOptions: ParsableArguments {
     @Option(help: "Result partitions fetched at once (in flight or waiting to be stored in order), 1 to 64.")
     var partitionWindow: Int = SQLAPIClientOptions.defaultPartitionWindow
 
+    @Option(help: "Grain of the usage pulled: hour (the view's rows) or day (summed by account, pool and UTC day in Snowflake, so only daily totals cross the wire; reports by UTC day only). Default: hour, day with --org.")
+    var grain: LedgerGrain?
+
+    @Flag(help: "Read SNOWPARK_CONTAINER_SERVICES_HISTORY from ORGANIZATION_USAGE: every account of the organization through one connection to the organization account (it lags up to 24 h; lookback at least 48 h).")
+    var org = false
+
     /// Sets `options.deadlineSeconds` (to `defaultDeadlineSeconds` without `--deadline`) and returns the client
     /// settings with the request timeout, attempts and response limit.
     /// - Throws: `ValidationError` (exit 64) for a value out of range.
@@ -106,6 +112,8 @@ struct PullLimitOptions: ParsableArguments {
             throw ValidationError("--partition-window must be from 1 to 64 partitions, for example 8.")
         }
         options.deadlineSeconds = deadline?.seconds ?? defaultDeadlineSeconds
+        options.grain = grain ?? (org ? .day : .hour)
+        options.organizationWide = org
         var client = clientOptions()
         client.maxConcurrentPartitions = partitionWindow
         client.requestTimeoutSeconds = requestTimeout
@@ -113,6 +121,14 @@ struct PullLimitOptions: ParsableArguments {
         client.maxResponseBytes = maxResponseMib * 1_048_576
         return client
     }
+}
+
+extension LedgerGrain: ExpressibleByArgument {
+    /// `hour` or `day`; nil for anything else.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
+    /// The names `--help` and completion offer.
+    public static var allValueStrings: [String] { ["hour", "day"] }
 }
 
 /// The `--format` of `pull`'s summary: the names of ``DocumentWriters`` (`table` by default), and `text`, the former
@@ -183,6 +199,9 @@ struct PullCommand: EnvironmentCommand {
         let documentOutput = try DocumentOutputOptions.parse(["--format", formatName] + (out.map { ["--out", $0] } ?? []))
         let stamp = ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine)
         let connections = try accounts.connections(env)
+        guard !limits.org || connections.count <= 1 else {
+            throw ValidationError("--org reads every account through one connection to the organization account; give one -c.")
+        }
         var options = PullOptions()
         options.connectionName = connections.first
         options.since = since
@@ -251,7 +270,8 @@ struct PullCommand: EnvironmentCommand {
             }
             out += "  \(s.view): \(what)\n"
         }
-        out += "  hourly rows: \(summary.inserted) new, \(summary.updated) restated, \(summary.unchanged) unchanged\n"
+        out += "  \(summary.grain == .day ? "daily" : "hourly") rows: \(summary.inserted) new, \(summary.updated) restated, "
+            + "\(summary.unchanged) unchanged\n"
         return out
     }
 }

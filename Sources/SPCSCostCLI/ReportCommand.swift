@@ -176,6 +176,9 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
+    @Option(help: "Group the priced ledger's metered cost by account, pool, family or application (a table of its own in every format; with the bill check per account for account).")
+    var by: ReportGrouping?
+
     @OptionGroup var plan: PlanOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
@@ -186,6 +189,7 @@ struct ReportCommand: EnvironmentCommand {
         o.defaultShape = try plan.defaultShape()
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
+        o.groupBy = by
         o.formats = try format.split(separator: ",").map {
             guard let w = DocumentWriters.writer(String($0)) else {
                 throw ValidationError("--format '\(format)' must list \(DocumentWriters.names.joined(separator: ", ")), comma-separated.")
@@ -240,4 +244,9 @@ enum ReportSummary {
     static func text(_ document: Document, files: [String]) -> String {
         TableWriter().summary(document) + (files.isEmpty ? "" : "\n" + files.map { "wrote \($0)\n" }.joined())
     }
+}
+
+extension ReportGrouping: ExpressibleByArgument {
+    /// `account`, `pool`, `family` or `application`; nil for anything else.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

@@ -131,6 +131,12 @@ public struct ExportService: Sendable {
         let region = RegionID(o.region ?? defaultRegion)!  // validated by LedgerPricing
         let regionName = try env.catalog.priceTable(asOf: o.asOf ?? o.from).item.prices(for: region)?.name
 
+        // FOCUS 1.0 rows are hours, and 1.2's days are days of --timezone: both need hours where day rows are not.
+        if o.focusVersion == .v1_0 {
+            try GrainCheck.requireHours(cache, from: start, to: end, for: "export --focus-version 1.0 (hourly rows)")
+        } else {
+            try GrainCheck.requireUTCDaysOrHours(cache, zone: o.timeZone, from: start, to: end)
+        }
         let records = try cache.records(from: start, to: end).filter { $0.startTime >= start && $0.startTime < end }
 
         let hasShapes = o.defaultShape != nil || !o.poolShapes.isEmpty

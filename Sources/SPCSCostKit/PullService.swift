@@ -25,6 +25,19 @@ public struct PullOptions: Sendable {
     /// 2,700 s (45 minutes): the deadline of the pull in `spcs-cost nightly`, which runs unattended.
     public static let nightlyDeadlineSeconds: Double = 2700
 
+    /// The grain of the SPCS history rows pulled (`--grain`): `.hour` reads the view's hourly rows as they are;
+    /// `.day` sends a statement that groups and sums them in Snowflake by pool (ID and name) and UTC day, so only
+    /// daily totals cross the wire and the cache holds day rows. At `.day` the window starts at 00:00 UTC of its
+    /// first day (a day row is always a whole day's sum). Default `.hour`.
+    public var grain: LedgerGrain = .hour
+    /// `--org`: read SNOWPARK_CONTAINER_SERVICES_HISTORY from ORGANIZATION_USAGE (every account of the organization,
+    /// through the organization account's connection) instead of ACCOUNT_USAGE; each row keeps its ORGANIZATION_NAME
+    /// and ACCOUNT_NAME. The view lags up to 24 hours, so the lookback is at least ``organizationLookbackHours``.
+    public var organizationWide = false
+
+    /// 48 hours: the least lookback of an organization-wide pull (the view's 24 h lag, plus the account view's day).
+    public static let organizationLookbackHours = 48
+
     /// Creates options with the defaults.
     public init() {}
 }
@@ -53,7 +66,9 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowEnd: String
     /// The statements, in order.
     public var statements: [Statement]
-    /// Hourly history rows fetched.
+    /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
+    public var grain: LedgerGrain = .hour
+    /// History rows fetched (hourly rows, or day rows at grain `day`).
     public var historyRows: Int
     /// Hourly rows new to the cache.
     public var inserted: Int
@@ -79,7 +94,7 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var viewWarnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case connection, windowStart, windowEnd, statements, historyRows, inserted, updated, unchanged
+        case connection, windowStart, windowEnd, statements, grain, historyRows, inserted, updated, unchanged
         case durationMilliseconds
     }
 }
@@ -111,6 +126,7 @@ public struct PullService: Sendable {
     }
 
     static let history = "SNOWFLAKE.ACCOUNT_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY"
+    static let organizationHistory = "SNOWFLAKE.ORGANIZATION_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY"
     static let pools = "SNOWFLAKE.ACCOUNT_USAGE.COMPUTE_POOLS"
     static let metering = "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY"
     static let rateSheet = "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
@@ -181,31 +197,46 @@ public struct PullService: Sendable {
         let identity = AccountIdentifier.organizationAndAccount(try loaded.configuration.accountIdentifier())
         let utc = TimeZone(identifier: "UTC")!
         let end = started
-        let start: Date
+        var start: Date
         if let since = options.since {
             start = since.startInstant(in: utc)
+        } else if options.organizationWide,
+                  let watermark = try cache.latestEndTime(organization: identity.organization, account: "") {
+            start = watermark.addingTimeInterval(-Double(max(options.lookbackHours, PullOptions.organizationLookbackHours)) * 3600)
         } else if let watermark = try cache.latestEndTime(organization: identity.organization, account: identity.account) {
             start = watermark.addingTimeInterval(-Double(options.lookbackHours) * 3600)
         } else {
             start = end.addingTimeInterval(-Double(options.initialDays) * 86_400)
         }
+        // Whole UTC days at grain day (a day row is a whole day's sum); at grain hour too where the account has day
+        // rows from the window's first day on, so the hours replace whole days of them.
+        let startDay = CivilDate.of(start, in: utc)
+        let dayRowsInWindow = try !cache.dayRowDays(from: startDay.startInstant(in: utc), to: end).isEmpty
+        if options.grain == .day || dayRowsInWindow {
+            start = startDay.startInstant(in: utc)
+        }
         var statements: [PullSummary.Statement] = []
 
-        // 1. Hourly history.
-        progress?("pulling \(Self.history)")
+        // 1. History: hourly rows, or at grain day the rows summed by pool and UTC day in Snowflake; with --org the
+        // organization's view, every account's rows.
+        let historyView = options.organizationWide ? Self.organizationHistory : Self.history
+        progress?("pulling \(historyView)")
         var historyPartitions: [ResultPartition] = []
         let h = try await client.execute(SQLStatement(
-            "SELECT * FROM \(Self.history) WHERE START_TIME >= ? AND START_TIME < ? ORDER BY COMPUTE_POOL_NAME, START_TIME",
+            Self.historyStatement(grain: options.grain, organizationWide: options.organizationWide),
             bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"])) { partition in
             historyPartitions.append(partition)
-            progress?("pulling \(Self.history): \(historyPartitions.reduce(0) { $0 + $1.count }) rows")
+            progress?("pulling \(historyView): \(historyPartitions.reduce(0) { $0 + $1.count }) rows")
         }
-        statements.append(.init(view: Self.history, statementHandle: h.statementHandle, rows: h.rowCount,
+        statements.append(.init(view: historyView, statementHandle: h.statementHandle, rows: h.rowCount,
                                 partitions: h.partitionCount, skipped: nil))
-        var records = try Self.usageRecords(historyPartitions)
-        for i in records.indices {
-            records[i].organization = identity.organization
-            records[i].account = identity.account
+        var records = try Self.usageRecords(historyPartitions, grain: options.grain)
+        // The organization's view names each row's organization and account; the account's view is the connection's.
+        if !options.organizationWide {
+            for i in records.indices {
+                records[i].organization = identity.organization
+                records[i].account = identity.account
+            }
         }
 
         // 2. Pool inventory.
@@ -223,14 +254,18 @@ public struct PullService: Sendable {
             parameters: ["TIMEZONE": "UTC"]))
         statements.append(.init(view: Self.metering, statementHandle: m.summary.statementHandle, rows: m.summary.rowCount,
                                 partitions: m.summary.partitionCount, skipped: nil))
-        let metering = try Self.meteringRecords(m.partitions)
+        var metering = try Self.meteringRecords(m.partitions)
+        for i in metering.indices {
+            metering[i].organization = identity.organization
+            metering[i].account = identity.account
+        }
 
         // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
         var warnings: [String] = []
         func note(_ line: String) { warnings.append(line) }
         let iso = ISO8601DateFormatter()
         if records.isEmpty {
-            note(Self.noRowsWarning(view: Self.history, from: iso.string(from: start), to: iso.string(from: end)))
+            note(Self.noRowsWarning(view: historyView, from: iso.string(from: start), to: iso.string(from: end)))
         }
         struct MoneyRead { var from: CivilDate?; var read = false }
         func moneyQuery(_ view: String, _ column: String, from: CivilDate?) -> SQLStatement {
@@ -274,8 +309,8 @@ public struct PullService: Sendable {
         let finished = env.now()
         var summary = PullSummary(
             connection: loaded.configuration.name, windowStart: iso.string(from: start), windowEnd: iso.string(from: end),
-            statements: statements, historyRows: records.count, inserted: 0, updated: 0, unchanged: 0,
-            durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000))
+            statements: statements, grain: options.grain, historyRows: records.count, inserted: 0, updated: 0,
+            unchanged: 0, durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000))
         summary.organization = identity.organization
         summary.account = identity.account
         let details = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
@@ -284,6 +319,9 @@ public struct PullService: Sendable {
         let outcome = try cache.load(.init(kind: "pull", source: loaded.configuration.name, checksum: checksum,
                                            loadedAt: finished, window: DateInterval(start: start, end: end),
                                            details: details)) { writer in
+            // --org: every account of the organization (account '' matches them all).
+            try writer.replaceOtherGrain(than: options.grain, organization: identity.organization,
+                                         account: options.organizationWide ? "" : identity.account, from: start, to: end)
             for r in records { try writer.upsert(r) }
             for pool in pools { try writer.upsert(pool) }
             for day in metering { try writer.upsert(day) }
@@ -313,14 +351,47 @@ public struct PullService: Sendable {
         return i
     }
 
-    /// Hourly rows from SNOWPARK_CONTAINER_SERVICES_HISTORY partitions; optional columns may be absent (older views).
-    public static func usageRecords(_ partitions: [ResultPartition]) throws -> [UsageRecord] {
+    /// The statement that reads SNOWPARK_CONTAINER_SERVICES_HISTORY for START_TIME in [`?1`, `?2`) (session
+    /// TIMEZONE UTC): at `.hour` every column of the hourly rows; at `.day` one row per pool (name and ID, with
+    /// IS_EXCLUSIVE and APPLICATION_ID, which a pool keeps for life) and UTC day: START_TIME the day's 00:00 UTC
+    /// (DATE_TRUNC in the UTC session), END_TIME the latest, APPLICATION_NAME the greatest (NULL once the application
+    /// is gone), CREDITS_USED the exact sum (NUMBER(38,9)).
+    ///
+    /// `organizationWide` reads ORGANIZATION_USAGE's view instead, whose rows also name ORGANIZATION_NAME and
+    /// ACCOUNT_NAME: at `.day` they lead the grouping (one row per account, pool and UTC day).
+    public static func historyStatement(grain: LedgerGrain, organizationWide: Bool = false) -> String {
+        let view = organizationWide ? organizationHistory : history
+        switch (grain, organizationWide) {
+        case (.hour, _):
+            return "SELECT * FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? ORDER BY COMPUTE_POOL_NAME, START_TIME"
+        case (.day, false):
+            return "SELECT COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, APPLICATION_ID, "
+                + "DATE_TRUNC('DAY', START_TIME) AS START_TIME, MAX(END_TIME) AS END_TIME, "
+                + "MAX(APPLICATION_NAME) AS APPLICATION_NAME, SUM(CREDITS_USED) AS CREDITS_USED "
+                + "FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? "
+                + "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 5, 2"
+        case (.day, true):
+            return "SELECT ORGANIZATION_NAME, ACCOUNT_NAME, COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, APPLICATION_ID, "
+                + "DATE_TRUNC('DAY', START_TIME) AS START_TIME, MAX(END_TIME) AS END_TIME, "
+                + "MAX(APPLICATION_NAME) AS APPLICATION_NAME, SUM(CREDITS_USED) AS CREDITS_USED "
+                + "FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? "
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 3, 7, 2, 4"
+        }
+    }
+
+    /// Rows from SNOWPARK_CONTAINER_SERVICES_HISTORY partitions, of `grain` (`.day`: the day statement's sums, see
+    /// ``historyStatement(grain:)``); optional columns may be absent (older views).
+    /// - Throws: ``DataError`` for a NULL key cell, a value a row of `grain` cannot hold (``UsageRecord/problem``),
+    ///   or a cell that does not decode.
+    public static func usageRecords(_ partitions: [ResultPartition], grain: LedgerGrain = .hour) throws -> [UsageRecord] {
         guard let cols = partitions.first?.columns else { return [] }
         let v = history
         let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
         let iPool = try column(cols, "COMPUTE_POOL_NAME", view: v), iCredits = try column(cols, "CREDITS_USED", view: v)
         let iPoolID = cols.index(named: "COMPUTE_POOL_ID"), iExclusive = cols.index(named: "IS_EXCLUSIVE")
         let iAppName = cols.index(named: "APPLICATION_NAME"), iAppID = cols.index(named: "APPLICATION_ID")
+        // ORGANIZATION_USAGE's rows name their organization and account (upper case, as the cache keeps them).
+        let iOrg = cols.index(named: "ORGANIZATION_NAME"), iAccount = cols.index(named: "ACCOUNT_NAME")
         var out: [UsageRecord] = []
         out.reserveCapacity(partitions.reduce(0) { $0 + $1.count })
         for partition in partitions {
@@ -336,7 +407,9 @@ public struct PullService: Sendable {
                         computePoolID: try iPoolID.flatMap { try row.int64($0) },
                         isExclusive: try iExclusive.flatMap { try row.bool($0) },
                         applicationName: iAppName.flatMap { row.text($0) }, applicationID: iAppID.flatMap { row.text($0) },
-                        creditsUsed: NanoCredits(credits))
+                        creditsUsed: NanoCredits(credits),
+                        organization: iOrg.flatMap { row.text($0) }.map { $0.uppercased() } ?? "",
+                        account: iAccount.flatMap { row.text($0) }.map { $0.uppercased() } ?? "", grain: grain)
                     if let problem = record.problem {
                         throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index): \(problem.column) "
                                         + "'\(record.quotedValue(for: problem))' \(problem.description)")

@@ -25,7 +25,9 @@ extension Document {
                                      s.skipped == nil ? .integer(s.partitions) : .empty,
                                      s.statementHandle.map(Cell.text) ?? .empty, s.skipped.map(Cell.text) ?? .empty]))
         }
-        var rows = Table(id: "hourly_rows", title: "Hourly rows", columns: [
+        // `--grain day` pulls one row per pool and UTC day; the table keeps its id so files keep their names.
+        let rowsTitle = summary.grain == .day ? "Daily rows" : "Hourly rows"
+        var rows = Table(id: "hourly_rows", title: rowsTitle, columns: [
             .init(key: "fetched", label: "Fetched", kind: .integer),
             .init(key: "new", label: "New", kind: .integer),
             .init(key: "restated", label: "Restated", kind: .integer),
@@ -49,9 +51,9 @@ extension Document {
             warnings: summary.viewWarnings,
             notes: ["Pulled \(summary.windowStart) to \(summary.windowEnd) from connection \(summary.connection) into "
                 + "\(cachePath) in \(summary.durationMilliseconds) ms: \(summary.inserted) new, \(summary.updated) "
-                + "restated, \(summary.unchanged) unchanged hourly rows."],
+                + "restated, \(summary.unchanged) unchanged \(rowsTitle.lowercased())."],
             currency: .usd,
             sections: [.init(id: "views", title: "Views", blocks: [.table(views)]),
-                       .init(id: "hourly_rows", title: "Hourly rows", blocks: [.table(rows)])])
+                       .init(id: "hourly_rows", title: rowsTitle, blocks: [.table(rows)])])
     }
 }

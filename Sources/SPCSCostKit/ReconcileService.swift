@@ -77,7 +77,11 @@ public struct ReconcileService: Sendable {
             runCard = c.item
         }
         let provisionalAfter = env.now().addingTimeInterval(-Double(options.provisionalHours) * 3600)
-        // Rows of the whole period, with a day of margin for zones east and west of UTC.
+        // Rows of the whole period, with a day of margin for zones east and west of UTC; the variance by cause
+        // needs hours.
+        try GrainCheck.requireHours(cache, from: options.from.adding(days: -1).startInstant(in: TimeZone(identifier: "UTC")!),
+                                    to: options.to.adding(days: 2).startInstant(in: TimeZone(identifier: "UTC")!),
+                                    for: "reconcile (variance by cause)")
         let records = try cache.records(from: options.from.adding(days: -1).startInstant(in: TimeZone(identifier: "UTC")!),
                                         to: options.to.adding(days: 2).startInstant(in: TimeZone(identifier: "UTC")!))
         let byPool = Dictionary(grouping: records, by: \.computePoolName)

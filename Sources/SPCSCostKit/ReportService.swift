@@ -46,6 +46,9 @@ public struct ReportOptions: Sendable {
     public var poolsFile: PoolsFile?
     /// Days ending within this many hours of now are provisional.
     public var provisionalHours: Int = 24
+    /// `--by`: group the ledger's metered lines by account, pool, family or application (a table of its own, with
+    /// the bill check per account); nil = no grouping.
+    public var groupBy: ReportGrouping?
 
     /// Creates options for a period; set the others as needed.
     public init(from: CivilDate, to: CivilDate, timeZone: TimeZone) {
@@ -136,6 +139,7 @@ public struct ReportService: Sendable {
 
         // Summed per pool, local day and UTC day from the cache's per-month series: a year of a thousand pools
         // never comes into memory row by row.
+        try GrainCheck.requireUTCDaysOrHours(cache, zone: options.timeZone, from: start, to: end)
         let read = try cache.meteredParts(from: start, to: end,
                                           segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end))
         let meteredPools = Set(read.parts.map(\.pool))
@@ -240,6 +244,32 @@ public struct ReportService: Sendable {
                 }
             }
             report.billCheck = BillCheck.build(ledger: ledger, billed: billed.filter { whole($0.day) })
+        }
+        if let by = options.groupBy {
+            report.groupedBy = by
+            let family = Dictionary(setups.map { ($0.pool, $0.shape.map { $0.family.description } ?? "unknown") },
+                                    uniquingKeysWith: { a, _ in a })
+            var sums: [String: ChargeSum] = [:]
+            for g in try cache.meteredByAccountPoolApplicationAndUTCDay(from: start, to: end) {
+                let key: String
+                switch by {
+                case .account: key = g.account
+                case .pool: key = g.pool
+                case .family: key = family[g.pool] ?? "unknown"
+                case .application: key = g.application
+                }
+                sums[key, default: .zero(options.currency)] += try rates.charge(NanoCredits(g.nanoCredits).credits,
+                                                                                onUTCDay: g.utcDay.daysSinceEpoch)
+            }
+            report.groups = sums.keys.sorted().map { key in
+                var line = GroupLine(key: key, metered: sums[key]!)
+                if by == .account, let b = report.billCheck {
+                    let days = b.days.filter { $0.account == key }
+                    line.ledgerBeforeFX = days.reduce(.zero(b.currency)) { $0 + $1.ledgerAmount }
+                    line.billed = days.reduce(.zero(b.currency)) { $0 + $1.billedAmount }
+                }
+                return line
+            }
         }
         return report
     }

@@ -127,6 +127,11 @@ extension WhatIfService {
         }
         let start = from.startInstant(in: zone)
         let end = to.adding(days: 1).startInstant(in: zone)
+        if let window = policies.first(where: { if case .businessHours = $0 { true } else { false } }) {
+            try GrainCheck.requireHours(cache, from: start, to: end, for: "whatif --policy \(window.label)")
+        } else {
+            try GrainCheck.requireUTCDaysOrHours(cache, zone: zone, from: start, to: end)
+        }
         let segments = OffsetSegment.segments(of: zone, from: start, to: end)
         let firstDay = from.daysSinceEpoch
         let dayCount = from.days(to: to) + 1

@@ -63,7 +63,8 @@ extension UsageCache {
                     """, arguments: [end, firstHour])
                 var pool: String?
                 var values: [Int64] = []
-                let allowed = 0...UsageRecord.maximumCreditsUsed.value
+                // An hour holds at most the hourly bound, the first hour of a day with a day row the day's bound.
+                let allowed = 0...UsageRecord.maximumCreditsUsed(for: .day).value
                 while let row = try rows.next() {
                     let name: String = row[0]
                     if name != pool {
@@ -200,9 +201,50 @@ extension UsageCache {
         }
     }
 
+    /// One group of ``meteredByAccountPoolApplicationAndUTCDay(from:to:)``.
+    public struct MeteredGroup: Sendable, Hashable {
+        /// The account as cached: upper case, `""` when the source named none (a CSV import).
+        public var account: String
+        /// COMPUTE_POOL_NAME.
+        public var pool: String
+        /// APPLICATION_NAME; `""` when the rows name none.
+        public var application: String
+        /// The UTC day.
+        public var utcDay: CivilDate
+        /// CREDITS_USED × 10^9 summed, exact.
+        public var nanoCredits: Int64
+    }
+
+    /// Metered credits per account, pool name, application and UTC day, for hourly and day rows starting in
+    /// [`from`, `to`): what `report --by` groups and prices. Read with one grouped query (the per-month series sum
+    /// every account and application of a pool name). Sorted by account, pool, application, day.
+    /// - Throws: ``StoreError/database(path:reason:)`` (a sum beyond Int64 included).
+    public func meteredByAccountPoolApplicationAndUTCDay(from: Date, to: Date) throws(StoreError) -> [MeteredGroup] {
+        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT account, compute_pool_name, COALESCE(application_name, ''), start_time / 86400 AS day,
+                           SUM(credits_used_nano) FROM (
+                        SELECT account, compute_pool_name, application_name, start_time, credits_used_nano FROM spcs_history
+                        WHERE start_time >= ?1 AND start_time < ?2
+                        UNION ALL
+                        SELECT account, compute_pool_name, application_name, start_time, credits_used_nano FROM spcs_daily
+                        WHERE start_time >= ?1 AND start_time < ?2)
+                    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                    """, arguments: [a, b]).map { row in
+                    MeteredGroup(account: row[0], pool: row[1], application: row[2],
+                                 utcDay: CivilDate(daysSinceEpoch: row[3] as Int), nanoCredits: row[4])
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
     /// Metered credits per account and UTC day, for hours starting in [`from`, `to`): the cache's side of the bill
     /// check, which compares each account's day with USAGE_IN_CURRENCY_DAILY. Read with one grouped query over the
-    /// period's hourly rows (the per-month series sum every account of a pool name).
+    /// period's hourly and day rows (the per-month series sum every account of a pool name).
     /// - Returns: (account as cached: upper-case, `""` when the source named none, such as a CSV import; the UTC day;
     ///   CREDITS_USED × 10^9 summed), sorted by account then day.
     /// - Throws: ``StoreError/database(path:reason:)`` (a sum beyond Int64 included).
@@ -212,8 +254,11 @@ extension UsageCache {
         do {
             return try db.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT account, start_time / 86400 AS day, SUM(credits_used_nano) FROM spcs_history
-                    WHERE start_time >= ? AND start_time < ? GROUP BY account, day ORDER BY account, day
+                    SELECT account, start_time / 86400 AS day, SUM(credits_used_nano) FROM (
+                        SELECT account, start_time, credits_used_nano FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
+                        UNION ALL
+                        SELECT account, start_time, credits_used_nano FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2)
+                    GROUP BY account, day ORDER BY account, day
                     """, arguments: [a, b]).map { row in
                     (account: row[0] as String, utcDay: CivilDate(daysSinceEpoch: row[1] as Int), nanoCredits: row[2] as Int64)
                 }

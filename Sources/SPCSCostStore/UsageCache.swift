@@ -5,7 +5,7 @@ import SPCSCostCore
 
 /// The local SQLite cache of metered SPCS usage and the money views.
 ///
-/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; version 4, `v4-ledger-keys`, is current):
+/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; version 5, `v5-daily-rows`, is current):
 /// - `spcs_history`: hourly rows of `SNOWPARK_CONTAINER_SERVICES_HISTORY`, keyed by (organization, account,
 ///   COMPUTE_POOL_NAME, COMPUTE_POOL_ID, START_TIME). `organization` and `account` are upper-case names, `''` when not
 ///   known (a CSV import without such columns); `compute_pool_id` is `-1` where the view or file gives no ID. So two
@@ -20,11 +20,16 @@ import SPCSCostCore
 ///   index scattered those writes (it made loads 2.5 times slower), while queries by period scan the table once.
 ///   Instants are UTC epoch seconds; CREDITS_USED is an integer count of nano-credits, so `SUM` stays exact
 ///   (SQLite has no decimal type; a REAL or TEXT sum would go through floating point).
+/// - `spcs_daily`: the rows of a pull at `--grain day`: per (organization, account, COMPUTE_POOL_NAME,
+///   COMPUTE_POOL_ID, UTC day) the view's rows summed in Snowflake, keyed like `spcs_history` with START_TIME the
+///   day's 00:00 UTC. A table of its own, so a day row never meets the hourly row of the day's first hour. A load of
+///   one grain for an account replaces that account's rows of the other grain in the window it read
+///   (``HistoryWriter/replaceOtherGrain(than:organization:account:from:to:)``), so no day is counted twice.
 /// - `spcs_series`: per pool name and UTC month, the hourly sums of `spcs_history` over every row of that name
-///   (all organizations, accounts and IDs) as one blob; the read APIs (``records(from:to:pools:)``,
+///   (all organizations, accounts and IDs) as one blob, a day row adding to its day's first hour; the read APIs (``records(from:to:pools:)``,
 ///   ``forEachPoolSeries(from:to:_:)``, ``meteredByDay(from:to:segments:)``) show a pool by name, summed.
-/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows) and
-///   RATE_SHEET_DAILY as pulled.
+/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows, keyed
+///   by day, organization and account since schema v5) and RATE_SHEET_DAILY as pulled.
 /// - `usage_in_currency_daily`: ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY as pulled, keyed by every column but
 ///   USAGE and USAGE_IN_CURRENCY (exact decimal text).
 /// - `restatements`: one row per money-view value a later pull found changed or gone (view, UTC day, key, column,
@@ -79,7 +84,7 @@ public final class UsageCache: Sendable {
         }
     }
 
-    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys"]
+    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -240,6 +245,46 @@ public final class UsageCache: Sendable {
                 CREATE INDEX restatements_day ON restatements (day);
                 """)
         }
+        m.registerMigration("v5-daily-rows") { db in
+            try db.execute(sql: """
+                -- Rows of a pull at --grain day: one per pool and UTC day, summed in Snowflake.
+                CREATE TABLE spcs_daily (
+                    compute_pool_name TEXT NOT NULL,
+                    start_time INTEGER NOT NULL,     -- 00:00 UTC of the day, epoch seconds
+                    organization TEXT NOT NULL DEFAULT '',
+                    account TEXT NOT NULL DEFAULT '',
+                    compute_pool_id INTEGER NOT NULL DEFAULT -1,
+                    end_time INTEGER NOT NULL,       -- the latest END_TIME summed, epoch seconds
+                    is_exclusive INTEGER,
+                    application_name TEXT,
+                    application_id TEXT,
+                    credits_used_nano INTEGER NOT NULL,  -- the day's CREDITS_USED × 10^9, exact
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (compute_pool_name, start_time, organization, account, compute_pool_id)
+                ) WITHOUT ROWID;
+                -- METERING_DAILY_HISTORY per account: the view has one row per day in each account, so the day
+                -- alone let the last account pulled win. Earlier rows are kept, their account not known ('').
+                CREATE TABLE metering_daily_v5 (
+                    usage_date INTEGER NOT NULL,     -- days since 1970-01-01
+                    organization TEXT NOT NULL DEFAULT '',
+                    account TEXT NOT NULL DEFAULT '',
+                    credits_used_compute_nano INTEGER NOT NULL,
+                    credits_used_cloud_services_nano INTEGER NOT NULL,
+                    credits_used_nano INTEGER NOT NULL,
+                    credits_adjustment_cloud_services_nano INTEGER NOT NULL,
+                    credits_billed_nano INTEGER NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (usage_date, organization, account)
+                ) WITHOUT ROWID;
+                INSERT INTO metering_daily_v5 (usage_date, organization, account, credits_used_compute_nano,
+                    credits_used_cloud_services_nano, credits_used_nano, credits_adjustment_cloud_services_nano,
+                    credits_billed_nano, load_id)
+                SELECT usage_date, '', '', credits_used_compute_nano, credits_used_cloud_services_nano, credits_used_nano,
+                       credits_adjustment_cloud_services_nano, credits_billed_nano, load_id FROM metering_daily;
+                DROP TABLE metering_daily;
+                ALTER TABLE metering_daily_v5 RENAME TO metering_daily;
+                """)
+        }
         return m
     }
 
@@ -338,13 +383,15 @@ public final class UsageCache: Sendable {
     /// Hourly rows whose START_TIME lies in `[from, to)` (either bound nil = open), one per pool name and hour,
     /// ordered by pool name, then start. Where the cache holds several rows of one name and hour (two pools of one
     /// name, dropped and re-created; or several accounts), CREDITS_USED is their sum, END_TIME the latest, and a
-    /// column on which they differ is nil (`organization`/`account`: `""`). ``keyedRecords(from:to:pools:)`` gives
-    /// the rows as stored.
+    /// column on which they differ is nil (`organization`/`account`: `""`). Day rows (``UsageRecord/grain`` `.day`)
+    /// are summed apart from the hourly row of the same START_TIME. ``keyedRecords(from:to:pools:)`` gives the rows
+    /// as stored.
     /// - Throws: ``StoreError/database(path:reason:)``, ``StoreError/cachedRowOutOfRange(path:pool:hourStart:credits:)``.
     public func records(from: Date? = nil, to: Date? = nil, pools: [String]? = nil) throws(StoreError) -> [UsageRecord] {
         var out: [UsageRecord] = []
         for r in try keyedRecords(from: from, to: to, pools: pools) {
-            guard var last = out.last, last.computePoolName == r.computePoolName, last.startTime == r.startTime else {
+            guard var last = out.last, last.computePoolName == r.computePoolName, last.startTime == r.startTime,
+                  last.grain == r.grain else {
                 out.append(r)
                 continue
             }
@@ -361,23 +408,30 @@ public final class UsageCache: Sendable {
         return out
     }
 
-    /// Hourly rows as stored, keyed by (organization, account, pool name, pool ID, START_TIME), whose START_TIME lies
+    /// Rows as stored (hourly rows, then on the same START_TIME the day rows of a `--grain day` pull, `grain` `.day`),
+    /// keyed by (organization, account, pool name, pool ID, START_TIME), whose START_TIME lies
     /// in `[from, to)` (either bound nil = open), ordered by pool name, start, organization, account and pool ID.
     /// `computePoolID` is nil where the view or file gave none; `organization`/`account` `""` where not known.
     /// - Throws: ``StoreError/database(path:reason:)``, ``StoreError/cachedRowOutOfRange(path:pool:hourStart:credits:)``.
     public func keyedRecords(from: Date? = nil, to: Date? = nil, pools: [String]? = nil) throws(StoreError) -> [UsageRecord] {
-        var sql = """
-            SELECT compute_pool_name, start_time, end_time, compute_pool_id, is_exclusive, application_name,
-                   application_id, credits_used_nano, organization, account FROM spcs_history WHERE 1 = 1
-            """
+        var filter = ""
         var args: [(any DatabaseValueConvertible)?] = []
-        if let from { sql += " AND start_time >= ?"; args.append(Int64(from.timeIntervalSince1970.rounded(.down))) }
-        if let to { sql += " AND start_time < ?"; args.append(Int64(to.timeIntervalSince1970.rounded(.up))) }
+        if let from { filter += " AND start_time >= ?"; args.append(Int64(from.timeIntervalSince1970.rounded(.down))) }
+        if let to { filter += " AND start_time < ?"; args.append(Int64(to.timeIntervalSince1970.rounded(.up))) }
         if let pools, !pools.isEmpty {
-            sql += " AND compute_pool_name IN (" + pools.map { _ in "?" }.joined(separator: ",") + ")"
+            filter += " AND compute_pool_name IN (" + pools.map { _ in "?" }.joined(separator: ",") + ")"
             args.append(contentsOf: pools)
         }
-        sql += " ORDER BY compute_pool_name, start_time, organization, account, compute_pool_id"
+        args += args
+        let columns = """
+            compute_pool_name, start_time, end_time, compute_pool_id, is_exclusive, application_name,
+                   application_id, credits_used_nano, organization, account
+            """
+        let sql = """
+            SELECT \(columns), 0 AS daily FROM spcs_history WHERE 1 = 1\(filter)
+            UNION ALL SELECT \(columns), 1 FROM spcs_daily WHERE 1 = 1\(filter)
+            ORDER BY compute_pool_name, start_time, daily, organization, account, compute_pool_id
+            """
         let finalSQL = sql
         let arguments = StatementArguments(args)
         do {
@@ -392,10 +446,10 @@ public final class UsageCache: Sendable {
                         applicationName: row[5],
                         applicationID: row[6],
                         creditsUsed: NanoCredits(row[7] as Int64),
-                        organization: row[8], account: row[9])
+                        organization: row[8], account: row[9], grain: (row[10] as Int64) == 1 ? .day : .hour)
                 }
             }
-            if let bad = rows.first(where: { !(.zero...UsageRecord.maximumCreditsUsed).contains($0.creditsUsed) }) {
+            if let bad = rows.first(where: { !(.zero...UsageRecord.maximumCreditsUsed(for: $0.grain)).contains($0.creditsUsed) }) {
                 throw StoreError.cachedRowOutOfRange(path: path, pool: bad.computePoolName, hourStart: bad.startTime,
                                                      credits: bad.creditsUsed)
             }
@@ -534,6 +588,10 @@ public final class HistoryWriter {
             throw StoreError.badCell(file: "the rows offered to the cache", line: rows + 1, column: problem.column,
                                      value: record.quotedValue(for: problem), fix: problem.description)
         }
+        if record.grain == .day {
+            try upsertDay(record)
+            return
+        }
         let start = Int64(record.startTime.timeIntervalSince1970.rounded(.down))
         rows += 1
         let cached = try cachedBeforeThisLoad(pool: record.computePoolName, start: start)
@@ -566,6 +624,71 @@ public final class HistoryWriter {
             return
         }
         series.touch(pool: record.computePoolName, start: start)
+    }
+
+    /// Inserts a day row into `spcs_daily`, or replaces the cached row of its key (organization, account, pool
+    /// name, pool ID, day) when any value differs. START_TIME must be 00:00 UTC of the day.
+    /// - Throws: ``StoreError/badCell(file:line:column:value:fix:)`` when START_TIME is not a UTC midnight; a
+    ///   SQLite error.
+    private func upsertDay(_ record: UsageRecord) throws {
+        try flushFresh()
+        let start = Int64(record.startTime.timeIntervalSince1970.rounded(.down))
+        rows += 1
+        guard floorDiv(start, 86_400) * 86_400 == start else {
+            throw StoreError.badCell(file: "the rows offered to the cache", line: rows, column: "START_TIME",
+                                     value: "\(start) s after 1970-01-01T00:00:00Z",
+                                     fix: "a day row starts at 00:00 UTC of its day")
+        }
+        let key: [(any DatabaseValueConvertible)?] = [record.computePoolName, start, record.organization, record.account,
+                                                     record.computePoolID.map { $0 < 0 ? -1 : $0 } ?? -1]
+        let values: [(any DatabaseValueConvertible)?] = [
+            Int64(record.endTime.timeIntervalSince1970.rounded(.down)), record.isExclusive.map { $0 ? 1 : 0 },
+            record.applicationName, record.applicationID, record.creditsUsed.value]
+        let stored = try Row.fetchOne(db, sql: """
+            SELECT end_time, is_exclusive, application_name, application_id, credits_used_nano FROM spcs_daily
+            WHERE compute_pool_name = ? AND start_time = ? AND organization = ? AND account = ? AND compute_pool_id = ?
+            """, arguments: StatementArguments(key))
+        if let stored {
+            let same = (stored[0] as Int64?) == Int64(record.endTime.timeIntervalSince1970.rounded(.down))
+                && (stored[1] as Int64?) == record.isExclusive.map { $0 ? 1 : 0 }
+                && (stored[2] as String?) == record.applicationName
+                && (stored[3] as String?) == record.applicationID && (stored[4] as Int64?) == record.creditsUsed.value
+            if same { return }
+            updated += 1
+        } else {
+            inserted += 1
+        }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO spcs_daily (compute_pool_name, start_time, organization, account, compute_pool_id,
+                end_time, is_exclusive, application_name, application_id, credits_used_nano, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: StatementArguments(key + values + [loadID]))
+        series.touch(pool: record.computePoolName, start: start)
+    }
+
+    /// Removes one account's rows of the grain other than `grain` whose START_TIME lies in [`from`, `to`): what a
+    /// pull at `grain` does for the window it read (whole UTC days), so the cache holds one grain per account and
+    /// day and no day is counted twice. Rows whose organization or account is not known (`''`, a CSV import) count
+    /// as the account's, as in the hourly upsert.
+    /// - Returns: the rows removed.
+    /// - Throws: a SQLite error.
+    @discardableResult
+    public func replaceOtherGrain(than grain: LedgerGrain, organization: String, account: String,
+                                  from: Date, to: Date) throws -> Int {
+        try flushFresh()
+        let table = grain == .day ? "spcs_history" : "spcs_daily"
+        let filter = """
+            WHERE start_time >= ?1 AND start_time < ?2 AND (organization = ?3 OR organization = '' OR ?3 = '')
+              AND (account = ?4 OR account = '' OR ?4 = '')
+            """
+        let arguments: StatementArguments = [Int64(from.timeIntervalSince1970.rounded(.down)),
+                                             Int64(to.timeIntervalSince1970.rounded(.up)), organization, account]
+        let touched = try Row.fetchAll(db, sql: "SELECT DISTINCT compute_pool_name, start_time FROM \(table) \(filter)",
+                                       arguments: arguments)
+        guard !touched.isEmpty else { return 0 }
+        for row in touched { series.touch(pool: row[0], start: row[1]) }
+        try db.execute(sql: "DELETE FROM \(table) \(filter)", arguments: arguments)
+        return db.changesCount
     }
 
     /// Binds `record`'s 11 values to parameters `base + 1` to `base + 11` of `s`: name, start, organization, account,
@@ -705,15 +828,17 @@ public final class HistoryWriter {
                              pool.comment, loadID])
     }
 
-    /// Inserts or replaces a METERING_DAILY_HISTORY row (key: USAGE_DATE).
+    /// Inserts or replaces a METERING_DAILY_HISTORY row (key: USAGE_DATE, organization, account).
     /// - Throws: a SQLite error.
     public func upsert(_ day: MeteringDailyRecord) throws {
         try db.execute(sql: """
-            INSERT OR REPLACE INTO metering_daily (usage_date, credits_used_compute_nano, credits_used_cloud_services_nano,
-                credits_used_nano, credits_adjustment_cloud_services_nano, credits_billed_nano, load_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [day.usageDate.daysSinceEpoch, day.creditsUsedCompute.value, day.creditsUsedCloudServices.value,
-                             day.creditsUsed.value, day.creditsAdjustmentCloudServices.value, day.creditsBilled.value, loadID])
+            INSERT OR REPLACE INTO metering_daily (usage_date, organization, account, credits_used_compute_nano,
+                credits_used_cloud_services_nano, credits_used_nano, credits_adjustment_cloud_services_nano,
+                credits_billed_nano, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [day.usageDate.daysSinceEpoch, day.organization, day.account, day.creditsUsedCompute.value,
+                             day.creditsUsedCloudServices.value, day.creditsUsed.value,
+                             day.creditsAdjustmentCloudServices.value, day.creditsBilled.value, loadID])
     }
 
     /// Inserts or replaces a RATE_SHEET_DAILY row (key: date, account, service, usage, rating and billing type,
@@ -973,7 +1098,7 @@ extension UsageCache {
         }
     }
 
-    /// The newest END_TIME of one account's hourly rows, or nil when the cache holds none: the watermark of that
+    /// The newest END_TIME of one account's hourly or day rows, or nil when the cache holds none: the watermark of that
     /// account's pull. Rows whose organization or account is not known (`''`, from a CSV import or a cache older
     /// than schema v4) count for every account, as the upsert lets them stand for any account's rows.
     /// - Parameters:
@@ -984,8 +1109,12 @@ extension UsageCache {
         do {
             return try db.read { db in
                 try Int64.fetchOne(db, sql: """
-                    SELECT MAX(end_time) FROM spcs_history
-                    WHERE (organization = ?1 OR organization = '' OR ?1 = '') AND (account = ?2 OR account = '' OR ?2 = '')
+                    SELECT MAX(end_time) FROM (
+                        SELECT MAX(end_time) AS end_time FROM spcs_history
+                        WHERE (organization = ?1 OR organization = '' OR ?1 = '') AND (account = ?2 OR account = '' OR ?2 = '')
+                        UNION ALL
+                        SELECT MAX(end_time) FROM spcs_daily
+                        WHERE (organization = ?1 OR organization = '' OR ?1 = '') AND (account = ?2 OR account = '' OR ?2 = ''))
                     """, arguments: [organization, account]).map { Date(timeIntervalSince1970: TimeInterval($0)) }
             }
         } catch {
@@ -993,13 +1122,57 @@ extension UsageCache {
         }
     }
 
-    /// The newest END_TIME in the cache, or nil when it holds no hourly row (for the nightly staleness check and the
+    /// The cached METERING_DAILY_HISTORY rows (SERVICE_TYPE SNOWPARK_CONTAINER_SERVICES), one per day and
+    /// account, sorted by day, organization and account.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func meteringDaily() throws(StoreError) -> [MeteringDailyRecord] {
+        do {
+            return try db.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT usage_date, credits_used_compute_nano, credits_used_cloud_services_nano, credits_used_nano,
+                           credits_adjustment_cloud_services_nano, credits_billed_nano, organization, account
+                    FROM metering_daily ORDER BY usage_date, organization, account
+                    """).map { r in
+                    MeteringDailyRecord(usageDate: CivilDate(daysSinceEpoch: r[0] as Int), creditsUsedCompute: NanoCredits(r[1] as Int64),
+                                        creditsUsedCloudServices: NanoCredits(r[2] as Int64), creditsUsed: NanoCredits(r[3] as Int64),
+                                        creditsAdjustmentCloudServices: NanoCredits(r[4] as Int64),
+                                        creditsBilled: NanoCredits(r[5] as Int64), organization: r[6], account: r[7])
+                }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The UTC days whose START_TIME lies in [`from`, `to`) (either bound nil = open) for which the cache holds day
+    /// rows (a pull at `--grain day`), ascending; empty when it holds only hourly rows there. What a command that
+    /// needs hours checks first.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func dayRowDays(from: Date? = nil, to: Date? = nil) throws(StoreError) -> [CivilDate] {
+        do {
+            return try db.read { db in
+                try Int64.fetchAll(db, sql: """
+                    SELECT DISTINCT start_time / 86400 FROM spcs_daily
+                    WHERE start_time >= ? AND start_time < ? ORDER BY 1
+                    """, arguments: [from.map { Int64($0.timeIntervalSince1970.rounded(.down)) } ?? Int64.min,
+                                     to.map { Int64($0.timeIntervalSince1970.rounded(.up)) } ?? Int64.max])
+                    .map { CivilDate(daysSinceEpoch: Int($0)) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The newest END_TIME in the cache (hourly or day rows), or nil when it holds none (for the nightly staleness check and the
     /// pull watermark).
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func latestEndTime() throws(StoreError) -> Date? {
         do {
             return try db.read { db in
-                try Int64.fetchOne(db, sql: "SELECT MAX(end_time) FROM spcs_history").map { Date(timeIntervalSince1970: TimeInterval($0)) }
+                try Int64.fetchOne(db, sql: """
+                    SELECT MAX(end_time) FROM (SELECT MAX(end_time) AS end_time FROM spcs_history
+                                               UNION ALL SELECT MAX(end_time) FROM spcs_daily)
+                    """).map { Date(timeIntervalSince1970: TimeInterval($0)) }
             }
         } catch {
             throw .database(path: path, reason: "\(error)")
@@ -1007,8 +1180,9 @@ extension UsageCache {
     }
 }
 
-/// Collects the pool-months whose hours changed, then rebuilds their `spcs_series` blobs from `spcs_history` in one
-/// pass: each hour holds the sum of every row of that pool name and hour (`Int64.min` where none).
+/// Collects the pool-months whose hours changed, then rebuilds their `spcs_series` blobs from `spcs_history` and
+/// `spcs_daily` in one pass: each hour holds the sum of every row of that pool name and hour, a day row counting in
+/// its day's first hour (`Int64.min` where none).
 struct SeriesWriter {
     struct Key: Hashable, Comparable {
         var pool: String
@@ -1038,9 +1212,18 @@ struct SeriesWriter {
     mutating func flush(_ db: Database) throws {
         if let currentKey { pending.insert(currentKey) }
         currentKey = nil
+        // The v3 migration builds the blobs before spcs_daily exists (v5).
+        let daily = try db.tableExists("spcs_daily") ? """
+                UNION ALL
+                SELECT start_time, credits_used_nano FROM spcs_daily
+                WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
+            """ : ""
         let read = try db.makeStatement(sql: """
-            SELECT start_time, SUM(credits_used_nano) FROM spcs_history
-            WHERE compute_pool_name = ? AND start_time >= ? AND start_time < ? GROUP BY start_time
+            SELECT start_time, SUM(credits_used_nano) FROM (
+                SELECT start_time, credits_used_nano FROM spcs_history
+                WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
+            \(daily))
+            GROUP BY start_time
             """)
         let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO spcs_series (compute_pool_name, month_start, hours) VALUES (?, ?, ?)")
         let remove = try db.makeStatement(sql: "DELETE FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")

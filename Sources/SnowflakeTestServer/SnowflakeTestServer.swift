@@ -31,6 +31,11 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         public var warehouses: [String]?
         /// `CURRENT_ACCOUNT()` and `CURRENT_REGION()` answers for the built-in connection-test statement.
         public var currentAccount: String, currentRegion: String
+        /// The accounts (as written in ``accounts``) that are the organization account: only a key-pair JWT naming
+        /// one of them is served the ORGANIZATION_USAGE views; any other account gets 422 `002003` "does not exist
+        /// or not authorized", even where a result is registered (as Snowflake serves them only in the organization
+        /// account). Nil: every account is (PAT and OAuth tokens always are).
+        public var organizationAccounts: [String]? = nil
 
         /// An identity; by default accounts `MYORG-MYACCOUNT` and `XY12345`, user `SPCS_COST`, no keys or tokens.
         public init(
@@ -238,7 +243,11 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             recorded[index - 1].tokenType = principal.tokenType
             recorded[index - 1].jwtClaims = principal.claims
             lock.unlock()
-            response = dispatch(request)
+            // The account of a key-pair JWT's `sub` (ACCOUNT.USER); nil for PAT and OAuth.
+            let account = principal.claims["sub"].map { sub in
+                String(sub[..<(sub.lastIndex(of: ".") ?? sub.endIndex)])
+            }
+            response = dispatch(request, account: account)
         } catch {
             lock.lock()
             recorded[index - 1].authFailure = error.reason
@@ -276,7 +285,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         return (action, delay)
     }
 
-    private func dispatch(_ request: RawRequest) -> RawResponse {
+    private func dispatch(_ request: RawRequest, account: String?) -> RawResponse {
         let route = self.route(request)
         if case .unknown = route {
             return jersey(404, message: "Not Found", url: request.path)
@@ -321,7 +330,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
                 sqlState: "22023", handle: handle)
         default:
             switch route {
-            case .submit: response = submit(request, fault: fault)
+            case .submit: response = submit(request, fault: fault, account: account)
             case let .status(handle): response = status(handle, request: request)
             case let .partition(handle, raw): response = partition(handle, raw: raw, request: request)
             case let .cancel(handle): response = cancel(handle)
@@ -343,7 +352,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         return response
     }
 
-    private func submit(_ request: RawRequest, fault: TestFault?) -> RawResponse {
+    private func submit(_ request: RawRequest, fault: TestFault?, account: String?) -> RawResponse {
         guard request.header("Content-Type")?.lowercased().hasPrefix("application/json") == true else {
             return jersey(400, message: "Bad Request", url: request.path)
         }
@@ -369,7 +378,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             },
             parameters: ((json["parameters"] as? [String: Any]) ?? [:]).mapValues { "\($0)" },
             role: json["role"] as? String, warehouse: json["warehouse"] as? String, database: json["database"] as? String,
-            schema: json["schema"] as? String, timeout: json["timeout"] as? Int)
+            schema: json["schema"] as? String, timeout: json["timeout"] as? Int, account: account)
         if let role = statement.role, let granted = verifier.identity.grantedRoles, !granted.contains(role) {
             return errorResponse(
                 400, code: "390186",
@@ -383,8 +392,14 @@ public final class SnowflakeTestServer: @unchecked Sendable {
                 sqlState: "57P03", handle: makeHandle())
         }
 
+        // ORGANIZATION_USAGE only in the organization account.
+        let notOrganizationAccount = account.map { a in
+            verifier.identity.organizationAccounts.map { !$0.contains(a) } ?? false
+        } ?? false
         lock.lock()
-        let handler = (handlers + [builtIn, Self.organizationUsageRefusal]).first {
+        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn]
+            : handlers + [builtIn, Self.organizationUsageRefusal]
+        let handler = chain.first {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
         lock.unlock()

@@ -165,6 +165,8 @@ public struct ReceivedStatement: Sendable, Equatable {
     public var role: String?, warehouse: String?, database: String?, schema: String?
     /// The `timeout` member; nil when not sent.
     public var timeout: Int?
+    /// The account a key-pair JWT named (its `sub` before `.USER`, upper case); nil for PAT and OAuth tokens.
+    public var account: String? = nil
 }
 
 /// A fault to inject into matching requests (see ``SnowflakeTestServer/inject(_:on:times:)``).

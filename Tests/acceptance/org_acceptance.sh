@@ -7,7 +7,12 @@
 #      error, and reports the three others as pulled;
 #   3. per account, pool and UTC day, the cache's credits equal the generator's daily_credits_utc exactly, and no
 #      row of the failed connection's account is cached;
-#   4. the emulator's log shows the accounts' requests overlapping (account concurrency).
+#   4. the emulator's log shows the accounts' requests overlapping (account concurrency);
+#   5. `--grain day` into a second cache: Snowflake sums by pool and UTC day, the emulator's log shows the history
+#      statement returned only aggregated rows (one per account, pool and day), and per account, pool and UTC day
+#      the cached day rows equal the same ground truth exactly;
+#   6. `pull --org` through the organization account: ORGANIZATION_USAGE's view, every account's rows, equal to the
+#      ground truth at grain day (its default) and hour; refused (exit 69, Snowflake's 002003) through another account.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,7 +47,28 @@ status=0
 grep -q '^error: connection not_in_org (MYORG.NOT_IN_ORG): ' "$work/pull.err" \
     || { cat "$work/pull.err" >&2; echo "org acceptance: the failed account is not named" >&2; exit 1; }
 
-# 3 and 4. The cache against the ground truth; the emulator's log.
+# 5. The same accounts at --grain day (the unknown account left out).
+cp "$work/log.jsonl" "$work/log-hour.jsonl"
+: > "$work/log.jsonl"
+"$bin" pull -c spcs_dev -c acct_02 -c acct_03 --grain day --since 2024-04-01 --cache "$work/day.sqlite" --format json \
+    > "$work/pull-day.json" 2> "$work/pull-day.err" \
+    || { cat "$work/pull-day.err" >&2; echo "org acceptance: the day pull failed" >&2; exit 1; }
+cp "$work/log.jsonl" "$work/log-day.jsonl"
+
+# 6. The organization view through the organization account (--org: grain day by default, and at grain hour); a
+#    connection to another account is refused the view (Snowflake's 002003), exit 69.
+"$bin" pull -c spcs_dev --org --since 2024-04-01 --cache "$work/org-day.sqlite" --format json > "$work/org-day.json" \
+    2> "$work/org-day.err" || { cat "$work/org-day.err" >&2; echo "org acceptance: pull --org failed" >&2; exit 1; }
+"$bin" pull -c spcs_dev --org --grain hour --since 2024-04-01 --cache "$work/org-hour.sqlite" --format json \
+    > "$work/org-hour.json" 2> "$work/org-hour.err" \
+    || { cat "$work/org-hour.err" >&2; echo "org acceptance: pull --org --grain hour failed" >&2; exit 1; }
+status=0
+"$bin" pull -c acct_02 --org --since 2024-04-01 --cache "$work/org-refused.sqlite" > /dev/null 2> "$work/org-refused.err" \
+    || status=$?
+[[ $status -eq 69 ]] && grep -q "002003" "$work/org-refused.err" \
+    || { cat "$work/org-refused.err" >&2; echo "org acceptance: --org from a non-organization account: exit $status" >&2; exit 1; }
+
+# 3, 4 and 5. The caches against the ground truth; the emulator's log.
 python3 - "$work" <<'PY'
 import json, sqlite3, sys
 from collections import defaultdict
@@ -78,7 +104,7 @@ assert not any(k[1] == "NOT_IN_ORG" for k in cached)
 # Account concurrency: with --max-accounts 2, the two accounts started first overlap in the emulator's request
 # timestamps (ISO 8601 UTC with milliseconds, so they sort as text).
 spans = defaultdict(list)
-for line in open(f"{work}/log.jsonl"):
+for line in open(f"{work}/log-hour.jsonl"):
     entry = json.loads(line)
     account = (entry.get("auth") or {}).get("account")
     if account and entry.get("ts"):
@@ -87,6 +113,43 @@ assert len(spans) >= 3, sorted(spans)
 (a, ta), (b, tb) = sorted(spans.items(), key=lambda kv: min(kv[1]))[:2]
 assert min(tb) < max(ta), (a, min(ta), max(ta), b, min(tb))
 overlap = f"; {a} and {b} were in flight together"
+
+# 5. The day pull: the history statement answered only aggregated rows, and the day rows equal the ground truth.
+day_summary = json.load(open(f"{work}/pull-day.json"))
+assert [a["status"] for a in day_summary["accounts"]] == ["pulled"] * 3, day_summary
+history = [json.loads(l) for l in open(f"{work}/log-day.jsonl")]
+history = [e for e in history if "SNOWPARK_CONTAINER_SERVICES_HISTORY" in (e.get("statement") or "")
+           and e.get("result_rows") is not None]
+assert len(history) == 3 and all("GROUP BY" in e["statement"] and "SUM(CREDITS_USED)" in e["statement"]
+                                 for e in history), [e.get("statement") for e in history]
+day_rows = sum(e["result_rows"] for e in history)
+per_day = defaultdict(int)
+db = sqlite3.connect(f"{work}/day.sqlite")
+assert db.execute("SELECT COUNT(*) FROM spcs_history").fetchone()[0] == 0
+stored = 0
+for org, account, pool, start, nano in db.execute(
+        "SELECT organization, account, compute_pool_name, start_time, credits_used_nano FROM spcs_daily"):
+    assert start % 86400 == 0, start
+    day = datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%d")
+    per_day[(org, account, pool, day)] += nano
+    stored += 1
+assert day_rows == stored, (day_rows, stored)
+per_day = {k: D(v) / D(10**9) for k, v in per_day.items() if v != 0}
+assert per_day == expected, sorted(set(per_day.items()) ^ set(expected.items()))[:5]
+# 6. --org: one pull of the organization view gives every account's days, at both grains.
+for name, table, grain in (("org-day", "spcs_daily", "day"), ("org-hour", "spcs_history", "hour")):
+    org_summary = json.load(open(f"{work}/{name}.json"))
+    assert org_summary["grain"] == grain and org_summary["statements"][0]["view"].startswith("SNOWFLAKE.ORGANIZATION_USAGE"), org_summary
+    got = defaultdict(int)
+    for org, account, pool, start, nano in sqlite3.connect(f"{work}/{name}.sqlite").execute(
+            f"SELECT organization, account, compute_pool_name, start_time, credits_used_nano FROM {table}"):
+        got[(org, account, pool, datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%d"))] += nano
+    got = {k: D(v) / D(10**9) for k, v in got.items() if v != 0}
+    assert got == expected, (name, sorted(set(got.items()) ^ set(expected.items()))[:5])
+hour_rows = db_hour_rows = sqlite3.connect(f"{work}/c.sqlite").execute("SELECT COUNT(*) FROM spcs_history").fetchone()[0]
+overlap += (f"; at --grain day the history statements returned {day_rows} aggregated rows (hourly: {hour_rows}) "
+            f"and the day rows equal the ground truth; pull --org equals it at both grains, and is refused (69) "
+            f"to an account that is not the organization account")
 accounts = len(truth["accounts"])
 print(f"org acceptance: {len(expected)} account-pool-days of {accounts} accounts equal the ground truth exactly; "
       f"the unknown account failed (exit 77) and the run exited 13{overlap}")

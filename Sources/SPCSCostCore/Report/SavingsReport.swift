@@ -222,6 +222,10 @@ public struct SavingsReport: Sendable {
     public var checks: [CheckResult] = []
     /// The comparison with what Snowflake bills (USAGE_IN_CURRENCY_DAILY); nil when the cache has no such rows.
     public var billCheck: BillCheck?
+    /// How `report --by` grouped the ledger; nil without `--by`.
+    public var groupedBy: ReportGrouping?
+    /// The ledger's metered lines grouped by ``groupedBy``, sorted by key; empty without `--by`.
+    public var groups: [GroupLine] = []
 
     /// Metered credits and cost over all pools.
     public var metered: ChargeSum { pools.reduce(.zero(currency)) { $0 + $1.metered } }
@@ -455,5 +459,40 @@ extension MeteredPart {
             byKey[key] = p
         }
         return byKey.values.sorted { ($0.pool, $0.localDay, $0.utcDay) < ($1.pool, $1.localDay, $1.utcDay) }
+    }
+}
+
+/// What `report --by` groups the priced ledger's metered lines by.
+public enum ReportGrouping: String, Sendable, Hashable, CaseIterable {
+    /// The account (ACCOUNT_NAME, or the connection's account; `""` for a CSV import without one).
+    case account
+    /// COMPUTE_POOL_NAME (pools of one name in several accounts are one line).
+    case pool
+    /// The pool's instance family (pools file, `--pool`, `--family`, or COMPUTE_POOLS; `unknown` without one).
+    case family
+    /// APPLICATION_NAME (`""` for pools of no application).
+    case application
+}
+
+/// One line of `report --by`: the metered credits and cost of one account, pool, family or application over the
+/// report's period, priced hour by hour (or day by day for day rows) at its UTC day's price by the ledger.
+public struct GroupLine: Sendable, Hashable {
+    /// The account, pool, family or application; `""` where the source names none.
+    public var key: String
+    /// Metered credits and their cost in the presentation currency, exact.
+    public var metered: ChargeSum
+    /// `--by account` with a bill check: the ledger's SPCS amount before FX (the price currency) over the bill
+    /// check's days; nil otherwise.
+    public var ledgerBeforeFX: Money?
+    /// `--by account` with a bill check: what USAGE_IN_CURRENCY_DAILY bills the account over the same days; nil
+    /// otherwise.
+    public var billed: Money?
+
+    /// Creates a line.
+    public init(key: String, metered: ChargeSum, ledgerBeforeFX: Money? = nil, billed: Money? = nil) {
+        self.key = key
+        self.metered = metered
+        self.ledgerBeforeFX = ledgerBeforeFX
+        self.billed = billed
     }
 }

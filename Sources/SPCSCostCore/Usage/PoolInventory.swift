@@ -71,10 +71,19 @@ public struct MeteringDailyRecord: Sendable, Hashable {
     public var creditsAdjustmentCloudServices: NanoCredits
     /// CREDITS_BILLED.
     public var creditsBilled: NanoCredits
+    /// The organization of the connection that pulled the row (the view has no such column), upper case; `""` when
+    /// not known.
+    public var organization: String
+    /// The account of the connection that pulled the row, upper case; `""` when not known. With the organization
+    /// and USAGE_DATE, the row's key: each account keeps its own day.
+    public var account: String
 
     /// Creates a row; see the properties.
     public init(usageDate: CivilDate, creditsUsedCompute: NanoCredits, creditsUsedCloudServices: NanoCredits,
-                creditsUsed: NanoCredits, creditsAdjustmentCloudServices: NanoCredits, creditsBilled: NanoCredits) {
+                creditsUsed: NanoCredits, creditsAdjustmentCloudServices: NanoCredits, creditsBilled: NanoCredits,
+                organization: String = "", account: String = "") {
+        self.organization = organization
+        self.account = account
         self.usageDate = usageDate
         self.creditsUsedCompute = creditsUsedCompute
         self.creditsUsedCloudServices = creditsUsedCloudServices

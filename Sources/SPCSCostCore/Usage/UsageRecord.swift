@@ -27,11 +27,16 @@ public struct UsageRecord: Hashable, Sendable {
     /// The account name (`MYACCOUNT`, or the locator when the connection names the account by locator), upper
     /// case; `""` when not known (a CSV without ACCOUNT_NAME).
     public var account: String
+    /// The period the row covers: `.hour` (a row of the view as it is), or `.day` (a pull at `--grain day`: the
+    /// view's rows of one pool and UTC day summed in Snowflake; START_TIME is 00:00 UTC of the day, END_TIME the
+    /// latest END_TIME summed, CREDITS_USED the sum).
+    public var grain: LedgerGrain
 
     /// Creates a row; see the properties for units.
     public init(startTime: Date, endTime: Date, computePoolName: String, computePoolID: Int64? = nil,
                 isExclusive: Bool? = nil, applicationName: String? = nil, applicationID: String? = nil,
-                creditsUsed: NanoCredits, organization: String = "", account: String = "") {
+                creditsUsed: NanoCredits, organization: String = "", account: String = "", grain: LedgerGrain = .hour) {
+        self.grain = grain
         self.startTime = startTime
         self.endTime = endTime
         self.computePoolName = computePoolName
@@ -55,6 +60,14 @@ extension UsageRecord {
     /// so no real row comes near.
     public static let maximumCreditsUsed = NanoCredits(100_000 * 1_000_000_000)
 
+    /// The most CREDITS_USED one row of `grain` may hold: ``maximumCreditsUsed`` for an hour, 24 times it
+    /// (2,400,000 credits) for a UTC day, the sum of a day's hours at the hourly bound. A day row lands in the
+    /// day's first hour of the per-month series, so a day of what-if credit-seconds still fits 64 bits
+    /// (24 × 10¹⁴ × 3600 = 8.6 × 10¹⁸).
+    public static func maximumCreditsUsed(for grain: LedgerGrain) -> NanoCredits {
+        grain == .day ? NanoCredits(24 * maximumCreditsUsed.value) : maximumCreditsUsed
+    }
+
     /// The instants a row's START_TIME and END_TIME may take: years 1 to 9999, UTC (ISO 8601's four-digit years;
     /// the cache's month and day arithmetic is defined over them).
     public static let instantRange: Range<Date> =
@@ -66,6 +79,8 @@ extension UsageRecord {
         case negativeCredits
         /// CREDITS_USED is above ``UsageRecord/maximumCreditsUsed``.
         case creditsAboveMaximum
+        /// CREDITS_USED of a day row is above ``UsageRecord/maximumCreditsUsed(for:)`` of `.day`.
+        case dayCreditsAboveMaximum
         /// START_TIME (`isStart`) or END_TIME lies outside ``UsageRecord/instantRange``.
         case instantOutOfRange(isStart: Bool)
         /// COMPUTE_POOL_NAME holds a control character (U+0000 to U+001F or U+007F), such as a NUL that would cut
@@ -75,7 +90,7 @@ extension UsageRecord {
         /// The column the problem is in.
         public var column: String {
             switch self {
-            case .negativeCredits, .creditsAboveMaximum: "CREDITS_USED"
+            case .negativeCredits, .creditsAboveMaximum, .dayCreditsAboveMaximum: "CREDITS_USED"
             case let .instantOutOfRange(isStart): isStart ? "START_TIME" : "END_TIME"
             case .controlCharacterInPoolName: "COMPUTE_POOL_NAME"
             }
@@ -89,6 +104,9 @@ extension UsageRecord {
             case .creditsAboveMaximum:
                 "is more than 100000 credits in one hour, beyond any compute pool (the largest use about 7,060); "
                     + "check the column is CREDITS_USED and the decimal separator is '.'"
+            case .dayCreditsAboveMaximum:
+                "is more than 2400000 credits in one UTC day (24 hours of 100000 credits), beyond any compute pool; "
+                    + "check the column is CREDITS_USED"
             case .instantOutOfRange:
                 "is outside the years 1 to 9999"
             case .controlCharacterInPoolName:
@@ -110,7 +128,7 @@ extension UsageRecord {
     /// (or seconds since 1970 where ISO 8601 has no year for it), the pool name with control characters spelled out.
     public func quotedValue(for problem: Problem) -> String {
         switch problem {
-        case .negativeCredits, .creditsAboveMaximum:
+        case .negativeCredits, .creditsAboveMaximum, .dayCreditsAboveMaximum:
             return creditsUsed.description
         case let .instantOutOfRange(isStart):
             return "\(Int64((isStart ? startTime : endTime).timeIntervalSince1970)) s after 1970-01-01T00:00:00Z"
@@ -123,7 +141,9 @@ extension UsageRecord {
     /// CSV import and pulls.
     public var problem: Problem? {
         if creditsUsed.value < 0 { return .negativeCredits }
-        if creditsUsed > Self.maximumCreditsUsed { return .creditsAboveMaximum }
+        if creditsUsed > Self.maximumCreditsUsed(for: grain) {
+            return grain == .day ? .dayCreditsAboveMaximum : .creditsAboveMaximum
+        }
         if !Self.instantRange.contains(startTime) { return .instantOutOfRange(isStart: true) }
         if !Self.instantRange.contains(endTime) { return .instantOutOfRange(isStart: false) }
         if computePoolName.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {

@@ -281,6 +281,15 @@ struct SavingsReportDocument {
             sections.append(.init(id: "bill_check", title: "Bill check (USAGE_IN_CURRENCY_DAILY)", level: 2,
                                   blocks: blocks))
         }
+        if let by = r.groupedBy {
+            let b = RoundedBreakdown(lines: r.groups.map(\.metered.amount), exactTotal: r.metered.amount)
+            if b.difference.amount != 0 {
+                rounding.append(.init(table: "by_\(by.rawValue)", column: "metered_cost_\(cur)",
+                                      label: "By \(by.rawValue), metered cost", breakdown: b))
+            }
+            sections.append(.init(id: "by_\(by.rawValue)", title: "By \(by.rawValue)", level: 1,
+                                  blocks: [.table(groupsTable(by))]))
+        }
         sections.append(.init(id: "charts", title: "Daily credits per pool", level: 1,
                               blocks: r.pools.map { .chart(chart($0)) }))
         sections.append(.init(id: "pools", title: "Per pool", level: 1, blocks: [.table(poolsTable)]))
@@ -472,6 +481,36 @@ struct SavingsReportDocument {
         guard !d.causes.isEmpty else { return nil }
         let b = RoundedBreakdown(lines: d.causes.map(\.sum.amount), exactTotal: d.difference.amount)
         return b.difference.amount == 0 ? nil : b
+    }
+
+    /// `report --by`: the metered credits and cost of each account, pool, family or application, a total row, and
+    /// for `--by account` with a bill check the ledger before FX, the billed amount and their difference.
+    func groupsTable(_ by: ReportGrouping) -> Table {
+        let none = by == .family ? "unknown" : "(none)"
+        var columns: [Table.Column] = [
+            .init(key: by.rawValue, label: by.rawValue.prefix(1).uppercased() + by.rawValue.dropFirst(), kind: .text),
+            .init(key: "metered_credits", label: "Metered credits", kind: .credits),
+            .init(key: "metered_cost_\(cur)", label: "Metered cost (\(cur))", kind: .money(r.currency))]
+        let bill = by == .account ? r.billCheck : nil
+        if let b = bill {
+            let c = b.currency.code
+            columns += [.init(key: "ledger_\(c)", label: "Bill check: ledger (\(c))", kind: .money(b.currency)),
+                        .init(key: "billed_\(c)", label: "Bill check: billed (\(c))", kind: .money(b.currency)),
+                        .init(key: "difference_\(c)", label: "Bill check: billed minus ledger (\(c))", kind: .money(b.currency))]
+        }
+        var t = Table(id: "by_\(by.rawValue)", title: "By \(by.rawValue)", columns: columns)
+        for g in r.groups {
+            var row: [Cell] = [.text(g.key.isEmpty ? none : g.key)] + Self.cells(g.metered)
+            if bill != nil {
+                row += [g.ledgerBeforeFX.map(Cell.money) ?? .empty, g.billed.map(Cell.money) ?? .empty,
+                        g.billed.flatMap { billed in g.ledgerBeforeFX.map { .money(billed - $0) } } ?? .empty]
+            }
+            t.rows.append(.init(row))
+        }
+        var total: [Cell] = [.text("Total")] + Self.cells(r.metered)
+        if let b = bill { total += [.money(b.ledgerTotal), .money(b.billedTotal), .money(b.billedTotal - b.ledgerTotal)] }
+        t.rows.append(.init(total, role: .total))
+        return t
     }
 
     /// Top pools by metered cost.

@@ -1,0 +1,100 @@
+import Foundation
+import SnowflakeSQLAPI
+import SnowflakeTestServer
+import SPCSCostCore
+import SPCSCostStore
+import SPCSCostTestSupport
+import Testing
+
+@testable import SPCSCostKit
+
+/// `pull --org` over real HTTP against the project's loopback SQL API server, which serves the ORGANIZATION_USAGE
+/// views to the organization account only: every account's day rows in one statement, each keeping its account; the
+/// organization-wide lookback; another account refused.
+@Suite struct OrganizationPullTests {
+    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
+    let server: SnowflakeTestServer
+    let home: TemporaryDirectory
+    let env: Environment
+    let sent = GrainPullTests.Sent()
+
+    init() throws {
+        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
+        let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
+        var identity = SnowflakeTestServer.Identity(accounts: ["MYORG-SPCS_DEV", "MYORG-ACCT_02"], publicKeysPEM: [pem])
+        identity.organizationAccounts = ["MYORG-SPCS_DEV"]
+        server = try SnowflakeTestServer(identity: identity, now: { now })
+        home = try TemporaryDirectory()
+        let key = home.path("rsa_key.p8")
+        try FileManager.default.copyItem(atPath: Self.keys.appendingPathComponent("test_rsa_key.p8").path, toPath: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        var toml = ""
+        for name in ["spcs_dev", "acct_02"] {
+            toml += """
+                [\(name)]
+                account = "myorg-\(name)"
+                user = "spcs_cost"
+                authenticator = "SNOWFLAKE_JWT"
+                private_key_file = "\(key)"
+                host = "127.0.0.1"
+                port = \(server.baseURL.port!)
+                protocol = "http"
+
+                """
+        }
+        try FileManager.default.createDirectory(atPath: home.path("sf"), withIntermediateDirectories: true)
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.path("sf/connections.toml"))
+        env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        // The organization view summed by account, pool and UTC day: SPCS_DEV's POOL 2.64 credits on 1 April,
+        // ACCT_02's POOL (another pool of the same name) 1.1 on 1 April and 0.5 on 2 April, to 20:00.
+        let sent = self.sent
+        server.register("ORGANIZATION_USAGE\\.SNOWPARK_CONTAINER_SERVICES_HISTORY") { statement in
+            sent.append(statement)
+            return .rows(TestResult(
+                columns: [.text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"),
+                          .boolean("IS_EXCLUSIVE"), .fixed("APPLICATION_ID"), .timestampLTZ("START_TIME"),
+                          .timestampLTZ("END_TIME"), .text("APPLICATION_NAME"), .fixed("CREDITS_USED", precision: 38, scale: 9)],
+                rows: [["MYORG", "SPCS_DEV", "POOL", "7", "false", nil, "1711929600.000000000", "1712016000.000000000", nil, "2.640000000"],
+                       ["MYORG", "ACCT_02", "POOL", "9", "false", nil, "1711929600.000000000", "1712016000.000000000", nil, "1.100000000"],
+                       ["MYORG", "ACCT_02", "POOL", "9", "false", nil, "1712016000.000000000", "1712088000.000000000", nil, "0.500000000"]]))
+        }
+        server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: TestResult(
+            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+    }
+
+    func pull(_ connection: String, into cache: UsageCache) async throws -> PullSummary {
+        var options = PullOptions()
+        options.connectionName = connection
+        options.grain = .day
+        options.organizationWide = true
+        return try await PullService(env: env, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+            .pull(options, into: cache)
+    }
+
+    @Test func everyAccountFromTheOrganizationAccountOnly() async throws {
+        let cache = try UsageCache(.memory)
+        let s = try await pull("spcs_dev", into: cache)
+        #expect(s.statements.first?.view == "SNOWFLAKE.ORGANIZATION_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY")
+        let statement = try #require(sent.all.first)
+        #expect(statement.text == PullService.historyStatement(grain: .day, organizationWide: true))
+        #expect(statement.text.contains("GROUP BY 1, 2, 3, 4, 5, 6, 7") && statement.account == "MYORG-SPCS_DEV")
+        #expect(try cache.keyedRecords().map { "\($0.organization).\($0.account) \($0.computePoolName) \($0.creditsUsed)" }
+                == ["MYORG.ACCT_02 POOL 1.100000000", "MYORG.SPCS_DEV POOL 2.640000000", "MYORG.ACCT_02 POOL 0.500000000"])
+        #expect(try cache.meteredByAccountAndUTCDay(from: Date(timeIntervalSince1970: 1_711_929_600),
+                                                    to: Date(timeIntervalSince1970: 1_712_102_400)).map(\.account)
+                == ["ACCT_02", "ACCT_02", "SPCS_DEV"])
+        // The next pull starts 48 hours before the organization's newest END_TIME (2 April 20:00), down to 00:00 UTC:
+        // 31 March (1711843200).
+        _ = try await pull("spcs_dev", into: cache)
+        #expect(sent.all.last?.bindings["1"]?.value?.hasPrefix("1711843200") == true)
+        // Through another account the view is refused, as Snowflake refuses it: the pull fails, the cache is as it was.
+        let before = try cache.loads().count
+        await #expect(throws: SQLAPIError.self) { _ = try await pull("acct_02", into: cache) }
+        #expect(try cache.loads().count == before)
+        #expect(sent.all.count == 2)
+    }
+}
