@@ -190,8 +190,12 @@ extension WhatIfService {
         /// memory holds a day's figures, not its parts.
         func price(_ i: Int) throws {
             guard rates != nil else { return }
+            guard !results[i].isEmpty else { return }
+            try results[i][0].price(rates: &rates!)
+            // The metered credits are the same under every policy: priced once.
+            let first = results[i][0]
+            for k in results[i].indices.dropFirst() { try results[i][k].price(rates: &rates!, meteredFrom: first) }
             for k in results[i].indices {
-                try results[i][k].price(rates: &rates!)
                 for d in results[i][k].days.indices {
                     results[i][k].days[d].meteredParts = [:]
                     results[i][k].days[d].policyParts = [:]

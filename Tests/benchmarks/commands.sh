@@ -58,11 +58,11 @@ rows=()
 measure() { # measure COMMAND LABEL PEER-OR-TOOL COMMAND...: one row of wall seconds and peak MiB
     /usr/bin/time -f "%e %M" -o "$work/time" "${@:3}" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
     read -r wall kib < "$work/time"
-    rows+=("$(printf '%-8s %-44s %9.2f s %8d MiB' "$1" "$2" "$wall" "$((kib / 1024))")")
+    rows+=("$(printf '%-8s %-48s %9.2f s %8d MiB' "$1" "$2" "$wall" "$((kib / 1024))")")
     echo "${rows[-1]}" >&2
 }
-pandas() { # pandas WHAT: read_csv of the file, then the WHAT's groupby sums
-    python3 - "$1" "$csv" "$work/pandas-$1.csv" <<'PY'
+# The pandas peer: `python3 peer.py WHAT CSV OUT`, read_csv of the file, then WHAT's groupby sums.
+cat > "$work/peer.py" <<'PY'
 import sys
 import pandas as pd
 what, path, out = sys.argv[1:4]
@@ -80,7 +80,6 @@ else:                     # whatif: per pool and day, inside a 10:00-19:00 MON-F
     df["IN"] = (t.dt.hour >= 10) & (t.dt.hour < 19) & (t.dt.dayofweek < 5)
     df.groupby(["COMPUTE_POOL_NAME", "DAY", "IN"])["CREDITS_USED"].sum().to_csv(out)
 PY
-}
 
 echo "mode $mode: $(($(wc -l < "$csv") - 1)) hourly rows, $(du -m "$csv" | cut -f1) MB; binary $bin" >&2
 measure import "spcs-cost import" "$bin" import "$csv" --cache "$work/cache.sqlite"
@@ -92,19 +91,19 @@ CREATE TABLE h (start_time TEXT, end_time TEXT, compute_pool_name TEXT, compute_
 .import --skip 1 $csv h
 SQL
 measure import "sqlite3 .import (keyed table)" sh -c "sqlite3 '$work/peer.sqlite' < '$work/peer.sql'"
-measure import "pandas read_csv + groupby (pool, hour)" pandas import
+measure import "pandas read_csv + groupby (pool, hour)" python3 "$work/peer.py" import "$csv" "$work/pandas-import.csv"
 measure report "spcs-cost report (all formats, default detail)" "$bin" report --from "$from" --to "$to" \
     --family CPU_X64_XS --business-hours 09:00-18:00 --weekdays MON-FRI --rate-card 2026-04 \
     --cache "$work/cache.sqlite" --out "$work/r"
 measure report "spcs-cost report (json)" "$bin" report --from "$from" --to "$to" --family CPU_X64_XS \
     --rate-card 2026-04 --cache "$work/cache.sqlite" --out "$work/r2" --format json
-measure report "pandas read_csv + groupby (pool, day) to CSV" pandas report
+measure report "pandas read_csv + groupby (pool, day) to CSV" python3 "$work/peer.py" report "$csv" "$work/pandas-report.csv"
 measure whatif "spcs-cost whatif (2 policies, table)" "$bin" whatif --pools "$work/pools.toml" --from "$from" \
     --to "$to" --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --cache "$work/cache.sqlite"
 measure whatif "spcs-cost whatif (2 policies, json)" "$bin" whatif --pools "$work/pools.toml" --from "$from" \
     --to "$to" --policy always-on --policy business-hours=10:00-19:00,MON-FRI,Asia/Tokyo --cache "$work/cache.sqlite" \
     --format json
-measure whatif "pandas read_csv + groupby (pool, day, window)" pandas whatif
+measure whatif "pandas read_csv + groupby (pool, day, window)" python3 "$work/peer.py" whatif "$csv" "$work/pandas-whatif.csv"
 
-printf '\n%-8s %-44s %11s %12s\n' command "tool" wall "peak RSS"
+printf '\n%-8s %-48s %11s %12s\n' command "tool" wall "peak RSS"
 printf '%s\n' "${rows[@]}"

@@ -113,11 +113,18 @@ public struct WhatIfResult: Sendable {
     /// Prices every day through the ledger: each UTC day's credits at that day's price and FX (the same charge
     /// `report` makes of the same credits on the same day).
     /// - Throws: ``FXBookError``.
-    public mutating func price(rates: inout DayRates) throws(FXBookError) {
+    /// - Parameter meteredFrom: a result of the same pool and days already priced (another policy's): its metered
+    ///   charges are taken instead of pricing the same metered credits again.
+    public mutating func price(rates: inout DayRates, meteredFrom: WhatIfResult? = nil) throws(FXBookError) {
+        let same = meteredFrom.map { $0.days.map(\.date) == days.map(\.date) } ?? false
         for i in days.indices {
             var m = ChargeSum.zero(rates.currency), p = ChargeSum.zero(rates.currency)
-            for (day, credits) in days[i].meteredParts.sorted(by: { $0.key < $1.key }) {
-                m += try rates.charge(credits, onUTCDay: day)
+            if same, let priced = meteredFrom?.days[i].metered {
+                m = priced
+            } else {
+                for (day, credits) in days[i].meteredParts.sorted(by: { $0.key < $1.key }) {
+                    m += try rates.charge(credits, onUTCDay: day)
+                }
             }
             for (day, credits) in days[i].policyParts.sorted(by: { $0.key < $1.key }) {
                 p += try rates.charge(credits, onUTCDay: day)
@@ -271,6 +278,10 @@ public enum WhatIf {
             if !parts.isEmpty { metered[dates[d]] = parts }
         }
         let rateOf = Dictionary(uniqueKeysWithValues: zip(dates, rates))
+        let spans = dates.indices.map {
+            DateInterval(start: Date(timeIntervalSince1970: TimeInterval(dayStarts[$0])),
+                         end: Date(timeIntervalSince1970: TimeInterval(dayStarts[$0 + 1])))
+        }
         var results: [WhatIfResult] = []
         var k = 0
         for policy in policies {
@@ -279,7 +290,7 @@ public enum WhatIf {
             if case .businessHours = policy { inWindow = extra[k]; k += 1 }
             results.append(reprice(pool: pool, computePool: computePool, dates: dates, zone: zone, policy: policy,
                                    lifetime: lifetime, rateInForce: { rateOf[$0] ?? rateInForce($0) }, metered: metered,
-                                   extraInWindow: inWindow, meteredNodeHours: nil))
+                                   extraInWindow: inWindow, meteredNodeHours: nil, spans: spans))
         }
         return results
     }
@@ -290,8 +301,18 @@ public enum WhatIf {
     static func reprice(pool name: String, computePool pool: ComputePool?, dates: [CivilDate], zone: TimeZone,
                         policy: WhatIfPolicy, lifetime: PoolLifetime, rateInForce: (CivilDate) -> Decimal,
                         metered: [CivilDate: [Int: Decimal]], extraInWindow extraByDay: [CivilDate: [Int: Decimal]],
-                        meteredNodeHours: [[VarianceCause: Decimal]]?) -> WhatIfResult {
+                        meteredNodeHours: [[VarianceCause: Decimal]]?, spans: [DateInterval]? = nil) -> WhatIfResult {
         let minNodes = Decimal(pool?.minNodes ?? 1)
+        let nodes = Int64(pool?.minNodes ?? 1)
+        let spans = spans ?? dates.map { $0.interval(in: zone) }
+        var lastRate: (rate: Decimal, nano: Int64?)?
+        /// `rate` in nano-credits when it has at most 9 decimals (every rate card's do).
+        func nano(_ rate: Decimal) -> Int64? {
+            if let l = lastRate, l.rate == rate { return l.nano }
+            let n = NanoCredits(exactly: rate)?.value
+            lastRate = (rate, n)
+            return n
+        }
         let utc = TimeZone(identifier: "UTC")!
         var days: [WhatIfResult.Day] = []
         days.reserveCapacity(dates.count)
@@ -306,7 +327,15 @@ public enum WhatIf {
                 while start < s.end {
                     let day = Int((start.timeIntervalSince1970 / 86_400).rounded(.down))
                     let end = min(Date(timeIntervalSince1970: TimeInterval((day + 1) * 86_400)), s.end)
-                    out[day, default: 0] += minNodes * Decimal(Int(end.timeIntervalSince(start))) / 3600 * rate
+                    let seconds = Int(end.timeIntervalSince(start))
+                    let nodeSeconds = nodes * Int64(seconds)
+                    if nodeSeconds % 3600 == 0, let r = nano(rate),
+                       case let (v, false) = (nodeSeconds / 3600).multipliedReportingOverflow(by: r) {
+                        // Whole node-hours × a 9-decimal rate: exact in nano-credits, the same value as below.
+                        out[day, default: 0] += NanoCredits(v).credits
+                    } else {
+                        out[day, default: 0] += minNodes * Decimal(seconds) / 3600 * rate
+                    }
                     start = end
                 }
             }
@@ -316,8 +345,8 @@ public enum WhatIf {
         case let .businessHours(window):
             let intervals = window.intervals(from: first.adding(days: -1), through: last.adding(days: 1))
             var next = 0
-            for d in dates {
-                let span = d.interval(in: zone)
+            for (i, d) in dates.enumerated() {
+                let span = spans[i]
                 while next < intervals.count, intervals[next].end <= span.start { next += 1 }
                 var inDay: [DateInterval] = []
                 var j = next
@@ -331,9 +360,9 @@ public enum WhatIf {
                 days.append(.init(date: d, meteredParts: metered[d] ?? [:], policyParts: parts))
             }
         case .alwaysOn:
-            for d in dates {
+            for (i, d) in dates.enumerated() {
                 days.append(.init(date: d, meteredParts: metered[d] ?? [:],
-                                  policyParts: lifetimeParts([d.interval(in: zone)], rate: rateInForce(d))))
+                                  policyParts: lifetimeParts([spans[i]], rate: rateInForce(d))))
             }
         case let .autoSuspend(seconds):
             let old = Decimal(pool?.autoSuspendSeconds ?? 0)
