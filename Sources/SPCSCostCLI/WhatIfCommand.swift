@@ -39,16 +39,12 @@ struct WhatIfCommand: EnvironmentCommand {
         priced.poolsFile = file
         try price.apply(to: &priced, defaults: file.defaults, env: env)
         options.rateCardID = priced.rateCardID
+        options.price = priced.priceSettings
         let cache = try cacheOptions.openExisting(env)
-        let reconciled = try ReconcileService(env: env).reconcile(options, cache: cache)
-        let service = WhatIfService(env: env)
-        let card = try env.catalog.rateCard(id: reconciled.rateCardID)
-        let parsed = try policies.map { try service.parsePolicy($0, card: card) }
-        let run = try service.reprice(reconciled, pools: file, policies: parsed, zone: options.timeZone, cache: cache,
-                                      price: priced.priceSettings)
-        let warnings = reconciled.warnings + run.warnings.filter { !reconciled.warnings.contains($0) }
-        let input = WhatIfInput(results: run.results, from: days.first, to: days.last, rateCardID: reconciled.rateCardID,
-                                warnings: warnings, currency: run.currency, priceRuns: run.priceRuns)
+        // One pool at a time from the cache's series, priced through the ledger as it goes.
+        let run = try WhatIfService(env: env).run(options, policies: policies, cache: cache)
+        let input = WhatIfInput(results: run.results, from: days.first, to: days.last, rateCardID: run.rateCardID,
+                                warnings: run.warnings, currency: run.currency, priceRuns: run.priceRuns)
         return try output.output(Document.whatIf(input, stamp: ReportStamp(toolVersion: SpcsCost.version,
                                                                            commandLine: env.commandLine)), env: env)
     }

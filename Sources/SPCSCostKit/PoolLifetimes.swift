@@ -46,6 +46,23 @@ public struct PoolLifetimes {
         return PoolLifetime(intervals: [span], source: .meteredHours)
     }
 
+    /// Reads the cache's first and last metered hour of every pool now, so that later ``lifetime(of:planned:metered:)``
+    /// calls do not read the cache (a run that calls them while it reads the cache's series).
+    /// - Throws: ``StoreError``.
+    public mutating func readMeteredSpans() throws {
+        if spans == nil { spans = try cache.meteredSpans() }
+    }
+
+    /// Puts ``assumed`` in the order of `names` (the pools file's order, whatever order the pools were met in);
+    /// names not in `names` keep their place after them.
+    public mutating func orderAssumed(as names: [String]) {
+        var rank: [String: Int] = [:]
+        for (i, n) in names.enumerated() where rank[n] == nil { rank[n] = i }
+        assumed = assumed.enumerated().sorted { a, b in
+            (rank[a.element] ?? names.count + a.offset, a.offset) < (rank[b.element] ?? names.count + b.offset, b.offset)
+        }.map(\.element)
+    }
+
     /// The warning a run shows when some lifetimes are assumed; nil when none is.
     public var assumedWarning: String? {
         guard !assumed.isEmpty else { return nil }

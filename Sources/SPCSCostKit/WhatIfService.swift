@@ -94,6 +94,198 @@ public struct WhatIfService: Sendable {
     }
 }
 
+extension WhatIfService {
+    /// The what-if of `spcs-cost whatif`: every pool of `options.pools` re-priced under each policy over the period,
+    /// read from the cache one pool at a time (its hourly series; an `auto-suspend` policy also reads that pool's rows
+    /// to reconcile it, as `reconcile` does), so memory follows the number of pools and days, not of hourly rows.
+    /// The figures, warnings and their order are those of ``ReconcileService/reconcile(_:cache:)`` followed by
+    /// ``reprice(_:pools:policies:zone:cache:price:)`` where every row starts on the hour (the view's rows do; a row
+    /// counts in the hour its START_TIME falls in, as `report` counts it). Money is priced through the ledger only
+    /// (``WhatIfResult/price(rates:)``), each pool as soon as it is re-priced.
+    /// - Parameters:
+    ///   - options: the pools file, the days (`timeZone` nil = each pool's own zone), the rate card, and how to
+    ///     price (`price` nil = credits only).
+    ///   - policies: the `--policy` texts (``parsePolicy(_:card:)``), parsed against the run's rate card.
+    /// - Returns: the results in policy, then pools-file order, with the run's rate card and every warning
+    ///   (the reconciliation's first: rate card, family offers, pools metered but not planned, planned but not
+    ///   metered; then assumed lifetimes and price choices).
+    /// - Throws: ``EstimateError`` for days out of order or a bad policy, ``PricingError`` when a rate is missing,
+    ///   ``StoreError``, ``ArithmeticLimitError``, and what ``LedgerPricing`` throws.
+    public func run(_ options: ReconcileOptions, policies texts: [String], cache: UsageCache) throws -> WhatIfRun {
+        guard options.from <= options.to else {
+            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
+                                              fix: "is before --from \(options.from); swap them")
+        }
+        let catalog = env.catalog
+        let utc = TimeZone(identifier: "UTC")!
+        let reconcile = ReconcileService(env: env)
+        var warnings: [String] = []
+        let runCard: RateCard
+        if let id = options.rateCardID ?? options.pools.defaults.rateCardID {
+            runCard = try catalog.rateCard(id: id)
+        } else {
+            let c = try catalog.rateCard(asOf: options.from)
+            if let w = c.warning { warnings.append(w) }
+            runCard = c.item
+        }
+        // Per pool of the file: its zone, period, estimate rate and rate in force (as reconcile sets them).
+        struct Planned {
+            var entry: PoolsFile.Entry
+            var zone: TimeZone
+            var start: Int64, end: Int64
+            var rateInForce: (CivilDate) -> Decimal
+            var estimateRate: Decimal
+            var hasRows = false
+            var nanoCredits: Int64 = 0
+        }
+        var planned: [Planned] = []
+        var inForce: [String: (CivilDate) -> Decimal] = [:]
+        for entry in options.pools.pools {
+            let plan = entry.plan
+            let card = try entry.rateCardID.map { try catalog.rateCard(id: $0) } ?? runCard
+            let rate = try catalog.rate(of: plan.pool.family, on: card).creditsPerNodeHour
+            let zone = options.timeZone ?? plan.zone
+            if let region = entry.region ?? options.pools.defaults.region,
+               let w = EstimateService(catalog: catalog).offerWarning(family: plan.pool.family, regionText: region,
+                                                                       pool: plan.pool.name) {
+                warnings.append(w)
+            }
+            // One memo of the rates by day per family, pinned card and fallback: pools share it.
+            let key = "\(plan.pool.family)|\(entry.rateCardID ?? "")|\(rate)"
+            let rateInForce = inForce[key] ?? reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID,
+                                                                    fallback: rate)
+            inForce[key] = rateInForce
+            planned.append(Planned(entry: entry, zone: zone,
+                                   start: Int64(options.from.startInstant(in: zone).timeIntervalSince1970),
+                                   end: Int64(options.to.adding(days: 1).startInstant(in: zone).timeIntervalSince1970),
+                                   rateInForce: rateInForce, estimateRate: rate))
+        }
+        let policies = try texts.map { try parsePolicy($0, card: runCard) }
+        let needsRows = policies.contains { if case .autoSuspend = $0 { true } else { false } }
+
+        var run = WhatIfRun(results: [], currency: nil, priceRuns: [], warnings: [])
+        run.rateCardID = runCard.id
+        var rates: DayRates?
+        var priceWarnings: [String] = []
+        if let settings = options.price {
+            let zones = planned.map(\.zone) + [options.timeZone ?? utc]
+            let first = zones.map { CivilDate.of(options.from.startInstant(in: $0), in: utc) }.min()!
+            let last = zones.map { CivilDate.of(options.to.adding(days: 1).startInstant(in: $0).addingTimeInterval(-1), in: utc) }.max()!
+            let pricing = try LedgerPricing.make(settings, catalog: catalog, cache: cache, period: first...last,
+                                                 warnings: &priceWarnings)
+            rates = try pricing.rates(for: first...last)
+            run.currency = pricing.currency
+        }
+
+        var byName: [String: [Int]] = [:]
+        for (i, p) in planned.enumerated() { byName[p.entry.plan.pool.name, default: []].append(i) }
+        var lifetimes = try PoolLifetimes(cache: cache)
+        var results = [[WhatIfResult]](repeating: [], count: planned.count)
+        var unplanned: [String] = []
+        let unplannedZone = options.timeZone ?? utc
+        let unplannedStart = Int64(options.from.startInstant(in: unplannedZone).timeIntervalSince1970)
+        let unplannedEnd = Int64(options.to.adding(days: 1).startInstant(in: unplannedZone).timeIntervalSince1970)
+
+        /// Prices pool `i`'s results through the ledger and drops their parts (they were for the ledger only), so
+        /// memory holds a day's figures, not its parts.
+        func price(_ i: Int) throws {
+            guard rates != nil else { return }
+            guard !results[i].isEmpty else { return }
+            try results[i][0].price(rates: &rates!)
+            // The metered credits are the same under every policy: priced once.
+            let first = results[i][0]
+            for k in results[i].indices.dropFirst() { try results[i][k].price(rates: &rates!, meteredFrom: first) }
+            for k in results[i].indices {
+                for d in results[i][k].days.indices {
+                    results[i][k].days[d].meteredParts = [:]
+                    results[i][k].days[d].policyParts = [:]
+                }
+            }
+        }
+        /// Re-prices planned pool `i` from its hours (none when not metered) under every policy but auto-suspend.
+        func reprice(_ i: Int, hours: (firstHour: Int64, values: [Int64])) throws {
+            let p = planned[i]
+            let name = p.entry.plan.pool.name
+            let lifetime = try lifetimes.lifetime(of: name, planned: p.entry, metered: p.hasRows)
+            results[i] = try WhatIf.reprice(pool: name, computePool: p.entry.plan.pool, from: options.from,
+                                            through: options.to, hours: hours, zone: p.zone, policies: policies,
+                                            lifetime: lifetime, rateInForce: p.rateInForce)
+            if !needsRows { try price(i) }
+        }
+
+        // The lifetimes' metered spans are read before the pass (the cache answers one read at a time).
+        try lifetimes.readMeteredSpans()
+        let wideStart = options.from.adding(days: -1).startInstant(in: utc)
+        let wideEnd = options.to.adding(days: 2).startInstant(in: utc)
+        var done = [Bool](repeating: false, count: planned.count)
+        try cache.forEachPoolSeries(from: wideStart, to: wideEnd) { name, firstHour, values in
+            /// Whether the hours starting in `[a, b)` have a row, and their nano-credits.
+            func rows(from a: Int64, to b: Int64) throws -> (any: Bool, nano: Int64) {
+                var any = false, sum: Int64 = 0
+                let lo = max(0, Int(floorDiv(a - firstHour + 3599, 3600)))
+                let hi = min(values.count, Int(floorDiv(b - firstHour + 3599, 3600)))
+                if lo < hi {
+                    for v in values[lo..<hi] where v != .min {
+                        any = true
+                        sum = try ExactInt64.add(sum, v, "the metered credits of pool \(name)")
+                    }
+                }
+                return (any, sum)
+            }
+            guard let indices = byName[name] else {
+                if try rows(from: unplannedStart, to: unplannedEnd).any { unplanned.append(name) }
+                return
+            }
+            for i in indices {
+                let r = try rows(from: planned[i].start, to: planned[i].end)
+                planned[i].hasRows = r.any
+                planned[i].nanoCredits = r.nano
+                try reprice(i, hours: (firstHour, values))
+                done[i] = true
+            }
+        }
+        for i in planned.indices where !done[i] { try reprice(i, hours: (0, [])) }
+        if needsRows {
+            // Auto-suspend reads the metered node-hours by cause: each pool's rows in turn, reconciled as reconcile
+            // does them.
+            let provisionalAfter = env.now().addingTimeInterval(-Double(options.provisionalHours) * 3600)
+            for (i, p) in planned.enumerated() {
+                let name = p.entry.plan.pool.name
+                let records = try cache.records(from: wideStart, to: wideEnd, pools: [name])
+                let r = Reconciler.reconcile(
+                    pool: name, plan: p.entry.plan, records: records, from: options.from, through: options.to,
+                    zone: p.zone, estimateRate: p.estimateRate, rateInForce: p.rateInForce,
+                    provisionalAfter: provisionalAfter)
+                let lifetime = try lifetimes.lifetime(of: name, planned: p.entry, metered: p.hasRows)
+                for (k, policy) in policies.enumerated() {
+                    guard case .autoSuspend = policy else { continue }
+                    results[i].insert(WhatIf.reprice(r, records: records, zone: p.zone, policy: policy,
+                                                     lifetime: lifetime, rateInForce: p.rateInForce), at: k)
+                }
+                try price(i)
+            }
+        }
+        lifetimes.orderAssumed(as: planned.map(\.entry.plan.pool.name))
+
+        unplanned.sort()
+        let unmetered = planned.filter { $0.nanoCredits == 0 }.map(\.entry.plan.pool.name)
+        if !unplanned.isEmpty {
+            warnings.append("metered but not in the pools file: \(unplanned.joined(separator: ", ")); their credits "
+                            + "are reported as unexplained. Add them to the pools file to reconcile them.")
+        }
+        if !unmetered.isEmpty {
+            warnings.append("in the pools file but not metered in the period: \(unmetered.joined(separator: ", ")).")
+        }
+        var later: [String] = []
+        if let w = lifetimes.assumedWarning { later.append(w) }
+        later += priceWarnings
+        run.warnings = warnings + later.filter { !warnings.contains($0) }
+        for k in policies.indices { run.results += results.compactMap { $0.count > k ? $0[k] : nil } }
+        if let rates { run.priceRuns = rates.priceRuns }
+        return run
+    }
+}
+
 /// The what-if results of a run with the prices they were priced at.
 public struct WhatIfRun: Sendable {
     /// Per policy and pool, in policy then pool order.
@@ -102,8 +294,11 @@ public struct WhatIfRun: Sendable {
     public var currency: Currency?
     /// The credit prices and FX per run of UTC days; empty when credits only.
     public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
-    /// Notes for the reader (assumed lifetimes, price choices).
+    /// Notes for the reader (assumed lifetimes, price choices; ``WhatIfService/run(_:policies:cache:)``: every
+    /// warning of the run, the reconciliation's first).
     public var warnings: [String]
+    /// The rate card of the policies' credits per node-hour (set by ``WhatIfService/run(_:policies:cache:)``).
+    public var rateCardID: String = ""
 }
 
 extension WhatIfService {

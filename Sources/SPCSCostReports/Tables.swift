@@ -25,10 +25,14 @@ public struct TextTable: Sendable, Equatable {
         let all = [header] + rows
         let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            cells.indices.map { c in
+            let text = cells.indices.map { c in
                 let pad = String(repeating: " ", count: widths[c] - cells[c].count)
                 return alignments[c] == .right ? pad + cells[c] : cells[c] + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ")
+            // Trailing white space dropped (what the pattern \s+$ dropped), without a regular expression per line.
+            var end = text.endIndex
+            while end > text.startIndex, text[text.index(before: end)].isWhitespace { end = text.index(before: end) }
+            return String(text[..<end])
         }
         var out = line(header) + "\n"
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"

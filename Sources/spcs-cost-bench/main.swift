@@ -14,7 +14,7 @@ import SPCSCostStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spcs-cost-bench", abstract: "spcs-cost benchmarks (targets in README, Performance).",
-        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self, PartitionsBench.self,
+        subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self, WhatIfRunBench.self, PartitionsBench.self,
                       AccountsBench.self])
 }
 
@@ -198,6 +198,33 @@ struct WhatIfBench: AsyncParsableCommand {
         let metered = results.filter { $0.policy == .alwaysOn }.reduce(Decimal(0)) { $0 + $1.meteredCredits }
         print(String(format: "whatif: %d pools × 2 policies in %.2f s; peak memory %.0f MB; metered %@ credits",
                      results.count / 2, elapsed, peakMegabytes() ?? -1, ExactDecimal.text(metered)))
+    }
+}
+
+/// `spcs-cost whatif`'s own work without its document: a pools file's pools re-priced from the cache under always-on
+/// and business hours and priced through the ledger (``WhatIfService/run(_:policies:cache:)``), one pool at a time.
+struct WhatIfRunBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif-run", abstract: "Time whatif's re-pricing and pricing of a pools file over a cache (no document).")
+
+    @Option(help: "The cache file.") var cache: String
+    @Option(help: "The pools file.") var pools: String
+    @Option(help: "First day.") var from = "2024-04-01"
+    @Option(help: "Last day.") var to = "2025-03-31"
+
+    func run() async throws {
+        let env = try Environment.live()
+        let c = try UsageCache(.path(cache))
+        let file = try PoolsFile.parse(try String(contentsOfFile: pools, encoding: .utf8), file: pools)
+        var options = ReconcileOptions(pools: file, from: CivilDate(from)!, to: CivilDate(to)!)
+        options.price = PriceSettings()
+        let start = ContinuousClock.now
+        let run = try WhatIfService(env: env).run(options, policies: ["always-on", "business-hours=10:00-19:00,MON-FRI,Asia/Tokyo"],
+                                                  cache: c)
+        let elapsed = seconds(since: start)
+        let days = run.results.reduce(0) { $0 + $1.days.count }
+        print(String(format: "whatif-run: %d results, %d pool-days, priced in %.2f s; peak memory %.0f MB",
+                     run.results.count, days, elapsed, peakMegabytes() ?? -1))
     }
 }
 

@@ -113,11 +113,18 @@ public struct WhatIfResult: Sendable {
     /// Prices every day through the ledger: each UTC day's credits at that day's price and FX (the same charge
     /// `report` makes of the same credits on the same day).
     /// - Throws: ``FXBookError``.
-    public mutating func price(rates: inout DayRates) throws(FXBookError) {
+    /// - Parameter meteredFrom: a result of the same pool and days already priced (another policy's): its metered
+    ///   charges are taken instead of pricing the same metered credits again.
+    public mutating func price(rates: inout DayRates, meteredFrom: WhatIfResult? = nil) throws(FXBookError) {
+        let same = meteredFrom.map { $0.days.map(\.date) == days.map(\.date) } ?? false
         for i in days.indices {
             var m = ChargeSum.zero(rates.currency), p = ChargeSum.zero(rates.currency)
-            for (day, credits) in days[i].meteredParts.sorted(by: { $0.key < $1.key }) {
-                m += try rates.charge(credits, onUTCDay: day)
+            if same, let priced = meteredFrom?.days[i].metered {
+                m = priced
+            } else {
+                for (day, credits) in days[i].meteredParts.sorted(by: { $0.key < $1.key }) {
+                    m += try rates.charge(credits, onUTCDay: day)
+                }
             }
             for (day, credits) in days[i].policyParts.sorted(by: { $0.key < $1.key }) {
                 p += try rates.charge(credits, onUTCDay: day)
@@ -129,7 +136,7 @@ public struct WhatIfResult: Sendable {
 }
 
 /// Re-prices a pool's metered history under a policy, from its reconciliation (which holds the metered node-hours
-/// by cause per day) and its hourly rows.
+/// by cause per day) and its hourly rows, or from its hourly series (``reprice(pool:computePool:from:through:hours:zone:policy:lifetime:rateInForce:)``).
 public enum WhatIf {
     /// Re-prices one pool.
     /// - Parameters:
@@ -145,7 +152,6 @@ public enum WhatIf {
         let pool = reconciliation.plan?.pool
         let minNodes = Decimal(pool?.minNodes ?? 1)
         let utc = TimeZone(identifier: "UTC")!
-        var days: [WhatIfResult.Day] = []
         // Metered credits per local day and UTC day (the rows the reconciliation counted: START_TIME in the period).
         let first = reconciliation.days.first!.date
         let last = reconciliation.days.last!.date
@@ -155,6 +161,162 @@ public enum WhatIf {
             metered[CivilDate.of(r.startTime, in: zone), default: [:]][CivilDate.of(r.startTime, in: utc).daysSinceEpoch, default: 0]
                 += r.creditsUsed.credits
         }
+        var extraByDay: [CivilDate: [Int: Decimal]] = [:]
+        if case let .businessHours(window) = policy {
+            // Extra nodes metered inside the window are kept: node-seconds above MIN_NODES in window hours.
+            let intervals = window.intervals(from: first.adding(days: -1), through: last.adding(days: 1))
+            for r in records where r.startTime >= periodStart && r.startTime < periodEnd {
+                let hour = DateInterval(start: r.startTime, end: r.endTime)
+                let inWindow = intervals.reduce(0) { $0 + hour.overlapSeconds(with: $1) }
+                guard inWindow > 0 else { continue }
+                let day = CivilDate.of(r.startTime, in: zone)
+                if let extra = extraCredits(r.creditsUsed.credits, rate: rateInForce(day), minNodes: minNodes,
+                                            secondsInWindow: Int(inWindow)) {
+                    extraByDay[day, default: [:]][CivilDate.of(r.startTime, in: utc).daysSinceEpoch, default: 0] += extra
+                }
+            }
+        }
+        return reprice(pool: reconciliation.pool, computePool: pool, dates: reconciliation.days.map(\.date), zone: zone,
+                       policy: policy, lifetime: lifetime, rateInForce: rateInForce, metered: metered,
+                       extraInWindow: extraByDay, meteredNodeHours: reconciliation.days.map(\.meteredNodeHours))
+    }
+
+    /// The credits of an hour above MIN_NODES inside a business-hours window, at the day's rate: node-seconds
+    /// (credits ÷ rate × 3600) above `minNodes` × the window's seconds in the hour, back in credits; nil when none.
+    static func extraCredits(_ credits: Decimal, rate: Decimal, minNodes: Decimal, secondsInWindow: Int) -> Decimal? {
+        let seconds = credits / rate * 3600
+        let extra = seconds - minNodes * Decimal(secondsInWindow)
+        return extra > 0 ? extra / 3600 * rate : nil
+    }
+
+    /// Re-prices one pool from its hourly series, as ``reprice(_:records:zone:policy:lifetime:rateInForce:)`` does
+    /// from its rows (the same figures where every row starts on the hour, as the view's rows do; a row counts in the
+    /// hour its START_TIME falls in, as `report` counts it), without a reconciliation and without holding the rows.
+    /// Per-hour work is in integer nano-credits; an hour's credits above the window (business hours) are taken in
+    /// decimals only where there are some.
+    /// - Parameters:
+    ///   - pool: the pool's name.
+    ///   - computePool: the pool (MIN_NODES); nil = 1 node.
+    ///   - from: the first day, in `zone`; `through`: the last, inclusive.
+    ///   - hours: `values[i]` is the nano-credits of the hour starting at `firstHour + i × 3600` (UTC epoch seconds),
+    ///     `Int64.min` where no row; it must cover the period.
+    ///   - policies: always-on, business-hours and family policies; an auto-suspend policy needs the reconciliation's
+    ///     causes (use ``reprice(_:records:zone:policy:lifetime:rateInForce:)``) and gets no result here.
+    ///   - lifetime: when the pool existed (as for the records).
+    ///   - rateInForce: the rate of the pool's family on a day.
+    /// - Returns: one result per policy, in the order of `policies` (auto-suspend left out).
+    /// - Throws: ``ArithmeticLimitError`` when a day's credits do not sum in 64 bits.
+    public static func reprice(pool: String, computePool: ComputePool?, from: CivilDate, through: CivilDate,
+                               hours: (firstHour: Int64, values: [Int64]), zone: TimeZone, policies: [WhatIfPolicy],
+                               lifetime: PoolLifetime = .unbounded,
+                               rateInForce: (CivilDate) -> Decimal) throws -> [WhatIfResult] {
+        let dates = (0...from.days(to: through)).map { from.adding(days: $0) }
+        let minNodes = computePool?.minNodes ?? 1
+        let dayStarts = (dates + [through.adding(days: 1)]).map { Int64($0.startInstant(in: zone).timeIntervalSince1970) }
+        let rates = dates.map(rateInForce)
+        let ratesNano = rates.map { NanoCredits(exactly: $0)?.value }
+        let firstUTC = Int(floorDiv(dayStarts[0], 86_400))
+        // Per local day d and UTC day u: sum at d × width + (u − firstUTC − d + 1); a local day spans at most 3 UTC days
+        // from the day before its date (zones east of UTC) to the day after (west).
+        let width = 3
+        var sums = [Int64](repeating: .min, count: dates.count * width)
+        let windows: [(BusinessHours, [DateInterval])] = policies.compactMap {
+            guard case let .businessHours(w) = $0 else { return nil }
+            return (w, w.intervals(from: from.adding(days: -1), through: through.adding(days: 1)))
+        }
+        var extra = windows.map { _ in [CivilDate: [Int: Decimal]]() }
+        var next = windows.map { _ in 0 }
+        var day = 0
+        let first = Int((dayStarts[0] - hours.firstHour) / 3600) - 1
+        for i in min(max(0, first), hours.values.count)..<hours.values.count {
+            let nano = hours.values[i]
+            guard nano != .min else { continue }
+            let start = hours.firstHour + Int64(i) * 3600
+            guard start >= dayStarts[0] else { continue }
+            while day < dates.count, start >= dayStarts[day + 1] { day += 1 }
+            guard day < dates.count else { break }
+            let utcDay = Int(floorDiv(start, 86_400))
+            let slot = day * width + (utcDay - firstUTC - day + 1)
+            guard (0..<width).contains(slot - day * width) else { continue }
+            sums[slot] = try ExactInt64.add(sums[slot] == .min ? 0 : sums[slot], nano,
+                                            "the metered credits of pool \(pool) on \(dates[day])")
+            for k in windows.indices {
+                // Seconds of the hour inside the window, summed over the window's intervals it meets.
+                let intervals = windows[k].1
+                while next[k] < intervals.count, intervals[next[k]].end.timeIntervalSince1970 <= Double(start) { next[k] += 1 }
+                let hour = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(start)), duration: 3600)
+                var inWindow: TimeInterval = 0
+                var j = next[k]
+                while j < intervals.count, intervals[j].start < hour.end {
+                    inWindow += hour.overlapSeconds(with: intervals[j])
+                    j += 1
+                }
+                guard inWindow > 0 else { continue }
+                let seconds = Int(inWindow)
+                if let r = ratesNano[day] {
+                    // Exact test in integers: credits × 3600 against MIN_NODES × seconds × rate (nano-credit-seconds).
+                    let above = nano.multipliedReportingOverflow(by: 3600)
+                    let base = (Int64(minNodes) * Int64(seconds)).multipliedReportingOverflow(by: r)
+                    if !above.overflow, !base.overflow {
+                        if above.partialValue < base.partialValue { continue }
+                        // Equal: no extra, unless decimal division rounds (a window second count not a multiple of 9).
+                        if above.partialValue == base.partialValue, (Int64(minNodes) * Int64(seconds)) % 9 == 0 { continue }
+                    }
+                }
+                if let e = extraCredits(NanoCredits(nano).credits, rate: rates[day], minNodes: Decimal(minNodes),
+                                        secondsInWindow: seconds) {
+                    extra[k][dates[day], default: [:]][utcDay, default: 0] += e
+                }
+            }
+        }
+        var metered: [CivilDate: [Int: Decimal]] = [:]
+        for d in dates.indices {
+            var parts: [Int: Decimal] = [:]
+            for s in 0..<width where sums[d * width + s] != .min {
+                parts[firstUTC + d + s - 1] = NanoCredits(sums[d * width + s]).credits
+            }
+            if !parts.isEmpty { metered[dates[d]] = parts }
+        }
+        let rateOf = Dictionary(uniqueKeysWithValues: zip(dates, rates))
+        let spans = dates.indices.map {
+            DateInterval(start: Date(timeIntervalSince1970: TimeInterval(dayStarts[$0])),
+                         end: Date(timeIntervalSince1970: TimeInterval(dayStarts[$0 + 1])))
+        }
+        var results: [WhatIfResult] = []
+        var k = 0
+        for policy in policies {
+            if case .autoSuspend = policy { continue }
+            var inWindow: [CivilDate: [Int: Decimal]] = [:]
+            if case .businessHours = policy { inWindow = extra[k]; k += 1 }
+            results.append(reprice(pool: pool, computePool: computePool, dates: dates, zone: zone, policy: policy,
+                                   lifetime: lifetime, rateInForce: { rateOf[$0] ?? rateInForce($0) }, metered: metered,
+                                   extraInWindow: inWindow, meteredNodeHours: nil, spans: spans))
+        }
+        return results
+    }
+
+    /// The days of a re-priced pool from its metered credits per local and UTC day and, for business hours, the
+    /// credits above MIN_NODES inside the window; `meteredNodeHours` (per date, the reconciliation's) is what an
+    /// auto-suspend policy reads.
+    static func reprice(pool name: String, computePool pool: ComputePool?, dates: [CivilDate], zone: TimeZone,
+                        policy: WhatIfPolicy, lifetime: PoolLifetime, rateInForce: (CivilDate) -> Decimal,
+                        metered: [CivilDate: [Int: Decimal]], extraInWindow extraByDay: [CivilDate: [Int: Decimal]],
+                        meteredNodeHours: [[VarianceCause: Decimal]]?, spans: [DateInterval]? = nil) -> WhatIfResult {
+        let minNodes = Decimal(pool?.minNodes ?? 1)
+        let nodes = Int64(pool?.minNodes ?? 1)
+        let spans = spans ?? dates.map { $0.interval(in: zone) }
+        var lastRate: (rate: Decimal, nano: Int64?)?
+        /// `rate` in nano-credits when it has at most 9 decimals (every rate card's do).
+        func nano(_ rate: Decimal) -> Int64? {
+            if let l = lastRate, l.rate == rate { return l.nano }
+            let n = NanoCredits(exactly: rate)?.value
+            lastRate = (rate, n)
+            return n
+        }
+        let utc = TimeZone(identifier: "UTC")!
+        var days: [WhatIfResult.Day] = []
+        days.reserveCapacity(dates.count)
+        let first = dates.first!, last = dates.last!
         /// A local day's first UTC day.
         func firstUTCDay(_ d: CivilDate) -> Int { CivilDate.of(d.startInstant(in: zone), in: utc).daysSinceEpoch }
         /// Node-hours × rate of `spans` (clipped to the lifetime) per UTC day.
@@ -165,7 +327,15 @@ public enum WhatIf {
                 while start < s.end {
                     let day = Int((start.timeIntervalSince1970 / 86_400).rounded(.down))
                     let end = min(Date(timeIntervalSince1970: TimeInterval((day + 1) * 86_400)), s.end)
-                    out[day, default: 0] += minNodes * Decimal(Int(end.timeIntervalSince(start))) / 3600 * rate
+                    let seconds = Int(end.timeIntervalSince(start))
+                    let nodeSeconds = nodes * Int64(seconds)
+                    if nodeSeconds % 3600 == 0, let r = nano(rate),
+                       case let (v, false) = (nodeSeconds / 3600).multipliedReportingOverflow(by: r) {
+                        // Whole node-hours × a 9-decimal rate: exact in nano-credits, the same value as below.
+                        out[day, default: 0] += NanoCredits(v).credits
+                    } else {
+                        out[day, default: 0] += minNodes * Decimal(seconds) / 3600 * rate
+                    }
                     start = end
                 }
             }
@@ -173,63 +343,55 @@ public enum WhatIf {
         }
         switch policy {
         case let .businessHours(window):
-            // Extra nodes metered inside the window are kept: node-seconds above MIN_NODES in window hours.
             let intervals = window.intervals(from: first.adding(days: -1), through: last.adding(days: 1))
-            var extraByDay: [CivilDate: [Int: Decimal]] = [:]
-            for r in records where r.startTime >= periodStart && r.startTime < periodEnd {
-                let hour = DateInterval(start: r.startTime, end: r.endTime)
-                let inWindow = intervals.reduce(0) { $0 + hour.overlapSeconds(with: $1) }
-                guard inWindow > 0 else { continue }
-                let day = CivilDate.of(r.startTime, in: zone)
-                let seconds = r.creditsUsed.credits / rateInForce(day) * 3600
-                let extra = seconds - minNodes * Decimal(Int(inWindow))
-                if extra > 0 {
-                    extraByDay[day, default: [:]][CivilDate.of(r.startTime, in: utc).daysSinceEpoch, default: 0]
-                        += extra / 3600 * rateInForce(day)
+            var next = 0
+            for (i, d) in dates.enumerated() {
+                let span = spans[i]
+                while next < intervals.count, intervals[next].end <= span.start { next += 1 }
+                var inDay: [DateInterval] = []
+                var j = next
+                while j < intervals.count, intervals[j].start < span.end {
+                    let a = max(intervals[j].start, span.start), b = min(intervals[j].end, span.end)
+                    if b > a { inDay.append(DateInterval(start: a, end: b)) }
+                    j += 1
                 }
-            }
-            for d in reconciliation.days {
-                let span = d.date.interval(in: zone)
-                let inDay = intervals.compactMap { w -> DateInterval? in
-                    let a = max(w.start, span.start), b = min(w.end, span.end)
-                    return b > a ? DateInterval(start: a, end: b) : nil
-                }
-                var parts = lifetimeParts(inDay, rate: rateInForce(d.date))
-                for (k, v) in extraByDay[d.date] ?? [:] { parts[k, default: 0] += v }
-                days.append(.init(date: d.date, meteredParts: metered[d.date] ?? [:], policyParts: parts))
+                var parts = lifetimeParts(inDay, rate: rateInForce(d))
+                for (k, v) in extraByDay[d] ?? [:] { parts[k, default: 0] += v }
+                days.append(.init(date: d, meteredParts: metered[d] ?? [:], policyParts: parts))
             }
         case .alwaysOn:
-            for d in reconciliation.days {
-                days.append(.init(date: d.date, meteredParts: metered[d.date] ?? [:],
-                                  policyParts: lifetimeParts([d.date.interval(in: zone)], rate: rateInForce(d.date))))
+            for (i, d) in dates.enumerated() {
+                days.append(.init(date: d, meteredParts: metered[d] ?? [:],
+                                  policyParts: lifetimeParts([spans[i]], rate: rateInForce(d))))
             }
         case let .autoSuspend(seconds):
             let old = Decimal(pool?.autoSuspendSeconds ?? 0)
-            for d in reconciliation.days {
-                let tailHours = d.meteredNodeHours[.autoSuspendTail] ?? 0
-                var parts = metered[d.date] ?? [:]
+            for (i, d) in dates.enumerated() {
+                let nodeHours = meteredNodeHours?[i] ?? [:]
+                let tailHours = nodeHours[.autoSuspendTail] ?? 0
+                var parts = metered[d] ?? [:]
                 if tailHours > 0, old > 0 {
                     // Tails of the old length: how many, and what they become (the change priced at the day's
                     // first UTC day).
                     let tails = tailHours * 3600 / (old * minNodes)
                     let newHours: Decimal = seconds == 0
-                        ? Decimal(Int(d.date.interval(in: zone).duration)) / 3600 * minNodes
-                            - ((d.meteredNodeHours[.scheduled] ?? 0) + (d.meteredNodeHours[.offHoursResume] ?? 0))
+                        ? Decimal(Int(d.interval(in: zone).duration)) / 3600 * minNodes
+                            - ((nodeHours[.scheduled] ?? 0) + (nodeHours[.offHoursResume] ?? 0))
                         : tails * Decimal(seconds) * minNodes / 3600
-                    let delta = (max(0, newHours) - tailHours) * rateInForce(d.date)
+                    let delta = (max(0, newHours) - tailHours) * rateInForce(d)
                     let total = parts.values.reduce(0, +)
                     // Never below zero credits in the day.
-                    parts[firstUTCDay(d.date), default: 0] += max(delta, -total)
+                    parts[firstUTCDay(d), default: 0] += max(delta, -total)
                 }
-                days.append(.init(date: d.date, meteredParts: metered[d.date] ?? [:], policyParts: parts))
+                days.append(.init(date: d, meteredParts: metered[d] ?? [:], policyParts: parts))
             }
         case let .family(_, rate):
-            for d in reconciliation.days {
-                let parts = (metered[d.date] ?? [:]).mapValues { $0 / rateInForce(d.date) * rate }
-                days.append(.init(date: d.date, meteredParts: metered[d.date] ?? [:], policyParts: parts))
+            for d in dates {
+                let parts = (metered[d] ?? [:]).mapValues { $0 / rateInForce(d) * rate }
+                days.append(.init(date: d, meteredParts: metered[d] ?? [:], policyParts: parts))
             }
         }
-        var result = WhatIfResult(pool: reconciliation.pool, policy: policy, days: days)
+        var result = WhatIfResult(pool: name, policy: policy, days: days)
         result.lifetime = lifetime
         return result
     }

@@ -50,6 +50,34 @@ extension Document {
 struct WhatIfDocument {
     let w: WhatIfInput
     let stamp: ReportStamp
+    /// Each result with its period sums, computed once (each sum adds up the result's days).
+    let sums: [Sums]
+    /// Each lifetime in words, computed once.
+    let lifetimeText: [PoolLifetime: String]
+
+    /// A result and its sums over the period.
+    struct Sums {
+        var result: WhatIfResult
+        var metered: ChargeSum?
+        var policyCost: ChargeSum?
+        var saved: ChargeSum?
+        var meteredCredits: Decimal
+        var policyCredits: Decimal
+        var savedCredits: Decimal { policyCredits - meteredCredits }
+    }
+
+    init(w: WhatIfInput, stamp: ReportStamp) {
+        self.w = w
+        self.stamp = stamp
+        sums = w.results.map { r in
+            let m = r.metered, p = r.policyCost
+            return Sums(result: r, metered: m, policyCost: p, saved: p.flatMap { p in m.map { p - $0 } },
+                        meteredCredits: r.meteredCredits, policyCredits: r.policyCredits)
+        }
+        var text: [PoolLifetime: String] = [:]
+        for r in w.results where text[r.lifetime] == nil { text[r.lifetime] = r.lifetime.summary }
+        lifetimeText = text
+    }
 
     /// Policies in the order of the results.
     var policies: [WhatIfPolicy] {
@@ -68,9 +96,9 @@ struct WhatIfDocument {
     }
 
     /// The total of `f` over the results of `p`; nil when not priced.
-    func total(_ p: WhatIfPolicy, _ f: (WhatIfResult) -> ChargeSum?) -> ChargeSum? {
+    func total(_ p: WhatIfPolicy, _ f: (Sums) -> ChargeSum?) -> ChargeSum? {
         guard let c = w.currency else { return nil }
-        return w.results.filter { $0.policy == p }.reduce(ChargeSum.zero(c)) { $0 + (f($1) ?? .zero(c)) }
+        return sums.filter { $0.result.policy == p }.reduce(ChargeSum.zero(c)) { $0 + (f($1) ?? .zero(c)) }
     }
 
     var document: Document {
@@ -80,7 +108,7 @@ struct WhatIfDocument {
             notes.append("Every amount is a sum of ledger charges (as in report): each UTC day's credits at that day's "
                 + "credit price and FX. Always on and business hours count only the hours each pool existed.")
         }
-        let lifetimes = Dictionary(w.results.map { ($0.pool, $0.lifetime.summary) }, uniquingKeysWith: { a, _ in a })
+        let lifetimes = Dictionary(w.results.map { ($0.pool, lifetimeText[$0.lifetime] ?? $0.lifetime.summary) }, uniquingKeysWith: { a, _ in a })
         let sections: [Document.Section] = [
             .init(id: "policies", title: "Policies", blocks: [.list(policies.map { "\($0.label): \($0.assumptions)" })]),
             .init(id: "pools", title: "Per policy and pool", blocks: [.table(poolsTable)]),
@@ -116,12 +144,12 @@ struct WhatIfDocument {
         guard let c = w.currency else { return [] }
         var out: [Document.RoundingLine] = []
         for p in policies {
-            let rs = w.results.filter { $0.policy == p }
+            let rs = sums.filter { $0.result.policy == p }
             guard rs.count > 1 else { continue }
             let k = Self.key(p.label)
-            for (column, words, f) in [("metered_cost_\(c.code)", "metered", { (r: WhatIfResult) in r.metered?.amount }),
-                                       ("policy_cost_\(c.code)", "under the policy", { (r: WhatIfResult) in r.policyCost?.amount }),
-                                       ("policy_minus_metered_cost_\(c.code)", "policy minus metered", { (r: WhatIfResult) in r.saved?.amount })] {
+            for (column, words, f) in [("metered_cost_\(c.code)", "metered", { (r: Sums) in r.metered?.amount }),
+                                       ("policy_cost_\(c.code)", "under the policy", { (r: Sums) in r.policyCost?.amount }),
+                                       ("policy_minus_metered_cost_\(c.code)", "policy minus metered", { (r: Sums) in r.saved?.amount })] {
                 let lines = rs.map { f($0) ?? .zero(c) }
                 let b = RoundedBreakdown(lines: lines)
                 if b.difference.amount != 0 {
@@ -151,9 +179,9 @@ struct WhatIfDocument {
         }
         var t = Table(id: "pools", title: "Per policy and pool", columns: columns)
         for p in policies {
-            let rs = w.results.filter { $0.policy == p }
+            let rs = sums.filter { $0.result.policy == p }
             for r in rs {
-                var cells: [Cell] = [.text(p.label), .text(r.pool), .text(r.lifetime.summary), .number(r.meteredCredits),
+                var cells: [Cell] = [.text(p.label), .text(r.result.pool), .text(lifetimeText[r.result.lifetime] ?? r.result.lifetime.summary), .number(r.meteredCredits),
                                      .number(r.policyCredits), .number(r.savedCredits)]
                 if let c = w.currency {
                     cells += [.money(r.metered?.amount ?? .zero(c)), .money(r.policyCost?.amount ?? .zero(c)),
@@ -189,9 +217,13 @@ struct WhatIfDocument {
                               kind: .money(c))]
         }
         var t = Table(id: "days", title: "Per day", columns: columns)
+        t.rows.reserveCapacity(w.results.reduce(0) { $0 + $1.days.count })
+        var labels: [WhatIfPolicy: String] = [:]
         for r in w.results {
+            let label = labels[r.policy] ?? r.policy.label
+            labels[r.policy] = label
             for d in r.days {
-                var cells: [Cell] = [.text(r.policy.label), .text(r.pool), .date(d.date), .number(d.meteredCredits),
+                var cells: [Cell] = [.text(label), .text(r.pool), .date(d.date), .number(d.meteredCredits),
                                      .number(d.policyCredits)]
                 if let c = w.currency {
                     let m = d.metered?.amount ?? .zero(c), p = d.policy?.amount ?? .zero(c)
