@@ -265,18 +265,73 @@ public struct ReportService: Sendable {
     /// - Throws: ``OutputError`` when a file cannot be written.
     public func write(_ document: Document, formats: [String], to directory: String, progressDetail: String = "",
                       progress: ((String) -> Void)? = nil) throws -> [String] {
-        let dir = env.resolve(directory)
-        var written: [String] = []
+        let output = FolderOutput(folder: env.resolve(directory), shownAs: directory)
         for writer in DocumentWriters.all where writer.format != "table" && formats.contains(writer.format) {
             progress?("writing the \(writer.format) report into \(directory)\(progressDetail)...")
-            for file in writer.files(document) {
-                let path = (dir as NSString).appendingPathComponent(file.name)
-                try OutputError.writeAtomically(file.data, to: path,
-                                                shownAs: (directory as NSString).appendingPathComponent(file.name))
-                written.append(path)
+            do {
+                try writer.write(document, to: output)
+            } catch let e as OutputError {
+                throw e
+            } catch {
+                throw OutputError(path: directory, reason: "\(error.localizedDescription)")
             }
         }
-        return written
+        return output.written
+    }
+}
+
+/// A ``DocumentOutput`` into a folder (created when missing): each file is streamed into a temporary file beside
+/// it, then renamed into place, so a reader never sees a half-written file; the writers' scratch files go into the
+/// same folder.
+public final class FolderOutput: DocumentOutput {
+    /// The folder, absolute.
+    public let folder: String
+    /// The folder as the user named it, for messages.
+    public let shownAs: String
+    /// The paths written, in order.
+    public private(set) var written: [String] = []
+
+    /// An output into `folder` (absolute), shown in messages as `shownAs`.
+    public init(folder: String, shownAs: String) {
+        self.folder = folder
+        self.shownAs = shownAs
+    }
+
+    /// The folder itself.
+    public var scratchFolder: String? { folder }
+
+    /// Streams the file through a 256 KiB buffer into `.<name>.tmp` and renames it to `name`.
+    /// - Throws: ``OutputError`` naming the file.
+    public func file(_ name: String, _ body: (ByteSink) throws -> Void) throws {
+        let path = (folder as NSString).appendingPathComponent(name)
+        let shown = (shownAs as NSString).appendingPathComponent(name)
+        let temporary = (folder as NSString).appendingPathComponent(".\(name).tmp")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+                throw OutputError(path: shown, reason: "the file cannot be created")
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            do {
+                let sink = ByteSink { try handle.write(contentsOf: Data($0)) }
+                try body(sink)
+                _ = try sink.finish()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            guard rename(temporary, path) == 0 else {
+                throw OutputError(path: shown, reason: String(cString: strerror(errno)))
+            }
+        } catch let e as OutputError {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw e
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw OutputError(path: shown, reason: "\(error.localizedDescription)")
+        }
+        written.append(path)
     }
 }
 

@@ -66,6 +66,13 @@ struct SVGChart {
 
     /// The `<svg>` element, ending in a newline.
     func render() -> String {
+        let sink = ByteSink()
+        render(into: sink)
+        return String(decoding: try! sink.finish(), as: UTF8.self)
+    }
+
+    /// Writes the `<svg>` element, ending in a newline, into `out`.
+    func render(into out: ByteSink) {
         let esc = HTMLText.escape
         let width = Self.left + Self.slot * Decimal(days.count) + Self.right
         let height = Self.top + Self.plotHeight + Self.bottom
@@ -77,7 +84,7 @@ struct SVGChart {
         let scaleTop = step * Decimal(ticks)
         func y(_ credits: Decimal) -> Decimal { baseline - max(0, credits) / scaleTop * Self.plotHeight }
 
-        var out = "<svg class=\"chart\" role=\"img\" aria-labelledby=\"\(titleID)\" width=\"\(n(width))\" "
+        out += "<svg class=\"chart\" role=\"img\" aria-labelledby=\"\(titleID)\" width=\"\(n(width))\" "
             + "height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\">\n"
         out += "<title id=\"\(titleID)\">\(esc(title))</title>\n"
         out += "<g stroke=\"#e6e6e6\" fill=\"#555555\" font-size=\"9\" font-family=\"sans-serif\">\n"
@@ -112,7 +119,6 @@ struct SVGChart {
         out += "<line stroke=\"#777777\" x1=\"\(n(Self.left))\" y1=\"\(n(baseline))\" x2=\"\(n(width - Self.right))\" "
             + "y2=\"\(n(baseline))\"/>\n"
         out += "</svg>\n"
-        return out
     }
 
     /// The smallest of 1, 2 or 5 × a power of ten that is at least `raw`; 1 when `raw` is not positive.
@@ -127,5 +133,5 @@ struct SVGChart {
     }
 
     /// A coordinate with at most 2 fraction digits (rounded by ``MoneyFormat``, the one place that rounds).
-    func n(_ value: Decimal) -> String { ExactDecimal.text(MoneyFormat.round(value, scale: 2)) }
+    func n(_ value: Decimal) -> String { MoneyFormat.roundedText(value, scale: 2) }
 }
