@@ -35,6 +35,8 @@ public struct ReportOptions: Sendable {
     public var fxLookup: FXTable.Lookup = .daily
     /// Date that chooses the credit price table; nil = `from`.
     public var asOf: CivilDate?
+    /// The tables the document carries (`--detail`); default ``ReportDetail/day``.
+    public var detail: ReportDetail = .day
     /// Formats to write, by ``DocumentWriters`` name; default ``ReportOptions/defaultFormats``.
     public var formats: [String] = ReportOptions.defaultFormats
 
@@ -249,10 +251,56 @@ public struct ReportService: Sendable {
     /// temporary file, then a rename), in the registry's order, and returns the paths written.
     /// - Parameter progress: told, before each format is rendered, what is being written; nil = nothing.
     /// - Throws: ``OutputError`` when a file cannot be written.
+    /// `hours` is the per-hour table of ``ReportDetail/hour`` (``hourlyTable(_:cache:)``), nil otherwise.
     public func write(_ report: SavingsReport, formats: [String], to directory: String,
-                      stamp: ReportStamp, progress: ((String) -> Void)? = nil) throws -> [String] {
-        try write(Document.savingsReport(report, stamp: stamp), formats: formats, to: directory,
-                  progressDetail: Self.progressDetail(report), progress: progress)
+                      stamp: ReportStamp, detail: ReportDetail = .day, hours: Table? = nil,
+                      progress: ((String) -> Void)? = nil) throws -> [String] {
+        try write(Document.savingsReport(report, stamp: stamp, detail: detail, hours: hours), formats: formats,
+                  to: directory, progressDetail: Self.progressDetail(report), progress: progress)
+    }
+
+    /// The per-pool, per-hour table of `--detail hour` (``Document/hourlyTable(currency:source:)``): every metered
+    /// hour of the report's period in the cache, read from its hourly series one pool at a time whenever a writer
+    /// reads the table (never kept in memory), each hour's credits priced at the price and FX of its UTC day as the
+    /// report prices them.
+    /// - Throws: ``PricingError``, ``FXBookError`` or ``StoreError`` when the period cannot be priced; a read
+    ///   error while writing is the table source's ``RowSource/failure``, thrown by ``write(_:formats:to:progressDetail:progress:)``.
+    public func hourlyTable(_ options: ReportOptions, cache: UsageCache) throws -> Table {
+        let zone = options.timeZone
+        let start = options.from.startInstant(in: zone)
+        let end = options.to.adding(days: 1).startInstant(in: zone)
+        let utc = TimeZone(identifier: "UTC")!
+        let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
+        var warnings: [String] = []
+        let rates = try pricing(options, cache: cache, period: utcPeriod, warnings: &warnings).rates(for: utcPeriod)
+        let segments = OffsetSegment.segments(of: zone, from: start, to: end)
+        let a = Int64(start.timeIntervalSince1970.rounded(.down)), b = Int64(end.timeIntervalSince1970.rounded(.up))
+        let failure = FailureBox()
+        let source = RowSource(failure: { failure.error }) { body in
+            var rates = rates
+            failure.error = nil
+            do {
+                try cache.forEachPoolSeries(from: start, to: end) { pool, firstHour, values in
+                    var segment = 0
+                    for (i, v) in values.enumerated() where v != .min {
+                        let hourStart = firstHour + Int64(i) * 3600
+                        guard hourStart >= a, hourStart < b else { continue }
+                        while segment < segments.count - 1, hourStart >= segments[segment].until { segment += 1 }
+                        let local = hourStart + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
+                        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+                        let utcDay = hourStart >= 0 ? hourStart / 86_400 : (hourStart - 86_399) / 86_400
+                        let credits = NanoCredits(v).credits
+                        let charge = try rates.charge(credits, onUTCDay: Int(utcDay))
+                        body(Table.Row([.date(CivilDate(daysSinceEpoch: Int(day))),
+                                        .text(FireTime.utcText(Date(timeIntervalSince1970: TimeInterval(hourStart)))),
+                                        .text(pool), .number(credits), .money(charge.amount)]))
+                    }
+                }
+            } catch {
+                failure.error = error
+            }
+        }
+        return Document.hourlyTable(currency: options.currency, source: source)
     }
 
     /// ` (1 pool, 30 days)`: what a report's progress line says it writes.
@@ -266,6 +314,7 @@ public struct ReportService: Sendable {
     public func write(_ document: Document, formats: [String], to directory: String, progressDetail: String = "",
                       progress: ((String) -> Void)? = nil) throws -> [String] {
         let output = FolderOutput(folder: env.resolve(directory), shownAs: directory)
+        let sources = document.tables.compactMap(\.source)
         for writer in DocumentWriters.all where writer.format != "table" && formats.contains(writer.format) {
             progress?("writing the \(writer.format) report into \(directory)\(progressDetail)...")
             do {
@@ -275,8 +324,21 @@ public struct ReportService: Sendable {
             } catch {
                 throw OutputError(path: directory, reason: "\(error.localizedDescription)")
             }
+            // A table read from the cache while it was written may have stopped early.
+            for s in sources { if let e = s.failure() { throw e } }
         }
         return output.written
+    }
+}
+
+/// The error a row source met, kept for whoever writes its table (sources run on the writer's thread).
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (any Error)?
+    /// The error, nil when none.
+    var error: (any Error)? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
 

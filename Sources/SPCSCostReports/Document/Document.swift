@@ -320,10 +320,15 @@ public struct Table: Sendable {
 public struct RowSource: Sendable {
     /// Makes the rows, in order, calling the argument once per row.
     public let produce: @Sendable (_ body: (Table.Row) -> Void) -> Void
+    /// Why the last ``produce`` stopped early (a source that reads a database can fail); nil when it made every
+    /// row. Whoever writes the table checks it after writing and throws it.
+    public let failure: @Sendable () -> (any Error)?
 
-    /// A source whose rows `produce` makes.
-    public init(_ produce: @escaping @Sendable (_ body: (Table.Row) -> Void) -> Void) {
+    /// A source whose rows `produce` makes; `failure` says why it stopped early (never, by default).
+    public init(failure: @escaping @Sendable () -> (any Error)? = { nil },
+                _ produce: @escaping @Sendable (_ body: (Table.Row) -> Void) -> Void) {
         self.produce = produce
+        self.failure = failure
     }
 }
 
