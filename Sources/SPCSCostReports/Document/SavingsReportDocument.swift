@@ -310,9 +310,9 @@ struct SavingsReportDocument {
                                   blocks: blocks))
         }
         if detail >= .day {
-            // The days of each pool, in date order (the report's days are by date, then pool).
-            var daysOfPool: [String: [SavingsReport.Day]] = [:]
-            for d in r.days { daysOfPool[d.pool, default: []].append(d) }
+            // The days of each pool, in date order (the report's days are by date, then pool), by index.
+            var daysOfPool: [String: [Int]] = [:]
+            for (i, d) in r.days.enumerated() { daysOfPool[d.pool, default: []].append(i) }
             sections.append(.init(id: "charts", title: "Daily credits per pool", level: 1,
                                   blocks: r.pools.map { .chart(chart($0, days: daysOfPool[$0.pool] ?? [])) }))
         }
@@ -430,9 +430,13 @@ struct SavingsReportDocument {
         let width = columns.count
         return Table(id: "days", title: "Per day", columns: columns, source: RowSource { body in
             let plan = report.plan != nil
+            // Hours in the day: 24, or 23 and 25 on DST days; divided once per distinct length, not per row.
+            var dayHours: [Int: Decimal] = [:]
             for d in report.days {
+                let hours = dayHours[d.daySeconds] ?? d.dayHours
+                dayHours[d.daySeconds] = hours
                 var row: [Cell] = [.date(d.date), .text(d.pool), .flag(d.provisional), .flag(d.restated),
-                                   .number(d.dayHours), .integer(d.meteredHours)]
+                                   .number(hours), .integer(d.meteredHours)]
                 row.reserveCapacity(width)
                 row += Self.cells(d.metered)
                 if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { d.metered - $0 }) }
@@ -542,7 +546,8 @@ struct SavingsReportDocument {
     }
 
     /// The chart of `pool`: metered against its estimate when it has one, else the plan, else always on.
-    func chart(_ pool: SavingsReport.Pool, days: [SavingsReport.Day]) -> Chart {
+    func chart(_ pool: SavingsReport.Pool, days indices: [Int]) -> Chart {
+        let days = indices.lazy.map { r.days[$0] }
         let (label, noun, value): (String, String, (SavingsReport.Day) -> Decimal)
         if days.contains(where: { $0.estimated != nil }) {
             (label, noun, value) = ("Estimated (pools file)", "estimated", { $0.estimated?.quantity ?? 0 })
