@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SPCSCostKit
 import SPCSCostReports
@@ -62,9 +63,17 @@ import Testing
             _ = try await run(DemoCommand.reportArguments + ["--detail", "week"])
             Issue.record("expected a usage error")
         } catch {
-            #expect(ExitStatus.code(for: error) == 64)
+            // A value outside the list is a parse error: exit 64 and a message naming the four levels.
+            #expect(SpcsCost.exitCode(for: error).rawValue == 64)
+            #expect(SpcsCost.message(for: error).contains("'summary', 'pool', 'day' or 'hour'"))
         }
     }
+}
+
+/// `spcs-cost-bench`, built beside `spcs-cost`; nil when it has not been built.
+enum BenchExecutable {
+    static let path: String? = SpcsCostExecutable.path.map { ($0 as NSString).deletingLastPathComponent + "/spcs-cost-bench" }
+        .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
 }
 
 /// Large tables are written streaming: `spcs-cost-bench stream-table` (built beside the tests) writes a document
@@ -72,15 +81,12 @@ import Testing
 /// million rows through csv and json (the formats of machines and nightly jobs); 100,000 through the others, which
 /// are slower in a debug build. A writer that kept its file or its rows in memory would grow by tens to hundreds
 /// of MB (the million-row JSON file is 300 MB).
-@Suite(.enabled(if: StreamingMemoryTests.bench != nil, "needs spcs-cost-bench, built by swift build --build-tests"))
+@Suite(.enabled(if: BenchExecutable.path != nil, "needs spcs-cost-bench, built by swift build --build-tests"))
 struct StreamingMemoryTests {
-    static let bench: String? = SpcsCostExecutable.path.map { ($0 as NSString).deletingLastPathComponent + "/spcs-cost-bench" }
-        .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
-
     /// Peak memory in MB of writing `rows` rows in `formats`, and the folder written.
     func peak(rows: Int, formats: String, in dir: TemporaryDirectory) throws -> Double {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.bench))
+        process.executableURL = URL(fileURLWithPath: try #require(BenchExecutable.path))
         process.arguments = ["stream-table", "--rows", String(rows), "--format", formats, "--out", dir.path("\(rows)")]
         let pipe = Pipe()
         process.standardOutput = pipe
