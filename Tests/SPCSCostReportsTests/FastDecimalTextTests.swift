@@ -87,4 +87,24 @@ import Testing
         #expect(MoneyFormat.exact(Money(Decimal(22) / Decimal(30), usd)) == "0.73333333333333333333333333333333333333")
         #expect(ExactDecimal.text(Decimal(sign: .plus, exponent: 3, significand: 12)) == "12000")
     }
+
+    /// The same text from many threads at once (the writers and tests run concurrently).
+    @Test func theSameTextFromManyThreads() async {
+        let values = Self.values
+        let expected = values.map { Self.reference($0, scale: 2, grouped: false) }
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for _ in 0..<5 {
+                        for (v, e) in zip(values, expected) where MoneyFormat.roundedFixed(v, scale: 2, grouped: false) != e {
+                            wrong += 1
+                        }
+                    }
+                    return wrong
+                }
+            }
+            for await wrong in group { #expect(wrong == 0) }
+        }
+    }
 }

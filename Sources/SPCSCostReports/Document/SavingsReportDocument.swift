@@ -170,8 +170,10 @@ struct FinanceSummary {
             guard !lines.isEmpty else { return }
             let b = RoundedBreakdown(lines: lines, exactTotal: total)
             if b.difference.amount != 0 {
+                // Kept as its sum of rounded rows and total only (a year's rows are not kept twice).
+                let sum = RoundedBreakdown(lines: [b.sumOfRoundedLines], exactTotal: b.exactTotal)
                 rounding.append(RoundingLine(table: table, column: column, label: "\(tableWords), \(columnWords)",
-                                             breakdown: b))
+                                             breakdown: sum))
             }
         }
         check("pools", "Per pool", "metered", "metered cost", r.pools.map(\.metered.amount), r.metered.amount)
@@ -439,13 +441,40 @@ struct SavingsReportDocument {
                                    .number(hours), .integer(d.meteredHours)]
                 row.reserveCapacity(width)
                 row += Self.cells(d.metered)
-                if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { d.metered - $0 }) }
+                if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { Self.minus(d.metered, $0) }) }
                 row += Self.cells(d.alwaysOn)
                 if plan { row += [d.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(d.plan) }
-                row += Self.cells(d.alwaysOn.map { $0 - d.metered })
+                row += Self.cells(d.alwaysOn.map { Self.minus($0, d.metered) })
                 body(.init(row, role: d.provisional ? .highlight : .data))
             }
         })
+    }
+
+    /// `a − b`, exact: the same value as ChargeSum's subtraction, made in 64-bit integers when both amounts fit
+    /// (the per-day rows are made again for every format).
+    static func minus(_ a: ChargeSum, _ b: ChargeSum) -> ChargeSum {
+        ChargeSum(quantity: minus(a.quantity, b.quantity),
+                  amount: Money(minus(a.amount.amount, b.amount.amount), a.amount.currency))
+    }
+
+    /// `a − b`, exact, through 64-bit integers when both fit (see ``ExactDecimal/parts(_:)``), else Decimal's.
+    static func minus(_ a: Decimal, _ b: Decimal) -> Decimal {
+        guard let pa = ExactDecimal.parts(a), let pb = ExactDecimal.parts(b) else { return a - b }
+        let e = min(pa.exponent, pb.exponent)
+        func integer(_ p: (negative: Bool, significand: UInt64, exponent: Int)) -> Int64? {
+            guard p.significand <= UInt64(Int64.max) else { return nil }
+            var v = Int64(p.significand)
+            for _ in 0..<(p.exponent - e) {
+                let (r, overflow) = v.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                v = r
+            }
+            return p.negative ? -v : v
+        }
+        guard let x = integer(pa), let y = integer(pb) else { return a - b }
+        let (r, overflow) = x.subtractingReportingOverflow(y)
+        guard !overflow else { return a - b }
+        return r == 0 ? 0 : Decimal(sign: r < 0 ? .minus : .plus, exponent: e, significand: Decimal(r.magnitude))
     }
 
     /// The difference by cause: per pool, each cause, a rounding row where the causes, each rounded once, miss

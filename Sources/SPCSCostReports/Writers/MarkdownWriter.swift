@@ -88,7 +88,7 @@ public struct MarkdownWriter: DocumentWriter {
     public static func escape(_ text: String) -> String {
         // Fast path: printable ASCII with nothing to escape is shown as it is.
         if let first = text.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "+"), first != UInt8(ascii: "="),
-           first != UInt8(ascii: "#"), text.utf8.allSatisfy({ $0 < 128 && plain[Int($0)] }) {
+           first != UInt8(ascii: "#"), plainASCII(text) {
             return text
         }
         let chars = Array(text)
@@ -112,6 +112,21 @@ public struct MarkdownWriter: DocumentWriter {
             }
         }
         return out
+    }
+
+    /// True when `text` is printable ASCII that ``escape(_:)`` leaves as it is: no markup character, and each `_`
+    /// between two letters or digits (`POOL_0001`).
+    static func plainASCII(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func alnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "_") {
+                guard i > 0, i + 1 < bytes.count, alnum(bytes[i - 1]), alnum(bytes[i + 1]) else { return false }
+            } else if b >= 128 || !plain[Int(b)] {
+                return false
+            }
+        }
+        return true
     }
 
     /// The ASCII bytes ``escape(_:)`` copies as they are (printable, not markup).
