@@ -278,7 +278,6 @@ public struct ReportService: Sendable {
         let failure = FailureBox()
         let source = RowSource(failure: { failure.error }) { body in
             var rates = rates
-            failure.error = nil
             do {
                 try cache.forEachPoolSeries(from: start, to: end) { pool, firstHour, values in
                     var segment = 0
@@ -313,32 +312,54 @@ public struct ReportService: Sendable {
     /// - Throws: ``OutputError`` when a file cannot be written.
     public func write(_ document: Document, formats: [String], to directory: String, progressDetail: String = "",
                       progress: ((String) -> Void)? = nil) throws -> [String] {
-        let output = FolderOutput(folder: env.resolve(directory), shownAs: directory)
+        let folder = env.resolve(directory)
+        let writers = DocumentWriters.all.filter { $0.format != "table" && formats.contains($0.format) }
         let sources = document.tables.compactMap(\.source)
-        for writer in DocumentWriters.all where writer.format != "table" && formats.contains(writer.format) {
-            progress?("writing the \(writer.format) report into \(directory)\(progressDetail)...")
+        // The formats are written side by side (each reads the same document and makes its own files), one output
+        // each; the paths are listed in the registry's order whatever finished first.
+        let results = ResultsBox(count: writers.count)
+        for w in writers { progress?("writing the \(w.format) report into \(directory)\(progressDetail)...") }
+        DispatchQueue.concurrentPerform(iterations: writers.count) { i in
+            let output = FolderOutput(folder: folder, shownAs: directory)
             do {
-                try writer.write(document, to: output)
-            } catch let e as OutputError {
-                throw e
+                try writers[i].write(document, to: output)
+                results.set(i, .success(output.written))
             } catch {
-                throw OutputError(path: directory, reason: "\(error.localizedDescription)")
+                results.set(i, .failure(error))
             }
-            // A table read from the cache while it was written may have stopped early.
-            for s in sources { if let e = s.failure() { throw e } }
         }
-        return output.written
+        var written: [String] = []
+        for result in results.all {
+            switch result {
+            case .success(let paths): written += paths
+            case .failure(let e as OutputError): throw e
+            case .failure(let e): throw OutputError(path: directory, reason: "\(e.localizedDescription)")
+            case nil: break
+            }
+        }
+        // A table read from the cache while it was written may have stopped early.
+        for s in sources { if let e = s.failure() { throw e } }
+        return written
     }
+}
+
+/// Each writer's result, set from the writers' threads.
+final class ResultsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[String], any Error>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<[String], any Error>) { lock.lock(); results[i] = r; lock.unlock() }
+    var all: [Result<[String], any Error>?] { lock.lock(); defer { lock.unlock() }; return results }
 }
 
 /// The error a row source met, kept for whoever writes its table (sources run on the writer's thread).
 final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: (any Error)?
-    /// The error, nil when none.
+    /// The first error met (kept: the formats may read the table side by side), nil when none.
     var error: (any Error)? {
         get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); stored = newValue; lock.unlock() }
+        set { lock.lock(); if stored == nil { stored = newValue }; lock.unlock() }
     }
 }
 
