@@ -34,6 +34,9 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "IANA zone of the report's days.")
     var timezone: String = "UTC"
 
+    @Option(help: ArgumentHelp(ReportCommand.detailHelp, valueName: "level"))
+    var detail: ReportDetail = .day
+
     @Option(help: "Monthly budget: AMOUNT CURRENCY, for example '1500 USD' (the currency must be the report's).")
     var budget: String?
 
@@ -65,6 +68,7 @@ struct NightlyCommand: EnvironmentCommand {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
         let today = self.today ?? env.todayUTC
         var report = ReportOptions(from: today, to: today, timeZone: zone)
+        report.detail = detail
         try price.apply(to: &report, defaults: file.defaults, env: env)
         var options = NightlyOptions(pools: file, report: report, outDirectory: env.resolve(out))
         options.budget = try budget.map(Self.parseBudget)

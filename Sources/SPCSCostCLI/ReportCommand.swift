@@ -170,6 +170,14 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: ArgumentHelp("Comma-separated formats: \(DocumentWriters.names.joined(separator: ", ")). table prints to standard output; the others write files into --out.", valueName: "formats"))
     var format: String = ReportOptions.defaultFormats.joined(separator: ",")
 
+    @Option(help: ArgumentHelp(ReportCommand.detailHelp, valueName: "level"))
+    var detail: ReportDetail = .day
+
+    /// `--detail`'s help, shared with `nightly`.
+    static let detailHelp = "Tables to write: summary (the summary for finance only), pool (and the per-pool table), "
+        + "day (and a chart per pool and the per-day table: the default), hour (and a per-pool, per-hour table of "
+        + "every metered hour)."
+
     /// The formats `--out -` can print: the registry's text formats.
     static var textFormats: [String] { DocumentWriters.all.filter(\.isText).map(\.format) }
 
@@ -190,6 +198,7 @@ struct ReportCommand: EnvironmentCommand {
         o.poolShapes = try plan.shapes()
         o.plan = try plan.plan(defaultZone: zone)
         o.groupBy = by
+        o.detail = detail
         o.formats = try format.split(separator: ",").map {
             guard let w = DocumentWriters.writer(String($0)) else {
                 throw ValidationError("--format '\(format)' must list \(DocumentWriters.names.joined(separator: ", ")), comma-separated.")
@@ -216,10 +225,14 @@ struct ReportCommand: EnvironmentCommand {
         defer { Progress.clear() }
         let report = try service.build(options, cache: cache)
         let document = Document.savingsReport(report, stamp: ReportStamp(toolVersion: SpcsCost.version,
-                                                                          commandLine: env.commandLine))
+                                                                          commandLine: env.commandLine),
+                                              detail: options.detail,
+                                              hours: options.detail >= .hour ? try service.hourlyTable(options, cache: cache) : nil)
         let warnings = report.warnings.map { "warning: \($0)\n" }.joined()
         if toStandardOutput, let writer = DocumentWriters.writer(options.formats[0]) {
-            return CommandOutput(stdout: writer.files(document).map(\.text).joined(), stderr: warnings)
+            let text = writer.files(document).map(\.text).joined()
+            for t in document.tables { if let e = t.source?.failure() { throw e } }
+            return CommandOutput(stdout: text, stderr: warnings)
         }
         let paths = try service.write(document, formats: options.formats, to: out,
                                       progressDetail: ReportService.progressDetail(report), progress: Progress.show)
@@ -231,6 +244,9 @@ struct ReportCommand: EnvironmentCommand {
         return CommandOutput(stdout: ReportSummary.text(document, files: files), stderr: warnings)
     }
 }
+
+/// `--detail summary|pool|day|hour`.
+extension ReportDetail: ExpressibleByArgument {}
 
 /// Shows `path` relative to the working directory when it lies inside it.
 func shortPath(_ path: String, _ env: Environment) -> String {

@@ -239,7 +239,8 @@ public struct NightlyJob: Sendable {
             }
         }
         built.checks = checks
-        let files = try service.write(built, formats: report.formats, to: folder, stamp: stamp)
+        let files = try service.write(built, formats: report.formats, to: folder, stamp: stamp, detail: report.detail,
+                                      hours: report.detail >= .hour ? try service.hourlyTable(report, cache: cache) : nil)
         lines.insert("report \(from) to \(to) written to \(folder)", at: 1)
         failed.sort { NightlyCheck.allCases.firstIndex(of: $0)! < NightlyCheck.allCases.firstIndex(of: $1)! }
         return NightlyOutcome(lines: lines, files: files, failed: failed)

@@ -35,6 +35,8 @@ public struct ReportOptions: Sendable {
     public var fxLookup: FXTable.Lookup = .daily
     /// Date that chooses the credit price table; nil = `from`.
     public var asOf: CivilDate?
+    /// The tables the document carries (`--detail`); default ``ReportDetail/day``.
+    public var detail: ReportDetail = .day
     /// Formats to write, by ``DocumentWriters`` name; default ``ReportOptions/defaultFormats``.
     public var formats: [String] = ReportOptions.defaultFormats
 
@@ -279,10 +281,55 @@ public struct ReportService: Sendable {
     /// temporary file, then a rename), in the registry's order, and returns the paths written.
     /// - Parameter progress: told, before each format is rendered, what is being written; nil = nothing.
     /// - Throws: ``OutputError`` when a file cannot be written.
+    /// `hours` is the per-hour table of ``ReportDetail/hour`` (``hourlyTable(_:cache:)``), nil otherwise.
     public func write(_ report: SavingsReport, formats: [String], to directory: String,
-                      stamp: ReportStamp, progress: ((String) -> Void)? = nil) throws -> [String] {
-        try write(Document.savingsReport(report, stamp: stamp), formats: formats, to: directory,
-                  progressDetail: Self.progressDetail(report), progress: progress)
+                      stamp: ReportStamp, detail: ReportDetail = .day, hours: Table? = nil,
+                      progress: ((String) -> Void)? = nil) throws -> [String] {
+        try write(Document.savingsReport(report, stamp: stamp, detail: detail, hours: hours), formats: formats,
+                  to: directory, progressDetail: Self.progressDetail(report), progress: progress)
+    }
+
+    /// The per-pool, per-hour table of `--detail hour` (``Document/hourlyTable(currency:source:)``): every metered
+    /// hour of the report's period in the cache, read from its hourly series one pool at a time whenever a writer
+    /// reads the table (never kept in memory), each hour's credits priced at the price and FX of its UTC day as the
+    /// report prices them.
+    /// - Throws: ``PricingError``, ``FXBookError`` or ``StoreError`` when the period cannot be priced; a read
+    ///   error while writing is the table source's ``RowSource/failure``, thrown by ``write(_:formats:to:progressDetail:progress:)``.
+    public func hourlyTable(_ options: ReportOptions, cache: UsageCache) throws -> Table {
+        let zone = options.timeZone
+        let start = options.from.startInstant(in: zone)
+        let end = options.to.adding(days: 1).startInstant(in: zone)
+        let utc = TimeZone(identifier: "UTC")!
+        let utcPeriod = CivilDate.of(start, in: utc)...CivilDate.of(end.addingTimeInterval(-1), in: utc)
+        var warnings: [String] = []
+        let rates = try pricing(options, cache: cache, period: utcPeriod, warnings: &warnings).rates(for: utcPeriod)
+        let segments = OffsetSegment.segments(of: zone, from: start, to: end)
+        let a = Int64(start.timeIntervalSince1970.rounded(.down)), b = Int64(end.timeIntervalSince1970.rounded(.up))
+        let failure = FailureBox()
+        let source = RowSource(failure: { failure.error }) { body in
+            var rates = rates
+            do {
+                try cache.forEachPoolSeries(from: start, to: end) { pool, firstHour, values in
+                    var segment = 0
+                    for (i, v) in values.enumerated() where v != .min {
+                        let hourStart = firstHour + Int64(i) * 3600
+                        guard hourStart >= a, hourStart < b else { continue }
+                        while segment < segments.count - 1, hourStart >= segments[segment].until { segment += 1 }
+                        let local = hourStart + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
+                        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+                        let utcDay = hourStart >= 0 ? hourStart / 86_400 : (hourStart - 86_399) / 86_400
+                        let credits = NanoCredits(v).credits
+                        let charge = try rates.charge(credits, onUTCDay: Int(utcDay))
+                        body(Table.Row([.date(CivilDate(daysSinceEpoch: Int(day))),
+                                        .text(FireTime.utcText(Date(timeIntervalSince1970: TimeInterval(hourStart)))),
+                                        .text(pool), .number(credits), .money(charge.amount)]))
+                    }
+                }
+            } catch {
+                failure.error = error
+            }
+        }
+        return Document.hourlyTable(currency: options.currency, source: source)
     }
 
     /// ` (1 pool, 30 days)`: what a report's progress line says it writes.
@@ -295,18 +342,109 @@ public struct ReportService: Sendable {
     /// - Throws: ``OutputError`` when a file cannot be written.
     public func write(_ document: Document, formats: [String], to directory: String, progressDetail: String = "",
                       progress: ((String) -> Void)? = nil) throws -> [String] {
-        let dir = env.resolve(directory)
-        var written: [String] = []
-        for writer in DocumentWriters.all where writer.format != "table" && formats.contains(writer.format) {
-            progress?("writing the \(writer.format) report into \(directory)\(progressDetail)...")
-            for file in writer.files(document) {
-                let path = (dir as NSString).appendingPathComponent(file.name)
-                try OutputError.writeAtomically(file.data, to: path,
-                                                shownAs: (directory as NSString).appendingPathComponent(file.name))
-                written.append(path)
+        let folder = env.resolve(directory)
+        let writers = DocumentWriters.all.filter { $0.format != "table" && formats.contains($0.format) }
+        let sources = document.tables.compactMap(\.source)
+        // The formats are written side by side (each reads the same document and makes its own files), one output
+        // each; the paths are listed in the registry's order whatever finished first.
+        let results = ResultsBox(count: writers.count)
+        for w in writers { progress?("writing the \(w.format) report into \(directory)\(progressDetail)...") }
+        DispatchQueue.concurrentPerform(iterations: writers.count) { i in
+            let output = FolderOutput(folder: folder, shownAs: directory)
+            do {
+                try writers[i].write(document, to: output)
+                results.set(i, .success(output.written))
+            } catch {
+                results.set(i, .failure(error))
             }
         }
+        var written: [String] = []
+        for result in results.all {
+            switch result {
+            case .success(let paths): written += paths
+            case .failure(let e as OutputError): throw e
+            case .failure(let e): throw OutputError(path: directory, reason: "\(e.localizedDescription)")
+            case nil: break
+            }
+        }
+        // A table read from the cache while it was written may have stopped early.
+        for s in sources { if let e = s.failure() { throw e } }
         return written
+    }
+}
+
+/// Each writer's result, set from the writers' threads.
+final class ResultsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[String], any Error>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<[String], any Error>) { lock.lock(); results[i] = r; lock.unlock() }
+    var all: [Result<[String], any Error>?] { lock.lock(); defer { lock.unlock() }; return results }
+}
+
+/// The error a row source met, kept for whoever writes its table (sources run on the writer's thread).
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (any Error)?
+    /// The first error met (kept: the formats may read the table side by side), nil when none.
+    var error: (any Error)? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); if stored == nil { stored = newValue }; lock.unlock() }
+    }
+}
+
+/// A ``DocumentOutput`` into a folder (created when missing): each file is streamed into a temporary file beside
+/// it, then renamed into place, so a reader never sees a half-written file; the writers' scratch files go into the
+/// same folder.
+public final class FolderOutput: DocumentOutput {
+    /// The folder, absolute.
+    public let folder: String
+    /// The folder as the user named it, for messages.
+    public let shownAs: String
+    /// The paths written, in order.
+    public private(set) var written: [String] = []
+
+    /// An output into `folder` (absolute), shown in messages as `shownAs`.
+    public init(folder: String, shownAs: String) {
+        self.folder = folder
+        self.shownAs = shownAs
+    }
+
+    /// The folder itself.
+    public var scratchFolder: String? { folder }
+
+    /// Streams the file through a 256 KiB buffer into `.<name>.tmp` and renames it to `name`.
+    /// - Throws: ``OutputError`` naming the file.
+    public func file(_ name: String, _ body: (ByteSink) throws -> Void) throws {
+        let path = (folder as NSString).appendingPathComponent(name)
+        let shown = (shownAs as NSString).appendingPathComponent(name)
+        let temporary = (folder as NSString).appendingPathComponent(".\(name).tmp")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+                throw OutputError(path: shown, reason: "the file cannot be created")
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            do {
+                let sink = ByteSink { try handle.write(contentsOf: Data($0)) }
+                try body(sink)
+                _ = try sink.finish()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            guard rename(temporary, path) == 0 else {
+                throw OutputError(path: shown, reason: String(cString: strerror(errno)))
+            }
+        } catch let e as OutputError {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw e
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw OutputError(path: shown, reason: "\(error.localizedDescription)")
+        }
+        written.append(path)
     }
 }
 

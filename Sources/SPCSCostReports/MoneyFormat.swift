@@ -19,12 +19,57 @@ public enum MoneyFormat {
 
     /// Rounded amount as plain text with exactly the currency's minor digits: `33858`, `62.70`, `1.235`.
     public static func plain(_ money: Money) -> String {
-        fixed(rounded(money), scale: money.currency.minorUnits, grouped: false)
+        roundedFixed(money.amount, scale: money.currency.minorUnits, grouped: false)
     }
 
     /// Rounded amount with thousands grouped by `,`: `33,858`, `1,062.70`.
     public static func grouped(_ money: Money) -> String {
-        fixed(rounded(money), scale: money.currency.minorUnits, grouped: true)
+        roundedFixed(money.amount, scale: money.currency.minorUnits, grouped: true)
+    }
+
+    /// `value` rounded once, half-even, to `scale` fraction digits, as ±`n` × 10^-`scale` with `n` in 64 bits;
+    /// nil when `value` is outside the fast path (see ``ExactDecimal/parts(_:)``) or `n` would overflow.
+    /// Integer arithmetic, exact: the same result as ``round(_:scale:)``.
+    static func scaled(_ value: Decimal, scale: Int) -> (negative: Bool, n: UInt64)? {
+        guard let (negative, m, e) = ExactDecimal.parts(value) else { return nil }
+        if m == 0 { return (false, 0) }
+        if e >= -scale {
+            var n = m
+            for _ in 0..<(e + scale) {
+                let (r, overflow) = n.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                n = r
+            }
+            return (negative, n)
+        }
+        let drop = -scale - e
+        // m < 1.8 × 10^19 < 0.5 × 10^20: dropping 20 or more digits rounds to zero.
+        guard drop <= 19 else { return (negative, 0) }
+        var p: UInt64 = 1
+        for _ in 0..<drop { p *= 10 }
+        var q = m / p
+        let r = m % p
+        if r > p / 2 || (r == p / 2 && q & 1 == 1) { q += 1 }
+        return (negative, q)
+    }
+
+    /// `value` rounded once, half-even, with exactly `scale` fraction digits, optionally grouped.
+    static func roundedFixed(_ value: Decimal, scale: Int, grouped: Bool) -> String {
+        if let (negative, n) = scaled(value, scale: scale),
+           let text = ExactDecimal.text(negative: negative, digits: n, scale: scale, trim: false, grouped: grouped) {
+            return text
+        }
+        return fixed(round(value, scale: scale), scale: scale, grouped: grouped)
+    }
+
+    /// `value` rounded once, half-even, to at most `scale` fraction digits, trailing zeros removed: `62.7`, `79.2`
+    /// (the text of ``round(_:scale:)``).
+    public static func roundedText(_ value: Decimal, scale: Int) -> String {
+        if let (negative, n) = scaled(value, scale: scale),
+           let text = ExactDecimal.text(negative: negative, digits: n, scale: scale, trim: true) {
+            return text
+        }
+        return ExactDecimal.text(round(value, scale: scale))
     }
 
     /// Rounded amount with its code: `33,858 JPY`.
@@ -51,6 +96,11 @@ public enum MoneyFormat {
 
     /// `value` with exactly `scale` fraction digits (padding with zeros), optionally grouped by thousands.
     static func fixed(_ value: Decimal, scale: Int, grouped: Bool) -> String {
+        // Fast path for a value with at most `scale` fraction digits (nothing to round).
+        if let p = ExactDecimal.parts(value), p.exponent >= -scale, let (negative, n) = scaled(value, scale: scale),
+           let text = ExactDecimal.text(negative: negative, digits: n, scale: scale, trim: false, grouped: grouped) {
+            return text
+        }
         var text = ExactDecimal.text(value)
         let negative = text.hasPrefix("-")
         if negative { text.removeFirst() }
@@ -78,7 +128,7 @@ public enum MoneyFormat {
 public enum QuantityFormat {
     /// Credits or node-hours: at most 9 fraction digits, trailing zeros trimmed.
     public static func quantity(_ value: Decimal) -> String {
-        ExactDecimal.text(MoneyFormat.round(value, scale: 9))
+        MoneyFormat.roundedText(value, scale: 9)
     }
 
     /// A rate or a price exactly as given (`0.11`, `2.85`).

@@ -29,9 +29,38 @@ public struct RoundedBreakdown: Sendable, Hashable {
         precondition(lines.allSatisfy { $0.currency == exactTotal.currency },
                      "lines and total must share one currency")
         self.currency = exactTotal.currency
-        self.lines = lines.map { Money(MoneyFormat.rounded($0), $0.currency) }
+        // Each line rounded once; in whole minor units through a 64-bit integer where it fits (the same value as
+        // MoneyFormat.rounded), so a year of per-day lines adds up without a Decimal addition per line.
+        let scale = currency.minorUnits
+        var rounded: [Money] = []
+        rounded.reserveCapacity(lines.count)
+        var units: Int64? = 0
+        for line in lines {
+            if let (negative, n) = MoneyFormat.scaled(line.amount, scale: scale), n <= UInt64(Int64.max) {
+                rounded.append(Money(Self.decimal(negative: negative, units: n, scale: scale), currency))
+                units = units.flatMap { u in
+                    let (r, overflow) = u.addingReportingOverflow(negative ? -Int64(n) : Int64(n))
+                    return overflow ? nil : r
+                }
+            } else {
+                rounded.append(Money(MoneyFormat.rounded(line), currency))
+                units = nil
+            }
+        }
+        self.lines = rounded
         self.total = Money(MoneyFormat.rounded(exactTotal), exactTotal.currency)
         self.exactTotal = exactTotal
+        let cur = exactTotal.currency
+        if let units {
+            sumOfRoundedLines = Money(Self.decimal(negative: units < 0, units: units.magnitude, scale: scale), cur)
+        } else {
+            sumOfRoundedLines = rounded.reduce(Money.zero(cur), +)
+        }
+    }
+
+    /// ±`units` × 10^-`scale`.
+    static func decimal(negative: Bool, units: UInt64, scale: Int) -> Decimal {
+        units == 0 ? 0 : Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(units))
     }
 
     /// Rounds `lines` and their exact sum; `lines` must not be empty (its currency is the breakdown's).
@@ -41,7 +70,7 @@ public struct RoundedBreakdown: Sendable, Hashable {
     }
 
     /// The sum of the rounded lines, exact (a whole number of minor units).
-    public var sumOfRoundedLines: Money { lines.reduce(Money.zero(currency), +) }
+    public let sumOfRoundedLines: Money
 
     /// Rounded total − sum of the rounded lines; zero when the rounded lines add up to the rounded total. A whole
     /// number of minor units, positive or negative.

@@ -68,6 +68,13 @@ struct SVGChart {
 
     /// The `<svg>` element, ending in a newline.
     func render() -> String {
+        let sink = ByteSink()
+        render(into: sink)
+        return String(decoding: try! sink.finish(), as: UTF8.self)
+    }
+
+    /// Writes the `<svg>` element, ending in a newline, into `out`.
+    func render(into out: ByteSink) {
         let esc = HTMLText.escape
         let width = Self.left + Self.slot * Decimal(days.count) + Self.right
         let height = Self.top + Self.plotHeight + Self.bottom
@@ -79,7 +86,7 @@ struct SVGChart {
         let scaleTop = step * Decimal(ticks)
         func y(_ credits: Decimal) -> Decimal { baseline - max(0, credits) / scaleTop * Self.plotHeight }
 
-        var out = "<svg class=\"chart\" role=\"img\" aria-labelledby=\"\(titleID)\" width=\"\(n(width))\" "
+        out += "<svg class=\"chart\" role=\"img\" aria-labelledby=\"\(titleID)\" width=\"\(n(width))\" "
             + "height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\">\n"
         out += "<title id=\"\(titleID)\">\(esc(title))</title>\n"
         out += "<g stroke=\"#e6e6e6\" fill=\"#555555\" font-size=\"9\" font-family=\"sans-serif\">\n"
@@ -91,24 +98,39 @@ struct SVGChart {
                 + "\(esc(QuantityFormat.quantity(value)))</text>\n"
         }
         out += "</g>\n<g>\n"
+        // A bar's y and height text, computed once per distinct credits value (an always-on pool meters the same
+        // credits most days), in Decimal as before.
+        var bars: [Decimal: (y: String, height: String, credits: String)] = [:]
+        func bar(_ credits: Decimal) -> (y: String, height: String, credits: String) {
+            if let b = bars[credits] { return b }
+            let top = y(credits)
+            let b = (n(top), n(baseline - top), esc(QuantityFormat.quantity(credits)))
+            bars[credits] = b
+            return b
+        }
+        let barWidth = n(Self.bar)
+        let whole = Self.wholeGeometry
         for (i, d) in days.enumerated() {
-            let x = Self.left + Self.slot * Decimal(i) + 2
-            let metered = y(d.metered)
-            let comparison = y(d.comparison)
+            // x = left + slot × i + 2; whole numbers with the margins and sizes above, so written as integers.
+            let x = whole ? String(46 + 16 * i) : n(Self.left + Self.slot * Decimal(i) + 2)
+            let x2 = whole ? String(52 + 16 * i) : n(Self.left + Self.slot * Decimal(i) + 2 + Self.bar)
+            let metered = bar(d.metered)
+            let comparison = bar(d.comparison)
             let note = d.provisional ? " (provisional)" : ""
             out += "<rect class=\"metered\(d.provisional ? " provisional" : "")\" fill=\"\(Self.meteredColor)\""
-                + (d.provisional ? " fill-opacity=\"\(Self.provisionalOpacity)\"" : "") + " x=\"\(n(x))\" y=\"\(n(metered))\" "
-                + "width=\"\(n(Self.bar))\" height=\"\(n(baseline - metered))\"><title>\(d.date)\(note): metered "
-                + "\(esc(QuantityFormat.quantity(d.metered))) credits</title></rect>"
-            out += "<rect class=\"comparison\" fill=\"\(Self.comparisonColor)\" x=\"\(n(x + Self.bar))\" "
-                + "y=\"\(n(comparison))\" width=\"\(n(Self.bar))\" "
-                + "height=\"\(n(baseline - comparison))\"><title>\(d.date)\(note): \(esc(comparisonNoun)) "
-                + "\(esc(QuantityFormat.quantity(d.comparison))) credits</title></rect>\n"
+                + (d.provisional ? " fill-opacity=\"\(Self.provisionalOpacity)\"" : "") + " x=\"\(x)\" y=\"\(metered.y)\" "
+                + "width=\"\(barWidth)\" height=\"\(metered.height)\"><title>\(d.date)\(note): metered "
+                + "\(metered.credits) credits</title></rect>"
+            out += "<rect class=\"comparison\" fill=\"\(Self.comparisonColor)\" x=\"\(x2)\" "
+                + "y=\"\(comparison.y)\" width=\"\(barWidth)\" "
+                + "height=\"\(comparison.height)\"><title>\(d.date)\(note): \(esc(comparisonNoun)) "
+                + "\(comparison.credits) credits</title></rect>\n"
         }
         out += "</g>\n<g fill=\"#555555\" font-size=\"9\" font-family=\"sans-serif\" text-anchor=\"middle\">\n"
+        let labelY = n(baseline + 12)
         for (i, d) in days.enumerated() where days.count <= 31 || i % 7 == 0 {
-            let x = Self.left + Self.slot * Decimal(i) + Self.slot / 2
-            out += "<text x=\"\(n(x))\" y=\"\(n(baseline + 12))\">\(d.date.day)</text>\n"
+            let x = whole ? String(52 + 16 * i) : n(Self.left + Self.slot * Decimal(i) + Self.slot / 2)
+            out += "<text x=\"\(x)\" y=\"\(labelY)\">\(d.date.day)</text>\n"
         }
         out += "</g>\n"
         // Axis labels: the unit along the values axis, the calendar days along the other.
@@ -123,8 +145,11 @@ struct SVGChart {
         out += "<line stroke=\"#777777\" x1=\"\(n(Self.left))\" y1=\"\(n(baseline))\" x2=\"\(n(width - Self.right))\" "
             + "y2=\"\(n(baseline))\"/>\n"
         out += "</svg>\n"
-        return out
     }
+
+    /// True while the margins and sizes are the whole numbers 44, 16 and 6, so a bar's x is `46 + 16 × i`, the next
+    /// bar's `52 + 16 × i` and a day label's `52 + 16 × i`, written as integers (the text ``n(_:)`` gives them).
+    static let wholeGeometry = left == 44 && slot == 16 && bar == 6
 
     /// The smallest of 1, 2 or 5 × a power of ten that is at least `raw`; 1 when `raw` is not positive.
     /// Worked examples: 0.66 → 1 (0.66 lies in [0.1, 1), and 1 × 1 ≥ 0.66); 0.275 → 0.5; 39.6 → 50.
@@ -138,5 +163,5 @@ struct SVGChart {
     }
 
     /// A coordinate with at most 2 fraction digits (rounded by ``MoneyFormat``, the one place that rounds).
-    func n(_ value: Decimal) -> String { ExactDecimal.text(MoneyFormat.round(value, scale: 2)) }
+    func n(_ value: Decimal) -> String { MoneyFormat.roundedText(value, scale: 2) }
 }

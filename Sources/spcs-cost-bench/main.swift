@@ -4,6 +4,7 @@ import SnowflakeSQLAPI
 import SnowflakeTestServer
 import SPCSCostCore
 import SPCSCostKit
+import SPCSCostReports
 import SPCSCostStore
 
 /// Benchmarks for the speed targets (README "Performance"); run in release mode:
@@ -15,7 +16,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spcs-cost-bench", abstract: "spcs-cost benchmarks (targets in README, Performance).",
         subcommands: [DecodeCache.self, MakeCache.self, ReportBench.self, WhatIfBench.self, WhatIfRunBench.self, PartitionsBench.self,
-                      AccountsBench.self])
+                      AccountsBench.self, StreamTableBench.self])
 }
 
 /// Seconds since `start`.
@@ -361,5 +362,47 @@ struct AccountsBench: AsyncParsableCommand {
         let ratio = all / single
         print(String(format: "accounts: %d accounts, --max-accounts %d: %.2f s = %.2f × one account (target <= 1.5): %@",
                      accounts, maxAccounts, all, ratio, ratio <= 1.5 ? "met" : "NOT met"))
+    }
+}
+
+/// Writes a document whose per-day table has `--rows` rows, made on demand (a ``RowSource``), in `--format` into
+/// `--out`, and prints the peak resident memory: the streaming test (Tests/SPCSCostReportsTests) runs it with a few
+/// and with a million rows and checks that memory does not grow with the rows.
+struct StreamTableBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stream-table",
+                                                    abstract: "Write an N-row per-day table; print the peak memory.")
+
+    @Option(help: "Rows of the per-day table.") var rows: Int
+    @Option(help: "Comma-separated formats.") var format = "csv,json"
+    @Option(help: "Folder for the files.") var out: String
+
+    func run() async throws {
+        let jpy = Currency(code: "JPY")!
+        let first = CivilDate("2024-01-01")!
+        let source = RowSource { body in
+            for i in 0..<rows {
+                let nano = Int64(i % 86_400) * 1_273 + 110_000_000
+                let credits = NanoCredits(nano).credits
+                body(Table.Row([.date(first.adding(days: i / 1000)), .text("POOL_\(i % 1000)"), .flag(i % 97 == 0),
+                                .number(credits), .money(Money(credits * Decimal(string: "427.5")!, jpy))]))
+            }
+        }
+        let table = Table(id: "days", title: "Per day", columns: [
+            .init(key: "date", label: "Date", kind: .date), .init(key: "pool", label: "Pool", kind: .text),
+            .init(key: "provisional", label: "Provisional", kind: .flag),
+            .init(key: "metered_credits", label: "Metered credits", kind: .credits),
+            .init(key: "metered_cost_JPY", label: "Metered cost (JPY)", kind: .money(jpy))], source: source)
+        let stamp = DocumentStamp(currency: jpy, toolVersion: "bench", commandLine: "spcs-cost-bench stream-table",
+                                  lines: [.init(key: "tool", label: "Tool", text: "spcs-cost-bench")])
+        let document = Document(kind: "report", fileBase: "stream", title: "Streaming check", stamp: stamp,
+                                currency: jpy, sections: [.init(id: "days", title: "Per day", blocks: [.table(table)])])
+        let start = ContinuousClock.now
+        let output = FolderOutput(folder: out, shownAs: out)
+        for name in format.split(separator: ",") {
+            guard let writer = DocumentWriters.writer(String(name)) else { throw ValidationError("unknown format \(name)") }
+            try writer.write(document, to: output)
+        }
+        print(String(format: "rows %d: written in %.2f s; peak memory %.1f MB", rows, seconds(since: start),
+                     peakMegabytes() ?? -1))
     }
 }

@@ -17,13 +17,71 @@ public enum ExactDecimal {
             }
         }
         guard sawDigit else { return nil }
-        return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: String(text), locale: posix)
     }
 
     /// The exact, unrounded text of `value` with `.` as separator and no grouping (for example `33858`,
     /// `225.72`, `0.733333333333333333333`).
     public static func text(_ value: Decimal) -> String {
+        if let p = parts(value), let t = text(negative: p.negative, digits: p.significand, scale: -p.exponent, trim: true) {
+            return t
+        }
         var v = value
-        return NSDecimalString(&v, Locale(identifier: "en_US_POSIX"))
+        return NSDecimalString(&v, posix)
+    }
+
+    static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// `value` as ±`significand` × 10^`exponent` with a significand below 1.8 × 10^19 and without trailing zeros
+    /// (0 for zero, exponent 0); nil for NaN or a significand that needs more than 64 bits (up to 38 digits, such as
+    /// `0.7333333333333333333333333333333333333`), which callers then treat with Foundation's slower text. Read
+    /// through Decimal's public `significand`, `exponent` and `sign` and `NSDecimalNumber`, exactly.
+    public static func parts(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        if value.isNaN { return nil }
+        if value.isZero { return (false, 0, 0) }
+        let number = NSDecimalNumber(decimal: value.significand)
+        // `uint64Value` wraps above 2^64; the double is close enough to tell.
+        guard number.doubleValue < 1.8e19 else { return nil }
+        var m = number.uint64Value
+        var e = value.exponent
+        while m % 10 == 0 { m /= 10; e += 1 }
+        return (value.sign == .minus, m, e)
+    }
+
+    /// The text of ±`digits` × 10^-`scale`: `scale` fraction digits (zeros padded on the left as needed), trailing
+    /// fraction zeros removed when `trim`, and thousands grouped by `,` when `grouped`; no sign for zero. nil when
+    /// the text would be longer than 120 bytes.
+    public static func text(negative: Bool, digits: UInt64, scale: Int, trim: Bool, grouped: Bool = false) -> String? {
+        var n = digits
+        var scale = scale
+        var zerosAfter = 0
+        if scale < 0 { zerosAfter = -scale; scale = 0 }
+        if trim { while scale > 0, n % 10 == 0, n != 0 { n /= 10; scale -= 1 } }
+        if n == 0 && trim { scale = 0 }
+        guard scale <= 60, zerosAfter <= 60 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 160) { buf -> String in
+            // Digits of n, least significant first, at least scale + 1 of them.
+            var raw: [UInt8] = []
+            raw.reserveCapacity(24)
+            var k = n
+            repeat { raw.append(UInt8(48 + k % 10)); k /= 10 } while k > 0
+            while raw.count < scale + 1 { raw.append(48) }
+            var i = 0
+            if negative && n != 0 { buf[i] = UInt8(ascii: "-"); i += 1 }
+            let whole = raw.count - scale
+            for j in 0..<whole {
+                if grouped && j > 0 && (whole + zerosAfter - j) % 3 == 0 { buf[i] = UInt8(ascii: ","); i += 1 }
+                buf[i] = raw[raw.count - 1 - j]; i += 1
+            }
+            for j in 0..<zerosAfter {
+                if grouped && (zerosAfter - j) % 3 == 0 { buf[i] = UInt8(ascii: ","); i += 1 }
+                buf[i] = 48; i += 1
+            }
+            if scale > 0 {
+                buf[i] = UInt8(ascii: "."); i += 1
+                for j in stride(from: scale - 1, through: 0, by: -1) { buf[i] = raw[j]; i += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[0..<i]), as: UTF8.self)
+        }
     }
 }

@@ -298,6 +298,15 @@ public struct SavingsReport: Sendable {
         days.reserveCapacity(dates.count * pools.count)
         var monthToDate = zero
         let monthStart = through.firstOfMonth
+        // Seconds as hours (seconds ÷ 3600, exact): a Decimal division, made once per distinct number of seconds
+        // (a day has few: whole hours of the day, the plan's window, the DST days) instead of per pool and day.
+        var hoursOfSeconds: [Int: Decimal] = [:]
+        func hours(_ seconds: Int) -> Decimal {
+            if let h = hoursOfSeconds[seconds] { return h }
+            let h = Decimal(seconds) / 3600
+            hoursOfSeconds[seconds] = h
+            return h
+        }
         for (i, date) in dates.enumerated() {
             let daySeconds = Int(dayIntervals[i].duration)
             for p in pools.indices {
@@ -320,23 +329,23 @@ public struct SavingsReport: Sendable {
                         let s = shape.nodes * lifetime.seconds(in: part.span)
                         if s > 0 {
                             alwaysSeconds += s
-                            always += try rates.charge(Decimal(s) / 3600 * rate, onUTCDay: part.utcDay)
+                            always += try rates.charge(hours(s) * rate, onUTCDay: part.utcDay)
                         }
                         if plan != nil {
                             let w = shape.nodes * lifetime.clip(planParts[i][k]).reduce(0) { $0 + Int($1.duration) }
                             if w > 0 {
                                 planSeconds += w
-                                planned += try rates.charge(Decimal(w) / 3600 * rate, onUTCDay: part.utcDay)
+                                planned += try rates.charge(hours(w) * rate, onUTCDay: part.utcDay)
                             }
                         }
                     }
-                    day.alwaysOnNodeHours = Decimal(alwaysSeconds) / 3600
+                    day.alwaysOnNodeHours = hours(alwaysSeconds)
                     day.alwaysOn = always
                     pools[p].alwaysOnNodeSeconds = try ExactInt64.add(pools[p].alwaysOnNodeSeconds!, Int64(alwaysSeconds),
                                                                       "the always-on node-seconds of pool \(name)")
                     pools[p].alwaysOn! = pools[p].alwaysOn! + always
                     if plan != nil {
-                        day.planNodeHours = Decimal(planSeconds) / 3600
+                        day.planNodeHours = hours(planSeconds)
                         day.plan = planned
                         pools[p].planNodeSeconds = try ExactInt64.add(pools[p].planNodeSeconds!, Int64(planSeconds),
                                                                       "the planned node-seconds of pool \(name)")

@@ -117,7 +117,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // `YYYY-MM-DD` (the year padded to 4 digits), written without a format string: reports write it per row.
+        guard (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else {
+            return String(format: "%04d-%02d-%02d", year, month, day)
+        }
+        let bytes: [UInt8] = [UInt8(48 + year / 1000), UInt8(48 + year / 100 % 10), UInt8(48 + year / 10 % 10),
+                              UInt8(48 + year % 10), 45, UInt8(48 + month / 10), UInt8(48 + month % 10), 45,
+                              UInt8(48 + day / 10), UInt8(48 + day % 10)]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool {
@@ -237,7 +244,8 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// `YYYY-MM-DDTHH:MM:SS`.
     public var description: String {
-        "\(date)T" + String(format: "%02d:%02d:%02d", hour, minute, second)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(date)T" + two(hour) + ":" + two(minute) + ":" + two(second)
     }
 
     public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool {

@@ -233,15 +233,33 @@ public struct Table: Sendable {
     public var title: String
     /// Columns in order.
     public var columns: [Column]
-    /// Rows; each has one cell per column.
+    /// Rows kept in memory; each has one cell per column. A large table leaves them empty and has a ``source``.
     public var rows: [Row]
+    /// Rows made on demand, after ``rows``: a large table (the per-day and per-hour tables of a year) that writers
+    /// consume row by row, so memory does not grow with its length; nil for a table of ``rows`` only.
+    public var source: RowSource?
 
     /// Creates a table.
-    public init(id: String, title: String, columns: [Column], rows: [Row] = []) {
+    public init(id: String, title: String, columns: [Column], rows: [Row] = [], source: RowSource? = nil) {
         self.id = id
         self.title = title
         self.columns = columns
         self.rows = rows
+        self.source = source
+    }
+
+    /// Calls `body` with every row in order: ``rows``, then the rows of ``source``. Each call of a source makes its
+    /// rows again, so a table can be written any number of times.
+    public func forEachRow(_ body: (Row) -> Void) {
+        for r in rows { body(r) }
+        source?.produce(body)
+    }
+
+    /// Every row in memory (``rows`` and the source's rows): for tests and small tables only.
+    public var allRows: [Row] {
+        var out: [Row] = []
+        forEachRow { out.append($0) }
+        return out
     }
 
     /// A column.
@@ -294,6 +312,23 @@ public struct Table: Sendable {
             self.cells = cells
             self.role = role
         }
+    }
+}
+
+/// The rows of a large table, made on demand: each call of ``produce`` makes every row again, in order, and hands
+/// them one at a time to its argument (which must not keep them). Writers stream them into their files.
+public struct RowSource: Sendable {
+    /// Makes the rows, in order, calling the argument once per row.
+    public let produce: @Sendable (_ body: (Table.Row) -> Void) -> Void
+    /// Why the last ``produce`` stopped early (a source that reads a database can fail); nil when it made every
+    /// row. Whoever writes the table checks it after writing and throws it.
+    public let failure: @Sendable () -> (any Error)?
+
+    /// A source whose rows `produce` makes; `failure` says why it stopped early (never, by default).
+    public init(failure: @escaping @Sendable () -> (any Error)? = { nil },
+                _ produce: @escaping @Sendable (_ body: (Table.Row) -> Void) -> Void) {
+        self.produce = produce
+        self.failure = failure
     }
 }
 

@@ -170,8 +170,10 @@ struct FinanceSummary {
             guard !lines.isEmpty else { return }
             let b = RoundedBreakdown(lines: lines, exactTotal: total)
             if b.difference.amount != 0 {
+                // Kept as its sum of rounded rows and total only (a year's rows are not kept twice).
+                let sum = RoundedBreakdown(lines: [b.sumOfRoundedLines], exactTotal: b.exactTotal)
                 rounding.append(RoundingLine(table: table, column: column, label: "\(tableWords), \(columnWords)",
-                                             breakdown: b))
+                                             breakdown: sum))
             }
         }
         check("pools", "Per pool", "metered", "metered cost", r.pools.map(\.metered.amount), r.metered.amount)
@@ -215,8 +217,45 @@ extension Document {
     /// The savings report as one document: the headline figures for finance, the nightly checks, the rounding
     /// lines, the difference from the estimate by cause, the top pools, month to date and forecast, the provisional
     /// days, the bill check, a chart per pool, the per-pool and per-day tables, and the stamp. Amounts stay exact.
-    public static func savingsReport(_ r: SavingsReport, stamp: ReportStamp) -> Document {
-        SavingsReportDocument(r, stamp: stamp).document
+    ///
+    /// `detail` chooses the body's tables (``ReportDetail``); `hours` is the per-pool, per-hour table that
+    /// ``ReportDetail/hour`` adds (``Document/hourlyTable(currency:source:)``), nil for the other levels.
+    public static func savingsReport(_ r: SavingsReport, stamp: ReportStamp, detail: ReportDetail = .day,
+                                     hours: Table? = nil) -> Document {
+        SavingsReportDocument(r, stamp: stamp, detail: detail, hours: hours).document
+    }
+
+    /// The per-pool, per-hour table of ``ReportDetail/hour`` (id `hours`): `date` (the hour's calendar day in the
+    /// report's zone), `hour_start_utc` (`2024-04-01T01:00:00Z`), `pool`, `credits` (the hour's CREDITS_USED,
+    /// exact) and `cost_<CUR>` (priced at the price and FX of the hour's UTC day, exact until shown), by pool then
+    /// hour; its rows come from `source` (one row per metered hour, streamed).
+    public static func hourlyTable(currency: Currency, source: RowSource) -> Table {
+        Table(id: "hours", title: "Per hour", columns: [
+            .init(key: "date", label: "Date", kind: .date),
+            .init(key: "hour_start_utc", label: "Hour start (UTC)", kind: .text),
+            .init(key: "pool", label: "Pool", kind: .text),
+            .init(key: "credits", label: "Credits", kind: .credits),
+            .init(key: "cost_\(currency.code)", label: "Cost (\(currency.code))", kind: .money(currency)),
+        ], source: source)
+    }
+}
+
+/// How much detail a savings report's document carries (`--detail`): each level adds to the one before.
+public enum ReportDetail: String, CaseIterable, Sendable, Comparable {
+    /// The summary for finance only: headline figures, checks, rounding lines, the difference by cause, top pools,
+    /// month to date, provisional days and the bill check.
+    case summary
+    /// The summary and the per-pool table.
+    case pool
+    /// The summary, the per-pool table, a chart per pool and the per-day table (the default: what `report` and
+    /// `nightly` always wrote).
+    case day
+    /// Everything of `day` and a per-pool, per-hour table read from the cache's hourly rows.
+    case hour
+
+    /// Levels in the order above.
+    public static func < (a: ReportDetail, b: ReportDetail) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 
@@ -225,12 +264,16 @@ struct SavingsReportDocument {
     let r: SavingsReport
     let s: FinanceSummary
     let stamp: ReportStamp
+    let detail: ReportDetail
+    let hours: Table?
     var cur: String { r.currency.code }
 
-    init(_ r: SavingsReport, stamp: ReportStamp) {
+    init(_ r: SavingsReport, stamp: ReportStamp, detail: ReportDetail = .day, hours: Table? = nil) {
         self.r = r
         s = FinanceSummary(r)
         self.stamp = stamp
+        self.detail = detail
+        self.hours = hours
     }
 
     var document: Document {
@@ -241,7 +284,10 @@ struct SavingsReportDocument {
             notes.append("Pools without an estimate (left out of the difference): "
                 + s.poolsWithoutEstimate.joined(separator: ", ") + ".")
         }
-        var rounding = s.roundingLines.map {
+        // Rounding lines only for the tables the document carries.
+        var rounding = s.roundingLines.filter {
+            ($0.table != "pools" || detail >= .pool) && ($0.table != "days" || detail >= .day)
+        }.map {
             Document.RoundingLine(table: $0.table, column: $0.column, label: $0.label, breakdown: $0.breakdown)
         }
         for d in s.differences {
@@ -290,12 +336,24 @@ struct SavingsReportDocument {
             sections.append(.init(id: "by_\(by.rawValue)", title: "By \(by.rawValue)", level: 1,
                                   blocks: [.table(groupsTable(by))]))
         }
-        sections.append(.init(id: "charts", title: "Daily credits per pool", level: 1,
-                              blocks: r.pools.map { .chart(chart($0)) }))
-        sections.append(.init(id: "pools", title: "Per pool", level: 1, blocks: [.table(poolsTable)]))
-        sections.append(.init(id: "pools_detail", title: "Per pool: the credits and node-hours behind the costs",
-                              level: 2, blocks: [.table(poolsDetailTable)]))
-        sections.append(.init(id: "days", title: "Per day", level: 1, blocks: [.table(daysTable)]))
+        if detail >= .day {
+            // The days of each pool, in date order (the report's days are by date, then pool), by index.
+            var daysOfPool: [String: [Int]] = [:]
+            for (i, d) in r.days.enumerated() { daysOfPool[d.pool, default: []].append(i) }
+            sections.append(.init(id: "charts", title: "Daily credits per pool", level: 1,
+                                  blocks: r.pools.map { .chart(chart($0, days: daysOfPool[$0.pool] ?? [])) }))
+        }
+        if detail >= .pool {
+            sections.append(.init(id: "pools", title: "Per pool", level: 1, blocks: [.table(poolsTable)]))
+            sections.append(.init(id: "pools_detail", title: "Per pool: the credits and node-hours behind the costs",
+                                  level: 2, blocks: [.table(poolsDetailTable)]))
+        }
+        if detail >= .day {
+            sections.append(.init(id: "days", title: "Per day", level: 1, blocks: [.table(daysTable)]))
+        }
+        if detail >= .hour, let hours {
+            sections.append(.init(id: "hours", title: "Per hour", level: 1, blocks: [.table(hours)]))
+        }
         return Document(
             kind: "report", fileBase: Document.savingsReportFileBase(r),
             title: "SPCS usage and savings: \(r.from) to \(r.through)", stamp: documentStamp,
@@ -441,18 +499,54 @@ struct SavingsReportDocument {
         columns += pair("always_on")
         if r.plan != nil { columns += [Self.column("plan_node_hours", .nodeHours, detail: true)] + pair("plan") }
         columns += pair("saved_vs_always_on", savings: true)
-        var t = Table(id: "days", title: "Per day", columns: columns)
-        t.rows.reserveCapacity(r.days.count)
-        for d in r.days {
-            var row: [Cell] = [.date(d.date), .text(d.pool), .flag(d.provisional), .flag(d.restated),
-                               .number(d.dayHours), .integer(d.meteredHours)] + Self.cells(d.metered)
-            if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { d.metered - $0 }) }
-            row += Self.cells(d.alwaysOn)
-            if r.plan != nil { row += [d.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(d.plan) }
-            row += Self.cells(d.alwaysOn.map { $0 - d.metered })
-            t.rows.append(.init(row, role: d.provisional ? .highlight : .data))
+        // A row source: the rows are made from the report's days each time a writer reads them, never kept.
+        let report = r
+        let width = columns.count
+        return Table(id: "days", title: "Per day", columns: columns, source: RowSource { body in
+            let plan = report.plan != nil
+            // Hours in the day: 24, or 23 and 25 on DST days; divided once per distinct length, not per row.
+            var dayHours: [Int: Decimal] = [:]
+            for d in report.days {
+                let hours = dayHours[d.daySeconds] ?? d.dayHours
+                dayHours[d.daySeconds] = hours
+                var row: [Cell] = [.date(d.date), .text(d.pool), .flag(d.provisional), .flag(d.restated),
+                                   .number(hours), .integer(d.meteredHours)]
+                row.reserveCapacity(width)
+                row += Self.cells(d.metered)
+                if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { Self.minus(d.metered, $0) }) }
+                row += Self.cells(d.alwaysOn)
+                if plan { row += [d.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(d.plan) }
+                row += Self.cells(d.alwaysOn.map { Self.minus($0, d.metered) })
+                body(.init(row, role: d.provisional ? .highlight : .data))
+            }
+        })
+    }
+
+    /// `a − b`, exact: the same value as ChargeSum's subtraction, made in 64-bit integers when both amounts fit
+    /// (the per-day rows are made again for every format).
+    static func minus(_ a: ChargeSum, _ b: ChargeSum) -> ChargeSum {
+        ChargeSum(quantity: minus(a.quantity, b.quantity),
+                  amount: Money(minus(a.amount.amount, b.amount.amount), a.amount.currency))
+    }
+
+    /// `a − b`, exact, through 64-bit integers when both fit (see ``ExactDecimal/parts(_:)``), else Decimal's.
+    static func minus(_ a: Decimal, _ b: Decimal) -> Decimal {
+        guard let pa = ExactDecimal.parts(a), let pb = ExactDecimal.parts(b) else { return a - b }
+        let e = min(pa.exponent, pb.exponent)
+        func integer(_ p: (negative: Bool, significand: UInt64, exponent: Int)) -> Int64? {
+            guard p.significand <= UInt64(Int64.max) else { return nil }
+            var v = Int64(p.significand)
+            for _ in 0..<(p.exponent - e) {
+                let (r, overflow) = v.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                v = r
+            }
+            return p.negative ? -v : v
         }
-        return t
+        guard let x = integer(pa), let y = integer(pb) else { return a - b }
+        let (r, overflow) = x.subtractingReportingOverflow(y)
+        guard !overflow else { return a - b }
+        return r == 0 ? 0 : Decimal(sign: r < 0 ? .minus : .plus, exponent: e, significand: Decimal(r.magnitude))
     }
 
     /// The difference by cause: per pool, each cause, a rounding row where the causes, each rounded once, miss
@@ -583,8 +677,8 @@ struct SavingsReportDocument {
     }
 
     /// The chart of `pool`: metered against its estimate when it has one, else the plan, else always on.
-    func chart(_ pool: SavingsReport.Pool) -> Chart {
-        let days = r.days.filter { $0.pool == pool.pool }
+    func chart(_ pool: SavingsReport.Pool, days indices: [Int]) -> Chart {
+        let days = indices.lazy.map { r.days[$0] }
         let (label, noun, value): (String, String, (SavingsReport.Day) -> Decimal)
         if days.contains(where: { $0.estimated != nil }) {
             (label, noun, value) = ("Estimate", "estimated", { $0.estimated?.quantity ?? 0 })

@@ -21,50 +21,60 @@ public struct CSVDocumentWriter: DocumentWriter {
     /// Whether `--out -` may print it.
     public var isText: Bool { false }
 
-    /// The files of `d` (see ``DocumentWriter/files(_:)``).
-    public func files(_ d: Document) -> [DocumentFile] {
-        var files: [DocumentFile] = []
+    /// Writes the files of `d` (see ``DocumentWriter/write(_:to:)``): each table streamed row by row.
+    public func write(_ d: Document, to output: any DocumentOutput) throws {
         let tables = (d.figures.isEmpty ? [] : [d.figuresTable]) + d.tables
-        for t in tables { files.append(DocumentFile(name: "\(d.fileBase)_\(t.id).csv", data: csv(t))) }
-        var notes = Data("kind,item,text\r\n".utf8)
-        for r in d.noteRows {
-            append(text: r.kind, to: &notes)
-            notes.append(UInt8(ascii: ","))
-            append(text: r.item, to: &notes)
-            notes.append(UInt8(ascii: ","))
-            append(text: r.text, to: &notes)
-            notes.append(contentsOf: [13, 10])
+        for t in tables { try output.file("\(d.fileBase)_\(t.id).csv") { csv(t, into: $0) } }
+        try output.file("\(d.fileBase)_notes.csv") { out in
+            out += "kind,item,text\r\n"
+            for r in d.noteRows {
+                append(text: r.kind, to: out)
+                out.write(byte: UInt8(ascii: ","))
+                append(text: r.item, to: out)
+                out.write(byte: UInt8(ascii: ","))
+                append(text: r.text, to: out)
+                out.write(byte: 13)
+                out.write(byte: 10)
+            }
         }
-        files.append(DocumentFile(name: "\(d.fileBase)_notes.csv", data: notes))
-        return files
     }
 
     /// `t` as CSV bytes: the header of column keys, then the data rows.
     public func csv(_ t: Table) -> Data {
-        var out = Data()
+        let sink = ByteSink()
+        csv(t, into: sink)
+        return Data(try! sink.finish())
+    }
+
+    /// Writes `t` into `out`: the header of column keys, then the data rows, one at a time.
+    func csv(_ t: Table, into out: ByteSink) {
         for (i, c) in t.columns.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            append(text: c.key, to: &out)
+            if i > 0 { out.write(byte: UInt8(ascii: ",")) }
+            append(text: c.key, to: out)
         }
-        out.append(contentsOf: [13, 10])
-        for row in t.rows where row.role.isData {
-            for (i, c) in t.columns.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+        out.write(byte: 13)
+        out.write(byte: 10)
+        let columns = t.columns
+        t.forEachRow { row in
+            guard row.role.isData else { return }
+            for i in columns.indices {
+                if i > 0 { out.write(byte: UInt8(ascii: ",")) }
                 let cell = row.cells[i]
-                let text = CellText.machine(cell, c)
                 switch cell {
-                case .money, .number, .integer: append(field: text, to: &out)
-                default: append(text: text, to: &out)
+                case .empty: break
+                // Number cells hold only digits, `.` and `-`: never quoted, never neutralised.
+                case .money, .number, .integer, .date, .flag: out.write(CellText.machine(cell, columns[i]))
+                case .text(let s): append(text: s, to: out)
                 }
             }
-            out.append(contentsOf: [13, 10])
+            out.write(byte: 13)
+            out.write(byte: 10)
         }
-        return out
     }
 
     /// Appends a text field, neutralised against formula injection, quoted when needed.
-    func append(text: String, to out: inout Data) {
-        append(field: Self.neutralised(text), to: &out)
+    func append(text: String, to out: ByteSink) {
+        append(field: Self.neutralised(text), to: out)
     }
 
     /// `text` with a leading `'` when it begins with `=`, `+`, `-`, `@`, tab or carriage return.
@@ -77,17 +87,19 @@ public struct CSVDocumentWriter: DocumentWriter {
     }
 
     /// Appends `text` as one RFC 4180 field: quoted (quotes doubled) when it holds `,`, `"`, CR or LF.
-    func append(field text: String, to out: inout Data) {
-        let bytes = text.utf8
-        if bytes.contains(where: { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }) {
-            out.append(34)
-            for b in bytes {
-                if b == 34 { out.append(34) }
-                out.append(b)
+    func append(field text: String, to out: ByteSink) {
+        var text = text
+        text.withUTF8 { bytes in
+            if bytes.contains(where: { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }) {
+                out.write(byte: 34)
+                for b in bytes {
+                    if b == 34 { out.write(byte: 34) }
+                    out.write(byte: b)
+                }
+                out.write(byte: 34)
+            } else {
+                out.write(bytes: bytes)
             }
-            out.append(34)
-        } else {
-            out.append(contentsOf: bytes)
         }
     }
 }

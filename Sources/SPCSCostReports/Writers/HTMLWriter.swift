@@ -5,6 +5,7 @@ import SPCSCostCore
 enum HTMLText {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references.
     static func escape(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text {
@@ -35,12 +36,21 @@ public struct HTMLWriter: DocumentWriter {
     /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
-    /// The files of `d` (see ``DocumentWriter/files(_:)``).
-    public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).html", text: render(d))] }
+    /// Writes `<base>.html` (see ``DocumentWriter/write(_:to:)``), tables row by row and charts one at a time.
+    public func write(_ d: Document, to output: any DocumentOutput) throws {
+        try output.file("\(d.fileBase).html") { write(d, into: $0) }
+    }
 
     /// The page of `d`.
     public func render(_ d: Document) -> String {
-        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        let sink = ByteSink()
+        write(d, into: sink)
+        return String(decoding: try! sink.finish(), as: UTF8.self)
+    }
+
+    /// Writes the page of `d` into `out`.
+    func write(_ d: Document, into out: ByteSink) {
+        out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<title>\(esc(d.title))</title>\n<style>\n\(Self.css)</style>\n</head>\n<body>\n"
         out += "<h1>\(esc(d.title))</h1>\n"
@@ -48,7 +58,7 @@ public struct HTMLWriter: DocumentWriter {
         if !d.figures.isEmpty || !d.notes.isEmpty {
             out += "<section id=\"summary\">\n<h2>\(esc(d.figuresTitle))</h2>\n"
             for n in d.notes { out += "<p>\(esc(n))</p>\n" }
-            if !d.figures.isEmpty { out += table(d.figuresTable) }
+            if !d.figures.isEmpty { table(d.figuresTable, into: out) }
             out += "</section>\n"
         }
         if !d.checks.isEmpty {
@@ -73,10 +83,10 @@ public struct HTMLWriter: DocumentWriter {
                 switch b {
                 case .paragraph(let p): out += "<p>\(esc(p))</p>\n"
                 case .list(let items): out += "<ul>\n" + items.map { "<li>\(esc($0))</li>\n" }.joined() + "</ul>\n"
-                case .table(let t): out += table(t)
+                case .table(let t): table(t, into: out)
                 case .chart(let c):
                     chartIndex += 1
-                    out += figure(c, index: chartIndex)
+                    figure(c, index: chartIndex, into: out)
                 }
             }
             out += "</section>\n"
@@ -87,43 +97,49 @@ public struct HTMLWriter: DocumentWriter {
             out += "<dt>\(esc(line.label))</dt><dd>\(text)</dd>\n"
         }
         out += "</dl>\n</section>\n</body>\n</html>\n"
-        return out
     }
 
     func esc(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A chart with its heading, unit and legend.
-    func figure(_ c: Chart, index: Int) -> String {
+    func figure(_ c: Chart, index: Int, into sink: ByteSink) {
         let svg = SVGChart(pool: c.subject, comparisonLabel: c.comparisonLabel, comparisonNoun: c.comparisonNoun,
                            days: c.points.map { SVGChart.Day(date: $0.date, metered: $0.metered,
                                                               comparison: $0.comparison, provisional: $0.provisional) },
                            unit: c.unit, index: index)
-        var out = "<figure>\n" + svg.render() + "<figcaption><strong>\(esc(c.subject))</strong> (\(esc(c.unit))) "
+        sink += "<figure>\n"
+        svg.render(into: sink)
+        var out = "<figcaption><strong>\(esc(c.subject))</strong> (\(esc(c.unit))) "
         out += "<span class=\"swatch metered\"></span>Metered <span class=\"swatch comparison\"></span>\(esc(c.comparisonLabel))"
         if c.points.contains(where: \.provisional) {
             out += " <span class=\"swatch metered provisional\"></span>Provisional day"
         }
-        return out + "</figcaption>\n</figure>\n"
+        sink += out + "</figcaption>\n</figure>\n"
     }
 
     /// `t` as an HTML table, detail columns left out; number columns get class `num`, rows their role's class.
-    func table(_ t: Table) -> String {
+    func table(_ t: Table, into out: ByteSink) {
         let columns = CellText.humanColumns(t)
         func cls(_ c: Table.Column) -> String { c.kind.isNumeric ? " class=\"num\"" : "" }
-        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
+        out += "<div class=\"scroll\"><table>\n<thead><tr>"
         for (_, c) in columns { out += "<th\(cls(c))>\(esc(c.label))</th>" }
         out += "</tr></thead>\n<tbody>\n"
-        for row in t.rows {
+        let open = columns.map { "<td\(cls($0.column))>" }
+        t.forEachRow { row in
             switch row.role {
             case .data: out += "<tr>"
             case .emphasis: out += "<tr class=\"key\">"
             case .highlight: out += "<tr class=\"provisional\">"
             case .total, .rounding: out += "<tr class=\"total\">"
             }
-            for (i, c) in columns { out += "<td\(cls(c))>\(esc(CellText.human(row.cells[i], c)))</td>" }
+            for (n, c) in columns.enumerated() {
+                out += open[n]
+                out += esc(CellText.human(row.cells[c.index], c.column))
+                out += "</td>"
+            }
             out += "</tr>\n"
         }
-        return out + "</tbody>\n</table></div>\n"
+        out += "</tbody>\n</table></div>\n"
     }
 
     /// The page's style sheet: system fonts only, printable; the chart colours come from ``SVGChart``.

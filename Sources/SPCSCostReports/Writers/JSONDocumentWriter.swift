@@ -27,14 +27,116 @@ public struct JSONDocumentWriter: DocumentWriter {
     /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
-    /// The files of `d` (see ``DocumentWriter/files(_:)``).
-    public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).json", text: render(d))] }
+    /// Writes `<base>.json` (see ``DocumentWriter/write(_:to:)``): the tables' rows and the charts are streamed.
+    public func write(_ d: Document, to output: any DocumentOutput) throws {
+        try output.file("\(d.fileBase).json") { write(d, into: $0) }
+    }
 
     /// The document as JSON text, ending in a newline.
     public func render(_ d: Document) -> String {
-        var out = ""
-        value(d).write(to: &out, indent: 0)
-        return out + "\n"
+        let sink = ByteSink()
+        write(d, into: sink)
+        return String(decoding: try! sink.finish(), as: UTF8.self)
+    }
+
+    /// Writes the document into `out`: the small members as values, the tables row by row, the charts one at a time.
+    func write(_ d: Document, into out: ByteSink) {
+        let top = value(d).objectPairs
+        out += "{\n"
+        for (i, (key, v)) in top.enumerated() {
+            out += "  "
+            JSONValue.quote(key, into: out)
+            out += " : "
+            switch key {
+            case "tables": tables(d.tables, into: out)
+            case "charts": charts(d.charts, into: out)
+            default: v.write(to: out, indent: 2)
+            }
+            out += i + 1 < top.count ? ",\n" : "\n"
+        }
+        out += "}\n"
+    }
+
+    /// The `tables` member at indent 2: an object keyed by table id.
+    func tables(_ tables: [Table], into out: ByteSink) {
+        guard !tables.isEmpty else { out += "{}"; return }
+        out += "{\n"
+        for (i, t) in tables.enumerated() {
+            out += "    "
+            JSONValue.quote(t.id, into: out)
+            out += " : {\n      \"title\" : "
+            JSONValue.quote(t.title, into: out)
+            out += ",\n      \"columns\" : "
+            JSONValue.array(t.columns.map { c in
+                var o: [(String, JSONValue)] = [("key", .string(c.key)), ("label", .string(c.label)),
+                                                ("kind", .string(Self.kindName(c.kind)))]
+                if case .money(let cur) = c.kind { o.append(("currency", .string(cur.code))) }
+                return .object(o)
+            }).write(to: out, indent: 6)
+            out += ",\n      \"rows\" : "
+            rows(t, into: out)
+            out += "\n    }"
+            out += i + 1 < tables.count ? ",\n" : "\n"
+        }
+        out += "  }"
+    }
+
+    /// A table's data rows at indent 6, as objects keyed by column key, written one at a time as they are made.
+    func rows(_ t: Table, into out: ByteSink) {
+        var first = true
+        let columns = t.columns
+        let keys = columns.map { c in
+            let k = ByteSink()
+            JSONValue.quote(c.key, into: k)
+            return String(decoding: try! k.finish(), as: UTF8.self)
+        }
+        t.forEachRow { row in
+            guard row.role.isData else { return }
+            out += first ? "[\n        {\n" : ",\n        {\n"
+            first = false
+            for (i, c) in columns.enumerated() {
+                out += "          "
+                out += keys[i]
+                out += " : "
+                switch row.cells[i] {
+                case .empty: out += "null"
+                case .money(let m):
+                    out += "{\n            \"currency\" : "
+                    JSONValue.quote(m.currency.code, into: out)
+                    out += ",\n            \"amount\" : \""
+                    out += MoneyFormat.exact(m)
+                    out += "\",\n            \"rounded\" : \""
+                    out += MoneyFormat.plain(m)
+                    out += "\"\n          }"
+                case .integer(let v): out += String(v)
+                case .flag(let b): out += b ? "true" : "false"
+                case .text(let s): JSONValue.quote(s, into: out)
+                case let cell: JSONValue.quote(CellText.machine(cell, c), into: out)
+                }
+                out += i + 1 < columns.count ? ",\n" : "\n"
+            }
+            out += "        }"
+        }
+        out += first ? "[]" : "\n      ]"
+    }
+
+    /// The `charts` member at indent 2, one chart at a time.
+    func charts(_ charts: [Chart], into out: ByteSink) {
+        guard !charts.isEmpty else { out += "[]"; return }
+        out += "[\n"
+        for (i, c) in charts.enumerated() {
+            out += "    "
+            JSONValue.object([("subject", .string(c.subject)), ("unit", .string(c.unit)),
+                              ("comparisonLabel", .string(c.comparisonLabel)),
+                              ("points", .array(c.points.map { p in
+                                  .object([("date", .string(p.date.description)),
+                                           ("metered", .string(QuantityFormat.quantity(p.metered))),
+                                           ("comparison", .string(QuantityFormat.quantity(p.comparison))),
+                                           ("provisional", .bool(p.provisional))])
+                              }))]).write(to: out, indent: 4)
+            out += i + 1 < charts.count ? ",\n" : "\n"
+        }
+        out += "  ]"
     }
 
     /// The document as a JSON value.
@@ -79,35 +181,10 @@ public struct JSONDocumentWriter: DocumentWriter {
                          ("sumOfRoundedRows", money($0.sumOfRoundedRows)), ("total", money($0.total)),
                          ("rounding", money($0.difference))])
             })),
-            ("tables", .object(d.tables.map { ($0.id, table($0)) })),
+            ("tables", .null),  // streamed by tables(_:into:)
             ("sections", .array(sections)),
-            ("charts", .array(d.charts.map { c in
-                .object([("subject", .string(c.subject)), ("unit", .string(c.unit)),
-                         ("comparisonLabel", .string(c.comparisonLabel)),
-                         ("points", .array(c.points.map { p in
-                             .object([("date", .string(p.date.description)),
-                                      ("metered", .string(QuantityFormat.quantity(p.metered))),
-                                      ("comparison", .string(QuantityFormat.quantity(p.comparison))),
-                                      ("provisional", .bool(p.provisional))])
-                         }))])
-            })),
+            ("charts", .null),  // streamed by charts(_:into:)
             ("stamp", stamp(d.stamp)),
-        ])
-    }
-
-    /// A table: title, columns and its data rows as objects keyed by column key.
-    func table(_ t: Table) -> JSONValue {
-        .object([
-            ("title", .string(t.title)),
-            ("columns", .array(t.columns.map { c in
-                var o: [(String, JSONValue)] = [("key", .string(c.key)), ("label", .string(c.label)),
-                                                ("kind", .string(Self.kindName(c.kind)))]
-                if case .money(let cur) = c.kind { o.append(("currency", .string(cur.code))) }
-                return .object(o)
-            })),
-            ("rows", .array(t.rows.filter(\.role.isData).map { row in
-                .object(t.columns.enumerated().map { i, c in (c.key, cell(row.cells[i], c)) })
-            })),
         ])
     }
 
@@ -194,20 +271,20 @@ indirect enum JSONValue {
     var objectPairs: [(String, JSONValue)] { if case .object(let o) = self { o } else { [] } }
 
     /// Appends the value, its nested lines indented by `indent + 2` spaces.
-    func write(to out: inout String, indent: Int) {
+    func write(to out: ByteSink, indent: Int) {
         let pad = String(repeating: " ", count: indent + 2)
         let close = String(repeating: " ", count: indent)
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
-        case .string(let s): Self.quote(s, into: &out)
+        case .string(let s): Self.quote(s, into: out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += pad
-                item.write(to: &out, indent: indent + 2)
+                item.write(to: out, indent: indent + 2)
                 out += i + 1 < items.count ? ",\n" : "\n"
             }
             out += close + "]"
@@ -216,34 +293,53 @@ indirect enum JSONValue {
             out += "{\n"
             for (i, (key, value)) in pairs.enumerated() {
                 out += pad
-                Self.quote(key, into: &out)
+                Self.quote(key, into: out)
                 out += " : "
-                value.write(to: &out, indent: indent + 2)
+                value.write(to: out, indent: indent + 2)
                 out += i + 1 < pairs.count ? ",\n" : "\n"
             }
             out += close + "}"
         }
     }
 
-    /// `s` as a JSON string: `"` and `\` escaped, control characters as `\uXXXX` (or `\n`, `\r`, `\t`).
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    /// `s` as a JSON string: `"` and `\` escaped, control characters as `\uXXXX` (or `\n`, `\r`, `\t`), and
+    /// U+2028 and U+2029 as `\u2028` and `\u2029`; runs of other bytes are copied as they are.
+    static func quote(_ s: String, into out: ByteSink) {
+        var s = s
+        s.withUTF8 { bytes in
+            out.write(byte: 34)
+            var start = 0
+            var i = 0
+            func flush() { if start < i { out.write(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i])) } }
+            while i < bytes.count {
+                let b = bytes[i]
+                var escape: String?
+                var width = 1
+                switch b {
+                case 34: escape = "\\\""
+                case 92: escape = "\\\\"
+                case 10: escape = "\\n"
+                case 13: escape = "\\r"
+                case 9: escape = "\\t"
+                case 0..<0x20:
+                    let hex = String(b, radix: 16)
+                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                default: break
+                }
+                if let escape {
+                    flush()
+                    out += escape
+                    i += width
+                    start = i
                 } else {
-                    out.unicodeScalars.append(u)
+                    i += 1
                 }
             }
+            flush()
+            out.write(byte: 34)
         }
-        out += "\""
     }
 }

@@ -15,23 +15,32 @@ public struct MarkdownWriter: DocumentWriter {
     /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
-    /// The files of `d` (see ``DocumentWriter/files(_:)``).
-    public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).md", text: render(d))] }
+    /// Writes `<base>.md` (see ``DocumentWriter/write(_:to:)``), tables row by row.
+    public func write(_ d: Document, to output: any DocumentOutput) throws {
+        try output.file("\(d.fileBase).md") { write(d, into: $0) }
+    }
 
     /// The whole document as Markdown.
     public func render(_ d: Document) -> String {
-        var out = "# \(Self.escape(d.title))\n\n"
+        let sink = ByteSink()
+        write(d, into: sink)
+        return String(decoding: try! sink.finish(), as: UTF8.self)
+    }
+
+    /// Writes the whole document as Markdown into `out`.
+    func write(_ d: Document, into out: ByteSink) {
+        out += "# \(Self.escape(d.title))\n\n"
         for w in d.warnings { out += "> **Warning:** \(Self.inline(w))\n\n" }
         if !d.figures.isEmpty || !d.notes.isEmpty { out += "## \(Self.escape(d.figuresTitle))\n\n" }
         for n in d.notes { out += "\(Self.inline(n))\n\n" }
-        if !d.figures.isEmpty { out += table(d.figuresTable) }
+        if !d.figures.isEmpty { table(d.figuresTable, into: out) }
         if !d.checks.isEmpty {
             out += "\n### Checks\n\n"
             var t = Table(id: "checks", title: "Checks", columns: [
                 .init(key: "check", label: "Check", kind: .text), .init(key: "result", label: "Result", kind: .text),
                 .init(key: "finding", label: "Finding", kind: .text)])
             t.rows = d.checks.map { .init([.text($0.key), .text($0.result), .text($0.message)]) }
-            out += table(t)
+            table(t, into: out)
         }
         if !d.roundingLines.isEmpty {
             out += "\n### Rounding lines\n\n"
@@ -45,7 +54,7 @@ public struct MarkdownWriter: DocumentWriter {
                 switch b {
                 case .paragraph(let p): out += "\n\(Self.inline(p))\n"
                 case .list(let items): out += "\n" + items.map { "- \(Self.inline($0))\n" }.joined()
-                case .table(let t): out += "\n" + table(t)
+                case .table(let t): out += "\n"; table(t, into: out)
                 case .chart: break
                 }
             }
@@ -54,29 +63,34 @@ public struct MarkdownWriter: DocumentWriter {
         for l in d.stamp.lines {
             out += "- \(Self.escape(l.label)): \(l.code ? Self.codeSpan(l.text) : Self.inline(l.text))\n"
         }
-        return out
     }
 
     /// `t` as a Markdown table, detail columns left out; numbers right-aligned.
-    func table(_ t: Table) -> String {
+    func table(_ t: Table, into out: ByteSink) {
         let columns = CellText.humanColumns(t)
-        var out = "| " + columns.map { Self.escape($0.column.label) }.joined(separator: " | ") + " |\n"
+        out += "| " + columns.map { Self.escape($0.column.label) }.joined(separator: " | ") + " |\n"
         out += "|" + columns.map { $0.column.kind.isNumeric ? "---:|" : "---|" }.joined() + "\n"
-        for row in t.rows {
-            // Number cells hold only digits, `,`, `.` and `-`: nothing to escape.
-            out += "| " + columns.map {
-                let text = CellText.human(row.cells[$0.index], $0.column)
-                return $0.column.kind.isNumeric ? text : Self.escape(text)
+        t.forEachRow { row in
+            out += "| "
+            for (n, c) in columns.enumerated() {
+                if n > 0 { out += " | " }
+                let text = CellText.human(row.cells[c.index], c.column)
+                // Number cells hold only digits, `,`, `.` and `-`: nothing to escape.
+                out += c.column.kind.isNumeric ? text : Self.escape(text)
             }
-                .joined(separator: " | ") + " |\n"
+            out += " |\n"
         }
-        return out
     }
 
     /// `text` safe as Markdown inline text: `\`, `` ` ``, `*`, `[`, `]`, `<`, `>`, `|`, `&`, `~` and an `_` that
     /// could open or close emphasis are backslash-escaped; line breaks become spaces and other control characters `?`; a leading `-`, `+`, `=` or `#`
     /// is escaped so it cannot start a list, a heading or an underline.
     public static func escape(_ text: String) -> String {
+        // Fast path: printable ASCII with nothing to escape is shown as it is.
+        if let first = text.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "+"), first != UInt8(ascii: "="),
+           first != UInt8(ascii: "#"), plainASCII(text) {
+            return text
+        }
         let chars = Array(text)
         var out = ""
         out.reserveCapacity(chars.count)
@@ -98,6 +112,26 @@ public struct MarkdownWriter: DocumentWriter {
             }
         }
         return out
+    }
+
+    /// True when `text` is printable ASCII that ``escape(_:)`` leaves as it is: no markup character, and each `_`
+    /// between two letters or digits (`POOL_0001`).
+    static func plainASCII(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func alnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "_") {
+                guard i > 0, i + 1 < bytes.count, alnum(bytes[i - 1]), alnum(bytes[i + 1]) else { return false }
+            } else if b >= 128 || !plain[Int(b)] {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The ASCII bytes ``escape(_:)`` copies as they are (printable, not markup).
+    static let plain: [Bool] = (0..<128).map { b in
+        b >= 0x20 && b < 0x7F && !"\\`*[]<>|&~_\n\r".utf8.contains(UInt8(b))
     }
 
     /// `text` escaped as ``escape(_:)`` does, with each command-line flag (`--credit-price`) as a code span, so no

@@ -14,30 +14,39 @@ public struct TableWriter: DocumentWriter {
     /// Whether `--out -` may print it.
     public var isText: Bool { true }
 
-    /// The files of `d` (see ``DocumentWriter/files(_:)``).
-    public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).txt", text: render(d))] }
+    /// Writes `<base>.txt` (see ``DocumentWriter/write(_:to:)``), tables row by row.
+    public func write(_ d: Document, to output: any DocumentOutput) throws {
+        try output.file("\(d.fileBase).txt") { write(d, into: $0) }
+    }
 
     /// The whole document as text.
     public func render(_ d: Document) -> String {
-        var out = heading(d.title, "=")
+        let sink = ByteSink()
+        write(d, into: sink)
+        return String(decoding: try! sink.finish(), as: UTF8.self)
+    }
+
+    /// Writes the whole document as text into `out`.
+    func write(_ d: Document, into out: ByteSink) {
+        out += heading(d.title, "=")
         for w in d.warnings { out += "\nWarning: \(clean(w))\n" }
         for n in d.notes { out += "\n\(clean(n))\n" }
         out += figuresChecksAndRounding(d)
         for s in d.sections {
-            var body = ""
+            // A section of charts only has nothing to show here.
+            guard s.blocks.contains(where: { if case .chart = $0 { false } else { true } }) else { continue }
+            out += "\n" + heading(s.title, s.level == 1 ? "-" : "~")
             for b in s.blocks {
                 switch b {
-                case .paragraph(let p): body += "\n\(clean(p))\n"
-                case .list(let items): body += "\n" + items.map { "- \(clean($0))\n" }.joined()
-                case .table(let t): body += "\n" + table(t)
+                case .paragraph(let p): out += "\n\(clean(p))\n"
+                case .list(let items): out += "\n" + items.map { "- \(clean($0))\n" }.joined()
+                case .table(let t): out += "\n"; table(t, into: out)
                 case .chart: break
                 }
             }
-            if !body.isEmpty { out += "\n" + heading(s.title, s.level == 1 ? "-" : "~") + body }
         }
         out += "\n" + heading("Stamp", "-") + "\n"
         for l in d.stamp.lines { out += "\(clean(l.label)): \(clean(l.text))\n" }
-        return out
     }
 
     /// The head of the document for a command's confirmation: the title, the headline figures, the checks and the
@@ -67,18 +76,46 @@ public struct TableWriter: DocumentWriter {
         return t + "\n" + String(repeating: mark, count: t.count) + "\n"
     }
 
+    /// `t` as padded columns, detail columns left out, written row by row: a first pass over the rows finds each
+    /// column's width, a second writes them (the same text as ``TextTable/terminal()``).
+    func table(_ t: Table, into out: ByteSink) {
+        guard t.source != nil else { out += table(t); return }
+        let columns = CellText.humanColumns(t)
+        let header = columns.map { clean($0.column.label) }
+        var widths = header.map(\.count)
+        t.forEachRow { row in
+            for (n, c) in columns.enumerated() {
+                widths[n] = max(widths[n], clean(CellText.human(row.cells[c.index], c.column)).count)
+            }
+        }
+        func line(_ cells: [String]) {
+            var text = ""
+            for (n, cell) in cells.enumerated() {
+                if n > 0 { text += "  " }
+                let pad = String(repeating: " ", count: widths[n] - cell.count)
+                text += columns[n].column.kind.isNumeric ? pad + cell : cell + pad
+            }
+            while let last = text.last, last.isWhitespace { text.removeLast() }
+            out += text + "\n"
+        }
+        line(header)
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        t.forEachRow { row in line(columns.map { clean(CellText.human(row.cells[$0.index], $0.column)) }) }
+    }
+
     /// `t` as padded columns, detail columns left out.
     func table(_ t: Table) -> String {
         let columns = CellText.humanColumns(t)
         var text = TextTable(header: columns.map { clean($0.column.label) },
                              alignments: columns.map { $0.column.kind.isNumeric ? .right : .left })
-        for row in t.rows { text.rows.append(columns.map { clean(CellText.human(row.cells[$0.index], $0.column)) }) }
+        t.forEachRow { row in text.rows.append(columns.map { clean(CellText.human(row.cells[$0.index], $0.column)) }) }
         return text.terminal()
     }
 
     /// `s` with control characters (escape sequences, line breaks inside a cell) shown as `?`.
     func clean(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map {
             $0.properties.generalCategory == .control ? "?" : $0
         }))
     }

@@ -21,8 +21,12 @@ public struct XLSXWriter: DocumentWriter {
     /// Whether `--out -` may print it.
     public var isText: Bool { false }
 
-    /// The files of `d` (see ``DocumentWriter/files(_:)``).
-    public func files(_ d: Document) -> [DocumentFile] { [DocumentFile(name: "\(d.fileBase).xlsx", data: workbook(d))] }
+    /// Writes `<base>.xlsx` (see ``DocumentWriter/write(_:to:)``). With a scratch folder (a folder output), each
+    /// sheet is streamed row by row into a scratch file, deflated from it into the archive (itself a scratch file)
+    /// and the archive copied into the output, so memory does not grow with the rows; in memory otherwise.
+    public func write(_ d: Document, to output: any DocumentOutput) throws {
+        try output.file("\(d.fileBase).xlsx") { try workbook(d, scratch: output.scratchFolder, into: $0) }
+    }
 
     /// Style indices of `styles.xml`'s `cellXfs`.
     enum Style {
@@ -36,9 +40,13 @@ public struct XLSXWriter: DocumentWriter {
         static func money(_ minorUnits: Int) -> Int { 6 + min(max(minorUnits, 0), 4) }
     }
 
-    /// The workbook's bytes (a ZIP archive).
-    public func workbook(_ d: Document) -> Data {
-        var sheets: [(name: String, xml: String)] = []
+    /// The workbook's bytes (a ZIP archive), made in memory.
+    public func workbook(_ d: Document) -> Data { files(d).first?.data ?? Data() }
+
+    /// Writes the workbook into `sink`; `scratch` is the folder for the scratch files (nil: in memory).
+    /// - Throws: when a scratch file cannot be written or read, or the archive cannot be made.
+    func workbook(_ d: Document, scratch: String?, into sink: ByteSink) throws {
+        var sheets: [(name: String, table: Table, widths: [Int]?)] = []
         var used = Set<String>()
         func name(_ title: String) -> String {
             var base = String(title.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
@@ -49,27 +57,65 @@ public struct XLSXWriter: DocumentWriter {
             return n
         }
         let tables = (d.figures.isEmpty ? [] : [d.figuresTable]) + d.tables
-        for t in tables { sheets.append((name(t.id == "summary" ? "Summary" : t.title), sheet(t))) }
+        for t in tables { sheets.append((name(t.id == "summary" ? "Summary" : t.title), t, nil)) }
         var notes = Table(id: "notes", title: "Notes", columns: [
             .init(key: "kind", label: "Kind", kind: .text), .init(key: "item", label: "Item", kind: .text),
             .init(key: "text", label: "Text", kind: .text)])
         notes.rows = d.noteRows.map { .init([.text($0.kind), .text($0.item), .text($0.text)]) }
-        sheets.append((name("Notes"), sheet(notes, widths: [10, 28, 120])))
+        sheets.append((name("Notes"), notes, [10, 28, 120]))
 
-        var parts: [(String, String)] = [
+        let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes(sheets.count)),
             ("_rels/.rels", rootRels),
             ("xl/workbook.xml", workbookXML(sheets.map(\.name))),
             ("xl/_rels/workbook.xml.rels", workbookRels(sheets.count)),
             ("xl/styles.xml", styles),
         ]
-        for (i, s) in sheets.enumerated() { parts.append(("xl/worksheets/sheet\(i + 1).xml", s.xml)) }
-        return Self.zip(parts)
+        let tag = UUID().uuidString
+        let archiveURL = scratch.map { URL(fileURLWithPath: $0).appendingPathComponent(".\(d.fileBase).xlsx.\(tag).zip") }
+        defer { if let archiveURL { try? FileManager.default.removeItem(at: archiveURL) } }
+        let archive = try archiveURL.map { try Archive(url: $0, accessMode: .create) } ?? Archive(accessMode: .create)
+        for (path, text) in parts { try Self.add(Data(text.utf8), as: path, to: archive) }
+        for (i, s) in sheets.enumerated() {
+            let path = "xl/worksheets/sheet\(i + 1).xml"
+            guard let scratch else {
+                let memory = ByteSink()
+                sheet(s.table, widths: s.widths, into: memory)
+                try Self.add(Data(try memory.finish()), as: path, to: archive)
+                continue
+            }
+            let spool = URL(fileURLWithPath: scratch).appendingPathComponent(".\(d.fileBase).sheet\(i + 1).\(tag).xml")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            guard FileManager.default.createFile(atPath: spool.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: spool.path])
+            }
+            let size: Int
+            do {
+                let handle = try FileHandle(forWritingTo: spool)
+                defer { try? handle.close() }
+                let file = ByteSink { try handle.write(contentsOf: Data($0)) }
+                sheet(s.table, widths: s.widths, into: file)
+                _ = try file.finish()
+                size = file.count
+            }
+            let reader = try FileHandle(forReadingFrom: spool)
+            defer { try? reader.close() }
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(size), modificationDate: Self.entryDate,
+                                 permissions: 0o644, compressionMethod: .deflate, bufferSize: 1 << 18,
+                                 provider: { _, size in try reader.read(upToCount: size) ?? Data() })
+        }
+        guard let archiveURL else {
+            sink.write(archive.data ?? Data())
+            return
+        }
+        let zipped = try FileHandle(forReadingFrom: archiveURL)
+        defer { try? zipped.close() }
+        while let chunk = try zipped.read(upToCount: 1 << 20), !chunk.isEmpty { sink.write(chunk) }
     }
 
     /// A worksheet: bold frozen header of column labels (keys for columns without a label), then every row.
-    func sheet(_ t: Table, widths: [Int]? = nil) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    func sheet(_ t: Table, widths: [Int]? = nil, into out: ByteSink) {
+        out += "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
         out += "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         out += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" "
             + "state=\"frozen\"/><selection pane=\"bottomLeft\"/></sheetView></sheetViews>"
@@ -84,19 +130,23 @@ public struct XLSXWriter: DocumentWriter {
             out += inlineString(ref(i, 1), c.label.isEmpty ? c.key : c.label, style: Style.header)
         }
         out += "</row>"
-        for (n, row) in t.rows.enumerated() {
-            let r = n + 2
-            out += "<row r=\"\(r)\">"
+        let letters = t.columns.indices.map { String(ref($0, 1).dropLast()) }
+        var r = 1
+        t.forEachRow { row in
+            r += 1
+            let rowText = String(r)
+            out += "<row r=\"\(rowText)\">"
             let bold = row.role == .total || row.role == .rounding || row.role == .emphasis
             for (i, c) in t.columns.enumerated() {
-                let at = ref(i, r)
+                let at = letters[i] + rowText
                 switch row.cells[i] {
                 case .empty: break
                 case .text(let s): out += inlineString(at, s, style: bold ? Style.bold : Style.plain)
                 case .money(let m):
-                    out += number(at, ExactDecimal.text(MoneyFormat.rounded(m)), style: Style.money(m.currency.minorUnits))
+                    out += number(at, MoneyFormat.roundedText(m.amount, scale: m.currency.minorUnits),
+                                  style: Style.money(m.currency.minorUnits))
                 case .number(let v):
-                    let text = c.kind == .percent ? ExactDecimal.text(MoneyFormat.round(v, scale: 9))
+                    let text = c.kind == .percent ? MoneyFormat.roundedText(v, scale: 9)
                         : CellText.number(v, c.kind, grouped: false)
                     out += number(at, text, style: c.kind == .percent ? Style.percent : Style.quantity)
                 case .integer(let v): out += number(at, String(v), style: Style.plain)
@@ -109,7 +159,6 @@ public struct XLSXWriter: DocumentWriter {
             out += "</row>"
         }
         out += "</sheetData></worksheet>"
-        return out
     }
 
     /// A cell reference: column index 0 and row 1 → `A1`.
@@ -135,6 +184,8 @@ public struct XLSXWriter: DocumentWriter {
 
     /// `text` escaped for XML, characters XML 1.0 cannot hold replaced by U+FFFD.
     static func xml(_ text: String) -> String {
+        // Nothing to escape or replace: printable bytes other than `&`, `<`, `>`, `"` and the lead byte of U+FFFE/F.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 38 && $0 != 60 && $0 != 62 && $0 != 34 && $0 != 0xEF }) { return text }
         var out = ""
         for u in text.unicodeScalars {
             switch u {
@@ -224,18 +275,10 @@ public struct XLSXWriter: DocumentWriter {
     /// turns it into the entry's date and time fields with `gmtime`, so no machine zone enters).
     static let entryDate = Date(timeIntervalSince1970: 315_532_800)
 
-    /// The parts as a ZIP archive, deflated, in the given order.
-    static func zip(_ parts: [(String, String)]) -> Data {
-        // An in-memory archive fails only when memory does; our parts are plain strings.
-        let archive = try! Archive(accessMode: .create)
-        for (path, text) in parts {
-            let data = Data(text.utf8)
-            try! archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
-                                  modificationDate: entryDate, permissions: 0o644, compressionMethod: .deflate,
-                                  provider: { position, size in
-                                      data.subdata(in: Int(position)..<Int(position) + size)
-                                  })
-        }
-        return archive.data ?? Data()
+    /// Adds `data` as the entry `path`, deflated, with the fixed date.
+    static func add(_ data: Data, as path: String, to archive: Archive) throws {
+        try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
+                             modificationDate: entryDate, permissions: 0o644, compressionMethod: .deflate,
+                             provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
     }
 }

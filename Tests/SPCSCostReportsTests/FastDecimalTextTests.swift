@@ -1,0 +1,110 @@
+import Foundation
+import SPCSCostCore
+import Testing
+
+@testable import SPCSCostReports
+
+/// The fast decimal text (a 64-bit scaled integer read through Decimal's public `significand` and `exponent`) gives
+/// exactly the text of Foundation's rounding and `NSDecimalString`, which it replaced for speed.
+@Suite struct FastDecimalTextTests {
+    /// The text as it was made before: `NSDecimalRound`, then `NSDecimalString`, then padding and grouping.
+    static func reference(_ value: Decimal, scale: Int, grouped: Bool) -> String {
+        var v = value
+        var r = Decimal()
+        NSDecimalRound(&r, &v, scale, .bankers)
+        var text = NSDecimalString(&r, Locale(identifier: "en_US_POSIX"))
+        let negative = text.hasPrefix("-")
+        if negative { text.removeFirst() }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        var whole = parts[0]
+        var frac = parts.count > 1 ? parts[1] : ""
+        if frac.count < scale { frac += String(repeating: "0", count: scale - frac.count) }
+        if grouped && whole.count > 3 {
+            var out = ""
+            for (i, ch) in whole.enumerated() {
+                if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
+                out.append(ch)
+            }
+            whole = out
+        }
+        return (negative && r != 0 ? "-" : "") + (scale > 0 ? "\(whole).\(frac)" : whole)
+    }
+
+    /// `NSDecimalString` of the value rounded (trailing zeros trimmed).
+    static func referenceRounded(_ value: Decimal, scale: Int) -> String {
+        var v = value
+        var r = Decimal()
+        NSDecimalRound(&r, &v, scale, .bankers)
+        return NSDecimalString(&r, Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Values of every shape the reports meet: nano-credits times prices and FX rates, exact quotients with 38
+    /// digits, ties at every scale, negative amounts, zeros, large amounts and whole numbers with a positive exponent.
+    static var values: [Decimal] {
+        var rng = SystemRandomNumberGenerator()
+        var out: [Decimal] = ["0", "-0.004", "0.005", "0.015", "0.025", "-2.675", "2.675", "33858", "1062.7", "0.5",
+                              "1.5", "2.5", "-1.5", "123456789012.345", "1000000", "0.000000000499", "0.0000000005",
+                              "0.0000000015", "184467440737.09551615", "99999999999999999.995"].map { Decimal(string: $0)! }
+        out.append(Decimal(sign: .plus, exponent: 12, significand: 42))
+        out.append(Decimal(22) / Decimal(30))
+        out.append(Decimal(-1) / Decimal(3))
+        for _ in 0..<4000 {
+            let nano = Decimal(Int64.random(in: -5_000_000_000...500_000_000_000, using: &rng)) / 1_000_000_000
+            let price = [Decimal(string: "2.85")!, Decimal(string: "4.3")!, Decimal(string: "0.0275")!, 3, 1][Int.random(in: 0..<5, using: &rng)]
+            let fx = [Decimal(150), Decimal(string: "0.92")!, Decimal(string: "151.237")!, 1][Int.random(in: 0..<4, using: &rng)]
+            out.append(nano * price * fx)
+            if Int.random(in: 0..<8, using: &rng) == 0 { out.append(nano * price / 7) }
+        }
+        return out
+    }
+
+    @Test func moneyTextIsFoundationsTextAtEveryScale() {
+        for v in Self.values {
+            for scale in [0, 1, 2, 3, 4] {
+                #expect(MoneyFormat.roundedFixed(v, scale: scale, grouped: false) == Self.reference(v, scale: scale, grouped: false),
+                        "\(v) at \(scale)")
+                #expect(MoneyFormat.roundedFixed(v, scale: scale, grouped: true) == Self.reference(v, scale: scale, grouped: true),
+                        "\(v) at \(scale), grouped")
+            }
+            for scale in [2, 6, 9] {
+                #expect(MoneyFormat.roundedText(v, scale: scale) == Self.referenceRounded(v, scale: scale), "\(v) at \(scale)")
+            }
+            var copy = v
+            #expect(ExactDecimal.text(v) == NSDecimalString(&copy, Locale(identifier: "en_US_POSIX")), "\(v)")
+        }
+    }
+
+    /// Worked examples, half-even: 2.675 → 2.68 (7 is odd, so the tie goes up to 8); 0.125 → 0.12 (2 is even);
+    /// -0.004 → 0.00 without a sign; 1234567.5 JPY → 1,234,568 (7 is odd); a 38-digit quotient 22 ÷ 30.
+    @Test func workedExamples() {
+        let usd = Currency(code: "USD")!, jpy = Currency(code: "JPY")!
+        #expect(MoneyFormat.plain(Money(Decimal(string: "2.675")!, usd)) == "2.68")
+        #expect(MoneyFormat.plain(Money(Decimal(string: "0.125")!, usd)) == "0.12")
+        #expect(MoneyFormat.plain(Money(Decimal(string: "-0.004")!, usd)) == "0.00")
+        #expect(MoneyFormat.grouped(Money(Decimal(string: "1234567.5")!, jpy)) == "1,234,568")
+        #expect(MoneyFormat.grouped(Money(Decimal(string: "-1234566.5")!, jpy)) == "-1,234,566")
+        #expect(QuantityFormat.quantity(Decimal(22) / Decimal(30)) == "0.733333333")
+        #expect(MoneyFormat.exact(Money(Decimal(22) / Decimal(30), usd)) == "0.73333333333333333333333333333333333333")
+        #expect(ExactDecimal.text(Decimal(sign: .plus, exponent: 3, significand: 12)) == "12000")
+    }
+
+    /// The same text from many threads at once (the writers and tests run concurrently).
+    @Test func theSameTextFromManyThreads() async {
+        let values = Self.values
+        let expected = values.map { Self.reference($0, scale: 2, grouped: false) }
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for _ in 0..<5 {
+                        for (v, e) in zip(values, expected) where MoneyFormat.roundedFixed(v, scale: 2, grouped: false) != e {
+                            wrong += 1
+                        }
+                    }
+                    return wrong
+                }
+            }
+            for await wrong in group { #expect(wrong == 0) }
+        }
+    }
+}
