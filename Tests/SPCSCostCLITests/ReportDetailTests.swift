@@ -28,9 +28,9 @@ import Testing
         _ = try await run(DemoCommand.reportArguments + ["--out", dir.path("default"), "--cache", cache, "--format", "csv,json"])
         let summary = ["difference_by_cause", "month", "notes", "summary", "top_pools"]
         #expect(try csvFiles(dir.path("summary")) == summary)
-        #expect(try csvFiles(dir.path("pool")) == (summary + ["pools"]).sorted())
-        #expect(try csvFiles(dir.path("day")) == (summary + ["pools", "days"]).sorted())
-        #expect(try csvFiles(dir.path("hour")) == (summary + ["pools", "days", "hours"]).sorted())
+        #expect(try csvFiles(dir.path("pool")) == (summary + ["pools", "pools_detail"]).sorted())
+        #expect(try csvFiles(dir.path("day")) == (summary + ["pools", "pools_detail", "days"]).sorted())
+        #expect(try csvFiles(dir.path("hour")) == (summary + ["pools", "pools_detail", "days", "hours"]).sorted())
         // The default is `day`, byte for byte.
         for name in try FileManager.default.contentsOfDirectory(atPath: dir.path("default")) {
             #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("default/\(name)")))
