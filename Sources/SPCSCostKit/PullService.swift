@@ -74,7 +74,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowStart: String
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
-    /// The statements, in order.
+    /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency), however
+    /// they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -115,8 +116,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
 /// without `since` goes back ``PullOptions/initialDays``. The money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY)
 /// are read from ``moneyViewStart(now:windowStart:since:cacheHasRows:)`` on, replacing the cached rows of that window
 /// and recording restatements. Hourly rows get the connection's organization and account
-/// (``AccountIdentifier/organizationAndAccount(_:)``). Every
-/// statement is fetched before anything is written; then one transaction writes all views and records the pull, so
+/// (``AccountIdentifier/organizationAndAccount(_:)``). The statements are submitted at once, at most
+/// ``PullOptions/maxConcurrentStatements`` in flight; every statement is fetched before anything is written; then one transaction writes all views and records the pull, so
 /// an interrupted or failed pull leaves the cache exactly as it was and the next pull converges. The watermark is the
 /// account's own (``UsageCache/latestEndTime(organization:account:)``), so an account new to a cache of others
 /// gets its first full pull.
