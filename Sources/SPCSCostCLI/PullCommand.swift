@@ -91,6 +91,9 @@ struct PullLimitOptions: ParsableArguments {
     @Option(help: "Result partitions fetched at once (in flight or waiting to be stored in order), 1 to 64.")
     var partitionWindow: Int = SQLAPIClientOptions.defaultPartitionWindow
 
+    @Option(help: "Statements of one account's pull (history, pools, metering, money views) submitted at once, 1 to 8; the rows are written only once all have arrived.")
+    var maxStatements: Int = PullOptions.defaultMaxConcurrentStatements
+
     @Option(help: "Grain of the usage pulled: hour (the view's rows) or day (summed by account, pool and UTC day in Snowflake, so only daily totals cross the wire; reports by UTC day only). Default: hour, day with --org.")
     var grain: LedgerGrain?
 
@@ -111,7 +114,11 @@ struct PullLimitOptions: ParsableArguments {
         guard (1...64).contains(partitionWindow) else {
             throw ValidationError("--partition-window must be from 1 to 64 partitions, for example 8.")
         }
+        guard (1...8).contains(maxStatements) else {
+            throw ValidationError("--max-statements must be from 1 to 8 statements, for example 4.")
+        }
         options.deadlineSeconds = deadline?.seconds ?? defaultDeadlineSeconds
+        options.maxConcurrentStatements = maxStatements
         options.grain = grain ?? (org ? .day : .hour)
         options.organizationWide = org
         var client = clientOptions()

@@ -35,6 +35,16 @@ public struct PullOptions: Sendable {
     /// and ACCOUNT_NAME. The view lags up to 24 hours, so the lookback is at least ``organizationLookbackHours``.
     public var organizationWide = false
 
+    /// `--max-statements`: the statements of one account's pull (history, pools, metering, the money views) in
+    /// flight at once, each with its own partition window; 1 runs them one after another. Default
+    /// ``defaultMaxConcurrentStatements``. Whatever the number, the rows are written only once every statement has
+    /// arrived, in one transaction, in a fixed order.
+    public var maxConcurrentStatements: Int = PullOptions.defaultMaxConcurrentStatements
+
+    /// 4 statements in flight: the five (six with `--org`) statements of a pull take about two round trips instead
+    /// of five, while one account holds at most 4 × the partition window of requests open.
+    public static let defaultMaxConcurrentStatements = 4
+
     /// 48 hours: the least lookback of an organization-wide pull (the view's 24 h lag, plus the account view's day).
     public static let organizationLookbackHours = 48
 
@@ -64,7 +74,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowStart: String
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
-    /// The statements, in order.
+    /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency), however
+    /// they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -105,8 +116,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
 /// without `since` goes back ``PullOptions/initialDays``. The money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY)
 /// are read from ``moneyViewStart(now:windowStart:since:cacheHasRows:)`` on, replacing the cached rows of that window
 /// and recording restatements. Hourly rows get the connection's organization and account
-/// (``AccountIdentifier/organizationAndAccount(_:)``). Every
-/// statement is fetched before anything is written; then one transaction writes all views and records the pull, so
+/// (``AccountIdentifier/organizationAndAccount(_:)``). The statements are submitted at once, at most
+/// ``PullOptions/maxConcurrentStatements`` in flight; every statement is fetched before anything is written; then one transaction writes all views and records the pull, so
 /// an interrupted or failed pull leaves the cache exactly as it was and the next pull converges. The watermark is the
 /// account's own (``UsageCache/latestEndTime(organization:account:)``), so an account new to a cache of others
 /// gets its first full pull.
@@ -217,20 +228,52 @@ public struct PullService: Sendable {
         }
         var statements: [PullSummary.Statement] = []
 
+        // The statements of the pull, submitted at once (at most `maxConcurrentStatements` in flight, each with its
+        // own partition window) and taken in this order once all have arrived: history, pools, metering, the money
+        // views. The first failure in this order is the one reported; nothing is written before every one is in.
         // 1. History: hourly rows, or at grain day the rows summed by pool and UTC day in Snowflake; with --org the
         // organization's view, every account's rows.
         let historyView = options.organizationWide ? Self.organizationHistory : Self.history
-        progress?("pulling \(historyView)")
-        var historyPartitions: [ResultPartition] = []
-        let h = try await client.execute(SQLStatement(
-            Self.historyStatement(grain: options.grain, organizationWide: options.organizationWide),
-            bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"])) { partition in
-            historyPartitions.append(partition)
-            progress?("pulling \(historyView): \(historyPartitions.reduce(0) { $0 + $1.count }) rows")
+        // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
+        let rateFrom = Self.moneyViewStart(now: end, windowStart: start, since: options.since,
+                                           cacheHasRows: try cache.hasRows(of: HistoryWriter.rateSheetView))
+        let billedFrom = Self.moneyViewStart(now: end, windowStart: start, since: options.since,
+                                             cacheHasRows: try cache.hasRows(of: HistoryWriter.usageInCurrencyView))
+        func moneyQuery(_ view: String, _ column: String, from: CivilDate?) -> SQLStatement {
+            guard let from else { return SQLStatement("SELECT * FROM \(view)", parameters: ["TIMEZONE": "UTC"]) }
+            return SQLStatement("SELECT * FROM \(view) WHERE \(column) >= ?",
+                                bindings: [.date(daysSinceEpoch: Int64(from.daysSinceEpoch))], parameters: ["TIMEZONE": "UTC"])
         }
-        statements.append(.init(view: historyView, statementHandle: h.statementHandle, rows: h.rowCount,
-                                partitions: h.partitionCount, skipped: nil))
-        var records = try Self.usageRecords(historyPartitions, grain: options.grain)
+        let jobs: [StatementJob] = [
+            StatementJob(view: historyView, statement: SQLStatement(
+                Self.historyStatement(grain: options.grain, organizationWide: options.organizationWide),
+                bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"]), skippable: false),
+            // 2. Pool inventory.
+            StatementJob(view: Self.pools, statement: SQLStatement("SELECT * FROM \(Self.pools)", parameters: ["TIMEZONE": "UTC"]),
+                         skippable: false),
+            // 3. Daily metering of SPCS.
+            StatementJob(view: Self.metering, statement: SQLStatement(
+                "SELECT * FROM \(Self.metering) WHERE SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES' AND USAGE_DATE >= ?",
+                bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
+                parameters: ["TIMEZONE": "UTC"]), skippable: false),
+            StatementJob(view: Self.rateSheet, statement: moneyQuery(Self.rateSheet, "DATE", from: rateFrom), skippable: true),
+            StatementJob(view: Self.usageInCurrency, statement: moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedFrom),
+                         skippable: true),
+        ]
+        let fetched = await Self.fetch(jobs, client: client, maxConcurrentStatements: options.maxConcurrentStatements,
+                                       progress: progress)
+        func read(_ i: Int) throws -> QueryResult? {
+            switch try fetched[i].get() {
+            case let .read(result):
+                statements.append(.init(view: jobs[i].view, statementHandle: result.summary.statementHandle,
+                                        rows: result.summary.rowCount, partitions: result.summary.partitionCount, skipped: nil))
+                return result
+            case .skipped:
+                return nil
+            }
+        }
+
+        var records = try Self.usageRecords(try read(0)?.partitions ?? [], grain: options.grain)
         // The organization's view names each row's organization and account; the account's view is the connection's.
         if !options.organizationWide {
             for i in records.indices {
@@ -238,29 +281,13 @@ public struct PullService: Sendable {
                 records[i].account = identity.account
             }
         }
-
-        // 2. Pool inventory.
-        progress?("pulling \(Self.pools)")
-        let p = try await client.query(SQLStatement("SELECT * FROM \(Self.pools)", parameters: ["TIMEZONE": "UTC"]))
-        statements.append(.init(view: Self.pools, statementHandle: p.summary.statementHandle, rows: p.summary.rowCount,
-                                partitions: p.summary.partitionCount, skipped: nil))
-        let pools = try Self.poolRecords(p.partitions)
-
-        // 3. Daily metering of SPCS.
-        progress?("pulling \(Self.metering)")
-        let m = try await client.query(SQLStatement(
-            "SELECT * FROM \(Self.metering) WHERE SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES' AND USAGE_DATE >= ?",
-            bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
-            parameters: ["TIMEZONE": "UTC"]))
-        statements.append(.init(view: Self.metering, statementHandle: m.summary.statementHandle, rows: m.summary.rowCount,
-                                partitions: m.summary.partitionCount, skipped: nil))
-        var metering = try Self.meteringRecords(m.partitions)
+        let pools = try Self.poolRecords(try read(1)?.partitions ?? [])
+        var metering = try Self.meteringRecords(try read(2)?.partitions ?? [])
         for i in metering.indices {
             metering[i].organization = identity.organization
             metering[i].account = identity.account
         }
 
-        // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
         var warnings: [String] = []
         func note(_ line: String) { warnings.append(line) }
         let iso = ISO8601DateFormatter()
@@ -268,42 +295,29 @@ public struct PullService: Sendable {
             note(Self.noRowsWarning(view: historyView, from: iso.string(from: start), to: iso.string(from: end)))
         }
         struct MoneyRead { var from: CivilDate?; var read = false }
-        func moneyQuery(_ view: String, _ column: String, from: CivilDate?) -> SQLStatement {
-            guard let from else { return SQLStatement("SELECT * FROM \(view)", parameters: ["TIMEZONE": "UTC"]) }
-            return SQLStatement("SELECT * FROM \(view) WHERE \(column) >= ?",
-                                bindings: [.date(daysSinceEpoch: Int64(from.daysSinceEpoch))], parameters: ["TIMEZONE": "UTC"])
-        }
         func windowText(_ from: CivilDate?) -> String { from.map { "\($0)" } ?? "the view's first row" }
         // The money views, each read from its restatement window; a view the role cannot read is skipped with a
         // warning naming the grant.
-        func readMoneyView<Row>(_ view: String, dateColumn: String, cacheView: String, whenSkipped: String,
-                                decode: ([ResultPartition]) throws -> [Row]) async throws -> (rows: [Row], read: MoneyRead) {
-            progress?("pulling \(view)")
-            var read = MoneyRead(from: Self.moneyViewStart(now: end, windowStart: start, since: options.since,
-                                                           cacheHasRows: try cache.hasRows(of: cacheView)))
-            do {
-                let r = try await client.query(moneyQuery(view, dateColumn, from: read.from))
-                statements.append(.init(view: view, statementHandle: r.summary.statementHandle,
-                                        rows: r.summary.rowCount, partitions: r.summary.partitionCount, skipped: nil))
-                let rows = try decode(r.partitions)
-                read.read = true
-                if rows.isEmpty {
-                    note(Self.noRowsWarning(view: view, from: windowText(read.from), to: iso.string(from: end)))
-                }
-                return (rows, read)
-            } catch let e as SQLAPIError where Self.isNotReadable(e) {
+        func moneyRows<Row>(_ i: Int, from: CivilDate?, whenSkipped: String,
+                            decode: ([ResultPartition]) throws -> [Row]) throws -> (rows: [Row], read: MoneyRead) {
+            let view = jobs[i].view
+            if case let .skipped(e) = try fetched[i].get() {
                 statements.append(.init(view: view, statementHandle: nil, rows: 0, partitions: 0,
                                         skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); \(whenSkipped)"))
                 note(Self.unreadableWarning(view: view, error: e))
-                return ([], read)
+                return ([], MoneyRead(from: from))
             }
+            let rows = try decode(try read(i)?.partitions ?? [])
+            if rows.isEmpty {
+                note(Self.noRowsWarning(view: view, from: windowText(from), to: iso.string(from: end)))
+            }
+            return (rows, MoneyRead(from: from, read: true))
         }
-        let (rates, rateRead) = try await readMoneyView(
-            Self.rateSheet, dateColumn: "DATE", cacheView: HistoryWriter.rateSheetView,
-            whenSkipped: "contract prices come from the pools file or the on-demand table", decode: Self.rateSheetRows)
-        let (billed, billedRead) = try await readMoneyView(
-            Self.usageInCurrency, dateColumn: "USAGE_DATE", cacheView: HistoryWriter.usageInCurrencyView,
-            whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
+        let (rates, rateRead) = try moneyRows(
+            3, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
+            decode: Self.rateSheetRows)
+        let (billed, billedRead) = try moneyRows(
+            4, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
@@ -336,6 +350,66 @@ public struct PullService: Sendable {
         summary.warnings = loaded.warnings
         summary.viewWarnings = warnings
         return summary
+    }
+
+    /// One statement of a pull: the view it reads, the statement, and whether a role that cannot read the view
+    /// skips it (the money views) instead of failing the pull.
+    struct StatementJob: Sendable {
+        var view: String
+        var statement: SQLStatement
+        var skippable: Bool
+    }
+
+    /// What one statement of a pull brought: its whole result, or the refusal of a skippable view.
+    enum Fetched: Sendable {
+        case read(QueryResult)
+        case skipped(SQLAPIError)
+    }
+
+    /// Submits `jobs` at once, at most `maxConcurrentStatements` in flight (started in the order of `jobs`, the next
+    /// as soon as one ends), each fetching its partitions through the client's partition window and held in memory
+    /// until all have arrived; nothing is written here. A failing statement does not stop the others (the caller
+    /// reports the first failure in the order of `jobs`).
+    /// - Returns: one result per job, in the order of `jobs`.
+    static func fetch(_ jobs: [StatementJob], client: SQLAPIClient, maxConcurrentStatements: Int,
+                      progress: (@Sendable (String) -> Void)?) async -> [Result<Fetched, any Error>] {
+        let limit = max(1, maxConcurrentStatements)
+        return await withTaskGroup(of: (Int, Result<Fetched, any Error>).self) { group in
+            func start(_ i: Int) {
+                let job = jobs[i]
+                group.addTask {
+                    progress?("pulling \(job.view)")
+                    do {
+                        var partitions: [ResultPartition] = []
+                        var rows = 0
+                        let summary = try await client.execute(job.statement, isolation: nil) { partition in
+                            partitions.append(partition)
+                            rows += partition.count
+                            if i == 0 { progress?("pulling \(job.view): \(rows) rows") }
+                        }
+                        return (i, .success(.read(QueryResult(summary: summary, partitions: partitions))))
+                    } catch let e as SQLAPIError where job.skippable && isNotReadable(e) {
+                        return (i, .success(.skipped(e)))
+                    } catch {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            var next = 0
+            while next < min(limit, jobs.count) {
+                start(next)
+                next += 1
+            }
+            var results = [Result<Fetched, any Error>?](repeating: nil, count: jobs.count)
+            while let (i, result) = await group.next() {
+                results[i] = result
+                if next < jobs.count {
+                    start(next)
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
     }
 
     /// True for the refusals that mean "this role cannot read the view" (object does not exist or not

@@ -71,6 +71,8 @@ public final class SnowflakeTestServer: @unchecked Sendable {
 
     private struct Statement {
         var handle: String
+        /// The SQL text.
+        var text: String
         var requestID: String
         var createdOnMilliseconds: Int64
         var outcome: TestOutcome
@@ -231,7 +233,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
                     value: field.name.caseInsensitiveCompare("Authorization") == .orderedSame ? "Bearer <redacted>" : field.value)
             },
             body: String(decoding: request.body, as: UTF8.self), tokenType: nil, jwtClaims: [:], authFailure: nil,
-            status: 0))
+            status: 0, receivedUptimeSeconds: ProcessInfo.processInfo.systemUptime))
         lock.unlock()
 
         var response: RawResponse
@@ -261,19 +263,40 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         return response
     }
 
-    private func takeFaults(for route: Route) -> (action: TestFault?, delayMilliseconds: Int) {
+    /// The SQL text of the statement a request is about: the submitted text, or the text of the statement a status
+    /// poll or partition names; nil otherwise.
+    private func statementText(_ request: RawRequest, route: Route) -> String? {
+        switch route {
+        case .submit:
+            return ((try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any])?["statement"] as? String
+        case let .status(handle), let .partition(handle, _):
+            lock.lock()
+            defer { lock.unlock() }
+            return statements[handle]?.text
+        default:
+            return nil
+        }
+    }
+
+    private static func matches(_ wanted: TestRoute, _ route: Route, text: String?) -> Bool {
+        switch (wanted, route) {
+        case (.any, _), (.submit, .submit), (.status, .status): return true
+        case let (.partition(wanted), .partition(_, raw)): return wanted == nil || wanted.map(String.init) == raw
+        case let (.statement(fragment, inner), .submit), let (.statement(fragment, inner), .status),
+             let (.statement(fragment, inner), .partition):
+            guard let text, text.range(of: fragment, options: .caseInsensitive) != nil else { return false }
+            return matches(inner, route, text: text)
+        default: return false
+        }
+    }
+
+    private func takeFaults(for route: Route, text: String?) -> (action: TestFault?, delayMilliseconds: Int) {
         lock.lock()
         defer { lock.unlock() }
         var action: TestFault?
         var delay = 0
         for position in faults.indices where faults[position].remaining > 0 {
-            let matches: Bool
-            switch (faults[position].route, route) {
-            case (.any, _), (.submit, .submit), (.status, .status): matches = true
-            case let (.partition(wanted), .partition(_, raw)): matches = wanted == nil || wanted.map(String.init) == raw
-            default: matches = false
-            }
-            guard matches else { continue }
+            guard Self.matches(faults[position].route, route, text: text) else { continue }
             if case let .delay(milliseconds) = faults[position].fault {
                 delay += milliseconds
                 faults[position].remaining -= 1
@@ -290,7 +313,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         if case .unknown = route {
             return jersey(404, message: "Not Found", url: request.path)
         }
-        let (fault, delay) = takeFaults(for: route)
+        let (fault, delay) = takeFaults(for: route, text: statementText(request, route: route))
         var response: RawResponse
         switch fault {
         case let .status(status, code, message)?:
@@ -409,7 +432,7 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         var pendingPolls = 0
         if case let .accepted(polls)? = fault { pendingPolls = polls }
         let record = Statement(
-            handle: handle, requestID: requestID, createdOnMilliseconds: Int64(now().timeIntervalSince1970 * 1000),
+            handle: handle, text: text, requestID: requestID, createdOnMilliseconds: Int64(now().timeIntervalSince1970 * 1000),
             outcome: outcome, pendingPolls: pendingPolls, partitions: Self.split(outcome))
         lock.lock()
         statements[handle] = record

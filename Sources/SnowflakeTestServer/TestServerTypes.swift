@@ -210,13 +210,17 @@ public enum TestFault: Sendable, Equatable {
 }
 
 /// Which requests a fault applies to.
-public enum TestRoute: Sendable, Equatable {
+public indirect enum TestRoute: Sendable, Equatable {
     /// `POST /api/v2/statements`.
     case submit
     /// `GET /api/v2/statements/{handle}` without `partition`.
     case status
     /// `GET /api/v2/statements/{handle}?partition=N`; nil matches any partition.
     case partition(Int?)
+    /// Requests of `route` (submission, status poll, partition) of the statements whose SQL text contains `text`
+    /// (any case), for example a view name: the fault finds its statement whatever order a client submits
+    /// statements in. A cancel request never matches.
+    case statement(String, on: TestRoute = .any)
     /// Any request.
     case any
 }
@@ -244,6 +248,9 @@ public struct RecordedRequest: Sendable, Equatable {
     public var authFailure: String?
     /// The status answered; 0 when nothing was (``TestFault/hang``).
     public var status: Int
+    /// When the request arrived, in seconds of the machine's monotonic uptime clock (not the injected `now`):
+    /// for comparing arrivals, for example that two statements were submitted while both were in flight.
+    public var receivedUptimeSeconds: Double = 0
 
     /// The first header named `name` (any case).
     public func header(_ name: String) -> String? {

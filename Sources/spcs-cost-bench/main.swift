@@ -344,7 +344,23 @@ struct AccountsBench: AsyncParsableCommand {
         let names = (0..<accounts).map { String(format: "acct_%02d", $0) }
         func delayAll() { for s in servers { s.inject(.delay(milliseconds: latency), on: .any, times: 1_000) } }
 
+        // Every request of every server waits `latency` (one rule per server; a second rule would add its delay).
         delayAll()
+        // Statements of one account: one after another, then at once (the default bound).
+        var sequentialOptions = options
+        sequentialOptions.connectionName = names[0]
+        sequentialOptions.maxConcurrentStatements = 1
+        let sequentialStart = ContinuousClock.now
+        _ = try await service.pull(sequentialOptions, into: try UsageCache(.path(dir + "/statements-1.sqlite")))
+        let sequential = seconds(since: sequentialStart)
+        var overlapping = sequentialOptions
+        overlapping.maxConcurrentStatements = PullOptions.defaultMaxConcurrentStatements
+        let overlappingStart = ContinuousClock.now
+        _ = try await service.pull(overlapping, into: try UsageCache(.path(dir + "/statements-n.sqlite")))
+        let overlapped = seconds(since: overlappingStart)
+        print(String(format: "statements: one account, every request %d ms: one at a time %.2f s, %d at once %.2f s (%.2f ×)",
+                     latency, sequential, PullOptions.defaultMaxConcurrentStatements, overlapped, overlapped / sequential))
+
         var single = 0.0
         for name in names.prefix(1) {
             var one = options

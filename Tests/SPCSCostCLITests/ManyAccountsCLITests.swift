@@ -34,7 +34,7 @@ struct ManyAccountsCLITests {
     @Test func aGroupWithOneFailingAccountExits13AndKeepsTheOther() throws {
         let eu = try Self.server("MYORG-EU"), us = try Self.server("MYORG-US")
         // The second history partition fails twice (a 500 is resubmitted once; the second is final).
-        us.inject(.status(500), on: .partition(1), times: 2)
+        us.inject(.status(500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .partition(1)), times: 2)
         let dir = try TemporaryDirectory()
         let key = dir.path("rsa_key.p8")
         try FileManager.default.copyItem(atPath: Self.keys.appendingPathComponent("test_rsa_key.p8").path, toPath: key)

@@ -139,7 +139,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func aPullThatNeverEndsStopsAtTheDeadlineAndReleasesTheLocks() async throws {
         let server = try SnowflakeTestServer(identity: .init(programmaticAccessTokens: ["pat-nightly-000"]), now: { Date() })
-        server.inject(.acceptedForever, on: .submit)
+        server.inject(.acceptedForever, on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .submit))
         try FileManager.default.createDirectory(atPath: dir.path("sf"), withIntermediateDirectories: true)
         try Data("""
             [test]
@@ -259,6 +259,12 @@ import Testing
         #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--max-attempts", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
         #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--max-response-mib", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
         #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--request-timeout", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
+        // --max-statements: 4 by default, 1 to 8.
+        #expect(nightly.maxConcurrentStatements == 4)
+        _ = try PullLimitOptions.parse(["--max-statements", "1"]).apply(to: &options, defaultDeadlineSeconds: 1)
+        #expect(options.maxConcurrentStatements == 1)
+        #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--max-statements", "0"]).apply(to: &options, defaultDeadlineSeconds: 1) }
+        #expect(throws: ValidationError.self) { try PullLimitOptions.parse(["--max-statements", "9"]).apply(to: &options, defaultDeadlineSeconds: 1) }
     }
 }
 

@@ -85,7 +85,7 @@ import Testing
         let us = try Self.server(accounts: ["MYORG-US"], credits: "0.220000000", half: "0.110000000")
         let ap = try Self.server(accounts: ["MYORG-AP"])
         // A server error on the third history partition, twice (a 500 is resubmitted once; the second is final).
-        us.inject(.status(500), on: .partition(2), times: 2)
+        us.inject(.status(500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .partition(2)), times: 2)
         let env = try environment([("eu", "myorg-eu", eu), ("us", "myorg-us", us), ("ap", "myorg-ap", ap)])
         let cache = try UsageCache(.memory)
         var options = PullOptions()
@@ -121,22 +121,23 @@ import Testing
         #expect(try Self.credits(cache, account: "EU") == 3_960_000_000)
     }
 
-    /// One server serving three accounts, each request answered after 150 ms, one partition in flight per account:
-    /// the server never sees more requests at once than accounts allowed in flight.
-    @Test(arguments: [1, 2])
-    func noMoreThanMaxAccountsAreInFlight(maxAccounts: Int) async throws {
+    /// One server serving three accounts, each request answered after 150 ms, one partition in flight per statement:
+    /// the server never sees more requests at once than accounts allowed in flight times statements per account.
+    @Test(arguments: [(1, 1), (2, 1), (2, 2)])
+    func noMoreThanMaxAccountsAreInFlight(maxAccounts: Int, maxStatements: Int) async throws {
         let server = try Self.server(accounts: ["MYORG-EU", "MYORG-US", "MYORG-AP"])
         server.inject(.delay(milliseconds: 150), on: .any, times: 1_000)
         let env = try environment([("eu", "myorg-eu", server), ("us", "myorg-us", server), ("ap", "myorg-ap", server)])
         let cache = try UsageCache(.memory)
         var options = PullOptions()
         options.since = CivilDate("2024-04-01")
+        options.maxConcurrentStatements = maxStatements
         var client = SQLAPIClientOptions()
         client.maxConcurrentPartitions = 1
         let results = await AccountsPull(service: PullService(env: env, transport: CurlTransport(), clientOptions: client))
             .pull(connections: ["eu", "us", "ap"], options: options, maxAccounts: maxAccounts, into: cache)
         #expect(results.allSatisfy { $0.summary?.inserted == 48 })
-        #expect(server.maxConcurrentRequests == maxAccounts)
+        #expect(server.maxConcurrentRequests == maxAccounts * maxStatements)
         #expect(try Set(cache.keyedRecords().map(\.account)) == ["EU", "US", "AP"])
     }
 

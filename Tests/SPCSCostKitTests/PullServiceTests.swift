@@ -118,9 +118,45 @@ import Testing
         #expect(try cache.records().isEmpty && cache.computePools().isEmpty && cache.loads().isEmpty)
         // A server error in the middle of the history's partitions (a 500 is resubmitted once; the second is
         // final): nothing is written.
-        server.inject(.status(500), on: .partition(2), times: 2)
+        server.inject(.status(500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .partition(2)), times: 2)
         await #expect(throws: SQLAPIError.self) { try await service().pull(options, into: cache) }
         #expect(try cache.records().isEmpty && cache.loads().isEmpty)
+        // The last statement of the pull's order failing while the others have arrived: nothing is written either.
+        server.inject(.status(500), on: .statement("METERING_DAILY_HISTORY", on: .submit), times: 2)
+        await #expect(throws: SQLAPIError.self) { try await service().pull(options, into: cache) }
+        #expect(try cache.records().isEmpty && cache.computePools().isEmpty && cache.loads().isEmpty)
+    }
+
+    /// The statements of one account are submitted at once (at most `maxConcurrentStatements`): with every
+    /// submission held 1.5 s by the server, the first four arrive before the first is answered (by the server's
+    /// request timestamps); the history, held longest, arrives last, yet the summary and the cache take the
+    /// statements in their fixed order and whole.
+    @Test(.timeLimit(.minutes(1)))
+    func statementsOfOneAccountOverlapAndLandInOrder() async throws {
+        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
+                                                                         .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.inject(.delay(milliseconds: 1_500), on: .submit, times: 5)
+        server.inject(.delay(milliseconds: 2_500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .submit))
+        let cache = try UsageCache(.memory)
+        var options = PullOptions()
+        options.connectionName = "test"
+        options.since = CivilDate("2024-04-01")
+        #expect(options.maxConcurrentStatements == 4)
+        let s = try await service().pull(options, into: cache)
+        let submits = server.requests.filter { $0.method == "POST" && $0.path == "/api/v2/statements" }
+        #expect(submits.count == 5)
+        let first = try #require(submits.first).receivedUptimeSeconds
+        // Submissions 2 to 4 arrived while the first was still held (1.5 s or more): they overlapped in time.
+        #expect(submits.prefix(4).allSatisfy { $0.receivedUptimeSeconds - first < 1.5 })
+        #expect(server.maxConcurrentRequests >= 4)
+        #expect(s.statements.map(\.view) == [
+            "SNOWFLAKE.ACCOUNT_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY", "SNOWFLAKE.ACCOUNT_USAGE.COMPUTE_POOLS",
+            "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY", "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY",
+            "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY",
+        ])
+        #expect(s.inserted == 48 && s.statements[0].partitions == 3)
+        #expect(try cache.records().reduce(NanoCredits.zero) { $0 + $1.creditsUsed }.value == 3_960_000_000)
+        #expect(try cache.computePools().count == 1 && cache.loads().count == 1)
     }
 
     /// A statement that never finishes: the pull stops at its deadline (2 s here, on the real clock), cancels the
@@ -131,7 +167,7 @@ import Testing
             identity: .init(publicKeysPEM: [try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)]),
             now: { Date() })
         live.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(columns: [.text("X")], rows: []))
-        live.inject(.acceptedForever, on: .submit)
+        live.inject(.acceptedForever, on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .submit))
         let toml = try String(contentsOfFile: home.path("sf/connections.toml"), encoding: .utf8)
             .replacingOccurrences(of: "port = \(server.baseURL.port!)", with: "port = \(live.baseURL.port!)")
         try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))

@@ -7,6 +7,7 @@
 #   3. 50 result partitions of 100 ms each, fetched one at a time and with the partition window (target: a quarter
 #      of the sequential time at most);
 #   4. 10 accounts whose every request takes 1 s, one alone and all at once (target: at most 1.5 × one account);
+#      before that, one account's statements one at a time and 4 at once (--max-statements), same latency;
 #   5. the incremental pull against the emulator's large mode: Tests/benchmarks/pull_incremental.sh (run on its own).
 # Run: Tests/benchmarks/run.sh   (about 3 minutes after the release build)
 set -euo pipefail

@@ -77,6 +77,12 @@ public struct QueryResult: Sendable {
     /// Every partition, in order.
     public var partitions: [ResultPartition]
 
+    /// A result from its summary and its partitions (in partition order).
+    public init(summary: StatementSummary, partitions: [ResultPartition]) {
+        self.summary = summary
+        self.partitions = partitions
+    }
+
     /// The columns (rowType).
     public var columns: [Column] { summary.metadata.columns }
     /// All rows in order.
