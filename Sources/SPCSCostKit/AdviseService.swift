@@ -1,0 +1,363 @@
+import Foundation
+import SPCSCostCore
+import SPCSCostStore
+
+/// What `spcs-cost advise` reads: the period, how to find each pool's family, the schedule window to propose, the
+/// shorter AUTO_SUSPEND_SECS to try, where the scheduling tasks would run, and how to price.
+public struct AdviseOptions: Sendable {
+    /// First day, in ``timeZone``.
+    public var from: CivilDate
+    /// Last day (inclusive).
+    public var to: CivilDate
+    /// Zone of the days.
+    public var timeZone: TimeZone
+    /// Family and nodes of every pool without its own shape (`--family`); nil = none.
+    public var defaultShape: PoolShape?
+    /// Shapes by pool name (`--pool NAME=FAMILY[:NODES]`).
+    public var poolShapes: [String: PoolShape] = [:]
+    /// A pools file: shapes, AUTO_SUSPEND_SECS and the pools that exist (a pool in it never metered "never ran").
+    public var poolsFile: PoolsFile?
+    /// The window a schedule recommendation keeps the pool running in (`--business-hours`, `--weekdays`,
+    /// `--schedule-timezone`).
+    public var window: BusinessHours
+    /// The AUTO_SUSPEND_SECS an auto-suspend recommendation proposes, in seconds (`--suspend-after`, 300).
+    public var suspendAfterSeconds: Int = 300
+    /// Where the scheduling tasks run.
+    public var taskCompute: AdviceTaskCompute = .serverless
+    /// Rate card id; nil = the card in force on ``from``.
+    public var rateCardID: String?
+    /// How to price; nil = credits only.
+    public var price: PriceSettings?
+
+    /// Share of a pool's hours outside the window that must be billed for its idle hours to count as regular
+    /// (and so worth a schedule): 0.5, half of them.
+    public static let regularShare = Decimal(string: "0.5")!
+
+    /// Creates options.
+    public init(from: CivilDate, to: CivilDate, timeZone: TimeZone, window: BusinessHours) {
+        self.from = from
+        self.to = to
+        self.timeZone = timeZone
+        self.window = window
+    }
+}
+
+/// The recommendations of a run with the prices they were priced at.
+public struct AdviseRun: Sendable {
+    /// Recommendations in pool, then kind order.
+    public var advice: [Advice]
+    /// Metered credits per pool over the period, by name.
+    public var meteredCredits: [String: Decimal]
+    /// Metered credits and cost over the period, all pools; nil when not priced.
+    public var metered: ChargeSum?
+    /// The rate card used.
+    public var rateCardID: String
+    /// The presentation currency; nil when credits only.
+    public var currency: Currency?
+    /// The credit prices and FX per run of UTC days; empty when credits only.
+    public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
+    /// Notes for the reader.
+    public var warnings: [String]
+}
+
+/// Recommendations from the cached history (`spcs-cost advise`): every saving is computed by the what-if billing
+/// model (``WhatIf``, the re-pricing `whatif` does) from the same reconciliation of the metered hours, and priced
+/// through the ledger.
+public struct AdviseService: Sendable {
+    /// The environment.
+    public let env: Environment
+
+    /// Creates the service.
+    public init(env: Environment) { self.env = env }
+
+    /// Builds the recommendations for `options` from `cache`.
+    /// - Throws: ``EstimateError`` for `--to` before `--from`, ``PricingError`` for an unknown rate card,
+    ///   ``StoreError``, and when priced what ``LedgerPricing/make(_:catalog:cache:period:warnings:)`` throws.
+    public func advise(_ options: AdviseOptions, cache: UsageCache) throws -> AdviseRun {
+        guard options.from <= options.to else {
+            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
+                                              fix: "is before --from \(options.from); swap them")
+        }
+        let catalog = env.catalog
+        let utc = TimeZone(identifier: "UTC")!
+        let zone = options.timeZone
+        var warnings: [String] = []
+        let card: RateCard
+        if let id = options.rateCardID ?? options.poolsFile?.defaults.rateCardID {
+            card = try catalog.rateCard(id: id)
+        } else {
+            let c = try catalog.rateCard(asOf: options.from)
+            if let w = c.warning { warnings.append(w) }
+            card = c.item
+        }
+        let periodStart = options.from.startInstant(in: zone)
+        let periodEnd = options.to.adding(days: 1).startInstant(in: zone)
+        let rows = Dictionary(grouping: try cache.records(from: options.from.adding(days: -1).startInstant(in: utc),
+                                                          to: options.to.adding(days: 2).startInstant(in: utc)),
+                              by: \.computePoolName)
+        var lifetimes = try PoolLifetimes(cache: cache)
+        let entries = Dictionary((options.poolsFile?.pools ?? []).map { ($0.plan.pool.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var metered: [String: Decimal] = [:]
+        for (name, rs) in rows {
+            let inPeriod = rs.filter { $0.startTime >= periodStart && $0.startTime < periodEnd }
+            if !inPeriod.isEmpty { metered[name] = inPeriod.reduce(0) { $0 + $1.creditsUsed.credits } }
+        }
+        var advice: [Advice] = []
+        var unshaped: [String] = []
+        // Hourly node-seconds per pool and UTC hour, for the family-sharing check.
+        var hourly: [String: (family: InstanceFamily, rate: (CivilDate) -> Decimal, seconds: [Int64: Decimal])] = [:]
+        let reconcile = ReconcileService(env: env)
+        // The window's hours (UTC hour indexes that overlap it) and its intervals.
+        let windowIntervals = options.window.intervals(from: options.from.adding(days: -1), through: options.to.adding(days: 1))
+        var windowHours = Set<Int64>()
+        for w in windowIntervals {
+            var h = Int64(w.start.timeIntervalSince1970) / 3600
+            while Double(h * 3600) < w.end.timeIntervalSince1970 { windowHours.insert(h); h += 1 }
+        }
+
+        for name in metered.keys.sorted() {
+            let inventory = lifetimes.inventory[name]?.last
+            let entry = entries[name]
+            var shape = options.poolShapes[name]
+            if shape == nil, let e = entry { shape = PoolShape(family: e.plan.pool.family, nodes: e.plan.pool.minNodes) }
+            if shape == nil { shape = options.defaultShape }
+            if shape == nil, let f = inventory?.instanceFamily.flatMap(InstanceFamily.init) {
+                shape = PoolShape(family: f, nodes: max(inventory?.minNodes ?? 1, 1))
+            }
+            guard let shape else { unshaped.append(name); continue }
+            let pinned = entry?.rateCardID
+            let rate = try catalog.rate(of: shape.family, on: try pinned.map { try catalog.rateCard(id: $0) } ?? card).creditsPerNodeHour
+            let rateInForce = reconcile.rateInForce(family: shape.family, pinned: pinned, fallback: rate)
+            var suspendAssumption: String?
+            let currentSuspend: Int
+            if let s = inventory?.autoSuspendSeconds {
+                currentSuspend = s
+            } else if let e = entry {
+                currentSuspend = e.plan.pool.autoSuspendSeconds
+            } else {
+                currentSuspend = ComputePool.defaultAutoSuspendSeconds
+                suspendAssumption = "Neither COMPUTE_POOLS (pull it) nor a pools file gives the pool's AUTO_SUSPEND_SECS: "
+                    + "the default \(ComputePool.defaultAutoSuspendSeconds) s is assumed."
+            }
+            let pool = ComputePool(name: name, family: shape.family, minNodes: shape.nodes, maxNodes: shape.nodes,
+                                   autoSuspendSeconds: currentSuspend)
+            // No planned schedule: every metered hour is "outside the model", so each block of consecutive hours
+            // ends in an AUTO_SUSPEND_SECS tail (blocks of 12 or more full hours are the pool left running).
+            let plan = PoolPlan(pool: pool, tasks: [], zone: zone, runsWithoutTasks: false)
+            let records = rows[name] ?? []
+            let reconciled = Reconciler.reconcile(pool: name, plan: plan, records: records, from: options.from,
+                                                  through: options.to, zone: zone, estimateRate: rate,
+                                                  rateInForce: rateInForce, provisionalAfter: .distantFuture)
+            let lifetime = try lifetimes.lifetime(of: name, planned: entry, metered: true)
+            let credits = metered[name] ?? 0
+            func savedParts(_ r: WhatIfResult) -> [Int: Decimal] {
+                var out: [Int: Decimal] = [:]
+                for d in r.days {
+                    for (k, v) in d.meteredParts { out[k, default: 0] += v }
+                    for (k, v) in d.policyParts { out[k, default: 0] -= v }
+                }
+                return out.filter { $0.value != 0 }
+            }
+            let nodesText = shape.nodes == 1 ? "1 node" : "\(shape.nodes) nodes"
+            let rateText = "\(shape.family) at \(ExactDecimal.text(rate)) credits per node-hour (rate card \(pinned ?? card.id)), \(nodesText)"
+
+            // 1. AUTO_SUSPEND_SECS.
+            let tailHours = reconciled.meteredNodeHours[.autoSuspendTail] ?? 0
+            if currentSuspend > options.suspendAfterSeconds, tailHours > 0 {
+                let r = WhatIf.reprice(reconciled, records: records, zone: zone,
+                                       policy: .autoSuspend(seconds: options.suspendAfterSeconds), lifetime: lifetime,
+                                       rateInForce: rateInForce)
+                let parts = savedParts(r)
+                if parts.values.reduce(0, +) > 0 {
+                    let tails = tailHours * 3600 / (Decimal(currentSuspend) * Decimal(shape.nodes))
+                    var a = Advice(
+                        kind: .autoSuspend, pool: name,
+                        change: "AUTO_SUSPEND_SECS \(currentSuspend) → \(options.suspendAfterSeconds)",
+                        finding: "The pool idled after its services stopped: \(ExactDecimal.text(tailHours)) node-hours of "
+                            + "auto-suspend tails (\(ExactDecimal.text(tails)) tails of \(currentSuspend) s) "
+                            + "were billed in the period.",
+                        meteredCredits: credits, savedParts: parts,
+                        sql: AdviceSQL.autoSuspend(pool: name, seconds: options.suspendAfterSeconds),
+                        assumptions: [
+                            "A tail is the last AUTO_SUSPEND_SECS × MIN_NODES node-seconds of each block of consecutive "
+                                + "billed hours shorter than 12 full hours (as reconcile finds it); blocks of 12 or more "
+                                + "full hours are taken as the pool left running and have no tail counted.",
+                            "Every tail would have been \(options.suspendAfterSeconds) s instead (whatif --policy "
+                                + "auto-suspend=\(options.suspendAfterSeconds)); a session that came back within the "
+                                + "old tail would have resumed the pool and paid its own 5-minute minimum, which is not counted.",
+                            "Pool: \(rateText).",
+                        ] + (suspendAssumption.map { [$0] } ?? []))
+                    a.savedParts = parts
+                    advice.append(a)
+                }
+            }
+
+            // 2. A suspend/resume schedule, when most of the hours outside the window are billed.
+            var outsideHours = 0, outsideBilled = 0
+            var outsideExtra: Decimal = 0
+            var secondsByHour: [Int64: Decimal] = [:]
+            for r in records where r.startTime >= periodStart && r.startTime < periodEnd {
+                let h = Int64(r.startTime.timeIntervalSince1970) / 3600
+                let day = CivilDate.of(r.startTime, in: zone)
+                secondsByHour[h, default: 0] += r.creditsUsed.credits / rateInForce(day) * 3600
+            }
+            var h = Int64(periodStart.timeIntervalSince1970) / 3600
+            let lastHour = Int64(periodEnd.timeIntervalSince1970) / 3600
+            while h < lastHour {
+                defer { h += 1 }
+                let span = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(h * 3600)), duration: 3600)
+                guard !windowHours.contains(h), lifetime.clip([span]).reduce(0, { $0 + $1.duration }) >= 3600 else { continue }
+                outsideHours += 1
+                if let s = secondsByHour[h], s > 0 {
+                    outsideBilled += 1
+                    outsideExtra += max(0, s - Decimal(shape.nodes) * 3600) / 3600
+                }
+            }
+            hourly[name] = (shape.family, rateInForce, secondsByHour)
+            if outsideHours > 0, Decimal(outsideBilled) >= Decimal(outsideHours) * AdviseOptions.regularShare {
+                let r = WhatIf.reprice(reconciled, records: records, zone: zone, policy: .businessHours(options.window),
+                                       lifetime: lifetime, rateInForce: rateInForce)
+                let parts = savedParts(r)
+                // Task runs: a resume at each window start and a suspend at each end, within the period and the
+                // pool's lifetime, on the UTC day each fires.
+                var low: [Int: Decimal] = [:], high: [Int: Decimal] = [:]
+                var runs = 0
+                for w in windowIntervals {
+                    for instant in [w.start, w.end] where instant >= periodStart && instant < periodEnd
+                        && !lifetime.clip([DateInterval(start: instant, duration: 1)]).isEmpty {
+                        let c = options.taskCompute.credits(runs: 1)
+                        let day = CivilDate.of(instant, in: utc).daysSinceEpoch
+                        low[day, default: 0] += c.low
+                        high[day, default: 0] += c.high
+                        runs += 1
+                    }
+                }
+                var a = Advice(
+                    kind: .schedule, pool: name, change: "run \(options.window.summary) only",
+                    finding: "The pool was billed in \(outsideBilled) of its \(outsideHours) hours outside "
+                        + "\(options.window.summary)"
+                        + (outsideExtra > 0 ? ", \(ExactDecimal.text(outsideExtra)) node-hours of them above MIN_NODES (a sign of work then)." : "."),
+                    meteredCredits: credits, savedParts: parts,
+                    sql: AdviceSQL.schedule(pool: name, window: options.window, compute: options.taskCompute),
+                    assumptions: [
+                        "The usage view cannot tell idle hours from busy ones: the window is the one given "
+                            + "(--business-hours, --weekdays, --schedule-timezone), and nobody is assumed to need the "
+                            + "pool outside it (whatif --policy business-hours: MIN_NODES for the whole window, extra "
+                            + "nodes metered inside it kept, use outside it dropped).",
+                        "ALTER COMPUTE POOL ... SUSPEND suspends the pool's services with it; after RESUME the "
+                            + "services start again when they are resumed or called (their AUTO_RESUME).",
+                        "\(runs) task runs in the period (a resume at each window start, a suspend at each end, while "
+                            + "the pool existed). " + options.taskCompute.assumption,
+                        "Pool: \(rateText).",
+                    ])
+                a.costLowParts = low
+                a.costHighParts = high
+                if a.netCredits > 0 { advice.append(a) }
+            }
+
+            // 3. Billed every hour at MIN_NODES: nothing in the view shows use.
+            let lifetimeHours = (0..<Int(lastHour - Int64(periodStart.timeIntervalSince1970) / 3600)).filter { i in
+                let s = Date(timeIntervalSince1970: TimeInterval((Int64(periodStart.timeIntervalSince1970) / 3600 + Int64(i)) * 3600))
+                return lifetime.clip([DateInterval(start: s, duration: 3600)]).reduce(0, { $0 + $1.duration }) >= 3600
+            }.count
+            let fullHours = secondsByHour.values.filter { $0 >= Decimal(shape.nodes) * 3600 }.count
+            let scaled = secondsByHour.values.contains { $0 > Decimal(shape.nodes) * 3600 }
+            if lifetimeHours > 0, fullHours >= lifetimeHours, !scaled {
+                advice.append(Advice(
+                    kind: .noSignOfUse, pool: name, change: "check its services; suspend it if none is used",
+                    finding: "The pool was billed MIN_NODES (\(shape.nodes)) for every one of its \(lifetimeHours) hours in "
+                        + "the period and never ran more nodes. SNOWPARK_CONTAINER_SERVICES_HISTORY has no service or "
+                        + "request column, so this is all the data can tell: it cannot say whether a service did work.",
+                    meteredCredits: credits,
+                    savedParts: Dictionary(records.filter { $0.startTime >= periodStart && $0.startTime < periodEnd }
+                        .map { (CivilDate.of($0.startTime, in: utc).daysSinceEpoch, $0.creditsUsed.credits) },
+                        uniquingKeysWith: +),
+                    sql: "SHOW SERVICES IN COMPUTE POOL \(name);\n-- if no service there is needed:\nALTER COMPUTE POOL \(name) SUSPEND;",
+                    assumptions: [
+                        "The saving is everything the pool was billed in the period: it assumes nothing needed the "
+                            + "pool (check SHOW SERVICES and the services' logs first).",
+                        "Pool: \(rateText).",
+                    ]))
+            }
+        }
+
+        // 4. Pools that existed in the period and were never billed.
+        var existing: [String] = []
+        for (name, recs) in lifetimes.inventory where metered[name] == nil {
+            if recs.contains(where: { ($0.created ?? .distantPast) < periodEnd && ($0.deleted ?? .distantFuture) > periodStart }) {
+                existing.append(name)
+            }
+        }
+        for name in entries.keys where metered[name] == nil && !existing.contains(name) {
+            let e = entries[name]!
+            if (e.created ?? .distantPast) < periodEnd, (e.dropped ?? .distantFuture) > periodStart { existing.append(name) }
+        }
+        for name in existing.sorted() {
+            advice.append(Advice(
+                kind: .neverRan, pool: name, change: "drop it",
+                finding: "The pool existed in the period (\(lifetimes.inventory[name] != nil ? "COMPUTE_POOLS" : "pools file")) "
+                    + "and was never billed.",
+                meteredCredits: 0, savedParts: [:], sql: "DROP COMPUTE POOL \(name);",
+                assumptions: ["Nothing was billed, so dropping it saves nothing on this history; it removes a pool that "
+                    + "AUTO_RESUME or a stray task could start (at least 5 minutes per node start)."]))
+        }
+
+        // 5. Two pools of one family billed in the same hours: one pool could run both pools' services.
+        let names = hourly.keys.sorted()
+        for (i, a) in names.enumerated() {
+            for b in names[(i + 1)...] where hourly[a]!.family == hourly[b]!.family {
+                let (sa, sb) = (hourly[a]!.seconds, hourly[b]!.seconds)
+                let (from, into) = metered[a, default: 0] <= metered[b, default: 0] ? (a, b) : (b, a)
+                var parts: [Int: Decimal] = [:]
+                var common = 0
+                for (hour, x) in sa {
+                    guard let y = sb[hour], x > 0, y > 0 else { continue }
+                    common += 1
+                    let instant = Date(timeIntervalSince1970: TimeInterval(hour * 3600))
+                    let day = CivilDate.of(instant, in: zone)
+                    parts[CivilDate.of(instant, in: utc).daysSinceEpoch, default: 0] += min(x, y) / 3600 * hourly[from]!.rate(day)
+                }
+                guard common > 0, parts.values.reduce(0, +) > 0 else { continue }
+                advice.append(Advice(
+                    kind: .shareFamily, pool: from, change: "run its services on \(into)",
+                    finding: "\(from) and \(into) are both \(hourly[a]!.family) and were both billed in \(common) hours of "
+                        + "the period.",
+                    meteredCredits: metered[from] ?? 0, savedParts: parts,
+                    sql: "SHOW SERVICES IN COMPUTE POOL \(from);\n-- re-create each of them with IN COMPUTE POOL \(into), then:\nDROP COMPUTE POOL \(from);",
+                    assumptions: [
+                        "In each hour both pools were billed, one pool running the larger of the two node counts is "
+                            + "assumed to carry both pools' services (the usage view cannot tell their size: check the "
+                            + "services' CPU and memory against \(into)'s nodes); the saving is the smaller pool's "
+                            + "node-hours in those hours. Hours only \(from) ran are kept (\(into) would run then).",
+                    ]))
+            }
+        }
+        if !unshaped.isEmpty {
+            warnings.append("no instance family for \(unshaped.joined(separator: ", ")): left out of the advice; give "
+                + "--pool NAME=FAMILY, --family, a pools file, or pull COMPUTE_POOLS.")
+        }
+        if let w = lifetimes.assumedWarning { warnings.append(w) }
+        let order = Advice.Kind.allCases
+        advice.sort { ($0.pool, order.firstIndex(of: $0.kind)!) < ($1.pool, order.firstIndex(of: $1.kind)!) }
+
+        var run = AdviseRun(advice: advice, meteredCredits: metered, metered: nil, rateCardID: card.id, currency: nil,
+                            priceRuns: [], warnings: warnings)
+        if let price = options.price {
+            let first = CivilDate.of(periodStart, in: utc), last = CivilDate.of(periodEnd.addingTimeInterval(-1), in: utc)
+            let pricing = try LedgerPricing.make(price, catalog: catalog, cache: cache, period: first...last,
+                                                 warnings: &run.warnings)
+            var rates = try pricing.rates(for: first...last)
+            for i in run.advice.indices { try run.advice[i].price(rates: &rates) }
+            var m = ChargeSum.zero(pricing.currency)
+            for (_, rs) in rows.sorted(by: { $0.key < $1.key }) {
+                for r in rs where r.startTime >= periodStart && r.startTime < periodEnd {
+                    m += try rates.charge(r.creditsUsed.credits, onUTCDay: CivilDate.of(r.startTime, in: utc).daysSinceEpoch)
+                }
+            }
+            run.metered = m
+            run.currency = pricing.currency
+            run.priceRuns = rates.priceRuns
+        }
+        return run
+    }
+}
