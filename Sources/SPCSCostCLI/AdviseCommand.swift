@@ -3,6 +3,7 @@ import Foundation
 import SPCSCostCore
 import SPCSCostKit
 import SPCSCostReports
+import SPCSCostStore
 
 /// `spcs-cost advise`: recommendations from the cached history, each with what it would have saved and its SQL.
 struct AdviseCommand: EnvironmentCommand {
@@ -82,5 +83,30 @@ struct AdviseCommand: EnvironmentCommand {
                                 warnings: run.warnings, currency: run.currency, priceRuns: run.priceRuns)
         return try output.output(Document.advise(input, stamp: ReportStamp(toolVersion: SpcsCost.version,
                                                                            commandLine: env.commandLine)), env: env)
+    }
+
+    /// `nightly --advise`: the advice over the nightly period (``NightlyJob/period(today:)``) with advise's defaults
+    /// (window 08:00-19:00 MON-FRI in the report's zone, AUTO_SUSPEND_SECS 300, serverless tasks), the pools file for
+    /// the pools' shapes, priced as the nightly report, written as csv, markdown, json and html into the dated folder.
+    /// - Returns: the paths written.
+    /// - Throws: what ``AdviseService/advise(_:cache:)`` and the writers throw.
+    static func nightly(env: Environment, pools: PoolsFile, report: ReportOptions, today: CivilDate, cache: UsageCache,
+                        outDirectory: String) throws -> [String] {
+        let (from, to) = NightlyJob.period(today: today)
+        let window = BusinessHours(startSecondOfDay: 8 * 3600, endSecondOfDay: 19 * 3600,
+                                   weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: report.timeZone)
+        var options = AdviseOptions(from: from, to: to, timeZone: report.timeZone, window: window)
+        options.poolsFile = pools
+        options.rateCardID = report.rateCardID
+        var priced = report
+        priced.poolsFile = pools
+        options.price = priced.priceSettings
+        let run = try AdviseService(env: env).advise(options, cache: cache)
+        let input = AdviseInput(advice: run.advice, from: from, to: to, timeZone: report.timeZone, rateCardID: run.rateCardID,
+                                meteredCredits: run.meteredCredits.values.reduce(0, +), metered: run.metered,
+                                warnings: run.warnings, currency: run.currency, priceRuns: run.priceRuns)
+        let document = Document.advise(input, stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
+        let folder = (outDirectory as NSString).appendingPathComponent(today.description)
+        return try ReportService(env: env).write(document, formats: ReportOptions.defaultFormats, to: folder)
     }
 }
