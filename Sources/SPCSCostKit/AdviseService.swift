@@ -201,12 +201,21 @@ public struct AdviseService: Sendable {
                 let day = CivilDate.of(r.startTime, in: zone)
                 secondsByHour[h, default: 0] += r.creditsUsed.credits / rateInForce(day) * 3600
             }
-            var h = Int64(periodStart.timeIntervalSince1970) / 3600
+            // The period's hours the pool existed for whole (its lifetime, as report counts it).
+            let firstHour = Int64(periodStart.timeIntervalSince1970) / 3600
             let lastHour = Int64(periodEnd.timeIntervalSince1970) / 3600
-            while h < lastHour {
-                defer { h += 1 }
-                let span = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(h * 3600)), duration: 3600)
-                guard !windowHours.contains(h), lifetime.clip([span]).reduce(0, { $0 + $1.duration }) >= 3600 else { continue }
+            var alive = [Bool](repeating: false, count: Int(lastHour - firstHour))
+            for span in lifetime.clip([DateInterval(start: periodStart, end: periodEnd)]) {
+                var a = Int64(span.start.timeIntervalSince1970.rounded(.up)) / 3600
+                if Double(a * 3600) < span.start.timeIntervalSince1970 { a += 1 }
+                let b = Int64(span.end.timeIntervalSince1970.rounded(.down)) / 3600
+                var i = max(a, firstHour)
+                while i < min(b, lastHour) { alive[Int(i - firstHour)] = true; i += 1 }
+            }
+            let lifetimeHours = alive.filter { $0 }.count
+            for (i, isAlive) in alive.enumerated() where isAlive {
+                let h = firstHour + Int64(i)
+                guard !windowHours.contains(h) else { continue }
                 outsideHours += 1
                 if let s = secondsByHour[h], s > 0 {
                     outsideBilled += 1
@@ -256,10 +265,6 @@ public struct AdviseService: Sendable {
             }
 
             // 3. Billed every hour at MIN_NODES: nothing in the view shows use.
-            let lifetimeHours = (0..<Int(lastHour - Int64(periodStart.timeIntervalSince1970) / 3600)).filter { i in
-                let s = Date(timeIntervalSince1970: TimeInterval((Int64(periodStart.timeIntervalSince1970) / 3600 + Int64(i)) * 3600))
-                return lifetime.clip([DateInterval(start: s, duration: 3600)]).reduce(0, { $0 + $1.duration }) >= 3600
-            }.count
             let fullHours = secondsByHour.values.filter { $0 >= Decimal(shape.nodes) * 3600 }.count
             let scaled = secondsByHour.values.contains { $0 > Decimal(shape.nodes) * 3600 }
             if lifetimeHours > 0, fullHours >= lifetimeHours, !scaled {
@@ -302,35 +307,58 @@ public struct AdviseService: Sendable {
                     + "AUTO_RESUME or a stray task could start (at least 5 minutes per node start)."]))
         }
 
-        // 5. Two pools of one family billed in the same hours: one pool could run both pools' services.
-        let names = hourly.keys.sorted()
-        for (i, a) in names.enumerated() {
-            for b in names[(i + 1)...] where hourly[a]!.family == hourly[b]!.family {
-                let (sa, sb) = (hourly[a]!.seconds, hourly[b]!.seconds)
-                let (from, into) = metered[a, default: 0] <= metered[b, default: 0] ? (a, b) : (b, a)
-                var parts: [Int: Decimal] = [:]
-                var common = 0
-                for (hour, x) in sa {
-                    guard let y = sb[hour], x > 0, y > 0 else { continue }
-                    common += 1
-                    let instant = Date(timeIntervalSince1970: TimeInterval(hour * 3600))
-                    let day = CivilDate.of(instant, in: zone)
-                    parts[CivilDate.of(instant, in: utc).daysSinceEpoch, default: 0] += min(x, y) / 3600 * hourly[from]!.rate(day)
-                }
-                guard common > 0, parts.values.reduce(0, +) > 0 else { continue }
-                advice.append(Advice(
-                    kind: .shareFamily, pool: from, change: "run its services on \(into)",
-                    finding: "\(from) and \(into) are both \(hourly[a]!.family) and were both billed in \(common) hours of "
-                        + "the period.",
-                    meteredCredits: metered[from] ?? 0, savedParts: parts,
-                    sql: "SHOW SERVICES IN COMPUTE POOL \(from);\n-- re-create each of them with IN COMPUTE POOL \(into), then:\nDROP COMPUTE POOL \(from);",
-                    assumptions: [
-                        "In each hour both pools were billed, one pool running the larger of the two node counts is "
-                            + "assumed to carry both pools' services (the usage view cannot tell their size: check the "
-                            + "services' CPU and memory against \(into)'s nodes); the saving is the smaller pool's "
-                            + "node-hours in those hours. Hours only \(from) ran are kept (\(into) would run then).",
-                    ]))
+        // 5. Two pools of one family billed in the same hours: one pool could run both pools' services. Each pool is
+        // set against the pools of its family that metered more (so it moves into a larger one), and the partner with
+        // the most common billed hours is proposed: at most one recommendation per pool. Billed hours are bitsets
+        // over the period's hours, so a family of a thousand pools is a million word-wise ANDs, not a million
+        // dictionary walks.
+        let firstHour = Int64(periodStart.timeIntervalSince1970) / 3600
+        let hourCount = Int(Int64(periodEnd.timeIntervalSince1970) / 3600 - firstHour)
+        let words = (hourCount + 63) / 64
+        var bits: [String: [UInt64]] = [:]
+        for (name, h) in hourly {
+            var b = [UInt64](repeating: 0, count: words)
+            for (hour, x) in h.seconds where x > 0 {
+                let i = Int(hour - firstHour)
+                if i >= 0, i < hourCount { b[i / 64] |= 1 << UInt64(i % 64) }
             }
+            bits[name] = b
+        }
+        /// Larger first: more metered credits, then the name.
+        func larger(_ a: String, _ b: String) -> Bool {
+            let (x, y) = (metered[a, default: 0], metered[b, default: 0])
+            return x != y ? x > y : a < b
+        }
+        for from in hourly.keys.sorted() {
+            let f = hourly[from]!
+            var best: (name: String, common: Int)?
+            for into in hourly.keys.sorted() where into != from && hourly[into]!.family == f.family && larger(into, from) {
+                var common = 0
+                for (x, y) in zip(bits[from]!, bits[into]!) { common += (x & y).nonzeroBitCount }
+                if common > (best?.common ?? 0) { best = (into, common) }
+            }
+            guard let (into, common) = best else { continue }
+            let sb = hourly[into]!.seconds
+            var parts: [Int: Decimal] = [:]
+            for (hour, x) in f.seconds {
+                guard let y = sb[hour], x > 0, y > 0 else { continue }
+                let instant = Date(timeIntervalSince1970: TimeInterval(hour * 3600))
+                parts[CivilDate.of(instant, in: utc).daysSinceEpoch, default: 0]
+                    += min(x, y) / 3600 * f.rate(CivilDate.of(instant, in: zone))
+            }
+            guard parts.values.reduce(0, +) > 0 else { continue }
+            advice.append(Advice(
+                kind: .shareFamily, pool: from, change: "run its services on \(into)",
+                finding: "\(from) and \(into) are both \(f.family) and were both billed in \(common) hours of the period.",
+                meteredCredits: metered[from] ?? 0, savedParts: parts,
+                sql: "SHOW SERVICES IN COMPUTE POOL \(from);\n-- re-create each of them with IN COMPUTE POOL \(into), then:\nDROP COMPUTE POOL \(from);",
+                assumptions: [
+                    "In each hour both pools were billed, one pool running the larger of the two node counts is "
+                        + "assumed to carry both pools' services (the usage view cannot tell their size: check the "
+                        + "services' CPU and memory against \(into)'s nodes); the saving is the smaller pool's "
+                        + "node-hours in those hours. Hours only \(from) ran are kept (\(into) would run then).",
+                    "Of the \(f.family) pools that metered more than \(from), \(into) shares the most billed hours with it.",
+                ]))
         }
         if !unshaped.isEmpty {
             warnings.append("no instance family for \(unshaped.joined(separator: ", ")): left out of the advice; give "
