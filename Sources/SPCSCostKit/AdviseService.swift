@@ -132,6 +132,8 @@ public struct AdviseService: Sendable {
             let currentSuspend: Int
             if let s = inventory?.autoSuspendSeconds {
                 currentSuspend = s
+                suspendAssumption = "AUTO_SUSPEND_SECS \(s) is COMPUTE_POOLS' value as last pulled, taken to hold over "
+                    + "the whole period."
             } else if let e = entry {
                 currentSuspend = e.plan.pool.autoSuspendSeconds
             } else {

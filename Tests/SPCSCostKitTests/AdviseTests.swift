@@ -83,6 +83,7 @@ import Testing
         #expect(a.change == "AUTO_SUSPEND_SECS 3600 → 300")
         // AUTO_SUSPEND_SECS came from COMPUTE_POOLS, so no default is assumed.
         #expect(!a.assumptions.contains { $0.contains("default 3600 s is assumed") })
+        #expect(a.assumptions.contains { $0.hasPrefix("AUTO_SUSPEND_SECS 3600 is COMPUTE_POOLS' value") })
         // Its idle hours are not regular (it already runs on a schedule): no schedule for it.
         #expect(!run.advice.contains { $0.pool == "TAIL_POOL" && $0.kind == .schedule })
     }
