@@ -279,7 +279,7 @@ public struct AdviseService: Sendable {
                     savedParts: Dictionary(records.filter { $0.startTime >= periodStart && $0.startTime < periodEnd }
                         .map { (CivilDate.of($0.startTime, in: utc).daysSinceEpoch, $0.creditsUsed.credits) },
                         uniquingKeysWith: +),
-                    sql: "SHOW SERVICES IN COMPUTE POOL \(name);\n-- if no service there is needed:\nALTER COMPUTE POOL \(name) SUSPEND;",
+                    sql: AdviceSQL.checkAndSuspend(pool: name),
                     assumptions: [
                         "The saving is everything the pool was billed in the period: it assumes nothing needed the "
                             + "pool (check SHOW SERVICES and the services' logs first).",
@@ -304,7 +304,7 @@ public struct AdviseService: Sendable {
                 kind: .neverRan, pool: name, change: "drop it",
                 finding: "The pool existed in the period (\(lifetimes.inventory[name] != nil ? "COMPUTE_POOLS" : "pools file")) "
                     + "and was never billed.",
-                meteredCredits: 0, savedParts: [:], sql: "DROP COMPUTE POOL \(name);",
+                meteredCredits: 0, savedParts: [:], sql: AdviceSQL.drop(pool: name),
                 assumptions: ["Nothing was billed, so dropping it saves nothing on this history; it removes a pool that "
                     + "AUTO_RESUME or a stray task could start (at least 5 minutes per node start)."]))
         }
@@ -353,7 +353,7 @@ public struct AdviseService: Sendable {
                 kind: .shareFamily, pool: from, change: "run its services on \(into)",
                 finding: "\(from) and \(into) are both \(f.family) and were both billed in \(common) hours of the period.",
                 meteredCredits: metered[from] ?? 0, savedParts: parts,
-                sql: "SHOW SERVICES IN COMPUTE POOL \(from);\n-- re-create each of them with IN COMPUTE POOL \(into), then:\nDROP COMPUTE POOL \(from);",
+                sql: AdviceSQL.share(from: from, into: into),
                 assumptions: [
                     "In each hour both pools were billed, one pool running the larger of the two node counts is "
                         + "assumed to carry both pools' services (the usage view cannot tell their size: check the "

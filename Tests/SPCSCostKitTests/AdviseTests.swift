@@ -160,6 +160,22 @@ import Testing
         #expect(run.metered?.quantity == Decimal(string: "56.4")!)
     }
 
+    /// A pool name that is not a plain identifier is double-quoted (a `"` doubled), so the SQL reads back as that
+    /// pool and no name can end a statement.
+    @Test func poolNamesAreQuotedWhenTheyMustBe() throws {
+        #expect(AdviceSQL.identifier("TAIL_POOL") == "TAIL_POOL")
+        #expect(AdviceSQL.identifier("dev pool; DROP") == "\"dev pool; DROP\"")
+        #expect(AdviceSQL.identifier("a\"b") == "\"a\"\"b\"")
+        let window = BusinessHours(startSecondOfDay: 8 * 3600, endSecondOfDay: 19 * 3600, weekdays: [.monday],
+                                   zone: TimeZone(identifier: "Asia/Tokyo")!)
+        let sql = AdviceSQL.schedule(pool: "dev pool; DROP", window: window, compute: .serverless)
+        let analysis = SetupScript.analyze(sql)
+        #expect(analysis.tasks.count == 2)
+        #expect(analysis.tasks.flatMap(\.actions).map(\.description)
+                == ["RESUME COMPUTE POOL \"dev pool; DROP\"", "SUSPEND COMPUTE POOL \"dev pool; DROP\""])
+        #expect(analysis.tasks.map(\.schedule) == ["USING CRON 0 8 * * MON Asia/Tokyo", "USING CRON 0 19 * * MON Asia/Tokyo"])
+    }
+
     /// Serverless tasks: 44 runs × 1 s × 1 credit/h × 0.9 = 0.011 credits, no range.
     @Test func serverlessTasksCost() {
         let c = AdviceTaskCompute.serverless.credits(runs: 44)

@@ -135,11 +135,35 @@ public enum AdviceTaskCompute: Sendable, Hashable {
     }
 }
 
-/// Builds the SQL of recommendations, and checks what a schedule recommendation's tasks would run.
+/// Builds the SQL of recommendations.
 public enum AdviceSQL {
+    /// `name` as a Snowflake identifier: as it is when it is an unquoted identifier that reads back as itself
+    /// (upper-case letters, digits, `_` and `$`, not starting with a digit or `$`), else double-quoted with `"`
+    /// doubled (Snowflake "Identifier requirements"), so no name from the cache can end a statement.
+    public static func identifier(_ name: String) -> String {
+        let plain = name.first.map { $0 == "_" || ("A"..."Z").contains($0) } ?? false
+            && name.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "$" }
+        return plain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// `ALTER COMPUTE POOL <pool> SET AUTO_SUSPEND_SECS = <n>;`
     public static func autoSuspend(pool: String, seconds: Int) -> String {
-        "ALTER COMPUTE POOL \(pool) SET AUTO_SUSPEND_SECS = \(seconds);"
+        "ALTER COMPUTE POOL \(identifier(pool)) SET AUTO_SUSPEND_SECS = \(seconds);"
+    }
+
+    /// `DROP COMPUTE POOL <pool>;`
+    public static func drop(pool: String) -> String { "DROP COMPUTE POOL \(identifier(pool));" }
+
+    /// `SHOW SERVICES IN COMPUTE POOL <pool>;` then, after a comment, `ALTER COMPUTE POOL <pool> SUSPEND;`.
+    public static func checkAndSuspend(pool: String) -> String {
+        "SHOW SERVICES IN COMPUTE POOL \(identifier(pool));\n-- if no service there is needed:\n"
+            + "ALTER COMPUTE POOL \(identifier(pool)) SUSPEND;"
+    }
+
+    /// `SHOW SERVICES IN COMPUTE POOL <from>;`, a comment to re-create them in `into`, `DROP COMPUTE POOL <from>;`.
+    public static func share(from: String, into: String) -> String {
+        "SHOW SERVICES IN COMPUTE POOL \(identifier(from));\n-- re-create each of them with IN COMPUTE POOL "
+            + "\(identifier(into)), then:\nDROP COMPUTE POOL \(identifier(from));"
     }
 
     /// The cron text (`USING CRON <m> <h> * * <days> <zone>`) of the window's start or end.
@@ -158,7 +182,8 @@ public enum AdviceSQL {
         case .serverless: on = "USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE = 'XSMALL'"
         case let .warehouse(name, _): on = "WAREHOUSE = \(name)"
         }
-        let resume = "\(pool)_RESUME_TASK", suspend = "\(pool)_SUSPEND_TASK"
+        let resume = identifier("\(pool)_RESUME_TASK"), suspend = identifier("\(pool)_SUSPEND_TASK")
+        let pool = identifier(pool)
         return """
             CREATE TASK IF NOT EXISTS \(resume)
               \(on)
