@@ -15,6 +15,9 @@ struct AdviseCommand: EnvironmentCommand {
 
             Every saving is what the change would have saved over the period, by the billing model of whatif, priced \
             through the ledger as report prices; every recommendation states its assumptions and the SQL that applies it.
+
+            Exit codes: 0 done (with or without recommendations); 64 a flag or its value; 65 a bad pools file or \
+            cache row; 66 the cache or pools file is missing; 74 the cache cannot be read.
             """)
 
     @OptionGroup var days: DayRangeOptions
