@@ -105,7 +105,9 @@ public struct AdviseService: Sendable {
         var advice: [Advice] = []
         var unshaped: [String] = []
         // Hourly node-seconds per pool and UTC hour, for the family-sharing check.
-        var hourly: [String: (family: InstanceFamily, rate: (CivilDate) -> Decimal, seconds: [Int64: Decimal])] = [:]
+        // Per pool: credits and the rate in force per UTC hour (node-seconds are credits ÷ rate × 3600; comparing
+        // credits with nodes × rate instead keeps Decimal division off the per-hour path).
+        var hourly: [String: (family: InstanceFamily, byHour: [Int64: (credits: Decimal, rate: Decimal)])] = [:]
         let reconcile = ReconcileService(env: env)
         // The window's hours (UTC hour indexes that overlap it) and its intervals.
         let windowIntervals = options.window.intervals(from: options.from.adding(days: -1), through: options.to.adding(days: 1))
@@ -197,12 +199,13 @@ public struct AdviseService: Sendable {
             // 2. A suspend/resume schedule, when most of the hours outside the window are billed.
             var outsideHours = 0, outsideBilled = 0
             var outsideExtra: Decimal = 0
-            var secondsByHour: [Int64: Decimal] = [:]
+            var byHour: [Int64: (credits: Decimal, rate: Decimal)] = [:]
             for r in records where r.startTime >= periodStart && r.startTime < periodEnd {
                 let h = Int64(r.startTime.timeIntervalSince1970) / 3600
-                let day = CivilDate.of(r.startTime, in: zone)
-                secondsByHour[h, default: 0] += r.creditsUsed.credits / rateInForce(day) * 3600
+                if byHour[h] == nil { byHour[h] = (0, rateInForce(CivilDate.of(r.startTime, in: zone))) }
+                byHour[h]!.credits += r.creditsUsed.credits
             }
+            let nodes = Decimal(shape.nodes)
             // The period's hours the pool existed for whole (its lifetime, as report counts it).
             let firstHour = Int64(periodStart.timeIntervalSince1970) / 3600
             let lastHour = Int64(periodEnd.timeIntervalSince1970) / 3600
@@ -219,12 +222,12 @@ public struct AdviseService: Sendable {
                 let h = firstHour + Int64(i)
                 guard !windowHours.contains(h) else { continue }
                 outsideHours += 1
-                if let s = secondsByHour[h], s > 0 {
+                if let c = byHour[h], c.credits > 0 {
                     outsideBilled += 1
-                    outsideExtra += max(0, s - Decimal(shape.nodes) * 3600) / 3600
+                    if c.credits > nodes * c.rate { outsideExtra += c.credits / c.rate - nodes }
                 }
             }
-            hourly[name] = (shape.family, rateInForce, secondsByHour)
+            hourly[name] = (shape.family, byHour)
             if outsideHours > 0, Decimal(outsideBilled) >= Decimal(outsideHours) * AdviseOptions.regularShare {
                 let r = WhatIf.reprice(reconciled, records: records, zone: zone, policy: .businessHours(options.window),
                                        lifetime: lifetime, rateInForce: rateInForce)
@@ -267,8 +270,8 @@ public struct AdviseService: Sendable {
             }
 
             // 3. Billed every hour at MIN_NODES: nothing in the view shows use.
-            let fullHours = secondsByHour.values.filter { $0 >= Decimal(shape.nodes) * 3600 }.count
-            let scaled = secondsByHour.values.contains { $0 > Decimal(shape.nodes) * 3600 }
+            let fullHours = byHour.values.filter { $0.credits >= nodes * $0.rate }.count
+            let scaled = byHour.values.contains { $0.credits > nodes * $0.rate }
             if lifetimeHours > 0, fullHours >= lifetimeHours, !scaled {
                 advice.append(Advice(
                     kind: .noSignOfUse, pool: name, change: "check its services; suspend it if none is used",
@@ -320,7 +323,7 @@ public struct AdviseService: Sendable {
         var bits: [String: [UInt64]] = [:]
         for (name, h) in hourly {
             var b = [UInt64](repeating: 0, count: words)
-            for (hour, x) in h.seconds where x > 0 {
+            for (hour, x) in h.byHour where x.credits > 0 {
                 let i = Int(hour - firstHour)
                 if i >= 0, i < hourCount { b[i / 64] |= 1 << UInt64(i % 64) }
             }
@@ -340,13 +343,14 @@ public struct AdviseService: Sendable {
                 if common > (best?.common ?? 0) { best = (into, common) }
             }
             guard let (into, common) = best else { continue }
-            let sb = hourly[into]!.seconds
+            let other = hourly[into]!.byHour
             var parts: [Int: Decimal] = [:]
-            for (hour, x) in f.seconds {
-                guard let y = sb[hour], x > 0, y > 0 else { continue }
-                let instant = Date(timeIntervalSince1970: TimeInterval(hour * 3600))
-                parts[CivilDate.of(instant, in: utc).daysSinceEpoch, default: 0]
-                    += min(x, y) / 3600 * f.rate(CivilDate.of(instant, in: zone))
+            for (hour, x) in f.byHour {
+                guard let y = other[hour], x.credits > 0, y.credits > 0 else { continue }
+                // The smaller node-seconds of the two, at this pool's rate.
+                let theirs = x.rate == y.rate ? y.credits : y.credits / y.rate * x.rate
+                let day = CivilDate.of(Date(timeIntervalSince1970: TimeInterval(hour * 3600)), in: utc).daysSinceEpoch
+                parts[day, default: 0] += min(x.credits, theirs)
             }
             guard parts.values.reduce(0, +) > 0 else { continue }
             advice.append(Advice(
