@@ -52,6 +52,9 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "The day the run stands for (YYYY-MM-DD): it reports the month up to the day before. Default: today (UTC).")
     var today: CivilDate?
 
+    @Flag(help: "Also write advise's recommendations for the same period into the dated folder (spcs-cost-advise_… files, csv, markdown, json, html; window 08:00-19:00 MON-FRI in --timezone, serverless tasks).")
+    var advise = false
+
     @OptionGroup var limits: PullLimitOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
@@ -140,7 +143,12 @@ struct NightlyCommand: EnvironmentCommand {
         let outcome = try NightlyJob(env: env).run(
             options, cache: cache, today: today,
             stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine), pullSummary: pullSummary)
-        let text2 = outcome.lines.map { $0 + "\n" }.joined() + outcome.files.map { "wrote \(shortPath($0, env))\n" }.joined()
+        var files = outcome.files
+        if advise {
+            files += try AdviseCommand.nightly(env: env, pools: file, report: report, today: today, cache: cache,
+                                               outDirectory: env.resolve(out))
+        }
+        let text2 = outcome.lines.map { $0 + "\n" }.joined() + files.map { "wrote \(shortPath($0, env))\n" }.joined()
         // Precedence: 75 (thrown above, before anything ran) > 13 some accounts failed > 12 > 10 > 11 (the job's).
         let exitCode = accountsFailed > 0 ? ExitStatus.someAccountsFailed : outcome.exitCode
         guard exitCode == 0 else {

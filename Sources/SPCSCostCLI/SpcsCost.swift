@@ -30,7 +30,7 @@ public struct SpcsCost: AsyncParsableCommand {
               78  the Snowflake connection configuration, spcs-cost's config.toml or an SPCS_COST_* variable is wrong
             """,
         version: "spcs-cost \(version)",
-        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self, ConfigCommand.self])
+        subcommands: [EstimateCommand.self, ImportCommand.self, PullCommand.self, ConnectionCommand.self, ReportCommand.self, ReconcileCommand.self, WhatIfCommand.self, AdviseCommand.self, NightlyCommand.self, ScheduleCommand.self, DemoCommand.self, ExportCommand.self, ConfigCommand.self])
 
     public init() {}
 
