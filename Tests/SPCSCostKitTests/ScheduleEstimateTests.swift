@@ -127,7 +127,7 @@ private func text(_ relative: String) throws -> String {
         // The suspend task suspends the pool itself (its ALTER COMPUTE POOL ... SUSPEND), so no auto-suspend tail.
         #expect(plan.tasks.map(\.action) == [.resume, .suspend(.pool)])
         #expect(plan.zone.identifier == "Europe/Berlin")
-        var options = PlanEstimateOptions(period: PeriodSpec(month: "2026-04")!)
+        let options = PlanEstimateOptions(period: PeriodSpec(month: "2026-04")!)
         let r = try EstimateService(catalog: env.catalog).estimate(plans: [PlanEntry(plan: plan)], options: options,
                                                                    today: env.todayUTC)
         // April 2026 in Europe/Berlin (all of it CEST: the clocks went forward on 29 March): Wednesday 1 April to
