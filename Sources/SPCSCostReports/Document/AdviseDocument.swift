@@ -166,14 +166,7 @@ struct AdviseDocument {
         lines.append(.init(key: "command", label: "Command", text: stamp.commandLine, code: true))
         return DocumentStamp(
             from: a.from, through: a.to, rateCard: a.rateCardID,
-            creditPrices: a.priceRuns.map { run in
-                let p = run.rate.unitPrice
-                let fx = run.rate.fx
-                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
-                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
-                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
-                                       source: fx.source.withoutCarryNoteText, date: fx.date))
-            },
+            creditPrices: a.priceRuns.map(DocumentStamp.PriceRun.init(run:)),
             priceOrder: a.currency != nil ? CreditPriceSchedule.orderDescription : nil,
             currency: a.currency ?? .usd, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
     }

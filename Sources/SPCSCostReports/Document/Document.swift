@@ -457,6 +457,17 @@ public struct DocumentStamp: Sendable {
             self.overage = overage
             self.fx = fx
         }
+
+        /// Creates the price run of a ledger run of days (``DayRate``: the credit price with its source and basis,
+        /// and the FX rate with its date), as every priced document states it.
+        public init(run: (from: CivilDate, through: CivilDate, rate: DayRate)) {
+            let p = run.rate.unitPrice
+            let fx = run.rate.fx
+            self.init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
+                      source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
+                      fx: FX(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
+                             source: fx.source.withoutCarryNoteText, date: fx.date))
+        }
     }
 
     /// An exchange rate: units of `quote` per unit of `base`.

@@ -251,14 +251,7 @@ struct EstimateDocument {
         return DocumentStamp(
             from: r.priceRuns.map(\.from).min(), through: r.priceRuns.map(\.through).max(),
             rateCard: r.rateCard?.id ?? "override",
-            creditPrices: r.priceRuns.map { run in
-                let p = run.rate.unitPrice
-                let fx = run.rate.fx
-                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
-                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
-                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
-                                       source: fx.source.withoutCarryNoteText, date: fx.date))
-            },
+            creditPrices: r.priceRuns.map(DocumentStamp.PriceRun.init(run:)),
             priceOrder: r.priceRuns.isEmpty ? nil : CreditPriceSchedule.orderDescription,
             currency: quote, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
     }

@@ -273,14 +273,7 @@ struct ReconcileDocument {
         lines.append(.init(key: "command", label: "Command", text: stamp.commandLine, code: true))
         return DocumentStamp(
             from: r.from, through: r.to, rateCard: r.rateCardID,
-            creditPrices: r.priceRuns.map { run in
-                let p = run.rate.unitPrice
-                let fx = run.rate.fx
-                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
-                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
-                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
-                                       source: fx.source.withoutCarryNoteText, date: fx.date))
-            },
+            creditPrices: r.priceRuns.map(DocumentStamp.PriceRun.init(run:)),
             priceOrder: r.priced ? CreditPriceSchedule.orderDescription : nil,
             currency: r.currency ?? .usd, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
     }

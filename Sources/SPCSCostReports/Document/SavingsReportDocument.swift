@@ -821,14 +821,7 @@ struct SavingsReportDocument {
         lines.append(.init(key: "command", label: "Command", text: stamp.commandLine, code: true))
         return DocumentStamp(
             from: r.from, through: r.through, timeZone: r.zone.displayName, rateCard: r.rateCardID ?? "override",
-            creditPrices: r.priceRuns.map { run in
-                let p = run.rate.unitPrice
-                let fx = run.rate.fx
-                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
-                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
-                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
-                                       source: fx.source.withoutCarryNoteText, date: fx.date))
-            },
+            creditPrices: r.priceRuns.map(DocumentStamp.PriceRun.init(run:)),
             priceOrder: CreditPriceSchedule.orderDescription, dataSha256: r.dataChecksum, dataRows: r.rowCount,
             currency: r.currency, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
     }

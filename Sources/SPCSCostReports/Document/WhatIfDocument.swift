@@ -254,14 +254,7 @@ struct WhatIfDocument {
         lines.append(.init(key: "command", label: "Command", text: stamp.commandLine, code: true))
         return DocumentStamp(
             from: w.from, through: w.to, rateCard: w.rateCardID,
-            creditPrices: w.priceRuns.map { run in
-                let p = run.rate.unitPrice
-                let fx = run.rate.fx
-                return .init(from: run.from, through: run.through, edition: p.price.label, price: p.price.price,
-                             source: p.price.source.withoutCarryNoteText, basis: p.basis.key, overage: p.overage,
-                             fx: .init(base: fx.base.code, quote: fx.quote.code, rate: fx.rate,
-                                       source: fx.source.withoutCarryNoteText, date: fx.date))
-            },
+            creditPrices: w.priceRuns.map(DocumentStamp.PriceRun.init(run:)),
             priceOrder: w.priced ? CreditPriceSchedule.orderDescription : nil,
             currency: w.currency ?? .usd, toolVersion: stamp.toolVersion, commandLine: stamp.commandLine, lines: lines)
     }
