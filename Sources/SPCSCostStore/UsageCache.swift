@@ -84,7 +84,8 @@ public final class UsageCache: Sendable {
         }
     }
 
-    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows"]
+    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
+                               "v6-account-regions"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
