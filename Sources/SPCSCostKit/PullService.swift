@@ -74,8 +74,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowStart: String
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
-    /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency), however
-    /// they arrived.
+    /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency, with `--org`
+    /// ACCOUNTS), however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -142,6 +142,7 @@ public struct PullService: Sendable {
     static let metering = "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY"
     static let rateSheet = "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
     static let usageInCurrency = "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY"
+    static let accounts = "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS"
 
     /// The first UTC day from which a pull reads the money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY), which
     /// Snowflake changes until the month closes (spcs-facts §3 [S9b, S9c]): the first day of the month before the
@@ -244,7 +245,7 @@ public struct PullService: Sendable {
             return SQLStatement("SELECT * FROM \(view) WHERE \(column) >= ?",
                                 bindings: [.date(daysSinceEpoch: Int64(from.daysSinceEpoch))], parameters: ["TIMEZONE": "UTC"])
         }
-        let jobs: [StatementJob] = [
+        var jobs: [StatementJob] = [
             StatementJob(view: historyView, statement: SQLStatement(
                 Self.historyStatement(grain: options.grain, organizationWide: options.organizationWide),
                 bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"]), skippable: false),
@@ -260,6 +261,11 @@ public struct PullService: Sendable {
             StatementJob(view: Self.usageInCurrency, statement: moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedFrom),
                          skippable: true),
         ]
+        // 5. With --org, each account's Snowflake Region (ORGANIZATION_USAGE.ACCOUNTS), for pricing it in its region.
+        if options.organizationWide {
+            jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
+                "SELECT * FROM \(Self.accounts)", parameters: ["TIMEZONE": "UTC"]), skippable: true))
+        }
         let fetched = await Self.fetch(jobs, client: client, maxConcurrentStatements: options.maxConcurrentStatements,
                                        progress: progress)
         func read(_ i: Int) throws -> QueryResult? {
@@ -318,6 +324,27 @@ public struct PullService: Sendable {
             decode: Self.rateSheetRows)
         let (billed, billedRead) = try moneyRows(
             4, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
+        var regions: [AccountRegion] = []
+        if options.organizationWide {
+            if case let .skipped(e) = try fetched[5].get() {
+                statements.append(.init(view: Self.accounts, statementHandle: nil, rows: 0, partitions: 0,
+                                        skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); accounts' "
+                                            + "regions come from RATE_SHEET_DAILY"))
+                note("\(Self.accounts) is not readable with this role (Snowflake error \(e.snowflakeCode ?? "refused")); "
+                     + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
+                     + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
+            } else {
+                regions = try Self.accountRegions(try read(5)?.partitions ?? [], organization: identity.organization)
+            }
+            // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
+            let named = Set(regions.map(\.account) + rates.compactMap { r in
+                (r.region ?? "").isEmpty ? nil : r.accountName?.uppercased() })
+            let unnamed = Set(records.map(\.account)).subtracting(named)
+            if !unnamed.isEmpty {
+                note("no region is known for \(unnamed.sorted().joined(separator: ", ")) (not in \(Self.accounts) or "
+                     + "\(Self.rateSheet)): \(unnamed.count == 1 ? "its" : "their") credits are priced in --region.")
+            }
+        }
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
@@ -342,6 +369,7 @@ public struct PullService: Sendable {
             for rate in rates { try writer.upsert(rate) }
             if rateRead.read { try writer.removeRowsNotReread(HistoryWriter.rateSheetView, from: rateRead.from) }
             for row in billed { try writer.upsert(row) }
+            for row in regions { try writer.upsert(row) }
             if billedRead.read { try writer.removeRowsNotReread(HistoryWriter.usageInCurrencyView, from: billedRead.from) }
         }
         summary.inserted = outcome.inserted
@@ -494,6 +522,27 @@ public struct PullService: Sendable {
                 } catch {
                     throw DataError(view: v, reason: "a row does not decode (\(error))")
                 }
+            }
+        }
+        return out
+    }
+
+    /// ORGANIZATION_USAGE.ACCOUNTS rows from their partitions: ORGANIZATION_NAME (`organization` when the column is
+    /// absent or NULL), ACCOUNT_NAME and REGION (Snowflake's name, such as `AWS_AP_NORTHEAST_1`; columns per
+    /// docs.snowflake.com/en/sql-reference/organization-usage/accounts). A row without ACCOUNT_NAME or REGION is left
+    /// out.
+    /// - Throws: ``DataError`` when the result has no ACCOUNT_NAME or REGION column.
+    public static func accountRegions(_ partitions: [ResultPartition], organization: String) throws -> [AccountRegion] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = accounts
+        let iAccount = try column(cols, "ACCOUNT_NAME", view: v), iRegion = try column(cols, "REGION", view: v)
+        let iOrg = cols.index(named: "ORGANIZATION_NAME")
+        var out: [AccountRegion] = []
+        for partition in partitions {
+            for row in partition {
+                guard let account = row.text(iAccount), let region = row.text(iRegion), !region.isEmpty else { continue }
+                out.append(AccountRegion(organization: iOrg.flatMap { row.text($0) } ?? organization, account: account,
+                                         region: region))
             }
         }
         return out

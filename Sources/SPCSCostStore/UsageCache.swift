@@ -84,7 +84,8 @@ public final class UsageCache: Sendable {
         }
     }
 
-    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows"]
+    static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
+                               "v6-account-regions"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -283,6 +284,19 @@ public final class UsageCache: Sendable {
                        credits_adjustment_cloud_services_nano, credits_billed_nano, load_id FROM metering_daily;
                 DROP TABLE metering_daily;
                 ALTER TABLE metering_daily_v5 RENAME TO metering_daily;
+                """)
+        }
+        m.registerMigration("v6-account-regions") { db in
+            try db.execute(sql: """
+                -- Each account's Snowflake Region from SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS (pull --org), as the view
+                -- writes it (AWS_AP_NORTHEAST_1): the region an account's credits are priced in.
+                CREATE TABLE account_regions (
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (organization, account)
+                ) WITHOUT ROWID;
                 """)
         }
         return m
@@ -874,6 +888,15 @@ public final class HistoryWriter {
                                                       row.contractNumber, row.region, row.serviceLevel, loadID]))
     }
 
+    /// Inserts or replaces an account's Snowflake Region (a row of ORGANIZATION_USAGE.ACCOUNTS; key: organization and
+    /// account, upper case).
+    /// - Throws: a SQLite error.
+    public func upsert(_ row: AccountRegion) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO account_regions (organization, account, region, load_id) VALUES (?, ?, ?, ?)
+            """, arguments: [row.organization, row.account, row.region, loadID])
+    }
+
     /// Inserts or replaces a USAGE_IN_CURRENCY_DAILY row (key: every column but USAGE and USAGE_IN_CURRENCY). A
     /// cached row of the same key with another USAGE or USAGE_IN_CURRENCY is recorded in `restatements` before it is
     /// replaced.
@@ -988,6 +1011,33 @@ extension UsageCache {
                                       lastResumed: date(r[9]), lastAltered: date(r[10]), deleted: date(r[11]),
                                       owner: r[12], comment: r[13])
                 }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Each account's Snowflake Region, by organization and account: the ORGANIZATION_USAGE.ACCOUNTS rows a
+    /// `pull --org` cached; for an account with none, the REGION of its newest RATE_SHEET_DAILY row that names both
+    /// (the rate sheet has no organization column, so those rows carry the organization `''`).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func accountRegions() throws(StoreError) -> [AccountRegion] {
+        do {
+            return try db.read { db in
+                var out = try Row.fetchAll(db, sql: """
+                    SELECT organization, account, region FROM account_regions ORDER BY organization, account
+                    """).map { AccountRegion(organization: $0[0], account: $0[1], region: $0[2], source: .accounts) }
+                let known = Set(out.map { $0.account })
+                let sheet = try Row.fetchAll(db, sql: """
+                    SELECT UPPER(account_name), region FROM rate_sheet_daily r
+                    WHERE account_name <> '' AND region <> ''
+                      AND date = (SELECT MAX(date) FROM rate_sheet_daily s WHERE s.account_name = r.account_name AND s.region <> '')
+                    GROUP BY UPPER(account_name) ORDER BY 1
+                    """)
+                for row in sheet where !known.contains(row[0] as String) {
+                    out.append(AccountRegion(organization: "", account: row[0], region: row[1], source: .rateSheet))
+                }
+                return out
             }
         } catch {
             throw .database(path: path, reason: "\(error)")
@@ -1388,5 +1438,34 @@ final class RowPipe: @unchecked Sendable {
         }
         if let failure { throw failure }
         return nil
+    }
+}
+
+/// An account's Snowflake Region, as ORGANIZATION_USAGE.ACCOUNTS (or RATE_SHEET_DAILY) writes it.
+public struct AccountRegion: Sendable, Equatable {
+    /// Where a region was read.
+    public enum Source: String, Sendable, Equatable {
+        /// SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS (REGION; docs.snowflake.com/en/sql-reference/organization-usage/accounts).
+        case accounts
+        /// SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY (ACCOUNT_NAME and REGION of the account's newest row).
+        case rateSheet
+    }
+
+    /// The organization, upper case; `''` when only the rate sheet names the account (it has no organization column).
+    public var organization: String
+    /// The account name, upper case.
+    public var account: String
+    /// Snowflake's region name, such as `AWS_AP_NORTHEAST_1` (``SPCSCostCore/RegionID`` reads it as
+    /// `aws-ap-northeast-1`, the bundled price tables' id).
+    public var region: String
+    /// Where it was read.
+    public var source: Source
+
+    /// Creates a row; organization and account are upper-cased.
+    public init(organization: String, account: String, region: String, source: Source = .accounts) {
+        self.organization = organization.uppercased()
+        self.account = account.uppercased()
+        self.region = region
+        self.source = source
     }
 }

@@ -119,6 +119,24 @@ extension TestResult {
     }
 }
 
+extension TestResult {
+    /// Leading columns of `SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS` in the documented order and types
+    /// (docs.snowflake.com/en/sql-reference/organization-usage/accounts): ORGANIZATION_NAME, ACCOUNT_NAME TEXT;
+    /// CREATED_ON TIMESTAMP_LTZ; REGION (Snowflake's name, such as `AWS_AP_NORTHEAST_1`), REGION_GROUP, EDITION TEXT.
+    public static let organizationAccountsColumns: [TestColumn] = [
+        .text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .timestampLTZ("CREATED_ON"), .text("REGION"),
+        .text("REGION_GROUP"), .text("EDITION"),
+    ]
+
+    /// An ORGANIZATION_USAGE.ACCOUNTS result, one row per (organization, account, region), created 2024-01-01,
+    /// region group PUBLIC, edition ENTERPRISE. Register it for `ORGANIZATION_USAGE\\.ACCOUNTS`: like every
+    /// ORGANIZATION_USAGE view it is then served to the organization account only.
+    public static func organizationAccounts(_ rows: [(organization: String, account: String, region: String)]) -> TestResult {
+        TestResult(columns: organizationAccountsColumns,
+                   rows: rows.map { [$0.organization, $0.account, "1704067200.000000000", $0.region, "PUBLIC", "ENTERPRISE"] })
+    }
+}
+
 /// What a registered statement does when executed.
 public enum TestOutcome: Sendable, Equatable {
     /// Succeeds with rows.

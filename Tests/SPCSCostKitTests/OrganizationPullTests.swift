@@ -96,5 +96,31 @@ import Testing
         await #expect(throws: SQLAPIError.self) { _ = try await pull("acct_02", into: cache) }
         #expect(try cache.loads().count == before)
         #expect(sent.all.count == 2)
+        // No ACCOUNTS and no rate sheet served: ACCOUNTS is skipped with a warning, and neither account has a region.
+        #expect(s.statements.contains { $0.view == PullService.accounts && $0.skipped != nil })
+        #expect(s.viewWarnings.contains { $0.hasPrefix("no region is known for ACCT_02, SPCS_DEV") })
+        #expect(try cache.accountRegions().isEmpty)
+    }
+
+    /// Each account's region: ORGANIZATION_USAGE.ACCOUNTS names SPCS_DEV's (Tokyo), the rate sheet names ACCT_02's
+    /// (US West, Oregon), which ACCOUNTS leaves out; both read as the bundled price tables' region ids.
+    @Test func accountRegionsFromAccountsThenTheRateSheet() async throws {
+        server.register("ORGANIZATION_USAGE\\.ACCOUNTS", result: .organizationAccounts([
+            (organization: "MYORG", account: "spcs_dev", region: "AWS_AP_NORTHEAST_1")]))
+        server.register("ORGANIZATION_USAGE\\.RATE_SHEET_DAILY", result: TestResult(
+            columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", precision: 38, scale: 2),
+                      .text("SERVICE_TYPE"), .text("ACCOUNT_NAME"), .text("REGION")],
+            rows: [["19814", "USD", "2.00", "SNOWPARK_CONTAINER_SERVICES", "ACCT_02", "AWS_US_WEST_2"]]))
+        let cache = try UsageCache(.memory)
+        let s = try await pull("spcs_dev", into: cache)
+        #expect(s.statements.last.map { "\($0.view) \($0.rows)" } == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 1")
+        #expect(!s.viewWarnings.contains { $0.hasPrefix("no region is known") })
+        let regions = try cache.accountRegions()
+        #expect(regions == [AccountRegion(organization: "MYORG", account: "SPCS_DEV", region: "AWS_AP_NORTHEAST_1"),
+                            AccountRegion(organization: "", account: "ACCT_02", region: "AWS_US_WEST_2", source: .rateSheet)])
+        #expect(regions.compactMap { RegionID($0.region)?.id } == ["aws-ap-northeast-1", "aws-us-west-2"])
+        // Through another account ACCOUNTS is refused like every ORGANIZATION_USAGE view.
+        await #expect(throws: SQLAPIError.self) { _ = try await pull("acct_02", into: cache) }
+        #expect(try cache.accountRegions() == regions)
     }
 }
