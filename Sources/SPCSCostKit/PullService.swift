@@ -342,7 +342,8 @@ public struct PullService: Sendable {
             let unnamed = Set(records.map(\.account)).subtracting(named)
             if !unnamed.isEmpty {
                 note("no region is known for \(unnamed.sorted().joined(separator: ", ")) (not in \(Self.accounts) or "
-                     + "\(Self.rateSheet)): \(unnamed.count == 1 ? "its" : "their") credits are priced in --region.")
+                     + "\(Self.rateSheet)); every account of an --org pull is still priced at one price schedule (the cached "
+                     + "rate sheet, else --region), so check that it fits \(unnamed.count == 1 ? "this account" : "these accounts").")
             }
         }
 
