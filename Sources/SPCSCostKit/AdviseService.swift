@@ -74,22 +74,12 @@ public struct AdviseService: Sendable {
     /// - Throws: ``EstimateError`` for `--to` before `--from`, ``PricingError`` for an unknown rate card,
     ///   ``StoreError``, and when priced what ``LedgerPricing/make(_:catalog:cache:period:warnings:)`` throws.
     public func advise(_ options: AdviseOptions, cache: UsageCache) throws -> AdviseRun {
-        guard options.from <= options.to else {
-            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
-                                              fix: "is before --from \(options.from); swap them")
-        }
+        try EstimateError.requireOrdered(from: options.from, to: options.to)
         let catalog = env.catalog
         let utc = TimeZone(identifier: "UTC")!
         let zone = options.timeZone
         var warnings: [String] = []
-        let card: RateCard
-        if let id = options.rateCardID ?? options.poolsFile?.defaults.rateCardID {
-            card = try catalog.rateCard(id: id)
-        } else {
-            let c = try catalog.rateCard(asOf: options.from)
-            if let w = c.warning { warnings.append(w) }
-            card = c.item
-        }
+        let card = try catalog.rateCard(id: options.rateCardID ?? options.poolsFile?.defaults.rateCardID, asOf: options.from, warnings: &warnings)
         let periodStart = options.from.startInstant(in: zone)
         let periodEnd = options.to.adding(days: 1).startInstant(in: zone)
         let rows = Dictionary(grouping: try cache.records(from: options.from.adding(days: -1).startInstant(in: utc),

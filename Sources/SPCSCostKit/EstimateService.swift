@@ -64,6 +64,14 @@ public enum EstimateError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "(for example --fx 150)."
         }
     }
+
+    /// Checks a period of days given as `--from` and `--to` (both inclusive).
+    /// - Throws: ``invalidOption(flag:value:fix:)`` on `--to` when `to` is before `from`.
+    public static func requireOrdered(from: CivilDate, to: CivilDate) throws(EstimateError) {
+        guard from <= to else {
+            throw .invalidOption(flag: "--to", value: to.description, fix: "is before --from \(from); swap them")
+        }
+    }
 }
 
 /// The default region when none is given or configured.

@@ -116,10 +116,7 @@ public struct ExportService: Sendable {
     ///   the estimate), ``InputFileError``, ``StoreError`` (a bad rate-sheet file, the cache),
     ///   ``CreditPriceError`` or ``FXBookError`` (a day without a price or a rate).
     public func build(_ o: ExportOptions, cache: UsageCache) throws -> Export {
-        guard o.from <= o.to else {
-            throw EstimateError.invalidOption(flag: "--to", value: o.to.description,
-                                              fix: "is before --from \(o.from); swap them")
-        }
+        try EstimateError.requireOrdered(from: o.from, to: o.to)
         var warnings: [String] = []
         let utc = Self.utc
         let start = o.from.startInstant(in: o.timeZone)
@@ -275,9 +272,6 @@ public struct ExportService: Sendable {
 
     /// The rate card: `--rate-card`, else the one in force on `from` (with its warning).
     func rateCard(_ o: ExportOptions, warnings: inout [String]) throws -> RateCard {
-        if let id = o.rateCardID { return try env.catalog.rateCard(id: id) }
-        let choice = try env.catalog.rateCard(asOf: o.from)
-        if let w = choice.warning { warnings.append(w) }
-        return choice.item
+        try env.catalog.rateCard(id: o.rateCardID, asOf: o.from, warnings: &warnings)
     }
 }

@@ -96,19 +96,10 @@ extension EstimateService {
     public func estimate(plans entries: [PlanEntry], options: PlanEstimateOptions, today: CivilDate,
                          notes: [String] = []) throws -> EstimateResult {
         let (from, through) = options.period.dates
-        guard from <= through else {
-            throw EstimateError.invalidOption(flag: "--to", value: through.description, fix: "is before --from \(from); swap them")
-        }
+        try EstimateError.requireOrdered(from: from, to: through)
         let asOf = options.asOf ?? today
         var warnings = notes
-        let card: RateCard
-        if let id = options.rateCardID {
-            card = try catalog.rateCard(id: id)
-        } else {
-            let choice = try catalog.rateCard(asOf: from)
-            if let w = choice.warning { warnings.append(w) }
-            card = choice.item
-        }
+        let card = try catalog.rateCard(id: options.rateCardID, asOf: from, warnings: &warnings)
         var pools: [PoolEstimate] = []
         var breakdowns: [PlanBreakdown] = []
         var savings: [Savings] = []

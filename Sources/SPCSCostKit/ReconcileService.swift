@@ -62,20 +62,10 @@ public struct ReconcileService: Sendable {
     /// Reconciles every pool of `options.pools` and every pool metered in the period.
     /// - Throws: ``PricingError`` when a rate is missing, ``StoreError``.
     public func reconcile(_ options: ReconcileOptions, cache: UsageCache) throws -> ReconcileResult {
-        guard options.from <= options.to else {
-            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
-                                              fix: "is before --from \(options.from); swap them")
-        }
+        try EstimateError.requireOrdered(from: options.from, to: options.to)
         let catalog = env.catalog
         var warnings: [String] = []
-        let runCard: RateCard
-        if let id = options.rateCardID ?? options.pools.defaults.rateCardID {
-            runCard = try catalog.rateCard(id: id)
-        } else {
-            let c = try catalog.rateCard(asOf: options.from)
-            if let w = c.warning { warnings.append(w) }
-            runCard = c.item
-        }
+        let runCard = try catalog.rateCard(id: options.rateCardID ?? options.pools.defaults.rateCardID, asOf: options.from, warnings: &warnings)
         let provisionalAfter = env.now().addingTimeInterval(-Double(options.provisionalHours) * 3600)
         // Rows of the whole period, with a day of margin for zones east and west of UTC; the variance by cause
         // needs hours.

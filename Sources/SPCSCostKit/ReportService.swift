@@ -114,20 +114,10 @@ public struct ReportService: Sendable {
     /// > the pools file's `created`/`dropped` > the first and last metered hour (an assumption, said so).
     /// - Throws: ``EstimateError``, ``PricingError``, ``FXBookError``, ``CreditPriceError`` or ``StoreError``.
     public func build(_ options: ReportOptions, cache: UsageCache, reconciled: ReconcileResult?) throws -> SavingsReport {
-        guard options.from <= options.to else {
-            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
-                                              fix: "is before --from \(options.from); swap them")
-        }
+        try EstimateError.requireOrdered(from: options.from, to: options.to)
         var warnings: [String] = []
         let catalog = env.catalog
-        let card: RateCard
-        if let id = options.rateCardID ?? options.poolsFile?.defaults.rateCardID {
-            card = try catalog.rateCard(id: id)
-        } else {
-            let choice = try catalog.rateCard(asOf: options.from)
-            if let w = choice.warning { warnings.append(w) }
-            card = choice.item
-        }
+        let card = try catalog.rateCard(id: options.rateCardID ?? options.poolsFile?.defaults.rateCardID, asOf: options.from, warnings: &warnings)
         let start = options.from.startInstant(in: options.timeZone)
         let end = options.to.adding(days: 1).startInstant(in: options.timeZone)
         let utc = TimeZone(identifier: "UTC")!

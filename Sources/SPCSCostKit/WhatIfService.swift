@@ -112,22 +112,12 @@ extension WhatIfService {
     /// - Throws: ``EstimateError`` for days out of order or a bad policy, ``PricingError`` when a rate is missing,
     ///   ``StoreError``, ``ArithmeticLimitError``, and what ``LedgerPricing`` throws.
     public func run(_ options: ReconcileOptions, policies texts: [String], cache: UsageCache) throws -> WhatIfRun {
-        guard options.from <= options.to else {
-            throw EstimateError.invalidOption(flag: "--to", value: options.to.description,
-                                              fix: "is before --from \(options.from); swap them")
-        }
+        try EstimateError.requireOrdered(from: options.from, to: options.to)
         let catalog = env.catalog
         let utc = TimeZone(identifier: "UTC")!
         let reconcile = ReconcileService(env: env)
         var warnings: [String] = []
-        let runCard: RateCard
-        if let id = options.rateCardID ?? options.pools.defaults.rateCardID {
-            runCard = try catalog.rateCard(id: id)
-        } else {
-            let c = try catalog.rateCard(asOf: options.from)
-            if let w = c.warning { warnings.append(w) }
-            runCard = c.item
-        }
+        let runCard = try catalog.rateCard(id: options.rateCardID ?? options.pools.defaults.rateCardID, asOf: options.from, warnings: &warnings)
         // Per pool of the file: its zone, period, estimate rate and rate in force (as reconcile sets them).
         struct Planned {
             var entry: PoolsFile.Entry

@@ -54,6 +54,16 @@ public struct PriceCatalog: Sendable {
         return Choice(item: card, warning: nil)
     }
 
+    /// A run's rate card: the card named `id` (`--rate-card`, or a pools file's default) when given, else the card in
+    /// force on `date` (the period's first day), whose warning, if any, is appended to `warnings`.
+    /// - Throws: ``PricingError/unknownRateCard(_:known:)`` or ``PricingError/noRateCard(asOf:earliest:)``.
+    public func rateCard(id: String?, asOf date: CivilDate, warnings: inout [String]) throws(PricingError) -> RateCard {
+        if let id { return try rateCard(id: id) }
+        let choice = try rateCard(asOf: date)
+        if let w = choice.warning { warnings.append(w) }
+        return choice.item
+    }
+
     /// The credit price table for `date`, with a warning when `date` precedes every table.
     /// - Throws: ``PricingError/noPriceTable`` when the catalog has none.
     public func priceTable(asOf date: CivilDate) throws(PricingError) -> Choice<CreditPriceTable> {
