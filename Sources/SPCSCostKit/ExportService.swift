@@ -164,17 +164,79 @@ public struct ExportService: Sendable {
             o.focusVersion == .v1_0 ? charges : FocusCharge.daily(charges, within: period)
         }
 
+        // FOCUS 1.2: each pool's row split by who used it (x_UsedBy): an application's rows; on a pool that ran
+        // notebooks, each notebook and user's credits of the hour (or UTC day of a day row) and the idle rest; the
+        // other pools' rows as `other`. An hour whose notebooks' credits exceed the pool's stays whole (x_UsedBy
+        // empty), so the file still adds up to what was metered.
+        let split = o.focusVersion == .v1_2
+        let notebooks = split ? try cache.notebookUsage(from: start, to: end) : []
+        let notebookPools = Set(notebooks.map(\.computePoolName))
+        struct PoolPeriod: Hashable { var pool: String; var start: Int64; var day: Bool }
+        struct Who: Hashable, Comparable {
+            var notebook: String; var user: String
+            static func < (a: Who, b: Who) -> Bool { (a.notebook, a.user) < (b.notebook, b.user) }
+        }
+        var used: [PoolPeriod: [Who: NanoCredits]] = [:]
+        for n in notebooks {
+            let s = Int64(n.startTime.timeIntervalSince1970.rounded(.down))
+            let who = Who(notebook: n.notebookName, user: n.userName)
+            used[PoolPeriod(pool: n.computePoolName, start: s - ((s % 3600) + 3600) % 3600, day: false), default: [:]][who, default: .zero] += n.credits
+            used[PoolPeriod(pool: n.computePoolName, start: s - ((s % 86_400) + 86_400) % 86_400, day: true), default: [:]][who, default: .zero] += n.credits
+        }
+        let applicationNames = split ? try cache.applicationNameByID() : [:]
+        var unsplitHours = 0
         var metered: [FocusCharge] = []
         for r in records {
             let shape = o.poolShapes[r.computePoolName] ?? o.defaultShape
             var perNodeHour: Decimal?
             if let shape, let card { perNodeHour = try rate(shape.family, on: card) }
             let (price, list) = try prices(r.startTime)
-            metered.append(FocusCharge(
+            let base = FocusCharge(
                 chargePeriod: DateInterval(start: r.startTime, end: r.endTime), pool: r.computePoolName,
                 poolID: r.computePoolID, credits: r.creditsUsed.credits, rate: price, listRate: list,
                 family: shape?.family, creditsPerNodeHour: perNodeHour,
-                rateCard: perNodeHour == nil ? nil : card?.id))
+                rateCard: perNodeHour == nil ? nil : card?.id)
+            guard split else {
+                metered.append(base)
+                continue
+            }
+            var c = base
+            if let id = r.applicationID {
+                c.usedBy = .application
+                c.applicationID = id
+                c.applicationName = applicationNames[id] ?? r.applicationName
+                metered.append(c)
+            } else if notebookPools.contains(r.computePoolName) {
+                let s = Int64(r.startTime.timeIntervalSince1970.rounded(.down))
+                let parts = used[PoolPeriod(pool: r.computePoolName, start: s, day: r.grain == .day)] ?? [:]
+                let total = parts.values.reduce(NanoCredits.zero, +)
+                if total > r.creditsUsed {
+                    unsplitHours += 1
+                    metered.append(c)
+                    continue
+                }
+                for (who, credits) in parts.sorted(by: { $0.key < $1.key }) {
+                    var n = base
+                    n.usedBy = .notebook
+                    n.notebook = who.notebook
+                    n.user = who.user
+                    n.credits = credits.credits
+                    metered.append(n)
+                }
+                if r.creditsUsed - total > .zero || parts.isEmpty {
+                    c.usedBy = .idle
+                    c.credits = (r.creditsUsed - total).credits
+                    metered.append(c)
+                }
+            } else {
+                c.usedBy = .other
+                metered.append(c)
+            }
+        }
+        if unsplitHours > 0 {
+            warnings.append("\(unsplitHours) pool hour\(unsplitHours == 1 ? "" : "s") of notebook pools have more notebook "
+                + "credits (NOTEBOOKS_CONTAINER_RUNTIME_HISTORY) than the pool metered; those rows are not split by who "
+                + "used them (x_UsedBy empty), so the file still adds up to what was metered.")
         }
         func dataset(_ kind: FocusCostKind, _ charges: [FocusCharge]) -> FocusDataset {
             FocusDataset(kind: kind, version: o.focusVersion, from: o.from, through: o.to, zone: o.timeZone,

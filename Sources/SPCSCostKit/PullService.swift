@@ -74,7 +74,7 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowStart: String
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
-    /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency, with `--org`
+    /// The statements in the pull's fixed order (history, pools, metering, notebooks, rate sheet, usage in currency, with `--org`
     /// ACCOUNTS), however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
@@ -143,6 +143,7 @@ public struct PullService: Sendable {
     static let rateSheet = "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
     static let usageInCurrency = "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY"
     static let accounts = "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS"
+    static let notebooks = "SNOWFLAKE.ACCOUNT_USAGE.NOTEBOOKS_CONTAINER_RUNTIME_HISTORY"
 
     /// The first UTC day from which a pull reads the money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY), which
     /// Snowflake changes until the month closes (spcs-facts §3 [S9b, S9c]): the first day of the month before the
@@ -257,6 +258,11 @@ public struct PullService: Sendable {
                 "SELECT * FROM \(Self.metering) WHERE SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES' AND USAGE_DATE >= ?",
                 bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
                 parameters: ["TIMEZONE": "UTC"]), skippable: false),
+            // 4. Notebooks on container runtime (hourly credits per notebook and user), the history's window; a role
+            // that cannot read the view skips it with a warning.
+            StatementJob(view: Self.notebooks, statement: SQLStatement(
+                "SELECT * FROM \(Self.notebooks) WHERE START_TIME >= ? AND START_TIME < ? ORDER BY COMPUTE_POOL_NAME, START_TIME",
+                bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"]), skippable: true),
             StatementJob(view: Self.rateSheet, statement: moneyQuery(Self.rateSheet, "DATE", from: rateFrom), skippable: true),
             StatementJob(view: Self.usageInCurrency, statement: moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedFrom),
                          skippable: true),
@@ -319,14 +325,28 @@ public struct PullService: Sendable {
             }
             return (rows, MoneyRead(from: from, read: true))
         }
+        var notebookRows: [NotebookUsageRecord] = []
+        if case let .skipped(e) = try fetched[3].get() {
+            statements.append(.init(view: Self.notebooks, statementHandle: nil, rows: 0, partitions: 0,
+                                    skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); no notebook usage"))
+            note("\(Self.notebooks) is not readable with this role (Snowflake error \(e.snowflakeCode ?? "refused")); the "
+                 + "pull goes on without notebook usage, so the report's \"Who used it\" has no notebook lines. Grant "
+                 + "DATABASE ROLE SNOWFLAKE.USAGE_VIEWER (or IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE) to the role.")
+        } else {
+            notebookRows = try Self.notebookRecords(try read(3)?.partitions ?? [])
+            for i in notebookRows.indices {
+                notebookRows[i].organization = identity.organization
+                notebookRows[i].account = identity.account
+            }
+        }
         let (rates, rateRead) = try moneyRows(
-            3, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
+            4, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
             decode: Self.rateSheetRows)
         let (billed, billedRead) = try moneyRows(
-            4, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
+            5, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
         var regions: [AccountRegion] = []
         if options.organizationWide {
-            if case let .skipped(e) = try fetched[5].get() {
+            if case let .skipped(e) = try fetched[6].get() {
                 statements.append(.init(view: Self.accounts, statementHandle: nil, rows: 0, partitions: 0,
                                         skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); accounts' "
                                             + "regions come from RATE_SHEET_DAILY"))
@@ -334,7 +354,7 @@ public struct PullService: Sendable {
                      + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
                      + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
             } else {
-                regions = try Self.accountRegions(try read(5)?.partitions ?? [], organization: identity.organization)
+                regions = try Self.accountRegions(try read(6)?.partitions ?? [], organization: identity.organization)
             }
             // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
             let named = Set(regions.map(\.account) + rates.compactMap { r in
@@ -367,6 +387,7 @@ public struct PullService: Sendable {
             for r in records { try writer.upsert(r) }
             for pool in pools { try writer.upsert(pool) }
             for day in metering { try writer.upsert(day) }
+            for row in notebookRows { try writer.upsert(row) }
             for rate in rates { try writer.upsert(rate) }
             if rateRead.read { try writer.removeRowsNotReread(HistoryWriter.rateSheetView, from: rateRead.from) }
             for row in billed { try writer.upsert(row) }
@@ -456,7 +477,8 @@ public struct PullService: Sendable {
 
     /// The statement that reads SNOWPARK_CONTAINER_SERVICES_HISTORY for START_TIME in [`?1`, `?2`) (session
     /// TIMEZONE UTC): at `.hour` every column of the hourly rows; at `.day` one row per pool (name and ID, with
-    /// IS_EXCLUSIVE and APPLICATION_ID, which a pool keeps for life) and UTC day: START_TIME the day's 00:00 UTC
+    /// IS_EXCLUSIVE and APPLICATION_ID cast to VARCHAR, which a pool keeps for life, whatever the view's type for it:
+    /// NUMBER in newer documentation, VARCHAR in older) and UTC day: START_TIME the day's 00:00 UTC
     /// (DATE_TRUNC in the UTC session), END_TIME the latest, APPLICATION_NAME the greatest (NULL once the application
     /// is gone), CREDITS_USED the exact sum (NUMBER(38,9)).
     ///
@@ -468,13 +490,14 @@ public struct PullService: Sendable {
         case (.hour, _):
             return "SELECT * FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? ORDER BY COMPUTE_POOL_NAME, START_TIME"
         case (.day, false):
-            return "SELECT COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, APPLICATION_ID, "
+            return "SELECT COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, APPLICATION_ID::VARCHAR AS APPLICATION_ID, "
                 + "DATE_TRUNC('DAY', START_TIME) AS START_TIME, MAX(END_TIME) AS END_TIME, "
                 + "MAX(APPLICATION_NAME) AS APPLICATION_NAME, SUM(CREDITS_USED) AS CREDITS_USED "
                 + "FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? "
                 + "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 5, 2"
         case (.day, true):
-            return "SELECT ORGANIZATION_NAME, ACCOUNT_NAME, COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, APPLICATION_ID, "
+            return "SELECT ORGANIZATION_NAME, ACCOUNT_NAME, COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, "
+                + "APPLICATION_ID::VARCHAR AS APPLICATION_ID, "
                 + "DATE_TRUNC('DAY', START_TIME) AS START_TIME, MAX(END_TIME) AS END_TIME, "
                 + "MAX(APPLICATION_NAME) AS APPLICATION_NAME, SUM(CREDITS_USED) AS CREDITS_USED "
                 + "FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? "
@@ -509,7 +532,7 @@ public struct PullService: Sendable {
                         endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), computePoolName: pool,
                         computePoolID: try iPoolID.flatMap { try row.int64($0) },
                         isExclusive: try iExclusive.flatMap { try row.bool($0) },
-                        applicationName: iAppName.flatMap { row.text($0) }, applicationID: iAppID.flatMap { row.text($0) },
+                        applicationName: iAppName.flatMap { row.text($0) }, applicationID: UsageRecord.applicationIDText(iAppID.flatMap { row.text($0) }),
                         creditsUsed: NanoCredits(credits),
                         organization: iOrg.flatMap { row.text($0) }.map { $0.uppercased() } ?? "",
                         account: iAccount.flatMap { row.text($0) }.map { $0.uppercased() } ?? "", grain: grain)
@@ -522,6 +545,54 @@ public struct PullService: Sendable {
                     throw e
                 } catch {
                     throw DataError(view: v, reason: "a row does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// NOTEBOOKS_CONTAINER_RUNTIME_HISTORY rows from their partitions (columns per docs.snowflake.com account-usage
+    /// `notebooks_container_runtime_history`: START_TIME, END_TIME TIMESTAMP_LTZ; NOTEBOOK_NAME TEXT; NOTEBOOK_ID
+    /// NUMBER; USER_NAME TEXT; USER_ID NUMBER; COMPUTE_POOL_NAME TEXT; COMPUTE_POOL_ID NUMBER; SERVICE_NAME TEXT;
+    /// SERVICE_ID NUMBER; NOTEBOOK_EXECUTION_TIME_SECS NUMBER; CREDITS NUMBER(38,9)); the optional columns may be
+    /// absent. Organization and account are left `""` (the caller sets the connection's).
+    /// - Throws: ``DataError`` for a row without START_TIME, END_TIME, NOTEBOOK_NAME, USER_NAME, COMPUTE_POOL_NAME or
+    ///   CREDITS, CREDITS out of range, or a cell that does not decode.
+    public static func notebookRecords(_ partitions: [ResultPartition]) throws -> [NotebookUsageRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = notebooks
+        let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
+        let iName = try column(cols, "NOTEBOOK_NAME", view: v), iUser = try column(cols, "USER_NAME", view: v)
+        let iPool = try column(cols, "COMPUTE_POOL_NAME", view: v), iCredits = try column(cols, "CREDITS", view: v)
+        func idx(_ n: String) -> Int? { cols.index(named: n) }
+        let iNotebookID = idx("NOTEBOOK_ID"), iUserID = idx("USER_ID"), iPoolID = idx("COMPUTE_POOL_ID")
+        let iService = idx("SERVICE_NAME"), iServiceID = idx("SERVICE_ID"), iSecs = idx("NOTEBOOK_EXECUTION_TIME_SECS")
+        var out: [NotebookUsageRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let name = row.text(iName),
+                          let user = row.text(iUser), let pool = row.text(iPool),
+                          let credits = try row.scaledInteger(iCredits, scale: 9) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in START_TIME, "
+                                        + "END_TIME, NOTEBOOK_NAME, USER_NAME, COMPUTE_POOL_NAME or CREDITS")
+                    }
+                    let record = NotebookUsageRecord(
+                        startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
+                        endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), notebookName: name,
+                        notebookID: try iNotebookID.flatMap { try row.int64($0) }, userName: user,
+                        userID: try iUserID.flatMap { try row.int64($0) }, computePoolName: pool,
+                        computePoolID: try iPoolID.flatMap { try row.int64($0) },
+                        serviceName: iService.flatMap { row.text($0) }, serviceID: try iServiceID.flatMap { try row.int64($0) },
+                        executionSeconds: try iSecs.flatMap { try row.int64($0) }, credits: NanoCredits(credits))
+                    if let problem = record.problem {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index): \(problem)")
+                    }
+                    out.append(record)
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
                 }
             }
         }

@@ -237,6 +237,14 @@ public struct ReportService: Sendable {
             }
             report.billCheck = BillCheck.build(ledger: ledger, billed: billed.filter { whole($0.day) })
         }
+        // Who used it: notebooks and users, applications, the idle share of notebook pools.
+        if try cache.hasAttributionInputs(from: start, to: end) {
+            let inputs = try cache.attributionRows(from: start, to: end)
+            let usage = try UsageAttribution.attribute(metered: inputs.metered, notebooks: inputs.notebooks,
+                                                       applicationNames: try cache.applicationNameByID(), rates: &rates)
+            report.usage = usage
+            report.warnings += usage.warnings
+        }
         if let by = options.groupBy {
             report.groupedBy = by
             let family = Dictionary(setups.map { ($0.pool, $0.shape.map { $0.family.description } ?? "unknown") },
@@ -248,7 +256,7 @@ public struct ReportService: Sendable {
                 case .account: key = g.account
                 case .pool: key = g.pool
                 case .family: key = family[g.pool] ?? "unknown"
-                case .application: key = g.application
+                case .application: key = Self.applicationLabel(id: g.applicationID, name: g.application)
                 }
                 sums[key, default: .zero(options.currency)] += try rates.charge(NanoCredits(g.nanoCredits).credits,
                                                                                 onUTCDay: g.utcDay.daysSinceEpoch)
@@ -264,6 +272,14 @@ public struct ReportService: Sendable {
             }
         }
         return report
+    }
+
+    /// The line of `report --by application` for an APPLICATION_ID and its last known name: `NAME (ID 9101)`;
+    /// `ID 9101 (name not known)` when no row ever named it; the bare name for rows without an ID (a CSV export
+    /// without the column); `""` (shown as "(none)") for pools of no application.
+    public static func applicationLabel(id: String, name: String) -> String {
+        if id.isEmpty { return name }
+        return name.isEmpty ? "ID \(id) (name not known)" : "\(name) (ID \(id))"
     }
 
     /// Writes `report`'s document in each of `formats` (``DocumentWriters`` names; unknown names and `table`, which

@@ -52,6 +52,14 @@ public struct FocusCharge: Sendable, Hashable {
     public var nodeHours: Decimal?
     /// The plan, in words (`always on`, `10:00-19:00 MON-FRI Asia/Tokyo`); nil for metered rows.
     public var schedule: String?
+    /// Who used the credits ("Who used it", ``UsageAttribution/Kind``): `x_UsedBy` of a FOCUS 1.2 metered row; nil
+    /// for estimates and for a pool's hour that is not split (its notebooks' credits exceed the pool's).
+    public var usedBy: UsageAttribution.Kind?
+    /// NOTEBOOK_NAME and USER_NAME of a ``UsageAttribution/Kind/notebook`` row (`x_Notebook`, `x_User`).
+    public var notebook: String?, user: String?
+    /// APPLICATION_ID (text) and its last known name of an ``UsageAttribution/Kind/application`` row
+    /// (`x_ApplicationId`, `x_ApplicationName`; the name nil when no row ever named it).
+    public var applicationID: String?, applicationName: String?
 
     /// Creates a charge; both rates must convert into one billing currency.
     public init(chargePeriod: DateInterval, pool: String, poolID: Int64?, kind: ChargeKind = .compute,
@@ -88,11 +96,15 @@ public struct FocusCharge: Sendable, Hashable {
     /// (a whole UTC day for a period of whole UTC days). A day has one price (the ledger prices UTC days), so the
     /// sum's amount is exactly the sum of the parts' amounts.
     public static func daily(_ charges: [FocusCharge], within period: DateInterval) -> [FocusCharge] {
-        struct Key: Hashable { let pool: String; let poolID: Int64?; let kind: ChargeKind; let day: CivilDate }
+        struct Key: Hashable {
+            let pool: String; let poolID: Int64?; let kind: ChargeKind; let day: CivilDate
+            let usedBy: UsageAttribution.Kind?; let notebook: String?; let user: String?; let applicationID: String?
+        }
         var order: [Key] = []
         var sums: [Key: FocusCharge] = [:]
         for c in charges {
-            let key = Key(pool: c.pool, poolID: c.poolID, kind: c.kind, day: c.rate.day)
+            let key = Key(pool: c.pool, poolID: c.poolID, kind: c.kind, day: c.rate.day, usedBy: c.usedBy,
+                          notebook: c.notebook, user: c.user, applicationID: c.applicationID)
             if var s = sums[key] {
                 s.credits += c.credits
                 if let h = c.nodeHours { s.nodeHours = (s.nodeHours ?? 0) + h }
@@ -170,8 +182,13 @@ public struct FocusDataset: Sendable, Hashable {
         self.edition = edition
         self.plan = plan
         self.charges = charges.sorted {
-            ($0.chargePeriod.start, $0.pool, $0.poolID ?? -1, $0.kind.rawValue)
-                < ($1.chargePeriod.start, $1.pool, $1.poolID ?? -1, $1.kind.rawValue)
+            if ($0.chargePeriod.start, $0.pool, $0.poolID ?? -1, $0.kind.rawValue)
+                != ($1.chargePeriod.start, $1.pool, $1.poolID ?? -1, $1.kind.rawValue) {
+                return ($0.chargePeriod.start, $0.pool, $0.poolID ?? -1, $0.kind.rawValue)
+                    < ($1.chargePeriod.start, $1.pool, $1.poolID ?? -1, $1.kind.rawValue)
+            }
+            return ($0.usedBy?.rawValue ?? "", $0.notebook ?? "", $0.user ?? "", $0.applicationID ?? "")
+                < ($1.usedBy?.rawValue ?? "", $1.notebook ?? "", $1.user ?? "", $1.applicationID ?? "")
         }
     }
 
@@ -269,8 +286,15 @@ public enum FocusExport {
     ]
 
     /// spcs-cost's own columns of a FOCUS 1.2 file: `x_ChargeKind` (`compute`), then those of
-    /// ``extensionColumns`` (`x_ComputePoolId` keeps the ID beside ResourceId for tools that read 1.0 files).
-    public static let focus12ExtensionColumns = ["x_ChargeKind"] + extensionColumns
+    /// ``extensionColumns`` (`x_ComputePoolId` keeps the ID beside ResourceId for tools that read 1.0 files), then
+    /// "Who used it" (``usageColumns``).
+    public static let focus12ExtensionColumns = ["x_ChargeKind"] + extensionColumns + usageColumns
+
+    /// "Who used it" columns of a FOCUS 1.2 metered row (``UsageAttribution``): `x_UsedBy` (`notebook`,
+    /// `application`, `idle`, `other`; empty for estimates and for a pool's hour left whole because its notebooks'
+    /// credits exceed the pool's), `x_Notebook` and `x_User` (NOTEBOOK_NAME, USER_NAME), `x_ApplicationId` (text)
+    /// and `x_ApplicationName` (the last name seen for the ID).
+    public static let usageColumns = ["x_UsedBy", "x_Notebook", "x_User", "x_ApplicationId", "x_ApplicationName"]
 
     /// The FOCUS 1.2 CSV text of `d`.
     ///
@@ -325,6 +349,7 @@ public enum FocusExport {
             d.account ?? "", d.account ?? "",
         ]
         return focus + [c.kind.rawValue] + extensions(c, in: d, exact: true)
+            + [c.usedBy?.rawValue ?? "", c.notebook ?? "", c.user ?? "", c.applicationID ?? "", c.applicationName ?? ""]
     }
 
     /// ChargeDescription of a FOCUS 1.2 row: what it is and how it is priced, in one sentence of ASCII characters
@@ -335,7 +360,14 @@ public enum FocusExport {
         case .metered: "metered credits of the UTC day"
         case .estimate: "estimated credits of the UTC day, \(c.schedule ?? "plan")"
         }
-        return "SPCS compute pool \(c.pool)\(shape): \(what) at \(ExactDecimal.text(c.price.price.price.amount)) "
+        let who: String
+        switch c.usedBy {
+        case .notebook?: who = ", used by notebook \(c.notebook ?? "") of \(c.user ?? "")"
+        case .application?: who = ", used by application \(c.applicationName ?? c.applicationID ?? "")"
+        case .idle?: who = ", used by no notebook (idle)"
+        case .other?, nil: who = ""
+        }
+        return "SPCS compute pool \(c.pool)\(shape): \(what)\(who) at \(ExactDecimal.text(c.price.price.price.amount)) "
             + "\(c.price.price.price.currency.code) per credit"
     }
 

@@ -211,7 +211,11 @@ extension UsageCache {
         public var account: String
         /// COMPUTE_POOL_NAME.
         public var pool: String
-        /// APPLICATION_NAME; `""` when the rows name none.
+        /// APPLICATION_ID as text; `""` when the rows name none.
+        public var applicationID: String
+        /// The last non-NULL APPLICATION_NAME seen for ``applicationID`` (the cache's `application_names`, which keeps
+        /// the name after the application is uninstalled and the view shows NULL); `""` when none was ever seen. For
+        /// rows without an ID (a CSV export without the column), the rows' own APPLICATION_NAME.
         public var application: String
         /// The UTC day.
         public var utcDay: CivilDate
@@ -219,7 +223,7 @@ extension UsageCache {
         public var nanoCredits: Int64
     }
 
-    /// Metered credits per account, pool name, application and UTC day, for hourly and day rows starting in
+    /// Metered credits per account, pool name, APPLICATION_ID and UTC day, for hourly and day rows starting in
     /// [`from`, `to`): what `report --by` groups and prices. Read with one grouped query (the per-month series sum
     /// every account and application of a pool name). Sorted by account, pool, application, day.
     /// - Throws: ``StoreError/database(path:reason:)`` (a sum beyond Int64 included).
@@ -228,16 +232,23 @@ extension UsageCache {
         do {
             return try db.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT account, compute_pool_name, COALESCE(application_name, ''), start_time / 86400 AS day,
-                           SUM(credits_used_nano) FROM (
-                        SELECT account, compute_pool_name, application_name, start_time, credits_used_nano FROM spcs_history
-                        WHERE start_time >= ?1 AND start_time < ?2
+                    SELECT g.account, g.pool, g.app, g.day, g.nano,
+                           CASE WHEN g.app = '' THEN g.bare ELSE
+                           COALESCE((SELECT n.application_name FROM application_names n WHERE n.application_id = g.app
+                                     ORDER BY n.seen_at DESC LIMIT 1), '') END
+                    FROM (SELECT account, compute_pool_name AS pool, COALESCE(application_id, '') AS app,
+                                 start_time / 86400 AS day,
+                                 CASE WHEN COALESCE(application_id, '') = '' THEN COALESCE(application_name, '') ELSE '' END
+                                     AS bare,
+                                 SUM(credits_used_nano) AS nano FROM (
+                        SELECT account, compute_pool_name, application_id, application_name, start_time, credits_used_nano
+                        FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
                         UNION ALL
-                        SELECT account, compute_pool_name, application_name, start_time, credits_used_nano FROM spcs_daily
-                        WHERE start_time >= ?1 AND start_time < ?2)
-                    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                        SELECT account, compute_pool_name, application_id, application_name, start_time, credits_used_nano
+                        FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2)
+                    GROUP BY 1, 2, 3, 4, 5) g ORDER BY 1, 2, 3, 4, 6
                     """, arguments: [a, b]).map { row in
-                    MeteredGroup(account: row[0], pool: row[1], application: row[2],
+                    MeteredGroup(account: row[0], pool: row[1], applicationID: row[2], application: row[5],
                                  utcDay: CivilDate(daysSinceEpoch: row[3] as Int), nanoCredits: row[4])
                 }
             }

@@ -289,7 +289,9 @@ public enum SnowsightCSV {
             let record = UsageRecord(
                 startTime: start.date, endTime: end.date, computePoolName: pool, computePoolID: poolID,
                 isExclusive: exclusive, applicationName: cell(iAppName).map { appNames.text(cursor.bytes, $0).0 },
-                applicationID: cell(iAppID).map { appIDs.text(cursor.bytes, $0).0 }, creditsUsed: credits,
+                // APPLICATION_ID as text whatever the export's type for it (`9101`, `9101.0`: one ID).
+                applicationID: UsageRecord.applicationIDText(cell(iAppID).map { appIDs.text(cursor.bytes, $0).0 }),
+                creditsUsed: credits,
                 organization: organization, account: account)
             // The checks of `UsageRecord.problem`, in its order, with the name's checked once per name.
             let problem: UsageRecord.Problem?

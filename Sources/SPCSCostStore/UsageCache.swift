@@ -5,7 +5,7 @@ import SPCSCostCore
 
 /// The local SQLite cache of metered SPCS usage and the money views.
 ///
-/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; version 5, `v5-daily-rows`, is current):
+/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; the last, `v9-notebook-usage`, is current):
 /// - `spcs_history`: hourly rows of `SNOWPARK_CONTAINER_SERVICES_HISTORY`, keyed by (organization, account,
 ///   COMPUTE_POOL_NAME, COMPUTE_POOL_ID, START_TIME). `organization` and `account` are upper-case names, `''` when not
 ///   known (a CSV import without such columns); `compute_pool_id` is `-1` where the view or file gives no ID. So two
@@ -34,6 +34,12 @@ import SPCSCostCore
 ///   USAGE and USAGE_IN_CURRENCY (exact decimal text).
 /// - `restatements`: one row per money-view value a later pull found changed or gone (view, UTC day, key, column,
 ///   old and new value, load id); see ``restatedDays(from:to:)``.
+/// - `notebook_usage`: NOTEBOOKS_CONTAINER_RUNTIME_HISTORY as pulled (hourly credits per notebook, user, pool and
+///   service), keyed by (organization, account, pool name, START_TIME, notebook name and ID, user name, service name).
+/// - `application_names`: per (organization, account, APPLICATION_ID as text) the last non-NULL APPLICATION_NAME seen
+///   in the SPCS history and the START_TIME of the row that named it (the view shows NULL once the application is
+///   uninstalled; a NULL never replaces a name).
+/// - `account_regions`: each account's Snowflake Region (`pull --org`).
 /// - `loads`: one row per import or pull: when (UTC), source, kind, row count, checksum, window, details.
 ///
 /// Every load runs in one transaction: it lands whole or not at all.
@@ -85,7 +91,7 @@ public final class UsageCache: Sendable {
     }
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
-                               "v6-account-regions"]
+                               "v6-account-regions", "v9-notebook-usage"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -299,6 +305,56 @@ public final class UsageCache: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v9-notebook-usage") { db in
+            try db.execute(sql: """
+                -- SNOWFLAKE.ACCOUNT_USAGE.NOTEBOOKS_CONTAINER_RUNTIME_HISTORY as pulled: hourly credits per notebook,
+                -- user, pool and service. NULL names are '' and NULL IDs -1, so they can be part of the key. Instants
+                -- are UTC epoch seconds; CREDITS an integer count of nano-credits (exact sums).
+                CREATE TABLE notebook_usage (
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    compute_pool_name TEXT NOT NULL,
+                    start_time INTEGER NOT NULL,
+                    notebook_name TEXT NOT NULL,
+                    notebook_id INTEGER NOT NULL,
+                    user_name TEXT NOT NULL,
+                    service_name TEXT NOT NULL,
+                    end_time INTEGER NOT NULL,
+                    user_id INTEGER,
+                    compute_pool_id INTEGER,
+                    service_id INTEGER,
+                    execution_time_secs INTEGER,
+                    credits_nano INTEGER NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (organization, account, compute_pool_name, start_time, notebook_name, notebook_id,
+                                 user_name, service_name)
+                ) WITHOUT ROWID;
+                -- The last non-NULL APPLICATION_NAME seen per APPLICATION_ID (text): the view shows NULL once the
+                -- application is uninstalled, and a pull that reads those rows again must not lose the name.
+                CREATE TABLE application_names (
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    application_id TEXT NOT NULL,
+                    application_name TEXT NOT NULL,
+                    seen_at INTEGER NOT NULL,      -- START_TIME of the newest row that named it, UTC epoch seconds
+                    load_id INTEGER,
+                    PRIMARY KEY (organization, account, application_id)
+                ) WITHOUT ROWID;
+                INSERT INTO application_names (organization, account, application_id, application_name, seen_at, load_id)
+                SELECT organization, account, application_id, application_name, start_time, load_id FROM (
+                    SELECT organization, account, application_id, application_name, start_time, load_id,
+                           ROW_NUMBER() OVER (PARTITION BY organization, account, application_id
+                                              ORDER BY start_time DESC) AS n
+                    FROM (SELECT organization, account, application_id, application_name, start_time, load_id
+                          FROM spcs_history WHERE application_id IS NOT NULL AND application_id <> ''
+                            AND application_name IS NOT NULL AND application_name <> ''
+                          UNION ALL
+                          SELECT organization, account, application_id, application_name, start_time, load_id
+                          FROM spcs_daily WHERE application_id IS NOT NULL AND application_id <> ''
+                            AND application_name IS NOT NULL AND application_name <> ''))
+                WHERE n = 1;
+                """)
+        }
         return m
     }
 
@@ -375,6 +431,7 @@ public final class UsageCache: Sendable {
                 let writer = try HistoryWriter(db: db, loadID: loadID)
                 try body(writer)
                 try writer.flushFresh()
+                try writer.flushApplicationNames()
                 try writer.series.flush(db)
                 try db.execute(sql: "UPDATE loads SET row_count = ? WHERE id = ?", arguments: [writer.rows, loadID])
                 if let checksum = writer.amendedChecksum {
@@ -537,6 +594,11 @@ public final class HistoryWriter {
     public private(set) var updated = 0
     /// The changed hours, applied to `spcs_series` when the load ends.
     var series = SeriesWriter()
+    /// NOTEBOOKS_CONTAINER_RUNTIME_HISTORY rows written so far.
+    public private(set) var notebookRows = 0
+    struct ApplicationKey: Hashable { var organization: String; var account: String; var id: String }
+    /// The newest APPLICATION_NAME per APPLICATION_ID seen in this load, written when it ends.
+    private var applicationNames: [ApplicationKey: (name: String, seenAt: Int64)] = [:]
     /// The checksum and window recorded in `loads` when the load ends, for a streamed input known only then.
     var amendedChecksum: String?
     var amendedWindow: DateInterval?
@@ -602,6 +664,7 @@ public final class HistoryWriter {
             throw StoreError.badCell(file: "the rows offered to the cache", line: rows + 1, column: problem.column,
                                      value: record.quotedValue(for: problem), fix: problem.description)
         }
+        noteApplicationName(record)
         if record.grain == .day {
             try upsertDay(record)
             return
@@ -826,6 +889,53 @@ public final class HistoryWriter {
         let hour = Int((start - blobMonth.start) / 3600)
         guard hour >= 0, (hour + 1) * 8 <= blob.count else { return false }
         return blob.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: hour * 8, as: Int64.self)) } != .min
+    }
+
+    /// Keeps `record`'s APPLICATION_NAME as its APPLICATION_ID's name when the row names both and is the newest seen
+    /// in this load (written to `application_names` when the load ends, ``flushApplicationNames()``).
+    func noteApplicationName(_ record: UsageRecord) {
+        guard let id = record.applicationID, !id.isEmpty, let name = record.applicationName, !name.isEmpty else { return }
+        let key = ApplicationKey(organization: record.organization, account: record.account, id: id)
+        let start = Int64(record.startTime.timeIntervalSince1970.rounded(.down))
+        if let seen = applicationNames[key], seen.seenAt > start { return }
+        applicationNames[key] = (name, start)
+    }
+
+    /// Writes the names noted in this load into `application_names`, each replacing the cached name of its ID only
+    /// when its row is at least as new (a NULL name never replaces one: it is never noted).
+    /// - Throws: a SQLite error.
+    func flushApplicationNames() throws {
+        for (key, value) in applicationNames.sorted(by: { ($0.key.organization, $0.key.account, $0.key.id) < ($1.key.organization, $1.key.account, $1.key.id) }) {
+            try db.execute(sql: """
+                INSERT INTO application_names (organization, account, application_id, application_name, seen_at, load_id)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (organization, account, application_id) DO UPDATE SET
+                    application_name = excluded.application_name, seen_at = excluded.seen_at, load_id = excluded.load_id
+                WHERE excluded.seen_at >= application_names.seen_at
+                """, arguments: [key.organization, key.account, key.id, value.name, value.seenAt, loadID])
+        }
+        applicationNames.removeAll()
+    }
+
+    /// Inserts or replaces a NOTEBOOKS_CONTAINER_RUNTIME_HISTORY row (key: organization, account, pool name,
+    /// START_TIME, notebook name and ID, user name, service name; NULL names as `''`, a NULL ID as -1).
+    /// - Throws: ``StoreError/badCell(file:line:column:value:fix:)`` for a row with a ``NotebookUsageRecord/problem``;
+    ///   a SQLite error.
+    public func upsert(_ row: NotebookUsageRecord) throws {
+        if let problem = row.problem {
+            throw StoreError.badCell(file: "the notebook rows offered to the cache", line: 1, column: "CREDITS",
+                                     value: row.credits.description, fix: problem)
+        }
+        func t(_ d: Date) -> Int64 { Int64(d.timeIntervalSince1970.rounded(.down)) }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO notebook_usage (organization, account, compute_pool_name, start_time, notebook_name,
+                notebook_id, user_name, service_name, end_time, user_id, compute_pool_id, service_id,
+                execution_time_secs, credits_nano, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [row.organization, row.account, row.computePoolName, t(row.startTime), row.notebookName,
+                             row.notebookID ?? -1, row.userName, row.serviceName ?? "", t(row.endTime), row.userID,
+                             row.computePoolID, row.serviceID, row.executionSeconds, row.credits.value, loadID])
+        notebookRows += 1
     }
 
     /// Inserts or replaces a COMPUTE_POOLS row (key: NAME, ID).

@@ -97,6 +97,11 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             return .failure(status: 422, code: "002003", sqlState: "02000",
                             message: "SQL compilation error:\nObject '\(view)' does not exist or not authorized.")
         })
+    /// NOTEBOOKS_CONTAINER_RUNTIME_HISTORY with no rows (an account whose users ran no notebook on container
+    /// runtime), unless a test registers the view (``TestResult/notebooksContainerRuntimeHistory(_:)``) or a refusal.
+    private static let emptyNotebooks = Handler(
+        pattern: try! NSRegularExpression(pattern: "NOTEBOOKS_CONTAINER_RUNTIME_HISTORY", options: [.caseInsensitive]),
+        respond: { _ in .rows(.notebooksContainerRuntimeHistory([])) })
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var handlers: [Handler] = []
@@ -420,8 +425,8 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             verifier.identity.organizationAccounts.map { !$0.contains(a) } ?? false
         } ?? false
         lock.lock()
-        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn]
-            : handlers + [builtIn, Self.organizationUsageRefusal]
+        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn, Self.emptyNotebooks]
+            : handlers + [builtIn, Self.organizationUsageRefusal, Self.emptyNotebooks]
         let handler = chain.first {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }

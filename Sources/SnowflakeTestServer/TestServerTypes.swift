@@ -137,6 +137,27 @@ extension TestResult {
     }
 }
 
+extension TestResult {
+    /// The columns of `SNOWFLAKE.ACCOUNT_USAGE.NOTEBOOKS_CONTAINER_RUNTIME_HISTORY` in the documented order and types
+    /// (docs.snowflake.com account-usage `notebooks_container_runtime_history`; the emulator's README columns table):
+    /// START_TIME, END_TIME TIMESTAMP_LTZ; NOTEBOOK_NAME TEXT; NOTEBOOK_ID NUMBER; USER_NAME TEXT; USER_ID NUMBER;
+    /// COMPUTE_POOL_NAME TEXT; COMPUTE_POOL_ID NUMBER; SERVICE_NAME TEXT; SERVICE_ID NUMBER;
+    /// NOTEBOOK_EXECUTION_TIME_SECS NUMBER; CREDITS NUMBER(38,9).
+    public static let notebooksContainerRuntimeHistoryColumns: [TestColumn] = [
+        .timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("NOTEBOOK_NAME"), .fixed("NOTEBOOK_ID"),
+        .text("USER_NAME"), .fixed("USER_ID"), .text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"),
+        .text("SERVICE_NAME"), .fixed("SERVICE_ID"), .fixed("NOTEBOOK_EXECUTION_TIME_SECS"),
+        .fixed("CREDITS", precision: 38, scale: 9),
+    ]
+
+    /// A NOTEBOOKS_CONTAINER_RUNTIME_HISTORY result: `rows` in the order of
+    /// ``notebooksContainerRuntimeHistoryColumns`` (wire text; a TIMESTAMP_LTZ(9) as `"1711962000.000000000"`). The
+    /// server serves the view with no rows until a test registers one.
+    public static func notebooksContainerRuntimeHistory(_ rows: [[String?]]) -> TestResult {
+        TestResult(columns: notebooksContainerRuntimeHistoryColumns, rows: rows)
+    }
+}
+
 /// What a registered statement does when executed.
 public enum TestOutcome: Sendable, Equatable {
     /// Succeeds with rows.

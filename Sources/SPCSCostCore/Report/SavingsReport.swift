@@ -226,6 +226,9 @@ public struct SavingsReport: Sendable {
     public var groupedBy: ReportGrouping?
     /// The ledger's metered lines grouped by ``groupedBy``, sorted by key; empty without `--by`.
     public var groups: [GroupLine] = []
+    /// "Who used it": the period's metered credits by notebook and user, application, idle share and other services
+    /// (``UsageAttribution``); nil when the period has no notebook row and no row of an application.
+    public var usage: UsageAttribution?
 
     /// Metered credits and cost over all pools.
     public var metered: ChargeSum { pools.reduce(.zero(currency)) { $0 + $1.metered } }

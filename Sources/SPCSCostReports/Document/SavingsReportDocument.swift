@@ -336,6 +336,22 @@ struct SavingsReportDocument {
             sections.append(.init(id: "by_\(by.rawValue)", title: "By \(by.rawValue)", level: 1,
                                   blocks: [.table(groupsTable(by))]))
         }
+        if let u = r.usage {
+            let total = u.lines.reduce(ChargeSum.zero(r.currency)) { $0 + $1.usage }
+            let b = RoundedBreakdown(lines: u.lines.map(\.usage.amount), exactTotal: total.amount)
+            if b.difference.amount != 0 {
+                rounding.append(.init(table: "who_used_it", column: "cost_\(cur)", label: "Who used it, cost", breakdown: b))
+            }
+            var blocks: [Document.Block] = [
+                .paragraph("The period's metered credits by who used them: each notebook and its user "
+                    + "(NOTEBOOKS_CONTAINER_RUNTIME_HISTORY), each native application (by APPLICATION_ID, with the last "
+                    + "name seen), the share of a notebook pool that no notebook used (idle), and the other services of "
+                    + "the pools. Priced by the ledger at each hour's UTC day."),
+                .table(whoUsedItTable(u)),
+            ]
+            for w in u.warnings { blocks.append(.paragraph("\(w).")) }
+            sections.append(.init(id: "who_used_it", title: "Who used it", level: 1, blocks: blocks))
+        }
         if detail >= .day {
             // The days of each pool, in date order (the report's days are by date, then pool), by index.
             var daysOfPool: [String: [Int]] = [:]
@@ -604,6 +620,34 @@ struct SavingsReportDocument {
         var total: [Cell] = [.text("Total")] + Self.cells(r.metered)
         if let b = bill { total += [.money(b.ledgerTotal), .money(b.billedTotal), .money(b.billedTotal - b.ledgerTotal)] }
         t.rows.append(.init(total, role: .total))
+        return t
+    }
+
+    /// "Who used it": one row per notebook and user, application, idle share and other services of a pool
+    /// (``UsageAttribution``), and a total row (the lines' exact sum).
+    func whoUsedItTable(_ u: UsageAttribution) -> Table {
+        var t = Table(id: "who_used_it", title: "Who used it", columns: [
+            .init(key: "kind", label: "Used by", kind: .text), .init(key: "pool", label: "Pool", kind: .text),
+            .init(key: "notebook", label: "Notebook", kind: .text), .init(key: "user", label: "User", kind: .text),
+            .init(key: "application_id", label: "Application ID", kind: .text),
+            .init(key: "application", label: "Application", kind: .text),
+            .init(key: "credits", label: "Credits", kind: .credits),
+            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(r.currency))])
+        func text(_ s: String?) -> Cell { s.map(Cell.text) ?? .empty }
+        for line in u.lines {
+            let kind: String
+            switch line.kind {
+            case .notebook: kind = "Notebook"
+            case .application: kind = "Application"
+            case .idle: kind = "Idle (no notebook)"
+            case .other: kind = "Other services"
+            }
+            let name = line.kind == .application ? (line.applicationName ?? "(name not known)") : nil
+            t.rows.append(.init([.text(kind), .text(line.pool), text(line.notebook), text(line.user),
+                                 text(line.applicationID), text(name)] + Self.cells(line.usage)))
+        }
+        let total = u.lines.reduce(ChargeSum.zero(r.currency)) { $0 + $1.usage }
+        t.rows.append(.init([.text("Total"), .empty, .empty, .empty, .empty, .empty] + Self.cells(total), role: .total))
         return t
     }
 
