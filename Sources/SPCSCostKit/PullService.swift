@@ -231,12 +231,12 @@ public struct PullService: Sendable {
         var statements: [PullSummary.Statement] = []
 
         // The statements of the pull, submitted at once (at most `maxConcurrentStatements` in flight, each with its
-        // own partition window) and taken in this order once all have arrived: history, pools, metering, the money
-        // views. The first failure in this order is the one reported; nothing is written before every one is in.
+        // own partition window) and taken in this order once all have arrived: history, pools, metering, notebooks,
+        // the money views. The first failure in this order is the one reported; nothing is written before every one is in.
         // 1. History: hourly rows, or at grain day the rows summed by pool and UTC day in Snowflake; with --org the
         // organization's view, every account's rows.
         let historyView = options.organizationWide ? Self.organizationHistory : Self.history
-        // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
+        // 5. The money views, when the role can read them: re-read from the previous month on (restatement).
         let rateFrom = Self.moneyViewStart(now: end, windowStart: start, since: options.since,
                                            cacheHasRows: try cache.hasRows(of: HistoryWriter.rateSheetView))
         let billedFrom = Self.moneyViewStart(now: end, windowStart: start, since: options.since,
@@ -267,7 +267,7 @@ public struct PullService: Sendable {
             StatementJob(view: Self.usageInCurrency, statement: moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedFrom),
                          skippable: true),
         ]
-        // 5. With --org, each account's Snowflake Region (ORGANIZATION_USAGE.ACCOUNTS), for pricing it in its region.
+        // 6. With --org, each account's Snowflake Region (ORGANIZATION_USAGE.ACCOUNTS), for pricing it in its region.
         if options.organizationWide {
             jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
                 "SELECT * FROM \(Self.accounts)", parameters: ["TIMEZONE": "UTC"]), skippable: true))

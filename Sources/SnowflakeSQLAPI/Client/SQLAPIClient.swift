@@ -318,14 +318,18 @@ public final class SQLAPIClient: Sendable {
             }
             poll += 1
             let interval = options.poll.interval(beforePoll: poll)
-            if let deadline, now().addingTimeInterval(interval) >= deadline {
+            func giveUp(after polls: Int) async -> SQLAPIError {
                 let cancelled = await cancel(handle)
-                throw deadlineExceeded(
+                return deadlineExceeded(
                     statement, purpose: "waiting for the statement to finish",
-                    detail: "statement \(handle) was still running after \(poll - 1) status polls"
+                    detail: "statement \(handle) was still running after \(polls) status polls"
                         + (cancelled ? ", so it was cancelled" : ", and cancelling it failed"))
             }
+            if let deadline, now().addingTimeInterval(interval) >= deadline { throw await giveUp(after: poll - 1) }
             try await sleeper.sleep(seconds: interval)
+            // A sleep that ended late on a busy machine may end past the deadline: cancel then too, rather than
+            // polling with no time left.
+            if let deadline, now() >= deadline { throw await giveUp(after: poll - 1) }
             let url = statementURL(handle, query: partition.map { [("partition", String($0))] } ?? [])
             answer = try await exchange(
                 purpose: "polling the running statement", statement: statement, method: .get, url: { _ in url },
