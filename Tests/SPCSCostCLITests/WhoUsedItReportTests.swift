@@ -39,9 +39,10 @@ import Testing
         let base = "spcs-cost-report_2024-04-01_2024-04-30"
         let common = ["report", "--from", "2024-04-01", "--to", "2024-04-30", "--cache", cache, "--region",
                       "aws-ap-northeast-1", "--rate-card", "2026-04", "--as-of", "2026-04-01"]
+        // One run writes every format (table to standard output).
+        let out = dir.path("out")
+        let result = try await run(common + ["--format", "csv,markdown,json,html,xlsx,table", "--out", out])
         for format in ["csv", "markdown", "json", "html", "xlsx", "table"] {
-            let out = dir.path(format)
-            let result = try await run(common + ["--format", format, "--out", out])
             switch format {
             case "csv":
                 let table = try String(contentsOfFile: "\(out)/\(base)_who_used_it.csv", encoding: .utf8)
