@@ -151,6 +151,76 @@ import Testing
         #expect(advice.metered.map { ExactDecimal.text($0.amount.amount) } == "65.35")
     }
 
+    /// `reconcile` and `whatif` (both ways: from a reconciliation and streamed from the series) price each pool's
+    /// metered credits as `report` does: POOL_T (Tokyo) 10 × 2.85 = 28.5, POOL_O (Oregon) 10 × 2.00 = 20; and a
+    /// pool's always-on policy at its account's price.
+    @Test func reconcileAndWhatIfAgreeWithTheReportPerAccount() async throws {
+        let cache = try await pulledCache()
+        let file = try PoolsFile.parse("""
+            [defaults]
+            rate_card = "2026-04"
+
+            [[pools]]
+            name = "POOL_T"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+
+            [[pools]]
+            name = "POOL_O"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+            """, file: "accounts.toml")
+        var o = reportOptions(nil)
+        o.poolsFile = file
+        let report = try ReportService(env: env).build(o, cache: cache)
+        let fromReport = Dictionary(uniqueKeysWithValues: report.pools.map { ($0.pool, ExactDecimal.text($0.metered.amount.amount)) })
+        #expect(fromReport["POOL_T"] == "28.5" && fromReport["POOL_O"] == "20")
+        var ro = ReconcileOptions(pools: file, from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!)
+        ro.timeZone = TimeZone(identifier: "UTC")!
+        ro.price = o.priceSettings
+        let reconciled = try ReconcileService(env: env).reconcile(ro, cache: cache)
+        for pool in ["POOL_T", "POOL_O"] {
+            let m = try #require(reconciled.pools.first { $0.pool == pool }?.money)
+            #expect(ExactDecimal.text(m.metered.amount.amount) == fromReport[pool], "\(pool)")
+        }
+        let repriced = try WhatIfService(env: env).reprice(reconciled, pools: file, policies: [.alwaysOn],
+                                                           zone: TimeZone(identifier: "UTC")!, cache: cache, price: o.priceSettings)
+        let streamed = try WhatIfService(env: env).run(ro, policies: ["always-on"], cache: cache)
+        for run in [repriced, streamed] {
+            for pool in ["POOL_T", "POOL_O"] {
+                let r = try #require(run.results.first { $0.pool == pool })
+                #expect(r.metered.map { ExactDecimal.text($0.amount.amount) } == fromReport[pool], "\(pool)")
+                // Always on, 2 days × 24 h × 0.06 credits (CPU_X64_XS, 2026-04) = 2.88 credits at the account's price.
+                let always = try #require(r.policyCost)
+                #expect(ExactDecimal.text(always.amount.amount) == ExactDecimal.text(always.quantity * (pool == "POOL_T" ? 2.85 : 2)),
+                        "\(pool)")
+            }
+        }
+    }
+
+    /// An account whose RATE_SHEET_DAILY rows the cache holds is priced at its effective rate (OREGON_ACCT 1.80),
+    /// the others at their regions' list prices; the run's price (which would take any account's rows) is not used.
+    @Test func anAccountsRateSheetRowsComeBeforeItsRegionsListPrice() async throws {
+        server.register("ORGANIZATION_USAGE\\.RATE_SHEET_DAILY", result: TestResult(
+            columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", precision: 38, scale: 2),
+                      .text("SERVICE_TYPE"), .text("ACCOUNT_NAME"), .text("REGION")],
+            rows: [["20544", "USD", "1.80", "SNOWPARK_CONTAINER_SERVICES", "OREGON_ACCT", "AWS_US_WEST_2"]]))
+        let cache = try await pulledCache()
+        #expect(try cache.rateSheet().count == 1)
+        let r = try ReportService(env: env).build(reportOptions(.account), cache: cache, reconciled: nil)
+        // OREGON_ACCT 13 × 1.80 = 23.4; TOKYO_ACCT 11 × 2.85 = 31.35; NOREGION_ACCT 4 × 2.00 = 8.
+        #expect(lines(r) == ["NOREGION_ACCT 4 8", "OREGON_ACCT 13 23.4", "TOKYO_ACCT 11 31.35"])
+        #expect(r.priceRuns.contains { $0.rate.unitPrice.price.source.hasPrefix("account OREGON_ACCT: RATE_SHEET_DAILY") })
+        var eo = ExportOptions(from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        eo.billingAccount = "MYORG"
+        let oregon = try ExportService(env: env).build(eo, cache: cache).metered.charges.filter { $0.account == "OREGON_ACCT" }
+        #expect(ExactDecimal.text(oregon.reduce(0) { $0 + $1.billedCost.amount }) == "23.4")
+        // The list price stays the region's: ListUnitPrice 2.00 against a billed 1.80.
+        #expect(oregon.allSatisfy { ExactDecimal.text($0.listUnitPrice.amount) == "2" && ExactDecimal.text($0.contractedUnitPrice.amount) == "1.8" })
+    }
+
     /// `--credit-price` prices every account alike; a cache of one account keeps the run's price (the --region),
     /// whatever region the cache knows for it.
     @Test func oneAccountOrAWhatIfPriceKeepsOneRunPrice() async throws {
