@@ -280,13 +280,21 @@ extension UsageCache {
     }
 
     /// The organizations and accounts with metered rows (hourly or daily) starting in [`from`, `to`), sorted: what
-    /// decides whether a run prices each account at its own price (two or more accounts) or at the run's.
+    /// decides whether a run prices each account at its own price (two or more accounts) or at the run's. The
+    /// series' keys of the period's months answer first (a few thousand keys, no blob read): when they name fewer
+    /// than two accounts, those are returned (an account of those months may have no row in the period itself);
+    /// otherwise the rows themselves are read, for the exact period.
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func meteredAccounts(from: Date, to: Date) throws(StoreError) -> [SeriesOwner] {
         let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
         do {
             return try db.read { db in
-                try Row.fetchAll(db, sql: """
+                let months = try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT organization, account FROM spcs_series
+                    WHERE month_start < ? AND month_start + 2678400 > ? ORDER BY 1, 2
+                    """, arguments: [b, a]).map { SeriesOwner(organization: $0[0], account: $0[1]) }
+                if Set(months.map(\.account)).count < 2 { return months }
+                return try Row.fetchAll(db, sql: """
                     SELECT DISTINCT organization, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
                     UNION SELECT DISTINCT organization, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2
                     ORDER BY 1, 2
