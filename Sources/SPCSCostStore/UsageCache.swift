@@ -1308,44 +1308,47 @@ struct SeriesWriter {
                 SELECT \(who), start_time, credits_used_nano FROM spcs_daily
                 WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
             """ : ""
+        // The rows as stored, summed here (one pass over a range of each table; a GROUP BY made SQLite sort them).
         let read = try db.makeStatement(sql: """
-            SELECT organization, account, start_time, SUM(credits_used_nano) FROM (
-                SELECT \(who), start_time, credits_used_nano FROM spcs_history
-                WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
-            \(daily))
-            GROUP BY organization, account, start_time ORDER BY organization, account, start_time
+            SELECT \(who), start_time, credits_used_nano FROM spcs_history
+            WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
+            \(daily)
             """)
         let write = try db.makeStatement(sql: byAccount
             ? "INSERT INTO spcs_series (compute_pool_name, organization, account, month_start, hours) VALUES (?, ?, ?, ?, ?)"
             : "INSERT INTO spcs_series (compute_pool_name, month_start, hours) VALUES (?, ?, ?)")
         let remove = try db.makeStatement(sql: "DELETE FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
+        struct Owner: Hashable, Comparable {
+            var organization: String, account: String
+            static func < (a: Owner, b: Owner) -> Bool { (a.organization, a.account) < (b.organization, b.account) }
+        }
         for key in pending.sorted() {
             try remove.execute(arguments: [key.pool, key.monthStart])
             let days = CivilDate(daysSinceEpoch: Int(key.monthStart / 86_400)).daysInMonth
-            var hours = [Int64](repeating: .min, count: days * 24)
-            var owner: (String, String)?
-            func put() throws {
-                guard let (organization, account) = owner else { return }
-                let data = hours.map(\.littleEndian).withUnsafeBytes { Data($0) }
+            var byOwner: [Owner: [Int64]] = [:]
+            var last: (owner: Owner, index: Dictionary<Owner, [Int64]>.Index)?
+            let rows = try Row.fetchCursor(read, arguments: [key.pool, key.monthStart, key.monthStart + Int64(days) * 86_400])
+            while let row = try rows.next() {
+                let hour = Int(((row[2] as Int64) - key.monthStart) / 3600)
+                guard hour >= 0 && hour < days * 24 else { continue }
+                let owner = Owner(organization: row[0], account: row[1])
+                if last?.owner != owner {
+                    if byOwner[owner] == nil { byOwner[owner] = [Int64](repeating: .min, count: days * 24) }
+                    last = (owner, byOwner.index(forKey: owner)!)
+                }
+                let nano: Int64 = row[3]
+                let old = byOwner.values[last!.index][hour]
+                // Bounded values (UsageRecord.maximumCreditsUsed): a sum of a name's rows in one hour cannot overflow.
+                byOwner.values[last!.index][hour] = old == .min ? nano : old &+ nano
+            }
+            for owner in byOwner.keys.sorted() {
+                let data = byOwner[owner]!.map(\.littleEndian).withUnsafeBytes { Data($0) }
                 if byAccount {
-                    try write.execute(arguments: [key.pool, organization, account, key.monthStart, data])
+                    try write.execute(arguments: [key.pool, owner.organization, owner.account, key.monthStart, data])
                 } else {
                     try write.execute(arguments: [key.pool, key.monthStart, data])
                 }
-                hours = [Int64](repeating: .min, count: days * 24)
             }
-            let rows = try Row.fetchCursor(read, arguments: [key.pool, key.monthStart, key.monthStart + Int64(days) * 86_400])
-            while let row = try rows.next() {
-                let who: (String, String) = (row[0], row[1])
-                if owner.map({ $0 != who }) ?? true {
-                    try put()
-                    owner = who
-                }
-                let hour = Int(((row[2] as Int64) - key.monthStart) / 3600)
-                guard hour >= 0 && hour < hours.count else { continue }
-                hours[hour] = row[3]
-            }
-            try put()
         }
         pending.removeAll()
     }
