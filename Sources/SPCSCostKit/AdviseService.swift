@@ -371,11 +371,25 @@ public struct AdviseService: Sendable {
             let pricing = try LedgerPricing.make(price, catalog: catalog, cache: cache, period: first...last,
                                                  warnings: &run.warnings)
             var rates = try pricing.rates(for: first...last)
-            for i in run.advice.indices { try run.advice[i].price(rates: &rates) }
+            // Accounts at their own prices: a pool's advice at its account's price, the metered total account by
+            // account (as `report` prices it).
+            var poolAccounts: [String: String] = [:]
+            var pricedRows = rows
+            if rates.pricesByAccount {
+                let wideStart = options.from.adding(days: -1).startInstant(in: utc)
+                let wideEnd = options.to.adding(days: 2).startInstant(in: utc)
+                poolAccounts = try cache.poolAccounts(from: wideStart, to: wideEnd)
+                pricedRows = Dictionary(grouping: try cache.records(from: wideStart, to: wideEnd, byAccount: true),
+                                        by: \.computePoolName)
+            }
+            for i in run.advice.indices {
+                try run.advice[i].price(rates: &rates, account: poolAccounts[run.advice[i].pool] ?? "")
+            }
             var m = ChargeSum.zero(pricing.currency)
-            for (_, rs) in rows.sorted(by: { $0.key < $1.key }) {
+            for (_, rs) in pricedRows.sorted(by: { $0.key < $1.key }) {
                 for r in rs where r.startTime >= periodStart && r.startTime < periodEnd {
-                    m += try rates.charge(r.creditsUsed.credits, onUTCDay: CivilDate.of(r.startTime, in: utc).daysSinceEpoch)
+                    m += try rates.charge(r.creditsUsed.credits, onUTCDay: CivilDate.of(r.startTime, in: utc).daysSinceEpoch,
+                                          account: r.account)
                 }
             }
             run.metered = m

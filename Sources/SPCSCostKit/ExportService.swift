@@ -134,7 +134,20 @@ public struct ExportService: Sendable {
         } else {
             try GrainCheck.requireUTCDaysOrHours(cache, zone: o.timeZone, from: start, to: end)
         }
-        let records = try cache.records(from: start, to: end).filter { $0.startTime >= start && $0.startTime < end }
+        var dayRates = try pricing.rates(for: utcPeriod)
+        // Accounts at their own prices: one row per account, pool and hour, each at its account's price and with its
+        // account and region (SubAccountId, RegionId).
+        let byAccount = dayRates.pricesByAccount
+        let records = try cache.records(from: start, to: end, byAccount: byAccount)
+            .filter { $0.startTime >= start && $0.startTime < end }
+        var regionOf: [String: (id: String, name: String?)] = [:]
+        if byAccount {
+            let table = try env.catalog.priceTable(asOf: o.asOf ?? o.from).item
+            for r in try cache.accountRegions() where regionOf[r.account] == nil {
+                guard let id = RegionID(r.region) else { continue }
+                regionOf[r.account] = (id.snowflakeRegionID, table.prices(for: id)?.name)
+            }
+        }
 
         let hasShapes = o.defaultShape != nil || !o.poolShapes.isEmpty
         if o.plan != nil && !hasShapes {
@@ -149,14 +162,13 @@ public struct ExportService: Sendable {
             rates[family] = r
             return r
         }
-        var dayRates = try pricing.rates(for: utcPeriod)
-        var listRates: [Int: DayRate] = [:]
-        func prices(_ instant: Date) throws -> (price: DayRate, list: DayRate) {
+        var listRates: [String: [Int: DayRate]] = [:]
+        func prices(_ instant: Date, account: String = "") throws -> (price: DayRate, list: DayRate) {
             let day = CivilDate.of(instant, in: utc)
-            let price = try dayRates.rate(day.daysSinceEpoch)
-            if let list = listRates[day.daysSinceEpoch] { return (price, list) }
-            let list = try pricing.listRate(on: day)
-            listRates[day.daysSinceEpoch] = list
+            let price = try dayRates.rate(day.daysSinceEpoch, account: account)
+            if let list = listRates[account]?[day.daysSinceEpoch] { return (price, list) }
+            let list = try dayRates.listRate(day.daysSinceEpoch, account: account)
+            listRates[account, default: [:]][day.daysSinceEpoch] = list
             return (price, list)
         }
         let period = DateInterval(start: start, end: end)
@@ -190,12 +202,16 @@ public struct ExportService: Sendable {
             let shape = o.poolShapes[r.computePoolName] ?? o.defaultShape
             var perNodeHour: Decimal?
             if let shape, let card { perNodeHour = try rate(shape.family, on: card) }
-            let (price, list) = try prices(r.startTime)
-            let base = FocusCharge(
+            let (price, list) = try prices(r.startTime, account: byAccount ? r.account : "")
+            var base = FocusCharge(
                 chargePeriod: DateInterval(start: r.startTime, end: r.endTime), pool: r.computePoolName,
                 poolID: r.computePoolID, credits: r.creditsUsed.credits, rate: price, listRate: list,
                 family: shape?.family, creditsPerNodeHour: perNodeHour,
                 rateCard: perNodeHour == nil ? nil : card?.id)
+            if byAccount && !r.account.isEmpty {
+                base.account = r.account
+                base.region = regionOf[r.account]
+            }
             guard split else {
                 metered.append(base)
                 continue

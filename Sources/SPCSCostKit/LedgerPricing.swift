@@ -72,10 +72,17 @@ public enum LedgerPricing {
     ///   - account: the account whose rate-sheet rows count; nil = any.
     ///   - overageDays: UTC days USAGE_IN_CURRENCY_DAILY marks as paid as overage.
     ///   - period: UTC days the run prices (to check the FX book and collect warnings).
+    ///   - accounts: the accounts priced each at its own price (``Pricing/accountSchedules``): the run's edition in
+    ///     the account's region (from `regions`, else the run's region with a warning naming the account), or the
+    ///     account's RATE_SHEET_DAILY rows where the sheet has some, by the same order as the run's price
+    ///     (``CreditPriceSchedule/orderDescription``). Empty (the default) = one price for the run. Ignored with
+    ///     `--credit-price`, which prices every account.
+    ///   - regions: each account's region as the cache holds it (``UsageCache/accountRegions()``).
     /// - Throws: ``EstimateError`` for a bad flag, ``PricingError`` for an unknown region or edition,
     ///   ``CreditPriceError`` for an unusable rate sheet, ``FXBookError`` for a missing pair.
     public static func make(_ s: PriceSettings, catalog: PriceCatalog, rateSheet: [RateSheetRow], account: String?,
                             overageDays: Set<CivilDate> = [], period: ClosedRange<CivilDate>,
+                            accounts: [String] = [], regions: [AccountRegion] = [],
                             warnings: inout [String]) throws -> Pricing {
         let regionText = s.region ?? defaultRegion
         guard let region = RegionID(regionText) else {
@@ -109,9 +116,41 @@ public enum LedgerPricing {
                 + "(--credit-price, a what-if); no rate sheet, contract or price table used.")
         }
         let sheet = s.useRateSheet && !rateSheet.isEmpty ? RateSheet(rows: rateSheet) : nil
-        let schedule = try CreditPriceSchedule(override: override, rateSheet: sheet, account: account,
+        let byAccount = override == nil && !accounts.isEmpty
+        // Accounts with different rates on one day make the sheet ambiguous for the run's price: each account takes
+        // its own rows below, and the run's price (rows of no known account, planned figures) is then the contract
+        // or list price.
+        let runSheet = byAccount && sheet.map({ (try? $0.spcsComputeRows(account: account)) == nil }) == true ? nil : sheet
+        let schedule = try CreditPriceSchedule(override: override, rateSheet: runSheet, account: account,
                                                contract: s.contract, list: list, overageDays: overageDays,
                                                requireRateSheetRows: false)
+        var own: [String: CreditPriceSchedule] = [:]
+        if byAccount {
+            for name in accounts where !name.isEmpty {
+                var accountList = list
+                if let r = regions.first(where: { $0.account == name.uppercased() }) {
+                    let from = r.source == .accounts ? "ORGANIZATION_USAGE.ACCOUNTS" : "RATE_SHEET_DAILY REGION"
+                    let l = RegionID(r.region).map { listPrices(region: $0, edition: s.edition, catalog: catalog) } ?? []
+                    if l.isEmpty {
+                        warnings.append("account \(name): its region \(r.region) (\(from)) has no \(s.edition.displayName) "
+                            + "price in the bundled price tables; its credits are priced at --region \(regionText)'s.")
+                    } else {
+                        accountList = l.map {
+                            var p = $0
+                            p.price.source += " (region \(r.region), \(from))"
+                            return p
+                        }
+                    }
+                } else {
+                    warnings.append("account \(name): no region known (no ORGANIZATION_USAGE.ACCOUNTS or RATE_SHEET_DAILY "
+                        + "row names it in the cache); its credits are priced at --region \(regionText). Pull with --org "
+                        + "to read the accounts' regions.")
+                }
+                own[name] = try CreditPriceSchedule(override: nil, rateSheet: sheet, account: name, contract: s.contract,
+                                                    list: accountList, overageDays: overageDays,
+                                                    requireRateSheetRows: false)
+            }
+        }
         if let first = schedule.rateSheetRows.first, override == nil, period.lowerBound < first.date {
             warnings.append("RATE_SHEET_DAILY starts on \(first.date); days from \(period.lowerBound) are priced at "
                 + "that first row, carried back.")
@@ -136,14 +175,15 @@ public enum LedgerPricing {
                           lookup: s.fxLookup)
         if bare != nil {
             let currencies = Set(list.map(\.price.price.currency) + [s.contract?.pricePerCredit.currency, override?.price.currency]
-                .compactMap { $0 } + schedule.rateSheetRows.map(\.currency))
+                .compactMap { $0 } + schedule.rateSheetRows.map(\.currency)
+                + own.values.flatMap { $0.rateSheetRows.map(\.currency) + $0.list.map(\.price.price.currency) })
             if currencies == [s.currency] {
                 throw EstimateError.invalidOption(
                     flag: "--fx", value: ExactDecimal.text(bare!.rate),
                     fix: "converts \(s.currency.code) prices into another currency; add --currency CODE or drop --fx")
             }
         }
-        return Pricing(currency: s.currency, schedule: schedule, fx: book)
+        return Pricing(currency: s.currency, schedule: schedule, fx: book, accountSchedules: own)
     }
 }
 
@@ -220,8 +260,10 @@ extension PoolsFile.Defaults {
 
 extension LedgerPricing {
     /// The pricing of a run that reads a cache: its RATE_SHEET_DAILY rows and overage days (``CachedBilling``),
-    /// then ``make(_:catalog:rateSheet:account:overageDays:period:warnings:)``. `report`, `nightly` and `export`
-    /// all price through here.
+    /// then ``make(_:catalog:rateSheet:account:overageDays:period:accounts:regions:warnings:)``. `report`,
+    /// `nightly`, `export`, `reconcile`, `whatif` and `advise` all price through here. When the period's metered
+    /// rows name two or more accounts, each account is priced at its own price (its region's list price or its
+    /// rate-sheet rows; README "Accounts in several regions").
     /// - Parameters:
     ///   - cache: the cache; nil = no rate sheet and no overage days.
     ///   - rateSheet: rows that replace the cache's rate sheet (`export --rate-sheet FILE`); nil = the cache's.
@@ -236,8 +278,23 @@ extension LedgerPricing {
                             warnings: inout [String]) throws -> (pricing: Pricing, billing: CachedBilling) {
         var billing = try CachedBilling.read(cache, period: period)
         if let rateSheet { billing.rateSheet = rateSheet }
+        // Two or more accounts metered in the period: each is priced at its own price. One account (or none known)
+        // keeps the run's price, so a single account's figures do not depend on what the cache knows of regions.
+        var accounts: [String] = []
+        var regions: [AccountRegion] = []
+        if let cache {
+            let utc = TimeZone(identifier: "UTC")!
+            let names = Set(try cache.meteredAccounts(from: period.lowerBound.startInstant(in: utc),
+                                                      to: period.upperBound.adding(days: 1).startInstant(in: utc))
+                .map(\.account).filter { !$0.isEmpty })
+            if names.count > 1 {
+                accounts = names.sorted()
+                regions = try cache.accountRegions()
+            }
+        }
         let pricing = try make(s, catalog: catalog, rateSheet: billing.rateSheet, account: account,
-                               overageDays: overageDays ?? billing.overageDays, period: period, warnings: &warnings)
+                               overageDays: overageDays ?? billing.overageDays, period: period, accounts: accounts,
+                               regions: regions, warnings: &warnings)
         return (pricing, billing)
     }
 

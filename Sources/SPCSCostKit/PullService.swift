@@ -362,8 +362,8 @@ public struct PullService: Sendable {
             let unnamed = Set(records.map(\.account)).subtracting(named)
             if !unnamed.isEmpty {
                 note("no region is known for \(unnamed.sorted().joined(separator: ", ")) (not in \(Self.accounts) or "
-                     + "\(Self.rateSheet)); every account of an --org pull is still priced at one price schedule (the cached "
-                     + "rate sheet, else --region), so check that it fits \(unnamed.count == 1 ? "this account" : "these accounts").")
+                     + "\(Self.rateSheet)); without a rate sheet row of \(unnamed.count == 1 ? "its" : "their") own, "
+                     + "\(unnamed.count == 1 ? "it is" : "they are") priced at the run's --region, so check that it fits.")
             }
         }
 

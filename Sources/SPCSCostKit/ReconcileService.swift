@@ -130,11 +130,22 @@ public struct ReconcileService: Sendable {
             let pricing = try LedgerPricing.make(settings, catalog: catalog, cache: cache, period: first...last,
                                                  warnings: &priceWarnings)
             var rates = try pricing.rates(for: first...last)
+            // Accounts at their own prices: each account's rows priced apart, the estimate at the pool's account's.
+            var pricedPools = byPool
+            var poolAccounts: [String: String] = [:]
+            if rates.pricesByAccount {
+                let wideStart = options.from.adding(days: -1).startInstant(in: utc)
+                let wideEnd = options.to.adding(days: 2).startInstant(in: utc)
+                pricedPools = Dictionary(grouping: try cache.records(from: wideStart, to: wideEnd, byAccount: true),
+                                         by: \.computePoolName)
+                poolAccounts = try cache.poolAccounts(from: wideStart, to: wideEnd)
+            }
             for i in result.pools.indices {
                 let z = zones[i]
                 let start = options.from.startInstant(in: z), end = options.to.adding(days: 1).startInstant(in: z)
-                let rows = (byPool[result.pools[i].pool] ?? []).filter { $0.startTime >= start && $0.startTime < end }
-                try result.pools[i].price(metered: try MeteredPart.parts(of: rows, zone: z), zone: z, rates: &rates)
+                let rows = (pricedPools[result.pools[i].pool] ?? []).filter { $0.startTime >= start && $0.startTime < end }
+                try result.pools[i].price(metered: try MeteredPart.parts(of: rows, zone: z), zone: z, rates: &rates,
+                                          account: poolAccounts[result.pools[i].pool] ?? "")
             }
             result.warnings += priceWarnings.filter { !result.warnings.contains($0) }
             result.currency = pricing.currency

@@ -230,7 +230,8 @@ public struct ReportService: Sendable {
             if firstWhole < afterWhole {
                 for r in try cache.meteredByAccountAndUTCDay(from: firstWhole.startInstant(in: utc),
                                                               to: afterWhole.startInstant(in: utc)) {
-                    let charge = try rates.charge(NanoCredits(r.nanoCredits).credits, onUTCDay: r.utcDay.daysSinceEpoch)
+                    let charge = try rates.charge(NanoCredits(r.nanoCredits).credits, onUTCDay: r.utcDay.daysSinceEpoch,
+                                                  account: r.account)
                     ledger[BillCheck.AccountDay(account: r.account, day: r.utcDay)] = BillCheck.LedgerDay(
                         credits: charge.quantity, amount: charge.priceAmount, unitPrice: charge.rate.unitPrice.price.price)
                 }
@@ -259,7 +260,8 @@ public struct ReportService: Sendable {
                 case .application: key = Self.applicationLabel(id: g.applicationID, name: g.application)
                 }
                 sums[key, default: .zero(options.currency)] += try rates.charge(NanoCredits(g.nanoCredits).credits,
-                                                                                onUTCDay: g.utcDay.daysSinceEpoch)
+                                                                                onUTCDay: g.utcDay.daysSinceEpoch,
+                                                                                account: g.account)
             }
             report.groups = sums.keys.sorted().map { key in
                 var line = GroupLine(key: key, metered: sums[key]!)
@@ -315,20 +317,26 @@ public struct ReportService: Sendable {
         let source = RowSource(failure: { failure.error }) { body in
             var rates = rates
             do {
-                try cache.forEachPoolSeries(from: start, to: end) { pool, firstHour, values in
+                // Each account's hours at its own price; a pool's hour is one row, its accounts' charges summed.
+                try cache.forEachPoolAccountSeries(from: start, to: end) { pool, firstHour, accounts in
                     var segment = 0
-                    for (i, v) in values.enumerated() where v != .min {
+                    for i in accounts[0].values.indices {
                         let hourStart = firstHour + Int64(i) * 3600
                         guard hourStart >= a, hourStart < b else { continue }
+                        var sum: ChargeSum?
+                        let utcDay = hourStart >= 0 ? hourStart / 86_400 : (hourStart - 86_399) / 86_400
+                        for (owner, values) in accounts where values[i] != .min {
+                            let charge = try rates.charge(NanoCredits(values[i]).credits, onUTCDay: Int(utcDay),
+                                                          account: owner.account)
+                            sum = (sum ?? .zero(rates.currency)) + ChargeSum(quantity: charge.quantity, amount: charge.amount)
+                        }
+                        guard let sum else { continue }
                         while segment < segments.count - 1, hourStart >= segments[segment].until { segment += 1 }
                         let local = hourStart + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
                         let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-                        let utcDay = hourStart >= 0 ? hourStart / 86_400 : (hourStart - 86_399) / 86_400
-                        let credits = NanoCredits(v).credits
-                        let charge = try rates.charge(credits, onUTCDay: Int(utcDay))
                         body(Table.Row([.date(CivilDate(daysSinceEpoch: Int(day))),
                                         .text(FireTime.utcText(Date(timeIntervalSince1970: TimeInterval(hourStart)))),
-                                        .text(pool), .number(credits), .money(charge.amount)]))
+                                        .text(pool), .number(sum.quantity), .money(sum.amount)]))
                     }
                 }
             } catch {

@@ -86,7 +86,11 @@ public struct WhatIfService: Sendable {
             let pricing = try LedgerPricing.make(price, catalog: env.catalog, cache: cache, period: first...last,
                                                  warnings: &run.warnings)
             var rates = try pricing.rates(for: first...last)
-            for i in run.results.indices { try run.results[i].price(rates: &rates) }
+            // Accounts at their own prices: each pool at its account's (README "Accounts in several regions").
+            let poolAccounts = rates.pricesByAccount ? try cache.poolAccounts(from: start, to: end) : [:]
+            for i in run.results.indices {
+                try run.results[i].price(rates: &rates, account: poolAccounts[run.results[i].pool] ?? "")
+            }
             run.currency = pricing.currency
             run.priceRuns = rates.priceRuns
         }
@@ -166,6 +170,11 @@ extension WhatIfService {
             rates = try pricing.rates(for: first...last)
             run.currency = pricing.currency
         }
+        // Accounts at their own prices: each pool at its account's (README "Accounts in several regions"); read
+        // before the pass over the series (the cache answers one read at a time).
+        let poolAccounts = rates?.pricesByAccount == true
+            ? try cache.poolAccounts(from: options.from.adding(days: -1).startInstant(in: utc),
+                                     to: options.to.adding(days: 2).startInstant(in: utc)) : [:]
 
         var byName: [String: [Int]] = [:]
         for (i, p) in planned.enumerated() { byName[p.entry.plan.pool.name, default: []].append(i) }
@@ -181,10 +190,13 @@ extension WhatIfService {
         func price(_ i: Int) throws {
             guard rates != nil else { return }
             guard !results[i].isEmpty else { return }
-            try results[i][0].price(rates: &rates!)
+            let account = poolAccounts[planned[i].entry.plan.pool.name] ?? ""
+            try results[i][0].price(rates: &rates!, account: account)
             // The metered credits are the same under every policy: priced once.
             let first = results[i][0]
-            for k in results[i].indices.dropFirst() { try results[i][k].price(rates: &rates!, meteredFrom: first) }
+            for k in results[i].indices.dropFirst() {
+                try results[i][k].price(rates: &rates!, meteredFrom: first, account: account)
+            }
             for k in results[i].indices {
                 for d in results[i][k].days.indices {
                     results[i][k].days[d].meteredParts = [:]

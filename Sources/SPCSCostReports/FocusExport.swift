@@ -60,6 +60,17 @@ public struct FocusCharge: Sendable, Hashable {
     /// APPLICATION_ID (text) and its last known name of an ``UsageAttribution/Kind/application`` row
     /// (`x_ApplicationId`, `x_ApplicationName`; the name nil when no row ever named it).
     public var applicationID: String?, applicationName: String?
+    /// The account the credits belong to (SubAccountId and SubAccountName), when the run prices each account at its
+    /// own price; nil = the dataset's ``FocusDataset/account``.
+    public var account: String?
+    /// The account's region (RegionId, `AWS_AP_NORTHEAST_1`) and its name (RegionName) when known and the run
+    /// prices each account at its own price; nil = the dataset's.
+    public var region: (id: String, name: String?)? {
+        get { regionID.map { ($0, regionName) } }
+        set { regionID = newValue?.id; regionName = newValue?.name }
+    }
+    private var regionID: String?
+    private var regionName: String?
 
     /// Creates a charge; both rates must convert into one billing currency.
     public init(chargePeriod: DateInterval, pool: String, poolID: Int64?, kind: ChargeKind = .compute,
@@ -97,14 +108,14 @@ public struct FocusCharge: Sendable, Hashable {
     /// sum's amount is exactly the sum of the parts' amounts.
     public static func daily(_ charges: [FocusCharge], within period: DateInterval) -> [FocusCharge] {
         struct Key: Hashable {
-            let pool: String; let poolID: Int64?; let kind: ChargeKind; let day: CivilDate
+            let pool: String; let poolID: Int64?; let kind: ChargeKind; let day: CivilDate; let account: String?
             let usedBy: UsageAttribution.Kind?; let notebook: String?; let user: String?; let applicationID: String?
         }
         var order: [Key] = []
         var sums: [Key: FocusCharge] = [:]
         for c in charges {
-            let key = Key(pool: c.pool, poolID: c.poolID, kind: c.kind, day: c.rate.day, usedBy: c.usedBy,
-                          notebook: c.notebook, user: c.user, applicationID: c.applicationID)
+            let key = Key(pool: c.pool, poolID: c.poolID, kind: c.kind, day: c.rate.day, account: c.account,
+                          usedBy: c.usedBy, notebook: c.notebook, user: c.user, applicationID: c.applicationID)
             if var s = sums[key] {
                 s.credits += c.credits
                 if let h = c.nodeHours { s.nodeHours = (s.nodeHours ?? 0) + h }
@@ -342,11 +353,12 @@ public enum FocusExport {
             timestamp(c.chargePeriod.end), timestamp(c.chargePeriod.start), credits, "Credits", billed,
             exact(c.contractedUnitPrice), billed, "", "Snowflake", exact(c.listCost), exact(c.listUnitPrice),
             "Standard", pricingCurrency.code, ExactDecimal.text(c.price.price.price.amount), exact(c.pricingCurrencyCost),
-            listInPricing, credits, "Credits", "Snowflake", "Snowflake", d.regionID,
-            d.regionName ?? "", c.poolID.map(String.init) ?? c.pool, c.pool, "Compute Pool", "Compute",
+            listInPricing, credits, "Credits", "Snowflake", "Snowflake", c.region?.id ?? d.regionID,
+            (c.region == nil ? d.regionName : c.region?.name) ?? "", c.poolID.map(String.init) ?? c.pool, c.pool, "Compute Pool", "Compute",
             "Snowpark Container Services", "Containers", skuID, "Snowpark Container Services compute credits",
-            "{\"x_Edition\":\"\(edition)\",\"x_RegionId\":\"\(d.regionID)\"}", "\(skuID)/\(d.regionID)/\(edition)",
-            d.account ?? "", d.account ?? "",
+            "{\"x_Edition\":\"\(edition)\",\"x_RegionId\":\"\(c.region?.id ?? d.regionID)\"}",
+            "\(skuID)/\(c.region?.id ?? d.regionID)/\(edition)",
+            c.account ?? d.account ?? "", c.account ?? d.account ?? "",
         ]
         return focus + [c.kind.rawValue] + extensions(c, in: d, exact: true)
             + [c.usedBy?.rawValue ?? "", c.notebook ?? "", c.user ?? "", c.applicationID ?? "", c.applicationName ?? ""]
@@ -401,10 +413,11 @@ public enum FocusExport {
             "", "", "", "", "", credits,
             "Credits", billed, MoneyFormat.price(c.contractedUnitPrice), billed, "Snowflake",
             MoneyFormat.plain(c.listCost),
-            MoneyFormat.price(c.listUnitPrice), "Standard", credits, "Credits", "Snowflake", "Snowflake", d.regionID,
-            d.regionName ?? "", c.pool, c.pool, "Compute Pool", "Compute", "Snowpark Container Services", skuID,
-            "\(skuID)/\(d.regionID)/\(d.edition.rawValue.uppercased().replacingOccurrences(of: "-", with: "_"))",
-            d.account ?? "", d.account ?? "", "",
+            MoneyFormat.price(c.listUnitPrice), "Standard", credits, "Credits", "Snowflake", "Snowflake",
+            c.region?.id ?? d.regionID, (c.region == nil ? d.regionName : c.region?.name) ?? "", c.pool, c.pool,
+            "Compute Pool", "Compute", "Snowpark Container Services", skuID,
+            "\(skuID)/\(c.region?.id ?? d.regionID)/\(d.edition.rawValue.uppercased().replacingOccurrences(of: "-", with: "_"))",
+            c.account ?? d.account ?? "", c.account ?? d.account ?? "", "",
         ]
         return focus + extensions(c, in: d, exact: false)
     }

@@ -44,13 +44,54 @@ public struct OffsetSegment: Sendable, Hashable {
 }
 
 extension UsageCache {
+    /// The series key of one account's pool: pool name, organization and account as cached (upper case; `""` where
+    /// the source named none, such as a CSV import).
+    public struct SeriesOwner: Sendable, Hashable, Comparable {
+        /// ORGANIZATION_NAME; `""` when not known.
+        public var organization: String
+        /// ACCOUNT_NAME; `""` when not known.
+        public var account: String
+
+        /// Creates an owner.
+        public init(organization: String, account: String) {
+            self.organization = organization
+            self.account = account
+        }
+
+        /// Organization, then account.
+        public static func < (a: SeriesOwner, b: SeriesOwner) -> Bool { (a.organization, a.account) < (b.organization, b.account) }
+    }
+
     /// Calls `body` once per pool (in name order) with the pool's hours from `from` (rounded down to the hour) to
     /// `to`: `values[i]` is the CREDITS_USED nano-credits of the hour starting at `firstHour + i × 3600` (UTC epoch
-    /// seconds), or `Int64.min` where the cache has no row. Read from the per-month series blobs, so a year of a
-    /// thousand pools comes in 12,000 reads, one pool at a time.
+    /// seconds), or `Int64.min` where the cache has no row; every organization and account of the name summed.
+    /// Read from the per-month series blobs, so a year of a thousand pools comes in 12,000 reads, one pool at a time.
     /// - Throws: ``StoreError/database(path:reason:)``, or what `body` throws.
     public func forEachPoolSeries(from: Date, to: Date,
                                   _ body: (_ pool: String, _ firstHour: Int64, _ values: [Int64]) throws -> Void) throws {
+        try forEachPoolAccountSeries(from: from, to: to) { pool, firstHour, accounts in
+            try body(pool, firstHour, Self.summed(accounts.map(\.values)))
+        }
+    }
+
+    /// The hour-by-hour sum of several accounts' series of one pool (`Int64.min` where none has a value).
+    static func summed(_ series: [[Int64]]) -> [Int64] {
+        guard var out = series.first else { return [] }
+        for values in series.dropFirst() {
+            for (i, v) in values.enumerated() where v != .min { out[i] = out[i] == .min ? v : out[i] &+ v }
+        }
+        return out
+    }
+
+    /// Calls `body` once per pool name (in name order) with each organization and account's hours of that name
+    /// (in organization, then account order), each as ``forEachPoolSeries(from:to:_:)`` gives a pool's: what a run
+    /// that prices each account at its own price reads. A cache of one account gives one series per call.
+    /// - Throws: ``StoreError/database(path:reason:)``, ``StoreError/cachedRowOutOfRange(path:pool:hourStart:credits:)``,
+    ///   or what `body` throws.
+    public func forEachPoolAccountSeries(
+        from: Date, to: Date,
+        _ body: (_ pool: String, _ firstHour: Int64, _ accounts: [(owner: SeriesOwner, values: [Int64])]) throws -> Void
+    ) throws {
         let firstHour = Int64(from.timeIntervalSince1970.rounded(.down)) / 3600 * 3600
         let end = Int64(to.timeIntervalSince1970.rounded(.up))
         let count = Int((end - firstHour + 3599) / 3600)
@@ -62,29 +103,35 @@ extension UsageCache {
                 try db.execute(sql: "PRAGMA cache_size = -4096")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT compute_pool_name, month_start, hours FROM spcs_series
-                    WHERE month_start < ? AND month_start + 2678400 > ? ORDER BY compute_pool_name, month_start
+                    SELECT compute_pool_name, organization, account, month_start, hours FROM spcs_series
+                    WHERE month_start < ? AND month_start + 2678400 > ?
+                    ORDER BY compute_pool_name, organization, account, month_start
                     """, arguments: [end, firstHour])
                 var pool: String?
-                var values: [Int64] = []
+                var accounts: [(owner: SeriesOwner, values: [Int64])] = []
                 // An hour holds at most the hourly bound, the first hour of a day with a day row the day's bound.
                 let allowed = 0...UsageRecord.maximumCreditsUsed(for: .day).value
                 while let row = try rows.next() {
                     let name: String = row[0]
                     if name != pool {
-                        if let pool { try body(pool, firstHour, values) }
+                        if let pool { try body(pool, firstHour, accounts) }
                         pool = name
-                        values = [Int64](repeating: .min, count: count)
+                        accounts = []
                     }
-                    let monthStart: Int64 = row[1]
-                    let blob: Data = row[2]
+                    let owner = SeriesOwner(organization: row[1], account: row[2])
+                    if accounts.last?.owner != owner {
+                        accounts.append((owner, [Int64](repeating: .min, count: count)))
+                    }
+                    let monthStart: Int64 = row[3]
+                    let blob: Data = row[4]
+                    let k = accounts.count - 1
                     let outOfRange: (hour: Int, nano: Int64)? = blob.withUnsafeBytes { raw in
                         let n = raw.count / 8
                         let offset = Int((monthStart - firstHour) / 3600)
                         for i in max(0, -offset)..<min(n, count - offset) {
                             let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
                             if v != .min && !allowed.contains(v) { return (i, v) }
-                            values[offset + i] = v
+                            accounts[k].values[offset + i] = v
                         }
                         return nil
                     }
@@ -94,7 +141,7 @@ extension UsageCache {
                             credits: NanoCredits(nano))
                     }
                 }
-                if let pool { try body(pool, firstHour, values) }
+                if let pool { try body(pool, firstHour, accounts) }
             }
         } catch let e as StoreError {
             throw e
@@ -125,9 +172,12 @@ extension UsageCache {
         return (totals, read.checksum, read.rows)
     }
 
-    /// Credits and hourly rows per pool, local day (from `segments`) and UTC day, for hours starting in `[from, to)`:
-    /// the parts the ledger prices (a local day east or west of UTC spans two UTC days, which may have two prices).
-    /// Sorted by pool, local day, UTC day. The checksum is the one ``meteredByDay(from:to:segments:)`` gives.
+    /// Credits and hourly rows per pool, account, local day (from `segments`) and UTC day, for hours starting in
+    /// `[from, to)`: the parts the ledger prices (a local day east or west of UTC spans two UTC days, which may have
+    /// two prices; two accounts may have two prices). Sorted by pool, local day, UTC day, account. The checksum is
+    /// the one ``meteredByDay(from:to:segments:)`` gives, over each pool's hours summed across accounts (so a cache
+    /// of one account has the checksum it had before the series were kept per account); `rows` counts those
+    /// summed pool-hours.
     /// - Throws: ``StoreError/database(path:reason:)``, ``ArithmeticLimitError`` when a day does not sum in 64 bits.
     public func meteredParts(from: Date, to: Date, segments: [OffsetSegment]) throws
         -> (parts: [MeteredPart], checksum: String, rows: Int) {
@@ -136,41 +186,54 @@ extension UsageCache {
         var parts: [MeteredPart] = []
         var hasher = SHA256()
         var rows = 0
-        try forEachPoolSeries(from: from, to: to) { pool, firstHour, values in
+        try forEachPoolAccountSeries(from: from, to: to) { pool, firstHour, accounts in
             hasher.update(data: Data(pool.utf8))
-            var perDay: [Int64: (Int64, Int)] = [:]  // key: local day × 2^20 + (UTC day − local day + 2)
+            let total = Self.summed(accounts.map(\.values))
             var kept: [Int64] = []
-            kept.reserveCapacity(values.count)
-            var segment = 0
-            for (i, v) in values.enumerated() where v != .min {
+            kept.reserveCapacity(total.count)
+            for (i, v) in total.enumerated() where v != .min {
                 let start = firstHour + Int64(i) * 3600
                 guard start >= a, start < b else { continue }
-                while segment < segments.count - 1, start >= segments[segment].until { segment += 1 }
-                let local = start + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
-                let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-                let utc = start >= 0 ? start / 86_400 : (start - 86_399) / 86_400
-                let key = day << 20 + (utc - day + 2)
-                let (c, n) = perDay[key] ?? (0, 0)
-                perDay[key] = (try ExactInt64.add(c, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: Int(day)))"),
-                               n + 1)
                 kept.append(start)
                 kept.append(v)
+                rows += 1
             }
             kept.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            for key in perDay.keys.sorted() {
-                let (c, n) = perDay[key]!
-                let day = key >> 20
-                let utc = day + (key & 0xFFFFF) - 2
-                parts.append(MeteredPart(pool: pool, localDay: Int(day), utcDay: Int(utc), nanoCredits: c, hours: n))
-                rows += n
+            var poolParts: [MeteredPart] = []
+            for (owner, values) in accounts {
+                var perDay: [Int64: (Int64, Int)] = [:]  // key: local day × 2^20 + (UTC day − local day + 2)
+                var segment = 0
+                for (i, v) in values.enumerated() where v != .min {
+                    let start = firstHour + Int64(i) * 3600
+                    guard start >= a, start < b else { continue }
+                    while segment < segments.count - 1, start >= segments[segment].until { segment += 1 }
+                    let local = start + Int64(segments.isEmpty ? 0 : segments[segment].offsetSeconds)
+                    let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+                    let utc = start >= 0 ? start / 86_400 : (start - 86_399) / 86_400
+                    let key = day << 20 + (utc - day + 2)
+                    let (c, n) = perDay[key] ?? (0, 0)
+                    perDay[key] = (try ExactInt64.add(c, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: Int(day)))"),
+                                   n + 1)
+                }
+                for key in perDay.keys.sorted() {
+                    let (c, n) = perDay[key]!
+                    let day = key >> 20
+                    let utc = day + (key & 0xFFFFF) - 2
+                    poolParts.append(MeteredPart(pool: pool, localDay: Int(day), utcDay: Int(utc), nanoCredits: c, hours: n,
+                                                 organization: owner.organization, account: owner.account))
+                }
             }
+            // Stable: accounts stay in organization and account order within a day.
+            var order = Array(poolParts.indices)
+            order.sort { (poolParts[$0].localDay, poolParts[$0].utcDay, $0) < (poolParts[$1].localDay, poolParts[$1].utcDay, $1) }
+            parts += order.map { poolParts[$0] }
         }
         return (parts, hasher.finalize().map { String(format: "%02x", $0) }.joined(), rows)
     }
 
     /// Per pool, the start of its first and the end of its last metered hour in the whole cache: the lifetime
     /// spcs-cost assumes for a pool the cache has no inventory row for (a CSV import). Read from the per-month
-    /// series: two blobs a pool (its first and last month), not a scan of the hourly rows.
+    /// series: the blobs of a pool's first and last month (one per account), not a scan of the hourly rows.
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func meteredSpans() throws(StoreError) -> [String: DateInterval] {
         func hour(_ blob: Data, first: Bool) -> Int? {
@@ -182,21 +245,83 @@ extension UsageCache {
         }
         do {
             return try db.read { db in
-                var out: [String: DateInterval] = [:]
+                var starts: [String: Int64] = [:], ends: [String: Int64] = [:]
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT s.compute_pool_name, f.month_start, f.hours, l.month_start, l.hours
+                    SELECT f.compute_pool_name, f.month_start, f.hours, f.month_start = s.first, f.month_start = s.last
                     FROM (SELECT compute_pool_name, MIN(month_start) AS first, MAX(month_start) AS last
                           FROM spcs_series GROUP BY compute_pool_name) s
-                    JOIN spcs_series f ON f.compute_pool_name = s.compute_pool_name AND f.month_start = s.first
-                    JOIN spcs_series l ON l.compute_pool_name = s.compute_pool_name AND l.month_start = s.last
+                    JOIN spcs_series f ON f.compute_pool_name = s.compute_pool_name
+                     AND (f.month_start = s.first OR f.month_start = s.last)
                     """)
                 for row in rows {
                     let name: String = row[0]
-                    let firstMonth: Int64 = row[1], lastMonth: Int64 = row[3]
-                    let firstBlob: Data = row[2], lastBlob: Data = row[4]
-                    guard let a = hour(firstBlob, first: true), let b = hour(lastBlob, first: false) else { continue }
-                    out[name] = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(firstMonth + Int64(a) * 3600)),
-                                             end: Date(timeIntervalSince1970: TimeInterval(lastMonth + Int64(b + 1) * 3600)))
+                    let month: Int64 = row[1]
+                    let blob: Data = row[2]
+                    if row[3] as Bool, let a = hour(blob, first: true) {
+                        let t = month + Int64(a) * 3600
+                        starts[name] = min(starts[name] ?? t, t)
+                    }
+                    if row[4] as Bool, let b = hour(blob, first: false) {
+                        let t = month + Int64(b + 1) * 3600
+                        ends[name] = max(ends[name] ?? t, t)
+                    }
+                }
+                var out: [String: DateInterval] = [:]
+                for (name, a) in starts {
+                    guard let b = ends[name] else { continue }
+                    out[name] = DateInterval(start: Date(timeIntervalSince1970: TimeInterval(a)),
+                                             end: Date(timeIntervalSince1970: TimeInterval(b)))
+                }
+                return out
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The organizations and accounts with metered rows (hourly or daily) starting in [`from`, `to`), sorted: what
+    /// decides whether a run prices each account at its own price (two or more accounts) or at the run's. The
+    /// series' keys of the period's months answer first (a few thousand keys, no blob read): when they name fewer
+    /// than two accounts, those are returned (an account of those months may have no row in the period itself);
+    /// otherwise the rows themselves are read, for the exact period.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func meteredAccounts(from: Date, to: Date) throws(StoreError) -> [SeriesOwner] {
+        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
+        do {
+            return try db.read { db in
+                let months = try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT organization, account FROM spcs_series
+                    WHERE month_start < ? AND month_start + 2678400 > ? ORDER BY 1, 2
+                    """, arguments: [b, a]).map { SeriesOwner(organization: $0[0], account: $0[1]) }
+                if Set(months.map(\.account)).count < 2 { return months }
+                return try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT organization, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
+                    UNION SELECT DISTINCT organization, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2
+                    ORDER BY 1, 2
+                    """, arguments: [a, b]).map { SeriesOwner(organization: $0[0], account: $0[1]) }
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Per pool name metered in [`from`, `to`), the one account its rows name (upper case), or `""` when they name
+    /// none or several: the account whose price a pool's planned and hypothetical figures take (`whatif`, `advise`,
+    /// `reconcile`'s estimate).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func poolAccounts(from: Date, to: Date) throws(StoreError) -> [String: String] {
+        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
+        do {
+            return try db.read { db in
+                var out: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT compute_pool_name, MIN(account), MAX(account) FROM (
+                        SELECT compute_pool_name, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
+                        UNION SELECT compute_pool_name, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2)
+                    GROUP BY compute_pool_name
+                    """, arguments: [a, b]) {
+                    let low: String = row[1], high: String = row[2]
+                    out[row[0]] = low == high ? low : ""
                 }
                 return out
             }

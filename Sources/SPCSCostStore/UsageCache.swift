@@ -5,7 +5,7 @@ import SPCSCostCore
 
 /// The local SQLite cache of metered SPCS usage and the money views.
 ///
-/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; the last, `v9-notebook-usage`, is current):
+/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; the last of `migrationIDs` is current):
 /// - `spcs_history`: hourly rows of `SNOWPARK_CONTAINER_SERVICES_HISTORY`, keyed by (organization, account,
 ///   COMPUTE_POOL_NAME, COMPUTE_POOL_ID, START_TIME). `organization` and `account` are upper-case names, `''` when not
 ///   known (a CSV import without such columns); `compute_pool_id` is `-1` where the view or file gives no ID. So two
@@ -25,9 +25,12 @@ import SPCSCostCore
 ///   day's 00:00 UTC. A table of its own, so a day row never meets the hourly row of the day's first hour. A load of
 ///   one grain for an account replaces that account's rows of the other grain in the window it read
 ///   (``HistoryWriter/replaceOtherGrain(than:organization:account:from:to:)``), so no day is counted twice.
-/// - `spcs_series`: per pool name and UTC month, the hourly sums of `spcs_history` over every row of that name
-///   (all organizations, accounts and IDs) as one blob, a day row adding to its day's first hour; the read APIs (``records(from:to:pools:)``,
-///   ``forEachPoolSeries(from:to:_:)``, ``meteredByDay(from:to:segments:)``) show a pool by name, summed.
+/// - `spcs_series`: per pool name, organization, account and UTC month (since schema `v10-series-by-account`), the
+///   hourly sums of `spcs_history` and `spcs_daily` over every row of that name and account (both pool IDs of a
+///   name re-created) as one blob, a day row adding to its day's first hour. ``forEachPoolSeries(from:to:_:)`` and
+///   ``meteredByDay(from:to:segments:)`` show a pool by name, every account summed;
+///   ``forEachPoolAccountSeries(from:to:_:)`` and ``meteredParts(from:to:segments:)`` keep the accounts apart, so
+///   each is priced at its own price.
 /// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows, keyed
 ///   by day, organization and account since schema v5) and RATE_SHEET_DAILY as pulled.
 /// - `usage_in_currency_daily`: ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY as pulled, keyed by every column but
@@ -91,7 +94,7 @@ public final class UsageCache: Sendable {
     }
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
-                               "v6-account-regions", "v9-notebook-usage"]
+                               "v6-account-regions", "v9-notebook-usage", "v10-series-by-account"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -355,6 +358,30 @@ public final class UsageCache: Sendable {
                 WHERE n = 1;
                 """)
         }
+        m.registerMigration("v10-series-by-account") { db in
+            // The series gain the organization and account of their rows, so each account's hours can be priced at
+            // its own price. Rebuilt from the cached rows (spcs_history and spcs_daily are not touched); the
+            // migrator runs this in one transaction, so a kill leaves the cache as it was.
+            try db.execute(sql: """
+                CREATE TABLE spcs_series_v10 (
+                    compute_pool_name TEXT NOT NULL,
+                    organization TEXT NOT NULL,      -- as in spcs_history: upper case, '' = not known
+                    account TEXT NOT NULL,           -- as in spcs_history: upper case, '' = not known
+                    month_start INTEGER NOT NULL,    -- UTC epoch seconds of the month's first hour
+                    hours BLOB NOT NULL,
+                    PRIMARY KEY (compute_pool_name, organization, account, month_start)
+                ) WITHOUT ROWID;
+                DROP TABLE spcs_series;
+                ALTER TABLE spcs_series_v10 RENAME TO spcs_series;
+                """)
+            var series = SeriesWriter()
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT compute_pool_name, start_time FROM spcs_history
+                UNION ALL SELECT compute_pool_name, start_time FROM spcs_daily
+                """)
+            while let row = try rows.next() { series.touch(pool: row[0], start: row[1]) }
+            try series.flush(db)
+        }
         return m
     }
 
@@ -457,12 +484,17 @@ public final class UsageCache: Sendable {
     /// column on which they differ is nil (`organization`/`account`: `""`). Day rows (``UsageRecord/grain`` `.day`)
     /// are summed apart from the hourly row of the same START_TIME. ``keyedRecords(from:to:pools:)`` gives the rows
     /// as stored.
+    /// - Parameter byAccount: true = one row per pool name, hour, organization and account (each account's rows
+    ///   summed apart, ordered by pool name, start, organization, account): what a run that prices each account at
+    ///   its own price reads.
     /// - Throws: ``StoreError/database(path:reason:)``, ``StoreError/cachedRowOutOfRange(path:pool:hourStart:credits:)``.
-    public func records(from: Date? = nil, to: Date? = nil, pools: [String]? = nil) throws(StoreError) -> [UsageRecord] {
+    public func records(from: Date? = nil, to: Date? = nil, pools: [String]? = nil,
+                        byAccount: Bool = false) throws(StoreError) -> [UsageRecord] {
         var out: [UsageRecord] = []
         for r in try keyedRecords(from: from, to: to, pools: pools) {
             guard var last = out.last, last.computePoolName == r.computePoolName, last.startTime == r.startTime,
-                  last.grain == r.grain else {
+                  last.grain == r.grain,
+                  !byAccount || (last.organization == r.organization && last.account == r.account) else {
                 out.append(r)
                 continue
             }
@@ -876,14 +908,15 @@ public final class HistoryWriter {
     }
 
     /// True when the cache held a row of `pool`'s name in the hour starting at `start` before this load, read from
-    /// the series blob of that pool-month (one read per pool-month while rows come in pool order).
+    /// the series blobs of that pool-month, every organization and account (one read per pool-month while rows come
+    /// in pool order).
     private func cachedBeforeThisLoad(pool: String, start: Int64) throws -> Bool {
         if !(blobMonth.start..<blobMonth.end).contains(start) {
             let first = CivilDate(daysSinceEpoch: Int(floorDiv(start, 86_400))).firstOfMonth
             blobMonth = (Int64(first.daysSinceEpoch) * 86_400, Int64(first.daysSinceEpoch + first.daysInMonth) * 86_400)
         }
         if blobKey?.monthStart != blobMonth.start || blobKey?.pool != pool {
-            blob = try Data.fetchOne(seriesBlob, arguments: [pool, blobMonth.start]) ?? Data()
+            blob = SeriesBlob.sum(try Data.fetchAll(seriesBlob, arguments: [pool, blobMonth.start]))
             blobKey = SeriesWriter.Key(pool: pool, monthStart: blobMonth.start)
         }
         let hour = Int((start - blobMonth.start) / 3600)
@@ -1341,8 +1374,9 @@ extension UsageCache {
 }
 
 /// Collects the pool-months whose hours changed, then rebuilds their `spcs_series` blobs from `spcs_history` and
-/// `spcs_daily` in one pass: each hour holds the sum of every row of that pool name and hour, a day row counting in
-/// its day's first hour (`Int64.min` where none).
+/// `spcs_daily` in one pass: one blob per pool name, organization, account and UTC month, each hour holding the sum
+/// of every row of that name, organization, account and hour (two pool IDs of one name are summed), a day row
+/// counting in its day's first hour (`Int64.min` where none).
 struct SeriesWriter {
     struct Key: Hashable, Comparable {
         var pool: String
@@ -1355,7 +1389,8 @@ struct SeriesWriter {
     // Rows mostly arrive in key order (pool, then hour): the current pool-month is kept apart from the set.
     private var currentKey: Key?
 
-    /// Records that the hour starting at `start` (UTC epoch seconds) of `pool` changed.
+    /// Records that the hour starting at `start` (UTC epoch seconds) of `pool` changed (for every account: the
+    /// pool-month's blobs are all rebuilt).
     mutating func touch(pool: String, start: Int64) {
         if !(lastMonth.start..<lastMonth.end).contains(start) {
             let first = CivilDate(daysSinceEpoch: Int(floorDiv(start, 86_400))).firstOfMonth
@@ -1367,45 +1402,86 @@ struct SeriesWriter {
         }
     }
 
-    /// Rebuilds the blob of every touched pool-month from `spcs_history` (a range of the table each: the key
-    /// starts with pool name and START_TIME); a pool-month left without rows loses its blob.
+    /// Rebuilds the blobs of every touched pool-month from `spcs_history` and `spcs_daily` (a range of each table:
+    /// the keys start with pool name and START_TIME); an account left without rows in a pool-month loses its blob.
+    /// Before `v10-series-by-account` (the v3 migration) the table has no organization and account: one blob per
+    /// pool-month, every account summed.
     mutating func flush(_ db: Database) throws {
         if let currentKey { pending.insert(currentKey) }
         currentKey = nil
+        guard !pending.isEmpty else { return }
+        let byAccount = try db.columns(in: "spcs_series").contains { $0.name == "account" }
+        let who = byAccount ? "organization, account" : "'' AS organization, '' AS account"
         // The v3 migration builds the blobs before spcs_daily exists (v5).
         let daily = try db.tableExists("spcs_daily") ? """
                 UNION ALL
-                SELECT start_time, credits_used_nano FROM spcs_daily
+                SELECT \(who), start_time, credits_used_nano FROM spcs_daily
                 WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
             """ : ""
+        // The rows as stored, summed here (one pass over a range of each table; a GROUP BY made SQLite sort them).
         let read = try db.makeStatement(sql: """
-            SELECT start_time, SUM(credits_used_nano) FROM (
-                SELECT start_time, credits_used_nano FROM spcs_history
-                WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
-            \(daily))
-            GROUP BY start_time
+            SELECT \(who), start_time, credits_used_nano FROM spcs_history
+            WHERE compute_pool_name = ?1 AND start_time >= ?2 AND start_time < ?3
+            \(daily)
             """)
-        let write = try db.makeStatement(sql: "INSERT OR REPLACE INTO spcs_series (compute_pool_name, month_start, hours) VALUES (?, ?, ?)")
+        let write = try db.makeStatement(sql: byAccount
+            ? "INSERT INTO spcs_series (compute_pool_name, organization, account, month_start, hours) VALUES (?, ?, ?, ?, ?)"
+            : "INSERT INTO spcs_series (compute_pool_name, month_start, hours) VALUES (?, ?, ?)")
         let remove = try db.makeStatement(sql: "DELETE FROM spcs_series WHERE compute_pool_name = ? AND month_start = ?")
+        struct Owner: Hashable, Comparable {
+            var organization: String, account: String
+            static func < (a: Owner, b: Owner) -> Bool { (a.organization, a.account) < (b.organization, b.account) }
+        }
         for key in pending.sorted() {
+            try remove.execute(arguments: [key.pool, key.monthStart])
             let days = CivilDate(daysSinceEpoch: Int(key.monthStart / 86_400)).daysInMonth
-            var hours = [Int64](repeating: .min, count: days * 24)
-            var any = false
+            var byOwner: [Owner: [Int64]] = [:]
+            var last: (owner: Owner, index: Dictionary<Owner, [Int64]>.Index)?
             let rows = try Row.fetchCursor(read, arguments: [key.pool, key.monthStart, key.monthStart + Int64(days) * 86_400])
             while let row = try rows.next() {
-                let hour = Int(((row[0] as Int64) - key.monthStart) / 3600)
-                guard hour >= 0 && hour < hours.count else { continue }
-                hours[hour] = row[1]
-                any = true
+                let hour = Int(((row[2] as Int64) - key.monthStart) / 3600)
+                guard hour >= 0 && hour < days * 24 else { continue }
+                let owner = Owner(organization: row[0], account: row[1])
+                if last?.owner != owner {
+                    if byOwner[owner] == nil { byOwner[owner] = [Int64](repeating: .min, count: days * 24) }
+                    last = (owner, byOwner.index(forKey: owner)!)
+                }
+                let nano: Int64 = row[3]
+                let old = byOwner.values[last!.index][hour]
+                // Bounded values (UsageRecord.maximumCreditsUsed): a sum of a name's rows in one hour cannot overflow.
+                byOwner.values[last!.index][hour] = old == .min ? nano : old &+ nano
             }
-            if any {
-                let data = hours.map(\.littleEndian).withUnsafeBytes { Data($0) }
-                try write.execute(arguments: [key.pool, key.monthStart, data])
-            } else {
-                try remove.execute(arguments: [key.pool, key.monthStart])
+            for owner in byOwner.keys.sorted() {
+                let data = byOwner[owner]!.map(\.littleEndian).withUnsafeBytes { Data($0) }
+                if byAccount {
+                    try write.execute(arguments: [key.pool, owner.organization, owner.account, key.monthStart, data])
+                } else {
+                    try write.execute(arguments: [key.pool, key.monthStart, data])
+                }
             }
         }
         pending.removeAll()
+    }
+}
+
+/// The hour blobs of `spcs_series`: little-endian Int64 nano-credits per hour, `Int64.min` where no row.
+enum SeriesBlob {
+    /// The hour-by-hour sum of `blobs` (of one pool-month, several accounts) as one blob: an hour without a value
+    /// in any blob stays `Int64.min`. Values are bounded (``UsageRecord/maximumCreditsUsed(for:)``), so the sum of
+    /// a few thousand accounts cannot overflow; it wraps rather than traps beyond that.
+    static func sum(_ blobs: [Data]) -> Data {
+        guard blobs.count > 1 else { return blobs.first ?? Data() }
+        var out = [Int64](repeating: .min, count: blobs.map(\.count).max()! / 8)
+        for blob in blobs {
+            blob.withUnsafeBytes { raw in
+                for i in 0..<(raw.count / 8) {
+                    let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                    guard v != .min else { continue }
+                    out[i] = out[i] == .min ? v : out[i] &+ v
+                }
+            }
+        }
+        return out.map(\.littleEndian).withUnsafeBytes { Data($0) }
     }
 }
 

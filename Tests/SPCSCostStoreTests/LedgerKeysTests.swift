@@ -217,12 +217,14 @@ import Testing
         #expect(try cache.rateSheet().map(\.effectiveRate) == [Decimal(string: "2.85")!])
         #expect(try cache.loads().map(\.source) == ["april.csv"])
         #expect(try cache.latestEndTime() == Date(timeIntervalSince1970: TimeInterval(april + 30 * 86_400)))
-        // The new tables are there and empty (v5 adds spcs_daily, v6 account_regions, v9 notebook_usage and application_names).
+        // The new tables are there and empty (v5 adds spcs_daily, v6 account_regions, v9 notebook_usage and
+        // application_names, v10 keys the series by account).
         #expect(try cache.usageInCurrency().isEmpty && cache.restatedDays().isEmpty)
         // account_regions is empty: any region known is the migrated rate sheet's.
         #expect(try cache.accountRegions().allSatisfy { $0.source == .rateSheet })
-        #expect(UsageCache.migrationIDs.suffix(from: 4).starts(with: ["v5-daily-rows", "v6-account-regions"]))
-        #expect(UsageCache.migrationIDs.contains("v9-notebook-usage") && UsageCache.schemaVersion == UsageCache.migrationIDs.count)
+        #expect(["v5-daily-rows", "v6-account-regions", "v9-notebook-usage", "v10-series-by-account"]
+            .allSatisfy(UsageCache.migrationIDs.contains))
+        #expect(UsageCache.schemaVersion == UsageCache.migrationIDs.count)
         // v9 keeps each APPLICATION_ID's last name, filled from the migrated history.
         #expect(try cache.applicationNames().map { "\($0.applicationID)=\($0.name)" } == ["42=APP"])
         #expect(try cache.notebookUsage().isEmpty)

@@ -160,56 +160,83 @@ public struct ChargeSum: Sendable, Hashable {
 /// A quantity is priced at the price of the **UTC day its period starts in** (RATE_SHEET_DAILY and FX files count
 /// UTC days): an hourly row at its hour's UTC day; a day of another zone at the UTC day of its first instant; a
 /// planned quantity is split into the UTC days it falls in before pricing wherever its hours are known.
+///
+/// An organization's accounts may each have their own price (their own region's list price, their own
+/// RATE_SHEET_DAILY rows): ``accountSchedules`` holds them, by ACCOUNT_NAME as cached; a quantity of an account not
+/// listed (or of no known account, `""`) takes ``schedule``, the run's price.
 public struct Pricing: Sendable {
     /// The presentation currency of every amount.
     public let currency: Currency
-    /// Credit prices per day.
+    /// Credit prices per day: the run's price, for every account without a schedule of its own.
     public let schedule: CreditPriceSchedule
     /// Exchange rates.
     public let fx: FXBook
+    /// Each account's own credit prices per day, by ACCOUNT_NAME (upper case, as cached); empty when the run has one
+    /// price (a cache of one account, or none).
+    public let accountSchedules: [String: CreditPriceSchedule]
 
     /// Creates the rules.
-    public init(currency: Currency, schedule: CreditPriceSchedule, fx: FXBook) {
+    public init(currency: Currency, schedule: CreditPriceSchedule, fx: FXBook,
+                accountSchedules: [String: CreditPriceSchedule] = [:]) {
         self.currency = currency
         self.schedule = schedule
         self.fx = fx
+        self.accountSchedules = accountSchedules
     }
 
-    /// The rate of `day`.
+    /// The schedule that prices `account`'s quantities: its own, else the run's.
+    public func schedule(for account: String) -> CreditPriceSchedule { accountSchedules[account] ?? schedule }
+
+    /// `price` as an account's: its source names the account (`account TOKYO: credit price table …`), so a stamp
+    /// listing the prices says whose each is. The run's price (no schedule of the account's own) is unchanged.
+    private func labelled(_ price: CreditPriceSchedule.DayPrice, account: String) -> CreditPriceSchedule.DayPrice {
+        guard accountSchedules[account] != nil else { return price }
+        var p = price.price
+        p.source = "account \(account): " + p.source
+        return .init(day: price.day, price: p, effectiveDate: price.effectiveDate, basis: price.basis, overage: price.overage)
+    }
+
+    /// The rate of `day` for `account` (`""` = the run's price).
     /// - Throws: ``FXBookError`` when the price currency cannot be converted into ``currency`` for that day.
-    public func rate(on day: CivilDate) throws(FXBookError) -> DayRate {
-        let price = schedule.price(on: day)
+    public func rate(on day: CivilDate, account: String = "") throws(FXBookError) -> DayRate {
+        let price = labelled(schedule(for: account).price(on: day), account: account)
         let fx = try fx.rate(from: price.price.price.currency, to: currency, on: day)
         return DayRate(day: day, unitPrice: price, fx: fx)
     }
 
-    /// The list (on-demand) price of `day` and its conversion: what ListUnitPrice and ListCost are priced at,
-    /// whatever price the day is billed at.
+    /// The list (on-demand) price of `day` for `account` (`""` = the run's) and its conversion: what ListUnitPrice
+    /// and ListCost are priced at, whatever price the day is billed at.
     /// - Throws: ``FXBookError`` when the list price's currency cannot be converted into ``currency`` for that day.
-    public func listRate(on day: CivilDate) throws(FXBookError) -> DayRate {
-        let price = schedule.listPrice(on: day)
+    public func listRate(on day: CivilDate, account: String = "") throws(FXBookError) -> DayRate {
+        let price = labelled(schedule(for: account).listPrice(on: day), account: account)
         let fx = try fx.rate(from: price.price.price.currency, to: currency, on: day)
         return DayRate(day: day, unitPrice: price, fx: fx)
     }
 
-    /// The rate of every UTC day in `days`, looked up once each; also checks that a bare `--fx` meets one price
-    /// currency only.
+    /// The rate of every UTC day in `days`, for the run and each account of ``accountSchedules``, looked up once
+    /// each; also checks that a bare `--fx` meets one price currency only.
     /// - Throws: ``FXBookError``.
     public func rates(for days: ClosedRange<CivilDate>) throws(FXBookError) -> DayRates {
-        var byDay: [Int: DayRate] = [:]
         var currencies = Set<Currency>()
-        var day = days.lowerBound
-        while day <= days.upperBound {
-            currencies.insert(schedule.price(on: day).price.price.currency)
-            day = day.adding(days: 1)
+        for s in [schedule] + accountSchedules.values {
+            var day = days.lowerBound
+            while day <= days.upperBound {
+                currencies.insert(s.price(on: day).price.price.currency)
+                day = day.adding(days: 1)
+            }
         }
         try fx.checkBareRate(priceCurrencies: currencies)
-        day = days.lowerBound
-        while day <= days.upperBound {
-            byDay[day.daysSinceEpoch] = try rate(on: day)
-            day = day.adding(days: 1)
+        var byAccount: [String: [Int: DayRate]] = [:]
+        for account in [""] + accountSchedules.keys.sorted() {
+            var byDay: [Int: DayRate] = [:]
+            var day = days.lowerBound
+            while day <= days.upperBound {
+                byDay[day.daysSinceEpoch] = try rate(on: day, account: account)
+                day = day.adding(days: 1)
+            }
+            byAccount[account] = byDay
         }
-        return DayRates(currency: currency, byDay: byDay, pricing: self)
+        return DayRates(currency: currency, byAccount: byAccount, pricing: self)
     }
 
     /// Prices `quantity` at `rate`: the one multiplication of a quantity by a price in spcs-cost. Exact; nothing is
@@ -221,41 +248,73 @@ public struct Pricing: Sendable {
     }
 }
 
-/// The day rates of a run's UTC days, looked up once.
+/// The day rates of a run's UTC days, looked up once: the run's price and each account's own
+/// (``Pricing/accountSchedules``).
 public struct DayRates: Sendable {
     /// The presentation currency.
     public let currency: Currency
-    private var byDay: [Int: DayRate]
+    /// Rates by account (`""` = the run's price), then by UTC day.
+    private var byAccount: [String: [Int: DayRate]]
+    /// True once a quantity was priced at the run's price while accounts have their own: the stamp then lists the
+    /// run's price too.
+    private var runPriceUsed = false
     private let pricing: Pricing
 
-    init(currency: Currency, byDay: [Int: DayRate], pricing: Pricing) {
+    init(currency: Currency, byAccount: [String: [Int: DayRate]], pricing: Pricing) {
         self.currency = currency
-        self.byDay = byDay
+        self.byAccount = byAccount
         self.pricing = pricing
     }
 
-    /// The rate of UTC day `day` (days since 1970-01-01); looked up and kept when outside the days prepared.
+    /// True when accounts are priced at their own prices (``Pricing/accountSchedules`` is not empty).
+    public var pricesByAccount: Bool { !pricing.accountSchedules.isEmpty }
+
+    /// The key of `account`'s rates: the account when it has a schedule of its own, else `""` (the run's).
+    private func key(_ account: String) -> String { pricing.accountSchedules[account] == nil ? "" : account }
+
+    /// The rate of UTC day `day` (days since 1970-01-01) for `account` (`""` = the run's price; an account
+    /// without a price of its own takes the run's); looked up and kept when outside the days prepared.
     /// - Throws: ``FXBookError``.
-    public mutating func rate(_ day: Int) throws(FXBookError) -> DayRate {
-        if let r = byDay[day] { return r }
-        let r = try pricing.rate(on: CivilDate(daysSinceEpoch: day))
-        byDay[day] = r
+    public mutating func rate(_ day: Int, account: String = "") throws(FXBookError) -> DayRate {
+        let k = key(account)
+        if k.isEmpty { runPriceUsed = true }
+        if let r = byAccount[k]?[day] { return r }
+        let r = try pricing.rate(on: CivilDate(daysSinceEpoch: day), account: k)
+        byAccount[k, default: [:]][day] = r
         return r
     }
 
-    /// Prices `quantity` of UTC day `day`.
+    /// Prices `quantity` of UTC day `day` at `account`'s price (`""` = the run's).
     /// - Throws: ``FXBookError``.
-    public mutating func charge(_ quantity: Decimal, onUTCDay day: Int) throws(FXBookError) -> Charge {
-        Pricing.charge(quantity, at: try rate(day))
+    public mutating func charge(_ quantity: Decimal, onUTCDay day: Int, account: String = "") throws(FXBookError) -> Charge {
+        Pricing.charge(quantity, at: try rate(day, account: account))
     }
 
-    /// Every rate looked up so far, by day.
-    public var all: [DayRate] { byDay.keys.sorted().map { byDay[$0]! } }
+    /// The list (on-demand) rate of UTC day `day` for `account` (``Pricing/listRate(on:account:)``).
+    /// - Throws: ``FXBookError``.
+    public func listRate(_ day: Int, account: String = "") throws(FXBookError) -> DayRate {
+        try pricing.listRate(on: CivilDate(daysSinceEpoch: day), account: key(account))
+    }
+
+    /// Every rate of the run's price looked up so far, by day.
+    public var all: [DayRate] { Self.sorted(byAccount[""] ?? [:]) }
+
+    private static func sorted(_ byDay: [Int: DayRate]) -> [DayRate] { byDay.keys.sorted().map { byDay[$0]! } }
 
     /// The distinct prices used, each with the first and last day it applied, in day order: what a stamp lists.
+    /// When accounts have prices of their own: each account's, in account order (their sources name the account),
+    /// after the run's price when some quantity took it.
     public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] {
+        var out = !pricesByAccount || runPriceUsed ? Self.runs(all) : []
+        for account in pricing.accountSchedules.keys.sorted() {
+            out += Self.runs(Self.sorted(byAccount[account] ?? [:]))
+        }
+        return out
+    }
+
+    private static func runs(_ rates: [DayRate]) -> [(from: CivilDate, through: CivilDate, rate: DayRate)] {
         var out: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
-        for r in all {
+        for r in rates {
             if let last = out.last, last.through.adding(days: 1) == r.day,
                last.rate.unitPrice.price.price == r.unitPrice.price.price,
                last.rate.unitPrice.price.source.withoutCarryNote == r.unitPrice.price.source.withoutCarryNote,

@@ -82,11 +82,14 @@ public struct Advice: Sendable {
     }
 
     /// Prices the saving and the costs through the ledger: each UTC day's credits at that day's price and FX.
+    /// - Parameter account: the pool's account, whose price its credits take (`""` = the run's price).
     /// - Throws: ``FXBookError``.
-    public mutating func price(rates: inout DayRates) throws(FXBookError) {
+    public mutating func price(rates: inout DayRates, account: String = "") throws(FXBookError) {
         func sum(_ parts: [Int: Decimal]) throws(FXBookError) -> ChargeSum {
             var s = ChargeSum.zero(rates.currency)
-            for (day, credits) in parts.sorted(by: { $0.key < $1.key }) { s += try rates.charge(credits, onUTCDay: day) }
+            for (day, credits) in parts.sorted(by: { $0.key < $1.key }) {
+                s += try rates.charge(credits, onUTCDay: day, account: account)
+            }
             return s
         }
         saved = try sum(savedParts)

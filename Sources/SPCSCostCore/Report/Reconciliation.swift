@@ -306,8 +306,11 @@ extension PoolReconciliation {
     ///   - metered: the pool's metered credits per local day (in `zone`) and UTC day (``MeteredPart/parts(of:zone:)``).
     ///   - zone: the zone of the reconciliation's days.
     ///   - rates: the ledger's day rates.
+    ///   - account: the account whose price the estimate and the causes take (``DayRates/charge(_:onUTCDay:account:)``;
+    ///     `""` = the run's price); metered parts take their own account's.
     /// - Throws: ``FXBookError`` when a day's price cannot be converted.
-    public mutating func price(metered: [MeteredPart], zone: TimeZone, rates: inout DayRates) throws(FXBookError) {
+    public mutating func price(metered: [MeteredPart], zone: TimeZone, rates: inout DayRates,
+                               account: String = "") throws(FXBookError) {
         let currency = rates.currency
         var partsByDay: [Int: [MeteredPart]] = [:]
         for p in metered where p.pool == pool { partsByDay[p.localDay, default: []].append(p) }
@@ -315,15 +318,16 @@ extension PoolReconciliation {
             let date = days[i].date
             let utcDay = Int((date.startInstant(in: zone).timeIntervalSince1970 / 86_400).rounded(.down))
             var m = ReconcileMoney.zero(currency)
-            let e = try rates.charge(days[i].estimatedCredits, onUTCDay: utcDay)
+            let e = try rates.charge(days[i].estimatedCredits, onUTCDay: utcDay, account: account)
             m.estimated += e
             for part in partsByDay[date.daysSinceEpoch] ?? [] {
-                m.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
+                m.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay,
+                                              account: part.account)
             }
             var explained = Money.zero(currency)
             for cause in VarianceCause.allCases where cause != .unexplained {
                 guard let credits = days[i].explained[cause] else { continue }
-                let amount = try rates.charge(credits, onUTCDay: utcDay).amount
+                let amount = try rates.charge(credits, onUTCDay: utcDay, account: account).amount
                 m.byCause[cause] = amount
                 explained = explained + amount
             }

@@ -60,14 +60,22 @@ public struct MeteredPart: Sendable, Hashable {
     public var nanoCredits: Int64
     /// Number of hourly rows.
     public var hours: Int
+    /// ORGANIZATION_NAME of the rows; `""` when not known.
+    public var organization: String
+    /// ACCOUNT_NAME of the rows, the key of their price (``DayRates/charge(_:onUTCDay:account:)``); `""` when not
+    /// known (a CSV import), which takes the run's price.
+    public var account: String
 
     /// Creates a part.
-    public init(pool: String, localDay: Int, utcDay: Int, nanoCredits: Int64, hours: Int) {
+    public init(pool: String, localDay: Int, utcDay: Int, nanoCredits: Int64, hours: Int, organization: String = "",
+                account: String = "") {
         self.pool = pool
         self.localDay = localDay
         self.utcDay = utcDay
         self.nanoCredits = nanoCredits
         self.hours = hours
+        self.organization = organization
+        self.account = account
     }
 }
 
@@ -286,9 +294,14 @@ public struct SavingsReport: Sendable {
         }
         var byPoolDay: [String: [Int: [MeteredPart]]] = [:]
         let firstDay = from.daysSinceEpoch, lastDay = through.daysSinceEpoch
+        // The account whose price a pool's baselines and estimate take: the one account its metered rows name;
+        // `""` (the run's price) for a pool of no known account or of several.
+        var poolAccounts: [String: Set<String>] = [:]
         for m in metered where m.localDay >= firstDay && m.localDay <= lastDay {
             byPoolDay[m.pool, default: [:]][m.localDay, default: []].append(m)
+            poolAccounts[m.pool, default: []].insert(m.account)
         }
+        let poolAccount = poolAccounts.mapValues { $0.count == 1 ? $0.first! : "" }
         let zero = ChargeSum.zero(currency)
         var pools: [Pool] = setups.sorted { $0.pool < $1.pool }.map { s in
             Pool(pool: s.pool, shape: s.shape, shapeSource: s.shapeSource, creditsPerNodeHour: s.creditsPerNodeHour,
@@ -320,7 +333,8 @@ public struct SavingsReport: Sendable {
                     day.meteredNanoCredits = try ExactInt64.add(day.meteredNanoCredits, part.nanoCredits,
                                                                 "the metered credits of pool \(name) on \(date)")
                     day.meteredHours += part.hours
-                    day.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay)
+                    day.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay,
+                                                    account: part.account)
                 }
                 if let shape = pools[p].shape, let rate = pools[p].creditsPerNodeHour {
                     let lifetime = pools[p].lifetime
@@ -332,13 +346,15 @@ public struct SavingsReport: Sendable {
                         let s = shape.nodes * lifetime.seconds(in: part.span)
                         if s > 0 {
                             alwaysSeconds += s
-                            always += try rates.charge(hours(s) * rate, onUTCDay: part.utcDay)
+                            always += try rates.charge(hours(s) * rate, onUTCDay: part.utcDay,
+                                                       account: poolAccount[name] ?? "")
                         }
                         if plan != nil {
                             let w = shape.nodes * lifetime.clip(planParts[i][k]).reduce(0) { $0 + Int($1.duration) }
                             if w > 0 {
                                 planSeconds += w
-                                planned += try rates.charge(hours(w) * rate, onUTCDay: part.utcDay)
+                                planned += try rates.charge(hours(w) * rate, onUTCDay: part.utcDay,
+                                                            account: poolAccount[name] ?? "")
                             }
                         }
                     }
@@ -359,11 +375,12 @@ public struct SavingsReport: Sendable {
                     // The estimate of a local day is priced at the UTC day of its first instant.
                     let utcDay = utcParts[i][0].utcDay
                     let e = estimates[name]?[date]
-                    let charge = try rates.charge(e?.credits ?? 0, onUTCDay: utcDay)
+                    let charge = try rates.charge(e?.credits ?? 0, onUTCDay: utcDay, account: poolAccount[name] ?? "")
                     day.estimated = ChargeSum(quantity: charge.quantity, amount: charge.amount)
                     pools[p].estimated! = pools[p].estimated! + day.estimated!
                     for (cause, credits) in e?.causes ?? [:] where cause != .unexplained {
-                        pools[p].varianceByCause[cause, default: zero] += try rates.charge(credits, onUTCDay: utcDay)
+                        pools[p].varianceByCause[cause, default: zero] += try rates.charge(credits, onUTCDay: utcDay,
+                                                                                           account: poolAccount[name] ?? "")
                     }
                 }
                 pools[p].meteredNanoCredits = try ExactInt64.add(pools[p].meteredNanoCredits, day.meteredNanoCredits,
@@ -463,14 +480,17 @@ extension MeteredPart {
         for r in records {
             let local = CivilDate.of(r.startTime, in: zone).daysSinceEpoch
             let utcDay = CivilDate.of(r.startTime, in: utc).daysSinceEpoch
-            let key = "\(r.computePoolName)\u{0}\(local)\u{0}\(utcDay)"
-            var p = byKey[key] ?? MeteredPart(pool: r.computePoolName, localDay: local, utcDay: utcDay, nanoCredits: 0, hours: 0)
+            let key = "\(r.computePoolName)\u{0}\(local)\u{0}\(utcDay)\u{0}\(r.organization)\u{0}\(r.account)"
+            var p = byKey[key] ?? MeteredPart(pool: r.computePoolName, localDay: local, utcDay: utcDay, nanoCredits: 0,
+                                              hours: 0, organization: r.organization, account: r.account)
             p.nanoCredits = try ExactInt64.add(p.nanoCredits, r.creditsUsed.value,
                                                "the metered credits of pool \(r.computePoolName) on \(CivilDate(daysSinceEpoch: local))")
             p.hours += 1
             byKey[key] = p
         }
-        return byKey.values.sorted { ($0.pool, $0.localDay, $0.utcDay) < ($1.pool, $1.localDay, $1.utcDay) }
+        return byKey.values.sorted {
+            ($0.pool, $0.localDay, $0.utcDay, $0.organization, $0.account) < ($1.pool, $1.localDay, $1.utcDay, $1.organization, $1.account)
+        }
     }
 }
 

@@ -113,9 +113,13 @@ public struct WhatIfResult: Sendable {
     /// Prices every day through the ledger: each UTC day's credits at that day's price and FX (the same charge
     /// `report` makes of the same credits on the same day).
     /// - Throws: ``FXBookError``.
-    /// - Parameter meteredFrom: a result of the same pool and days already priced (another policy's): its metered
-    ///   charges are taken instead of pricing the same metered credits again.
-    public mutating func price(rates: inout DayRates, meteredFrom: WhatIfResult? = nil) throws(FXBookError) {
+    /// - Parameters:
+    ///   - meteredFrom: a result of the same pool and days already priced (another policy's): its metered charges
+    ///     are taken instead of pricing the same metered credits again.
+    ///   - account: the pool's account, whose price its credits take (``DayRates/charge(_:onUTCDay:account:)``; `""`
+    ///     = the run's price).
+    public mutating func price(rates: inout DayRates, meteredFrom: WhatIfResult? = nil,
+                               account: String = "") throws(FXBookError) {
         let same = meteredFrom.map { $0.days.map(\.date) == days.map(\.date) } ?? false
         for i in days.indices {
             var m = ChargeSum.zero(rates.currency), p = ChargeSum.zero(rates.currency)
@@ -123,11 +127,11 @@ public struct WhatIfResult: Sendable {
                 m = priced
             } else {
                 for (day, credits) in days[i].meteredParts.sorted(by: { $0.key < $1.key }) {
-                    m += try rates.charge(credits, onUTCDay: day)
+                    m += try rates.charge(credits, onUTCDay: day, account: account)
                 }
             }
             for (day, credits) in days[i].policyParts.sorted(by: { $0.key < $1.key }) {
-                p += try rates.charge(credits, onUTCDay: day)
+                p += try rates.charge(credits, onUTCDay: day, account: account)
             }
             days[i].metered = m
             days[i].policy = p

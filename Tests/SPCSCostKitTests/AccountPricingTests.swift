@@ -1,0 +1,245 @@
+import Foundation
+import SnowflakeSQLAPI
+import SnowflakeTestServer
+import SPCSCostCore
+import SPCSCostReports
+import SPCSCostStore
+import SPCSCostTestSupport
+import Testing
+
+@testable import SPCSCostKit
+
+/// Each account at its own region's price: an organization pulled with `pull --org` over real HTTP from the project's
+/// loopback SQL API server into a real SQLite file, whose ORGANIZATION_USAGE.ACCOUNTS puts TOKYO_ACCT in
+/// AWS_AP_NORTHEAST_1 and OREGON_ACCT in AWS_US_WEST_2 and does not name NOREGION_ACCT.
+@Suite struct AccountPricingTests {
+    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
+    let server: SnowflakeTestServer
+    let home: TemporaryDirectory
+    let env: Environment
+
+    /// Hourly rows of April 2026 (epoch 1775001600 = 2026-04-01T00:00Z):
+    /// TOKYO_ACCT POOL_T 5 + 5 credits on 1 April; OREGON_ACCT POOL_O 5 + 5 on 1 April; NOREGION_ACCT POOL_N 4 on
+    /// 2 April; and a pool SHARED in both regions on 2 April, 1 credit in Tokyo and 3 in Oregon.
+    init() throws {
+        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
+        let now = ISO8601DateFormatter().date(from: "2026-04-10T00:00:00Z")!
+        var identity = SnowflakeTestServer.Identity(accounts: ["MYORG-TOKYO_ACCT"], publicKeysPEM: [pem])
+        identity.organizationAccounts = ["MYORG-TOKYO_ACCT"]
+        server = try SnowflakeTestServer(identity: identity, now: { now })
+        home = try TemporaryDirectory()
+        let key = home.path("rsa_key.p8")
+        try FileManager.default.copyItem(atPath: Self.keys.appendingPathComponent("test_rsa_key.p8").path, toPath: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let toml = """
+            [org]
+            account = "myorg-tokyo_acct"
+            user = "spcs_cost"
+            authenticator = "SNOWFLAKE_JWT"
+            private_key_file = "\(key)"
+            host = "127.0.0.1"
+            port = \(server.baseURL.port!)
+            protocol = "http"
+
+            """
+        try FileManager.default.createDirectory(atPath: home.path("sf"), withIntermediateDirectories: true)
+        try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.path("sf/connections.toml"))
+        env = try testEnvironment(now: "2026-04-10T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        func row(_ account: String, _ pool: String, _ id: Int, _ start: Int, _ credits: String) -> [String?] {
+            ["MYORG", account, pool, "\(id)", "false", nil, "\(start).000000000", "\(start + 3600).000000000", nil, credits]
+        }
+        let d1 = 1_775_001_600, d2 = 1_775_088_000
+        server.register("ORGANIZATION_USAGE\\.SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
+            columns: [.text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"),
+                      .boolean("IS_EXCLUSIVE"), .fixed("APPLICATION_ID"), .timestampLTZ("START_TIME"),
+                      .timestampLTZ("END_TIME"), .text("APPLICATION_NAME"), .fixed("CREDITS_USED", precision: 38, scale: 9)],
+            rows: [row("TOKYO_ACCT", "POOL_T", 1, d1, "5"), row("TOKYO_ACCT", "POOL_T", 1, d1 + 3600, "5"),
+                   row("OREGON_ACCT", "POOL_O", 2, d1, "5"), row("OREGON_ACCT", "POOL_O", 2, d1 + 3600, "5"),
+                   row("NOREGION_ACCT", "POOL_N", 3, d2, "4"),
+                   row("TOKYO_ACCT", "SHARED", 4, d2, "1"), row("OREGON_ACCT", "SHARED", 5, d2, "3")]))
+        server.register("ORGANIZATION_USAGE\\.ACCOUNTS", result: .organizationAccounts([
+            (organization: "MYORG", account: "TOKYO_ACCT", region: "AWS_AP_NORTHEAST_1"),
+            (organization: "MYORG", account: "OREGON_ACCT", region: "AWS_US_WEST_2")]))
+        server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: TestResult(
+            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
+                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+    }
+
+    /// `pull --org --grain hour` into a SQLite file.
+    func pulledCache() async throws -> UsageCache {
+        let cache = try UsageCache(.path(home.path("cache.sqlite")))
+        var options = PullOptions()
+        options.connectionName = "org"
+        options.grain = .hour
+        options.organizationWide = true
+        _ = try await PullService(env: env, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
+            .pull(options, into: cache)
+        return cache
+    }
+
+    func reportOptions(_ by: ReportGrouping?) -> ReportOptions {
+        var o = ReportOptions(from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        o.rateCardID = "2026-04"
+        o.groupBy = by
+        return o
+    }
+
+    func lines(_ r: SavingsReport) -> [String] {
+        r.groups.map { "\($0.key) \($0.metered.quantity) \(ExactDecimal.text($0.metered.amount.amount))" }
+    }
+
+    @Test func eachAccountAtItsOwnRegionsListPriceInReportExportAndAdvise() async throws {
+        let cache = try await pulledCache()
+        #expect(try cache.accountRegions().map(\.account) == ["OREGON_ACCT", "TOKYO_ACCT"])
+        // The series keep the accounts apart: SHARED has one series per account.
+        var shared: [String] = []
+        try cache.forEachPoolAccountSeries(from: Date(timeIntervalSince1970: 1_775_001_600),
+                                           to: Date(timeIntervalSince1970: 1_775_174_400)) { pool, _, accounts in
+            if pool == "SHARED" { shared = accounts.map { "\($0.owner.account) \($0.values.filter { $0 != .min })" } }
+        }
+        #expect(shared == ["OREGON_ACCT [3000000000]", "TOKYO_ACCT [1000000000]"])
+
+        // Standard edition, the run's --region left at its default (aws-us-east-1, 2.00 USD):
+        // TOKYO_ACCT 11 credits × 2.85 = 31.35; OREGON_ACCT 13 × 2.00 = 26; NOREGION_ACCT 4 × 2.00 (the run's
+        // region, with a warning) = 8. SHARED: 1 × 2.85 + 3 × 2.00 = 8.85.
+        let service = ReportService(env: env)
+        let byAccount = try service.build(reportOptions(.account), cache: cache, reconciled: nil)
+        #expect(lines(byAccount) == ["NOREGION_ACCT 4 8", "OREGON_ACCT 13 26", "TOKYO_ACCT 11 31.35"])
+        #expect(ExactDecimal.text(byAccount.metered.amount.amount) == "65.35")
+        #expect(try lines(service.build(reportOptions(.pool), cache: cache, reconciled: nil))
+                == ["POOL_N 4 8", "POOL_O 10 20", "POOL_T 10 28.5", "SHARED 4 8.85"])
+        #expect(byAccount.pools.map { "\($0.pool) \(ExactDecimal.text($0.metered.amount.amount))" }
+                == ["POOL_N 8", "POOL_O 20", "POOL_T 28.5", "SHARED 8.85"])
+        #expect(byAccount.warnings.contains { $0.hasPrefix("account NOREGION_ACCT: no region known") && $0.contains("aws-us-east-1") })
+        #expect(!byAccount.warnings.contains { $0.hasPrefix("account TOKYO_ACCT") || $0.hasPrefix("account OREGON_ACCT") })
+        // The stamp lists each account's price and where it comes from.
+        let sources = byAccount.priceRuns.map { "\(ExactDecimal.text($0.rate.unitPrice.price.price.amount)) \($0.rate.unitPrice.price.source)" }
+        #expect(sources.count == 3)
+        #expect(sources.contains { $0.hasPrefix("2.85 account TOKYO_ACCT: credit price table 2026-04") && $0.contains("Tokyo")
+                    && $0.contains("(region AWS_AP_NORTHEAST_1, ORGANIZATION_USAGE.ACCOUNTS)") })
+        #expect(sources.contains { $0.hasPrefix("2 account OREGON_ACCT: credit price table 2026-04") && $0.contains("Oregon") })
+        #expect(sources.contains { $0.hasPrefix("2 account NOREGION_ACCT: credit price table 2026-04") && $0.contains("US East 1") })
+        let stamp = Document.savingsReport(byAccount, stamp: ReportStamp(toolVersion: "0", commandLine: "c")).stamp
+        #expect(stamp.lines.filter { $0.key == "credit_price" && $0.text.contains("account TOKYO_ACCT") }.count == 1)
+
+        // export: the same amounts per account, each row with its account and its region.
+        var eo = ExportOptions(from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        eo.billingAccount = "MYORG"
+        let export = try ExportService(env: env).build(eo, cache: cache)
+        var byExportAccount: [String: Decimal] = [:]
+        for c in export.metered.charges { byExportAccount[c.account ?? "", default: 0] += c.billedCost.amount }
+        #expect(byExportAccount.keys.sorted().map { "\($0) \(ExactDecimal.text(byExportAccount[$0]!))" } == lines(byAccount).map {
+            let parts = $0.split(separator: " ")
+            return "\(parts[0]) \(parts[2])"
+        })
+        let tokyo = try #require(export.metered.charges.first { $0.account == "TOKYO_ACCT" })
+        #expect(tokyo.region?.id == "AWS_AP_NORTHEAST_1" && ExactDecimal.text(tokyo.listUnitPrice.amount) == "2.85")
+        #expect(export.metered.charges.first { $0.account == "NOREGION_ACCT" }?.region == nil)
+        let csv = FocusExport.csv(export.metered)
+        #expect(csv.contains("TOKYO_ACCT,TOKYO_ACCT") && csv.contains("AWS_AP_NORTHEAST_1"))
+
+        // advise: the metered total is the report's.
+        var ao = AdviseOptions(from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!, timeZone: TimeZone(identifier: "UTC")!,
+                               window: BusinessHours(startSecondOfDay: 9 * 3600, endSecondOfDay: 18 * 3600,
+                                                     weekdays: [.monday], zone: TimeZone(identifier: "UTC")!))
+        ao.rateCardID = "2026-04"
+        ao.price = reportOptions(nil).priceSettings
+        let advice = try AdviseService(env: env).advise(ao, cache: cache)
+        #expect(advice.metered.map { ExactDecimal.text($0.amount.amount) } == "65.35")
+    }
+
+    /// `reconcile` and `whatif` (both ways: from a reconciliation and streamed from the series) price each pool's
+    /// metered credits as `report` does: POOL_T (Tokyo) 10 × 2.85 = 28.5, POOL_O (Oregon) 10 × 2.00 = 20; and a
+    /// pool's always-on policy at its account's price.
+    @Test func reconcileAndWhatIfAgreeWithTheReportPerAccount() async throws {
+        let cache = try await pulledCache()
+        let file = try PoolsFile.parse("""
+            [defaults]
+            rate_card = "2026-04"
+
+            [[pools]]
+            name = "POOL_T"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+
+            [[pools]]
+            name = "POOL_O"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+            """, file: "accounts.toml")
+        var o = reportOptions(nil)
+        o.poolsFile = file
+        let report = try ReportService(env: env).build(o, cache: cache)
+        let fromReport = Dictionary(uniqueKeysWithValues: report.pools.map { ($0.pool, ExactDecimal.text($0.metered.amount.amount)) })
+        #expect(fromReport["POOL_T"] == "28.5" && fromReport["POOL_O"] == "20")
+        var ro = ReconcileOptions(pools: file, from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!)
+        ro.timeZone = TimeZone(identifier: "UTC")!
+        ro.price = o.priceSettings
+        let reconciled = try ReconcileService(env: env).reconcile(ro, cache: cache)
+        for pool in ["POOL_T", "POOL_O"] {
+            let m = try #require(reconciled.pools.first { $0.pool == pool }?.money)
+            #expect(ExactDecimal.text(m.metered.amount.amount) == fromReport[pool], "\(pool)")
+        }
+        let repriced = try WhatIfService(env: env).reprice(reconciled, pools: file, policies: [.alwaysOn],
+                                                           zone: TimeZone(identifier: "UTC")!, cache: cache, price: o.priceSettings)
+        let streamed = try WhatIfService(env: env).run(ro, policies: ["always-on"], cache: cache)
+        for run in [repriced, streamed] {
+            for pool in ["POOL_T", "POOL_O"] {
+                let r = try #require(run.results.first { $0.pool == pool })
+                #expect(r.metered.map { ExactDecimal.text($0.amount.amount) } == fromReport[pool], "\(pool)")
+                // Always on, 2 days × 24 h × 0.06 credits (CPU_X64_XS, 2026-04) = 2.88 credits at the account's price.
+                let always = try #require(r.policyCost)
+                #expect(ExactDecimal.text(always.amount.amount) == ExactDecimal.text(always.quantity * (pool == "POOL_T" ? 2.85 : 2)),
+                        "\(pool)")
+            }
+        }
+    }
+
+    /// An account whose RATE_SHEET_DAILY rows the cache holds is priced at its effective rate (OREGON_ACCT 1.80),
+    /// the others at their regions' list prices; the run's price (which would take any account's rows) is not used.
+    @Test func anAccountsRateSheetRowsComeBeforeItsRegionsListPrice() async throws {
+        server.register("ORGANIZATION_USAGE\\.RATE_SHEET_DAILY", result: TestResult(
+            columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", precision: 38, scale: 2),
+                      .text("SERVICE_TYPE"), .text("ACCOUNT_NAME"), .text("REGION")],
+            rows: [["20544", "USD", "1.80", "SNOWPARK_CONTAINER_SERVICES", "OREGON_ACCT", "AWS_US_WEST_2"]]))
+        let cache = try await pulledCache()
+        #expect(try cache.rateSheet().count == 1)
+        let r = try ReportService(env: env).build(reportOptions(.account), cache: cache, reconciled: nil)
+        // OREGON_ACCT 13 × 1.80 = 23.4; TOKYO_ACCT 11 × 2.85 = 31.35; NOREGION_ACCT 4 × 2.00 = 8.
+        #expect(lines(r) == ["NOREGION_ACCT 4 8", "OREGON_ACCT 13 23.4", "TOKYO_ACCT 11 31.35"])
+        #expect(r.priceRuns.contains { $0.rate.unitPrice.price.source.hasPrefix("account OREGON_ACCT: RATE_SHEET_DAILY") })
+        var eo = ExportOptions(from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        eo.billingAccount = "MYORG"
+        let oregon = try ExportService(env: env).build(eo, cache: cache).metered.charges.filter { $0.account == "OREGON_ACCT" }
+        #expect(ExactDecimal.text(oregon.reduce(0) { $0 + $1.billedCost.amount }) == "23.4")
+        // The list price stays the region's: ListUnitPrice 2.00 against a billed 1.80.
+        #expect(oregon.allSatisfy { ExactDecimal.text($0.listUnitPrice.amount) == "2" && ExactDecimal.text($0.contractedUnitPrice.amount) == "1.8" })
+    }
+
+    /// `--credit-price` prices every account alike; a cache of one account keeps the run's price (the --region),
+    /// whatever region the cache knows for it.
+    @Test func oneAccountOrAWhatIfPriceKeepsOneRunPrice() async throws {
+        let cache = try await pulledCache()
+        var o = reportOptions(.account)
+        o.creditPrice = 3
+        let r = try ReportService(env: env).build(o, cache: cache, reconciled: nil)
+        #expect(lines(r) == ["NOREGION_ACCT 4 12", "OREGON_ACCT 13 39", "TOKYO_ACCT 11 33"])
+        #expect(r.priceRuns.count == 1)
+
+        let one = try UsageCache(.path(home.path("one.sqlite")))
+        _ = try one.load(try cache.keyedRecords().filter { $0.account == "TOKYO_ACCT" },
+                         as: .init(kind: "pull", source: "t", checksum: "x", loadedAt: Date(timeIntervalSince1970: 1_775_779_200)))
+        _ = try one.load(.init(kind: "pull", source: "t", checksum: "y", loadedAt: Date(timeIntervalSince1970: 1_775_779_200))) { w in
+            try w.upsert(AccountRegion(organization: "MYORG", account: "TOKYO_ACCT", region: "AWS_AP_NORTHEAST_1"))
+        }
+        let single = try ReportService(env: env).build(reportOptions(.account), cache: one, reconciled: nil)
+        #expect(lines(single) == ["TOKYO_ACCT 11 22"])
+        #expect(single.priceRuns.map(\.rate.unitPrice.price.source) == ["credit price table 2026-04, AWS US East 1 (N. Virginia), Standard"])
+        #expect(!single.warnings.contains { $0.hasPrefix("account ") })
+    }
+}
