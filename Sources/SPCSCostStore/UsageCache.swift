@@ -34,6 +34,9 @@ import SPCSCostCore
 ///   USAGE and USAGE_IN_CURRENCY (exact decimal text).
 /// - `restatements`: one row per money-view value a later pull found changed or gone (view, UTC day, key, column,
 ///   old and new value, load id); see ``restatedDays(from:to:)``.
+/// - `warehouse_metering_hourly`, `task_runs`, `serverless_task_history` (schema `v8-task-warehouses`):
+///   WAREHOUSE_METERING_HISTORY, TASK_HISTORY (with each run's QUERY_HISTORY.WAREHOUSE_NAME) and
+///   SERVERLESS_TASK_HISTORY as pulled; see ``TaskWarehouseTables``.
 /// - `loads`: one row per import or pull: when (UTC), source, kind, row count, checksum, window, details.
 ///
 /// Every load runs in one transaction: it lands whole or not at all.
@@ -85,7 +88,7 @@ public final class UsageCache: Sendable {
     }
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
-                               "v6-account-regions"]
+                               "v6-account-regions", "v8-task-warehouses"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -298,6 +301,9 @@ public final class UsageCache: Sendable {
                     PRIMARY KEY (organization, account)
                 ) WITHOUT ROWID;
                 """)
+        }
+        m.registerMigration("v8-task-warehouses") { db in
+            try db.execute(sql: TaskWarehouseTables.schema)
         }
         return m
     }
@@ -526,7 +532,7 @@ public final class HistoryWriter {
     private let insert: Statement
     private let update: Statement
     private let replace: Statement
-    private let db: Database
+    let db: Database
     /// The `loads.id` of the load this writer writes.
     public let loadID: Int64
     /// Hourly history rows offered so far.

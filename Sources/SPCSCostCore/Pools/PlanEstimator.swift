@@ -205,6 +205,14 @@ public enum PlanEstimator {
                     creditsPerUnit: size.creditsPerHour,
                     rateSource: "warehouse \(size.displayName) \(ExactDecimal.text(size.creditsPerHour)) credits/h "
                         + "(Consumption Table 2026-04, Table 1(a)); 60-second minimum per start"))
+                // The line counts the 60 s minimum; the range goes up to the auto-suspend tail (TaskWarehouseRange).
+                let range = TaskWarehouseRange(runs: t.runs, creditsPerHour: size.creditsPerHour)
+                notes.append("task \(t.task.name): \(t.runs) runs on \(name.map { "warehouse \($0)" } ?? "a warehouse") "
+                    + "(\(size.displayName)) cost between \(ExactDecimal.text(roundedForText(range.lowCredits))) credits "
+                    + "(the 60 s minimum per resume, counted in the estimate) and "
+                    + "\(ExactDecimal.text(roundedForText(range.highCredits))) credits (each run keeping an otherwise idle "
+                    + "warehouse up until its AUTO_SUSPEND, assumed \(range.autoSuspendSeconds) s, the CREATE WAREHOUSE "
+                    + "default); spcs-cost pull then meters them from WAREHOUSE_METERING_HISTORY.")
             case let .serverless(size, runSeconds):
                 lines.append(CostLine(
                     item: "Task \(t.task.name)",
