@@ -74,8 +74,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowStart: String
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
-    /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency, with `--org`
-    /// ACCOUNTS), however they arrived.
+    /// The statements in the pull's fixed order (history, pools, metering, warehouse metering, task history,
+    /// serverless task history, rate sheet, usage in currency, with `--org` ACCOUNTS), however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -256,7 +256,7 @@ public struct PullService: Sendable {
         // 1. History: hourly rows, or at grain day the rows summed by pool and UTC day in Snowflake; with --org the
         // organization's view, every account's rows.
         let historyView = options.organizationWide ? Self.organizationHistory : Self.history
-        // 4. The money views, when the role can read them: re-read from the previous month on (restatement).
+        // 5. The money views, when the role can read them: re-read from the previous month on (restatement).
         let rateFrom = Self.moneyViewStart(now: end, windowStart: start, since: options.since,
                                            cacheHasRows: try cache.hasRows(of: HistoryWriter.rateSheetView))
         let billedFrom = Self.moneyViewStart(now: end, windowStart: start, since: options.since,
@@ -282,15 +282,10 @@ public struct PullService: Sendable {
             StatementJob(view: Self.usageInCurrency, statement: moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedFrom),
                          skippable: true),
         ]
-        // 5. With --org, each account's Snowflake Region (ORGANIZATION_USAGE.ACCOUNTS), for pricing it in its region.
-        if options.organizationWide {
-            jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
-                "SELECT * FROM \(Self.accounts)", parameters: ["TIMEZONE": "UTC"]), skippable: true))
-        }
-        // 6. The task warehouse views (what the tasks that suspend and resume the pools cost), from the window's
+        // 4. The task warehouse views (what the tasks that suspend and resume the pools cost), from the window's
         // start; a role that cannot read one is warned, not failed.
-        let taskJobs = jobs.count
-        jobs += [
+        let taskJobs = 3
+        jobs.insert(contentsOf: [
             StatementJob(view: Self.warehouseMetering, statement: SQLStatement(
                 "SELECT * FROM \(Self.warehouseMetering) WHERE START_TIME >= ? AND START_TIME < ? "
                     + "ORDER BY WAREHOUSE_NAME, START_TIME",
@@ -302,7 +297,12 @@ public struct PullService: Sendable {
                 "SELECT * FROM \(Self.serverlessTaskHistory) WHERE START_TIME >= ? AND START_TIME < ? "
                     + "ORDER BY DATABASE_NAME, SCHEMA_NAME, TASK_NAME, START_TIME",
                 bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"]), skippable: true),
-        ]
+        ], at: taskJobs)
+        // 6. With --org, each account's Snowflake Region (ORGANIZATION_USAGE.ACCOUNTS), for pricing it in its region.
+        if options.organizationWide {
+            jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
+                "SELECT * FROM \(Self.accounts)", parameters: ["TIMEZONE": "UTC"]), skippable: true))
+        }
         let fetched = await Self.fetch(jobs, client: client, maxConcurrentStatements: options.maxConcurrentStatements,
                                        progress: progress)
         func read(_ i: Int) throws -> QueryResult? {
@@ -356,34 +356,6 @@ public struct PullService: Sendable {
             }
             return (rows, MoneyRead(from: from, read: true))
         }
-        let (rates, rateRead) = try moneyRows(
-            3, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
-            decode: Self.rateSheetRows)
-        let (billed, billedRead) = try moneyRows(
-            4, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
-        var regions: [AccountRegion] = []
-        if options.organizationWide {
-            if case let .skipped(e) = try fetched[5].get() {
-                statements.append(.init(view: Self.accounts, statementHandle: nil, rows: 0, partitions: 0,
-                                        skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); accounts' "
-                                            + "regions come from RATE_SHEET_DAILY"))
-                note("\(Self.accounts) is not readable with this role (Snowflake error \(e.snowflakeCode ?? "refused")); "
-                     + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
-                     + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
-            } else {
-                regions = try Self.accountRegions(try read(5)?.partitions ?? [], organization: identity.organization)
-            }
-            // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
-            let named = Set(regions.map(\.account) + rates.compactMap { r in
-                (r.region ?? "").isEmpty ? nil : r.accountName?.uppercased() })
-            let unnamed = Set(records.map(\.account)).subtracting(named)
-            if !unnamed.isEmpty {
-                note("no region is known for \(unnamed.sorted().joined(separator: ", ")) (not in \(Self.accounts) or "
-                     + "\(Self.rateSheet)); every account of an --org pull is still priced at one price schedule (the cached "
-                     + "rate sheet, else --region), so check that it fits \(unnamed.count == 1 ? "this account" : "these accounts").")
-            }
-        }
-
         // The task warehouse views: each skipped with a warning when the role cannot read it.
         func taskRows<Row>(_ i: Int, decode: ([ResultPartition]) throws -> [Row]) throws -> [Row] {
             if case let .skipped(e) = try fetched[i].get() {
@@ -401,6 +373,34 @@ public struct PullService: Sendable {
         for i in warehouseHours.indices { (warehouseHours[i].organization, warehouseHours[i].account) = (identity.organization, identity.account) }
         for i in taskRuns.indices { (taskRuns[i].organization, taskRuns[i].account) = (identity.organization, identity.account) }
         for i in serverlessRows.indices { (serverlessRows[i].organization, serverlessRows[i].account) = (identity.organization, identity.account) }
+
+        let (rates, rateRead) = try moneyRows(
+            taskJobs + 3, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
+            decode: Self.rateSheetRows)
+        let (billed, billedRead) = try moneyRows(
+            taskJobs + 4, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
+        var regions: [AccountRegion] = []
+        if options.organizationWide {
+            if case let .skipped(e) = try fetched[taskJobs + 5].get() {
+                statements.append(.init(view: Self.accounts, statementHandle: nil, rows: 0, partitions: 0,
+                                        skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); accounts' "
+                                            + "regions come from RATE_SHEET_DAILY"))
+                note("\(Self.accounts) is not readable with this role (Snowflake error \(e.snowflakeCode ?? "refused")); "
+                     + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
+                     + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
+            } else {
+                regions = try Self.accountRegions(try read(taskJobs + 5)?.partitions ?? [], organization: identity.organization)
+            }
+            // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
+            let named = Set(regions.map(\.account) + rates.compactMap { r in
+                (r.region ?? "").isEmpty ? nil : r.accountName?.uppercased() })
+            let unnamed = Set(records.map(\.account)).subtracting(named)
+            if !unnamed.isEmpty {
+                note("no region is known for \(unnamed.sorted().joined(separator: ", ")) (not in \(Self.accounts) or "
+                     + "\(Self.rateSheet)); every account of an --org pull is still priced at one price schedule (the cached "
+                     + "rate sheet, else --region), so check that it fits \(unnamed.count == 1 ? "this account" : "these accounts").")
+            }
+        }
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()

@@ -221,7 +221,7 @@ import Testing
         #expect(try cache.usageInCurrency().isEmpty && cache.restatedDays().isEmpty)
         // account_regions is empty: any region known is the migrated rate sheet's.
         #expect(try cache.accountRegions().allSatisfy { $0.source == .rateSheet })
-        #expect(UsageCache.schemaVersion == 6)
+        #expect(Array(UsageCache.migrationIDs.prefix(6)).last == "v6-account-regions")
         // v5 keys METERING_DAILY_HISTORY by day and account: the migrated day is kept, its account not known.
         #expect(try cache.meteringDaily().map { "\($0.usageDate) [\($0.account)] \($0.creditsBilled)" } == ["2024-04-01 [] 0.166000000"])
         // A later pull of A's first hour with an ID and account replaces the migrated row, not adds to it.
