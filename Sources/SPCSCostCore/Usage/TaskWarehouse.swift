@@ -231,6 +231,19 @@ public enum TaskWarehouseAttribution {
         public var credits: Decimal
         /// The share of the row's credits in [0, 1], exact.
         public var fraction: Decimal
+
+        /// Creates a share; see the properties.
+        public init(organization: String, account: String, task: String, warehouse: String?, kind: Kind,
+                    periodStart: Date, credits: Decimal, fraction: Decimal) {
+            self.organization = organization
+            self.account = account
+            self.task = task
+            self.warehouse = warehouse
+            self.kind = kind
+            self.periodStart = periodStart
+            self.credits = credits
+            self.fraction = fraction
+        }
     }
 
     /// The pool tasks' shares of `metering` and `serverless` whose START_TIME lies in [`from`, `to`).
