@@ -205,14 +205,6 @@ public enum PlanEstimator {
                     creditsPerUnit: size.creditsPerHour,
                     rateSource: "warehouse \(size.displayName) \(ExactDecimal.text(size.creditsPerHour)) credits/h "
                         + "(Consumption Table 2026-04, Table 1(a)); 60-second minimum per start"))
-                // The line counts the 60 s minimum; the range goes up to the auto-suspend tail (TaskWarehouseRange).
-                let range = TaskWarehouseRange(runs: t.runs, creditsPerHour: size.creditsPerHour)
-                notes.append("task \(t.task.name): \(t.runs) runs on \(name.map { "warehouse \($0)" } ?? "a warehouse") "
-                    + "(\(size.displayName)) cost between \(ExactDecimal.text(roundedForText(range.lowCredits))) credits "
-                    + "(the 60 s minimum per resume, counted in the estimate) and "
-                    + "\(ExactDecimal.text(roundedForText(range.highCredits))) credits (each run keeping an otherwise idle "
-                    + "warehouse up until its AUTO_SUSPEND, assumed \(range.autoSuspendSeconds) s, the CREATE WAREHOUSE "
-                    + "default); spcs-cost pull then meters them from WAREHOUSE_METERING_HISTORY.")
             case let .serverless(size, runSeconds):
                 lines.append(CostLine(
                     item: "Task \(t.task.name)",
@@ -223,6 +215,26 @@ public enum PlanEstimator {
                     rateSource: "serverless compute \(size.displayName) \(ExactDecimal.text(size.creditsPerHour)) "
                         + "credits/h × 0.9 (Consumption Table 2026-04, Table 5)"))
             }
+        }
+        // The lines count the 60 s minimum per run; the range of each warehouse goes up to its auto-suspend tail
+        // (TaskWarehouseRange), all its tasks' runs together.
+        var warehouses: [(name: String?, size: WarehouseSize, runs: Int)] = []
+        for t in b.taskRuns where t.runs > 0 {
+            guard case let .warehouse(name, size) = t.task.compute else { continue }
+            if let i = warehouses.firstIndex(where: { $0.name == name && $0.size == size }) {
+                warehouses[i].runs += t.runs
+            } else {
+                warehouses.append((name, size, t.runs))
+            }
+        }
+        for w in warehouses {
+            let range = TaskWarehouseRange(runs: w.runs, creditsPerHour: w.size.creditsPerHour)
+            notes.append("\(pool.name): the \(w.runs) task runs on \(w.name.map { "warehouse \($0)" } ?? "their warehouse") "
+                + "(\(w.size.displayName)) cost between \(ExactDecimal.text(roundedForText(range.lowCredits))) credits (the "
+                + "60 s minimum per resume, counted above) and \(ExactDecimal.text(roundedForText(range.highCredits))) "
+                + "credits (each run keeping an otherwise idle warehouse up until its AUTO_SUSPEND, assumed "
+                + "\(range.autoSuspendSeconds) s, the CREATE WAREHOUSE default); spcs-cost pull meters them from "
+                + "WAREHOUSE_METERING_HISTORY.")
         }
         return (lines, notes)
     }
