@@ -112,6 +112,9 @@ public struct ReportService: Sendable {
     /// `--family` > the cached COMPUTE_POOLS inventory; a pool without one is still priced as metered, its
     /// always-on and plan baselines are unknown (a warning names the fix). Lifetimes: COMPUTE_POOLS CREATED/DELETED
     /// > the pools file's `created`/`dropped` > the first and last metered hour (an assumption, said so).
+    /// Scheduling tasks: when the cache has runs of tasks that act on pools (``PoolTaskRule``) scheduled in the
+    /// period, their warehouse shares and serverless credits (``TaskWarehouseAttribution``) are priced through the
+    /// same day rates into ``SavingsReport/tasks``.
     /// - Throws: ``EstimateError``, ``PricingError``, ``FXBookError``, ``CreditPriceError`` or ``StoreError``.
     public func build(_ options: ReportOptions, cache: UsageCache, reconciled: ReconcileResult?) throws -> SavingsReport {
         try EstimateError.requireOrdered(from: options.from, to: options.to)

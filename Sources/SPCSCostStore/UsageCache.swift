@@ -5,7 +5,7 @@ import SPCSCostCore
 
 /// The local SQLite cache of metered SPCS usage and the money views.
 ///
-/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; version 5, `v5-daily-rows`, is current):
+/// Tables (schema versioned by migrations, see ``UsageCache/migrator``; the last of ``migrationIDs`` is current):
 /// - `spcs_history`: hourly rows of `SNOWPARK_CONTAINER_SERVICES_HISTORY`, keyed by (organization, account,
 ///   COMPUTE_POOL_NAME, COMPUTE_POOL_ID, START_TIME). `organization` and `account` are upper-case names, `''` when not
 ///   known (a CSV import without such columns); `compute_pool_id` is `-1` where the view or file gives no ID. So two
