@@ -191,7 +191,9 @@ import Testing
         }
         #expect(purpose == "waiting for the statement to finish" && deadline == 2)
         #expect(detail.hasSuffix("so it was cancelled"))
-        #expect(live.requests.last?.path.hasSuffix("/cancel") == true)
+        // The hung statement was cancelled (with eight statements a pull's other requests may still arrive after
+        // the cancel on a loaded machine, so it need not be the last request).
+        #expect(live.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/cancel") })
         #expect(try cache.records().isEmpty && cache.loads().isEmpty)
     }
 
