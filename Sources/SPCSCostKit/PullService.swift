@@ -74,8 +74,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowStart: String
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
-    /// The statements in the pull's fixed order (history, pools, metering, notebooks, rate sheet, usage in currency, with `--org`
-    /// ACCOUNTS), however they arrived.
+    /// The statements in the pull's fixed order (history, pools, metering, notebooks, warehouse metering, task
+    /// history, serverless task history, rate sheet, usage in currency, with `--org` ACCOUNTS), however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -144,6 +144,27 @@ public struct PullService: Sendable {
     static let usageInCurrency = "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY"
     static let accounts = "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS"
     static let notebooks = "SNOWFLAKE.ACCOUNT_USAGE.NOTEBOOKS_CONTAINER_RUNTIME_HISTORY"
+    static let warehouseMetering = "SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY"
+    static let taskHistory = "SNOWFLAKE.ACCOUNT_USAGE.TASK_HISTORY"
+    static let queryHistory = "SNOWFLAKE.ACCOUNT_USAGE.QUERY_HISTORY"
+    static let serverlessTaskHistory = "SNOWFLAKE.ACCOUNT_USAGE.SERVERLESS_TASK_HISTORY"
+
+    /// The statement that reads TASK_HISTORY runs scheduled in [`?2`, `?3`) with the WAREHOUSE_NAME of each run's
+    /// statement from QUERY_HISTORY (TASK_HISTORY has no warehouse column; QUERY_ID joins them, as the view's
+    /// documentation says), QUERY_HISTORY limited to statements started from `?1` (the window's start) so Snowflake
+    /// prunes it. Bindings: the window start twice, then its end.
+    static let taskHistoryStatement = "SELECT t.*, q.WAREHOUSE_NAME FROM \(taskHistory) t LEFT JOIN \(queryHistory) q "
+        + "ON q.QUERY_ID = t.QUERY_ID AND q.START_TIME >= ? WHERE t.SCHEDULED_TIME >= ? AND t.SCHEDULED_TIME < ? "
+        + "ORDER BY t.DATABASE_NAME, t.SCHEMA_NAME, t.NAME, t.SCHEDULED_TIME"
+
+    /// The sentence a pull prints when the role cannot read one of the task warehouse views (the pull goes on
+    /// without it; the report then leaves out the tasks' credits it would give).
+    static func taskViewUnreadableWarning(view: String, error: SQLAPIError) -> String {
+        "\(view) is not readable with this role (Snowflake error \(error.snowflakeCode ?? "refused")); the pull goes on "
+            + "without it, so the report leaves out the credits of the tasks that suspend and resume the pools that it "
+            + "gives. ACCOUNT_USAGE views need GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER TO ROLE <role> (or GRANT "
+            + "IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE <role>)."
+    }
 
     /// The first UTC day from which a pull reads the money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY), which
     /// Snowflake changes until the month closes (spcs-facts §3 [S9b, S9c]): the first day of the month before the
@@ -267,6 +288,22 @@ public struct PullService: Sendable {
             StatementJob(view: Self.usageInCurrency, statement: moneyQuery(Self.usageInCurrency, "USAGE_DATE", from: billedFrom),
                          skippable: true),
         ]
+        // 5. The task warehouse views (what the tasks that suspend and resume the pools cost), from the window's
+        // start; a role that cannot read one is warned, not failed.
+        let taskJobs = 4
+        jobs.insert(contentsOf: [
+            StatementJob(view: Self.warehouseMetering, statement: SQLStatement(
+                "SELECT * FROM \(Self.warehouseMetering) WHERE START_TIME >= ? AND START_TIME < ? "
+                    + "ORDER BY WAREHOUSE_NAME, START_TIME",
+                bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"]), skippable: true),
+            StatementJob(view: Self.taskHistory, statement: SQLStatement(
+                Self.taskHistoryStatement, bindings: [.timestampLTZ(start), .timestampLTZ(start), .timestampLTZ(end)],
+                parameters: ["TIMEZONE": "UTC"]), skippable: true),
+            StatementJob(view: Self.serverlessTaskHistory, statement: SQLStatement(
+                "SELECT * FROM \(Self.serverlessTaskHistory) WHERE START_TIME >= ? AND START_TIME < ? "
+                    + "ORDER BY DATABASE_NAME, SCHEMA_NAME, TASK_NAME, START_TIME",
+                bindings: [.timestampLTZ(start), .timestampLTZ(end)], parameters: ["TIMEZONE": "UTC"]), skippable: true),
+        ], at: taskJobs)
         // 6. With --org, each account's Snowflake Region (ORGANIZATION_USAGE.ACCOUNTS), for pricing it in its region.
         if options.organizationWide {
             jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
@@ -339,14 +376,32 @@ public struct PullService: Sendable {
                 notebookRows[i].account = identity.account
             }
         }
+        // The task warehouse views: each skipped with a warning when the role cannot read it.
+        func taskRows<Row>(_ i: Int, decode: ([ResultPartition]) throws -> [Row]) throws -> [Row] {
+            if case let .skipped(e) = try fetched[i].get() {
+                statements.append(.init(view: jobs[i].view, statementHandle: nil, rows: 0, partitions: 0,
+                                        skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); the report "
+                                            + "leaves out the task credits it gives"))
+                note(Self.taskViewUnreadableWarning(view: jobs[i].view, error: e))
+                return []
+            }
+            return try decode(try read(i)?.partitions ?? [])
+        }
+        var warehouseHours = try taskRows(taskJobs, decode: Self.warehouseMeteringRecords)
+        var taskRuns = try taskRows(taskJobs + 1, decode: Self.taskRunRecords)
+        var serverlessRows = try taskRows(taskJobs + 2, decode: Self.serverlessTaskRecords)
+        for i in warehouseHours.indices { (warehouseHours[i].organization, warehouseHours[i].account) = (identity.organization, identity.account) }
+        for i in taskRuns.indices { (taskRuns[i].organization, taskRuns[i].account) = (identity.organization, identity.account) }
+        for i in serverlessRows.indices { (serverlessRows[i].organization, serverlessRows[i].account) = (identity.organization, identity.account) }
+
         let (rates, rateRead) = try moneyRows(
-            4, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
+            taskJobs + 3, from: rateFrom, whenSkipped: "contract prices come from the pools file or the on-demand table",
             decode: Self.rateSheetRows)
         let (billed, billedRead) = try moneyRows(
-            5, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
+            taskJobs + 4, from: billedFrom, whenSkipped: "the bill check has no billed amounts", decode: Self.usageInCurrencyRows)
         var regions: [AccountRegion] = []
         if options.organizationWide {
-            if case let .skipped(e) = try fetched[6].get() {
+            if case let .skipped(e) = try fetched[taskJobs + 5].get() {
                 statements.append(.init(view: Self.accounts, statementHandle: nil, rows: 0, partitions: 0,
                                         skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); accounts' "
                                             + "regions come from RATE_SHEET_DAILY"))
@@ -354,7 +409,7 @@ public struct PullService: Sendable {
                      + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
                      + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
             } else {
-                regions = try Self.accountRegions(try read(6)?.partitions ?? [], organization: identity.organization)
+                regions = try Self.accountRegions(try read(taskJobs + 5)?.partitions ?? [], organization: identity.organization)
             }
             // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
             let named = Set(regions.map(\.account) + rates.compactMap { r in
@@ -393,6 +448,9 @@ public struct PullService: Sendable {
             for row in billed { try writer.upsert(row) }
             for row in regions { try writer.upsert(row) }
             if billedRead.read { try writer.removeRowsNotReread(HistoryWriter.usageInCurrencyView, from: billedRead.from) }
+            for row in warehouseHours { try writer.upsert(row) }
+            for run in taskRuns { try writer.upsert(run) }
+            for row in serverlessRows { try writer.upsert(row) }
         }
         summary.inserted = outcome.inserted
         summary.updated = outcome.updated
@@ -747,6 +805,134 @@ public struct PullService: Sendable {
                         serviceType: text(iService), ratingType: text(iRating), billingType: text(iBilling),
                         balanceSource: text(iBalance), isAdjustment: try iAdjustment.flatMap { try row.bool($0) } ?? false,
                         usage: usage, usageInCurrency: amount, currency: currency))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// A timestamp cell as an instant in the years 1 to 9999.
+    static func instant(_ row: ResultRow, _ i: Int, _ column: String, view: String) throws -> Date? {
+        guard let t = try row.timestamp(i) else { return nil }
+        let d = Date(timeIntervalSince1970: TimeInterval(t.seconds))
+        guard UsageRecord.instantRange.contains(d) else {
+            throw DataError(view: view, reason: "\(column) '\(t.seconds) s after 1970-01-01T00:00:00Z' is outside the years 1 to 9999")
+        }
+        return d
+    }
+
+    /// A credits cell as nano-credits: a NUMBER(38,9) cell, or a decimal text (SERVERLESS_TASK_HISTORY documents
+    /// CREDITS_USED as TEXT); nil for NULL.
+    static func credits(_ row: ResultRow, _ i: Int, _ column: Column, view: String) throws -> NanoCredits? {
+        if column.type == .fixed { return try row.scaledInteger(i, scale: 9).map(NanoCredits.init) }
+        guard let text = row.text(i) else { return nil }
+        guard let n = NanoCredits(parsing: text.trimmingCharacters(in: .whitespaces)) else {
+            throw DataError(view: view, reason: "\(column.name) '\(text)' is not a decimal with at most 9 fraction digits")
+        }
+        return n
+    }
+
+    /// WAREHOUSE_METERING_HISTORY rows from their partitions (columns per docs.snowflake.com/en/sql-reference/
+    /// account-usage/warehouse_metering_history); CREDITS_USED_COMPUTE and CREDITS_USED_CLOUD_SERVICES may be absent
+    /// (0). Organization and account are left `""` for the caller.
+    /// - Throws: ``DataError`` for a row without START_TIME, END_TIME, WAREHOUSE_NAME or CREDITS_USED, or a cell that
+    ///   does not decode.
+    public static func warehouseMeteringRecords(_ partitions: [ResultPartition]) throws -> [WarehouseMeteringRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = warehouseMetering
+        let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
+        let iName = try column(cols, "WAREHOUSE_NAME", view: v), iCredits = try column(cols, "CREDITS_USED", view: v)
+        let iID = cols.index(named: "WAREHOUSE_ID"), iCompute = cols.index(named: "CREDITS_USED_COMPUTE")
+        let iCloud = cols.index(named: "CREDITS_USED_CLOUD_SERVICES")
+        var out: [WarehouseMeteringRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let s = try instant(row, iStart, "START_TIME", view: v), let e = try instant(row, iEnd, "END_TIME", view: v),
+                          let name = row.text(iName), let c = try credits(row, iCredits, cols[iCredits], view: v) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in START_TIME, "
+                                        + "END_TIME, WAREHOUSE_NAME or CREDITS_USED")
+                    }
+                    out.append(WarehouseMeteringRecord(
+                        startTime: s, endTime: e, warehouseID: try iID.flatMap { try row.int64($0) }, warehouseName: name,
+                        creditsUsed: c, creditsUsedCompute: try iCompute.flatMap { try credits(row, $0, cols[$0], view: v) } ?? .zero,
+                        creditsUsedCloudServices: try iCloud.flatMap { try credits(row, $0, cols[$0], view: v) } ?? .zero))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// TASK_HISTORY runs from their partitions (columns per docs.snowflake.com/en/sql-reference/account-usage/
+    /// task_history, with WAREHOUSE_NAME from the QUERY_HISTORY join of ``taskHistoryStatement``; absent or NULL for a
+    /// serverless run). Organization and account are left `""` for the caller.
+    /// - Throws: ``DataError`` for a row without NAME, STATE or SCHEDULED_TIME, or a cell that does not decode.
+    public static func taskRunRecords(_ partitions: [ResultPartition]) throws -> [TaskRunRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = taskHistory
+        let iName = try column(cols, "NAME", view: v), iState = try column(cols, "STATE", view: v)
+        let iScheduled = try column(cols, "SCHEDULED_TIME", view: v)
+        func idx(_ n: String) -> Int? { cols.index(named: n) }
+        let iDB = idx("DATABASE_NAME"), iSchema = idx("SCHEMA_NAME"), iQueryID = idx("QUERY_ID"), iText = idx("QUERY_TEXT")
+        let iStart = idx("QUERY_START_TIME"), iDone = idx("COMPLETED_TIME"), iWarehouse = idx("WAREHOUSE_NAME")
+        var out: [TaskRunRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let name = row.text(iName), let state = row.text(iState),
+                          let scheduled = try instant(row, iScheduled, "SCHEDULED_TIME", view: v) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in NAME, STATE "
+                                        + "or SCHEDULED_TIME")
+                    }
+                    func text(_ i: Int?) -> String { i.flatMap { row.text($0) } ?? "" }
+                    out.append(TaskRunRecord(
+                        name: name, databaseName: text(iDB), schemaName: text(iSchema), queryID: text(iQueryID),
+                        queryText: text(iText), state: state, scheduledTime: scheduled,
+                        queryStartTime: try iStart.flatMap { try instant(row, $0, "QUERY_START_TIME", view: v) },
+                        completedTime: try iDone.flatMap { try instant(row, $0, "COMPLETED_TIME", view: v) },
+                        warehouseName: iWarehouse.flatMap { row.text($0) }.flatMap { $0.isEmpty ? nil : $0 }))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// SERVERLESS_TASK_HISTORY rows from their partitions (columns per docs.snowflake.com/en/sql-reference/
+    /// account-usage/serverless_task_history; CREDITS_USED documented as TEXT, read as a decimal of at most 9 fraction
+    /// digits, or as NUMBER). Organization and account are left `""` for the caller.
+    /// - Throws: ``DataError`` for a row without START_TIME, END_TIME, TASK_NAME or CREDITS_USED, or a cell that does
+    ///   not decode.
+    public static func serverlessTaskRecords(_ partitions: [ResultPartition]) throws -> [ServerlessTaskRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = serverlessTaskHistory
+        let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
+        let iName = try column(cols, "TASK_NAME", view: v), iCredits = try column(cols, "CREDITS_USED", view: v)
+        let iID = cols.index(named: "TASK_ID"), iDB = cols.index(named: "DATABASE_NAME"), iSchema = cols.index(named: "SCHEMA_NAME")
+        var out: [ServerlessTaskRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let s = try instant(row, iStart, "START_TIME", view: v), let e = try instant(row, iEnd, "END_TIME", view: v),
+                          let name = row.text(iName), let c = try credits(row, iCredits, cols[iCredits], view: v) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in START_TIME, "
+                                        + "END_TIME, TASK_NAME or CREDITS_USED")
+                    }
+                    out.append(ServerlessTaskRecord(
+                        startTime: s, endTime: e, taskID: try iID.flatMap { try row.int64($0) }, taskName: name,
+                        databaseName: iDB.flatMap { row.text($0) } ?? "", schemaName: iSchema.flatMap { row.text($0) } ?? "",
+                        creditsUsed: c))
                 } catch let e as DataError {
                     throw e
                 } catch {

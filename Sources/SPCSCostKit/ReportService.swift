@@ -112,6 +112,9 @@ public struct ReportService: Sendable {
     /// `--family` > the cached COMPUTE_POOLS inventory; a pool without one is still priced as metered, its
     /// always-on and plan baselines are unknown (a warning names the fix). Lifetimes: COMPUTE_POOLS CREATED/DELETED
     /// > the pools file's `created`/`dropped` > the first and last metered hour (an assumption, said so).
+    /// Scheduling tasks: when the cache has runs of tasks that act on pools (``PoolTaskRule``) scheduled in the
+    /// period, their warehouse shares and serverless credits (``TaskWarehouseAttribution``) are priced through the
+    /// same day rates into ``SavingsReport/tasks``.
     /// - Throws: ``EstimateError``, ``PricingError``, ``FXBookError``, ``CreditPriceError`` or ``StoreError``.
     public func build(_ options: ReportOptions, cache: UsageCache, reconciled: ReconcileResult?) throws -> SavingsReport {
         try EstimateError.requireOrdered(from: options.from, to: options.to)
@@ -200,6 +203,23 @@ public struct ReportService: Sendable {
             metered: read.parts, from: options.from, through: options.to, zone: options.timeZone,
             currency: options.currency, pools: setups, estimates: estimates, plan: options.plan, rateCardID: card.id,
             rates: &rates, warnings: warnings)
+        // The tasks that suspend and resume the pools: their warehouse share and serverless credits, priced by the
+        // ledger like compute (README "Task warehouses").
+        let taskRows = try cache.taskWarehouseRows(from: start, to: end)
+        let poolRuns = taskRows.runs.filter {
+            $0.state.uppercased() != "SKIPPED" && $0.scheduledTime >= start && PoolTaskRule.actsOnPools($0.queryText)
+        }
+        if !poolRuns.isEmpty {
+            let shares = TaskWarehouseAttribution.shares(metering: taskRows.metering, runs: taskRows.runs,
+                                                         serverless: taskRows.serverless, from: start, to: end)
+            report.tasks = try TaskCosts.priced(shares, runs: poolRuns.count,
+                                                tailSeconds: TaskWarehouseAttribution.defaultTailSeconds, rates: &rates)
+            if poolRuns.contains(where: { $0.warehouseName != nil }) && taskRows.metering.isEmpty {
+                report.warnings.append("the cache has runs of tasks that suspend or resume pools on a warehouse, but no "
+                    + "WAREHOUSE_METERING_HISTORY hour in the period: their warehouse credits are zero here. Pull with a "
+                    + "role that can read SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY.")
+            }
+        }
         report.dataChecksum = read.checksum
         report.rowCount = read.rows
         // Days that may still change: they end within the views' latency and restatement window of now.

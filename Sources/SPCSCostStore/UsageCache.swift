@@ -43,6 +43,9 @@ import SPCSCostCore
 ///   in the SPCS history and the START_TIME of the row that named it (the view shows NULL once the application is
 ///   uninstalled; a NULL never replaces a name).
 /// - `account_regions`: each account's Snowflake Region (`pull --org`).
+/// - `warehouse_metering_hourly`, `task_runs`, `serverless_task_history` (schema `v8-task-warehouses`):
+///   WAREHOUSE_METERING_HISTORY, TASK_HISTORY (with each run's QUERY_HISTORY.WAREHOUSE_NAME) and
+///   SERVERLESS_TASK_HISTORY as pulled; see ``TaskWarehouseTables``.
 /// - `loads`: one row per import or pull: when (UTC), source, kind, row count, checksum, window, details.
 ///
 /// Every load runs in one transaction: it lands whole or not at all.
@@ -94,7 +97,7 @@ public final class UsageCache: Sendable {
     }
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
-                               "v6-account-regions", "v9-notebook-usage", "v10-series-by-account"]
+                               "v6-account-regions", "v8-task-warehouses", "v9-notebook-usage", "v10-series-by-account"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -307,6 +310,9 @@ public final class UsageCache: Sendable {
                     PRIMARY KEY (organization, account)
                 ) WITHOUT ROWID;
                 """)
+        }
+        m.registerMigration("v8-task-warehouses") { db in
+            try db.execute(sql: TaskWarehouseTables.schema)
         }
         m.registerMigration("v9-notebook-usage") { db in
             try db.execute(sql: """
@@ -615,7 +621,7 @@ public final class HistoryWriter {
     private let insert: Statement
     private let update: Statement
     private let replace: Statement
-    private let db: Database
+    let db: Database
     /// The `loads.id` of the load this writer writes.
     public let loadID: Int64
     /// Hourly history rows offered so far.

@@ -105,6 +105,8 @@ public final class SnowflakeTestServer: @unchecked Sendable {
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var handlers: [Handler] = []
+    /// The task warehouse views' rows (``serve(_:)``); none by default.
+    private var taskViews = TaskWarehouseViews()
     private var faults: [FaultRule] = []
     private var statements: [String: Statement] = [:]
     private var handleByRequestID: [String: String] = [:]
@@ -166,6 +168,12 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         }
         lock.lock()
         handlers.append(Handler(pattern: expression, respond: respond))
+        lock.unlock()
+    }
+
+    func setTaskViews(_ views: TaskWarehouseViews) {
+        lock.lock()
+        taskViews = views
         lock.unlock()
     }
 
@@ -430,8 +438,10 @@ public final class SnowflakeTestServer: @unchecked Sendable {
         let handler = chain.first {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
+        let views = taskViews
         lock.unlock()
-        let outcome = handler?.respond(statement)
+        // The task warehouse views answer when no registration does (TaskViews.swift).
+        let outcome = handler?.respond(statement) ?? views.answer(statement)
             ?? .compilationError("Object does not exist or no result is registered in the test server for this statement.")
         let handle = makeHandle()
         var pendingPolls = 0

@@ -165,7 +165,9 @@ import Testing
             #expect(ExitStatus.code(for: error) == 69)
             #expect("\(error)".contains("at the deadline of 2 s (--deadline)"))
         }
-        #expect(server.requests.last?.path.hasSuffix("/cancel") == true)
+        // The hung statement was cancelled (with eight statements a pull's other requests may still arrive after
+        // the cancel on a loaded machine, so it need not be the last request).
+        #expect(server.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/cancel") })
         let again = try RunLock.nightlyLockPaths(cachePath: cache, outDirectory: dir.path("reports")).map {
             try RunLock(path: $0, processID: 1)
         }

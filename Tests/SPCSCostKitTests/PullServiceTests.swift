@@ -135,7 +135,7 @@ import Testing
     func statementsOfOneAccountOverlapAndLandInOrder() async throws {
         server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
                                                                          .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
-        server.inject(.delay(milliseconds: 1_500), on: .submit, times: 6)
+        server.inject(.delay(milliseconds: 1_500), on: .submit, times: 9)
         server.inject(.delay(milliseconds: 2_500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .submit))
         let cache = try UsageCache(.memory)
         var options = PullOptions()
@@ -144,7 +144,7 @@ import Testing
         #expect(options.maxConcurrentStatements == 4)
         let s = try await service().pull(options, into: cache)
         let submits = server.requests.filter { $0.method == "POST" && $0.path == "/api/v2/statements" }
-        #expect(submits.count == 6)
+        #expect(submits.count == 9)
         let first = try #require(submits.first).receivedUptimeSeconds
         // Submissions 2 to 4 arrived while the first was still held (1.5 s or more): they overlapped in time.
         #expect(submits.prefix(4).allSatisfy { $0.receivedUptimeSeconds - first < 1.5 })
@@ -152,6 +152,8 @@ import Testing
         #expect(s.statements.map(\.view) == [
             "SNOWFLAKE.ACCOUNT_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY", "SNOWFLAKE.ACCOUNT_USAGE.COMPUTE_POOLS",
             "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY", "SNOWFLAKE.ACCOUNT_USAGE.NOTEBOOKS_CONTAINER_RUNTIME_HISTORY",
+            "SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY",
+            "SNOWFLAKE.ACCOUNT_USAGE.TASK_HISTORY", "SNOWFLAKE.ACCOUNT_USAGE.SERVERLESS_TASK_HISTORY",
             "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY",
             "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY",
         ])
@@ -190,7 +192,9 @@ import Testing
         }
         #expect(purpose == "waiting for the statement to finish" && deadline == 2)
         #expect(detail.hasSuffix("so it was cancelled"))
-        #expect(live.requests.last?.path.hasSuffix("/cancel") == true)
+        // The hung statement was cancelled (with eight statements a pull's other requests may still arrive after
+        // the cancel on a loaded machine, so it need not be the last request).
+        #expect(live.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/cancel") })
         #expect(try cache.records().isEmpty && cache.loads().isEmpty)
     }
 

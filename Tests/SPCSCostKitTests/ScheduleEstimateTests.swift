@@ -109,6 +109,12 @@ private func text(_ relative: String) throws -> String {
         #expect(r.rateCard?.id == "2024")
         // Plus the tasks: 44 runs × 60 s on X-Small (1 credit/h) = 0.7333… credits; 198 × 0.11 = 21.78.
         #expect(r.pools[0].credits > Decimal(string: "22.5133")! && r.pools[0].credits < Decimal(string: "22.5134")!)
+        // The range of the tasks' warehouse (issue 11's worked example): 44 × 60 s = 0.733 to 44 × 600 s = 7.333
+        // credits, stated with its assumption.
+        let notes = r.warnings
+        #expect(notes.contains { $0.contains("the 44 task runs on warehouse JUPYTER_TASK_WH (X-Small) cost between "
+                                             + "0.733333333 credits") && $0.contains("and 7.333333333 credits")
+                                 && $0.contains("AUTO_SUSPEND, assumed 600 s") })
     }
 
     /// The DESC SERVICE procedure and the unset pool variable of `dashboards-desc-service.sql`, worked by hand from

@@ -186,6 +186,20 @@ import Testing
                                 weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo),
             rateCardID: "2024", rates: &rates, warnings: ["a test warning with <b>markup</b> & \"quotes\"."])
         for i in report.days.indices { report.days[i].provisional = report.days[i].date == CivilDate("2024-04-03")! }
+        // The scheduling tasks: two warehouse hours of RESUME_API_POOL (a whole hour's 0.1671 credits, and a quarter
+        // of a shared hour's 0.4) and one serverless range of SUSPEND_API_POOL (0.00025 credits).
+        func share(_ task: String, _ warehouse: String?, _ iso: String, _ credits: String, _ fraction: String)
+            -> TaskWarehouseAttribution.Share {
+            TaskWarehouseAttribution.Share(organization: "", account: "", task: task, warehouse: warehouse,
+                                           kind: warehouse == nil ? .serverless : .warehouse,
+                                           periodStart: ISO8601DateFormatter().date(from: iso)!, credits: dec(credits),
+                                           fraction: dec(fraction))
+        }
+        report.tasks = try TaskCosts.priced([
+            share("OPS.PUBLIC.RESUME_API_POOL", "TASKS_WH", "2024-03-31T23:00:00Z", "0.1671", "1"),
+            share("OPS.PUBLIC.RESUME_API_POOL", "TASKS_WH", "2024-04-01T23:00:00Z", "0.1", "0.25"),
+            share("OPS.PUBLIC.SUSPEND_API_POOL", nil, "2024-04-01T10:00:00Z", "0.00025", "1"),
+        ], runs: 4, tailSeconds: 600, rates: &rates)
         report.dataChecksum = String(repeating: "ab", count: 32)
         report.rowCount = rows.count
         return report
@@ -217,7 +231,7 @@ import Testing
         #expect(files.map(\.name) == [
             "\(base).txt",
             "\(base)_summary.csv", "\(base)_difference_by_cause.csv", "\(base)_top_pools.csv", "\(base)_month.csv",
-            "\(base)_pools.csv", "\(base)_pools_detail.csv", "\(base)_days.csv", "\(base)_notes.csv",
+            "\(base)_tasks.csv", "\(base)_pools.csv", "\(base)_pools_detail.csv", "\(base)_days.csv", "\(base)_notes.csv",
             "\(base).md", "\(base).json", "\(base).html", "\(base).xlsx",
         ])
         for f in files where !f.name.hasSuffix(".xlsx") { assertSnapshot(f.text, named: f.name) }

@@ -222,8 +222,8 @@ import Testing
         #expect(try cache.usageInCurrency().isEmpty && cache.restatedDays().isEmpty)
         // account_regions is empty: any region known is the migrated rate sheet's.
         #expect(try cache.accountRegions().allSatisfy { $0.source == .rateSheet })
-        #expect(["v5-daily-rows", "v6-account-regions", "v9-notebook-usage", "v10-series-by-account"]
-            .allSatisfy(UsageCache.migrationIDs.contains))
+        #expect(["v5-daily-rows", "v6-account-regions", "v8-task-warehouses", "v9-notebook-usage", "v10-series-by-account"]
+              .allSatisfy(UsageCache.migrationIDs.contains))
         #expect(UsageCache.schemaVersion == UsageCache.migrationIDs.count)
         // v9 keeps each APPLICATION_ID's last name, filled from the migrated history.
         #expect(try cache.applicationNames().map { "\($0.applicationID)=\($0.name)" } == ["42=APP"])

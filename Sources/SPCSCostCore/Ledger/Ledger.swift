@@ -1,10 +1,16 @@
 import Foundation
 
-/// What a ledger row charges for. Compute is the only kind today; storage, data transfer and task warehouses are
-/// kinds of their own when spcs-cost learns them, priced by the same rules.
+/// What a ledger row charges for: compute-pool credits, and the credits of the tasks that suspend and resume the
+/// pools; storage and data transfer are kinds of their own when spcs-cost learns them, priced by the same rules.
 public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Compute-pool credits: SNOWPARK_CONTAINER_SERVICES_HISTORY.CREDITS_USED, or planned node-hours × the rate card.
     case compute
+    /// Warehouse credits of the tasks that act on pools: WAREHOUSE_METERING_HISTORY.CREDITS_USED apportioned to them
+    /// (``TaskWarehouseAttribution``), priced at the day's credit price like compute.
+    case taskWarehouse = "task_warehouse"
+    /// Serverless credits of the tasks that act on pools: SERVERLESS_TASK_HISTORY.CREDITS_USED, priced at the day's
+    /// credit price like compute.
+    case serverlessTask = "serverless_task"
 }
 
 /// The period a ledger row covers.

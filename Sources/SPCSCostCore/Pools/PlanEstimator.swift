@@ -216,6 +216,26 @@ public enum PlanEstimator {
                         + "credits/h × 0.9 (Consumption Table 2026-04, Table 5)"))
             }
         }
+        // The lines count the 60 s minimum per run; the range of each warehouse goes up to its auto-suspend tail
+        // (TaskWarehouseRange), all its tasks' runs together.
+        var warehouses: [(name: String?, size: WarehouseSize, runs: Int)] = []
+        for t in b.taskRuns where t.runs > 0 {
+            guard case let .warehouse(name, size) = t.task.compute else { continue }
+            if let i = warehouses.firstIndex(where: { $0.name == name && $0.size == size }) {
+                warehouses[i].runs += t.runs
+            } else {
+                warehouses.append((name, size, t.runs))
+            }
+        }
+        for w in warehouses {
+            let range = TaskWarehouseRange(runs: w.runs, creditsPerHour: w.size.creditsPerHour)
+            notes.append("\(pool.name): the \(w.runs) task runs on \(w.name.map { "warehouse \($0)" } ?? "their warehouse") "
+                + "(\(w.size.displayName)) cost between \(ExactDecimal.text(roundedForText(range.lowCredits))) credits (the "
+                + "60 s minimum per resume, counted above) and \(ExactDecimal.text(roundedForText(range.highCredits))) "
+                + "credits (each run keeping an otherwise idle warehouse up until its AUTO_SUSPEND, assumed "
+                + "\(range.autoSuspendSeconds) s, the CREATE WAREHOUSE default); spcs-cost pull meters them from "
+                + "WAREHOUSE_METERING_HISTORY.")
+        }
         return (lines, notes)
     }
 

@@ -238,6 +238,14 @@ public struct SavingsReport: Sendable {
     /// (``UsageAttribution``); nil when the period has no notebook row and no row of an application.
     public var usage: UsageAttribution?
 
+    /// The credits of the tasks that suspend and resume the pools (WAREHOUSE_METERING_HISTORY apportioned to them,
+    /// SERVERLESS_TASK_HISTORY), priced by the ledger; nil when the cache has no run of such a task in the period.
+    public var tasks: TaskCosts?
+
+    /// Saved against always on minus the tasks' credits: what the schedule saved net of what running it cost; nil
+    /// without ``tasks``.
+    public var netSavedVsAlwaysOn: ChargeSum? { tasks.map { alwaysOn - meteredWithShape - $0.total } }
+
     /// Metered credits and cost over all pools.
     public var metered: ChargeSum { pools.reduce(.zero(currency)) { $0 + $1.metered } }
     /// Metered credits over all pools.
@@ -526,5 +534,78 @@ public struct GroupLine: Sendable, Hashable {
         self.metered = metered
         self.ledgerBeforeFX = ledgerBeforeFX
         self.billed = billed
+    }
+}
+
+/// What the tasks that act on compute pools cost in a report's period, priced by the ledger (charge kinds
+/// ``ChargeKind/taskWarehouse`` and ``ChargeKind/serverlessTask``).
+public struct TaskCosts: Sendable, Hashable {
+    /// One task's credits of one kind (on one warehouse, or serverless) over the period.
+    public struct Line: Sendable, Hashable {
+        /// The task, `DATABASE.SCHEMA.NAME`.
+        public var task: String
+        /// `task_warehouse` or `serverless_task`.
+        public var kind: ChargeKind
+        /// The warehouse; nil for serverless credits.
+        public var warehouse: String?
+        /// Metered rows (warehouse hours or serverless ranges) with a share attributed to the task.
+        public var rows: Int
+        /// Credits and cost, exact.
+        public var sum: ChargeSum
+
+        /// Creates a line.
+        public init(task: String, kind: ChargeKind, warehouse: String?, rows: Int, sum: ChargeSum) {
+            self.task = task
+            self.kind = kind
+            self.warehouse = warehouse
+            self.rows = rows
+            self.sum = sum
+        }
+    }
+
+    /// Lines sorted by task, kind and warehouse.
+    public var lines: [Line]
+    /// Runs of pool tasks in the period (SKIPPED runs left out).
+    public var runs: Int
+    /// The auto-suspend tail assumed after each warehouse run, in seconds (``TaskWarehouseAttribution``).
+    public var tailSeconds: Int
+    /// The presentation currency.
+    public var currency: Currency
+
+    /// Creates the costs.
+    public init(lines: [Line], runs: Int, tailSeconds: Int, currency: Currency) {
+        self.lines = lines
+        self.runs = runs
+        self.tailSeconds = tailSeconds
+        self.currency = currency
+    }
+
+    /// Warehouse credits and cost.
+    public var warehouse: ChargeSum { lines.filter { $0.kind == .taskWarehouse }.reduce(.zero(currency)) { $0 + $1.sum } }
+    /// Serverless credits and cost.
+    public var serverless: ChargeSum { lines.filter { $0.kind == .serverlessTask }.reduce(.zero(currency)) { $0 + $1.sum } }
+    /// Both.
+    public var total: ChargeSum { lines.reduce(.zero(currency)) { $0 + $1.sum } }
+
+    /// Prices `shares` through `rates` (each at the UTC day of its row's START_TIME, the ledger's rule) and sums them
+    /// per task, kind and warehouse.
+    /// - Throws: ``FXBookError`` when a day's price cannot be converted.
+    public static func priced(_ shares: [TaskWarehouseAttribution.Share], runs: Int, tailSeconds: Int,
+                              rates: inout DayRates) throws -> TaskCosts {
+        struct Key: Hashable { var task: String; var kind: ChargeKind; var warehouse: String? }
+        var sums: [Key: (rows: Int, sum: ChargeSum)] = [:]
+        for s in shares {
+            let t = Int64(s.periodStart.timeIntervalSince1970.rounded(.down))
+            let utcDay = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+            let key = Key(task: s.task, kind: s.kind == .warehouse ? .taskWarehouse : .serverlessTask, warehouse: s.warehouse)
+            var entry = sums[key] ?? (0, .zero(rates.currency))
+            entry.rows += 1
+            entry.sum += try rates.charge(s.credits, onUTCDay: utcDay)
+            sums[key] = entry
+        }
+        let lines = sums.map { Line(task: $0.key.task, kind: $0.key.kind, warehouse: $0.key.warehouse, rows: $0.value.rows,
+                                    sum: $0.value.sum) }
+            .sorted { ($0.task, $0.kind.rawValue, $0.warehouse ?? "") < ($1.task, $1.kind.rawValue, $1.warehouse ?? "") }
+        return TaskCosts(lines: lines, runs: runs, tailSeconds: tailSeconds, currency: rates.currency)
     }
 }

@@ -149,6 +149,20 @@ struct FinanceSummary {
             figures.append(Self.savedOrOver(baseline: "plan", words: "the plan", baselineSum: plan,
                                             metered: r.meteredWithShape, suffix: label))
         }
+        if let tasks = r.tasks, let net = r.netSavedVsAlwaysOn {
+            figures.append(Figure(key: "task_credits",
+                                  label: "Scheduling tasks (warehouse and serverless credits of the tasks that suspend and "
+                                      + "resume the pools)", sum: tasks.total))
+            if net.amount.amount < 0 {
+                figures.append(Figure(key: "net_over_always_on",
+                                      label: "Net over always on (metered plus the tasks' credits minus always on)\(label)",
+                                      sum: ChargeSum.zero(r.currency) - net, percentOf: ("always on", alwaysOn)))
+            } else {
+                figures.append(Figure(key: "net_saved_vs_always_on",
+                                      label: "Net saving against always on (saved minus the tasks' credits)\(label)",
+                                      sum: net, percentOf: ("always on", alwaysOn)))
+            }
+        }
         self.figures = figures
         let total = r.metered.amount.amount
         let ranked = r.pools.filter { $0.meteredCredits > 0 }
@@ -327,6 +341,21 @@ struct SavingsReportDocument {
             sections.append(.init(id: "bill_check", title: "Bill check (USAGE_IN_CURRENCY_DAILY)", level: 2,
                                   blocks: blocks))
         }
+        if let tasks = r.tasks {
+            let b = RoundedBreakdown(lines: tasks.lines.map(\.sum.amount), exactTotal: tasks.total.amount)
+            if b.difference.amount != 0 {
+                rounding.append(.init(table: "tasks", column: "cost_\(cur)", label: "Scheduling tasks, cost", breakdown: b))
+            }
+            sections.append(.init(id: "tasks", title: "Scheduling tasks", level: 2, blocks: [
+                .paragraph("\(tasks.runs) run\(tasks.runs == 1 ? "" : "s") of tasks that suspend or resume pools (QUERY_TEXT "
+                    + "with ALTER COMPUTE POOL or ALTER SERVICE ... SUSPEND|RESUME, or a CALL of a procedure whose name or "
+                    + "arguments say SUSPEND or RESUME). Each warehouse hour's credits are shared among the task runs on "
+                    + "that warehouse by their seconds in the hour, each run counted until \(tasks.tailSeconds) s after it "
+                    + "completed (the CREATE WAREHOUSE default AUTO_SUSPEND); queries outside tasks are not seen. "
+                    + "Serverless tasks' credits are their own. Priced at the day's credit price, like compute."),
+                .table(tasksTable(tasks)),
+            ]))
+        }
         if let by = r.groupedBy {
             let b = RoundedBreakdown(lines: r.groups.map(\.metered.amount), exactTotal: r.metered.amount)
             if b.difference.amount != 0 {
@@ -380,7 +409,8 @@ struct SavingsReportDocument {
                                 note: f.key == "difference" && !s.poolsWithoutEstimate.isEmpty
                                     ? "pools without an estimate: " + s.poolsWithoutEstimate.joined(separator: ", ") : "",
                                 emphasis: f.key == "metered" || f.key == "saved_vs_always_on"
-                                    || f.key == "over_always_on")
+                                    || f.key == "over_always_on" || f.key == "net_saved_vs_always_on"
+                                    || f.key == "net_over_always_on")
             },
             currency: r.currency,
             checks: r.checks.map { Document.Check(key: $0.check.rawValue, failed: $0.failed, message: $0.message) },
@@ -411,6 +441,24 @@ struct SavingsReportDocument {
     static func cells(_ sum: ChargeSum?) -> [Cell] {
         guard let sum else { return [.empty, .empty] }
         return [.number(sum.quantity), .money(sum.amount)]
+    }
+
+    /// The scheduling tasks' table (id `tasks`): one row per task, charge kind and warehouse, a TOTAL row when
+    /// there are several.
+    func tasksTable(_ tasks: TaskCosts) -> Table {
+        var t = Table(id: "tasks", title: "Scheduling tasks", columns: [
+            Self.column("task", .text), Self.column("charge_kind", .text), Self.column("warehouse", .text),
+            Self.column("metered_rows", .integer, detail: true),
+        ] + pair("tasks"))
+        for l in tasks.lines {
+            t.rows.append(Table.Row([.text(l.task), .text(l.kind.rawValue), .text(l.warehouse ?? "serverless"),
+                                     .integer(l.rows)] + Self.cells(l.sum)))
+        }
+        if tasks.lines.count > 1 {
+            t.rows.append(Table.Row([.text("TOTAL"), .empty, .empty, .integer(tasks.lines.reduce(0) { $0 + $1.rows })]
+                                    + Self.cells(tasks.total), role: .total))
+        }
+        return t
     }
 
     /// The per-pool table: one row per pool, a TOTAL row when there are several pools and a Rounding row under it
