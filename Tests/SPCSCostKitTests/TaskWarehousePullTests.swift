@@ -113,11 +113,11 @@ import Testing
             runs: Self.poolTasks(day: 0, warehouse: "TASKS_WH") + Self.poolTasks(day: 1, warehouse: "TASKS_WH")))
         let cache = try UsageCache(.memory)
         let summary = try await pull(into: cache)
-        #expect(summary.statements[3..<6].map(\.view) == [
+        #expect(summary.statements[4..<7].map(\.view) == [
             "SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY", "SNOWFLAKE.ACCOUNT_USAGE.TASK_HISTORY",
             "SNOWFLAKE.ACCOUNT_USAGE.SERVERLESS_TASK_HISTORY",
         ])
-        #expect(summary.statements[3..<6].map(\.rows) == [4, 4, 0])
+        #expect(summary.statements[4..<7].map(\.rows) == [4, 4, 0])
         let cached = try cache.taskWarehouseRows(from: Date(timeIntervalSince1970: TimeInterval(Self.day1)),
                                                  to: Date(timeIntervalSince1970: TimeInterval(Self.day1 + 2 * Self.day)))
         #expect(cached.metering.map(\.creditsUsed.value) == [167_100_000, 167_100_000, 167_100_000, 167_100_000])
@@ -227,7 +227,7 @@ import Testing
         let again = try await pull(since: nil, into: cache)
         // Newest END_TIME 2024-04-02T19:00Z minus 24 h = 2024-04-01T19:00Z: the day-1 19:00 hour and day 2.
         #expect(again.windowStart == "2024-04-01T19:00:00Z")
-        #expect(again.statements[3..<6].map(\.rows) == [3, 3, 0])
+        #expect(again.statements[4..<7].map(\.rows) == [3, 3, 0])
         let submitted = try #require(server.requests.last { $0.body.contains("ACCOUNT_USAGE.TASK_HISTORY") })
         #expect(submitted.body.contains("\(Self.at(0, 19))000000000"))
         let cached = try cache.taskWarehouseRows(from: Date(timeIntervalSince1970: TimeInterval(Self.day1)),
