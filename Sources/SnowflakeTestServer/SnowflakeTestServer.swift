@@ -97,6 +97,18 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             return .failure(status: 422, code: "002003", sqlState: "02000",
                             message: "SQL compilation error:\nObject '\(view)' does not exist or not authorized.")
         })
+    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY and DATA_TRANSFER_HISTORY of
+    /// ACCOUNT_USAGE with no registered result are served empty, with the columns of
+    /// ``TestResult/storageTransferViews``: an account without block storage or SPCS transfer.
+    private static let storageTransferEmpty = Handler(
+        pattern: try! NSRegularExpression(
+            pattern: "ACCOUNT_USAGE\\.(BLOCK_STORAGE_HISTORY|BLOCK_STORAGE_SNAPSHOTS|INTERNAL_DATA_TRANSFER_HISTORY|DATA_TRANSFER_HISTORY)\\b",
+            options: [.caseInsensitive]),
+        respond: { statement in
+            let text = statement.text.uppercased()
+            let columns = TestResult.storageTransferViews.first { text.contains("ACCOUNT_USAGE.\($0.view) ") || text.hasSuffix("ACCOUNT_USAGE.\($0.view)") }?.columns ?? []
+            return .rows(TestResult(columns: columns, rows: []))
+        })
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var handlers: [Handler] = []
@@ -420,8 +432,8 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             verifier.identity.organizationAccounts.map { !$0.contains(a) } ?? false
         } ?? false
         lock.lock()
-        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn]
-            : handlers + [builtIn, Self.organizationUsageRefusal]
+        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn, Self.storageTransferEmpty]
+            : handlers + [builtIn, Self.storageTransferEmpty, Self.organizationUsageRefusal]
         let handler = chain.first {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }

@@ -226,6 +226,10 @@ public struct SavingsReport: Sendable {
     public var groupedBy: ReportGrouping?
     /// The ledger's metered lines grouped by ``groupedBy``, sorted by key; empty without `--by`.
     public var groups: [GroupLine] = []
+    /// The whole bill (compute with block storage, snapshots and data transfer); nil when the cache holds no row of
+    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY or DATA_TRANSFER_HISTORY for the
+    /// period.
+    public var wholeBill: WholeBill?
 
     /// Metered credits and cost over all pools.
     public var metered: ChargeSum { pools.reduce(.zero(currency)) { $0 + $1.metered } }
