@@ -83,7 +83,7 @@ import Testing
         #expect(try cache.records().reduce(NanoCredits.zero) { $0 + $1.creditsUsed }.value == 3_960_000_000)
         #expect(try cache.computePools().map(\.instanceFamily) == ["CPU_X64_XS"])
         // The role cannot read the rate sheet: skipped with a note, not a failure.
-        #expect(s.statements.last?.skipped?.contains("002003") == true)
+        #expect(s.statements.first { $0.view.hasSuffix("RATE_SHEET_DAILY") }?.skipped?.contains("002003") == true)
         let load = try #require(try cache.loads().last)
         #expect(load.kind == "pull" && load.source == "test" && load.rowCount == 48)
         #expect(load.details?.contains(s.statements[0].statementHandle!) == true)
@@ -144,7 +144,8 @@ import Testing
         #expect(options.maxConcurrentStatements == 4)
         let s = try await service().pull(options, into: cache)
         let submits = server.requests.filter { $0.method == "POST" && $0.path == "/api/v2/statements" }
-        #expect(submits.count == 5)
+        // Five statements, then the four block storage and transfer views.
+        #expect(submits.count == 9)
         let first = try #require(submits.first).receivedUptimeSeconds
         // Submissions 2 to 4 arrived while the first was still held (1.5 s or more): they overlapped in time.
         #expect(submits.prefix(4).allSatisfy { $0.receivedUptimeSeconds - first < 1.5 })
@@ -152,7 +153,9 @@ import Testing
         #expect(s.statements.map(\.view) == [
             "SNOWFLAKE.ACCOUNT_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY", "SNOWFLAKE.ACCOUNT_USAGE.COMPUTE_POOLS",
             "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY", "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY",
-            "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY",
+            "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY", "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY",
+            "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS", "SNOWFLAKE.ACCOUNT_USAGE.INTERNAL_DATA_TRANSFER_HISTORY",
+            "SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY",
         ])
         #expect(s.inserted == 48 && s.statements[0].partitions == 3)
         #expect(try cache.records().reduce(NanoCredits.zero) { $0 + $1.creditsUsed }.value == 3_960_000_000)

@@ -65,7 +65,7 @@ for pool, p in ground["spcs_dollars_by_pool"].items():
         checked += 1
 # Snapshots per day, all of them WEB_SVC's.
 for day, t in ground["spcs_dollars"]["snapshots_daily"].items():
-    v = by[("snapshot", "(account)", "WEB_SVC", day)]
+    v = by[("snapshot", "", "WEB_SVC", day)]
     assert close(v["gib"], t["gib_days"], D("1e-6")) and close(v["cost"], t["usd"]), (day, dict(v), t)
     checked += 1
 assert not any(k[0] == "snapshot" and k[2] == "" for k in by), "a snapshot line without its service"

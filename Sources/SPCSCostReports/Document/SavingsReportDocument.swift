@@ -643,7 +643,7 @@ struct SavingsReportDocument {
         return t
     }
 
-    /// The whole bill's ledger rows priced in currency: per UTC day, part, pool (or service, or the account), the
+    /// The whole bill's ledger rows priced in currency: per UTC day, part, pool (or service, else `(account)`), the
     /// quantity, its unit, GiB-days for storage, the cost and the price's source.
     func wholeBillLinesTable(_ w: WholeBill) -> Table {
         var t = Table(id: "whole_bill_lines", title: "The whole bill per UTC day", columns: [
@@ -658,7 +658,7 @@ struct SavingsReportDocument {
             let q = row.charge.quantity
             t.rows.append(.init([
                 .date(CivilDate.of(row.periodStart, in: utc)), .text(row.kind.rawValue),
-                .text(row.poolName.isEmpty ? "(account)" : row.poolName), .text(row.service ?? ""), .number(q),
+                .text(!row.poolName.isEmpty ? row.poolName : row.service == nil ? "(account)" : ""), .text(row.service ?? ""), .number(q),
                 .text(row.charge.unit.rawValue), row.charge.unit == .terabyteDays ? .number(w.gibDays(q)) : .empty,
                 .money(row.charge.amount), .text(row.charge.rate.unitPrice.price.source)]))
         }
