@@ -41,8 +41,9 @@ public struct PullOptions: Sendable {
     /// arrived, in one transaction, in a fixed order.
     public var maxConcurrentStatements: Int = PullOptions.defaultMaxConcurrentStatements
 
-    /// 4 statements in flight: the five (six with `--org`) statements of a pull take about two round trips instead
-    /// of five, while one account holds at most 4 × the partition window of requests open.
+    /// 4 statements in flight: the nine statements of an account's pull (five with the block storage and transfer
+    /// views left out, six with `--org`) take about three round trips instead of nine, while one account holds at
+    /// most 4 × the partition window of requests open.
     public static let defaultMaxConcurrentStatements = 4
 
     /// 48 hours: the least lookback of an organization-wide pull (the view's 24 h lag, plus the account view's day).
@@ -75,7 +76,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
     /// The statements in the pull's fixed order (history, pools, metering, rate sheet, usage in currency, with `--org`
-    /// ACCOUNTS), however they arrived.
+    /// ACCOUNTS, without it BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY and
+    /// DATA_TRANSFER_HISTORY), however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
