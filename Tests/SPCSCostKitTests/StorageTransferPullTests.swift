@@ -41,6 +41,8 @@ extension PullServiceTests {
         #expect(!summary.viewWarnings.contains { $0.contains("BLOCK_STORAGE") || $0.contains("TRANSFER") })
         let sent = server.requests.map(\.body).joined()
         #expect(sent.contains("BYTES_TRANSFERRED::NUMBER"))
+        // A second, incremental pull reads the same rows again: upserted by key, nothing counted twice.
+        _ = try await service().pull(options(since: nil), into: cache)
         // Read back from the file.
         let reopened = try UsageCache(.path(dir.path("cache.sqlite")))
         let input = try reopened.storageAndTransfer(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-02")!)
