@@ -192,7 +192,9 @@ import Testing
         }
         #expect(purpose == "waiting for the statement to finish" && deadline == 2)
         #expect(detail.hasSuffix("so it was cancelled"))
-        #expect(live.requests.last?.path.hasSuffix("/cancel") == true)
+        // The held statement was cancelled (the pull's other statements, answered at once, may still land after the
+        // cancel on a loaded machine, so the cancel need not be the last request).
+        #expect(live.requests.filter { $0.path.hasSuffix("/cancel") }.count == 1)
         #expect(try cache.records().isEmpty && cache.loads().isEmpty)
     }
 
