@@ -2,7 +2,8 @@ import Foundation
 import SPCSCostCore
 
 /// The rate cards and credit price tables bundled with spcs-cost (package resources under `catalog/`):
-/// `rate-card-*.json` and `credit-prices-*.json`. Adding a table is adding a file.
+/// `rate-card-*.json`, `credit-prices-*.json` and `dollar-prices-*.json` (prices billed in currency: block storage,
+/// snapshots, data transfer). Adding a table is adding a file.
 public enum BundledCatalog {
     /// Why the bundled catalog could not be read: an installation problem, not a user error.
     public struct LoadError: Error, CustomStringConvertible {
@@ -33,6 +34,7 @@ public enum BundledCatalog {
         }
         var cards: [RateCard] = []
         var tables: [CreditPriceTable] = []
+        var unitTables: [UnitPriceTable] = []
         let decoder = JSONDecoder()
         for name in names where name.hasSuffix(".json") {
             let url = directory.appendingPathComponent(name)
@@ -42,11 +44,13 @@ public enum BundledCatalog {
                     cards.append(try decoder.decode(RateCard.self, from: data))
                 } else if name.hasPrefix("credit-prices-") {
                     tables.append(try decoder.decode(CreditPriceTable.self, from: data))
+                } else if name.hasPrefix("dollar-prices-") {
+                    unitTables.append(try decoder.decode(UnitPriceTable.self, from: data))
                 }
             } catch {
                 throw LoadError(file: name, reason: "\(error)")
             }
         }
-        return PriceCatalog(rateCards: cards, priceTables: tables)
+        return PriceCatalog(rateCards: cards, priceTables: tables, unitPriceTables: unitTables)
     }
 }

@@ -183,7 +183,10 @@ public enum LedgerPricing {
                     fix: "converts \(s.currency.code) prices into another currency; add --currency CODE or drop --fx")
             }
         }
-        return Pricing(currency: s.currency, schedule: schedule, fx: book, accountSchedules: own)
+        // Prices billed in currency (block storage, snapshots, data transfer) of the region, from every unit price
+        // table that lists it; nil when none does (those parts are then not priced, and the run says so).
+        let unitPrices = UnitPriceBook(region: region, tables: catalog.unitPriceTables)
+        return Pricing(currency: s.currency, schedule: schedule, fx: book, accountSchedules: own, unitPrices: unitPrices)
     }
 }
 

@@ -41,8 +41,9 @@ public struct PullOptions: Sendable {
     /// arrived, in one transaction, in a fixed order.
     public var maxConcurrentStatements: Int = PullOptions.defaultMaxConcurrentStatements
 
-    /// 4 statements in flight: the five (six with `--org`) statements of a pull take about two round trips instead
-    /// of five, while one account holds at most 4 × the partition window of requests open.
+    /// 4 statements in flight: the nine statements of an account's pull (five with the block storage and transfer
+    /// views left out, six with `--org`) take about three round trips instead of nine, while one account holds at
+    /// most 4 × the partition window of requests open.
     public static let defaultMaxConcurrentStatements = 4
 
     /// 48 hours: the least lookback of an organization-wide pull (the view's 24 h lag, plus the account view's day).
@@ -75,7 +76,9 @@ public struct PullSummary: Sendable, Codable, Equatable {
     /// End of the window (UTC, ISO 8601), exclusive.
     public var windowEnd: String
     /// The statements in the pull's fixed order (history, pools, metering, notebooks, warehouse metering, task
-    /// history, serverless task history, rate sheet, usage in currency, with `--org` ACCOUNTS), however they arrived.
+    /// history, serverless task history, rate sheet, usage in currency, with `--org` ACCOUNTS, without it
+    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY and DATA_TRANSFER_HISTORY),
+    /// however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -165,6 +168,28 @@ public struct PullService: Sendable {
             + "gives. ACCOUNT_USAGE views need GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER TO ROLE <role> (or GRANT "
             + "IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE <role>)."
     }
+
+    static let blockStorage = "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY"
+    static let blockStorageSnapshots = "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS"
+    static let internalTransfer = "SNOWFLAKE.ACCOUNT_USAGE.INTERNAL_DATA_TRANSFER_HISTORY"
+    static let dataTransfer = "SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY"
+
+    /// The statements that read the block storage and data transfer views (docs.snowflake.com/en/sql-reference/
+    /// account-usage/block_storage_history, block_storage_snapshots, internal_data_transfer_history,
+    /// data_transfer_history; spcs-facts §3), in this order, for the window `[?1, ?2)` (session TIMEZONE UTC):
+    /// BLOCK_STORAGE_HISTORY from the window's first UTC day; every BLOCK_STORAGE_SNAPSHOTS row (one per snapshot);
+    /// INTERNAL_DATA_TRANSFER_HISTORY by START_TIME; DATA_TRANSFER_HISTORY's SPCS rows (TRANSFER_TYPE
+    /// `SNOWPARK_CONTAINER_SERVICES` or `INTERNAL`) by START_TIME, with BYTES_TRANSFERRED, a VARIANT, cast to NUMBER.
+    static let storageTransferStatements: [(view: String, sql: String, window: Bool)] = [
+        (blockStorage, "SELECT USAGE_DATE, STORAGE_TYPE, COMPUTE_POOL_NAME, COMPUTE_POOL_ID, BYTES, ADDITIONAL_IOPS, "
+            + "ADDITIONAL_THROUGHPUT FROM \(blockStorage) WHERE USAGE_DATE >= ? AND USAGE_DATE < ?", true),
+        (blockStorageSnapshots, "SELECT * FROM \(blockStorageSnapshots)", false),
+        (internalTransfer, "SELECT START_TIME, END_TIME, TRANSFER_TYPE, COMPUTE_POOL_NAME, BYTES_TRANSFERRED FROM "
+            + "\(internalTransfer) WHERE START_TIME >= ? AND START_TIME < ?", true),
+        (dataTransfer, "SELECT START_TIME, END_TIME, SOURCE_CLOUD, SOURCE_REGION, TARGET_CLOUD, TARGET_REGION, "
+            + "BYTES_TRANSFERRED::NUMBER AS BYTES_TRANSFERRED, TRANSFER_TYPE FROM \(dataTransfer) WHERE TRANSFER_TYPE IN "
+            + "('SNOWPARK_CONTAINER_SERVICES', 'INTERNAL') AND START_TIME >= ? AND START_TIME < ?", true),
+    ]
 
     /// The first UTC day from which a pull reads the money views (RATE_SHEET_DAILY, USAGE_IN_CURRENCY_DAILY), which
     /// Snowflake changes until the month closes (spcs-facts §3 [S9b, S9c]): the first day of the month before the
@@ -309,6 +334,17 @@ public struct PullService: Sendable {
             jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
                 "SELECT * FROM \(Self.accounts)", parameters: ["TIMEZONE": "UTC"]), skippable: true))
         }
+        // 7. Block storage, snapshots and SPCS data transfer of the connection's account (not with --org: these are
+        // ACCOUNT_USAGE views of one account), each skipped with a warning when the role cannot read it.
+        let storageBase = jobs.count
+        if !options.organizationWide {
+            let dayStart = CivilDate.of(start, in: utc).startInstant(in: utc)
+            for (view, sql, window) in Self.storageTransferStatements {
+                jobs.append(StatementJob(view: view, statement: SQLStatement(
+                    sql, bindings: window ? [.timestampLTZ(view == Self.blockStorage ? dayStart : start), .timestampLTZ(end)] : [],
+                    parameters: ["TIMEZONE": "UTC"]), skippable: true))
+            }
+        }
         let fetched = await Self.fetch(jobs, client: client, maxConcurrentStatements: options.maxConcurrentStatements,
                                        progress: progress)
         func read(_ i: Int) throws -> QueryResult? {
@@ -422,6 +458,49 @@ public struct PullService: Sendable {
             }
         }
 
+        // The block storage and transfer views: a view the role cannot read is skipped with a warning naming the
+        // grant; an empty one is not warned about (an account without volumes or transfer has no rows).
+        var storage = CurrencyBilledParts.Input()
+        if !options.organizationWide {
+            func optional<Row>(_ i: Int, decode: ([ResultPartition]) throws -> [Row]) throws -> [Row] {
+                if case let .skipped(e) = try fetched[i].get() {
+                    statements.append(.init(view: jobs[i].view, statementHandle: nil, rows: 0, partitions: 0,
+                                            skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); its part of "
+                                                + "the bill is not shown"))
+                    note("\(jobs[i].view) is not readable with this role (Snowflake error \(e.snowflakeCode ?? "refused")); "
+                         + "the pull goes on without it, and reports leave its part of the bill out. Grant "
+                         + "GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER TO ROLE <role> (or IMPORTED PRIVILEGES ON "
+                         + "DATABASE SNOWFLAKE).")
+                    return []
+                }
+                return try decode(try read(i)?.partitions ?? [])
+            }
+            storage.storage = try optional(storageBase, decode: Self.blockStorageRows)
+            storage.snapshots = try optional(storageBase + 1, decode: Self.snapshotRows)
+            storage.internalTransfer = try optional(storageBase + 2, decode: Self.internalTransferRows)
+            storage.dataTransfer = try optional(storageBase + 3, decode: Self.dataTransferRows)
+            // A pool dropped and re-created within an hour has two rows of one name in that hour (the transfer views
+            // have no pool ID): their bytes are summed into the row the cache keys by name and hour.
+            storage.internalTransfer = Self.summed(storage.internalTransfer) {
+                "\($0.startTime.timeIntervalSince1970) \($0.transferType) \($0.poolName)"
+            } add: { $0.bytes += $1.bytes }
+            storage.dataTransfer = Self.summed(storage.dataTransfer) {
+                "\($0.startTime.timeIntervalSince1970) \($0.transferType) \($0.sourceCloud) \($0.sourceRegion) \($0.targetCloud) \($0.targetRegion)"
+            } add: { $0.bytes += $1.bytes }
+            for i in storage.storage.indices {
+                storage.storage[i].organization = identity.organization
+                storage.storage[i].account = identity.account
+            }
+            for i in storage.internalTransfer.indices {
+                storage.internalTransfer[i].organization = identity.organization
+                storage.internalTransfer[i].account = identity.account
+            }
+            for i in storage.dataTransfer.indices {
+                storage.dataTransfer[i].organization = identity.organization
+                storage.dataTransfer[i].account = identity.account
+            }
+        }
+
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
         var summary = PullSummary(
@@ -451,6 +530,12 @@ public struct PullService: Sendable {
             for row in warehouseHours { try writer.upsert(row) }
             for run in taskRuns { try writer.upsert(run) }
             for row in serverlessRows { try writer.upsert(row) }
+            for r in storage.storage { try writer.upsert(r) }
+            for r in storage.snapshots {
+                try writer.upsert(r, organization: identity.organization, account: identity.account)
+            }
+            for r in storage.internalTransfer { try writer.upsert(r) }
+            for r in storage.dataTransfer { try writer.upsert(r) }
         }
         summary.inserted = outcome.inserted
         summary.updated = outcome.updated
@@ -938,6 +1023,158 @@ public struct PullService: Sendable {
                 } catch {
                     throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
                 }
+            }
+        }
+        return out
+    }
+
+    /// BLOCK_STORAGE_HISTORY rows from their partitions (USAGE_DATE a TIMESTAMP_LTZ, read as its UTC day, or a
+    /// DATE); NULL ADDITIONAL_IOPS or ADDITIONAL_THROUGHPUT is 0.
+    /// - Throws: ``DataError`` for a row without USAGE_DATE, STORAGE_TYPE or BYTES, or a cell that does not decode.
+    public static func blockStorageRows(_ partitions: [ResultPartition]) throws -> [BlockStorageRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = blockStorage
+        let iDate = try column(cols, "USAGE_DATE", view: v), iType = try column(cols, "STORAGE_TYPE", view: v)
+        let iBytes = try column(cols, "BYTES", view: v)
+        let iPool = cols.index(named: "COMPUTE_POOL_NAME"), iPoolID = cols.index(named: "COMPUTE_POOL_ID")
+        let iIOPS = cols.index(named: "ADDITIONAL_IOPS"), iThroughput = cols.index(named: "ADDITIONAL_THROUGHPUT")
+        let utc = TimeZone(identifier: "UTC")!
+        var out: [BlockStorageRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    var day: CivilDate?
+                    if let t = try? row.timestamp(iDate) {
+                        day = CivilDate.of(Date(timeIntervalSince1970: TimeInterval(t.seconds)), in: utc)
+                    } else if let d = try? row.daysSinceEpoch(iDate) {
+                        day = try civilDate(d, "USAGE_DATE", view: v)
+                    }
+                    guard let day, let type = row.text(iType), let bytes = try row.decimal(iBytes) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks USAGE_DATE, "
+                                        + "STORAGE_TYPE or BYTES")
+                    }
+                    out.append(BlockStorageRecord(
+                        usageDate: day, storageType: type.uppercased(), poolName: iPool.flatMap { row.text($0) },
+                        poolID: try iPoolID.flatMap { try row.int64($0) }, bytes: bytes,
+                        additionalIOPS: try iIOPS.flatMap { try row.decimal($0) } ?? 0,
+                        additionalThroughputMiBPerSecond: try iThroughput.flatMap { try row.decimal($0) } ?? 0))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// BLOCK_STORAGE_SNAPSHOTS rows from their partitions; SNAPSHOT_ID is kept as text whatever its type.
+    /// - Throws: ``DataError`` for a row without SNAPSHOT_ID, SNAPSHOT_NAME or SIZE, or a cell that does not decode.
+    public static func snapshotRows(_ partitions: [ResultPartition]) throws -> [BlockStorageSnapshotRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = blockStorageSnapshots
+        let iID = try column(cols, "SNAPSHOT_ID", view: v), iName = try column(cols, "SNAPSHOT_NAME", view: v)
+        let iSize = try column(cols, "SIZE", view: v)
+        let iService = cols.index(named: "SERVICE_NAME"), iVolume = cols.index(named: "VOLUME_NAME")
+        let iCreated = cols.index(named: "CREATED_ON"), iDeleted = cols.index(named: "DELETED_ON")
+        func date(_ row: ResultRow, _ i: Int?) throws -> Date? {
+            try i.flatMap { try row.timestamp($0) }.map { Date(timeIntervalSince1970: TimeInterval($0.seconds)) }
+        }
+        var out: [BlockStorageSnapshotRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let id = row.text(iID), let name = row.text(iName), let size = try row.decimal(iSize) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks SNAPSHOT_ID, "
+                                        + "SNAPSHOT_NAME or SIZE")
+                    }
+                    out.append(BlockStorageSnapshotRecord(
+                        snapshotID: id, name: name, serviceName: iService.flatMap { row.text($0) },
+                        volumeName: iVolume.flatMap { row.text($0) }, sizeGB: size, createdOn: try date(row, iCreated),
+                        deletedOn: try date(row, iDeleted)))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// INTERNAL_DATA_TRANSFER_HISTORY rows from their partitions; a NULL COMPUTE_POOL_NAME is `''`.
+    /// - Throws: ``DataError`` for a row without START_TIME, END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED.
+    public static func internalTransferRows(_ partitions: [ResultPartition]) throws -> [InternalTransferRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = internalTransfer
+        let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
+        let iType = try column(cols, "TRANSFER_TYPE", view: v), iBytes = try column(cols, "BYTES_TRANSFERRED", view: v)
+        let iPool = cols.index(named: "COMPUTE_POOL_NAME")
+        var out: [InternalTransferRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let type = row.text(iType),
+                          let bytes = try row.decimal(iBytes) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks START_TIME, "
+                                        + "END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED")
+                    }
+                    out.append(InternalTransferRecord(
+                        startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
+                        endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), transferType: type,
+                        poolName: iPool.flatMap { row.text($0) } ?? "", bytes: bytes))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// DATA_TRANSFER_HISTORY rows from their partitions (BYTES_TRANSFERRED cast to NUMBER in the statement); NULL
+    /// clouds and regions are `''`.
+    /// - Throws: ``DataError`` for a row without START_TIME, END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED.
+    public static func dataTransferRows(_ partitions: [ResultPartition]) throws -> [DataTransferRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = dataTransfer
+        let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
+        let iType = try column(cols, "TRANSFER_TYPE", view: v), iBytes = try column(cols, "BYTES_TRANSFERRED", view: v)
+        let names = ["SOURCE_CLOUD", "SOURCE_REGION", "TARGET_CLOUD", "TARGET_REGION"].map { cols.index(named: $0) }
+        var out: [DataTransferRecord] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                do {
+                    guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let type = row.text(iType),
+                          let bytes = try row.decimal(iBytes) else {
+                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks START_TIME, "
+                                        + "END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED")
+                    }
+                    let t = names.map { i in i.flatMap { row.text($0) } ?? "" }
+                    out.append(DataTransferRecord(
+                        startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
+                        endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), sourceCloud: t[0],
+                        sourceRegion: t[1], targetCloud: t[2], targetRegion: t[3], bytes: bytes, transferType: type))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// `rows` with the rows of one key merged by `add` into the first of them, in first-seen order.
+    static func summed<Row>(_ rows: [Row], key: (Row) -> String, add: (inout Row, Row) -> Void) -> [Row] {
+        var out: [Row] = []
+        var at: [String: Int] = [:]
+        for r in rows {
+            let k = key(r)
+            if let i = at[k] { add(&out[i], r) } else {
+                at[k] = out.count
+                out.append(r)
             }
         }
         return out

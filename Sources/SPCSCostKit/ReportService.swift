@@ -266,6 +266,9 @@ public struct ReportService: Sendable {
             report.usage = usage
             report.warnings += usage.warnings
         }
+        report.wholeBill = try wholeBill(cache: cache, pricing: pricing, rates: &rates, compute: report.metered,
+                                         start: start, end: end)
+        if let w = report.wholeBill { report.warnings += w.notes.filter { !report.warnings.contains($0) } }
         if let by = options.groupBy {
             report.groupedBy = by
             let family = Dictionary(setups.map { ($0.pool, $0.shape.map { $0.family.description } ?? "unknown") },
@@ -302,6 +305,33 @@ public struct ReportService: Sendable {
     public static func applicationLabel(id: String, name: String) -> String {
         if id.isEmpty { return name }
         return name.isEmpty ? "ID \(id) (name not known)" : "\(name) (ID \(id))"
+    }
+
+    /// The whole bill of the period `[start, end)`: its metered compute, and block storage, snapshots and SPCS data
+    /// transfer priced by ``CurrencyBilledParts`` over the UTC days wholly inside the period (those views count UTC
+    /// days), with the transfer adjustment against each UTC day's compute; nil when the cache holds no row of those
+    /// views for those days.
+    /// - Throws: ``StoreError``, ``FXBookError``.
+    func wholeBill(cache: UsageCache, pricing: Pricing, rates: inout DayRates, compute: ChargeSum, start: Date,
+                   end: Date) throws -> WholeBill? {
+        let utc = TimeZone(identifier: "UTC")!
+        var first = CivilDate.of(start, in: utc)
+        if first.startInstant(in: utc) < start { first = first.adding(days: 1) }
+        let last = CivilDate.of(end, in: utc).adding(days: -1)
+        guard first <= last else { return nil }
+        let input = try cache.storageAndTransfer(from: first, to: last)
+        guard !input.isEmpty else { return nil }
+        var computeByDay: [CivilDate: Money] = [:]
+        for r in try cache.meteredByAccountAndUTCDay(from: first.startInstant(in: utc),
+                                                      to: last.adding(days: 1).startInstant(in: utc)) {
+            let c = try rates.charge(NanoCredits(r.nanoCredits).credits, onUTCDay: r.utcDay.daysSinceEpoch)
+            computeByDay[r.utcDay] = (computeByDay[r.utcDay] ?? .zero(pricing.currency)) + c.amount
+        }
+        let priced = try CurrencyBilledParts.price(input, computeByUTCDay: computeByDay, pricing: pricing,
+                                                   days: first...last)
+        let bytesPerTB = pricing.unitPrices?.table(on: first).table.units.bytesPerTB ?? 1_099_511_627_776
+        return WholeBill(compute: compute, rows: priced.rows, days: first...last, bytesPerTB: bytesPerTB,
+                         notes: priced.notes)
     }
 
     /// Writes `report`'s document in each of `formats` (``DocumentWriters`` names; unknown names and `table`, which

@@ -46,6 +46,9 @@ import SPCSCostCore
 /// - `warehouse_metering_hourly`, `task_runs`, `serverless_task_history` (schema `v8-task-warehouses`):
 ///   WAREHOUSE_METERING_HISTORY, TASK_HISTORY (with each run's QUERY_HISTORY.WAREHOUSE_NAME) and
 ///   SERVERLESS_TASK_HISTORY as pulled; see ``TaskWarehouseTables``.
+/// - `block_storage_history`, `block_storage_snapshots`, `internal_data_transfer_history`, `data_transfer_history`
+///   (schema `v7-storage-transfer`): the block storage and data transfer views as pulled, keyed by their natural keys
+///   with organization and account; decimals as exact text. Written by the pull (``HistoryWriter``), read by ``UsageCache/storageAndTransfer(from:to:)``.
 /// - `loads`: one row per import or pull: when (UTC), source, kind, row count, checksum, window, details.
 ///
 /// Every load runs in one transaction: it lands whole or not at all.
@@ -97,7 +100,8 @@ public final class UsageCache: Sendable {
     }
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
-                               "v6-account-regions", "v8-task-warehouses", "v9-notebook-usage", "v10-series-by-account"]
+                               "v6-account-regions", "v7-storage-transfer", "v8-task-warehouses", "v9-notebook-usage",
+                               "v10-series-by-account"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -308,6 +312,69 @@ public final class UsageCache: Sendable {
                     region TEXT NOT NULL,
                     load_id INTEGER NOT NULL REFERENCES loads(id),
                     PRIMARY KEY (organization, account)
+                ) WITHOUT ROWID;
+                """)
+        }
+        m.registerMigration("v7-storage-transfer") { db in
+            try db.execute(sql: """
+                -- SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY: a day's average block storage per pool (STORAGE_TYPE
+                -- BLOCK_STORAGE) or of the account's snapshots (SNAPSHOT, pool '' and -1). usage_date is days since
+                -- 1970-01-01 (UTC); bytes, additional_iops and additional_throughput exact decimal text.
+                CREATE TABLE block_storage_history (
+                    usage_date INTEGER NOT NULL,
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    storage_type TEXT NOT NULL,
+                    compute_pool_name TEXT NOT NULL,
+                    compute_pool_id INTEGER NOT NULL,
+                    bytes TEXT NOT NULL,
+                    additional_iops TEXT NOT NULL,
+                    additional_throughput TEXT NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (usage_date, organization, account, storage_type, compute_pool_name, compute_pool_id)
+                ) WITHOUT ROWID;
+                -- SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS: one row per snapshot (instants UTC epoch seconds,
+                -- size in GB as exact decimal text).
+                CREATE TABLE block_storage_snapshots (
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    snapshot_id TEXT NOT NULL,
+                    snapshot_name TEXT NOT NULL,
+                    service_name TEXT,
+                    volume_name TEXT,
+                    size_gb TEXT NOT NULL,
+                    created_on INTEGER,
+                    deleted_on INTEGER,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (organization, account, snapshot_id)
+                ) WITHOUT ROWID;
+                -- SNOWFLAKE.ACCOUNT_USAGE.INTERNAL_DATA_TRANSFER_HISTORY: hourly SPCS transfer per pool.
+                CREATE TABLE internal_data_transfer_history (
+                    start_time INTEGER NOT NULL,
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    transfer_type TEXT NOT NULL,
+                    compute_pool_name TEXT NOT NULL,
+                    end_time INTEGER NOT NULL,
+                    bytes TEXT NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (start_time, organization, account, transfer_type, compute_pool_name)
+                ) WITHOUT ROWID;
+                -- SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY (BYTES_TRANSFERRED, a VARIANT, cast in the statement).
+                CREATE TABLE data_transfer_history (
+                    start_time INTEGER NOT NULL,
+                    organization TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    transfer_type TEXT NOT NULL,
+                    source_cloud TEXT NOT NULL,
+                    source_region TEXT NOT NULL,
+                    target_cloud TEXT NOT NULL,
+                    target_region TEXT NOT NULL,
+                    end_time INTEGER NOT NULL,
+                    bytes TEXT NOT NULL,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (start_time, organization, account, transfer_type, source_cloud, source_region,
+                                 target_cloud, target_region)
                 ) WITHOUT ROWID;
                 """)
         }

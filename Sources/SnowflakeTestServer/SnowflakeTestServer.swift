@@ -102,6 +102,18 @@ public final class SnowflakeTestServer: @unchecked Sendable {
     private static let emptyNotebooks = Handler(
         pattern: try! NSRegularExpression(pattern: "NOTEBOOKS_CONTAINER_RUNTIME_HISTORY", options: [.caseInsensitive]),
         respond: { _ in .rows(.notebooksContainerRuntimeHistory([])) })
+    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY and DATA_TRANSFER_HISTORY of
+    /// ACCOUNT_USAGE with no registered result are served empty, with the columns of
+    /// ``TestResult/storageTransferViews``: an account without block storage or SPCS transfer.
+    private static let storageTransferEmpty = Handler(
+        pattern: try! NSRegularExpression(
+            pattern: "ACCOUNT_USAGE\\.(BLOCK_STORAGE_HISTORY|BLOCK_STORAGE_SNAPSHOTS|INTERNAL_DATA_TRANSFER_HISTORY|DATA_TRANSFER_HISTORY)\\b",
+            options: [.caseInsensitive]),
+        respond: { statement in
+            let text = statement.text.uppercased()
+            let columns = TestResult.storageTransferViews.first { text.contains("ACCOUNT_USAGE.\($0.view) ") || text.hasSuffix("ACCOUNT_USAGE.\($0.view)") }?.columns ?? []
+            return .rows(TestResult(columns: columns, rows: []))
+        })
     private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var handlers: [Handler] = []
@@ -433,8 +445,8 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             verifier.identity.organizationAccounts.map { !$0.contains(a) } ?? false
         } ?? false
         lock.lock()
-        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn, Self.emptyNotebooks]
-            : handlers + [builtIn, Self.organizationUsageRefusal, Self.emptyNotebooks]
+        let chain = notOrganizationAccount ? [Self.organizationUsageRefusal] + handlers + [builtIn, Self.emptyNotebooks, Self.storageTransferEmpty]
+            : handlers + [builtIn, Self.organizationUsageRefusal, Self.emptyNotebooks, Self.storageTransferEmpty]
         let handler = chain.first {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }

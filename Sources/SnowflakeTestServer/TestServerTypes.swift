@@ -304,3 +304,48 @@ public struct TestHeader: Sendable, Equatable {
     /// Field value (redacted for `Authorization`).
     public var value: String
 }
+
+extension TestResult {
+    /// The columns spcs-cost's pull selects from `SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY`, in the documented
+    /// types (docs.snowflake.com/en/sql-reference/account-usage/block_storage_history): USAGE_DATE TIMESTAMP_LTZ;
+    /// STORAGE_TYPE, COMPUTE_POOL_NAME TEXT; COMPUTE_POOL_ID NUMBER; BYTES NUMBER(38,0); ADDITIONAL_IOPS,
+    /// ADDITIONAL_THROUGHPUT NUMBER(38,9).
+    public static let blockStorageHistoryColumns: [TestColumn] = [
+        .timestampLTZ("USAGE_DATE"), .text("STORAGE_TYPE"), .text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"),
+        .fixed("BYTES"), .fixed("ADDITIONAL_IOPS", scale: 9), .fixed("ADDITIONAL_THROUGHPUT", scale: 9),
+    ]
+
+    /// Columns of `SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS` that spcs-cost reads, in the documented types
+    /// (docs.snowflake.com/en/sql-reference/account-usage/block_storage_snapshots): SNAPSHOT_ID NUMBER;
+    /// SNAPSHOT_NAME, SERVICE_NAME, VOLUME_NAME TEXT; SIZE NUMBER (GB); CREATED_ON, DELETED_ON TIMESTAMP_LTZ.
+    public static let blockStorageSnapshotsColumns: [TestColumn] = [
+        .fixed("SNAPSHOT_ID"), .text("SNAPSHOT_NAME"), .text("SERVICE_NAME"), .text("VOLUME_NAME"), .fixed("SIZE"),
+        .timestampLTZ("CREATED_ON"), .timestampLTZ("DELETED_ON"),
+    ]
+
+    /// The columns spcs-cost's pull selects from `SNOWFLAKE.ACCOUNT_USAGE.INTERNAL_DATA_TRANSFER_HISTORY`
+    /// (docs.snowflake.com/en/sql-reference/account-usage/internal_data_transfer_history): START_TIME, END_TIME
+    /// TIMESTAMP_LTZ; TRANSFER_TYPE, COMPUTE_POOL_NAME TEXT; BYTES_TRANSFERRED NUMBER(38,0).
+    public static let internalDataTransferHistoryColumns: [TestColumn] = [
+        .timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("TRANSFER_TYPE"), .text("COMPUTE_POOL_NAME"),
+        .fixed("BYTES_TRANSFERRED"),
+    ]
+
+    /// The columns spcs-cost's pull selects from `SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY`
+    /// (docs.snowflake.com/en/sql-reference/account-usage/data_transfer_history), BYTES_TRANSFERRED (a VARIANT in the
+    /// view) as the statement's `::NUMBER` cast returns it: START_TIME, END_TIME TIMESTAMP_LTZ; SOURCE_CLOUD,
+    /// SOURCE_REGION, TARGET_CLOUD, TARGET_REGION TEXT; BYTES_TRANSFERRED NUMBER(38,0); TRANSFER_TYPE TEXT.
+    public static let dataTransferHistoryColumns: [TestColumn] = [
+        .timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("SOURCE_CLOUD"), .text("SOURCE_REGION"),
+        .text("TARGET_CLOUD"), .text("TARGET_REGION"), .fixed("BYTES_TRANSFERRED"), .text("TRANSFER_TYPE"),
+    ]
+
+    /// The view names the test server serves empty (with these columns) when no result is registered for them: an
+    /// account without block storage or SPCS transfer. Register a result (or a failure) to answer otherwise.
+    public static let storageTransferViews: [(view: String, columns: [TestColumn])] = [
+        ("BLOCK_STORAGE_HISTORY", blockStorageHistoryColumns),
+        ("BLOCK_STORAGE_SNAPSHOTS", blockStorageSnapshotsColumns),
+        ("INTERNAL_DATA_TRANSFER_HISTORY", internalDataTransferHistoryColumns),
+        ("DATA_TRANSFER_HISTORY", dataTransferHistoryColumns),
+    ]
+}

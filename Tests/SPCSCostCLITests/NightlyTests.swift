@@ -165,9 +165,8 @@ import Testing
             #expect(ExitStatus.code(for: error) == 69)
             #expect("\(error)".contains("at the deadline of 2 s (--deadline)"))
         }
-        // The hung statement was cancelled (with eight statements a pull's other requests may still arrive after
-        // the cancel on a loaded machine, so it need not be the last request).
-        #expect(server.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/cancel") })
+        // The held statement was cancelled (the pull's other statements may still land after it on a loaded machine).
+        #expect(server.requests.filter { $0.path.hasSuffix("/cancel") }.count == 1)
         let again = try RunLock.nightlyLockPaths(cachePath: cache, outDirectory: dir.path("reports")).map {
             try RunLock(path: $0, processID: 1)
         }

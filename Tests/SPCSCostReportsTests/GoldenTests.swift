@@ -185,6 +185,45 @@ import Testing
             plan: BusinessHours(startSecondOfDay: 36000, endSecondOfDay: 68400,
                                 weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: tokyo),
             rateCardID: "2024", rates: &rates, warnings: ["a test warning with <b>markup</b> & \"quotes\"."])
+        // The whole bill over the UTC days wholly inside the Tokyo period (04-01 and 04-02), at AWS Tokyo's unit
+        // prices (Consumption Table 2026-04-01, Table 3(c) and 4(a)) converted at 150 JPY per USD:
+        // JUPYTER_POOL 100 GiB both days: 100/1024 × 98.31/30 × 150 = 48.00 JPY a day; a 20 GiB snapshot of
+        // JUPYTER_SVC on 04-02: 20/1024 × 51.20/30 × 150 = 5 JPY; 1 TB of internal transfer of API_POOL on 04-01:
+        // 3.07 × 150 = 460.5 JPY, less the lower of that and 10 % of 04-01's compute (JUPYTER_POOL 01:00-10:00 UTC
+        // 10 × 0.11 and API_POOL 0.33 = 1.43 credits × 2.85 × 150 = 611.325 JPY; a tenth 61.1325).
+        let gib: Decimal = 1_073_741_824, tb: Decimal = 1_099_511_627_776
+        let unitTable = UnitPriceTable(
+            id: "2026-04", title: "test", effectiveFrom: CivilDate("2026-04-01")!, currency: .usd, source: "test",
+            units: .init(bytesPerTB: tb, monthDays: "calendar", throughputMiBPerSecondPerGBPerSecond: 1024, about: "test"),
+            regions: [.init(region: RegionID("aws-ap-northeast-1")!, name: "AWS AP Northeast 1 (Tokyo)",
+                            cloudRegion: "ap-northeast-1", transferBilled: true,
+                            prices: [.blockStorageVolume: dec("98.31"), .snapshot: dec("51.20"),
+                                     .transferSPCSSameRegion: dec("3.07")])])
+        let unitPricing = Pricing(currency: .jpy, schedule: schedule, fx: fx,
+                                  unitPrices: UnitPriceBook(region: RegionID("aws-ap-northeast-1")!, tables: [unitTable]))
+        let utcDays = CivilDate("2024-04-01")!...CivilDate("2024-04-02")!
+        var computeByDay: [CivilDate: Money] = [:]
+        for p in parts.values where utcDays.contains(CivilDate(daysSinceEpoch: p.utcDay)) {
+            let d = CivilDate(daysSinceEpoch: p.utcDay)
+            computeByDay[d] = (computeByDay[d] ?? .zero(.jpy))
+                + (try rates.charge(NanoCredits(p.nanoCredits).credits, onUTCDay: p.utcDay)).amount
+        }
+        let input = CurrencyBilledParts.Input(
+            storage: [BlockStorageRecord(usageDate: CivilDate("2024-04-01")!, storageType: "BLOCK_STORAGE",
+                                         poolName: "JUPYTER_POOL", poolID: 1, bytes: 100 * gib),
+                      BlockStorageRecord(usageDate: CivilDate("2024-04-02")!, storageType: "BLOCK_STORAGE",
+                                         poolName: "JUPYTER_POOL", poolID: 1, bytes: 100 * gib),
+                      BlockStorageRecord(usageDate: CivilDate("2024-04-02")!, storageType: "SNAPSHOT", poolName: nil,
+                                         poolID: nil, bytes: 20 * gib)],
+            snapshots: [BlockStorageSnapshotRecord(snapshotID: "1", name: "SNAP", serviceName: "JUPYTER_SVC",
+                                                   volumeName: "data", sizeGB: 20,
+                                                   createdOn: ISO8601DateFormatter().date(from: "2024-03-30T00:00:00Z"),
+                                                   deletedOn: nil)],
+            internalTransfer: [InternalTransferRecord(startTime: start, endTime: start.addingTimeInterval(3600),
+                                                      transferType: "SERVICE_FUNCTION", poolName: "API_POOL", bytes: tb)])
+        let priced = try CurrencyBilledParts.price(input, computeByUTCDay: computeByDay, pricing: unitPricing, days: utcDays)
+        report.wholeBill = WholeBill(compute: report.metered, rows: priced.rows, days: utcDays, bytesPerTB: tb,
+                                     notes: priced.notes)
         for i in report.days.indices { report.days[i].provisional = report.days[i].date == CivilDate("2024-04-03")! }
         // The scheduling tasks: two warehouse hours of RESUME_API_POOL (a whole hour's 0.1671 credits, and a quarter
         // of a shared hour's 0.4) and one serverless range of SUSPEND_API_POOL (0.00025 credits).
@@ -231,7 +270,8 @@ import Testing
         #expect(files.map(\.name) == [
             "\(base).txt",
             "\(base)_summary.csv", "\(base)_difference_by_cause.csv", "\(base)_top_pools.csv", "\(base)_month.csv",
-            "\(base)_tasks.csv", "\(base)_pools.csv", "\(base)_pools_detail.csv", "\(base)_days.csv", "\(base)_notes.csv",
+            "\(base)_tasks.csv", "\(base)_whole_bill.csv", "\(base)_pools.csv", "\(base)_pools_detail.csv", "\(base)_days.csv",
+            "\(base)_whole_bill_lines.csv", "\(base)_notes.csv",
             "\(base).md", "\(base).json", "\(base).html", "\(base).xlsx",
         ])
         for f in files where !f.name.hasSuffix(".xlsx") { assertSnapshot(f.text, named: f.name) }

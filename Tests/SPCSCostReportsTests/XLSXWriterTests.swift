@@ -36,8 +36,8 @@ import ZIPFoundation
         let wb = try #require(try Self.workbook()["xl/workbook.xml"])
         let names = wb.components(separatedBy: "<sheet name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         #expect(names == ["Summary", "Difference from the estimate by", "Top pools by metered cost",
-                          "Month to date and forecast", "Scheduling tasks", "Per pool", "Pool credits and node-hours",
-                          "Per day", "Notes"])
+                          "Month to date and forecast", "Scheduling tasks", "The whole bill", "Per pool",
+                          "Pool credits and node-hours", "Per day", "The whole bill per UTC day", "Notes"])
     }
 
     /// Summary!D2 is the metered cost: 658.35 JPY rounded once to 658, shown with JPY's 0 decimals (`#,##0`).
@@ -56,14 +56,14 @@ import ZIPFoundation
 
     /// Per day!A2 is 2024-04-01: serial 45383 (days since 1899-12-30) with the date style.
     @Test func datesAreDateSerials() throws {
-        let days = try #require(try Self.workbook()["xl/worksheets/sheet8.xml"])
+        let days = try #require(try Self.workbook()["xl/worksheets/sheet9.xml"])
         #expect(days.contains("<c r=\"A2\" s=\"2\"><v>45383</v></c>"))
         #expect(try #require(try Self.workbook()["xl/styles.xml"]).contains("<numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd\"/>"))
     }
 
     @Test func everySheetFreezesItsHeaderRow() throws {
         let sheets = try Self.workbook().filter { $0.key.hasPrefix("xl/worksheets/") }
-        #expect(sheets.count == 9)
+        #expect(sheets.count == 11)
         for (_, xml) in sheets {
             #expect(xml.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"))
             #expect(xml.contains("<row r=\"1\"><c r=\"A1\" s=\"1\" t=\"inlineStr\">"))
@@ -71,7 +71,7 @@ import ZIPFoundation
     }
 
     @Test func theNotesSheetHoldsTheWarningsAndTheStamp() throws {
-        let notes = try #require(try Self.workbook()["xl/worksheets/sheet9.xml"])
+        let notes = try #require(try Self.workbook()["xl/worksheets/sheet11.xml"])
         #expect(notes.contains("a test warning with &lt;b&gt;markup&lt;/b&gt; &amp; &quot;quotes&quot;."))
         #expect(notes.contains("Command: spcs-cost report --test"))
     }

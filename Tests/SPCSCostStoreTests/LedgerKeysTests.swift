@@ -217,17 +217,19 @@ import Testing
         #expect(try cache.rateSheet().map(\.effectiveRate) == [Decimal(string: "2.85")!])
         #expect(try cache.loads().map(\.source) == ["april.csv"])
         #expect(try cache.latestEndTime() == Date(timeIntervalSince1970: TimeInterval(april + 30 * 86_400)))
-        // The new tables are there and empty (v5 adds spcs_daily, v6 account_regions, v9 notebook_usage and
+        // The new tables are there and empty (v5 adds spcs_daily, v6 account_regions, v7 the block storage
+        // and transfer tables, v9 notebook_usage and
         // application_names, v10 keys the series by account).
         #expect(try cache.usageInCurrency().isEmpty && cache.restatedDays().isEmpty)
         // account_regions is empty: any region known is the migrated rate sheet's.
         #expect(try cache.accountRegions().allSatisfy { $0.source == .rateSheet })
-        #expect(["v5-daily-rows", "v6-account-regions", "v8-task-warehouses", "v9-notebook-usage", "v10-series-by-account"]
+        #expect(["v5-daily-rows", "v6-account-regions", "v7-storage-transfer", "v8-task-warehouses", "v9-notebook-usage", "v10-series-by-account"]
               .allSatisfy(UsageCache.migrationIDs.contains))
         #expect(UsageCache.schemaVersion == UsageCache.migrationIDs.count)
         // v9 keeps each APPLICATION_ID's last name, filled from the migrated history.
         #expect(try cache.applicationNames().map { "\($0.applicationID)=\($0.name)" } == ["42=APP"])
         #expect(try cache.notebookUsage().isEmpty)
+        #expect(try cache.storageAndTransfer(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-30")!).isEmpty)
         // v5 keys METERING_DAILY_HISTORY by day and account: the migrated day is kept, its account not known.
         #expect(try cache.meteringDaily().map { "\($0.usageDate) [\($0.account)] \($0.creditsBilled)" } == ["2024-04-01 [] 0.166000000"])
         // A later pull of A's first hour with an ID and account replaces the migrated row, not adds to it.

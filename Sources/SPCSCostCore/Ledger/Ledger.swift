@@ -1,7 +1,8 @@
 import Foundation
 
-/// What a ledger row charges for: compute-pool credits, and the credits of the tasks that suspend and resume the
-/// pools; storage and data transfer are kinds of their own when spcs-cost learns them, priced by the same rules.
+/// What a ledger row charges for. Compute and the tasks that suspend and resume the pools are priced in credits (the
+/// credit price schedule); block storage, snapshots and data transfer in currency (``UnitPriceBook``, Service
+/// Consumption Table 2026-04-01 Tables 3(c) and 4(a)-(c)), all by the same rule (``Pricing/charge(_:_:at:)``).
 public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Compute-pool credits: SNOWPARK_CONTAINER_SERVICES_HISTORY.CREDITS_USED, or planned node-hours × the rate card.
     case compute
@@ -11,6 +12,29 @@ public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Serverless credits of the tasks that act on pools: SERVERLESS_TASK_HISTORY.CREDITS_USED, priced at the day's
     /// credit price like compute.
     case serverlessTask = "serverless_task"
+    /// Block storage volumes of a pool: BLOCK_STORAGE_HISTORY BYTES (daily average) in TB-days.
+    case blockStorage = "block_storage"
+    /// IOPS above the default of a pool's volumes: ADDITIONAL_IOPS (daily average) in thousand-IOPS-days.
+    case blockStorageIOPS = "block_storage_iops"
+    /// Throughput above the default of a pool's volumes: ADDITIONAL_THROUGHPUT (MiB/s, daily average) in GB/s-days.
+    case blockStorageThroughput = "block_storage_throughput"
+    /// Block storage snapshots (STORAGE_TYPE `SNAPSHOT`, no pool): per service where BLOCK_STORAGE_SNAPSHOTS tells,
+    /// else an account line; in TB-days.
+    case snapshot
+    /// SPCS data transfer: INTERNAL_DATA_TRANSFER_HISTORY per pool, and DATA_TRANSFER_HISTORY's SPCS egress as an
+    /// account line; in TB.
+    case dataTransfer = "data_transfer"
+    /// The daily SPCS data transfer adjustment (Consumption Table, Table 4 note): minus the lower of the day's SPCS
+    /// transfer cost and 10 % of the day's SPCS compute cost; an account line in the presentation currency.
+    case dataTransferAdjustment = "data_transfer_adjustment"
+
+    /// True for the kinds priced in currency rather than credits.
+    public var isPricedInCurrency: Bool {
+        switch self {
+        case .compute, .taskWarehouse, .serverlessTask: false
+        case .blockStorage, .blockStorageIOPS, .blockStorageThroughput, .snapshot, .dataTransfer, .dataTransferAdjustment: true
+        }
+    }
 }
 
 /// The period a ledger row covers.
@@ -25,6 +49,16 @@ public enum LedgerGrain: String, Sendable, Hashable, Codable {
 public enum QuantityUnit: String, Sendable, Hashable, Codable {
     /// Snowflake credits (CREDITS_USED, NUMBER(38,9)).
     case credits
+    /// TB kept one day: a day's average bytes ÷ the price table's bytes per TB (``UnitPriceTable/Units/bytesPerTB``).
+    case terabyteDays = "tb_days"
+    /// 1,000 IOPS above the default kept one day (ADDITIONAL_IOPS ÷ 1,000).
+    case thousandIOPSDays = "thousand_iops_days"
+    /// 1 GB/s of throughput above the default kept one day (ADDITIONAL_THROUGHPUT MiB/s ÷ 1,024).
+    case gigabytePerSecondDays = "gbps_days"
+    /// TB moved (BYTES_TRANSFERRED ÷ bytes per TB).
+    case terabytes = "tb"
+    /// An amount of the presentation currency, priced at 1 (the data transfer adjustment).
+    case currency
 }
 
 /// Which figure of a run a ledger row belongs to: what was metered, or a planned or hypothetical quantity priced
@@ -57,7 +91,8 @@ public enum LedgerScenario: Hashable, Sendable, CustomStringConvertible {
 public struct DayRate: Sendable, Hashable {
     /// The UTC day (the price day of every charge whose period starts in it).
     public let day: CivilDate
-    /// The price of one credit in the price currency, with its source (``CreditPriceSchedule`` order).
+    /// The price of one unit in the price currency, with its source: a credit (``CreditPriceSchedule`` order), or
+    /// a unit of a part billed in currency (``UnitPriceBook/dayPrice(_:on:)``, edition nil, basis on demand).
     public let unitPrice: CreditPriceSchedule.DayPrice
     /// Price currency → presentation currency, for this day.
     public let fx: ExchangeRate
@@ -111,11 +146,15 @@ public struct LedgerRow: Sendable, Hashable {
     public var scenario: LedgerScenario
     /// The quantity priced.
     public var charge: Charge
+    /// The service a snapshot belongs to (BLOCK_STORAGE_SNAPSHOTS.SERVICE_NAME); nil otherwise.
+    public var service: String?
 
-    /// Creates a row.
+    /// Creates a row. An account line (snapshots of no known service, egress, the transfer adjustment) has an empty
+    /// `poolName`.
     public init(organization: String = "", account: String = "", poolID: Int64? = nil, poolName: String,
                 periodStart: Date, grain: LedgerGrain, kind: ChargeKind = .compute, scenario: LedgerScenario,
-                charge: Charge) {
+                charge: Charge, service: String? = nil) {
+        self.service = service
         self.organization = organization
         self.account = account
         self.poolID = poolID
@@ -180,14 +219,36 @@ public struct Pricing: Sendable {
     /// Each account's own credit prices per day, by ACCOUNT_NAME (upper case, as cached); empty when the run has one
     /// price (a cache of one account, or none).
     public let accountSchedules: [String: CreditPriceSchedule]
+    /// Prices billed in currency (block storage, snapshots, data transfer) of the run's region; nil when no unit
+    /// price table lists the region (those parts are then not priced, and the run says so).
+    public let unitPrices: UnitPriceBook?
 
     /// Creates the rules.
     public init(currency: Currency, schedule: CreditPriceSchedule, fx: FXBook,
-                accountSchedules: [String: CreditPriceSchedule] = [:]) {
+                accountSchedules: [String: CreditPriceSchedule] = [:], unitPrices: UnitPriceBook? = nil) {
         self.currency = currency
         self.schedule = schedule
         self.fx = fx
         self.accountSchedules = accountSchedules
+        self.unitPrices = unitPrices
+    }
+
+    /// The rate of one unit of `item` on UTC day `day`: the unit price book's day price and its conversion into
+    /// ``currency``; nil when there is no unit price book or it has no price for `item`.
+    /// - Throws: ``FXBookError`` when the table's currency cannot be converted into ``currency`` for that day.
+    public func unitRate(_ item: UnitPriceItem, on day: CivilDate) throws(FXBookError) -> DayRate? {
+        guard let price = unitPrices?.dayPrice(item, on: day) else { return nil }
+        let fx = try fx.rate(from: price.price.price.currency, to: currency, on: day)
+        return DayRate(day: day, unitPrice: price, fx: fx)
+    }
+
+    /// The rate of an amount already in ``currency`` on `day`: a price of 1, no conversion. What the data transfer
+    /// adjustment (an amount, not a quantity of a priced unit) is charged at, so it too goes through
+    /// ``charge(_:_:at:)``.
+    public func identityRate(on day: CivilDate, source: String) -> DayRate {
+        DayRate(day: day, unitPrice: .init(day: day, price: CreditPrice(edition: nil, price: Money(1, currency), source: source),
+                                           effectiveDate: nil, basis: .onDemand),
+                fx: .identity(currency))
     }
 
     /// The schedule that prices `account`'s quantities: its own, else the run's.

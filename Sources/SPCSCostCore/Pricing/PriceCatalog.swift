@@ -12,11 +12,14 @@ public struct PriceCatalog: Sendable {
     public let rateCards: [RateCard]
     /// Every credit price table, any order.
     public let priceTables: [CreditPriceTable]
+    /// Every table of prices billed in currency (block storage, snapshots, data transfer), oldest first.
+    public let unitPriceTables: [UnitPriceTable]
 
     /// Creates a catalog; ids must be unique within each list.
-    public init(rateCards: [RateCard], priceTables: [CreditPriceTable]) {
+    public init(rateCards: [RateCard], priceTables: [CreditPriceTable], unitPriceTables: [UnitPriceTable] = []) {
         self.rateCards = rateCards.sorted { $0.effectiveFrom < $1.effectiveFrom }
         self.priceTables = priceTables.sorted { $0.effectiveFrom < $1.effectiveFrom }
+        self.unitPriceTables = unitPriceTables.sorted { $0.effectiveFrom < $1.effectiveFrom }
     }
 
     /// A chosen item with the warning its choice raised, if any.

@@ -246,6 +246,11 @@ public struct SavingsReport: Sendable {
     /// without ``tasks``.
     public var netSavedVsAlwaysOn: ChargeSum? { tasks.map { alwaysOn - meteredWithShape - $0.total } }
 
+    /// The whole bill (compute with block storage, snapshots and data transfer); nil when the cache holds no row of
+    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY or DATA_TRANSFER_HISTORY for the
+    /// period.
+    public var wholeBill: WholeBill?
+
     /// Metered credits and cost over all pools.
     public var metered: ChargeSum { pools.reduce(.zero(currency)) { $0 + $1.metered } }
     /// Metered credits over all pools.

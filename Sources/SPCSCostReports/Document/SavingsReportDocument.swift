@@ -356,6 +356,22 @@ struct SavingsReportDocument {
                 .table(tasksTable(tasks)),
             ]))
         }
+        if let w = r.wholeBill {
+            let lines = w.lines
+            let b = RoundedBreakdown(lines: lines.dropLast().map(\.amount), exactTotal: w.total)
+            if b.difference.amount != 0 {
+                rounding.append(.init(table: "whole_bill", column: "cost_\(cur)", label: "The whole bill, cost", breakdown: b))
+            }
+            var blocks: [Document.Block] = [
+                .paragraph("Compute (credits, over the period) with the parts Snowflake bills in currency: block storage "
+                    + "and snapshots (Service Consumption Table, Table 3(c)) and SPCS data transfer (Tables 4(a)-(c)) "
+                    + "less the daily adjustment (the lower of the day's SPCS transfer and 10 % of its SPCS compute), "
+                    + "priced per UTC day from \(w.days.lowerBound) to \(w.days.upperBound)."),
+                .table(wholeBillTable(lines)),
+            ]
+            for n in w.notes { blocks.append(.paragraph(n)) }
+            sections.append(.init(id: "whole_bill", title: "The whole bill", level: 2, blocks: blocks))
+        }
         if let by = r.groupedBy {
             let b = RoundedBreakdown(lines: r.groups.map(\.metered.amount), exactTotal: r.metered.amount)
             if b.difference.amount != 0 {
@@ -395,6 +411,10 @@ struct SavingsReportDocument {
         }
         if detail >= .day {
             sections.append(.init(id: "days", title: "Per day", level: 1, blocks: [.table(daysTable)]))
+        }
+        if detail >= .day, let w = r.wholeBill, !w.rows.isEmpty {
+            sections.append(.init(id: "whole_bill_lines", title: "The whole bill per UTC day", level: 1,
+                                  blocks: [.table(wholeBillLinesTable(w))]))
         }
         if detail >= .hour, let hours {
             sections.append(.init(id: "hours", title: "Per hour", level: 1, blocks: [.table(hours)]))
@@ -696,6 +716,44 @@ struct SavingsReportDocument {
         }
         let total = u.lines.reduce(ChargeSum.zero(r.currency)) { $0 + $1.usage }
         t.rows.append(.init([.text("Total"), .empty, .empty, .empty, .empty, .empty] + Self.cells(total), role: .total))
+        return t
+    }
+
+    /// The whole bill: one line per part (compute, block storage volumes, IOPS, throughput, snapshots, data transfer,
+    /// the adjustment) and the total.
+    func wholeBillTable(_ lines: [WholeBill.Line]) -> Table {
+        var t = Table(id: "whole_bill", title: "The whole bill", columns: [
+            .init(key: "item", label: "Item", kind: .text, detail: true), .init(key: "label", label: "", kind: .text),
+            .init(key: "quantity", label: "Quantity", kind: .decimal), .init(key: "unit", label: "Unit", kind: .text),
+            .init(key: "gib_days", label: "GiB-days", kind: .decimal),
+            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(r.currency))])
+        for l in lines {
+            t.rows.append(.init([.text(l.key), .text(l.label), l.quantity.map(Cell.number) ?? .empty, .text(l.unit),
+                                 l.gibDays.map(Cell.number) ?? .empty, .money(l.amount)],
+                                role: l.key == "total" ? .total : .data))
+        }
+        return t
+    }
+
+    /// The whole bill's ledger rows priced in currency: per UTC day, part, pool (or service, else `(account)`), the
+    /// quantity, its unit, GiB-days for storage, the cost and the price's source.
+    func wholeBillLinesTable(_ w: WholeBill) -> Table {
+        var t = Table(id: "whole_bill_lines", title: "The whole bill per UTC day", columns: [
+            .init(key: "date", label: "Date (UTC)", kind: .date), .init(key: "item", label: "Item", kind: .text),
+            .init(key: "pool", label: "Pool", kind: .text), .init(key: "service", label: "Service", kind: .text),
+            .init(key: "quantity", label: "Quantity", kind: .decimal), .init(key: "unit", label: "Unit", kind: .text),
+            .init(key: "gib_days", label: "GiB-days", kind: .decimal),
+            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(r.currency)),
+            .init(key: "price_source", label: "Price", kind: .text, detail: true)])
+        let utc = TimeZone(identifier: "UTC")!
+        for row in w.rows {
+            let q = row.charge.quantity
+            t.rows.append(.init([
+                .date(CivilDate.of(row.periodStart, in: utc)), .text(row.kind.rawValue),
+                .text(!row.poolName.isEmpty ? row.poolName : row.service == nil ? "(account)" : ""), .text(row.service ?? ""), .number(q),
+                .text(row.charge.unit.rawValue), row.charge.unit == .terabyteDays ? .number(w.gibDays(q)) : .empty,
+                .money(row.charge.amount), .text(row.charge.rate.unitPrice.price.source)]))
+        }
         return t
     }
 
