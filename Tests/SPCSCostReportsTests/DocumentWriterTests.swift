@@ -193,7 +193,7 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: try Self.render("json", d)[0].data) as? [String: Any])
         let rows = try #require(((json["tables"] as? [String: Any])?["pools"] as? [String: Any])?["rows"] as? [[String: Any]])
         #expect(rows.contains { $0["pool"] as? String == name })
-        let sheet = try #require(try XLSXWriterTests.parts(try Self.render("xlsx", d)[0].data)["xl/worksheets/sheet6.xml"])
+        let sheet = try #require(try XLSXWriterTests.parts(try Self.render("xlsx", d)[0].data)["xl/worksheets/sheet7.xml"])
         #expect(sheet.contains(XLSXWriter.xml(name)) && !sheet.contains("<script"))
     }
 }
