@@ -35,6 +35,9 @@ struct DemoCommand: EnvironmentCommand {
     @Option(help: "Folder for the report files.")
     var out: String = "Reports"
 
+    @Option(help: ArgumentHelp(ReportCommand.detailHelp, valueName: "level"))
+    var detail: ReportDetail?
+
     /// The report command the demo runs, as a user would type it after importing the fixture.
     static let reportArguments = [
         "report", "--from", "2024-04-01", "--to", "2024-04-30", "--timezone", "Asia/Tokyo",
@@ -79,13 +82,15 @@ struct DemoCommand: EnvironmentCommand {
         out += try await estimate.execute(in: estimateEnv).stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n")
 
-        let reportArgs = Self.reportArguments + ["--format", Self.formats, "--out", self.out]
+        // `--detail`, when given, is passed to the report as typed.
+        let detailArgs = detail.map { ["--detail", $0.rawValue] } ?? []
+        let reportArgs = Self.reportArguments + detailArgs + ["--format", Self.formats, "--out", self.out]
         out += "\n3. spcs-cost \(reportArgs.joined(separator: " "))\n\n"
         let report = try ReportCommand.parse(
-            Array(Self.reportArguments.dropFirst())
+            Array(Self.reportArguments.dropFirst()) + detailArgs
                 + ["--format", Self.formats, "--out", env.resolve(self.out), "--cache", cachePath])
         var reportEnv = bundleEnv
-        reportEnv.arguments = ["spcs-cost"] + Self.reportArguments + ["--format", Self.formats]
+        reportEnv.arguments = ["spcs-cost"] + Self.reportArguments + detailArgs + ["--format", Self.formats]
         let result = try await report.execute(in: reportEnv)
         out += result.stdout
         return CommandOutput(stdout: out, stderr: result.stderr)

@@ -36,17 +36,52 @@ struct DocumentOutputOptions: ParsableArguments {
     func output(_ document: Document, env: Environment) throws -> CommandOutput {
         let w = try writer()
         let warnings = document.warnings.map { "warning: \($0)\n" }.joined()
-        if w.format == "table" { return CommandOutput(stdout: TableWriter().render(document), stderr: "") }
+        if w.format == "table" { return .printing(document, with: w, stderr: "") }
         guard let out, out != "-" else {
-            let files = w.files(document)
-            guard w.isText, files.count == 1 else {
-                throw ValidationError("--format \(w.format) writes \(files.count > 1 ? "\(files.count) files" : "a binary file"); "
-                    + "add --out DIR to write \(files.count > 1 ? "them" : "it") into a folder.")
+            let names = StandardOutput.fileNames(document, writer: w)
+            guard w.isText, names.count == 1 else {
+                throw ValidationError("--format \(w.format) writes \(names.count > 1 ? "\(names.count) files" : "a binary file"); "
+                    + "add --out DIR to write \(names.count > 1 ? "them" : "it") into a folder.")
             }
-            return CommandOutput(stdout: files[0].text, stderr: warnings)
+            return .printing(document, with: w, stderr: warnings)
         }
         let paths = try ReportService(env: env).write(document, formats: [w.format], to: out)
         return CommandOutput(stdout: paths.map { "wrote \(shortPath($0, env))\n" }.joined(), stderr: warnings)
     }
 }
 
+
+extension CommandOutput {
+    /// Output that prints `document` in `writer`'s format to standard output as the writer makes it (its files one
+    /// after the other), then throws the error a table's row source met, if any.
+    static func printing(_ document: Document, with writer: any DocumentWriter, stderr: String,
+                         trailer: String = "") -> CommandOutput {
+        .streamed(stderr: stderr) { sink in
+            try writer.write(document, to: StandardOutput(sink: sink))
+            for t in document.tables { if let e = t.source?.failure() { throw e } }
+            sink.write(trailer)
+        }
+    }
+}
+
+/// A ``DocumentOutput`` that writes every file's bytes, one after the other, into one sink (standard output).
+final class StandardOutput: DocumentOutput {
+    let sink: ByteSink
+    init(sink: ByteSink) { self.sink = sink }
+    func file(_ name: String, _ body: (ByteSink) throws -> Void) throws { try body(sink) }
+    var scratchFolder: String? { nil }
+
+    /// The names of the files `writer` makes of `document`, without making them.
+    static func fileNames(_ document: Document, writer: any DocumentWriter) -> [String] {
+        let names = Names()
+        try? writer.write(document, to: names)
+        return names.names
+    }
+
+    /// Keeps each file's name and skips its body.
+    final class Names: DocumentOutput {
+        var names: [String] = []
+        func file(_ name: String, _ body: (ByteSink) throws -> Void) throws { names.append(name) }
+        var scratchFolder: String? { nil }
+    }
+}

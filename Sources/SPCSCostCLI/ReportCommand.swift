@@ -230,16 +230,14 @@ struct ReportCommand: EnvironmentCommand {
                                               hours: options.detail >= .hour ? try service.hourlyTable(options, cache: cache) : nil)
         let warnings = report.warnings.map { "warning: \($0)\n" }.joined()
         if toStandardOutput, let writer = DocumentWriters.writer(options.formats[0]) {
-            let text = writer.files(document).map(\.text).joined()
-            for t in document.tables { if let e = t.source?.failure() { throw e } }
-            return CommandOutput(stdout: text, stderr: warnings)
+            return .printing(document, with: writer, stderr: warnings)
         }
         let paths = try service.write(document, formats: options.formats, to: out,
                                       progressDetail: ReportService.progressDetail(report), progress: Progress.show)
         let files = paths.map { shortPath($0, env) }
         if options.formats.contains("table") {
-            return CommandOutput(stdout: TableWriter().render(document) + files.map { "\nwrote \($0)" }.joined()
-                                     + (files.isEmpty ? "" : "\n"), stderr: warnings)
+            return .printing(document, with: TableWriter(), stderr: warnings,
+                             trailer: files.map { "\nwrote \($0)" }.joined() + (files.isEmpty ? "" : "\n"))
         }
         return CommandOutput(stdout: ReportSummary.text(document, files: files), stderr: warnings)
     }

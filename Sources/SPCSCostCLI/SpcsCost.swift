@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPCSCostKit
+import SPCSCostReports
 
 /// The `spcs-cost` root command.
 @available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
@@ -41,18 +42,55 @@ public struct SpcsCost: AsyncParsableCommand {
     }()
 }
 
-/// What a command produced: text for standard output and standard error.
+/// What a command produced: text for standard output and standard error. Standard output is either text or a
+/// stream (``streamed(stderr:_:)``): bytes written straight to the process's standard output as a writer makes
+/// them, so printing a document of a million rows does not hold its text in memory.
 public struct CommandOutput: Sendable, Equatable {
-    /// Text for standard output.
-    public var stdout: String = ""
+    private var text = ""
+    /// Writes standard output's bytes into a sink; nil when standard output is ``stdout``'s text.
+    private var stream: (@Sendable (ByteSink) throws -> Void)?
+
+    /// Text for standard output. For a streamed output, the stream made in memory (for tests and for commands that
+    /// print another command's output); bytes written before an error of the stream, when it has one (`run()`
+    /// reports that error).
+    public var stdout: String {
+        get {
+            guard let stream else { return text }
+            let sink = ByteSink()
+            try? stream(sink)
+            return String(decoding: (try? sink.finish()) ?? [], as: UTF8.self)
+        }
+        set {
+            text = newValue
+            stream = nil
+        }
+    }
     /// Text for standard error (warnings, progress).
     public var stderr: String = ""
 
     /// Creates output.
     public init(stdout: String = "", stderr: String = "") {
-        self.stdout = stdout
+        self.text = stdout
         self.stderr = stderr
     }
+
+    /// Output whose standard output `body` writes into a sink, printed as it is made.
+    /// - Parameter body: writes the bytes; throws what stops it (printed as the command's error, after the bytes
+    ///   already written).
+    public static func streamed(stderr: String, _ body: @escaping @Sendable (ByteSink) throws -> Void) -> CommandOutput {
+        var out = CommandOutput(stderr: stderr)
+        out.stream = body
+        return out
+    }
+
+    /// Writes standard output to `sink` (the text, or the stream).
+    /// - Throws: what the stream throws.
+    func writeStdout(to sink: ByteSink) throws {
+        if let stream { try stream(sink) } else { sink.write(text) }
+    }
+
+    /// Equal when both print the same text.
+    public static func == (a: CommandOutput, b: CommandOutput) -> Bool { a.stdout == b.stdout && a.stderr == b.stderr }
 }
 
 /// A subcommand whose work is a function of its parsed options and an ``Environment``, so tests run it in-process
@@ -68,7 +106,9 @@ extension EnvironmentCommand {
             let env = try Environment.live()
             let out = try await execute(in: env)
             FileHandle.standardError.write(Data(out.stderr.utf8))
-            FileHandle.standardOutput.write(Data(out.stdout.utf8))
+            let sink = ByteSink { try FileHandle.standardOutput.write(contentsOf: Data($0)) }
+            try out.writeStdout(to: sink)
+            _ = try sink.finish()
         } catch let exit as ExitCode {
             throw exit
         } catch {

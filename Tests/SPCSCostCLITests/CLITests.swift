@@ -110,6 +110,20 @@ func run(_ arguments: [String], variables: [String: String] = [:]) async throws 
         #expect(!pools.contains("API_POOL") && !pools.contains("autoscale") && !pools.contains("max_nodes = 2"))
     }
 
+    /// `demo --detail` narrows or widens the report as `report --detail` does, and shows the flag in the command
+    /// it prints; without it the demo writes the per-day tables (the samples).
+    @Test func demoTakesTheReportsDetail() async throws {
+        let dir = try TemporaryDirectory()
+        let out = try await run(["demo", "--detail", "summary", "--out", dir.path("summary")])
+        #expect(out.stdout.contains("--pools Fixtures/pools/jupyterlab-april-2024.toml --detail summary --format"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("summary"))
+        #expect(!files.isEmpty)
+        #expect(!files.contains { $0.hasSuffix("_days.csv") || $0.hasSuffix("_pools_detail.csv") }, "\(files)")
+        let day = try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("Reports/samples").path)
+        #expect(day.contains { $0.hasSuffix("_days.csv") })
+        await #expect(throws: (any Error).self) { try await run(["demo", "--detail", "week", "--out", dir.path("x")]) }
+    }
+
     /// Reports/samples is what `spcs-cost demo --out Reports/samples` writes; it must match a fresh run.
     @Test func committedSamplesMatchAFreshRun() async throws {
         let dir = try TemporaryDirectory()

@@ -49,6 +49,31 @@ import Testing
         }
     }
 
+    /// Printed to standard output (no `--out`), each text format is streamed as it is made, with the bytes of the
+    /// file `--out DIR` writes; and the text a test reads (``CommandOutput/stdout``) is the same.
+    @Test func standardOutputIsStreamedWithTheFilesBytes() async throws {
+        let dir = try TemporaryDirectory()
+        let cache = dir.path("cache.sqlite")
+        _ = try await run(["import", "Fixtures/snowsight/jupyterlab-april-2024.csv", "--cache", cache])
+        for (format, suffix) in [("table", "txt"), ("markdown", "md"), ("json", "json"), ("html", "html")] {
+            let out = try await run(Self.arguments + ["--cache", cache, "--format", format])
+            var streamed: [UInt8] = []
+            let sink = ByteSink { streamed += $0 }
+            try out.writeStdout(to: sink)
+            _ = try sink.finish()
+            #expect(String(decoding: streamed, as: UTF8.self) == out.stdout, "\(format)")
+            if format == "table" {
+                #expect(out.stdout.contains("Per day") && out.stdout.contains("JUPYTER_POOL"))
+                continue
+            }
+            _ = try await run(Self.arguments + ["--cache", cache, "--format", format, "--out", dir.path(format)])
+            let file = try Data(contentsOf: URL(fileURLWithPath: dir.path("\(format)/\(Self.base).\(suffix)")))
+            #expect(Data(streamed) == file, "\(format)")
+        }
+        // csv and xlsx still need a folder.
+        await #expect(throws: (any Error).self) { try await run(Self.arguments + ["--cache", cache, "--format", "csv"]) }
+    }
+
     /// JUPYTER_POOL existed all of April (pools file `created = 2024-03-01`): always on is 30 × 24 h × 0.11 =
     /// 79.2 credits × 2.85 USD × 150 = 33,858 JPY, the team's hand figure.
     @Test func alwaysOnIsTheHandFigure() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import SPCSCostCore
 import Testing
 
+@testable import SPCSCostCore
 @testable import SPCSCostReports
 
 /// The fast decimal text (a 64-bit scaled integer read through Decimal's public `significand` and `exponent`) gives
@@ -105,6 +106,26 @@ import Testing
                 }
             }
             for await wrong in group { #expect(wrong == 0) }
+        }
+    }
+
+    /// A ``DecimalSum`` has the value, and the text, of adding the same values one by one with Decimal's `+`: on
+    /// amounts of every shape above, on sums that leave 64 bits (38-digit quotients, 10^20), and on zeros.
+    @Test func decimalSumIsDecimalsSum() {
+        let values = Self.values
+        var runs: [[Decimal]] = [values, values.filter { ExactDecimal.parts($0) != nil }, [0, 0], [],
+                                 [Decimal(string: "9223372036854775807")!, 1, -1, Decimal(string: "0.000000001")!],
+                                 [Decimal(string: "100000000000000000000")!, Decimal(string: "0.5")!],
+                                 [Decimal(22) / 30, Decimal(string: "1.5")!, Decimal(-22) / 30]]
+        runs += stride(from: 0, to: values.count - 50, by: 97).map { Array(values[$0..<($0 + 50)]) }
+        for run in runs {
+            var sum = DecimalSum()
+            for v in run { sum.add(v) }
+            let expected = run.reduce(Decimal(0), +)
+            #expect(sum.value == expected, "\(run.prefix(3))")
+            #expect(ExactDecimal.text(sum.value) == ExactDecimal.text(expected))
+            #expect(MoneyFormat.roundedFixed(sum.value, scale: 2, grouped: false)
+                == MoneyFormat.roundedFixed(expected, scale: 2, grouped: false))
         }
     }
 }

@@ -85,3 +85,61 @@ public enum ExactDecimal {
         }
     }
 }
+
+/// A running sum of Decimals whose ``value`` equals adding them one by one with Decimal's `+` from 0, made in 64-bit
+/// integers while the sum fits (a report adds up hundreds of thousands of days; Decimal's `+` allocates per call).
+/// Exact: while every addend and partial sum fits in 64 bits at the smallest exponent met, Decimal's own sums are
+/// exact too (under 20 of its 38 digits), so the values agree; from the first addend or sum that does not fit, the
+/// sum goes on with Decimal's `+` from that same exact value.
+public struct DecimalSum: Sendable {
+    /// The sum is `significand` × 10^`exponent` while ``decimal`` is nil.
+    private var significand: Int64 = 0
+    private var exponent = 0
+    /// The sum, once it has left 64 bits.
+    private var decimal: Decimal?
+
+    /// An empty sum (0).
+    public init() {}
+
+    /// The sum so far.
+    public var value: Decimal {
+        if let decimal { return decimal }
+        if significand == 0 { return 0 }
+        return Decimal(sign: significand < 0 ? .minus : .plus, exponent: exponent,
+                       significand: Decimal(significand.magnitude))
+    }
+
+    /// Adds `x`.
+    public mutating func add(_ x: Decimal) {
+        if decimal == nil, let p = ExactDecimal.parts(x), addExactly(p) { return }
+        decimal = value + x
+    }
+
+    /// Adds ±`significand` × 10^`exponent` in 64 bits; false (nothing changed) when it does not fit.
+    private mutating func addExactly(_ p: (negative: Bool, significand: UInt64, exponent: Int)) -> Bool {
+        guard p.significand <= UInt64(Int64.max) else { return false }
+        let e = min(exponent, p.exponent)
+        guard let acc = Self.scaled(significand, by: exponent - e),
+              let x = Self.scaled(p.negative ? -Int64(p.significand) : Int64(p.significand), by: p.exponent - e) else {
+            return false
+        }
+        let (sum, overflow) = acc.addingReportingOverflow(x)
+        guard !overflow else { return false }
+        significand = sum
+        exponent = sum == 0 ? 0 : e
+        return true
+    }
+
+    /// `v` × 10^`digits` (`digits` ≥ 0); nil on overflow.
+    private static func scaled(_ v: Int64, by digits: Int) -> Int64? {
+        guard digits > 0, v != 0 else { return v }
+        guard digits <= 18 else { return nil }
+        var r = v
+        for _ in 0..<digits {
+            let (m, overflow) = r.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            r = m
+        }
+        return r
+    }
+}
