@@ -710,36 +710,26 @@ public struct PullService: Sendable {
         func idx(_ n: String) -> Int? { cols.index(named: n) }
         let iNotebookID = idx("NOTEBOOK_ID"), iUserID = idx("USER_ID"), iPoolID = idx("COMPUTE_POOL_ID")
         let iService = idx("SERVICE_NAME"), iServiceID = idx("SERVICE_ID"), iSecs = idx("NOTEBOOK_EXECUTION_TIME_SECS")
-        var out: [NotebookUsageRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let name = row.text(iName),
-                          let user = row.text(iUser), let pool = row.text(iPool),
-                          let credits = try row.scaledInteger(iCredits, scale: 9) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in START_TIME, "
-                                        + "END_TIME, NOTEBOOK_NAME, USER_NAME, COMPUTE_POOL_NAME or CREDITS")
-                    }
-                    let record = NotebookUsageRecord(
-                        startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
-                        endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), notebookName: name,
-                        notebookID: try iNotebookID.flatMap { try row.int64($0) }, userName: user,
-                        userID: try iUserID.flatMap { try row.int64($0) }, computePoolName: pool,
-                        computePoolID: try iPoolID.flatMap { try row.int64($0) },
-                        serviceName: iService.flatMap { row.text($0) }, serviceID: try iServiceID.flatMap { try row.int64($0) },
-                        executionSeconds: try iSecs.flatMap { try row.int64($0) }, credits: NanoCredits(credits))
-                    if let problem = record.problem {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index): \(problem)")
-                    }
-                    out.append(record)
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let name = row.text(iName),
+                  let user = row.text(iUser), let pool = row.text(iPool),
+                  let credits = try row.scaledInteger(iCredits, scale: 9) else {
+                throw DataError(view: v, reason: "\(at) has NULL in START_TIME, "
+                                + "END_TIME, NOTEBOOK_NAME, USER_NAME, COMPUTE_POOL_NAME or CREDITS")
             }
+            let record = NotebookUsageRecord(
+                startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
+                endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), notebookName: name,
+                notebookID: try iNotebookID.flatMap { try row.int64($0) }, userName: user,
+                userID: try iUserID.flatMap { try row.int64($0) }, computePoolName: pool,
+                computePoolID: try iPoolID.flatMap { try row.int64($0) },
+                serviceName: iService.flatMap { row.text($0) }, serviceID: try iServiceID.flatMap { try row.int64($0) },
+                executionSeconds: try iSecs.flatMap { try row.int64($0) }, credits: NanoCredits(credits))
+            if let problem = record.problem {
+                throw DataError(view: v, reason: "\(at): \(problem)")
+            }
+            return record
         }
-        return out
     }
 
     /// ORGANIZATION_USAGE.ACCOUNTS rows from their partitions: ORGANIZATION_NAME (`organization` when the column is
@@ -900,6 +890,34 @@ public struct PullService: Sendable {
         return out
     }
 
+    /// Where a row is in a result, for messages: `row N of partition P` (N from 1).
+    struct RowPlace: CustomStringConvertible {
+        let row: Int
+        let partition: Int
+        var description: String { "row \(row) of partition \(partition)" }
+    }
+
+    /// Each row of `partitions`, in order, made into a record by `decode`, which gets the row and where it is for its
+    /// messages; an error other than ``DataError`` is wrapped into one naming `view` and the row.
+    /// - Throws: ``DataError``.
+    static func decodeRows<Record>(_ partitions: [ResultPartition], view: String,
+                                   _ decode: (ResultRow, _ at: RowPlace) throws -> Record) throws -> [Record] {
+        var out: [Record] = []
+        for partition in partitions {
+            for (n, row) in partition.enumerated() {
+                let at = RowPlace(row: n + 1, partition: partition.index)
+                do {
+                    out.append(try decode(row, at))
+                } catch let e as DataError {
+                    throw e
+                } catch {
+                    throw DataError(view: view, reason: "\(at) does not decode (\(error))")
+                }
+            }
+        }
+        return out
+    }
+
     /// A timestamp cell as an instant in the years 1 to 9999.
     static func instant(_ row: ResultRow, _ i: Int, _ column: String, view: String) throws -> Date? {
         guard let t = try row.timestamp(i) else { return nil }
@@ -933,27 +951,17 @@ public struct PullService: Sendable {
         let iName = try column(cols, "WAREHOUSE_NAME", view: v), iCredits = try column(cols, "CREDITS_USED", view: v)
         let iID = cols.index(named: "WAREHOUSE_ID"), iCompute = cols.index(named: "CREDITS_USED_COMPUTE")
         let iCloud = cols.index(named: "CREDITS_USED_CLOUD_SERVICES")
-        var out: [WarehouseMeteringRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let s = try instant(row, iStart, "START_TIME", view: v), let e = try instant(row, iEnd, "END_TIME", view: v),
-                          let name = row.text(iName), let c = try credits(row, iCredits, cols[iCredits], view: v) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in START_TIME, "
-                                        + "END_TIME, WAREHOUSE_NAME or CREDITS_USED")
-                    }
-                    out.append(WarehouseMeteringRecord(
-                        startTime: s, endTime: e, warehouseID: try iID.flatMap { try row.int64($0) }, warehouseName: name,
-                        creditsUsed: c, creditsUsedCompute: try iCompute.flatMap { try credits(row, $0, cols[$0], view: v) } ?? .zero,
-                        creditsUsedCloudServices: try iCloud.flatMap { try credits(row, $0, cols[$0], view: v) } ?? .zero))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let s = try instant(row, iStart, "START_TIME", view: v), let e = try instant(row, iEnd, "END_TIME", view: v),
+                  let name = row.text(iName), let c = try credits(row, iCredits, cols[iCredits], view: v) else {
+                throw DataError(view: v, reason: "\(at) has NULL in START_TIME, "
+                                + "END_TIME, WAREHOUSE_NAME or CREDITS_USED")
             }
+            return WarehouseMeteringRecord(
+                startTime: s, endTime: e, warehouseID: try iID.flatMap { try row.int64($0) }, warehouseName: name,
+                creditsUsed: c, creditsUsedCompute: try iCompute.flatMap { try credits(row, $0, cols[$0], view: v) } ?? .zero,
+                creditsUsedCloudServices: try iCloud.flatMap { try credits(row, $0, cols[$0], view: v) } ?? .zero)
         }
-        return out
     }
 
     /// TASK_HISTORY runs from their partitions (columns per docs.snowflake.com/en/sql-reference/account-usage/
@@ -968,30 +976,20 @@ public struct PullService: Sendable {
         func idx(_ n: String) -> Int? { cols.index(named: n) }
         let iDB = idx("DATABASE_NAME"), iSchema = idx("SCHEMA_NAME"), iQueryID = idx("QUERY_ID"), iText = idx("QUERY_TEXT")
         let iStart = idx("QUERY_START_TIME"), iDone = idx("COMPLETED_TIME"), iWarehouse = idx("WAREHOUSE_NAME")
-        var out: [TaskRunRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let name = row.text(iName), let state = row.text(iState),
-                          let scheduled = try instant(row, iScheduled, "SCHEDULED_TIME", view: v) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in NAME, STATE "
-                                        + "or SCHEDULED_TIME")
-                    }
-                    func text(_ i: Int?) -> String { i.flatMap { row.text($0) } ?? "" }
-                    out.append(TaskRunRecord(
-                        name: name, databaseName: text(iDB), schemaName: text(iSchema), queryID: text(iQueryID),
-                        queryText: text(iText), state: state, scheduledTime: scheduled,
-                        queryStartTime: try iStart.flatMap { try instant(row, $0, "QUERY_START_TIME", view: v) },
-                        completedTime: try iDone.flatMap { try instant(row, $0, "COMPLETED_TIME", view: v) },
-                        warehouseName: iWarehouse.flatMap { row.text($0) }.flatMap { $0.isEmpty ? nil : $0 }))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let name = row.text(iName), let state = row.text(iState),
+                  let scheduled = try instant(row, iScheduled, "SCHEDULED_TIME", view: v) else {
+                throw DataError(view: v, reason: "\(at) has NULL in NAME, STATE "
+                                + "or SCHEDULED_TIME")
             }
+            func text(_ i: Int?) -> String { i.flatMap { row.text($0) } ?? "" }
+            return TaskRunRecord(
+                name: name, databaseName: text(iDB), schemaName: text(iSchema), queryID: text(iQueryID),
+                queryText: text(iText), state: state, scheduledTime: scheduled,
+                queryStartTime: try iStart.flatMap { try instant(row, $0, "QUERY_START_TIME", view: v) },
+                completedTime: try iDone.flatMap { try instant(row, $0, "COMPLETED_TIME", view: v) },
+                warehouseName: iWarehouse.flatMap { row.text($0) }.flatMap { $0.isEmpty ? nil : $0 })
         }
-        return out
     }
 
     /// SERVERLESS_TASK_HISTORY rows from their partitions (columns per docs.snowflake.com/en/sql-reference/
@@ -1005,27 +1003,17 @@ public struct PullService: Sendable {
         let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
         let iName = try column(cols, "TASK_NAME", view: v), iCredits = try column(cols, "CREDITS_USED", view: v)
         let iID = cols.index(named: "TASK_ID"), iDB = cols.index(named: "DATABASE_NAME"), iSchema = cols.index(named: "SCHEMA_NAME")
-        var out: [ServerlessTaskRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let s = try instant(row, iStart, "START_TIME", view: v), let e = try instant(row, iEnd, "END_TIME", view: v),
-                          let name = row.text(iName), let c = try credits(row, iCredits, cols[iCredits], view: v) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) has NULL in START_TIME, "
-                                        + "END_TIME, TASK_NAME or CREDITS_USED")
-                    }
-                    out.append(ServerlessTaskRecord(
-                        startTime: s, endTime: e, taskID: try iID.flatMap { try row.int64($0) }, taskName: name,
-                        databaseName: iDB.flatMap { row.text($0) } ?? "", schemaName: iSchema.flatMap { row.text($0) } ?? "",
-                        creditsUsed: c))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let s = try instant(row, iStart, "START_TIME", view: v), let e = try instant(row, iEnd, "END_TIME", view: v),
+                  let name = row.text(iName), let c = try credits(row, iCredits, cols[iCredits], view: v) else {
+                throw DataError(view: v, reason: "\(at) has NULL in START_TIME, "
+                                + "END_TIME, TASK_NAME or CREDITS_USED")
             }
+            return ServerlessTaskRecord(
+                startTime: s, endTime: e, taskID: try iID.flatMap { try row.int64($0) }, taskName: name,
+                databaseName: iDB.flatMap { row.text($0) } ?? "", schemaName: iSchema.flatMap { row.text($0) } ?? "",
+                creditsUsed: c)
         }
-        return out
     }
 
     /// BLOCK_STORAGE_HISTORY rows from their partitions (USAGE_DATE a TIMESTAMP_LTZ, read as its UTC day, or a
@@ -1039,33 +1027,23 @@ public struct PullService: Sendable {
         let iPool = cols.index(named: "COMPUTE_POOL_NAME"), iPoolID = cols.index(named: "COMPUTE_POOL_ID")
         let iIOPS = cols.index(named: "ADDITIONAL_IOPS"), iThroughput = cols.index(named: "ADDITIONAL_THROUGHPUT")
         let utc = TimeZone(identifier: "UTC")!
-        var out: [BlockStorageRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    var day: CivilDate?
-                    if let t = try? row.timestamp(iDate) {
-                        day = CivilDate.of(Date(timeIntervalSince1970: TimeInterval(t.seconds)), in: utc)
-                    } else if let d = try? row.daysSinceEpoch(iDate) {
-                        day = try civilDate(d, "USAGE_DATE", view: v)
-                    }
-                    guard let day, let type = row.text(iType), let bytes = try row.decimal(iBytes) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks USAGE_DATE, "
-                                        + "STORAGE_TYPE or BYTES")
-                    }
-                    out.append(BlockStorageRecord(
-                        usageDate: day, storageType: type.uppercased(), poolName: iPool.flatMap { row.text($0) },
-                        poolID: try iPoolID.flatMap { try row.int64($0) }, bytes: bytes,
-                        additionalIOPS: try iIOPS.flatMap { try row.decimal($0) } ?? 0,
-                        additionalThroughputMiBPerSecond: try iThroughput.flatMap { try row.decimal($0) } ?? 0))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            var day: CivilDate?
+            if let t = try? row.timestamp(iDate) {
+                day = CivilDate.of(Date(timeIntervalSince1970: TimeInterval(t.seconds)), in: utc)
+            } else if let d = try? row.daysSinceEpoch(iDate) {
+                day = try civilDate(d, "USAGE_DATE", view: v)
             }
+            guard let day, let type = row.text(iType), let bytes = try row.decimal(iBytes) else {
+                throw DataError(view: v, reason: "\(at) lacks USAGE_DATE, "
+                                + "STORAGE_TYPE or BYTES")
+            }
+            return BlockStorageRecord(
+                usageDate: day, storageType: type.uppercased(), poolName: iPool.flatMap { row.text($0) },
+                poolID: try iPoolID.flatMap { try row.int64($0) }, bytes: bytes,
+                additionalIOPS: try iIOPS.flatMap { try row.decimal($0) } ?? 0,
+                additionalThroughputMiBPerSecond: try iThroughput.flatMap { try row.decimal($0) } ?? 0)
         }
-        return out
     }
 
     /// BLOCK_STORAGE_SNAPSHOTS rows from their partitions; SNAPSHOT_ID is kept as text whatever its type.
@@ -1080,26 +1058,16 @@ public struct PullService: Sendable {
         func date(_ row: ResultRow, _ i: Int?) throws -> Date? {
             try i.flatMap { try row.timestamp($0) }.map { Date(timeIntervalSince1970: TimeInterval($0.seconds)) }
         }
-        var out: [BlockStorageSnapshotRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let id = row.text(iID), let name = row.text(iName), let size = try row.decimal(iSize) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks SNAPSHOT_ID, "
-                                        + "SNAPSHOT_NAME or SIZE")
-                    }
-                    out.append(BlockStorageSnapshotRecord(
-                        snapshotID: id, name: name, serviceName: iService.flatMap { row.text($0) },
-                        volumeName: iVolume.flatMap { row.text($0) }, sizeGB: size, createdOn: try date(row, iCreated),
-                        deletedOn: try date(row, iDeleted)))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let id = row.text(iID), let name = row.text(iName), let size = try row.decimal(iSize) else {
+                throw DataError(view: v, reason: "\(at) lacks SNAPSHOT_ID, "
+                                + "SNAPSHOT_NAME or SIZE")
             }
+            return BlockStorageSnapshotRecord(
+                snapshotID: id, name: name, serviceName: iService.flatMap { row.text($0) },
+                volumeName: iVolume.flatMap { row.text($0) }, sizeGB: size, createdOn: try date(row, iCreated),
+                deletedOn: try date(row, iDeleted))
         }
-        return out
     }
 
     /// INTERNAL_DATA_TRANSFER_HISTORY rows from their partitions; a NULL COMPUTE_POOL_NAME is `''`.
@@ -1110,27 +1078,17 @@ public struct PullService: Sendable {
         let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
         let iType = try column(cols, "TRANSFER_TYPE", view: v), iBytes = try column(cols, "BYTES_TRANSFERRED", view: v)
         let iPool = cols.index(named: "COMPUTE_POOL_NAME")
-        var out: [InternalTransferRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let type = row.text(iType),
-                          let bytes = try row.decimal(iBytes) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks START_TIME, "
-                                        + "END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED")
-                    }
-                    out.append(InternalTransferRecord(
-                        startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
-                        endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), transferType: type,
-                        poolName: iPool.flatMap { row.text($0) } ?? "", bytes: bytes))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let type = row.text(iType),
+                  let bytes = try row.decimal(iBytes) else {
+                throw DataError(view: v, reason: "\(at) lacks START_TIME, "
+                                + "END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED")
             }
+            return InternalTransferRecord(
+                startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
+                endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), transferType: type,
+                poolName: iPool.flatMap { row.text($0) } ?? "", bytes: bytes)
         }
-        return out
     }
 
     /// DATA_TRANSFER_HISTORY rows from their partitions (BYTES_TRANSFERRED cast to NUMBER in the statement); NULL
@@ -1142,28 +1100,18 @@ public struct PullService: Sendable {
         let iStart = try column(cols, "START_TIME", view: v), iEnd = try column(cols, "END_TIME", view: v)
         let iType = try column(cols, "TRANSFER_TYPE", view: v), iBytes = try column(cols, "BYTES_TRANSFERRED", view: v)
         let names = ["SOURCE_CLOUD", "SOURCE_REGION", "TARGET_CLOUD", "TARGET_REGION"].map { cols.index(named: $0) }
-        var out: [DataTransferRecord] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                do {
-                    guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let type = row.text(iType),
-                          let bytes = try row.decimal(iBytes) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks START_TIME, "
-                                        + "END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED")
-                    }
-                    let t = names.map { i in i.flatMap { row.text($0) } ?? "" }
-                    out.append(DataTransferRecord(
-                        startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
-                        endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), sourceCloud: t[0],
-                        sourceRegion: t[1], targetCloud: t[2], targetRegion: t[3], bytes: bytes, transferType: type))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let s = try row.timestamp(iStart), let e = try row.timestamp(iEnd), let type = row.text(iType),
+                  let bytes = try row.decimal(iBytes) else {
+                throw DataError(view: v, reason: "\(at) lacks START_TIME, "
+                                + "END_TIME, TRANSFER_TYPE or BYTES_TRANSFERRED")
             }
+            let t = names.map { i in i.flatMap { row.text($0) } ?? "" }
+            return DataTransferRecord(
+                startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
+                endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), sourceCloud: t[0],
+                sourceRegion: t[1], targetCloud: t[2], targetRegion: t[3], bytes: bytes, transferType: type)
         }
-        return out
     }
 
     /// `rows` with the rows of one key merged by `add` into the first of them, in first-seen order.
