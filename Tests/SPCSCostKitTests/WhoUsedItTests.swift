@@ -33,22 +33,7 @@ import Testing
         let now = ISO8601DateFormatter().date(from: "2024-05-02T00:00:00Z")!
         server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
         home = try TemporaryDirectory()
-        let key = home.path("rsa_key.p8")
-        try FileManager.default.copyItem(atPath: Self.keys.appendingPathComponent("test_rsa_key.p8").path, toPath: key)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
-        let toml = """
-            [test]
-            account = "myorg-myaccount"
-            user = "spcs_cost"
-            authenticator = "SNOWFLAKE_JWT"
-            private_key_file = "\(key)"
-            host = "127.0.0.1"
-            port = \(server.baseURL.port!)
-            protocol = "http"
-            """
-        try FileManager.default.createDirectory(atPath: home.path("sf"), withIntermediateDirectories: true)
-        try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.path("sf/connections.toml"))
+        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
         env = try testEnvironment(now: "2024-05-02T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
         truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: Repository.fixture("usage/ground_truth.json")))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))

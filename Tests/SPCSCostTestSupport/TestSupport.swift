@@ -57,3 +57,28 @@ public func assertSnapshot(_ actual: String, named name: String, filePath: Strin
                      sourceLocation: sourceLocation)
     }
 }
+
+/// Writes `home/sf/connections.toml` (mode 0600) with one key-pair connection, `name`, for `account` to the project's
+/// SQL API test server on 127.0.0.1:`port` over plain HTTP, and a copy of the test private key `test_rsa_key.p8` from
+/// `keys` as `home/rsa_key.p8` (mode 0600, as spcs-cost requires of a key file). Point `SNOWFLAKE_HOME` at
+/// `home.path("sf")`.
+/// - Throws: what the file system throws.
+public func writeLoopbackConnection(in home: TemporaryDirectory, port: Int, keys: URL, name: String = "test",
+                                    account: String = "myorg-myaccount") throws {
+    let key = home.path("rsa_key.p8")
+    try FileManager.default.copyItem(atPath: keys.appendingPathComponent("test_rsa_key.p8").path, toPath: key)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+    let toml = """
+        [\(name)]
+        account = "\(account)"
+        user = "spcs_cost"
+        authenticator = "SNOWFLAKE_JWT"
+        private_key_file = "\(key)"
+        host = "127.0.0.1"
+        port = \(port)
+        protocol = "http"
+        """
+    try FileManager.default.createDirectory(atPath: home.path("sf"), withIntermediateDirectories: true)
+    try Data(toml.utf8).write(to: URL(fileURLWithPath: home.path("sf/connections.toml")))
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.path("sf/connections.toml"))
+}
