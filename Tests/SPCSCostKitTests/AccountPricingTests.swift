@@ -288,5 +288,11 @@ import Testing
         #expect(close(lines["total"]!, report.metered.amount.amount + Decimal(string: "0.32001953125")! + Decimal(8) / 30
                       + Decimal(string: "4.605")! - Decimal(string: "4.385")!))
         #expect(!report.warnings.contains { $0.contains("unit price table") })
+        // whole_bill_lines names each row's account.
+        let table = try #require(Document.savingsReport(report, stamp: ReportStamp(toolVersion: "0", commandLine: "c"))
+            .tables.first { $0.id == "whole_bill_lines" })
+        #expect(table.columns.map(\.key).prefix(3) == ["date", "account", "item"])
+        #expect(Set(table.rows.map { "\($0.cells[1])" }.map { $0.contains("TOKYO_ACCT") ? "T" : $0.contains("OREGON_ACCT") ? "O" : "?" })
+                == ["T", "O"])
     }
 }
