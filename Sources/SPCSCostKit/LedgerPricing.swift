@@ -77,7 +77,9 @@ public enum LedgerPricing {
     ///     account's RATE_SHEET_DAILY rows where the sheet has some, by the same order as the run's price
     ///     (``CreditPriceSchedule/orderDescription``). Empty (the default) = one price for the run. Ignored with
     ///     `--credit-price`, which prices every account.
-    ///   - regions: each account's region as the cache holds it (``UsageCache/accountRegions()``).
+    ///   - regions: each account's region as the cache holds it (``UsageCache/accountRegions()``); an account of
+    ///     `accounts` whose region a unit price table lists also gets that region's prices billed in currency
+    ///     (``Pricing/accountUnitPrices``), else the run's with a warning naming the account.
     /// - Throws: ``EstimateError`` for a bad flag, ``PricingError`` for an unknown region or edition,
     ///   ``CreditPriceError`` for an unusable rate sheet, ``FXBookError`` for a missing pair.
     public static func make(_ s: PriceSettings, catalog: PriceCatalog, rateSheet: [RateSheetRow], account: String?,
@@ -125,12 +127,21 @@ public enum LedgerPricing {
                                                contract: s.contract, list: list, overageDays: overageDays,
                                                requireRateSheetRows: false)
         var own: [String: CreditPriceSchedule] = [:]
+        var ownUnits: [String: UnitPriceBook] = [:]
         if byAccount {
             for name in accounts where !name.isEmpty {
                 var accountList = list
                 if let r = regions.first(where: { $0.account == name.uppercased() }) {
                     let from = r.source == .accounts ? "ORGANIZATION_USAGE.ACCOUNTS" : "RATE_SHEET_DAILY REGION"
                     let l = RegionID(r.region).map { listPrices(region: $0, edition: s.edition, catalog: catalog) } ?? []
+                    // Its prices billed in currency (block storage, snapshots, transfer): its region's too.
+                    if let id = RegionID(r.region), let units = UnitPriceBook(region: id, tables: catalog.unitPriceTables) {
+                        ownUnits[name] = units
+                    } else if !catalog.unitPriceTables.isEmpty {
+                        warnings.append("account \(name): its region \(r.region) (\(from)) is not in the bundled unit "
+                            + "price table; its block storage, snapshots and data transfer are priced at --region "
+                            + "\(regionText)'s.")
+                    }
                     if l.isEmpty {
                         warnings.append("account \(name): its region \(r.region) (\(from)) has no \(s.edition.displayName) "
                             + "price in the bundled price tables; its credits are priced at --region \(regionText)'s.")
@@ -143,7 +154,7 @@ public enum LedgerPricing {
                     }
                 } else {
                     warnings.append("account \(name): no region known (no ORGANIZATION_USAGE.ACCOUNTS or RATE_SHEET_DAILY "
-                        + "row names it in the cache); its credits are priced at --region \(regionText). Pull with --org "
+                        + "row names it in the cache); its credits, block storage and data transfer are priced at --region \(regionText). Pull with --org "
                         + "to read the accounts' regions.")
                 }
                 own[name] = try CreditPriceSchedule(override: nil, rateSheet: sheet, account: name, contract: s.contract,
@@ -186,7 +197,8 @@ public enum LedgerPricing {
         // Prices billed in currency (block storage, snapshots, data transfer) of the region, from every unit price
         // table that lists it; nil when none does (those parts are then not priced, and the run says so).
         let unitPrices = UnitPriceBook(region: region, tables: catalog.unitPriceTables)
-        return Pricing(currency: s.currency, schedule: schedule, fx: book, accountSchedules: own, unitPrices: unitPrices)
+        return Pricing(currency: s.currency, schedule: schedule, fx: book, accountSchedules: own, unitPrices: unitPrices,
+                       accountUnitPrices: ownUnits)
     }
 }
 

@@ -308,8 +308,9 @@ public struct ReportService: Sendable {
     }
 
     /// The whole bill of the period `[start, end)`: its metered compute, and block storage, snapshots and SPCS data
-    /// transfer priced by ``CurrencyBilledParts`` over the UTC days wholly inside the period (those views count UTC
-    /// days), with the transfer adjustment against each UTC day's compute; nil when the cache holds no row of those
+    /// transfer priced by ``CurrencyBilledParts/priceByAccount(_:computeByAccountAndUTCDay:pricing:days:)`` over the
+    /// UTC days wholly inside the period (those views count UTC days): each account's rows at its own region's prices,
+    /// with the transfer adjustment against that account's compute of each UTC day at its own price; nil when the cache holds no row of those
     /// views for those days.
     /// - Throws: ``StoreError``, ``FXBookError``.
     func wholeBill(cache: UsageCache, pricing: Pricing, rates: inout DayRates, compute: ChargeSum, start: Date,
@@ -321,14 +322,17 @@ public struct ReportService: Sendable {
         guard first <= last else { return nil }
         let input = try cache.storageAndTransfer(from: first, to: last)
         guard !input.isEmpty else { return nil }
-        var computeByDay: [CivilDate: Money] = [:]
+        // Each account's compute of each UTC day at its own price: what its transfer adjustment is 10 % of.
+        var computeByAccount: [String: [CivilDate: Money]] = [:]
         for r in try cache.meteredByAccountAndUTCDay(from: first.startInstant(in: utc),
                                                       to: last.adding(days: 1).startInstant(in: utc)) {
-            let c = try rates.charge(NanoCredits(r.nanoCredits).credits, onUTCDay: r.utcDay.daysSinceEpoch)
-            computeByDay[r.utcDay] = (computeByDay[r.utcDay] ?? .zero(pricing.currency)) + c.amount
+            let c = try rates.charge(NanoCredits(r.nanoCredits).credits, onUTCDay: r.utcDay.daysSinceEpoch,
+                                     account: r.account)
+            computeByAccount[r.account, default: [:]][r.utcDay] =
+                (computeByAccount[r.account]?[r.utcDay] ?? .zero(pricing.currency)) + c.amount
         }
-        let priced = try CurrencyBilledParts.price(input, computeByUTCDay: computeByDay, pricing: pricing,
-                                                   days: first...last)
+        let priced = try CurrencyBilledParts.priceByAccount(input, computeByAccountAndUTCDay: computeByAccount,
+                                                            pricing: pricing, days: first...last)
         let bytesPerTB = pricing.unitPrices?.table(on: first).table.units.bytesPerTB ?? 1_099_511_627_776
         return WholeBill(compute: compute, rows: priced.rows, days: first...last, bytesPerTB: bytesPerTB,
                          notes: priced.notes)

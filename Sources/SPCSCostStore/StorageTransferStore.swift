@@ -85,12 +85,13 @@ extension UsageCache {
                         additionalThroughputMiBPerSecond: try dec(r[6]), organization: r[7], account: r[8]))
                 }
                 for r in try Row.fetchAll(db, sql: """
-                    SELECT snapshot_id, snapshot_name, service_name, volume_name, size_gb, created_on, deleted_on
+                    SELECT snapshot_id, snapshot_name, service_name, volume_name, size_gb, created_on, deleted_on,
+                           organization, account
                     FROM block_storage_snapshots ORDER BY organization, account, snapshot_id
                     """) {
                     input.snapshots.append(BlockStorageSnapshotRecord(
                         snapshotID: r[0], name: r[1], serviceName: r[2], volumeName: r[3], sizeGB: try dec(r[4]),
-                        createdOn: date(r[5]), deletedOn: date(r[6])))
+                        createdOn: date(r[5]), deletedOn: date(r[6]), organization: r[7], account: r[8]))
                 }
                 for r in try Row.fetchAll(db, sql: """
                     SELECT start_time, end_time, transfer_type, compute_pool_name, bytes, organization, account

@@ -242,4 +242,57 @@ import Testing
         #expect(single.priceRuns.map(\.rate.unitPrice.price.source) == ["credit price table 2026-04, AWS US East 1 (N. Virginia), Standard"])
         #expect(!single.warnings.contains { $0.hasPrefix("account ") })
     }
+
+    /// The whole bill per account: TOKYO_ACCT (aws-ap-northeast-1) and OREGON_ACCT (aws-us-west-2) each keep 100 GiB
+    /// of block storage all of 2026-04-01, with 1 TB and 0.5 TB of SPCS internal transfer that day, written into the
+    /// pulled SQLite cache. The run's --region stays aws-us-east-1; each account's rows take its own region's dollar
+    /// prices, and each adjustment is against that account's own compute at its own credit price.
+    @Test func theWholeBillPricesEachAccountsStorageAndTransferAtItsOwnRegion() async throws {
+        let cache = try await pulledCache()
+        let gib: Decimal = 1_073_741_824, tb: Decimal = 1_099_511_627_776
+        let day = CivilDate("2026-04-01")!
+        let five = Date(timeIntervalSince1970: 1_775_001_600 + 5 * 3600)
+        try cache.load(.init(kind: "pull", source: "storage", checksum: "", loadedAt: Date(timeIntervalSince1970: 1_775_779_200))) { w in
+            for (account, pool, bytes) in [("TOKYO_ACCT", "POOL_T", tb), ("OREGON_ACCT", "POOL_O", tb / 2)] {
+                try w.upsert(BlockStorageRecord(usageDate: day, storageType: "BLOCK_STORAGE", poolName: pool, poolID: nil,
+                                                bytes: 100 * gib, organization: "MYORG", account: account))
+                try w.upsert(InternalTransferRecord(startTime: five, endTime: five.addingTimeInterval(3600),
+                                                    transferType: "SERVICE_FUNCTION", poolName: pool, bytes: bytes,
+                                                    organization: "MYORG", account: account))
+            }
+        }
+        let report = try ReportService(env: env).build(reportOptions(nil), cache: cache, reconciled: nil)
+        let bill = try #require(report.wholeBill)
+        func sum(_ account: String, _ kind: ChargeKind) -> Decimal {
+            bill.rows.filter { $0.account == account && $0.kind == kind }.reduce(0) { $0 + $1.charge.amount.amount }
+        }
+        func close(_ a: Decimal, _ b: Decimal) -> Bool { abs(a - b) < Decimal(string: "1e-28")! }
+        #expect(Set(bill.rows.map(\.account)) == ["TOKYO_ACCT", "OREGON_ACCT"] && bill.rows.allSatisfy { $0.organization == "MYORG" })
+        // Volumes: 100/1024 TB-days × 98.31/30 (Tokyo) = 0.32001953125; × 81.92/30 (Oregon) = 8/30.
+        #expect(close(sum("TOKYO_ACCT", .blockStorage), Decimal(string: "0.32001953125")!))
+        #expect(close(sum("OREGON_ACCT", .blockStorage), Decimal(8) / 30))
+        #expect(bill.rows.first { $0.account == "TOKYO_ACCT" && $0.kind == .blockStorage }?.charge.rate.unitPrice.price.source
+                    .contains("98.31 USD") == true)
+        #expect(bill.rows.first { $0.account == "OREGON_ACCT" && $0.kind == .blockStorage }?.charge.rate.unitPrice.price.source
+                    .contains("81.92 USD") == true)
+        // Transfer at 3.07 per TB in both regions: 3.07 and 1.535.
+        #expect(sum("TOKYO_ACCT", .dataTransfer) == Decimal(string: "3.07")!)
+        #expect(sum("OREGON_ACCT", .dataTransfer) == Decimal(string: "1.535")!)
+        // Adjustments: TOKYO_ACCT min(3.07, 10 % × 10 credits × 2.85 = 2.85) = 2.85 (its compute is the lower);
+        // OREGON_ACCT min(1.535, 10 % × 10 × 2.00 = 2) = 1.535 (its transfer is the lower). One price for the run
+        // would have given min(4.605, 10 % × 20 × 2.00) = 4.
+        #expect(sum("TOKYO_ACCT", .dataTransferAdjustment) == Decimal(string: "-2.85")!)
+        #expect(sum("OREGON_ACCT", .dataTransferAdjustment) == Decimal(string: "-1.535")!)
+        let lines = Dictionary(uniqueKeysWithValues: bill.lines.map { ($0.key, $0.amount.amount) })
+        #expect(lines["data_transfer_adjustment"] == Decimal(string: "-4.385")!)
+        #expect(close(lines["total"]!, report.metered.amount.amount + Decimal(string: "0.32001953125")! + Decimal(8) / 30
+                      + Decimal(string: "4.605")! - Decimal(string: "4.385")!))
+        #expect(!report.warnings.contains { $0.contains("unit price table") })
+        // whole_bill_lines names each row's account.
+        let table = try #require(Document.savingsReport(report, stamp: ReportStamp(toolVersion: "0", commandLine: "c"))
+            .tables.first { $0.id == "whole_bill_lines" })
+        #expect(table.columns.map(\.key).prefix(3) == ["date", "account", "item"])
+        #expect(Set(table.rows.map { "\($0.cells[1])" }.map { $0.contains("TOKYO_ACCT") ? "T" : $0.contains("OREGON_ACCT") ? "O" : "?" })
+                == ["T", "O"])
+    }
 }

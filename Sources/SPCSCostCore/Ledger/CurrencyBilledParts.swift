@@ -179,6 +179,51 @@ public enum CurrencyBilledParts {
         return Result(rows: rows, notes: notes)
     }
 
+    /// Prices `input` over the UTC days `days` account by account (README "Accounts in several regions"): each
+    /// account's rows (by the ACCOUNT_NAME they carry) at its own prices billed in currency
+    /// (``Pricing/unitPricing(for:)``: its region's, else the run's), booked to its organization and account, with
+    /// the daily transfer adjustment against that account's own compute of the day; a Google Cloud account's
+    /// transfer at 0 with no adjustment. Rows of all accounts, by account, then as ``price(_:computeByUTCDay:pricing:days:organization:account:)``
+    /// orders them; each note names its account.
+    ///
+    /// When the run has one price (``Pricing/accountSchedules`` and ``Pricing/accountUnitPrices`` empty), this is
+    /// ``price(_:computeByUTCDay:pricing:days:organization:account:)`` of every row at once against the sum of the
+    /// accounts' compute, booked to no account: the figures of a single account do not change.
+    /// - Parameter computeByAccountAndUTCDay: each account's SPCS compute amount of each UTC day, in
+    ///   ``Pricing/currency``, priced at the account's own price (a missing account or day is 0).
+    /// - Throws: ``FXBookError`` when a unit price table's currency cannot be converted on a day.
+    public static func priceByAccount(_ input: Input, computeByAccountAndUTCDay: [String: [CivilDate: Money]],
+                                      pricing: Pricing, days: ClosedRange<CivilDate>) throws(FXBookError) -> Result {
+        guard !pricing.accountSchedules.isEmpty || !pricing.accountUnitPrices.isEmpty else {
+            var sum: [CivilDate: Money] = [:]
+            for (_, byDay) in computeByAccountAndUTCDay {
+                for (day, m) in byDay { sum[day] = (sum[day] ?? .zero(pricing.currency)) + m }
+            }
+            return try price(input, computeByUTCDay: sum, pricing: pricing, days: days)
+        }
+        struct Owner: Hashable, Comparable {
+            var organization: String, account: String
+            static func < (a: Owner, b: Owner) -> Bool { (a.account, a.organization) < (b.account, b.organization) }
+        }
+        var parts: [Owner: Input] = [:]
+        for r in input.storage { parts[Owner(organization: r.organization, account: r.account), default: Input()].storage.append(r) }
+        for r in input.snapshots { parts[Owner(organization: r.organization, account: r.account), default: Input()].snapshots.append(r) }
+        for r in input.internalTransfer {
+            parts[Owner(organization: r.organization, account: r.account), default: Input()].internalTransfer.append(r)
+        }
+        for r in input.dataTransfer { parts[Owner(organization: r.organization, account: r.account), default: Input()].dataTransfer.append(r) }
+        var rows: [LedgerRow] = [], notes: [String] = []
+        for owner in parts.keys.sorted() {
+            let r = try price(parts[owner]!, computeByUTCDay: computeByAccountAndUTCDay[owner.account] ?? [:],
+                              pricing: pricing.unitPricing(for: owner.account), days: days,
+                              organization: owner.organization, account: owner.account)
+            rows += r.rows
+            let name = owner.account.isEmpty ? "(no account)" : owner.account
+            notes += r.notes.map { "account \(name): " + $0 }
+        }
+        return Result(rows: rows, notes: notes)
+    }
+
     /// The bytes each service's snapshots count for on UTC day `day` (a day's average: SIZE GiB × the part of the day
     /// between CREATED_ON and DELETED_ON + ``snapshotRetentionSeconds``); a snapshot without CREATED_ON or service
     /// counts for none.

@@ -222,15 +222,30 @@ public struct Pricing: Sendable {
     /// Prices billed in currency (block storage, snapshots, data transfer) of the run's region; nil when no unit
     /// price table lists the region (those parts are then not priced, and the run says so).
     public let unitPrices: UnitPriceBook?
+    /// Each account's own prices billed in currency (its region's, README "Accounts in several regions"), by
+    /// ACCOUNT_NAME (upper case, as cached); an account not listed takes ``unitPrices``. Empty when the run has one
+    /// price.
+    public let accountUnitPrices: [String: UnitPriceBook]
 
     /// Creates the rules.
     public init(currency: Currency, schedule: CreditPriceSchedule, fx: FXBook,
-                accountSchedules: [String: CreditPriceSchedule] = [:], unitPrices: UnitPriceBook? = nil) {
+                accountSchedules: [String: CreditPriceSchedule] = [:], unitPrices: UnitPriceBook? = nil,
+                accountUnitPrices: [String: UnitPriceBook] = [:]) {
         self.currency = currency
         self.schedule = schedule
         self.fx = fx
         self.accountSchedules = accountSchedules
         self.unitPrices = unitPrices
+        self.accountUnitPrices = accountUnitPrices
+    }
+
+    /// These rules with `account`'s prices billed in currency in ``unitPrices`` (its own book from
+    /// ``accountUnitPrices``, else the run's): what ``CurrencyBilledParts/price(_:computeByUTCDay:pricing:days:organization:account:)``
+    /// prices one account's rows with.
+    public func unitPricing(for account: String) -> Pricing {
+        guard let own = accountUnitPrices[account] else { return self }
+        return Pricing(currency: currency, schedule: schedule, fx: fx, accountSchedules: accountSchedules,
+                       unitPrices: own, accountUnitPrices: accountUnitPrices)
     }
 
     /// The rate of one unit of `item` on UTC day `day`: the unit price book's day price and its conversion into

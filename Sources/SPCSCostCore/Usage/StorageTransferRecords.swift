@@ -61,10 +61,16 @@ public struct BlockStorageSnapshotRecord: Sendable, Hashable {
     public var createdOn: Date?
     /// DELETED_ON (UTC); nil while the snapshot exists.
     public var deletedOn: Date?
+    /// The connection's organization, upper case (`''` when not known).
+    public var organization: String
+    /// The connection's account, upper case (`''` when not known).
+    public var account: String
 
     /// Creates a row.
     public init(snapshotID: String, name: String, serviceName: String?, volumeName: String?, sizeGB: Decimal,
-                createdOn: Date?, deletedOn: Date?) {
+                createdOn: Date?, deletedOn: Date?, organization: String = "", account: String = "") {
+        self.organization = organization
+        self.account = account
         self.snapshotID = snapshotID
         self.name = name
         self.serviceName = serviceName

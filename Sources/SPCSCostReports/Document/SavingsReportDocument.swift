@@ -736,10 +736,14 @@ struct SavingsReportDocument {
     }
 
     /// The whole bill's ledger rows priced in currency: per UTC day, part, pool (or service, else `(account)`), the
-    /// quantity, its unit, GiB-days for storage, the cost and the price's source.
+    /// quantity, its unit, GiB-days for storage, the cost and the price's source; with an `account` column after the
+    /// date when the rows are priced per account (some row names an account), none otherwise.
     func wholeBillLinesTable(_ w: WholeBill) -> Table {
+        let byAccount = w.rows.contains { !$0.account.isEmpty }
         var t = Table(id: "whole_bill_lines", title: "The whole bill per UTC day", columns: [
-            .init(key: "date", label: "Date (UTC)", kind: .date), .init(key: "item", label: "Item", kind: .text),
+            .init(key: "date", label: "Date (UTC)", kind: .date)]
+            + (byAccount ? [.init(key: "account", label: "Account", kind: .text)] : []) + [
+            .init(key: "item", label: "Item", kind: .text),
             .init(key: "pool", label: "Pool", kind: .text), .init(key: "service", label: "Service", kind: .text),
             .init(key: "quantity", label: "Quantity", kind: .decimal), .init(key: "unit", label: "Unit", kind: .text),
             .init(key: "gib_days", label: "GiB-days", kind: .decimal),
@@ -749,7 +753,8 @@ struct SavingsReportDocument {
         for row in w.rows {
             let q = row.charge.quantity
             t.rows.append(.init([
-                .date(CivilDate.of(row.periodStart, in: utc)), .text(row.kind.rawValue),
+                .date(CivilDate.of(row.periodStart, in: utc))] + (byAccount ? [.text(row.account)] : []) + [
+                .text(row.kind.rawValue),
                 .text(!row.poolName.isEmpty ? row.poolName : row.service == nil ? "(account)" : ""), .text(row.service ?? ""), .number(q),
                 .text(row.charge.unit.rawValue), row.charge.unit == .terabyteDays ? .number(w.gibDays(q)) : .empty,
                 .money(row.charge.amount), .text(row.charge.rate.unitPrice.price.source)]))

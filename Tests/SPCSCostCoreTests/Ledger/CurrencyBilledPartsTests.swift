@@ -179,4 +179,50 @@ import Testing
         #expect(r.rows.isEmpty)
         #expect(r.notes.count == 1 && r.notes[0].contains("--region"))
     }
+
+    /// Two accounts in one run: TOKYO (AWS Tokyo prices) and GCP (GCP US Central 1 prices), each with 100 GiB of
+    /// volume and 1 TB of internal transfer on 2026-04-03. Each account's rows are at its own region's prices and
+    /// booked to it; TOKYO's adjustment is min(3.07, 10 % × its own compute 20) = 2 (its compute, not the sum 120);
+    /// GCP's transfer is 0 (not billed on Google Cloud), with no adjustment, and the note names the account.
+    @Test func eachAccountAtItsOwnRegionsUnitPricesWithItsOwnAdjustment() throws {
+        let day = Self.d("2026-04-03")
+        func storage(_ account: String) -> BlockStorageRecord {
+            BlockStorageRecord(usageDate: day, storageType: "BLOCK_STORAGE", poolName: "P_" + account, poolID: 1,
+                               bytes: 100 * Self.gib, organization: "ORG", account: account)
+        }
+        func transfer(_ account: String) -> InternalTransferRecord {
+            InternalTransferRecord(startTime: Self.instant("2026-04-03T05:00:00Z"), endTime: Self.instant("2026-04-03T06:00:00Z"),
+                                   transferType: "SERVICE_FUNCTION", poolName: "P_" + account, bytes: Self.tb,
+                                   organization: "ORG", account: account)
+        }
+        let run = try Self.pricing(Self.tokyo)
+        let books = ["TOKYO": UnitPriceBook(region: Self.tokyo.regions[0].region, tables: [Self.tokyo])!,
+                     "GCP": UnitPriceBook(region: Self.gcp.regions[0].region, tables: [Self.gcp])!]
+        let pricing = Pricing(currency: .usd, schedule: run.schedule, fx: .none, accountSchedules: ["TOKYO": run.schedule, "GCP": run.schedule],
+                              unitPrices: run.unitPrices, accountUnitPrices: books)
+        let input = CurrencyBilledParts.Input(storage: [storage("TOKYO"), storage("GCP")],
+                                              internalTransfer: [transfer("TOKYO"), transfer("GCP")])
+        let r = try CurrencyBilledParts.priceByAccount(
+            input, computeByAccountAndUTCDay: ["TOKYO": [day: Money(20, .usd)], "GCP": [day: Money(100, .usd)]],
+            pricing: pricing, days: Self.d("2026-04-01")...Self.d("2026-04-30"))
+        func of(_ account: String, _ kind: ChargeKind) -> Decimal { Self.sum(r.rows.filter { $0.account == account }, kind) }
+        #expect(Set(r.rows.map(\.account)) == ["TOKYO", "GCP"] && r.rows.allSatisfy { $0.organization == "ORG" })
+        // Volumes: 100/1024 TB-days × 98.31/30 = 0.32001953125 in Tokyo; × 81.92/30 = 8/30 on GCP.
+        #expect(Self.close(of("TOKYO", .blockStorage), Self.dec("0.32001953125")))
+        #expect(Self.close(of("GCP", .blockStorage), Self.dec("8") / 30))
+        #expect(of("TOKYO", .dataTransfer) == Self.dec("3.07") && of("GCP", .dataTransfer) == 0)
+        #expect(of("TOKYO", .dataTransferAdjustment) == -2)
+        #expect(r.rows.filter { $0.account == "GCP" && $0.kind == .dataTransferAdjustment }.isEmpty)
+        #expect(r.notes.count == 1 && r.notes[0].hasPrefix("account GCP: data transfer is not billed"))
+
+        // One price for the run (no account books): every row at the run's prices against the summed compute,
+        // booked to no account, exactly as before.
+        let single = try CurrencyBilledParts.priceByAccount(
+            input, computeByAccountAndUTCDay: ["TOKYO": [day: Money(20, .usd)], "GCP": [day: Money(100, .usd)]],
+            pricing: run, days: Self.d("2026-04-01")...Self.d("2026-04-30"))
+        let whole = try CurrencyBilledParts.price(input, computeByUTCDay: [day: Money(120, .usd)], pricing: run,
+                                                  days: Self.d("2026-04-01")...Self.d("2026-04-30"))
+        #expect(single.rows == whole.rows && single.rows.allSatisfy { $0.account.isEmpty })
+        #expect(Self.sum(single.rows, .dataTransferAdjustment) == Self.dec("-6.14"))
+    }
 }
