@@ -206,7 +206,7 @@ struct EstimateCommand: EnvironmentCommand {
             }
             entries = file.pools.map {
                 PlanEntry(plan: $0.plan, region: $0.region, editions: $0.editions, creditPrice: $0.creditPrice,
-                          rateCardID: $0.rateCardID)
+                          rateCardID: $0.rateCardID, storage: $0.storage)
             }
         } else if let fromSQL {
             let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)

@@ -43,11 +43,14 @@ public struct PlanEntry: Sendable {
     public var creditPrice: Money?
     /// The pool's own rate card; nil = the run's.
     public var rateCardID: String?
+    /// Block storage volumes and snapshots, priced in dollars by the ledger's unit prices; nil = none.
+    public var storage: PlannedStorage?
 
     /// Creates an entry.
     public init(plan: PoolPlan, region: String? = nil, editions: [Edition] = [], creditPrice: Money? = nil,
-                rateCardID: String? = nil) {
+                rateCardID: String? = nil, storage: PlannedStorage? = nil) {
         self.plan = plan
+        self.storage = storage
         self.region = region
         self.editions = editions
         self.creditPrice = creditPrice
@@ -108,6 +111,7 @@ extension EstimateService {
         var regionPrices: CreditPriceTable.RegionPrices?
         var usdRate: ExchangeRate = .identity(.usd)
         var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
+        var storage: [StorageEstimate] = []
         for entry in entries {
             let plan = entry.plan
             let poolCard = try entry.rateCardID.map { try catalog.rateCard(id: $0) } ?? card
@@ -157,6 +161,20 @@ extension EstimateService {
                                                                                      firstDay: firstDay)))
             pools.append(estimate)
             breakdowns.append(breakdown)
+            if let planned = entry.storage, let first = pricing.editions.first?.pricing {
+                // Billed in dollars, whatever the edition: the first edition's rules (same currency and FX).
+                if first.unitPrices == nil {
+                    warnings.append("pool \(plan.pool.name): no unit price table lists region \(region ?? defaultRegion): "
+                        + "its block storage and snapshots are not priced; use a region of catalog/dollar-prices-*.json.")
+                } else {
+                    for part in try planned.price(pool: plan.pool.name, from: period.start, to: period.end, pricing: first) {
+                        storage.append(StorageEstimate(pool: plan.pool.name, kind: part.kind, gib: part.gib,
+                                                       gibDays: part.gibDays, amount: part.amount,
+                                                       priceSource: part.rows.first?.charge.rate.unitPrice.price.source ?? "",
+                                                       rows: part.rows))
+                    }
+                }
+            }
             if options.compareAlwaysOn {
                 let hours = Decimal(Int64(period.duration.rounded())) / 3600
                 let line = CostLine(item: "Always on",
@@ -183,6 +201,7 @@ extension EstimateService {
                                     region: regions.count == 1 ? regionPrices : nil, fx: usdRate, pools: pools,
                                     savings: savings, warnings: warnings)
         result.breakdowns = breakdowns
+        result.storage = storage
         result.priceRuns = PlannedPricing.merged(priceRuns)
         return result
     }

@@ -28,6 +28,8 @@ import SPCSCostTOML
 /// credit_price = "2.50"           # a contract price per credit (replaces the table), with
 /// credit_price_currency = "USD"   # its currency (default USD)
 /// rate_card = "2026-04"           # this pool's rate card, when it differs from the run's
+/// block_storage = { volumes = 2, gib = 100 }   # block volumes of the services' instances (default 1), GiB each
+/// snapshots = { count = 7, gib = 100, days = 30 }  # snapshots kept at once (default 1), GiB each, days (default all)
 ///
 /// [[pools.tasks]]
 /// name = "RESUME_JUPYTER"
@@ -76,6 +78,9 @@ public struct PoolsFile: Sendable {
         public var created: Date?
         /// When the pool was dropped (`dropped`); nil = not said (still exists).
         public var dropped: Date?
+        /// Block storage volumes (`block_storage = { volumes = 2, gib = 100 }`) and snapshots (`snapshots = { count =
+        /// 7, gib = 100, days = 30 }`) of the pool's services, priced in dollars by `estimate`; nil = neither key.
+        public var storage: PlannedStorage?
     }
 
     /// File-wide settings.
@@ -178,7 +183,7 @@ extension PoolsFile {
         r.place = "pool \(name)"
         try r.allow(["name", "family", "min_nodes", "max_nodes", "auto_suspend_secs", "auto_resume", "suspend_mode",
                      "timezone", "autoscale", "off_hours", "credit_price", "credit_price_currency", "region", "edition",
-                     "editions", "tasks", "rate_card", "created", "dropped"])
+                     "editions", "tasks", "rate_card", "created", "dropped", "block_storage", "snapshots"])
         guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
         guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
         let minNodes = try r.int("min_nodes") ?? 1
@@ -276,10 +281,35 @@ extension PoolsFile {
             }
             zone = tz
         }
+        var storage: PlannedStorage?
+        if let b = try r.table("block_storage") {
+            let br = TableReader(file: file, place: "pool \(name), block_storage", table: b)
+            try br.allow(["volumes", "gib"])
+            let n = try br.int("volumes") ?? 1
+            guard n >= 0 else { throw br.error("volumes", "must be a whole number ≥ 0") }
+            guard let gib = try br.decimal("gib"), gib > 0 else {
+                throw br.error("gib", "is required, the size of each volume in GiB (> 0), for example 100")
+            }
+            storage = PlannedStorage(volumes: n, volumeGiB: gib)
+        }
+        if let sn = try r.table("snapshots") {
+            let sr = TableReader(file: file, place: "pool \(name), snapshots", table: sn)
+            try sr.allow(["count", "gib", "days"])
+            let n = try sr.int("count") ?? 1
+            guard n >= 0 else { throw sr.error("count", "must be a whole number ≥ 0") }
+            guard let gib = try sr.decimal("gib"), gib > 0 else {
+                throw sr.error("gib", "is required, the size of each snapshot in GiB (> 0), for example 100")
+            }
+            let days = try sr.int("days")
+            if let days, days < 1 { throw sr.error("days", "must be at least 1 (leave it out for every day of the period)") }
+            var s = storage ?? PlannedStorage()
+            (s.snapshots, s.snapshotGiB, s.snapshotDays) = (n, gib, days)
+            storage = s
+        }
         return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
                      region: try r.region("region"), editions: try r.editions(), creditPrice: creditPrice,
                      rateCardID: try r.string("rate_card"), created: try r.instant("created"),
-                     dropped: try r.instant("dropped"))
+                     dropped: try r.instant("dropped"), storage: storage)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPCSCostCore
 import SPCSCostKit
 import SPCSCostTestSupport
 import Testing
@@ -136,5 +137,34 @@ func run(_ arguments: [String], variables: [String: String] = [:]) async throws 
             let committed = try Data(contentsOf: samples.appendingPathComponent(name))
             #expect(fresh == committed, "Reports/samples/\(name) differs from a fresh run; regenerate it with spcs-cost demo --out Reports/samples")
         }
+    }
+}
+
+@Suite struct EstimateBlockStorageCLITests {
+    /// `estimate --pools` with `block_storage`: the figure, the table and the assumption, in JSON. 100 GiB for all of
+    /// April 2026 in AWS Tokyo = 100/1024 × 98.31 USD per TB-month = 9.60 USD.
+    @Test func theWorkedExampleAsJSON() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spcs-cost-storage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("pools.toml")
+        try """
+            [defaults]
+            region = "aws-ap-northeast-1"
+            [[pools]]
+            name = "API_POOL"
+            family = "CPU_X64_XS"
+            block_storage = { volumes = 1, gib = 100 }
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let out = try await run(["estimate", "--pools", file.path, "--period", "2026-04", "--edition", "standard",
+                                 "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        let figures = try #require(object["figures"] as? [String: Any])
+        let storage = try #require(figures["blockStorageAndSnapshots"] as? [String: Any])
+        #expect(storage["rounded"] as? String == "9.60")
+        #expect(storage["amount"] as? String == ExactDecimal.text(Decimal(100) / 1024 * Decimal(string: "98.31")!))
+        let tables = try #require(object["tables"] as? [String: Any])
+        #expect(tables["storage"] != nil)
+        #expect(out.stdout.contains("also while the pool is suspended"))
     }
 }

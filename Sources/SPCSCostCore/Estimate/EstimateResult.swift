@@ -28,6 +28,9 @@ public struct EstimateResult: Sendable {
     /// The credit prices and FX the planned days were priced at, per edition and run of UTC days (the ledger's
     /// ``DayRates/priceRuns``); empty for a result built without the ledger.
     public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
+    /// Planned block storage volumes and snapshots (pools file `block_storage`, `snapshots`), one per pool and part,
+    /// priced in currency by the ledger (``PlannedStorage``); empty when no pool plans any.
+    public var storage: [StorageEstimate] = []
 
     /// Creates a result.
     public init(asOf: CivilDate, rateCard: RateCard?, priceTable: CreditPriceTable?,
@@ -41,5 +44,35 @@ public struct EstimateResult: Sendable {
         self.pools = pools
         self.savings = savings
         self.warnings = warnings
+    }
+}
+
+/// One planned part billed in currency (block storage volumes or snapshots) of one pool over the estimate's period.
+public struct StorageEstimate: Sendable {
+    /// The pool.
+    public var pool: String
+    /// ``ChargeKind/blockStorage`` or ``ChargeKind/snapshot``.
+    public var kind: ChargeKind
+    /// GiB kept (count × size).
+    public var gib: Decimal
+    /// GiB-days over the period.
+    public var gibDays: Decimal
+    /// Cost over the period in the presentation currency (the sum of `rows`, exact).
+    public var amount: Money
+    /// The first day's price and its source (unit price table, region, item, price per TB-month over the month's days).
+    public var priceSource: String
+    /// The ledger rows, one per UTC day.
+    public var rows: [LedgerRow]
+
+    /// Creates a part.
+    public init(pool: String, kind: ChargeKind, gib: Decimal, gibDays: Decimal, amount: Money, priceSource: String,
+                rows: [LedgerRow]) {
+        self.pool = pool
+        self.kind = kind
+        self.gib = gib
+        self.gibDays = gibDays
+        self.amount = amount
+        self.priceSource = priceSource
+        self.rows = rows
     }
 }

@@ -46,6 +46,10 @@ struct EstimateDocument {
         sections.append(.init(id: "pools", title: "Per pool", blocks: [.list(r.pools.indices.map(poolSentence))]))
         sections.append(.init(id: "lines", title: "Cost lines", blocks: [.table(linesTable)]))
         sections.append(.init(id: "costs", title: "Costs per edition", blocks: [.table(costsTable)]))
+        if !r.storage.isEmpty {
+            sections.append(.init(id: "storage", title: "Block storage and snapshots",
+                                  blocks: [.table(storageTable), .paragraph(Self.storageAssumption)]))
+        }
         if !r.breakdowns.isEmpty {
             sections.append(.init(id: "days", title: "Planned days", blocks: [.table(daysTable)]))
         }
@@ -56,7 +60,7 @@ struct EstimateDocument {
             notes: ["Credits = credits per node-hour (rate card) × nodes × billed hours; cost = credits × the price "
                 + "per credit of each planned day × FX. Always on = the same pool billed 24 hours a day; the saving "
                 + "is always on minus the plan."],
-            figuresTitle: "Estimate", figures: figures, currency: quote, roundingLines: roundingLines,
+            figuresTitle: "Estimate", figures: figures + storageFigures, currency: quote, roundingLines: roundingLines,
             sections: sections)
     }
 
@@ -89,6 +93,36 @@ struct EstimateDocument {
             out += savings
         }
         return out
+    }
+
+    /// What every planned block storage figure assumes (README "Pools file", `block_storage` and `snapshots`).
+    static let storageAssumption = "Block storage volumes and snapshots are billed in dollars per TB-month (Service "
+        + "Consumption Table, Table 3(c)), a month's price spread over its days, 2^40 bytes a TB, for every second "
+        + "they exist: also while the pool is suspended, whatever the schedule. They are not in the plan's "
+        + "credits or its cost per edition."
+
+    /// The planned block storage and snapshots over all pools, when some pool plans them: one figure, not in the
+    /// plan's figures per edition.
+    var storageFigures: [Document.Figure] {
+        guard let first = r.storage.first else { return [] }
+        let total = r.storage.dropFirst().reduce(first.amount) { $0 + $1.amount }
+        return [.init(key: "block_storage_and_snapshots", label: "Block storage and snapshots", credits: nil,
+                      amount: total, note: "billed in dollars, also while suspended; not in the plan's figures")]
+    }
+
+    /// Planned block storage volumes and snapshots per pool: GiB, GiB-days, cost and the first day's price.
+    var storageTable: Table {
+        let cur = quote.code
+        var t = Table(id: "storage", title: "Block storage and snapshots", columns: [
+            .init(key: "pool", label: "Pool", kind: .text), .init(key: "item", label: "Item", kind: .text),
+            .init(key: "gib", label: "GiB", kind: .decimal), .init(key: "gib_days", label: "GiB-days", kind: .decimal),
+            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(quote)),
+            .init(key: "price_source", label: "Price", kind: .text, detail: true)])
+        for p in r.storage {
+            t.rows.append(.init([.text(p.pool), .text(p.kind.rawValue), .number(p.gib), .number(p.gibDays),
+                                 .money(p.amount), .text(p.priceSource)]))
+        }
+        return t
     }
 
     /// `Business Critical` → `business_critical`.
