@@ -863,31 +863,21 @@ public struct PullService: Sendable {
         let iRegion = idx("REGION"), iLevel = idx("SERVICE_LEVEL"), iContract = idx("CONTRACT_NUMBER")
         let iUsageType = idx("USAGE_TYPE"), iService = idx("SERVICE_TYPE"), iRating = idx("RATING_TYPE")
         let iBilling = idx("BILLING_TYPE"), iBalance = idx("BALANCE_SOURCE"), iAdjustment = idx("IS_ADJUSTMENT")
-        var out: [UsageInCurrencyRow] = []
-        for partition in partitions {
-            for (n, row) in partition.enumerated() {
-                func text(_ i: Int?) -> String { i.flatMap { row.text($0) } ?? "" }
-                do {
-                    guard let d = try row.daysSinceEpoch(iDate), let usage = try row.decimal(iUsage),
-                          let amount = try row.decimal(iAmount), let currency = row.text(iCur) else {
-                        throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) lacks USAGE_DATE, USAGE, "
-                                        + "USAGE_IN_CURRENCY or CURRENCY")
-                    }
-                    out.append(UsageInCurrencyRow(
-                        usageDate: try civilDate(d, "USAGE_DATE", view: v), organizationName: text(iOrg),
-                        accountName: text(iAccount), accountLocator: text(iLocator), region: text(iRegion),
-                        serviceLevel: text(iLevel), contractNumber: text(iContract), usageType: text(iUsageType),
-                        serviceType: text(iService), ratingType: text(iRating), billingType: text(iBilling),
-                        balanceSource: text(iBalance), isAdjustment: try iAdjustment.flatMap { try row.bool($0) } ?? false,
-                        usage: usage, usageInCurrency: amount, currency: currency))
-                } catch let e as DataError {
-                    throw e
-                } catch {
-                    throw DataError(view: v, reason: "row \(n + 1) of partition \(partition.index) does not decode (\(error))")
-                }
+        return try decodeRows(partitions, view: v) { row, at in
+            func text(_ i: Int?) -> String { i.flatMap { row.text($0) } ?? "" }
+            guard let d = try row.daysSinceEpoch(iDate), let usage = try row.decimal(iUsage),
+                  let amount = try row.decimal(iAmount), let currency = row.text(iCur) else {
+                throw DataError(view: v, reason: "\(at) lacks USAGE_DATE, USAGE, "
+                                + "USAGE_IN_CURRENCY or CURRENCY")
             }
+            return UsageInCurrencyRow(
+                usageDate: try civilDate(d, "USAGE_DATE", view: v), organizationName: text(iOrg),
+                accountName: text(iAccount), accountLocator: text(iLocator), region: text(iRegion),
+                serviceLevel: text(iLevel), contractNumber: text(iContract), usageType: text(iUsageType),
+                serviceType: text(iService), ratingType: text(iRating), billingType: text(iBilling),
+                balanceSource: text(iBalance), isAdjustment: try iAdjustment.flatMap { try row.bool($0) } ?? false,
+                usage: usage, usageInCurrency: amount, currency: currency)
         }
-        return out
     }
 
     /// Where a row is in a result, for messages: `row N of partition P` (N from 1).
