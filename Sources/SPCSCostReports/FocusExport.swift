@@ -380,15 +380,18 @@ public enum FocusExport {
         // PricingCurrency"): the list price itself when it is in that currency, the billing-currency list price when
         // PricingCurrency is the billing currency; otherwise (a contract in a third currency) it would need a rate
         // between the two price currencies, which the run's FX book need not hold, so the cell stays empty.
+        let k = KindColumns(c, in: d)
+        // A unit price per PricingUnit: the ledger's price per unit of its quantity ÷ the PricingUnits in that unit
+        // (1 but for IOPS: the ledger's 1,000 IOPS-day is 1,000 IOPS-Days); exact, as 1,000 divides a decimal exactly.
+        let perUnit = { (m: Money) in ExactDecimal.text(m.amount / k.pricingScale) }
         let listInPricing: String
         if c.listPrice.price.price.currency == pricingCurrency {
-            listInPricing = ExactDecimal.text(c.listPrice.price.price.amount)
+            listInPricing = perUnit(c.listPrice.price.price)
         } else if pricingCurrency == d.billingCurrency {
-            listInPricing = exact(c.listUnitPrice)
+            listInPricing = perUnit(c.listUnitPrice)
         } else {
             listInPricing = ""
         }
-        let k = KindColumns(c, in: d)
         // A credit (the transfer adjustment) has no quantity, unit price or SKU: FOCUS 1.2 ConsumedQuantity "MUST be
         // null when ChargeCategory is not \"Usage\""; the unit prices and SKU are conditional on usage and purchase
         // rows, and PricingCategory "MAY be null for all other combinations".
@@ -402,10 +405,11 @@ public enum FocusExport {
             k.category, "", description12(c, in: d), "Usage-Based",
             timestamp(c.chargePeriod.end), timestamp(c.chargePeriod.start),
             usage ? k.consumedQuantity : "", usage ? k.consumedUnit : "", billed,
-            usage ? exact(c.contractedUnitPrice) : "", billed, "", "Snowflake", exact(c.listCost),
-            usage ? exact(c.listUnitPrice) : "",
-            usage ? "Standard" : "", pricingCurrency.code, usage ? ExactDecimal.text(c.price.price.price.amount) : "",
-            exact(c.pricingCurrencyCost), usage ? listInPricing : "", usage ? ExactDecimal.text(c.credits) : "",
+            usage ? perUnit(c.contractedUnitPrice) : "", billed, "", "Snowflake", exact(c.listCost),
+            usage ? perUnit(c.listUnitPrice) : "",
+            usage ? "Standard" : "", pricingCurrency.code, usage ? perUnit(c.price.price.price) : "",
+            exact(c.pricingCurrencyCost), usage ? listInPricing : "",
+            usage ? ExactDecimal.text(c.credits * k.pricingScale) : "",
             usage ? k.pricingUnit : "", "Snowflake", "Snowflake", region,
             (c.region == nil ? d.regionName : c.region?.name) ?? "", resourceID ?? "", resourceName ?? "",
             resourceID == nil ? "" : k.resourceType, k.serviceCategory, k.serviceName, k.serviceSubcategory,
@@ -424,6 +428,9 @@ public enum FocusExport {
         var consumedQuantity: String
         var consumedUnit: String
         var pricingUnit: String
+        /// PricingUnits in one unit of the ledger's quantity (1,000 for IOPS: PricingUnit `IOPS-Days`, which
+        /// focus-validator 2.2.1's unit format accepts where it rejects the spec's `1000 IOPS-Days`); else 1.
+        var pricingScale: Decimal = 1
         var serviceCategory: String
         var serviceName = "Snowpark Container Services"
         var serviceSubcategory: String
@@ -460,26 +467,32 @@ public enum FocusExport {
                 (sku, skuMeter, self.edition) = ("SERVERLESS_TASK", "Serverless task credits of tasks that suspend or resume compute pools", edition)
             case .blockStorage:
                 (consumedQuantity, consumedUnit, pricingUnit) = (gib, "GiB-Days", "\(tb)-Days")
-                (serviceCategory, serviceSubcategory, resourceType) = ("Storage", "Block Storage", "Compute Pool")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Compute Pool")
             case .snapshot:
                 (consumedQuantity, consumedUnit, pricingUnit) = (gib, "GiB-Days", "\(tb)-Days")
-                (serviceCategory, serviceSubcategory, resourceType) = ("Storage", "Backup Storage", "Service")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Service")
             case .blockStorageIOPS:
-                (consumedQuantity, consumedUnit, pricingUnit) = (ExactDecimal.text(c.credits * 1000), "IOPS-Days", "1000 IOPS-Days")
-                (serviceCategory, serviceSubcategory, resourceType) = ("Storage", "Block Storage", "Compute Pool")
+                (consumedQuantity, consumedUnit, pricingUnit, pricingScale) = (ExactDecimal.text(c.credits * 1000), "IOPS-Days", "IOPS-Days", 1000)
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Compute Pool")
             case .blockStorageThroughput:
-                (consumedQuantity, consumedUnit, pricingUnit) = (credits, "GiB/Second-Days", "GiB/Second-Days")
-                (serviceCategory, serviceSubcategory, resourceType) = ("Storage", "Block Storage", "Compute Pool")
+                // GB/s of the table = 1,024 MiB/s: GiB per second ("GiBps", as price lists write MiBps).
+                (consumedQuantity, consumedUnit, pricingUnit) = (credits, "GiBps-Days", "GiBps-Days")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Compute Pool")
             case .dataTransfer:
                 (consumedQuantity, consumedUnit, pricingUnit) = (gib, "GiB", tb)
-                (serviceCategory, serviceSubcategory, resourceType) = ("Networking", "Network Connectivity", "Compute Pool")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Networking", Self.transfer, "Network Connectivity", "Compute Pool")
             case .dataTransferAdjustment:
                 category = "Credit"
                 (consumedQuantity, consumedUnit, pricingUnit) = ("", "", "")
-                (serviceCategory, serviceSubcategory, resourceType) = ("Networking", "Network Connectivity", "")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Networking", Self.transfer, "Network Connectivity", "")
                 (sku, skuMeter) = ("", "")
             }
         }
+
+        /// ServiceName of block storage and snapshots, and of data transfer: FOCUS 1.2 gives a ServiceName one
+        /// ServiceCategory (ServiceName-C-005-C) and, as it should, one ServiceSubcategory.
+        static let storage = "Snowpark Container Services Block Storage"
+        static let transfer = "Snowpark Container Services Data Transfer"
 
         /// SkuPriceId: `SKU/REGION/EDITION` for credits (the on-demand row that sets the list price), `SKU/REGION`
         /// for a price billed in currency (one per region).

@@ -18,6 +18,7 @@ import Testing
 /// - compute: API_POOL (ID 7) 08:00-19:00 both days, 11 h × 0.06 = 0.66 credits a day: 1.32 credits = 3.96 USD;
 /// - task warehouse: TASKS_WH runs only RESUME_API_POOL (08:00) and SUSPEND_API_POOL (19:00) and bills 0.1671 credits in
 ///   each of those 4 hours: each task 0.1671 credits a day = 0.5013 USD; 0.6684 credits = 2.0052 USD in all;
+/// - serverless task: NIGHT_SUSPEND (22:00 on 04-01) 0.00025 credits = 0.00075 USD;
 /// - on 04-01 only: API_POOL's volume 100 GiB = 100/1024 TB-days × 98.31/30 = 0.32001953125 USD; 1,000 IOPS above the
 ///   default × 6.00/30 = 0.2 USD; 100 MiB/s above the default = 100/1024 GB/s-days × 49.16/30 = 4.80078125/30 USD; a
 ///   20 GiB snapshot of WEB_SVC = 20/1024 × 51.20/30 = 1/30 USD; 1 TB of API_POOL's internal transfer × 3.07 = 3.07
@@ -39,7 +40,7 @@ import Testing
     static func at(_ d: Int, _ h: Int, _ s: Int = 0) -> Int { day1 + d * day + h * hour + s }
 
     /// The whole bill's exact total in USD (see the suite's comment).
-    static let total = dec("3.96") + dec("2.0052") + dec("0.32001953125") + dec("0.2") + dec("4.80078125") / 30
+    static let total = dec("3.96") + dec("2.0052") + dec("0.00075") + dec("0.32001953125") + dec("0.2") + dec("4.80078125") / 30
         + Decimal(1) / 30 + dec("3.07") + 45 - dec("0.198")
 
     init() throws {
@@ -94,12 +95,16 @@ import Testing
              TaskWarehouseViews.TaskRun(name: "SUSPEND_API_POOL", queryText: "ALTER COMPUTE POOL API_POOL SUSPEND",
                                         scheduled: Self.at(d, 19), started: Self.at(d, 19, 1), completed: Self.at(d, 19, 2),
                                         queryID: "q-s\(d)", warehouse: "TASKS_WH")]
-        }
+        } + [TaskWarehouseViews.TaskRun(name: "NIGHT_SUSPEND", queryText: "ALTER COMPUTE POOL API_POOL SUSPEND",
+                                        scheduled: Self.at(0, 22), started: Self.at(0, 22), completed: Self.at(0, 22, 3),
+                                        queryID: "q-n", warehouse: nil)]
         server.serve(TaskWarehouseViews(
             metering: [0, 1].flatMap { d in [8, 19].map { h in
                 TaskWarehouseViews.MeteringHour(start: Self.at(d, h), warehouseID: 11, warehouse: "TASKS_WH",
                                                 compute: "0.167", cloudServices: "0.0001") } },
-            runs: runs))
+            runs: runs,
+            serverless: [TaskWarehouseViews.ServerlessRange(start: Self.at(0, 22), end: Self.at(0, 23), taskID: 5,
+                                                            task: "NIGHT_SUSPEND", credits: "0.00025")]))
     }
 
     /// Pulls every view into a real SQLite file and opens it again.
@@ -135,7 +140,9 @@ import Testing
         #expect(lines["task_warehouse"]?.quantity == Self.dec("0.6684") && lines["task_warehouse"]?.unit == "credits")
         #expect(lines["task_warehouse"]?.amount == Money(Self.dec("2.0052"), .usd))
         #expect(lines["task_warehouse"]?.amount == r.tasks?.warehouse.amount)
-        #expect(lines["serverless_task"]?.amount == Money(0, .usd))
+        #expect(lines["serverless_task"]?.quantity == Self.dec("0.00025"))
+        #expect(lines["serverless_task"]?.amount == Money(Self.dec("0.00075"), .usd))
+        #expect(lines["serverless_task"]?.amount == r.tasks?.serverless.amount)
         #expect(lines["data_transfer_adjustment"]?.amount == Money(Self.dec("-0.198"), .usd))
         #expect(abs(bill.total.amount - Self.total) < Self.epsilon && bill.total.currency == .usd)
         // Each task's credits of each UTC day are one ledger row at that day's price: 0.1671 × 3 = 0.5013 USD.
@@ -179,16 +186,18 @@ import Testing
         #expect(volume["BilledCost"] == "0.32001953125" && volume["ChargeCategory"] == "Usage")
         #expect(volume["ResourceId"] == "7" && volume["ResourceName"] == "API_POOL" && volume["ServiceCategory"] == "Storage")
         #expect(volume["ChargePeriodStart"] == "2024-04-01T00:00:00Z" && volume["ChargePeriodEnd"] == "2024-04-02T00:00:00Z")
-        // IOPS: 1,000 IOPS-days, priced per 1,000 IOPS-day at 6.00/30 = 0.2 USD.
+        // IOPS: 1,000 IOPS-days at 6.00/30 per 1,000 IOPS-day = 0.0002 USD per IOPS-day: 0.2 USD.
         let iops = try only("block_storage_iops")
-        #expect([iops["ConsumedQuantity"], iops["ConsumedUnit"], iops["PricingQuantity"], iops["PricingUnit"], iops["BilledCost"]]
-            == ["1000", "IOPS-Days", "1", "1000 IOPS-Days", "0.2"])
+        #expect([iops["ConsumedQuantity"], iops["ConsumedUnit"], iops["PricingQuantity"], iops["PricingUnit"],
+                 iops["ContractedUnitPrice"], iops["ListUnitPrice"], iops["BilledCost"]]
+            == ["1000", "IOPS-Days", "1000", "IOPS-Days", "0.0002", "0.0002", "0.2"])
         let throughput = try only("block_storage_throughput")
-        #expect(throughput["PricingQuantity"] == "0.09765625" && throughput["PricingUnit"] == "GiB/Second-Days")
+        #expect(throughput["PricingQuantity"] == "0.09765625" && throughput["PricingUnit"] == "GiBps-Days")
+        #expect(volume["ServiceName"] == "Snowpark Container Services Block Storage")
         // The snapshot is WEB_SVC's: 20 GiB-days at 51.20/30 per TiB-day = 1/30 USD.
         let snapshot = try only("snapshot")
         #expect(snapshot["ResourceId"] == "WEB_SVC" && snapshot["ResourceType"] == "Service")
-        #expect(snapshot["ConsumedQuantity"] == "20" && snapshot["ServiceSubcategory"] == "Backup Storage")
+        #expect(snapshot["ConsumedQuantity"] == "20" && snapshot["ServiceSubcategory"] == "Block Storage")
         #expect(abs(Self.dec(snapshot["BilledCost"]!) - Decimal(1) / 30) < Self.epsilon)
         // Transfer: API_POOL's internal 1 TiB (1,024 GiB) at 3.07; the egress 0.5 TiB at 90, an account line.
         let internalTransfer = try only("data_transfer") { $0["ResourceName"] == "API_POOL" }
@@ -212,6 +221,12 @@ import Testing
                  resume["ResourceType"]]
             == ["0.1671", "Credits", "0.1671", "Credits", "0.5013", "3", "WAREHOUSE_METERING", "TASKS_WH", "Task"])
         #expect(rows.filter { $0["x_ChargeKind"] == "task_warehouse" }.count == 4)
+        // Serverless task credits: 0.00025 at 3 USD, no warehouse.
+        let serverless = try only("serverless_task")
+        #expect([serverless["ConsumedQuantity"], serverless["PricingUnit"], serverless["BilledCost"], serverless["SkuId"],
+                 serverless["ServiceName"], serverless["ServiceSubcategory"], serverless["ResourceId"], serverless["x_Warehouse"]]
+            == ["0.00025", "Credits", "0.00075", "SERVERLESS_TASK", "Serverless Tasks", "Serverless Compute",
+                "OPS.PUBLIC.NIGHT_SUSPEND", ""])
         #expect(rows.filter { $0["x_ChargeKind"] == "compute" }.count == 2)
     }
 
@@ -229,8 +244,8 @@ import Testing
         // The account line: the tasks, WEB_SVC's snapshot (no pool), the egress and the adjustment.
         let account = try #require(pools["(account MYACCOUNT)"])
         #expect(account.metered.amount == Money(0, .usd))
-        #expect(account.sum(of: [.taskWarehouse, .serverlessTask], currency: .usd).quantity == dec("0.6684"))
-        #expect(abs(account.wholeBill.amount - (dec("2.0052") + Decimal(1) / 30 + 45 - dec("0.198"))) < Self.epsilon)
+        #expect(account.sum(of: [.taskWarehouse, .serverlessTask], currency: .usd).quantity == dec("0.66865"))
+        #expect(abs(account.wholeBill.amount - (dec("2.0052") + dec("0.00075") + Decimal(1) / 30 + 45 - dec("0.198"))) < Self.epsilon)
         #expect(abs(byPool.groups.reduce(Money(0, .usd)) { $0 + $1.wholeBill }.amount - bill.total.amount) < Self.epsilon)
 
         let byAccount = try ReportService(env: env).build(reportOptions(by: .account), cache: cache)
