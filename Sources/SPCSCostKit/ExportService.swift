@@ -82,7 +82,10 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Rules:
 /// - **Metered file**: the cache's hourly rows whose START_TIME falls in the period's days (in `timeZone`), with the
 ///   credits as metered. FOCUS 1.2 (the default): one row per pool (COMPUTE_POOL_ID where known), UTC day and charge
-///   kind, the day's credits summed exactly; FOCUS 1.0: one row per pool and hour.
+///   kind, the day's credits summed exactly, then one row per ledger row of the rest of `report`'s whole bill
+///   (``ReportService`` `wholeBill`: the scheduling tasks' credits over the period, and block storage, snapshots,
+///   data transfer and its adjustment over the UTC days wholly inside it), so the file adds up to the whole bill;
+///   FOCUS 1.0: one row per pool and hour, compute only.
 /// - **Estimate file** (only when `--family` or `--pool` gives pool shapes): the same pools (those metered plus
 ///   those named by `--pool`) priced always on, or under `--business-hours` when given, in hourly slices starting
 ///   at the period's first instant: node-hours = nodes × the slice's hours the plan covers; credits = node-hours ×

@@ -20,7 +20,8 @@ public enum FocusVersion: String, Sendable, Hashable, CaseIterable {
     case v1_2 = "1.2"
 }
 
-/// One FOCUS charge: one compute pool over one charge period (an hour, or a UTC day), in credits, priced.
+/// One FOCUS charge: one compute pool over one charge period (an hour, or a UTC day), in credits, priced; or (FOCUS
+/// 1.2) one row of the rest of the whole bill: a task's credits, or a part billed in currency, of one UTC day.
 ///
 /// Amounts are exact here (``Pricing/charge(_:_:at:)``); the FOCUS 1.0 writer rounds each cost once, the 1.2
 /// writer writes them exactly.
@@ -31,9 +32,11 @@ public struct FocusCharge: Sendable, Hashable {
     public var pool: String
     /// COMPUTE_POOL_ID when the usage view gave it (ResourceId in FOCUS 1.2, `x_ComputePoolId`); nil otherwise.
     public var poolID: Int64?
-    /// What is charged for (compute only today).
+    /// What is charged for (`x_ChargeKind`).
     public var kind: ChargeKind
-    /// Credits used (ConsumedQuantity and PricingQuantity), exact.
+    /// The priced quantity, exact, in ``unit``: credits used for compute and the tasks (ConsumedQuantity and
+    /// PricingQuantity); for the parts billed in currency the ledger's quantity (PricingQuantity, see
+    /// ``FocusExport/csv12(_:)``).
     public var credits: Decimal
     /// The price billed for a credit on the charge's UTC day (the ledger's order) and its conversion into the
     /// billing currency.
@@ -182,7 +185,8 @@ public struct FocusCharge: Sendable, Hashable {
     public var listCost: Money { Pricing.charge(credits, unit, at: listRate).amount }
 }
 
-/// A FOCUS 1.0 dataset of SPCS compute charges: the data behind one export file.
+/// A FOCUS dataset of SPCS charges (compute; in FOCUS 1.2 the rest of the whole bill too): the data behind one
+/// export file.
 public struct FocusDataset: Sendable, Hashable {
     /// Metered or estimate.
     public var kind: FocusCostKind
@@ -244,8 +248,9 @@ public struct FocusDataset: Sendable, Hashable {
         }
     }
 
-    /// Total credits, exact.
-    public var credits: Decimal { charges.reduce(0) { $0 + $1.credits } }
+    /// Total credits, exact: compute's and the scheduling tasks' (the rows whose quantity is in credits; the parts
+    /// billed in currency have quantities of other units and are left out).
+    public var credits: Decimal { charges.reduce(0) { $1.unit == .credits ? $0 + $1.credits : $0 } }
 
     /// BilledCost total, exact: the sum of the rows' exact amounts (what a FOCUS 1.2 file's rows add up to).
     public var billedCost: Money { charges.reduce(Money.zero(billingCurrency)) { $0 + $1.billedCost } }
@@ -359,7 +364,13 @@ public enum FocusExport {
     ///   (clipped to the export's period when its zone is not UTC); BillingPeriodStart/End the UTC calendar month
     ///   of ChargePeriodStart. Every amount, price and quantity is the exact decimal (no rounding), so the rows'
     ///   BilledCost adds up to the total exactly.
-    /// - ResourceId: COMPUTE_POOL_ID where the usage view gave it, else the pool's name; ResourceName the name.
+    /// - ResourceId: COMPUTE_POOL_ID where the usage view gave it, else the pool's name; ResourceName the name; a
+    ///   task row's task, a snapshot row's service; null on an account line (egress, the adjustment, a snapshot of
+    ///   no known service).
+    /// - Kinds other than compute (README "Kinds other than compute"): ChargeCategory `Usage`, but the daily
+    ///   transfer adjustment `Credit` (FOCUS 1.2 Discount Handling: a reduction applied after the fact) with no
+    ///   quantity, unit price, PricingCategory or SKU; ConsumedUnit/PricingUnit per kind (``KindColumns``); unit
+    ///   prices per PricingUnit.
     /// - BilledCost = EffectiveCost = ContractedCost = the ledger's amount (credits × the day's price × the day's
     ///   FX); ContractedUnitPrice the day's price converted; ListCost and ListUnitPrice the on-demand price the same
     ///   way; PricingCurrency the price's own currency (USD, or the contract's), PricingCurrencyEffectiveCost the

@@ -160,7 +160,10 @@ import Testing
         o.region = "aws-ap-northeast-1"
         o.billingAccount = "MYORG"
         let service = ExportService(env: env)
-        let paths = try service.write(try service.build(o, cache: cache), to: dir.path("focus"))
+        let export = try service.build(o, cache: cache)
+        // The summary's credits are compute's and the tasks' (1.32 + 0.6684 + 0.00025), not TB or GiB.
+        #expect(export.metered.credits == Self.dec("1.98865"))
+        let paths = try service.write(export, to: dir.path("focus"))
         let text = try String(contentsOfFile: try #require(paths.first), encoding: .utf8)
         // `.ci/focus-validate.sh` validates this file with focus-validator 2.2.1 (FOCUS 1.2): it asks for a copy.
         if let sample = ProcessInfo.processInfo.environment["SPCS_COST_FOCUS_SAMPLE_DIR"] {
