@@ -255,6 +255,15 @@ import Testing
         #expect(byAccount.groups.map(\.key) == ["MYACCOUNT"])
         #expect(abs(try #require(byAccount.groups.first).wholeBill.amount - Self.total) < Self.epsilon)
 
+        // --by family: API_POOL's rows under its family (COMPUTE_POOLS: CPU_X64_XS); --by application: API_POOL runs
+        // no application, so its rows join its compute on the `""` line; the rest is the account line either way.
+        let byFamily = try ReportService(env: env).build(reportOptions(by: .family), cache: cache)
+        #expect(byFamily.groups.map(\.key) == ["(account MYACCOUNT)", "CPU_X64_XS"])
+        #expect(abs(try #require(byFamily.groups.last).wholeBill.amount - pool.wholeBill.amount) < Self.epsilon)
+        let byApplication = try ReportService(env: env).build(reportOptions(by: .application), cache: cache)
+        #expect(byApplication.groups.map(\.key) == ["", "(account MYACCOUNT)"])
+        #expect(abs(byApplication.groups.reduce(Money(0, .usd)) { $0 + $1.wholeBill }.amount - Self.total) < Self.epsilon)
+
         // The table: per kind columns and a total row equal to the whole bill.
         let document = Document.savingsReport(byPool, stamp: ReportStamp(toolVersion: "test", commandLine: "spcs-cost report"))
         let table = try #require(document.tables.first { $0.id == "by_pool" })
