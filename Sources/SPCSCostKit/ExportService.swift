@@ -82,7 +82,10 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Rules:
 /// - **Metered file**: the cache's hourly rows whose START_TIME falls in the period's days (in `timeZone`), with the
 ///   credits as metered. FOCUS 1.2 (the default): one row per pool (COMPUTE_POOL_ID where known), UTC day and charge
-///   kind, the day's credits summed exactly; FOCUS 1.0: one row per pool and hour.
+///   kind, the day's credits summed exactly, then one row per ledger row of the rest of `report`'s whole bill
+///   (``ReportService`` `wholeBill`: the scheduling tasks' credits over the period, and block storage, snapshots,
+///   data transfer and its adjustment over the UTC days wholly inside it), so the file adds up to the whole bill;
+///   FOCUS 1.0: one row per pool and hour, compute only.
 /// - **Estimate file** (only when `--family` or `--pool` gives pool shapes): the same pools (those metered plus
 ///   those named by `--pool`) priced always on, or under `--business-hours` when given, in hourly slices starting
 ///   at the period's first instant: node-hours = nodes × the slice's hours the plan covers; credits = node-hours ×
@@ -254,11 +257,36 @@ public struct ExportService: Sendable {
                 + "credits (NOTEBOOKS_CONTAINER_RUNTIME_HISTORY) than the pool metered; those rows are not split by who "
                 + "used them (x_UsedBy empty), so the file still adds up to what was metered.")
         }
-        func dataset(_ kind: FocusCostKind, _ charges: [FocusCharge]) -> FocusDataset {
+        // FOCUS 1.2: the rest of the whole bill, as `report` prices it (README "The whole bill"): the scheduling
+        // tasks' credits and the parts billed in currency, one row per ledger row (UTC day), each at its own rate.
+        var wholeBill: [FocusCharge] = []
+        if o.focusVersion == .v1_2 {
+            let report = ReportService(env: env)
+            let tasks = try ReportService.taskCosts(cache: cache, start: start, end: end, rates: &dayRates)
+            warnings += tasks.warnings
+            if let bill = try report.wholeBill(cache: cache, pricing: pricing, rates: &dayRates,
+                                               compute: .zero(o.currency), tasks: tasks.costs, start: start, end: end) {
+                warnings += bill.notes
+                for row in bill.rows {
+                    let list = row.kind.isPricedInCurrency
+                        ? row.charge.rate
+                        : try dayRates.listRate(CivilDate.of(row.periodStart, in: utc).daysSinceEpoch,
+                                                account: byAccount ? row.account : "")
+                    var c = FocusCharge(ledgerRow: row, listRate: list, within: period, bytesPerTB: bill.bytesPerTB)
+                    if byAccount && !row.account.isEmpty {
+                        c.account = row.account
+                        c.region = regionOf[row.account]
+                    }
+                    wholeBill.append(c)
+                }
+            }
+        }
+        func dataset(_ kind: FocusCostKind, _ charges: [FocusCharge], adding rows: [FocusCharge] = []) -> FocusDataset {
             FocusDataset(kind: kind, version: o.focusVersion, from: o.from, through: o.to, zone: o.timeZone,
                          billingCurrency: o.currency, billingAccountID: billingAccount, account: o.account,
                          regionID: region.snowflakeRegionID, regionName: regionName, edition: o.edition,
-                         plan: kind == .estimate ? (o.plan?.summary ?? "always on") : nil, charges: grained(charges))
+                         plan: kind == .estimate ? (o.plan?.summary ?? "always on") : nil,
+                         charges: grained(charges) + rows)
         }
 
         var estimate: FocusDataset?
@@ -287,7 +315,7 @@ public struct ExportService: Sendable {
             }
             estimate = dataset(.estimate, charges)
         }
-        return Export(metered: dataset(.metered, metered), estimate: estimate, warnings: warnings)
+        return Export(metered: dataset(.metered, metered, adding: wholeBill), estimate: estimate, warnings: warnings)
     }
 
     /// The ledger's pricing of an export over the UTC days `period`: the flags mapped onto ``PriceSettings``, the

@@ -205,21 +205,9 @@ public struct ReportService: Sendable {
             rates: &rates, warnings: warnings)
         // The tasks that suspend and resume the pools: their warehouse share and serverless credits, priced by the
         // ledger like compute (README "Task warehouses").
-        let taskRows = try cache.taskWarehouseRows(from: start, to: end)
-        let poolRuns = taskRows.runs.filter {
-            $0.state.uppercased() != "SKIPPED" && $0.scheduledTime >= start && PoolTaskRule.actsOnPools($0.queryText)
-        }
-        if !poolRuns.isEmpty {
-            let shares = TaskWarehouseAttribution.shares(metering: taskRows.metering, runs: taskRows.runs,
-                                                         serverless: taskRows.serverless, from: start, to: end)
-            report.tasks = try TaskCosts.priced(shares, runs: poolRuns.count,
-                                                tailSeconds: TaskWarehouseAttribution.defaultTailSeconds, rates: &rates)
-            if poolRuns.contains(where: { $0.warehouseName != nil }) && taskRows.metering.isEmpty {
-                report.warnings.append("the cache has runs of tasks that suspend or resume pools on a warehouse, but no "
-                    + "WAREHOUSE_METERING_HISTORY hour in the period: their warehouse credits are zero here. Pull with a "
-                    + "role that can read SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY.")
-            }
-        }
+        let taskCosts = try Self.taskCosts(cache: cache, start: start, end: end, rates: &rates)
+        report.tasks = taskCosts.costs
+        report.warnings += taskCosts.warnings
         report.dataChecksum = read.checksum
         report.rowCount = read.rows
         // Days that may still change: they end within the views' latency and restatement window of now.
@@ -267,13 +255,15 @@ public struct ReportService: Sendable {
             report.warnings += usage.warnings
         }
         report.wholeBill = try wholeBill(cache: cache, pricing: pricing, rates: &rates, compute: report.metered,
-                                         start: start, end: end)
+                                         tasks: report.tasks, start: start, end: end)
         if let w = report.wholeBill { report.warnings += w.notes.filter { !report.warnings.contains($0) } }
         if let by = options.groupBy {
             report.groupedBy = by
             let family = Dictionary(setups.map { ($0.pool, $0.shape.map { $0.family.description } ?? "unknown") },
                                     uniquingKeysWith: { a, _ in a })
             var sums: [String: ChargeSum] = [:]
+            var accounts = Set<String>()
+            var applicationsOfPool: [String: Set<String>] = [:]
             for g in try cache.meteredByAccountPoolApplicationAndUTCDay(from: start, to: end) {
                 let key: String
                 switch by {
@@ -282,12 +272,22 @@ public struct ReportService: Sendable {
                 case .family: key = family[g.pool] ?? "unknown"
                 case .application: key = Self.applicationLabel(id: g.applicationID, name: g.application)
                 }
+                accounts.insert(g.account)
+                applicationsOfPool[g.pool, default: []].insert(Self.applicationLabel(id: g.applicationID, name: g.application))
                 sums[key, default: .zero(options.currency)] += try rates.charge(NanoCredits(g.nanoCredits).credits,
                                                                                 onUTCDay: g.utcDay.daysSinceEpoch,
                                                                                 account: g.account)
             }
-            report.groups = sums.keys.sorted().map { key in
-                var line = GroupLine(key: key, metered: sums[key]!)
+            // The rest of the whole bill, row by row, to the line its pool belongs to, else an account line.
+            var parts: [String: [ChargeKind: ChargeSum]] = [:]
+            for row in report.wholeBill?.rows ?? [] {
+                let key = Self.groupKey(of: row, by: by, family: family, applicationsOfPool: applicationsOfPool,
+                                        accounts: accounts)
+                parts[key, default: [:]][row.kind, default: .zero(options.currency)] += row.charge
+            }
+            report.groups = Set(sums.keys).union(parts.keys).sorted().map { key in
+                var line = GroupLine(key: key, metered: sums[key] ?? .zero(options.currency))
+                if report.wholeBill != nil { line.parts = parts[key] ?? [:] }
                 if by == .account, let b = report.billCheck {
                     let days = b.days.filter { $0.account == key }
                     line.ledgerBeforeFX = days.reduce(.zero(b.currency)) { $0 + $1.ledgerAmount }
@@ -299,6 +299,53 @@ public struct ReportService: Sendable {
         return report
     }
 
+    /// The credits of the tasks that suspend and resume pools in `[start, end)` (README "Task warehouses"): their
+    /// warehouse share (``TaskWarehouseAttribution``, the 600 s tail assumed) and serverless credits, priced by
+    /// ``TaskCosts/priced(_:runs:tailSeconds:rates:)``; nil costs when no run of such a task started in the period.
+    /// The warnings say when warehouse runs have no metered hour.
+    /// - Throws: ``StoreError``, ``FXBookError``.
+    static func taskCosts(cache: UsageCache, start: Date, end: Date,
+                          rates: inout DayRates) throws -> (costs: TaskCosts?, warnings: [String]) {
+        let taskRows = try cache.taskWarehouseRows(from: start, to: end)
+        let poolRuns = taskRows.runs.filter {
+            $0.state.uppercased() != "SKIPPED" && $0.scheduledTime >= start && PoolTaskRule.actsOnPools($0.queryText)
+        }
+        guard !poolRuns.isEmpty else { return (nil, []) }
+        let shares = TaskWarehouseAttribution.shares(metering: taskRows.metering, runs: taskRows.runs,
+                                                     serverless: taskRows.serverless, from: start, to: end)
+        let costs = try TaskCosts.priced(shares, runs: poolRuns.count,
+                                         tailSeconds: TaskWarehouseAttribution.defaultTailSeconds, rates: &rates)
+        var warnings: [String] = []
+        if poolRuns.contains(where: { $0.warehouseName != nil }) && taskRows.metering.isEmpty {
+            warnings.append("the cache has runs of tasks that suspend or resume pools on a warehouse, but no "
+                + "WAREHOUSE_METERING_HISTORY hour in the period: their warehouse credits are zero here. Pull with a "
+                + "role that can read SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY.")
+        }
+        return (costs, warnings)
+    }
+
+    /// The `report --by` line a whole-bill row belongs to (README "report --by"): the row's pool's line where it
+    /// names a pool (its family; its application when all of the pool's metered credits in the period are one
+    /// application's); else an account line: `--by account` the row's account (a row booked to no account, as a run
+    /// at one price books storage and transfer, goes to the only account metered when there is one), otherwise
+    /// `(account)` or `(account NAME)`.
+    static func groupKey(of row: LedgerRow, by: ReportGrouping, family: [String: String],
+                         applicationsOfPool: [String: Set<String>], accounts: Set<String>) -> String {
+        let account = row.account.isEmpty && accounts.count == 1 ? accounts.first! : row.account
+        let accountLine = account.isEmpty ? "(account)" : "(account \(account))"
+        switch by {
+        case .account:
+            return account
+        case .pool:
+            return row.poolName.isEmpty ? accountLine : row.poolName
+        case .family:
+            return row.poolName.isEmpty ? accountLine : family[row.poolName] ?? "unknown"
+        case .application:
+            guard !row.poolName.isEmpty, let apps = applicationsOfPool[row.poolName], apps.count == 1 else { return accountLine }
+            return apps.first!
+        }
+    }
+
     /// The line of `report --by application` for an APPLICATION_ID and its last known name: `NAME (ID 9101)`;
     /// `ID 9101 (name not known)` when no row ever named it; the bare name for rows without an ID (a CSV export
     /// without the column); `""` (shown as "(none)") for pools of no application.
@@ -307,21 +354,29 @@ public struct ReportService: Sendable {
         return name.isEmpty ? "ID \(id) (name not known)" : "\(name) (ID \(id))"
     }
 
-    /// The whole bill of the period `[start, end)`: its metered compute, and block storage, snapshots and SPCS data
-    /// transfer priced by ``CurrencyBilledParts/priceByAccount(_:computeByAccountAndUTCDay:pricing:days:)`` over the
-    /// UTC days wholly inside the period (those views count UTC days): each account's rows at its own region's prices,
-    /// with the transfer adjustment against that account's compute of each UTC day at its own price; nil when the cache holds no row of those
-    /// views for those days.
+    /// The whole bill of the period `[start, end)`: its metered compute, the credits of the tasks that suspend and
+    /// resume the pools (`tasks`, ``TaskCosts/rows``: each account's credits of each UTC day at its own credit price),
+    /// and block storage, snapshots and SPCS data transfer priced by
+    /// ``CurrencyBilledParts/priceByAccount(_:computeByAccountAndUTCDay:pricing:days:)`` over the UTC days wholly
+    /// inside the period (those views count UTC days): each account's rows at its own region's prices, with the
+    /// transfer adjustment against that account's compute of each UTC day at its own price; nil when the cache holds
+    /// no row of those views for those days and no task credits.
     /// - Throws: ``StoreError``, ``FXBookError``.
-    func wholeBill(cache: UsageCache, pricing: Pricing, rates: inout DayRates, compute: ChargeSum, start: Date,
-                   end: Date) throws -> WholeBill? {
+    func wholeBill(cache: UsageCache, pricing: Pricing, rates: inout DayRates, compute: ChargeSum, tasks: TaskCosts?,
+                   start: Date, end: Date) throws -> WholeBill? {
         let utc = TimeZone(identifier: "UTC")!
         var first = CivilDate.of(start, in: utc)
         if first.startInstant(in: utc) < start { first = first.adding(days: 1) }
         let last = CivilDate.of(end, in: utc).adding(days: -1)
-        guard first <= last else { return nil }
-        let input = try cache.storageAndTransfer(from: first, to: last)
-        guard !input.isEmpty else { return nil }
+        let days = first <= last ? first...last : nil
+        let taskRows = tasks?.rows ?? []
+        let input = try days.map { try cache.storageAndTransfer(from: $0.lowerBound, to: $0.upperBound) }
+            ?? CurrencyBilledParts.Input()
+        guard !input.isEmpty || !taskRows.isEmpty else { return nil }
+        let bytesPerTB = pricing.unitPrices?.table(on: first).table.units.bytesPerTB ?? 1_099_511_627_776
+        guard let days, !input.isEmpty else {
+            return WholeBill(compute: compute, rows: [], tasks: taskRows, days: days, bytesPerTB: bytesPerTB, notes: [])
+        }
         // Each account's compute of each UTC day at its own price: what its transfer adjustment is 10 % of.
         var computeByAccount: [String: [CivilDate: Money]] = [:]
         for r in try cache.meteredByAccountAndUTCDay(from: first.startInstant(in: utc),
@@ -332,9 +387,8 @@ public struct ReportService: Sendable {
                 (computeByAccount[r.account]?[r.utcDay] ?? .zero(pricing.currency)) + c.amount
         }
         let priced = try CurrencyBilledParts.priceByAccount(input, computeByAccountAndUTCDay: computeByAccount,
-                                                            pricing: pricing, days: first...last)
-        let bytesPerTB = pricing.unitPrices?.table(on: first).table.units.bytesPerTB ?? 1_099_511_627_776
-        return WholeBill(compute: compute, rows: priced.rows, days: first...last, bytesPerTB: bytesPerTB,
+                                                            pricing: pricing, days: days)
+        return WholeBill(compute: compute, rows: priced.rows, tasks: taskRows, days: days, bytesPerTB: bytesPerTB,
                          notes: priced.notes)
     }
 

@@ -20,7 +20,8 @@ public enum FocusVersion: String, Sendable, Hashable, CaseIterable {
     case v1_2 = "1.2"
 }
 
-/// One FOCUS charge: one compute pool over one charge period (an hour, or a UTC day), in credits, priced.
+/// One FOCUS charge: one compute pool over one charge period (an hour, or a UTC day), in credits, priced; or (FOCUS
+/// 1.2) one row of the rest of the whole bill: a task's credits, or a part billed in currency, of one UTC day.
 ///
 /// Amounts are exact here (``Pricing/charge(_:_:at:)``); the FOCUS 1.0 writer rounds each cost once, the 1.2
 /// writer writes them exactly.
@@ -31,9 +32,11 @@ public struct FocusCharge: Sendable, Hashable {
     public var pool: String
     /// COMPUTE_POOL_ID when the usage view gave it (ResourceId in FOCUS 1.2, `x_ComputePoolId`); nil otherwise.
     public var poolID: Int64?
-    /// What is charged for (compute only today).
+    /// What is charged for (`x_ChargeKind`).
     public var kind: ChargeKind
-    /// Credits used (ConsumedQuantity and PricingQuantity), exact.
+    /// The priced quantity, exact, in ``unit``: credits used for compute and the tasks (ConsumedQuantity and
+    /// PricingQuantity); for the parts billed in currency the ledger's quantity (PricingQuantity, see
+    /// ``FocusExport/csv12(_:)``).
     public var credits: Decimal
     /// The price billed for a credit on the charge's UTC day (the ledger's order) and its conversion into the
     /// billing currency.
@@ -63,6 +66,22 @@ public struct FocusCharge: Sendable, Hashable {
     /// The account the credits belong to (SubAccountId and SubAccountName), when the run prices each account at its
     /// own price; nil = the dataset's ``FocusDataset/account``.
     public var account: String?
+    /// The unit of `credits` (the priced quantity): ``QuantityUnit/credits`` for compute and the tasks; TB-days,
+    /// thousand-IOPS-days, GB/s-days, TB or currency for the parts billed in currency.
+    public var unit: QuantityUnit = .credits
+    /// The service of a snapshot row (BLOCK_STORAGE_SNAPSHOTS.SERVICE_NAME: ResourceId and ResourceName); nil
+    /// otherwise.
+    public var service: String?
+    /// The task of a task row (`DATABASE.SCHEMA.NAME`: ResourceId and ResourceName); nil otherwise.
+    public var task: String?
+    /// The warehouse of a ``ChargeKind/taskWarehouse`` row (`x_Warehouse`); nil otherwise.
+    public var warehouse: String?
+    /// The unit price table's item a part billed in currency is priced at (SkuId, SkuMeter); nil for credits and the
+    /// transfer adjustment.
+    public var priceItem: UnitPriceItem?
+    /// Bytes in the unit price table's TB (2^40 in the bundled table): how TB-days and TB become the GiB-days and
+    /// GiB of ConsumedQuantity, and whether PricingUnit says `TiB` (2^40) or `TB` (10^12).
+    public var bytesPerTB: Decimal = 1_099_511_627_776
     /// The account's region (RegionId, `AWS_AP_NORTHEAST_1`) and its name (RegionName) when known and the run
     /// prices each account at its own price; nil = the dataset's.
     public var region: (id: String, name: String?)? {
@@ -91,6 +110,26 @@ public struct FocusCharge: Sendable, Hashable {
         self.nodes = nodes
         self.nodeHours = nodeHours
         self.schedule = schedule
+    }
+
+    /// The charge of a whole-bill ledger row (``WholeBill/rows``: a task's credits, or a part billed in currency) of
+    /// one UTC day: the same quantity at the same rate, so its BilledCost is the row's amount exactly.
+    /// - Parameters:
+    ///   - listRate: the list price of the row's unit: the on-demand credit price of the day for task rows; for the
+    ///     parts billed in currency the row's own rate (the unit price table is the on-demand list).
+    ///   - period: the export's period; the UTC day is clipped to it.
+    ///   - bytesPerTB: bytes in the unit price table's TB.
+    public init(ledgerRow r: LedgerRow, listRate: DayRate, within period: DateInterval, bytesPerTB: Decimal) {
+        let end = r.periodStart.addingTimeInterval(r.grain == .day ? 86_400 : 3600)
+        self.init(chargePeriod: DateInterval(start: max(r.periodStart, period.start), end: min(end, period.end)),
+                  pool: r.poolName, poolID: r.poolID, kind: r.kind, credits: r.charge.quantity, rate: r.charge.rate,
+                  listRate: listRate, family: nil, creditsPerNodeHour: nil, rateCard: nil)
+        unit = r.charge.unit
+        service = r.service
+        task = r.task
+        warehouse = r.warehouse
+        priceItem = r.priceItem
+        self.bytesPerTB = bytesPerTB
     }
 
     /// The billed price of a credit in its own currency, with its source.
@@ -137,16 +176,17 @@ public struct FocusCharge: Sendable, Hashable {
     /// ListUnitPrice: the list price of one credit in the billing currency, exact.
     public var listUnitPrice: Money { listPrice.price.price.converted(with: listFX) }
     /// The ledger's charge of the credits at the billed price (``Pricing/charge(_:_:at:)``), exact.
-    public var charge: Charge { Pricing.charge(credits, at: rate) }
+    public var charge: Charge { Pricing.charge(credits, unit, at: rate) }
     /// BilledCost = EffectiveCost = ContractedCost: the ledger's amount of the credits, exact.
     public var billedCost: Money { charge.amount }
     /// PricingCurrencyEffectiveCost: the same in the price's own currency (PricingCurrency), exact.
     public var pricingCurrencyCost: Money { charge.priceAmount }
     /// ListCost: the credits at the list price, converted like it, exact.
-    public var listCost: Money { Pricing.charge(credits, at: listRate).amount }
+    public var listCost: Money { Pricing.charge(credits, unit, at: listRate).amount }
 }
 
-/// A FOCUS 1.0 dataset of SPCS compute charges: the data behind one export file.
+/// A FOCUS dataset of SPCS charges (compute; in FOCUS 1.2 the rest of the whole bill too): the data behind one
+/// export file.
 public struct FocusDataset: Sendable, Hashable {
     /// Metered or estimate.
     public var kind: FocusCostKind
@@ -198,13 +238,19 @@ public struct FocusDataset: Sendable, Hashable {
                 return ($0.chargePeriod.start, $0.pool, $0.poolID ?? -1, $0.kind.rawValue)
                     < ($1.chargePeriod.start, $1.pool, $1.poolID ?? -1, $1.kind.rawValue)
             }
-            return ($0.usedBy?.rawValue ?? "", $0.notebook ?? "", $0.user ?? "", $0.applicationID ?? "")
-                < ($1.usedBy?.rawValue ?? "", $1.notebook ?? "", $1.user ?? "", $1.applicationID ?? "")
+            if ($0.usedBy?.rawValue ?? "", $0.notebook ?? "", $0.user ?? "", $0.applicationID ?? "")
+                != ($1.usedBy?.rawValue ?? "", $1.notebook ?? "", $1.user ?? "", $1.applicationID ?? "") {
+                return ($0.usedBy?.rawValue ?? "", $0.notebook ?? "", $0.user ?? "", $0.applicationID ?? "")
+                    < ($1.usedBy?.rawValue ?? "", $1.notebook ?? "", $1.user ?? "", $1.applicationID ?? "")
+            }
+            return ($0.account ?? "", $0.service ?? "", $0.task ?? "", $0.warehouse ?? "", $0.priceItem?.rawValue ?? "")
+                < ($1.account ?? "", $1.service ?? "", $1.task ?? "", $1.warehouse ?? "", $1.priceItem?.rawValue ?? "")
         }
     }
 
-    /// Total credits, exact.
-    public var credits: Decimal { charges.reduce(0) { $0 + $1.credits } }
+    /// Total credits, exact: compute's and the scheduling tasks' (the rows whose quantity is in credits; the parts
+    /// billed in currency have quantities of other units and are left out).
+    public var credits: Decimal { charges.reduce(0) { $1.unit == .credits ? $0 + $1.credits : $0 } }
 
     /// BilledCost total, exact: the sum of the rows' exact amounts (what a FOCUS 1.2 file's rows add up to).
     public var billedCost: Money { charges.reduce(Money.zero(billingCurrency)) { $0 + $1.billedCost } }
@@ -296,16 +342,19 @@ public enum FocusExport {
         "ServiceSubcategory", "SkuId", "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName",
     ]
 
-    /// spcs-cost's own columns of a FOCUS 1.2 file: `x_ChargeKind` (`compute`), then those of
+    /// spcs-cost's own columns of a FOCUS 1.2 file: `x_ChargeKind` (a ``ChargeKind`` raw value), then those of
     /// ``extensionColumns`` (`x_ComputePoolId` keeps the ID beside ResourceId for tools that read 1.0 files), then
-    /// "Who used it" (``usageColumns``).
-    public static let focus12ExtensionColumns = ["x_ChargeKind"] + extensionColumns + usageColumns
+    /// "Who used it" (``usageColumns``), then ``warehouseColumns``.
+    public static let focus12ExtensionColumns = ["x_ChargeKind"] + extensionColumns + usageColumns + warehouseColumns
 
     /// "Who used it" columns of a FOCUS 1.2 metered row (``UsageAttribution``): `x_UsedBy` (`notebook`,
     /// `application`, `idle`, `other`; empty for estimates and for a pool's hour left whole because its notebooks'
     /// credits exceed the pool's), `x_Notebook` and `x_User` (NOTEBOOK_NAME, USER_NAME), `x_ApplicationId` (text)
     /// and `x_ApplicationName` (the last name seen for the ID).
     public static let usageColumns = ["x_UsedBy", "x_Notebook", "x_User", "x_ApplicationId", "x_ApplicationName"]
+
+    /// The last column of a FOCUS 1.2 file: `x_Warehouse`, the warehouse of a `task_warehouse` row (empty otherwise).
+    public static let warehouseColumns = ["x_Warehouse"]
 
     /// The FOCUS 1.2 CSV text of `d`.
     ///
@@ -315,7 +364,13 @@ public enum FocusExport {
     ///   (clipped to the export's period when its zone is not UTC); BillingPeriodStart/End the UTC calendar month
     ///   of ChargePeriodStart. Every amount, price and quantity is the exact decimal (no rounding), so the rows'
     ///   BilledCost adds up to the total exactly.
-    /// - ResourceId: COMPUTE_POOL_ID where the usage view gave it, else the pool's name; ResourceName the name.
+    /// - ResourceId: COMPUTE_POOL_ID where the usage view gave it, else the pool's name; ResourceName the name; a
+    ///   task row's task, a snapshot row's service; null on an account line (egress, the adjustment, a snapshot of
+    ///   no known service).
+    /// - Kinds other than compute (README "Kinds other than compute"): ChargeCategory `Usage`, but the daily
+    ///   transfer adjustment `Credit` (FOCUS 1.2 Discount Handling: a reduction applied after the fact) with no
+    ///   quantity, unit price, PricingCategory or SKU; ConsumedUnit/PricingUnit per kind (``KindColumns``); unit
+    ///   prices per PricingUnit.
     /// - BilledCost = EffectiveCost = ContractedCost = the ledger's amount (credits × the day's price × the day's
     ///   FX); ContractedUnitPrice the day's price converted; ListCost and ListUnitPrice the on-demand price the same
     ///   way; PricingCurrency the price's own currency (USD, or the contract's), PricingCurrencyEffectiveCost the
@@ -330,43 +385,157 @@ public enum FocusExport {
     static func row12(_ c: FocusCharge, in d: FocusDataset) -> [String] {
         let exact = { (m: Money) in ExactDecimal.text(m.amount) }
         let billed = exact(c.billedCost)
-        let credits = ExactDecimal.text(c.credits)
         let month = CivilDate.of(c.chargePeriod.start, in: utc).firstOfMonth
         let pricingCurrency = c.price.price.price.currency
         // The list price in PricingCurrency ("PricingCurrencyListUnitPrice MUST be denominated in the
         // PricingCurrency"): the list price itself when it is in that currency, the billing-currency list price when
         // PricingCurrency is the billing currency; otherwise (a contract in a third currency) it would need a rate
         // between the two price currencies, which the run's FX book need not hold, so the cell stays empty.
+        let k = KindColumns(c, in: d)
+        // A unit price per PricingUnit: the ledger's price per unit of its quantity ÷ the PricingUnits in that unit
+        // (1 but for IOPS: the ledger's 1,000 IOPS-day is 1,000 IOPS-Days); exact, as 1,000 divides a decimal exactly.
+        let perUnit = { (m: Money) in ExactDecimal.text(m.amount / k.pricingScale) }
         let listInPricing: String
         if c.listPrice.price.price.currency == pricingCurrency {
-            listInPricing = ExactDecimal.text(c.listPrice.price.price.amount)
+            listInPricing = perUnit(c.listPrice.price.price)
         } else if pricingCurrency == d.billingCurrency {
-            listInPricing = exact(c.listUnitPrice)
+            listInPricing = perUnit(c.listUnitPrice)
         } else {
             listInPricing = ""
         }
-        let edition = d.edition.rawValue.uppercased().replacingOccurrences(of: "-", with: "_")
+        // A credit (the transfer adjustment) has no quantity, unit price or SKU: FOCUS 1.2 ConsumedQuantity "MUST be
+        // null when ChargeCategory is not \"Usage\""; the unit prices and SKU are conditional on usage and purchase
+        // rows, and PricingCategory "MAY be null for all other combinations".
+        let usage = k.category == "Usage"
+        let resourceID = c.task ?? c.service ?? (c.pool.isEmpty ? nil : c.poolID.map(String.init) ?? c.pool)
+        let resourceName = c.task ?? c.service ?? (c.pool.isEmpty ? nil : c.pool)
+        let region = c.region?.id ?? d.regionID
         let focus: [String] = [
             billed, d.billingAccountID, "", d.billingCurrency.code,
             timestamp(month.adding(days: month.daysInMonth).startInstant(in: utc)), timestamp(month.startInstant(in: utc)),
-            "Usage", "", description12(c, in: d), "Usage-Based",
-            timestamp(c.chargePeriod.end), timestamp(c.chargePeriod.start), credits, "Credits", billed,
-            exact(c.contractedUnitPrice), billed, "", "Snowflake", exact(c.listCost), exact(c.listUnitPrice),
-            "Standard", pricingCurrency.code, ExactDecimal.text(c.price.price.price.amount), exact(c.pricingCurrencyCost),
-            listInPricing, credits, "Credits", "Snowflake", "Snowflake", c.region?.id ?? d.regionID,
-            (c.region == nil ? d.regionName : c.region?.name) ?? "", c.poolID.map(String.init) ?? c.pool, c.pool, "Compute Pool", "Compute",
-            "Snowpark Container Services", "Containers", skuID, "Snowpark Container Services compute credits",
-            "{\"x_Edition\":\"\(edition)\",\"x_RegionId\":\"\(c.region?.id ?? d.regionID)\"}",
-            "\(skuID)/\(c.region?.id ?? d.regionID)/\(edition)",
+            k.category, "", description12(c, in: d), "Usage-Based",
+            timestamp(c.chargePeriod.end), timestamp(c.chargePeriod.start),
+            usage ? k.consumedQuantity : "", usage ? k.consumedUnit : "", billed,
+            usage ? perUnit(c.contractedUnitPrice) : "", billed, "", "Snowflake", exact(c.listCost),
+            usage ? perUnit(c.listUnitPrice) : "",
+            usage ? "Standard" : "", pricingCurrency.code, usage ? perUnit(c.price.price.price) : "",
+            exact(c.pricingCurrencyCost), usage ? listInPricing : "",
+            usage ? ExactDecimal.text(c.credits * k.pricingScale) : "",
+            usage ? k.pricingUnit : "", "Snowflake", "Snowflake", region,
+            (c.region == nil ? d.regionName : c.region?.name) ?? "", resourceID ?? "", resourceName ?? "",
+            resourceID == nil ? "" : k.resourceType, k.serviceCategory, k.serviceName, k.serviceSubcategory,
+            usage ? k.sku : "", usage ? k.skuMeter : "", usage ? k.skuPriceDetails(region: region) : "",
+            usage ? k.skuPriceID(region: region) : "",
             c.account ?? d.account ?? "", c.account ?? d.account ?? "",
         ]
         return focus + [c.kind.rawValue] + extensions(c, in: d, exact: true)
-            + [c.usedBy?.rawValue ?? "", c.notebook ?? "", c.user ?? "", c.applicationID ?? "", c.applicationName ?? ""]
+            + [c.usedBy?.rawValue ?? "", c.notebook ?? "", c.user ?? "", c.applicationID ?? "", c.applicationName ?? "",
+               c.warehouse ?? ""]
+    }
+
+    /// The FOCUS 1.2 cells that depend on a charge's kind (README "spcs-cost export --focus", the table of kinds).
+    struct KindColumns {
+        var category = "Usage"
+        var consumedQuantity: String
+        var consumedUnit: String
+        var pricingUnit: String
+        /// PricingUnits in one unit of the ledger's quantity (1,000 for IOPS: PricingUnit `IOPS-Days`, which
+        /// focus-validator 2.2.1's unit format accepts where it rejects the spec's `1000 IOPS-Days`); else 1.
+        var pricingScale: Decimal = 1
+        var serviceCategory: String
+        var serviceName = "Snowpark Container Services"
+        var serviceSubcategory: String
+        var resourceType: String
+        var sku: String
+        var skuMeter: String
+        /// The list price's edition (credits) or nil (prices billed in currency, one per region).
+        var edition: String?
+        var tableUnit: String?
+
+        init(_ c: FocusCharge, in d: FocusDataset) {
+            let credits = ExactDecimal.text(c.credits)
+            let edition = d.edition.rawValue.uppercased().replacingOccurrences(of: "-", with: "_")
+            // TB-days and TB in GiB (ConsumedQuantity), and the TB's name in the unit format (FOCUS 1.2 "Unit
+            // Format": TiB = 2^40 bytes, TB = 10^12).
+            let gib = ExactDecimal.text(c.credits * c.bytesPerTB / 1_073_741_824)
+            let tb = c.bytesPerTB == 1_099_511_627_776 ? "TiB" : "TB"
+            let item = c.priceItem
+            sku = item.map { $0.rawValue.uppercased().replacingOccurrences(of: "-", with: "_") } ?? ""
+            skuMeter = item.map { "Snowpark Container Services \($0.displayName)" } ?? ""
+            tableUnit = item?.tableUnit
+            switch c.kind {
+            case .compute:
+                (consumedQuantity, consumedUnit, pricingUnit) = (credits, "Credits", "Credits")
+                (serviceCategory, serviceSubcategory, resourceType) = ("Compute", "Containers", "Compute Pool")
+                (sku, skuMeter, self.edition) = (FocusExport.skuID, "Snowpark Container Services compute credits", edition)
+            case .taskWarehouse:
+                (consumedQuantity, consumedUnit, pricingUnit) = (credits, "Credits", "Credits")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Compute", "Warehouses", "Other (Compute)", "Task")
+                (sku, skuMeter, self.edition) = ("WAREHOUSE_METERING", "Warehouse credits of tasks that suspend or resume compute pools", edition)
+            case .serverlessTask:
+                (consumedQuantity, consumedUnit, pricingUnit) = (credits, "Credits", "Credits")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Compute", "Serverless Tasks", "Serverless Compute", "Task")
+                (sku, skuMeter, self.edition) = ("SERVERLESS_TASK", "Serverless task credits of tasks that suspend or resume compute pools", edition)
+            case .blockStorage:
+                (consumedQuantity, consumedUnit, pricingUnit) = (gib, "GiB-Days", "\(tb)-Days")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Compute Pool")
+            case .snapshot:
+                (consumedQuantity, consumedUnit, pricingUnit) = (gib, "GiB-Days", "\(tb)-Days")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Service")
+            case .blockStorageIOPS:
+                (consumedQuantity, consumedUnit, pricingUnit, pricingScale) = (ExactDecimal.text(c.credits * 1000), "IOPS-Days", "IOPS-Days", 1000)
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Compute Pool")
+            case .blockStorageThroughput:
+                // GB/s of the table = 1,024 MiB/s: GiB per second ("GiBps", as price lists write MiBps).
+                (consumedQuantity, consumedUnit, pricingUnit) = (credits, "GiBps-Days", "GiBps-Days")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Storage", Self.storage, "Block Storage", "Compute Pool")
+            case .dataTransfer:
+                (consumedQuantity, consumedUnit, pricingUnit) = (gib, "GiB", tb)
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Networking", Self.transfer, "Network Connectivity", "Compute Pool")
+            case .dataTransferAdjustment:
+                category = "Credit"
+                (consumedQuantity, consumedUnit, pricingUnit) = ("", "", "")
+                (serviceCategory, serviceName, serviceSubcategory, resourceType) = ("Networking", Self.transfer, "Network Connectivity", "")
+                (sku, skuMeter) = ("", "")
+            }
+        }
+
+        /// ServiceName of block storage and snapshots, and of data transfer: FOCUS 1.2 gives a ServiceName one
+        /// ServiceCategory (ServiceName-C-005-C) and, as it should, one ServiceSubcategory.
+        static let storage = "Snowpark Container Services Block Storage"
+        static let transfer = "Snowpark Container Services Data Transfer"
+
+        /// SkuPriceId: `SKU/REGION/EDITION` for credits (the on-demand row that sets the list price), `SKU/REGION`
+        /// for a price billed in currency (one per region).
+        func skuPriceID(region: String) -> String {
+            edition.map { "\(sku)/\(region)/\($0)" } ?? "\(sku)/\(region)"
+        }
+
+        /// SkuPriceDetails: the edition (credits) or the table's unit (prices billed in currency) and the region.
+        func skuPriceDetails(region: String) -> String {
+            if let edition { return "{\"x_Edition\":\"\(edition)\",\"x_RegionId\":\"\(region)\"}" }
+            return "{\"x_PriceUnit\":\"\(tableUnit ?? "")\",\"x_RegionId\":\"\(region)\"}"
+        }
     }
 
     /// ChargeDescription of a FOCUS 1.2 row: what it is and how it is priced, in one sentence of ASCII characters
     /// (focus-validator 2.2.1 reads FOCUS 1.2 "StringHandling" as ASCII only: `x`, not `×`).
     static func description12(_ c: FocusCharge, in d: FocusDataset) -> String {
+        let per = "\(ExactDecimal.text(c.price.price.price.amount)) \(c.price.price.price.currency.code)"
+        let owner = c.task ?? c.service.map { "service \($0)" } ?? (c.pool.isEmpty ? "the account" : "compute pool \(c.pool)")
+        switch c.kind {
+        case .compute: break
+        case .taskWarehouse:
+            return "Warehouse credits of task \(owner) on \(c.warehouse ?? "a warehouse") of the UTC day at \(per) per credit"
+        case .serverlessTask:
+            return "Serverless credits of task \(owner) of the UTC day at \(per) per credit"
+        case .dataTransferAdjustment:
+            return "Daily SPCS data transfer adjustment of the UTC day: minus the lower of the day's SPCS transfer cost "
+                + "and 10 % of its SPCS compute cost"
+        case .blockStorage, .blockStorageIOPS, .blockStorageThroughput, .snapshot, .dataTransfer:
+            let item = c.priceItem?.displayName ?? c.kind.rawValue
+            return "SPCS \(item) of \(owner) of the UTC day at \(per) per \(c.unit.rawValue)"
+        }
         let shape = c.family.map { " (\($0)\(c.nodes.map { " x \($0) node\($0 == 1 ? "" : "s")" } ?? ""))" } ?? ""
         let what = switch d.kind {
         case .metered: "metered credits of the UTC day"

@@ -8,7 +8,9 @@
 #      equals the generator's ground truth (ground_truth.json spcs_dollars_by_pool, spcs_dollars): storage GiB-days and
 #      dollars (volume, IOPS, throughput), internal transfer TB and dollars, snapshots GiB-days and dollars (all of them
 #      WEB_SVC's), each day's transfer dollars and the daily adjustment, to 1e-9 USD (BYTES is whole bytes in the view,
-#      the truth exact fractions).
+#      the truth exact fractions);
+#   3. the FOCUS 1.2 export's BilledCost adds up to that whole bill (each kind to its line), and so does `report --by
+#      pool`'s whole_bill_cost_USD column.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +31,10 @@ export SNOWFLAKE_HOME="$work/home"
 "$bin" pull -c features --cache "$work/c.sqlite" --since 2024-04-01 > /dev/null
 "$bin" report --from 2024-04-01 --to 2024-04-30 --cache "$work/c.sqlite" --region aws-ap-northeast-1 \
     --rate-card 2026-04 --format json --out "$work/report" > /dev/null 2>&1
+"$bin" report --from 2024-04-01 --to 2024-04-30 --cache "$work/c.sqlite" --region aws-ap-northeast-1 \
+    --rate-card 2026-04 --format json --by pool --out "$work/by-pool" > /dev/null 2>&1
+"$bin" export --focus --from 2024-04-01 --to 2024-04-30 --cache "$work/c.sqlite" --region aws-ap-northeast-1 \
+    --billing-account MYORG --out "$work/focus" > /dev/null 2>&1
 python3 - "$work" <<'PY'
 import json, sys
 from collections import defaultdict
@@ -83,6 +89,19 @@ lines = {r["item"]: num(r["cost_USD"]) for r in doc["tables"]["whole_bill"]["row
 for item, amount in lines.items():
     if item != "compute":
         assert close(amount, sum((v[item] for v in per_day.values()), D(0)), D("1e-20")), item
+# The FOCUS 1.2 file's rows (compute and every other kind) add up to the whole bill, and so does `--by pool`'s
+# whole_bill column; each kind's rows to its line.
+import csv
+whole = sum(lines.values())
+with open(f"{work}/focus/spcs-cost-focus_2024-04-01_2024-04-30_metered.csv", newline="", encoding="utf-8") as f:
+    focus = list(csv.DictReader(f))
+assert close(sum(D(r["BilledCost"]) for r in focus), whole, D("1e-20")), (sum(D(r["BilledCost"]) for r in focus), whole)
+for item, amount in lines.items():
+    assert close(sum(D(r["BilledCost"]) for r in focus if r["x_ChargeKind"] == item), amount, D("1e-20")), item
+assert any(r["ChargeCategory"] == "Credit" for r in focus), "no adjustment row"
+by_pool = json.load(open(f"{work}/by-pool/spcs-cost-report_2024-04-01_2024-04-30.json"))["tables"]["by_pool"]["rows"]
+assert close(sum(num(r["whole_bill_cost_USD"]) for r in by_pool), whole, D("1e-20")), "by pool"
+checked += 1
 print(f"storage acceptance: {checked} pool-days and days equal the ground truth; the whole bill "
       f"{sum(lines.values()):.2f} USD of which compute {lines['compute']:.2f}")
 PY

@@ -87,7 +87,8 @@ public enum CurrencyBilledParts {
             guard quantity != 0, let rate = try pricing.unitRate(item, on: day) else { return }
             rows.append(LedgerRow(organization: organization, account: account, poolID: poolID, poolName: pool,
                                   periodStart: day.startInstant(in: utc), grain: .day, kind: kind, scenario: .metered,
-                                  charge: Pricing.charge(quantity, item.unit, at: rate), service: service))
+                                  charge: Pricing.charge(quantity, item.unit, at: rate), service: service,
+                                  priceItem: item))
         }
         // Volumes, IOPS and throughput per pool and day.
         var snapshotBytes: [CivilDate: Decimal] = [:]

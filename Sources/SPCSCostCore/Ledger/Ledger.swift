@@ -148,13 +148,25 @@ public struct LedgerRow: Sendable, Hashable {
     public var charge: Charge
     /// The service a snapshot belongs to (BLOCK_STORAGE_SNAPSHOTS.SERVICE_NAME); nil otherwise.
     public var service: String?
+    /// The task of a ``ChargeKind/taskWarehouse`` or ``ChargeKind/serverlessTask`` row (`DATABASE.SCHEMA.NAME`);
+    /// nil otherwise.
+    public var task: String?
+    /// The warehouse of a ``ChargeKind/taskWarehouse`` row; nil otherwise.
+    public var warehouse: String?
+    /// The item of the unit price table a row priced in currency is charged at (which price it names:
+    /// ``UnitPriceBook/dayPrice(_:on:)``); nil for credits and the transfer adjustment.
+    public var priceItem: UnitPriceItem?
 
-    /// Creates a row. An account line (snapshots of no known service, egress, the transfer adjustment) has an empty
-    /// `poolName`.
+    /// Creates a row. An account line (snapshots of no known service, egress, the transfer adjustment, the tasks'
+    /// credits) has an empty `poolName`.
     public init(organization: String = "", account: String = "", poolID: Int64? = nil, poolName: String,
                 periodStart: Date, grain: LedgerGrain, kind: ChargeKind = .compute, scenario: LedgerScenario,
-                charge: Charge, service: String? = nil) {
+                charge: Charge, service: String? = nil, task: String? = nil, warehouse: String? = nil,
+                priceItem: UnitPriceItem? = nil) {
         self.service = service
+        self.priceItem = priceItem
+        self.task = task
+        self.warehouse = warehouse
         self.organization = organization
         self.account = account
         self.poolID = poolID

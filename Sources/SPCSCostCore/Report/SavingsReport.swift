@@ -246,9 +246,9 @@ public struct SavingsReport: Sendable {
     /// without ``tasks``.
     public var netSavedVsAlwaysOn: ChargeSum? { tasks.map { alwaysOn - meteredWithShape - $0.total } }
 
-    /// The whole bill (compute with block storage, snapshots and data transfer); nil when the cache holds no row of
-    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY or DATA_TRANSFER_HISTORY for the
-    /// period.
+    /// The whole bill (compute with the scheduling tasks' credits, block storage, snapshots and data transfer); nil
+    /// when the cache holds no row of BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY or
+    /// DATA_TRANSFER_HISTORY for the period and no credits of tasks that act on pools (``tasks``).
     public var wholeBill: WholeBill?
 
     /// Metered credits and cost over all pools.
@@ -532,6 +532,18 @@ public struct GroupLine: Sendable, Hashable {
     /// `--by account` with a bill check: what USAGE_IN_CURRENCY_DAILY bills the account over the same days; nil
     /// otherwise.
     public var billed: Money?
+    /// The line's share of the rest of the whole bill (``WholeBill/rows``: the scheduling tasks' credits, block
+    /// storage, snapshots, data transfer and its adjustment), by charge kind; empty when the report has no whole bill
+    /// or the line has none of it.
+    public var parts: [ChargeKind: ChargeSum] = [:]
+
+    /// The line's sum of `kinds` in ``parts`` (zero in `currency` when it has none).
+    public func sum(of kinds: Set<ChargeKind>, currency: Currency) -> ChargeSum {
+        parts.filter { kinds.contains($0.key) }.values.reduce(.zero(currency), +)
+    }
+
+    /// The line's whole bill: metered compute plus every part, exact.
+    public var wholeBill: Money { parts.values.reduce(metered.amount) { $0 + $1.amount } }
 
     /// Creates a line.
     public init(key: String, metered: ChargeSum, ledgerBeforeFX: Money? = nil, billed: Money? = nil) {
@@ -568,8 +580,13 @@ public struct TaskCosts: Sendable, Hashable {
         }
     }
 
-    /// Lines sorted by task, kind and warehouse.
+    /// Lines sorted by task, kind and warehouse: each the sum of its ``rows``.
     public var lines: [Line]
+    /// The priced ledger rows behind ``lines``: one per organization, account, task, kind, warehouse and UTC day
+    /// (grain day, scenario metered, an account line: no pool), the day's credits at the account's credit price of
+    /// that day. What the whole bill, the FOCUS export and `report --by` read. Sorted by day, kind, account, task and
+    /// warehouse.
+    public var rows: [LedgerRow]
     /// Runs of pool tasks in the period (SKIPPED runs left out).
     public var runs: Int
     /// The auto-suspend tail assumed after each warehouse run, in seconds (``TaskWarehouseAttribution``).
@@ -578,8 +595,9 @@ public struct TaskCosts: Sendable, Hashable {
     public var currency: Currency
 
     /// Creates the costs.
-    public init(lines: [Line], runs: Int, tailSeconds: Int, currency: Currency) {
+    public init(lines: [Line], rows: [LedgerRow] = [], runs: Int, tailSeconds: Int, currency: Currency) {
         self.lines = lines
+        self.rows = rows
         self.runs = runs
         self.tailSeconds = tailSeconds
         self.currency = currency
@@ -592,25 +610,47 @@ public struct TaskCosts: Sendable, Hashable {
     /// Both.
     public var total: ChargeSum { lines.reduce(.zero(currency)) { $0 + $1.sum } }
 
-    /// Prices `shares` through `rates` (each at the UTC day of its row's START_TIME, the ledger's rule) and sums them
-    /// per task, kind and warehouse.
+    /// Prices `shares` through `rates` and sums them per task, kind and warehouse.
+    ///
+    /// The ledger's rule, as for compute: each share belongs to the UTC day of its row's START_TIME; the shares of one
+    /// organization, account, task, kind, warehouse and UTC day are summed (credits, exact) and priced once at the
+    /// account's credit price of that day (``DayRates/charge(_:onUTCDay:account:)``: its own schedule when it has
+    /// one, else the run's). A line is the sum of its rows, so the "Scheduling tasks" table, the whole bill and the
+    /// FOCUS export add up to the same amounts.
     /// - Throws: ``FXBookError`` when a day's price cannot be converted.
     public static func priced(_ shares: [TaskWarehouseAttribution.Share], runs: Int, tailSeconds: Int,
                               rates: inout DayRates) throws -> TaskCosts {
         struct Key: Hashable { var task: String; var kind: ChargeKind; var warehouse: String? }
-        var sums: [Key: (rows: Int, sum: ChargeSum)] = [:]
+        struct DayKey: Hashable {
+            var organization: String; var account: String; var line: Key; var utcDay: Int
+        }
+        var credits: [DayKey: Decimal] = [:]
+        var counts: [Key: Int] = [:]
         for s in shares {
             let t = Int64(s.periodStart.timeIntervalSince1970.rounded(.down))
             let utcDay = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
             let key = Key(task: s.task, kind: s.kind == .warehouse ? .taskWarehouse : .serverlessTask, warehouse: s.warehouse)
-            var entry = sums[key] ?? (0, .zero(rates.currency))
-            entry.rows += 1
-            entry.sum += try rates.charge(s.credits, onUTCDay: utcDay)
-            sums[key] = entry
+            counts[key, default: 0] += 1
+            credits[DayKey(organization: s.organization, account: s.account, line: key, utcDay: utcDay), default: 0] += s.credits
         }
-        let lines = sums.map { Line(task: $0.key.task, kind: $0.key.kind, warehouse: $0.key.warehouse, rows: $0.value.rows,
-                                    sum: $0.value.sum) }
+        let utc = TimeZone(identifier: "UTC")!
+        var rows: [LedgerRow] = []
+        var sums: [Key: ChargeSum] = [:]
+        let ordered = credits.keys.sorted {
+            ($0.utcDay, $0.line.kind.rawValue, $0.account, $0.organization, $0.line.task, $0.line.warehouse ?? "")
+                < ($1.utcDay, $1.line.kind.rawValue, $1.account, $1.organization, $1.line.task, $1.line.warehouse ?? "")
+        }
+        for k in ordered {
+            let charge = try rates.charge(credits[k]!, onUTCDay: k.utcDay, account: k.account)
+            sums[k.line, default: .zero(rates.currency)] += charge
+            rows.append(LedgerRow(organization: k.organization, account: k.account, poolName: "",
+                                  periodStart: CivilDate(daysSinceEpoch: k.utcDay).startInstant(in: utc), grain: .day,
+                                  kind: k.line.kind, scenario: .metered, charge: charge, task: k.line.task,
+                                  warehouse: k.line.warehouse))
+        }
+        let lines = sums.map { Line(task: $0.key.task, kind: $0.key.kind, warehouse: $0.key.warehouse,
+                                    rows: counts[$0.key] ?? 0, sum: $0.value) }
             .sorted { ($0.task, $0.kind.rawValue, $0.warehouse ?? "") < ($1.task, $1.kind.rawValue, $1.warehouse ?? "") }
-        return TaskCosts(lines: lines, runs: runs, tailSeconds: tailSeconds, currency: rates.currency)
+        return TaskCosts(lines: lines, rows: rows, runs: runs, tailSeconds: tailSeconds, currency: rates.currency)
     }
 }

@@ -363,10 +363,13 @@ struct SavingsReportDocument {
                 rounding.append(.init(table: "whole_bill", column: "cost_\(cur)", label: "The whole bill, cost", breakdown: b))
             }
             var blocks: [Document.Block] = [
-                .paragraph("Compute (credits, over the period) with the parts Snowflake bills in currency: block storage "
+                .paragraph("Compute and the credits of the tasks that suspend and resume the pools (task warehouses and "
+                    + "serverless tasks, as in \"Scheduling tasks\"), over the period, each account's credits at its "
+                    + "credit price of the UTC day, with the parts Snowflake bills in currency: block storage "
                     + "and snapshots (Service Consumption Table, Table 3(c)) and SPCS data transfer (Tables 4(a)-(c)) "
                     + "less the daily adjustment (the lower of the day's SPCS transfer and 10 % of its SPCS compute), "
-                    + "priced per UTC day from \(w.days.lowerBound) to \(w.days.upperBound)."),
+                    + (w.days.map { "priced per UTC day from \($0.lowerBound) to \($0.upperBound)." }
+                        ?? "which cover whole UTC days only, and the period holds none.")),
                 .table(wholeBillTable(lines)),
             ]
             for n in w.notes { blocks.append(.paragraph(n)) }
@@ -377,6 +380,13 @@ struct SavingsReportDocument {
             if b.difference.amount != 0 {
                 rounding.append(.init(table: "by_\(by.rawValue)", column: "metered_cost_\(cur)",
                                       label: "By \(by.rawValue), metered cost", breakdown: b))
+            }
+            if let w = r.wholeBill {
+                let wb = RoundedBreakdown(lines: r.groups.map(\.wholeBill), exactTotal: w.total)
+                if wb.difference.amount != 0 {
+                    rounding.append(.init(table: "by_\(by.rawValue)", column: "whole_bill_cost_\(cur)",
+                                          label: "By \(by.rawValue), whole bill", breakdown: wb))
+                }
             }
             sections.append(.init(id: "by_\(by.rawValue)", title: "By \(by.rawValue)", level: 1,
                                   blocks: [.table(groupsTable(by))]))
@@ -669,6 +679,25 @@ struct SavingsReportDocument {
             .init(key: by.rawValue, label: by.rawValue.prefix(1).uppercased() + by.rawValue.dropFirst(), kind: .text),
             .init(key: "metered_credits", label: "Metered credits", kind: .credits),
             .init(key: "metered_cost_\(cur)", label: "Metered cost (\(cur))", kind: .money(r.currency))]
+        // With a whole bill: the line's share of it, per kind, and its whole bill (README "report --by").
+        let whole = r.wholeBill != nil
+        if whole {
+            columns += [.init(key: "task_credits", label: "Task credits", kind: .credits),
+                        .init(key: "tasks_cost_\(cur)", label: "Tasks (\(cur))", kind: .money(r.currency)),
+                        .init(key: "block_storage_cost_\(cur)", label: "Block storage (\(cur))", kind: .money(r.currency)),
+                        .init(key: "snapshots_cost_\(cur)", label: "Snapshots (\(cur))", kind: .money(r.currency)),
+                        .init(key: "data_transfer_cost_\(cur)", label: "Data transfer (\(cur))", kind: .money(r.currency)),
+                        .init(key: "transfer_adjustment_cost_\(cur)", label: "Transfer adjustment (\(cur))",
+                              kind: .money(r.currency)),
+                        .init(key: "whole_bill_cost_\(cur)", label: "Whole bill (\(cur))", kind: .money(r.currency))]
+        }
+        func wholeCells(_ parts: (Set<ChargeKind>) -> ChargeSum, total: Money) -> [Cell] {
+            let tasks = parts([.taskWarehouse, .serverlessTask])
+            return [.number(tasks.quantity), .money(tasks.amount),
+                    .money(parts([.blockStorage, .blockStorageIOPS, .blockStorageThroughput]).amount),
+                    .money(parts([.snapshot]).amount), .money(parts([.dataTransfer]).amount),
+                    .money(parts([.dataTransferAdjustment]).amount), .money(total)]
+        }
         let bill = by == .account ? r.billCheck : nil
         if let b = bill {
             let c = b.currency.code
@@ -679,6 +708,7 @@ struct SavingsReportDocument {
         var t = Table(id: "by_\(by.rawValue)", title: "By \(by.rawValue)", columns: columns)
         for g in r.groups {
             var row: [Cell] = [.text(g.key.isEmpty ? none : g.key)] + Self.cells(g.metered)
+            if whole { row += wholeCells({ g.sum(of: $0, currency: r.currency) }, total: g.wholeBill) }
             if bill != nil {
                 row += [g.ledgerBeforeFX.map(Cell.money) ?? .empty, g.billed.map(Cell.money) ?? .empty,
                         g.billed.flatMap { billed in g.ledgerBeforeFX.map { .money(billed - $0) } } ?? .empty]
@@ -686,6 +716,13 @@ struct SavingsReportDocument {
             t.rows.append(.init(row))
         }
         var total: [Cell] = [.text("Total")] + Self.cells(r.metered)
+        if let w = r.wholeBill {
+            let sums = Dictionary(grouping: w.rows, by: \.kind).mapValues {
+                $0.reduce(ChargeSum.zero(r.currency)) { $0 + ChargeSum(quantity: $1.charge.quantity, amount: $1.charge.amount) }
+            }
+            total += wholeCells({ kinds in sums.filter { kinds.contains($0.key) }.values.reduce(.zero(r.currency), +) },
+                                total: w.total)
+        }
         if let b = bill { total += [.money(b.ledgerTotal), .money(b.billedTotal), .money(b.billedTotal - b.ledgerTotal)] }
         t.rows.append(.init(total, role: .total))
         return t
@@ -719,7 +756,7 @@ struct SavingsReportDocument {
         return t
     }
 
-    /// The whole bill: one line per part (compute, block storage volumes, IOPS, throughput, snapshots, data transfer,
+    /// The whole bill: one line per part (compute, task warehouses, serverless tasks, block storage volumes, IOPS, throughput, snapshots, data transfer,
     /// the adjustment) and the total.
     func wholeBillTable(_ lines: [WholeBill.Line]) -> Table {
         var t = Table(id: "whole_bill", title: "The whole bill", columns: [
@@ -735,8 +772,8 @@ struct SavingsReportDocument {
         return t
     }
 
-    /// The whole bill's ledger rows priced in currency: per UTC day, part, pool (or service, else `(account)`), the
-    /// quantity, its unit, GiB-days for storage, the cost and the price's source; with an `account` column after the
+    /// The whole bill's ledger rows but compute's: per UTC day, part, pool (or service, else `(account)`), the task
+    /// and its warehouse (task rows), the quantity, its unit, GiB-days for storage, the cost and the price's source; with an `account` column after the
     /// date when the rows are priced per account (some row names an account), none otherwise.
     func wholeBillLinesTable(_ w: WholeBill) -> Table {
         let byAccount = w.rows.contains { !$0.account.isEmpty }
@@ -745,6 +782,7 @@ struct SavingsReportDocument {
             + (byAccount ? [.init(key: "account", label: "Account", kind: .text)] : []) + [
             .init(key: "item", label: "Item", kind: .text),
             .init(key: "pool", label: "Pool", kind: .text), .init(key: "service", label: "Service", kind: .text),
+            .init(key: "task", label: "Task", kind: .text), .init(key: "warehouse", label: "Warehouse", kind: .text),
             .init(key: "quantity", label: "Quantity", kind: .decimal), .init(key: "unit", label: "Unit", kind: .text),
             .init(key: "gib_days", label: "GiB-days", kind: .decimal),
             .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(r.currency)),
@@ -755,7 +793,8 @@ struct SavingsReportDocument {
             t.rows.append(.init([
                 .date(CivilDate.of(row.periodStart, in: utc))] + (byAccount ? [.text(row.account)] : []) + [
                 .text(row.kind.rawValue),
-                .text(!row.poolName.isEmpty ? row.poolName : row.service == nil ? "(account)" : ""), .text(row.service ?? ""), .number(q),
+                .text(!row.poolName.isEmpty ? row.poolName : row.service == nil ? "(account)" : ""), .text(row.service ?? ""),
+                .text(row.task ?? ""), .text(row.warehouse ?? ""), .number(q),
                 .text(row.charge.unit.rawValue), row.charge.unit == .terabyteDays ? .number(w.gibDays(q)) : .empty,
                 .money(row.charge.amount), .text(row.charge.rate.unitPrice.price.source)]))
         }
