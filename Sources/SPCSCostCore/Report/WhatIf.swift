@@ -477,7 +477,8 @@ public struct WhatIfTasks: Sendable, Hashable {
 
 extension WhatIfResult {
     /// Adds the tasks a business-hours policy needs to its credits (``WhatIfTasks``): each run's credits join the
-    /// policy's credits of the local day (in `zone`) and UTC day the run falls on. Other policies are left as they
+    /// policy's credits of the local day (in `zone`) and UTC day the run falls on; no tasks when no run falls in the
+    /// period and the pool's lifetime. Other policies are left as they
     /// are (always on needs no task; auto-suspend and family keep the metered schedule, whose tasks are metered).
     /// - Parameters:
     ///   - compute: where the tasks run.
@@ -506,6 +507,7 @@ extension WhatIfResult {
                 tasks.highCredits += high
             }
         }
-        self.tasks = tasks
+        // A pool that never existed in the window (no run) has no tasks to pay for.
+        if tasks.runs > 0 { self.tasks = tasks }
     }
 }
