@@ -14,9 +14,9 @@ import Testing
 @Suite struct WhatIfTasksStorageCLITests {
     static let base = "spcs-cost-whatif_2026-04-01_2026-04-30"
 
-    /// Every text file of every format, by name (xlsx: its text).
-    static func files() async throws -> [String: String] {
-        let dir = try TemporaryDirectory()
+    /// A cache file and a pools file in `dir`: API_POOL always on at 0.06 credits an hour all of April 2026, 150 GiB
+    /// of volumes metered every day, 100 GiB planned. Returns the cache's and the pools file's paths.
+    static func inputs(_ dir: TemporaryDirectory) throws -> (cache: String, pools: String) {
         let cachePath = dir.path("cache.sqlite")
         let cache = try UsageCache(.path(cachePath))
         let utc = TimeZone(identifier: "UTC")!
@@ -44,6 +44,13 @@ import Testing
             created = "2026-01-01"
             block_storage = { gib = 100 }
             """.write(toFile: pools, atomically: true, encoding: .utf8)
+        return (cachePath, pools)
+    }
+
+    /// Every text file of every format, by name (xlsx: its text).
+    static func files() async throws -> [String: String] {
+        let dir = try TemporaryDirectory()
+        let (cachePath, pools) = try inputs(dir)
         let arguments = ["whatif", "--pools", pools, "--from", "2026-04-01", "--to", "2026-04-30", "--timezone", "UTC",
                          "--policy", "always-on", "--policy", "business-hours=09:00-18:00,MON-FRI,UTC", "--cache", cachePath]
         var files: [String: String] = [:]
@@ -78,5 +85,24 @@ import Testing
         let summary = try #require(files["\(Self.base)_summary.csv"])
         #expect(summary.contains("policy_business_hours_09_00_18_00_mon_fri_utc_tasks"))
         #expect(summary.contains("block_storage,Block storage and snapshots (the same under every policy),,12.00"))
+    }
+
+    /// `reconcile` and `report` through the CLI: the block storage cause line (12.00 − 8.00 = 4.00 USD) and the
+    /// storage tables in their JSON documents.
+    @Test func reconcileAndReportShowPlannedStorageAgainstMetered() async throws {
+        let dir = try TemporaryDirectory()
+        let (cache, pools) = try Self.inputs(dir)
+        let period = ["--pools", pools, "--from", "2026-04-01", "--to", "2026-04-30", "--timezone", "UTC", "--cache", cache]
+        let reconcile = try await run(["reconcile"] + period + ["--format", "json"]).stdout
+        #expect(reconcile.contains("\"block_storage\""))
+        #expect(reconcile.contains("Block storage and snapshots against the plan"))
+        let table = try await run(["reconcile"] + period).stdout
+        #expect(table.contains("API_POOL        Block storage and snapshots") || table.contains("Block storage and snapshots"))
+        #expect(table.contains("4.00"))
+        _ = try await run(["report"] + period + ["--format", "json", "--out", dir.path("report")])
+        let report = try String(contentsOfFile: dir.path("report") + "/spcs-cost-report_2026-04-01_2026-04-30.json",
+                                encoding: .utf8)
+        #expect(report.contains("\"storage_days\"") && report.contains("\"planned_storage\""))
+        #expect(report.contains("difference_with_storage") || report.contains("differenceWithStorage"))
     }
 }

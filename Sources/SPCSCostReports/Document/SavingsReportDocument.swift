@@ -447,7 +447,10 @@ struct SavingsReportDocument {
             title: "SPCS usage and savings: \(r.from) to \(r.through)", stamp: documentStamp,
             warnings: r.warnings, notes: notes, figuresTitle: "Summary for finance",
             figures: s.figures.map { f in
-                Document.Figure(key: f.key, label: f.label, credits: f.credits, amount: f.sum.amount,
+                // Storage is billed in currency: its figures have no credits.
+                Document.Figure(key: f.key, label: f.label,
+                                credits: f.key == "planned_storage" || f.key == "metered_storage" ? nil : f.credits,
+                                amount: f.sum.amount,
                                 percent: f.percent, percentOf: f.percentOf,
                                 note: f.key == "difference" && !s.poolsWithoutEstimate.isEmpty
                                     ? "pools without an estimate: " + s.poolsWithoutEstimate.joined(separator: ", ") : "",
