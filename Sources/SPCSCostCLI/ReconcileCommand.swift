@@ -42,7 +42,8 @@ struct ReconcileCommand: EnvironmentCommand {
         let result = try ReconcileService(env: env).reconcile(options, cache: try cacheOptions.openExisting(env))
         let input = ReconcileReport.Input(pools: result.pools, from: result.from, to: result.to,
                                           rateCardID: result.rateCardID, warnings: result.warnings,
-                                          currency: result.currency, priceRuns: result.priceRuns)
+                                          currency: result.currency, priceRuns: result.priceRuns,
+                                          storage: result.storage.values.sorted { $0.pool < $1.pool })
         let document = Document.reconcile(input, stamp: ReportStamp(toolVersion: SpcsCost.version,
                                                                     commandLine: env.commandLine))
         return try output.output(document, env: env)

@@ -28,7 +28,8 @@ import SPCSCostTOML
 /// credit_price = "2.50"           # a contract price per credit (replaces the table), with
 /// credit_price_currency = "USD"   # its currency (default USD)
 /// rate_card = "2026-04"           # this pool's rate card, when it differs from the run's
-/// block_storage = { volumes = 2, gib = 100 }   # block volumes of the services' instances (default 1), GiB each
+/// block_storage = { volumes = 2, gib = 100 }   # block volumes of the services' instances (default 1), GiB each;
+///                                 # also extra_iops = 2000, extra_throughput_mibps = 125 (each volume, above the defaults)
 /// snapshots = { count = 7, gib = 100, days = 30 }  # snapshots kept at once (default 1), GiB each, days (default all)
 ///
 /// [[pools.tasks]]
@@ -284,13 +285,22 @@ extension PoolsFile {
         var storage: PlannedStorage?
         if let b = try r.table("block_storage") {
             let br = TableReader(file: file, place: "pool \(name), block_storage", table: b)
-            try br.allow(["volumes", "gib"])
+            try br.allow(["volumes", "gib", "extra_iops", "extra_throughput_mibps"])
             let n = try br.int("volumes") ?? 1
             guard n >= 0 else { throw br.error("volumes", "must be a whole number ≥ 0") }
             guard let gib = try br.decimal("gib"), gib > 0 else {
                 throw br.error("gib", "is required, the size of each volume in GiB (> 0), for example 100")
             }
-            storage = PlannedStorage(volumes: n, volumeGiB: gib)
+            let iops = try br.decimal("extra_iops") ?? 0
+            guard iops >= 0 else {
+                throw br.error("extra_iops", "must be ≥ 0: the IOPS of each volume above the default (3,000 on AWS), for example 2000")
+            }
+            let throughput = try br.decimal("extra_throughput_mibps") ?? 0
+            guard throughput >= 0 else {
+                throw br.error("extra_throughput_mibps",
+                               "must be ≥ 0: the MiB/s of each volume above the default (125 on AWS), for example 125")
+            }
+            storage = PlannedStorage(volumes: n, volumeGiB: gib, extraIOPS: iops, extraThroughputMiBPerSecond: throughput)
         }
         if let sn = try r.table("snapshots") {
             let sr = TableReader(file: file, place: "pool \(name), snapshots", table: sn)

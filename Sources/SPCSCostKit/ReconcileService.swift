@@ -49,6 +49,9 @@ public struct ReconcileResult: Sendable {
     /// The prices and FX rates used, one entry per run of UTC days with the same price and rate; empty when not
     /// priced.
     public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []
+    /// Planned block storage against metered, by pool, for the pools whose pools file entry plans storage; empty
+    /// when not priced or none is planned. Already in each pool's money (``ReconcileMoney/plannedStorage``).
+    public var storage: [String: StorageAgainstPlan] = [:]
 }
 
 /// Sets the estimate of a pools file against the metered rows in the cache (`spcs-cost reconcile`).
@@ -140,13 +143,19 @@ public struct ReconcileService: Sendable {
                                          by: \.computePoolName)
                 poolAccounts = try cache.poolAccounts(from: wideStart, to: wideEnd)
             }
+            // Planned block storage and snapshots against the metered (money only, README "Planned storage").
+            let storage = try StorageAgainstPlan.forPools(
+                options.pools, cache: cache, pricing: pricing, from: options.from, through: options.to,
+                zone: { options.timeZone ?? $0.plan.zone }, warnings: &priceWarnings)
             for i in result.pools.indices {
                 let z = zones[i]
                 let start = options.from.startInstant(in: z), end = options.to.adding(days: 1).startInstant(in: z)
                 let rows = (pricedPools[result.pools[i].pool] ?? []).filter { $0.startTime >= start && $0.startTime < end }
                 try result.pools[i].price(metered: try MeteredPart.parts(of: rows, zone: z), zone: z, rates: &rates,
-                                          account: poolAccounts[result.pools[i].pool] ?? "")
+                                          account: poolAccounts[result.pools[i].pool] ?? "",
+                                          storage: storage[result.pools[i].pool])
             }
+            result.storage = storage
             result.warnings += priceWarnings.filter { !result.warnings.contains($0) }
             result.currency = pricing.currency
             result.priceRuns = rates.priceRuns
@@ -168,5 +177,46 @@ public struct ReconcileService: Sendable {
             cache[day] = rate
             return rate
         }
+    }
+}
+
+extension StorageAgainstPlan {
+    /// Every pool of `pools` that plans block storage or snapshots, set against the cache's BLOCK_STORAGE_HISTORY
+    /// (priced by ``CurrencyBilledParts/priceByAccount(_:computeByAccountAndUTCDay:pricing:days:)`` over the UTC days
+    /// that touch the period) over the days `from...through` of each pool's zone: the one comparison `reconcile`,
+    /// `report` and `nightly` share. The account's metered snapshots are shared among the pools that plan snapshots
+    /// (``meteredByPool(rows:snapshotGiB:bytesPerTB:)``).
+    /// - Parameters:
+    ///   - zone: the zone of a pool's days.
+    ///   - warnings: told when storage is planned but the run's region has no unit prices.
+    /// - Returns: by pool name; empty when no pool plans storage.
+    /// - Throws: ``StoreError`` reading the cache, ``FXBookError`` converting a price.
+    public static func forPools(_ pools: PoolsFile, cache: UsageCache, pricing: Pricing, from: CivilDate,
+                                through: CivilDate, zone: (PoolsFile.Entry) -> TimeZone,
+                                warnings: inout [String]) throws -> [String: StorageAgainstPlan] {
+        let planning = pools.pools.filter { $0.storage != nil }
+        guard !planning.isEmpty else { return [:] }
+        guard let book = pricing.unitPrices else {
+            warnings.append("no unit price table lists the run's region: the planned block storage and snapshots of "
+                + planning.map(\.plan.pool.name).joined(separator: ", ") + " are not priced or reconciled; pass "
+                + "--region with a region of catalog/dollar-prices-*.json.")
+            return [:]
+        }
+        // UTC days that touch the period in any zone (a day of margin each side).
+        let first = from.adding(days: -1), last = through.adding(days: 1)
+        let input = try cache.storageAndTransfer(from: first, to: last)
+        let rows = try CurrencyBilledParts.priceByAccount(input, computeByAccountAndUTCDay: [:], pricing: pricing,
+                                                          days: first...last).rows
+        var snapshotGiB: [String: Decimal] = [:]
+        for e in planning { snapshotGiB[e.plan.pool.name, default: 0] += e.storage!.totalSnapshotGiB }
+        let metered = meteredByPool(rows: rows, snapshotGiB: snapshotGiB,
+                                    bytesPerTB: book.table(on: from).table.units.bytesPerTB)
+        var out: [String: StorageAgainstPlan] = [:]
+        for e in planning where out[e.plan.pool.name] == nil {
+            let name = e.plan.pool.name
+            out[name] = try compare(pool: name, plan: e.storage, metered: metered[name] ?? [], from: from,
+                                    through: through, zone: zone(e), pricing: pricing)
+        }
+        return out
     }
 }

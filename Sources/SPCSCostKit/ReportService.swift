@@ -254,6 +254,14 @@ public struct ReportService: Sendable {
             report.usage = usage
             report.warnings += usage.warnings
         }
+        // Planned block storage and snapshots against the metered (README "Planned storage against metered").
+        if let pools = options.poolsFile {
+            var storageWarnings: [String] = []
+            report.storageAgainstPlan = try StorageAgainstPlan.forPools(
+                pools, cache: cache, pricing: pricing, from: options.from, through: options.to,
+                zone: { _ in options.timeZone }, warnings: &storageWarnings).values.sorted { $0.pool < $1.pool }
+            report.warnings += storageWarnings.filter { !report.warnings.contains($0) }
+        }
         report.wholeBill = try wholeBill(cache: cache, pricing: pricing, rates: &rates, compute: report.metered,
                                          tasks: report.tasks, start: start, end: end)
         if let w = report.wholeBill { report.warnings += w.notes.filter { !report.warnings.contains($0) } }

@@ -75,8 +75,13 @@ public struct WhatIfService: Sendable {
                 guard let plan = r.plan else { continue }
                 let entry = pools.pools.first { $0.plan.pool.name == r.pool }
                 let rate = service.rateInForce(family: plan.pool.family, pinned: entry?.rateCardID, fallback: r.estimateRate)
-                run.results.append(WhatIf.reprice(r, records: rows[r.pool] ?? [], zone: zone ?? plan.zone, policy: policy,
-                                                  lifetime: lifetimeOf[r.pool] ?? .unbounded, rateInForce: rate))
+                var result = WhatIf.reprice(r, records: rows[r.pool] ?? [], zone: zone ?? plan.zone, policy: policy,
+                                            lifetime: lifetimeOf[r.pool] ?? .unbounded, rateInForce: rate)
+                if let entry {
+                    let tasks = Self.scheduleTaskCompute(entry)
+                    result.addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: zone ?? plan.zone)
+                }
+                run.results.append(result)
             }
         }
         if let price {
@@ -88,8 +93,13 @@ public struct WhatIfService: Sendable {
             var rates = try pricing.rates(for: first...last)
             // Accounts at their own prices: each pool at its account's (README "Accounts in several regions").
             let poolAccounts = rates.pricesByAccount ? try cache.poolAccounts(from: start, to: end) : [:]
+            let storage = try Self.storage(pools, cache: cache, pricing: pricing, from: reconciled.from,
+                                           through: reconciled.to, zone: { zone ?? $0.plan.zone })
             for i in run.results.indices {
                 try run.results[i].price(rates: &rates, account: poolAccounts[run.results[i].pool] ?? "")
+                if let s = storage[run.results[i].pool] {
+                    (run.results[i].storage, run.results[i].storageSource) = (s.amount, s.source)
+                }
             }
             run.currency = pricing.currency
             run.priceRuns = rates.priceRuns
@@ -161,6 +171,7 @@ extension WhatIfService {
         run.rateCardID = runCard.id
         var rates: DayRates?
         var priceWarnings: [String] = []
+        var storage: [String: (amount: Money, source: String)] = [:]
         if let settings = options.price {
             let zones = planned.map(\.zone) + [options.timeZone ?? utc]
             let first = zones.map { CivilDate.of(options.from.startInstant(in: $0), in: utc) }.min()!
@@ -169,6 +180,9 @@ extension WhatIfService {
                                                  warnings: &priceWarnings)
             rates = try pricing.rates(for: first...last)
             run.currency = pricing.currency
+            // Block storage, the same under every policy (read before the pass over the series).
+            storage = try Self.storage(options.pools, cache: cache, pricing: pricing, from: options.from,
+                                       through: options.to, zone: { options.timeZone ?? $0.plan.zone })
         }
         // Accounts at their own prices: each pool at its account's (README "Accounts in several regions"); read
         // before the pass over the series (the cache answers one read at a time).
@@ -212,6 +226,11 @@ extension WhatIfService {
             results[i] = try WhatIf.reprice(pool: name, computePool: p.entry.plan.pool, from: options.from,
                                             through: options.to, hours: hours, zone: p.zone, policies: policies,
                                             lifetime: lifetime, rateInForce: p.rateInForce)
+            let tasks = Self.scheduleTaskCompute(p.entry)
+            for k in results[i].indices {
+                results[i][k].addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: p.zone)
+                if let s = storage[name] { (results[i][k].storage, results[i][k].storageSource) = (s.amount, s.source) }
+            }
             if !needsRows { try price(i) }
         }
 
@@ -261,8 +280,10 @@ extension WhatIfService {
                 let lifetime = try lifetimes.lifetime(of: name, planned: p.entry, metered: p.hasRows)
                 for (k, policy) in policies.enumerated() {
                     guard case .autoSuspend = policy else { continue }
-                    results[i].insert(WhatIf.reprice(r, records: records, zone: p.zone, policy: policy,
-                                                     lifetime: lifetime, rateInForce: p.rateInForce), at: k)
+                    var result = WhatIf.reprice(r, records: records, zone: p.zone, policy: policy, lifetime: lifetime,
+                                                rateInForce: p.rateInForce)
+                    if let s = storage[name] { (result.storage, result.storageSource) = (s.amount, s.source) }
+                    results[i].insert(result, at: k)
                 }
                 try price(i)
             }
@@ -285,6 +306,46 @@ extension WhatIfService {
         for k in policies.indices { run.results += results.compactMap { $0.count > k ? $0[k] : nil } }
         if let rates { run.priceRuns = rates.priceRuns }
         return run
+    }
+}
+
+extension WhatIfService {
+    /// Where a pool's schedule tasks run for a business-hours policy: the compute of the pools file's first task of
+    /// the pool, else an X-Small warehouse (the CREATE WAREHOUSE default size), assumed.
+    static func scheduleTaskCompute(_ entry: PoolsFile.Entry) -> (compute: TaskCompute, fromPoolsFile: Bool) {
+        if let t = entry.plan.tasks.first { return (t.compute, true) }
+        return (.warehouse(name: nil, size: .xSmall), false)
+    }
+
+    /// Each pool's block storage and snapshots over the period, for every policy alike: its metered storage
+    /// (BLOCK_STORAGE_HISTORY volumes, IOPS, throughput and its share of the snapshots, ``StorageAgainstPlan``) when
+    /// the cache has any, else its planned storage (pools file), else none.
+    /// - Throws: ``StoreError``, ``FXBookError``.
+    static func storage(_ pools: PoolsFile, cache: UsageCache, pricing: Pricing, from: CivilDate, through: CivilDate,
+                        zone: (PoolsFile.Entry) -> TimeZone) throws -> [String: (amount: Money, source: String)] {
+        guard let book = pricing.unitPrices else { return [:] }
+        let first = from.adding(days: -1), last = through.adding(days: 1)
+        let input = try cache.storageAndTransfer(from: first, to: last)
+        let planning = pools.pools.contains { $0.storage != nil }
+        guard !input.storage.isEmpty || planning else { return [:] }
+        let rows = try CurrencyBilledParts.priceByAccount(input, computeByAccountAndUTCDay: [:], pricing: pricing,
+                                                          days: first...last).rows
+        var snapshotGiB: [String: Decimal] = [:]
+        for e in pools.pools { snapshotGiB[e.plan.pool.name, default: 0] += e.storage?.totalSnapshotGiB ?? 0 }
+        let metered = StorageAgainstPlan.meteredByPool(rows: rows, snapshotGiB: snapshotGiB,
+                                                       bytesPerTB: book.table(on: from).table.units.bytesPerTB)
+        var out: [String: (amount: Money, source: String)] = [:]
+        for e in pools.pools where out[e.plan.pool.name] == nil {
+            let name = e.plan.pool.name
+            let c = try StorageAgainstPlan.compare(pool: name, plan: e.storage, metered: metered[name] ?? [], from: from,
+                                                   through: through, zone: zone(e), pricing: pricing)
+            if !(metered[name] ?? []).isEmpty {
+                out[name] = (c.metered, "metered")
+            } else if c.planned.amount != 0 {
+                out[name] = (c.planned, "planned")
+            }
+        }
+        return out
     }
 }
 

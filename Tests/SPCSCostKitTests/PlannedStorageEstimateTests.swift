@@ -144,4 +144,55 @@ import Testing
         #expect(r.warnings.contains { $0.contains("pool API_POOL: no unit price table lists region aws-ap-northeast-3") })
         #expect(!r.pools[0].costs.isEmpty)
     }
+
+    /// Planned IOPS and throughput above the defaults, priced from the bundled Consumption Table data (Table 3(c),
+    /// catalog/dollar-prices-2026-04.json, AWS US East 1: 5.00 USD per 1,000 IOPS-month, 40.96 USD per GB/s-month,
+    /// 1,024 MiB/s a GB/s): one volume of 100 GiB with 2,000 extra IOPS and 128 MiB/s extra throughput all of April
+    /// 2026 = 8.00 (volume) + 2 × 5.00 = 10.00 (IOPS) + 0.125 × 40.96 = 5.12 (throughput) USD.
+    @Test func extraIOPSAndThroughputArePriced() throws {
+        let r = try Self.estimate("""
+            [[pools]]
+            name = "P"
+            family = "CPU_X64_XS"
+            block_storage = { gib = 100, extra_iops = 2000, extra_throughput_mibps = 128 }
+            """)
+        #expect(r.storage.map(\.kind) == [.blockStorage, .blockStorageIOPS, .blockStorageThroughput])
+        let iops = r.storage[1], throughput = r.storage[2]
+        #expect(iops.gib == 2000 && iops.gibDays == 60_000 && throughput.gib == 128)
+        #expect(iops.rows.allSatisfy { $0.charge.unit == .thousandIOPSDays })
+        #expect(throughput.rows.allSatisfy { $0.charge.unit == .gigabytePerSecondDays })
+        #expect(abs(r.storage[0].amount.amount - 8) < Decimal(string: "1e-25")!)
+        #expect(abs(iops.amount.amount - 10) < Decimal(string: "1e-25")!)
+        #expect(abs(throughput.amount.amount - Decimal(string: "5.12")!) < Decimal(string: "1e-25")!)
+        #expect(iops.priceSource.contains("IOPS above the default, 5 USD per 1,000 IOPS-month over 30 days"))
+        #expect(throughput.priceSource.contains("40.96 USD per GB/s-month over 30 days"))
+        // Two volumes: each volume's extra IOPS and throughput twice.
+        let two = try Self.estimate("""
+            [[pools]]
+            name = "P"
+            family = "CPU_X64_XS"
+            block_storage = { volumes = 2, gib = 100, extra_iops = 2000 }
+            """)
+        #expect(two.storage.map(\.kind) == [.blockStorage, .blockStorageIOPS])
+        #expect(abs(two.storage[1].amount.amount - 20) < Decimal(string: "1e-25")!)
+        // In the document: a unit column and the assumption.
+        let doc = Document.estimate(r, stamp: ReportStamp(toolVersion: "0", commandLine: "c"))
+        let table = try #require(doc.tables.first { $0.id == "storage" })
+        #expect(table.columns.map(\.key).contains("unit"))
+        let text = TableWriter().render(doc)
+        #expect(text.contains("IOPS and throughput above the defaults") && text.contains("MiB/s"))
+        let total = try #require(doc.figures.first { $0.key == "block_storage_and_snapshots" })
+        #expect(MoneyFormat.plain(total.amount) == "23.12")
+    }
+
+    @Test("bad IOPS and throughput keys name the place and the fix", arguments: [
+        ("block_storage = { gib = 10, extra_iops = -1 }", "pool P, block_storage, key extra_iops: must be ≥ 0"),
+        ("block_storage = { gib = 10, extra_throughput_mibps = \"x\" }",
+         "pool P, block_storage, key extra_throughput_mibps: 'x' is not a decimal"),
+    ])
+    func iopsErrors(line: String, expected: String) {
+        #expect {
+            try PoolsFile.parse("[[pools]]\nname = \"P\"\nfamily = \"CPU_X64_XS\"\n\(line)\n", file: "f.toml")
+        } throws: { "\($0)".contains(expected) }
+    }
 }

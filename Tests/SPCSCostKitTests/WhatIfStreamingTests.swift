@@ -165,7 +165,8 @@ import Testing
     /// Business hours keep the credits above MIN_NODES inside the window. The policy's rate is the card in force in
     /// April 2024 (2024: CPU_X64_XS 0.11 credits/node-hour). Wednesday 2024-04-03: 9 window hours × 0.11 = 0.99, plus
     /// the 14:00 hour's 0.12 − 0.11 = 0.01 above one node (15:00's 0.09 is under it) = 1.00, to the decimals'
-    /// precision (0.12 ÷ 0.11 does not end); Thursday: 0.99.
+    /// precision (0.12 ÷ 0.11 does not end); Thursday: 0.99. Each day also pays the schedule's two task runs (a
+    /// resume at 10:00 and a suspend at 19:00) on an X-Small warehouse, 60 s each at 1 credit/h: 2/60 credits.
     @Test func extraNodesInsideTheWindowAreKept() throws {
         let cache = try Self.cache()
         let env = try Self.env()
@@ -175,7 +176,10 @@ import Testing
                                                   cache: cache)
         let tokyo = try #require(run.results.first { $0.pool == "TOKYO_POOL" })
         let wednesday = try #require(tokyo.days.first { $0.date == CivilDate("2024-04-03")! }?.policyCredits)
-        #expect(abs(wednesday - 1) < Decimal(string: "1e-30")!)
-        #expect(tokyo.days.first { $0.date == CivilDate("2024-04-04")! }?.policyCredits == Decimal(string: "0.99"))
+        let tasks = Decimal(2) * 60 / 3600
+        #expect(abs(wednesday - 1 - tasks) < Decimal(string: "1e-30")!)
+        let thursday = try #require(tokyo.days.first { $0.date == CivilDate("2024-04-04")! }?.policyCredits)
+        #expect(abs(thursday - Decimal(string: "0.99")! - tasks) < Decimal(string: "1e-30")!)
+        #expect(tokyo.tasks?.runs == 44)  // 22 weekdays in April 2024
     }
 }

@@ -47,15 +47,18 @@ public struct EstimateResult: Sendable {
     }
 }
 
-/// One planned part billed in currency (block storage volumes or snapshots) of one pool over the estimate's period.
+/// One planned part billed in currency (block storage volumes, their IOPS or throughput above the defaults, or
+/// snapshots) of one pool over the estimate's period.
 public struct StorageEstimate: Sendable {
     /// The pool.
     public var pool: String
-    /// ``ChargeKind/blockStorage`` or ``ChargeKind/snapshot``.
+    /// ``ChargeKind/blockStorage``, ``ChargeKind/blockStorageIOPS``, ``ChargeKind/blockStorageThroughput`` or
+    /// ``ChargeKind/snapshot``.
     public var kind: ChargeKind
-    /// GiB kept (count × size).
+    /// What is kept: GiB (count × size) of volumes or snapshots; IOPS or MiB/s above the defaults (volumes × each
+    /// volume's) for those kinds.
     public var gib: Decimal
-    /// GiB-days over the period.
+    /// `gib` × days over the period (GiB-days, IOPS-days, MiB/s-days).
     public var gibDays: Decimal
     /// Cost over the period in the presentation currency (the sum of `rows`, exact).
     public var amount: Money

@@ -16,6 +16,10 @@ public enum VarianceCause: String, Sendable, Codable, CaseIterable, Comparable {
     case scheduleDidNotAct = "schedule_did_not_act"
     /// The rate in force on the day differs from the rate the estimate used.
     case rateCardChange = "rate_card_change"
+    /// Metered block storage (volumes, IOPS, throughput, the pool's share of snapshots) differs from the storage the
+    /// pools file plans (`block_storage`, `snapshots`). Money only: storage is billed in currency, not credits
+    /// (``StorageAgainstPlan``).
+    case blockStorage = "block_storage"
     /// What the causes above do not explain (rounding of node-hours derived from credits).
     case unexplained
 
@@ -29,6 +33,7 @@ public enum VarianceCause: String, Sendable, Codable, CaseIterable, Comparable {
         case .minimumChargePadding: "5-minute minimum"
         case .scheduleDidNotAct: "Schedule did not act"
         case .rateCardChange: "Rate-card change"
+        case .blockStorage: "Block storage and snapshots"
         case .unexplained: "Unexplained"
         }
     }
@@ -273,9 +278,23 @@ public struct ReconcileMoney: Sendable, Hashable {
     /// and day).
     public var metered: ChargeSum
     /// The difference (metered − estimated cost) by cause: each cause's credits of a day priced at the day's
-    /// estimate price; `unexplained` takes what the prices of other UTC days (a local day that spans two) add, so
-    /// the causes add up to the difference exactly.
+    /// estimate price; ``VarianceCause/blockStorage`` = metered − planned storage; `unexplained` takes what the
+    /// prices of other UTC days (a local day that spans two) add, so the causes add up to the difference exactly.
     public var byCause: [VarianceCause: Money]
+    /// Planned block storage and snapshots (in `estimated`'s amount, not its credits); zero when none is planned.
+    public var plannedStorage: Money
+    /// Metered block storage of the pool (in `metered`'s amount, not its credits); zero when none was compared.
+    public var meteredStorage: Money
+
+    /// Creates money; storage zero unless given.
+    public init(estimated: ChargeSum, metered: ChargeSum, byCause: [VarianceCause: Money], plannedStorage: Money? = nil,
+                meteredStorage: Money? = nil) {
+        self.estimated = estimated
+        self.metered = metered
+        self.byCause = byCause
+        self.plannedStorage = plannedStorage ?? .zero(estimated.amount.currency)
+        self.meteredStorage = meteredStorage ?? .zero(estimated.amount.currency)
+    }
 
     /// Zero in `currency`.
     public static func zero(_ currency: Currency) -> ReconcileMoney {
@@ -289,7 +308,9 @@ public struct ReconcileMoney: Sendable, Hashable {
     public static func + (a: ReconcileMoney, b: ReconcileMoney) -> ReconcileMoney {
         var causes = a.byCause
         for (k, v) in b.byCause { causes[k] = causes[k].map { $0 + v } ?? v }
-        return ReconcileMoney(estimated: a.estimated + b.estimated, metered: a.metered + b.metered, byCause: causes)
+        return ReconcileMoney(estimated: a.estimated + b.estimated, metered: a.metered + b.metered, byCause: causes,
+                              plannedStorage: a.plannedStorage + b.plannedStorage,
+                              meteredStorage: a.meteredStorage + b.meteredStorage)
     }
 }
 
@@ -308,9 +329,13 @@ extension PoolReconciliation {
     ///   - rates: the ledger's day rates.
     ///   - account: the account whose price the estimate and the causes take (``DayRates/charge(_:onUTCDay:account:)``;
     ///     `""` = the run's price); metered parts take their own account's.
+    ///   - storage: the pool's planned storage against its metered storage, per day of `zone`; nil = none. Each day's
+    ///     planned storage joins the estimate's amount, the metered the metered amount, and their difference is
+    ///     the ``VarianceCause/blockStorage`` line.
     /// - Throws: ``FXBookError`` when a day's price cannot be converted.
     public mutating func price(metered: [MeteredPart], zone: TimeZone, rates: inout DayRates,
-                               account: String = "") throws(FXBookError) {
+                               account: String = "", storage: StorageAgainstPlan? = nil) throws(FXBookError) {
+        let storageDays = Dictionary((storage?.days ?? []).map { ($0.date, $0) }, uniquingKeysWith: { a, _ in a })
         let currency = rates.currency
         var partsByDay: [Int: [MeteredPart]] = [:]
         for p in metered where p.pool == pool { partsByDay[p.localDay, default: []].append(p) }
@@ -325,7 +350,17 @@ extension PoolReconciliation {
                                               account: part.account)
             }
             var explained = Money.zero(currency)
-            for cause in VarianceCause.allCases where cause != .unexplained {
+            if let st = storageDays[date] {
+                m.estimated.amount = m.estimated.amount + st.planned
+                m.metered.amount = m.metered.amount + st.metered
+                m.plannedStorage = st.planned
+                m.meteredStorage = st.metered
+                if st.planned.amount != 0 || st.metered.amount != 0 {
+                    m.byCause[.blockStorage] = st.difference
+                    explained = explained + st.difference
+                }
+            }
+            for cause in VarianceCause.allCases where cause != .unexplained && cause != .blockStorage {
                 guard let credits = days[i].explained[cause] else { continue }
                 let amount = try rates.charge(credits, onUTCDay: utcDay, account: account).amount
                 m.byCause[cause] = amount

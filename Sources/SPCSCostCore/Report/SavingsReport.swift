@@ -271,11 +271,31 @@ public struct SavingsReport: Sendable {
     }
     /// Pools metered but without a family (their always-on baseline is unknown).
     public var poolsWithoutShape: [String] { pools.filter { $0.shape == nil }.map(\.pool) }
-    /// The variance, metered minus estimate over the estimate, in percent of cost (exact); nil without an estimate
-    /// or when the estimate is zero. The one definition `report` and `nightly` share.
+    /// The pools file's planned block storage and snapshots set against the metered, one per pool that plans
+    /// storage (``StorageAgainstPlan``); empty when none is planned.
+    public var storageAgainstPlan: [StorageAgainstPlan] = []
+    /// Planned storage cost over the pools that plan storage; nil when none is planned.
+    public var plannedStorage: Money? {
+        storageAgainstPlan.isEmpty ? nil : storageAgainstPlan.reduce(.zero(currency)) { $0 + $1.planned }
+    }
+    /// Metered storage cost of the pools that plan storage; nil when none is planned.
+    public var meteredStorage: Money? {
+        storageAgainstPlan.isEmpty ? nil : storageAgainstPlan.reduce(.zero(currency)) { $0 + $1.metered }
+    }
+    /// The estimate's cost with the planned storage (credits: the estimate's); nil without an estimate.
+    public var estimatedWithStorage: ChargeSum? {
+        estimated.map { ChargeSum(quantity: $0.quantity, amount: $0.amount + (plannedStorage ?? .zero(currency))) }
+    }
+    /// Metered cost with the metered storage of the pools that plan storage (credits: the metered).
+    public var meteredWithStorage: ChargeSum {
+        ChargeSum(quantity: metered.quantity, amount: metered.amount + (meteredStorage ?? .zero(currency)))
+    }
+    /// The variance, metered minus estimate over the estimate, in percent of cost (exact), both sides with the
+    /// block storage and snapshots of the pools that plan storage (``storageAgainstPlan``); nil without an
+    /// estimate or when the estimate is zero. The one definition `report` and `nightly` share.
     public var variancePercent: Decimal? {
-        guard let e = estimated, e.amount.amount != 0 else { return nil }
-        return (metered.amount.amount - e.amount.amount) / e.amount.amount * 100
+        guard let e = estimatedWithStorage, e.amount.amount != 0 else { return nil }
+        return (meteredWithStorage.amount.amount - e.amount.amount) / e.amount.amount * 100
     }
 
     /// Builds the report, pricing every figure through `rates`.

@@ -97,6 +97,15 @@ public struct WhatIfResult: Sendable {
     public var savedCredits: Decimal { policyCredits - meteredCredits }
     /// When the pool existed: what the always-on and business-hours policies count.
     public var lifetime: PoolLifetime = .unbounded
+    /// The tasks a business-hours policy needs, already in the policy's credits (``addScheduleTasks(_:fromPoolsFile:zone:)``);
+    /// nil for other policies.
+    public var tasks: WhatIfTasks?
+    /// The pool's block storage and snapshots over the period, the same under every policy (storage bills also
+    /// while the pool is suspended: a schedule does not save it); nil when the pool has none or the run is not
+    /// priced. Not in the policy's or the metered cost.
+    public var storage: Money?
+    /// Where ``storage`` comes from: `metered` (BLOCK_STORAGE_HISTORY) or `planned` (the pools file); nil without.
+    public var storageSource: String?
 
     /// Metered credits and cost over the period; nil when not priced.
     public var metered: ChargeSum? { sum(\.metered) }
@@ -135,6 +144,14 @@ public struct WhatIfResult: Sendable {
             }
             days[i].metered = m
             days[i].policy = p
+        }
+        if var t = tasks {
+            var cost = ChargeSum.zero(rates.currency)
+            for (day, credits) in t.parts.sorted(by: { $0.key < $1.key }) {
+                cost += try rates.charge(credits, onUTCDay: day, account: account)
+            }
+            t.cost = cost
+            tasks = t
         }
     }
 }
@@ -398,5 +415,99 @@ public enum WhatIf {
         var result = WhatIfResult(pool: name, policy: policy, days: days)
         result.lifetime = lifetime
         return result
+    }
+}
+
+/// The tasks a business-hours policy needs, and what they cost: a schedule is run by tasks, one resuming the pool at
+/// each window's start and one suspending it at its end, and those tasks bill credits of their own (README
+/// "whatif"). Priced as `estimate` prices a pools file's tasks (``PlanEstimator``, ``TaskWarehouseRange``):
+/// - on a warehouse: each run resumes it and bills the 60 s minimum (counted in the policy's credits); an otherwise
+///   idle warehouse stays up until its AUTO_SUSPEND (600 s, the CREATE WAREHOUSE default), the range's high end;
+/// - serverless: each run's assumed seconds × the size's credits per hour × 0.9 (Table 5), no minimum; low = high.
+public struct WhatIfTasks: Sendable, Hashable {
+    /// Task runs in the period: a resume at each window start and a suspend at each window end inside the period
+    /// and the pool's lifetime.
+    public var runs: Int
+    /// Where the tasks run: the pools file's first task's compute, else an X-Small warehouse (assumed).
+    public var compute: TaskCompute
+    /// True when `compute` comes from the pools file's tasks of the pool; false when assumed.
+    public var fromPoolsFile: Bool
+    /// Credits counted in the policy's credits: the 60 s minimum per warehouse run, or the serverless price.
+    public var credits: Decimal
+    /// Credits at most: each warehouse run keeping an idle warehouse up until its AUTO_SUSPEND; = `credits` for
+    /// serverless tasks.
+    public var highCredits: Decimal
+    /// `credits` by UTC day (days since 1970-01-01) of each run: what the ledger prices.
+    public var parts: [Int: Decimal]
+    /// `credits` and their cost; nil until priced (``WhatIfResult/price(rates:meteredFrom:account:)``).
+    public var cost: ChargeSum?
+
+    /// Credits of one run: `(low, high)`.
+    static func perRun(_ compute: TaskCompute) -> (low: Decimal, high: Decimal) {
+        switch compute {
+        case let .warehouse(_, size):
+            let range = TaskWarehouseRange(runs: 1, creditsPerHour: size.creditsPerHour)
+            return (range.lowCredits, range.highCredits)
+        case let .serverless(size, runSeconds):
+            let c = Decimal(runSeconds) * size.creditsPerHour * TaskCompute.serverlessMultiplier / 3600
+            return (c, c)
+        }
+    }
+
+    /// The tasks in words, for the policy's assumptions: what runs, where, and what each run is counted at.
+    public var assumption: String {
+        let runsText = "\(runs) task run\(runs == 1 ? "" : "s") (a resume at each window start, a suspend at each end)"
+        switch compute {
+        case let .warehouse(name, size):
+            let where_ = (name.map { "warehouse \($0) " } ?? "a warehouse ") + "(\(size.displayName)"
+                + (fromPoolsFile ? ", the pools file's tasks)" : ", assumed: the pools file names no task)")
+            return "\(runsText) on \(where_) cost \(ExactDecimal.text(PlanEstimator.roundedForText(credits))) credits "
+                + "at the 60 s minimum per resume of the warehouse, counted in the policy's credits, and up to "
+                + "\(ExactDecimal.text(PlanEstimator.roundedForText(highCredits))) credits if each run keeps an "
+                + "otherwise idle warehouse up until its AUTO_SUSPEND (assumed \(TaskWarehouseAttribution.defaultTailSeconds) s, "
+                + "the CREATE WAREHOUSE default)."
+        case let .serverless(size, seconds):
+            return "\(runsText) as serverless tasks (\(size.displayName), \(seconds) s a run assumed, × "
+                + "\(ExactDecimal.text(TaskCompute.serverlessMultiplier)); "
+                + (fromPoolsFile ? "the pools file's tasks" : "assumed") + ") cost "
+                + "\(ExactDecimal.text(PlanEstimator.roundedForText(credits))) credits, counted in the policy's credits."
+        }
+    }
+}
+
+extension WhatIfResult {
+    /// Adds the tasks a business-hours policy needs to its credits (``WhatIfTasks``): each run's credits join the
+    /// policy's credits of the local day (in `zone`) and UTC day the run falls on; no tasks when no run falls in the
+    /// period and the pool's lifetime. Other policies are left as they
+    /// are (always on needs no task; auto-suspend and family keep the metered schedule, whose tasks are metered).
+    /// - Parameters:
+    ///   - compute: where the tasks run.
+    ///   - fromPoolsFile: whether `compute` is the pools file's (else assumed).
+    ///   - zone: the zone of the result's days.
+    public mutating func addScheduleTasks(_ compute: TaskCompute, fromPoolsFile: Bool, zone: TimeZone) {
+        guard case let .businessHours(window) = policy, let first = days.first?.date, let last = days.last?.date else {
+            return
+        }
+        let start = first.startInstant(in: zone), end = last.adding(days: 1).startInstant(in: zone)
+        let intervals = lifetime.clip(window.intervals(from: first.adding(days: -1), through: last.adding(days: 1)))
+        let (low, high) = WhatIfTasks.perRun(compute)
+        let index = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($1.date, $0) })
+        var tasks = WhatIfTasks(runs: 0, compute: compute, fromPoolsFile: fromPoolsFile, credits: 0, highCredits: 0,
+                                parts: [:])
+        let utc = TimeZone(identifier: "UTC")!
+        for i in intervals {
+            for instant in [i.start, i.end] where instant >= start && instant < end {
+                guard let d = index[CivilDate.of(instant, in: zone)] else { continue }
+                let utcDay = CivilDate.of(instant, in: utc).daysSinceEpoch
+                days[d].policyParts[utcDay, default: 0] += low
+                days[d].policyCredits += low
+                tasks.parts[utcDay, default: 0] += low
+                tasks.runs += 1
+                tasks.credits += low
+                tasks.highCredits += high
+            }
+        }
+        // A pool that never existed in the window (no run) has no tasks to pay for.
+        if tasks.runs > 0 { self.tasks = tasks }
     }
 }

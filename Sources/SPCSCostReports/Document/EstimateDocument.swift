@@ -47,8 +47,11 @@ struct EstimateDocument {
         sections.append(.init(id: "lines", title: "Cost lines", blocks: [.table(linesTable)]))
         sections.append(.init(id: "costs", title: "Costs per edition", blocks: [.table(costsTable)]))
         if !r.storage.isEmpty {
-            sections.append(.init(id: "storage", title: "Block storage and snapshots",
-                                  blocks: [.table(storageTable), .paragraph(Self.storageAssumption)]))
+            var blocks: [Document.Block] = [.table(storageTable), .paragraph(Self.storageAssumption)]
+            if r.storage.contains(where: { $0.kind == .blockStorageIOPS || $0.kind == .blockStorageThroughput }) {
+                blocks.append(.paragraph(Self.iopsAssumption))
+            }
+            sections.append(.init(id: "storage", title: "Block storage and snapshots", blocks: blocks))
         }
         if !r.breakdowns.isEmpty {
             sections.append(.init(id: "days", title: "Planned days", blocks: [.table(daysTable)]))
@@ -101,6 +104,11 @@ struct EstimateDocument {
         + "they exist: also while the pool is suspended, whatever the schedule. They are not in the plan's "
         + "credits or its cost per edition."
 
+    /// Said beside the storage table when some pool plans IOPS or throughput above the defaults.
+    static let iopsAssumption = "IOPS and throughput above the defaults (3,000 IOPS and 125 MiB/s a volume on AWS) are "
+        + "billed in dollars per 1,000 IOPS-month and per GB/s-month (Table 3(c)), 1,024 MiB/s a GB/s, for every "
+        + "second the volumes exist, as BLOCK_STORAGE_HISTORY's ADDITIONAL_IOPS and ADDITIONAL_THROUGHPUT meter them."
+
     /// The planned block storage and snapshots over all pools, when some pool plans them: one figure, not in the
     /// plan's figures per edition.
     var storageFigures: [Document.Figure] {
@@ -110,17 +118,27 @@ struct EstimateDocument {
                       amount: total, note: "billed in dollars, also while suspended; not in the plan's figures")]
     }
 
-    /// Planned block storage volumes and snapshots per pool: GiB, GiB-days, cost and the first day's price.
+    /// Planned block storage volumes, IOPS and throughput above the defaults, and snapshots per pool: what is kept
+    /// (GiB; IOPS and MiB/s for those items, in `unit`), that × days, cost and the first day's price. Without IOPS or
+    /// throughput the table has no `unit` column (every row is GiB).
     var storageTable: Table {
         let cur = quote.code
-        var t = Table(id: "storage", title: "Block storage and snapshots", columns: [
+        let units = r.storage.contains { $0.kind == .blockStorageIOPS || $0.kind == .blockStorageThroughput }
+        var columns: [Table.Column] = [
             .init(key: "pool", label: "Pool", kind: .text), .init(key: "item", label: "Item", kind: .text),
-            .init(key: "gib", label: "GiB", kind: .decimal), .init(key: "gib_days", label: "GiB-days", kind: .decimal),
-            .init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(quote)),
-            .init(key: "price_source", label: "Price", kind: .text, detail: true)])
+            .init(key: "gib", label: units ? "Kept" : "GiB", kind: .decimal),
+            .init(key: "gib_days", label: units ? "Kept × days" : "GiB-days", kind: .decimal)]
+        if units { columns.append(.init(key: "unit", label: "Unit", kind: .text)) }
+        columns += [.init(key: "cost_\(cur)", label: "Cost (\(cur))", kind: .money(quote)),
+                    .init(key: "price_source", label: "Price", kind: .text, detail: true)]
+        var t = Table(id: "storage", title: "Block storage and snapshots", columns: columns)
         for p in r.storage {
-            t.rows.append(.init([.text(p.pool), .text(p.kind.rawValue), .number(p.gib), .number(p.gibDays),
-                                 .money(p.amount), .text(p.priceSource)]))
+            var cells: [Cell] = [.text(p.pool), .text(p.kind.rawValue), .number(p.gib), .number(p.gibDays)]
+            if units {
+                cells.append(.text(p.kind == .blockStorageIOPS ? "IOPS" : p.kind == .blockStorageThroughput ? "MiB/s" : "GiB"))
+            }
+            cells += [.money(p.amount), .text(p.priceSource)]
+            t.rows.append(.init(cells))
         }
         return t
     }

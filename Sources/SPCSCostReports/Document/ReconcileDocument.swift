@@ -21,10 +21,15 @@ public enum ReconcileReport {
         public var currency: Currency?
         /// The credit prices and FX used, per run of UTC days (empty when not priced).
         public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
+        /// Planned block storage against metered, one per pool that plans storage, by pool name (empty when none
+        /// is planned or the run is not priced); already in the pools' money.
+        public var storage: [StorageAgainstPlan]
 
         /// Creates an input; `currency` nil = credits only.
         public init(pools: [PoolReconciliation], from: CivilDate, to: CivilDate, rateCardID: String, warnings: [String],
-                    currency: Currency? = nil, priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = []) {
+                    currency: Currency? = nil, priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)] = [],
+                    storage: [StorageAgainstPlan] = []) {
+            self.storage = storage
             self.pools = pools
             self.from = from
             self.to = to
@@ -91,6 +96,11 @@ struct ReconcileDocument {
                     + "each cause."), .table(causesTable)]),
             .init(id: "days", title: "Per day", blocks: [.table(daysTable)]),
         ]
+        if !r.storage.isEmpty, r.currency != nil {
+            sections.insert(.init(id: "storage", title: "Block storage and snapshots against the plan",
+                                  blocks: [.table(StorageAgainstPlanTables.pools(r.storage, currency: r.currency!)),
+                                           .paragraph(StorageAgainstPlanTables.method)]), at: 2)
+        }
         if r.pools.isEmpty { sections = [.init(id: "pools", title: "Per pool", blocks: [.paragraph("No pool to reconcile.")])] }
         var notes = ["Estimate at rate card \(r.rateCardID) unless a pool names its own; credits"
             + (r.currency.map { " and \($0.code)" } ?? " only") + "."]
@@ -180,6 +190,11 @@ struct ReconcileDocument {
         return t
     }
 
+    /// The causes of the per-day table: every cause, the block storage cause only when some pool plans storage.
+    var dayCauses: [VarianceCause] {
+        VarianceCause.allCases.filter { $0 != .blockStorage || (!r.storage.isEmpty && r.priced) }
+    }
+
     /// Per pool and cause: the difference in credits (and money when priced) and the metered node-hours.
     var causesTable: Table {
         var columns: [Table.Column] = [
@@ -204,7 +219,8 @@ struct ReconcileDocument {
 
     /// One row per pool and day, every cause in detail columns.
     var daysTable: Table {
-        let hourCauses = VarianceCause.allCases.filter { $0 != .rateCardChange && $0 != .unexplained }
+        let hourCauses = VarianceCause.allCases.filter { $0 != .rateCardChange && $0 != .unexplained && $0 != .blockStorage }
+        let dayCauses = self.dayCauses
         var columns: [Table.Column] = [
             .init(key: "date", label: "Date", kind: .date),
             .init(key: "pool", label: "Pool", kind: .text),
@@ -215,7 +231,7 @@ struct ReconcileDocument {
             .init(key: "difference_credits", label: "Difference", kind: .credits),
             .init(key: "largest_cause", label: "Largest cause", kind: .text),
         ]
-        columns += VarianceCause.allCases.map {
+        columns += dayCauses.map {
             .init(key: "difference_\($0.rawValue)", label: "Difference, \($0.label)", kind: .credits, detail: true)
         }
         columns += hourCauses.map {
@@ -225,7 +241,7 @@ struct ReconcileDocument {
             columns += [.init(key: "estimated_cost_\(c.code)", label: "Estimated (\(c.code))", kind: .money(c)),
                         .init(key: "metered_cost_\(c.code)", label: "Metered (\(c.code))", kind: .money(c)),
                         .init(key: "difference_cost_\(c.code)", label: "Difference (\(c.code))", kind: .money(c))]
-            columns += VarianceCause.allCases.map {
+            columns += dayCauses.map {
                 .init(key: "difference_cost_\(c.code)_\($0.rawValue)", label: "Difference (\(c.code)), \($0.label)",
                       kind: .money(c), detail: true)
             }
@@ -238,12 +254,12 @@ struct ReconcileDocument {
                                      .number(d.estimatedNodeHours.values.reduce(0, +)), .number(d.estimatedCredits),
                                      .number(d.meteredCredits), .number(d.difference),
                                      top.map { .text($0.key.label) } ?? .empty]
-                cells += VarianceCause.allCases.map { .number(d.explained[$0] ?? 0) }
+                cells += dayCauses.map { .number(d.explained[$0] ?? 0) }
                 cells += hourCauses.map { .number(d.meteredNodeHours[$0] ?? 0) }
                 if let c = r.currency {
                     let m = d.money ?? .zero(c)
                     cells += [.money(m.estimated.amount), .money(m.metered.amount), .money(m.difference)]
-                    cells += VarianceCause.allCases.map { .money(m.byCause[$0] ?? .zero(c)) }
+                    cells += dayCauses.map { .money(m.byCause[$0] ?? .zero(c)) }
                 }
                 t.rows.append(.init(cells, role: d.provisional ? .highlight : .data))
             }

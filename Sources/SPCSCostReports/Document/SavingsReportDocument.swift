@@ -135,6 +135,19 @@ struct FinanceSummary {
                                       : "Difference (metered minus estimate)",
                                   sum: difference, percentOf: ("the estimate", estimated)))
             poolsWithoutEstimate = r.pools.filter { $0.estimated == nil }.map(\.pool)
+            if let planned = r.plannedStorage, let metered = r.meteredStorage, let withStorage = r.estimatedWithStorage {
+                // Storage bills in dollars, also while suspended: both sides with it (README "Planned storage").
+                figures.append(Figure(key: "planned_storage", label: "Planned block storage and snapshots",
+                                      sum: ChargeSum(quantity: 0, amount: planned)))
+                figures.append(Figure(key: "metered_storage",
+                                      label: "Metered block storage and snapshots (pools that plan storage)",
+                                      sum: ChargeSum(quantity: 0, amount: metered)))
+                figures.append(Figure(key: "estimated_with_storage", label: "Estimate with planned storage",
+                                      sum: withStorage))
+                figures.append(Figure(key: "difference_with_storage",
+                                      label: "Difference with storage (metered minus estimate, both with storage)",
+                                      sum: r.meteredWithStorage - withStorage, percentOf: ("the estimate with storage", withStorage)))
+            }
         } else {
             poolsWithoutEstimate = []
         }
@@ -341,6 +354,11 @@ struct SavingsReportDocument {
             sections.append(.init(id: "bill_check", title: "Bill check (USAGE_IN_CURRENCY_DAILY)", level: 2,
                                   blocks: blocks))
         }
+        if !r.storageAgainstPlan.isEmpty {
+            sections.append(.init(id: "planned_storage", title: "Block storage and snapshots against the plan", level: 2,
+                                  blocks: [.table(StorageAgainstPlanTables.pools(r.storageAgainstPlan, currency: r.currency)),
+                                           .paragraph(StorageAgainstPlanTables.method)]))
+        }
         if let tasks = r.tasks {
             let b = RoundedBreakdown(lines: tasks.lines.map(\.sum.amount), exactTotal: tasks.total.amount)
             if b.difference.amount != 0 {
@@ -422,6 +440,11 @@ struct SavingsReportDocument {
         if detail >= .day {
             sections.append(.init(id: "days", title: "Per day", level: 1, blocks: [.table(daysTable)]))
         }
+        if detail >= .day, !r.storageAgainstPlan.isEmpty {
+            sections.append(.init(id: "planned_storage_days", title: "Block storage and snapshots against the plan, per day",
+                                  level: 1, blocks: [.table(StorageAgainstPlanTables.days(r.storageAgainstPlan,
+                                                                                         currency: r.currency))]))
+        }
         if detail >= .day, let w = r.wholeBill, !w.rows.isEmpty {
             sections.append(.init(id: "whole_bill_lines", title: "The whole bill per UTC day", level: 1,
                                   blocks: [.table(wholeBillLinesTable(w))]))
@@ -434,7 +457,10 @@ struct SavingsReportDocument {
             title: "SPCS usage and savings: \(r.from) to \(r.through)", stamp: documentStamp,
             warnings: r.warnings, notes: notes, figuresTitle: "Summary for finance",
             figures: s.figures.map { f in
-                Document.Figure(key: f.key, label: f.label, credits: f.credits, amount: f.sum.amount,
+                // Storage is billed in currency: its figures have no credits.
+                Document.Figure(key: f.key, label: f.label,
+                                credits: f.key == "planned_storage" || f.key == "metered_storage" ? nil : f.credits,
+                                amount: f.sum.amount,
                                 percent: f.percent, percentOf: f.percentOf,
                                 note: f.key == "difference" && !s.poolsWithoutEstimate.isEmpty
                                     ? "pools without an estimate: " + s.poolsWithoutEstimate.joined(separator: ", ") : "",

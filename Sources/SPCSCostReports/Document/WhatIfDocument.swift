@@ -125,18 +125,54 @@ struct WhatIfDocument {
                 + "credit price and FX. Always on and business hours count only the hours each pool existed.")
         }
         let lifetimes = Dictionary(w.results.map { ($0.pool, lifetimeText[$0.lifetime] ?? $0.lifetime.summary) }, uniquingKeysWith: { a, _ in a })
-        let sections: [Document.Section] = [
+        var sections: [Document.Section] = [
             .init(id: "policies", title: "Policies", blocks: [.list(policies.map { "\($0.label): \($0.assumptions)" })]),
             .init(id: "pools", title: "Per policy and pool", blocks: [.table(poolsTable)]),
             .init(id: "days", title: "Per day", blocks: [.table(daysTable)]),
             .init(id: "lifetimes", title: "Pool lifetimes",
                   blocks: [.list(lifetimes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })]),
         ]
+        if !taskLines.isEmpty {
+            sections.insert(.init(id: "tasks", title: "Schedule tasks", blocks: [
+                .paragraph("A schedule is run by tasks, and they bill credits of their own: each business-hours policy's "
+                    + "credits and cost include the tasks that would resume and suspend the pool (as estimate prices "
+                    + "a pools file's tasks)."),
+                .list(taskLines)]), at: 1)
+        }
+        if !storageLines.isEmpty {
+            sections.insert(.init(id: "storage", title: "Block storage and snapshots", blocks: [
+                .paragraph(Self.storageSentence), .list(storageLines)]), at: taskLines.isEmpty ? 1 : 2)
+        }
         return Document(
             kind: "whatif", fileBase: Document.whatIfFileBase(w), title: "What if: \(w.from) to \(w.to)",
             stamp: documentStamp, warnings: w.warnings, notes: notes, figuresTitle: "Summary", figures: figures,
             currency: w.currency ?? .usd, roundingLines: roundingLines, sections: sections)
     }
+
+    /// What a schedule does to block storage, said wherever storage is shown.
+    static let storageSentence = "Block storage and snapshots bill for every second they exist, also while the pool is "
+        + "suspended: no policy saves them, so each pool's storage is the same under every policy and is not in the "
+        + "policies' costs or the metered (its metered amount from BLOCK_STORAGE_HISTORY, else the pools file's plan)."
+
+    /// Per business-hours policy and pool with tasks: the tasks' assumption in words.
+    var taskLines: [String] {
+        w.results.compactMap { r in r.tasks.map { "\(r.pool), \(r.policy.label): \($0.assumption)" } }
+    }
+
+    /// Per pool with storage (once, whatever the policies): its amount and source.
+    var storageLines: [String] {
+        var seen = Set<String>(), out: [String] = []
+        for r in w.results {
+            guard let m = r.storage, seen.insert(r.pool).inserted else { continue }
+            out.append("\(r.pool): \(MoneyFormat.withCode(m)) (\(r.storageSource ?? "metered")), under every policy")
+        }
+        return out
+    }
+
+    /// True when some result carries tasks (the task columns are shown).
+    var hasTasks: Bool { w.results.contains { $0.tasks != nil } }
+    /// True when some result carries storage (the storage column is shown).
+    var hasStorage: Bool { w.results.contains { $0.storage != nil } }
 
     /// Metered (once), then per policy the cost under it and the policy minus metered; only when priced.
     var figures: [Document.Figure] {
@@ -151,6 +187,26 @@ struct WhatIfDocument {
                              credits: c.quantity - m.quantity, amount: c.amount - m.amount,
                              percent: m.amount.amount == 0 ? nil : (c.amount - m.amount).amount / m.amount.amount * 100,
                              percentOf: m.amount.amount == 0 ? nil : "metered", emphasis: true))
+            if case .businessHours = p, let c = w.currency {
+                let rs = sums.filter { $0.result.policy == p }.compactMap(\.result.tasks)
+                if !rs.isEmpty {
+                    let cost = rs.reduce(ChargeSum.zero(c)) { $0 + ($1.cost ?? .zero(c)) }
+                    out.append(.init(key: "policy_\(k)_tasks", label: "\(p.label): its schedule tasks (in its cost)",
+                                     credits: cost.quantity, amount: cost.amount,
+                                     note: "\(rs.reduce(0) { $0 + $1.runs }) runs; up to "
+                                        + "\(ExactDecimal.text(MoneyFormat.round(rs.reduce(Decimal(0)) { $0 + $1.highCredits }, scale: 9))) "
+                                        + "credits until the warehouse's AUTO_SUSPEND"))
+                }
+            }
+        }
+        if let c = w.currency, hasStorage {
+            var seen = Set<String>()
+            let total = w.results.reduce(Money.zero(c)) { sum, r in
+                guard let m = r.storage, seen.insert(r.pool).inserted else { return sum }
+                return sum + m
+            }
+            out.append(.init(key: "block_storage", label: "Block storage and snapshots (the same under every policy)",
+                             credits: nil, amount: total, note: "billed also while suspended; not in the figures above"))
         }
         return out
     }
@@ -193,6 +249,30 @@ struct WhatIfDocument {
                         .init(key: "policy_minus_metered_cost_\(c.code)", label: "Policy minus metered (\(c.code))",
                               kind: .money(c))]
         }
+        let tasks = hasTasks, storage = hasStorage && w.currency != nil
+        if tasks {
+            columns += [.init(key: "task_runs", label: "Task runs", kind: .integer),
+                        .init(key: "task_credits", label: "Tasks (in the policy)", kind: .credits),
+                        .init(key: "task_credits_high", label: "Tasks at most", kind: .credits, detail: true)]
+            if let c = w.currency {
+                columns.append(.init(key: "task_cost_\(c.code)", label: "Tasks (\(c.code))", kind: .money(c)))
+            }
+        }
+        if storage, let c = w.currency {
+            columns.append(.init(key: "storage_cost_\(c.code)", label: "Block storage, every policy (\(c.code))",
+                                 kind: .money(c)))
+        }
+        /// The task and storage cells of a result (empty when neither column is shown).
+        func extra(_ r: WhatIfResult?) -> [Cell] {
+            var cells: [Cell] = []
+            if tasks {
+                cells += [r?.tasks.map { .integer($0.runs) } ?? .empty, r?.tasks.map { .number($0.credits) } ?? .empty,
+                          r?.tasks.map { .number($0.highCredits) } ?? .empty]
+                if w.currency != nil { cells.append(r?.tasks?.cost.map { .money($0.amount) } ?? .empty) }
+            }
+            if storage { cells.append(r?.storage.map(Cell.money) ?? .empty) }
+            return cells
+        }
         var t = Table(id: "pools", title: "Per policy and pool", columns: columns)
         for p in policies {
             let rs = sums.filter { $0.result.policy == p }
@@ -203,6 +283,7 @@ struct WhatIfDocument {
                     cells += [.money(r.metered?.amount ?? .zero(c)), .money(r.policyCost?.amount ?? .zero(c)),
                               .money(r.saved?.amount ?? .zero(c))]
                 }
+                cells += extra(r.result)
                 t.rows.append(.init(cells))
             }
             if rs.count > 1 {
@@ -211,6 +292,7 @@ struct WhatIfDocument {
                 if let tm = total(p, \.metered), let tc = total(p, \.policyCost) {
                     cells += [.money(tm.amount), .money(tc.amount), .money(tc.amount - tm.amount)]
                 }
+                cells += extra(nil)
                 t.rows.append(.init(cells, role: .total))
             }
         }
