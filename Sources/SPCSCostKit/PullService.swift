@@ -366,7 +366,12 @@ public struct PullService: Sendable {
                 records[i].account = identity.account
             }
         }
-        let pools = try Self.poolRecords(try read(1)?.partitions ?? [])
+        // COMPUTE_POOLS is the connection's account's view (with --org too: the organization account's own).
+        var pools = try Self.poolRecords(try read(1)?.partitions ?? [])
+        for i in pools.indices {
+            pools[i].organization = identity.organization
+            pools[i].account = identity.account
+        }
         var metering = try Self.meteringRecords(try read(2)?.partitions ?? [])
         for i in metering.indices {
             metering[i].organization = identity.organization

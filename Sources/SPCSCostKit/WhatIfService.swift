@@ -87,7 +87,12 @@ public struct WhatIfService: Sendable {
                                                  warnings: &run.warnings)
             var rates = try pricing.rates(for: first...last)
             // Accounts at their own prices: each pool at its account's (README "Accounts in several regions").
-            let poolAccounts = rates.pricesByAccount ? try cache.poolAccounts(from: start, to: end) : [:]
+            var poolAccounts = rates.pricesByAccount ? try cache.poolAccounts(from: start, to: end) : [:]
+            // The pools file's `account` of an entry (a name metered in several accounts must have one: exit 64).
+            for (pool, account) in try pools.plannedAccounts(meteredAccounts: try cache.poolAccountSets(from: start, to: end),
+                                                             locators: try cache.accountLocators()) {
+                poolAccounts[pool] = account
+            }
             for i in run.results.indices {
                 try run.results[i].price(rates: &rates, account: poolAccounts[run.results[i].pool] ?? "")
             }
@@ -172,9 +177,13 @@ extension WhatIfService {
         }
         // Accounts at their own prices: each pool at its account's (README "Accounts in several regions"); read
         // before the pass over the series (the cache answers one read at a time).
-        let poolAccounts = rates?.pricesByAccount == true
-            ? try cache.poolAccounts(from: options.from.adding(days: -1).startInstant(in: utc),
-                                     to: options.to.adding(days: 2).startInstant(in: utc)) : [:]
+        let wideStart = options.from.adding(days: -1).startInstant(in: utc), wideEnd = options.to.adding(days: 2).startInstant(in: utc)
+        var poolAccounts = rates?.pricesByAccount == true ? try cache.poolAccounts(from: wideStart, to: wideEnd) : [:]
+        // The pools file's `account` of an entry (a name metered in several accounts must have one: exit 64).
+        for (pool, account) in try options.pools.plannedAccounts(
+            meteredAccounts: try cache.poolAccountSets(from: wideStart, to: wideEnd), locators: try cache.accountLocators()) {
+            poolAccounts[pool] = account
+        }
 
         var byName: [String: [Int]] = [:]
         for (i, p) in planned.enumerated() { byName[p.entry.plan.pool.name, default: []].append(i) }
