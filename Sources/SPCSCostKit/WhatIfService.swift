@@ -226,8 +226,6 @@ extension WhatIfService {
 
         // The lifetimes' metered spans are read before the pass (the cache answers one read at a time).
         try lifetimes.readMeteredSpans()
-        let wideStart = options.from.adding(days: -1).startInstant(in: utc)
-        let wideEnd = options.to.adding(days: 2).startInstant(in: utc)
         var done = [Bool](repeating: false, count: planned.count)
         try cache.forEachPoolSeries(from: wideStart, to: wideEnd) { name, firstHour, values in
             /// Whether the hours starting in `[a, b)` have a row, and their nano-credits.

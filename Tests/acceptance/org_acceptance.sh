@@ -12,7 +12,11 @@
 #      statement returned only aggregated rows (one per account, pool and day), and per account, pool and UTC day
 #      the cached day rows equal the same ground truth exactly;
 #   6. `pull --org` through the organization account: ORGANIZATION_USAGE's view, every account's rows, equal to the
-#      ground truth at grain day (its default) and hour; refused (exit 69, Snowflake's 002003) through another account.
+#      ground truth at grain day (its default) and hour; refused (exit 69, Snowflake's 002003) through another account;
+#   7. money per account at its own region's price: the rate sheets keep only their data transfer rows (which name
+#      each account's REGION), so each account's credits take the Enterprise list price of its region; in each of the
+#      four caches (-c and --org, hour and day) the FOCUS export's BilledCost per account and UTC day and
+#      `report --by account` equal the ground truth's credits × that price (the run's --region is Tokyo's).
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
