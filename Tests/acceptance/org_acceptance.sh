@@ -180,7 +180,7 @@ overlap += (f"; at --grain day the history statements returned {day_rows} aggreg
 #    same amounts over the month.
 import csv
 table = json.load(open(f"{sys.argv[2]}/Sources/SPCSCostKit/Resources/catalog/credit-prices-2026-04.json"))
-list_price = {r["region"]: D(r["prices"]["enterprise"]) for r in table["regions"]}
+list_price = {r["region"]: D(r["prices"]["enterprise"]) for r in table["regions"] if "enterprise" in r["prices"]}
 price = {a: list_price[t["region"].lower().replace("_", "-")] for a, t in truth["accounts"].items()}
 assert len(set(price.values())) > 1, price
 money = defaultdict(D)
@@ -201,7 +201,7 @@ for name in ("c", "day", "org-day", "org-hour"):
         assert got[key] == amount, (name, key, got[key], amount)
     report = json.load(open(f"{work}/report-{name}/spcs-cost-report_2024-04-01_2024-04-30.json"))
     lines = report["tables"]["by_account"]["rows"]
-    cost = next(c["name"] for c in report["tables"]["by_account"]["columns"] if c["kind"] == "money")
+    cost = next(c["key"] for c in report["tables"]["by_account"]["columns"] if c["key"].startswith("metered_cost_"))
     reported = {r["account"]: D(r[cost]["amount"]) for r in lines if r["account"] in by_account}
     assert reported == dict(by_account), (name, reported, dict(by_account))
 prices = ", ".join(f"{a} {price[a]}" for a in sorted(price))
