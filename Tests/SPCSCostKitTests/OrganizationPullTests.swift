@@ -126,7 +126,8 @@ import Testing
             rows: [["19814", "USD", "2.00", "SNOWPARK_CONTAINER_SERVICES", "ACCT_02", "AWS_US_WEST_2"]]))
         let cache = try UsageCache(.memory)
         let s = try await pull("spcs_dev", into: cache)
-        #expect(s.statements.last.map { "\($0.view) \($0.rows)" } == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 1")
+        #expect(s.statements.first { $0.view == PullService.accounts }.map { "\($0.view) \($0.rows)" }
+                == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 1")
         #expect(!s.viewWarnings.contains { $0.hasPrefix("no region is known") })
         let regions = try cache.accountRegions()
         #expect(regions == [AccountRegion(organization: "MYORG", account: "SPCS_DEV", region: "AWS_AP_NORTHEAST_1"),
@@ -135,6 +136,38 @@ import Testing
         // Through another account ACCOUNTS is refused like every ORGANIZATION_USAGE view.
         await #expect(throws: SQLAPIError.self) { _ = try await pull("acct_02", into: cache) }
         #expect(try cache.accountRegions() == regions)
+    }
+
+    /// `pull --org` reads the organization's BLOCK_STORAGE_HISTORY (a premium ORGANIZATION_USAGE view, columns as
+    /// documented: ``TestResult/organizationBlockStorageHistoryColumns``) once for every account: SPCS_DEV's and
+    /// ACCT_02's POOL each keep 100 GiB on 1 April, both kept, each under its own account; refused (002003), the pull
+    /// goes on without it and says so.
+    @Test func theOrganizationsBlockStorageForEveryAccount() async throws {
+        let sent = self.sent
+        server.register("ORGANIZATION_USAGE\\.BLOCK_STORAGE_HISTORY") { statement in
+            sent.append(statement)
+            return .rows(TestResult(columns: TestResult.organizationBlockStorageHistoryColumns, rows: [
+                ["MYORG", "SPCS_DEV", "XY12345", "1711929600.000000000", "BLOCK_STORAGE", "POOL", "7", "107374182400",
+                 "0.000000000", "0.000000000"],
+                ["MYORG", "ACCT_02", "XY12346", "1711929600.000000000", "BLOCK_STORAGE", "POOL", "9", "107374182400",
+                 "0.000000000", "0.000000000"]]))
+        }
+        let cache = try UsageCache(.memory)
+        let s = try await pull("spcs_dev", into: cache)
+        #expect(s.statements.contains { $0.view == PullService.organizationBlockStorage && $0.rows == 2 })
+        let statement = try #require(sent.all.first { $0.text.contains("BLOCK_STORAGE_HISTORY") })
+        #expect(statement.text == PullService.organizationBlockStorageStatement && statement.account == "MYORG-SPCS_DEV")
+        let rows = try cache.storageAndTransfer(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-01")!).storage
+        #expect(rows.map { "\($0.organization).\($0.account) \($0.poolName ?? "-") \($0.usageDate) \($0.bytes)" }.sorted()
+                == ["MYORG.ACCT_02 POOL 2024-04-01 107374182400", "MYORG.SPCS_DEV POOL 2024-04-01 107374182400"])
+    }
+
+    @Test func theOrganizationsBlockStorageRefusedIsAWarning() async throws {
+        let cache = try UsageCache(.memory)
+        let s = try await pull("spcs_dev", into: cache)
+        #expect(s.statements.contains { $0.view == PullService.organizationBlockStorage && $0.skipped != nil })
+        #expect(s.viewWarnings.contains { $0.hasPrefix("SNOWFLAKE.ORGANIZATION_USAGE.BLOCK_STORAGE_HISTORY is not readable") })
+        #expect(try cache.storageAndTransfer(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-02")!).storage.isEmpty)
     }
 
     /// Schema `v12-account-inventory`: each account's COMPUTE_POOLS rows and METERING_DAILY_HISTORY days are its own.
