@@ -44,6 +44,8 @@ public enum ExitStatus {
     public static func code(for error: any Error) -> Int32 {
         switch error {
         case is EstimateError, is PricingError, is ReportError, is ValidationError, is GrainError: return usage
+        // A pools file entry that must say whose pool it plans (a name in several accounts): a key to add.
+        case is PoolAccountError: return usage
         case let e as FamilyNotOfferedError: return e.pool == nil ? usage : dataError
         case is InputFileError: return noInput
         case is ExportError: return usage

@@ -382,6 +382,15 @@ public struct AdviseService: Sendable {
                 pricedRows = Dictionary(grouping: try cache.records(from: wideStart, to: wideEnd, byAccount: true),
                                         by: \.computePoolName)
             }
+            // The pools file's `account` of an entry (a name metered in several accounts must have one: exit 64).
+            if let file = options.poolsFile {
+                for (pool, account) in try file.plannedAccounts(
+                    meteredAccounts: try cache.poolAccountSets(from: options.from.adding(days: -1).startInstant(in: utc),
+                                                               to: options.to.adding(days: 2).startInstant(in: utc)),
+                    locators: try cache.accountLocators()) {
+                    poolAccounts[pool] = account
+                }
+            }
             for i in run.advice.indices {
                 try run.advice[i].price(rates: &rates, account: poolAccounts[run.advice[i].pool] ?? "")
             }

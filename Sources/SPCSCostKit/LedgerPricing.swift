@@ -80,11 +80,14 @@ public enum LedgerPricing {
     ///   - regions: each account's region as the cache holds it (``UsageCache/accountRegions()``); an account of
     ///     `accounts` whose region a unit price table lists also gets that region's prices billed in currency
     ///     (``Pricing/accountUnitPrices``), else the run's with a warning naming the account.
+    ///   - locators: account locator to account name, upper case (``UsageCache/accountLocators()``): an account of
+    ///     `accounts` written as a locator (a connection named by locator) finds its region and rate-sheet rows by
+    ///     the name they carry. Empty = accounts matched by name only.
     /// - Throws: ``EstimateError`` for a bad flag, ``PricingError`` for an unknown region or edition,
     ///   ``CreditPriceError`` for an unusable rate sheet, ``FXBookError`` for a missing pair.
     public static func make(_ s: PriceSettings, catalog: PriceCatalog, rateSheet: [RateSheetRow], account: String?,
                             overageDays: Set<CivilDate> = [], period: ClosedRange<CivilDate>,
-                            accounts: [String] = [], regions: [AccountRegion] = [],
+                            accounts: [String] = [], regions: [AccountRegion] = [], locators: [String: String] = [:],
                             warnings: inout [String]) throws -> Pricing {
         let regionText = s.region ?? defaultRegion
         guard let region = RegionID(regionText) else {
@@ -131,7 +134,9 @@ public enum LedgerPricing {
         if byAccount {
             for name in accounts where !name.isEmpty {
                 var accountList = list
-                if let r = regions.first(where: { $0.account == name.uppercased() }) {
+                // The name the rate sheet and ACCOUNTS use: a locator's account name where the cache knows it.
+                let key = locators[name.uppercased()] ?? name.uppercased()
+                if let r = regions.first(where: { $0.account == key }) {
                     let from = r.source == .accounts ? "ORGANIZATION_USAGE.ACCOUNTS" : "RATE_SHEET_DAILY REGION"
                     let l = RegionID(r.region).map { listPrices(region: $0, edition: s.edition, catalog: catalog) } ?? []
                     // Its prices billed in currency (block storage, snapshots, transfer): its region's too.
@@ -157,7 +162,7 @@ public enum LedgerPricing {
                         + "row names it in the cache); its credits, block storage and data transfer are priced at --region \(regionText). Pull with --org "
                         + "to read the accounts' regions.")
                 }
-                own[name] = try CreditPriceSchedule(override: nil, rateSheet: sheet, account: name, contract: s.contract,
+                own[name] = try CreditPriceSchedule(override: nil, rateSheet: sheet, account: key, contract: s.contract,
                                                     list: accountList, overageDays: overageDays,
                                                     requireRateSheetRows: false)
             }
@@ -297,6 +302,7 @@ extension LedgerPricing {
         // keeps the run's price, so a single account's figures do not depend on what the cache knows of regions.
         var accounts: [String] = []
         var regions: [AccountRegion] = []
+        var locators: [String: String] = [:]
         if let cache {
             let utc = TimeZone(identifier: "UTC")!
             let names = Set(try cache.meteredAccounts(from: period.lowerBound.startInstant(in: utc),
@@ -305,11 +311,12 @@ extension LedgerPricing {
             if names.count > 1 {
                 accounts = names.sorted()
                 regions = try cache.accountRegions()
+                locators = try cache.accountLocators()
             }
         }
         let pricing = try make(s, catalog: catalog, rateSheet: billing.rateSheet, account: account,
                                overageDays: overageDays ?? billing.overageDays, period: period, accounts: accounts,
-                               regions: regions, warnings: &warnings)
+                               regions: regions, locators: locators, warnings: &warnings)
         return (pricing, billing)
     }
 

@@ -31,6 +31,7 @@ import SPCSCostTOML
 /// block_storage = { volumes = 2, gib = 100 }   # block volumes of the services' instances (default 1), GiB each;
 ///                                 # also extra_iops = 2000, extra_throughput_mibps = 125 (each volume, above the defaults)
 /// snapshots = { count = 7, gib = 100, days = 30 }  # snapshots kept at once (default 1), GiB each, days (default all)
+/// account = "ACCT_02"             # whose pool of this name (name or locator); needed when several accounts have one
 ///
 /// [[pools.tasks]]
 /// name = "RESUME_JUPYTER"
@@ -82,12 +83,77 @@ public struct PoolsFile: Sendable {
         /// Block storage volumes (`block_storage = { volumes = 2, gib = 100 }`) and snapshots (`snapshots = { count =
         /// 7, gib = 100, days = 30 }`) of the pool's services, priced in dollars by `estimate`; nil = neither key.
         public var storage: PlannedStorage?
+        /// The account whose pool of this name the entry plans (`account`, an account name or its locator, upper
+        /// case); nil = not said. Needed when the cache meters the name in several accounts (see
+        /// ``PoolsFile/plannedAccounts(meteredAccounts:locators:)``).
+        public var account: String?
     }
 
     /// File-wide settings.
     public var defaults: Defaults
     /// Pools in file order.
     public var pools: [Entry]
+    /// The file as given (for errors); `""` when not read from a file.
+    public var file: String = ""
+}
+
+/// A pools file entry that does not say which of several accounts' pools of its name it plans, or names an account
+/// whose rows do not meter that name: `report`, `reconcile`, `whatif` and `advise` exit 64 (a key to add or fix).
+public struct PoolAccountError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The pools file as given.
+    public let file: String
+    /// The pool's name.
+    public let pool: String
+    /// The accounts whose rows meter the pool's name in the run's period, upper case, sorted.
+    public let accounts: [String]
+    /// The entry's `account` as written (upper case); nil when the entry has none.
+    public let given: String?
+
+    public var description: String {
+        let list = accounts.joined(separator: " and ")
+        if let given {
+            return "\(file), pool \(pool), key account: '\(given)' is neither the name nor the locator of an account whose "
+                + "rows meter \(pool) in the period (\(list)). Fix: account = \"\(accounts[0])\" (or another of them)."
+        }
+        return "\(file), pool \(pool): the cache meters a pool of this name in \(accounts.count) accounts, \(list), and "
+            + "the entry does not say whose it plans. Fix: add account = \"\(accounts[0])\" (an account name or its "
+            + "locator) to the entry; a pools file plans one pool of a name."
+    }
+}
+
+extension PoolsFile {
+    /// The account whose price each entry's planned and what-if quantities take, by pool name: the entry's `account`
+    /// (matched to the metered accounts by name or locator), else the one account whose rows meter the name. A name
+    /// metered in one account or none, with no `account`, is left out (as before: its one account's price, or the
+    /// run's).
+    /// - Parameters:
+    ///   - meteredAccounts: by pool name, the accounts (upper case, `""` = not known) whose rows meter it in the
+    ///     run's period (``UsageCache/poolAccountSets(from:to:)``).
+    ///   - locators: account locator to account name, both upper case, where the cache has them
+    ///     (``UsageCache/accountLocators()``).
+    /// - Throws: ``PoolAccountError`` for an entry without `account` whose name is metered in two or more accounts,
+    ///   or whose `account` matches none of the accounts that meter its name.
+    public func plannedAccounts(meteredAccounts: [String: Set<String>],
+                                locators: [String: String]) throws(PoolAccountError) -> [String: String] {
+        func canonical(_ a: String) -> String { locators[a] ?? a }
+        var out: [String: String] = [:]
+        for e in pools {
+            let name = e.plan.pool.name
+            let accounts = (meteredAccounts[name] ?? []).filter { !$0.isEmpty }.sorted()
+            if let given = e.account {
+                if accounts.isEmpty {
+                    out[name] = canonical(given)
+                } else if let match = accounts.first(where: { $0 == given || canonical($0) == canonical(given) }) {
+                    out[name] = match
+                } else {
+                    throw PoolAccountError(file: file, pool: name, accounts: accounts, given: given)
+                }
+            } else if accounts.count > 1 {
+                throw PoolAccountError(file: file, pool: name, accounts: accounts, given: nil)
+            }
+        }
+        return out
+    }
 }
 
 /// A problem in a pools file. `description` names the file, the place (line, or pool and key) and the fix.
@@ -175,7 +241,7 @@ extension PoolsFile {
         for e in entries where !seen.insert(e.plan.pool.name).inserted {
             throw PoolsFileError(file: file, place: "pool \(e.plan.pool.name)", reason: "the name appears twice; pool names must be unique")
         }
-        return PoolsFile(defaults: defaults, pools: entries)
+        return PoolsFile(defaults: defaults, pools: entries, file: file)
     }
 
     static func parsePool(_ t: TOMLTable, index: Int, file: String) throws(PoolsFileError) -> Entry {
@@ -184,7 +250,7 @@ extension PoolsFile {
         r.place = "pool \(name)"
         try r.allow(["name", "family", "min_nodes", "max_nodes", "auto_suspend_secs", "auto_resume", "suspend_mode",
                      "timezone", "autoscale", "off_hours", "credit_price", "credit_price_currency", "region", "edition",
-                     "editions", "tasks", "rate_card", "created", "dropped", "block_storage", "snapshots"])
+                     "editions", "tasks", "rate_card", "created", "dropped", "block_storage", "snapshots", "account"])
         guard let familyText = try r.string("family") else { throw r.error("family", "is required, for example CPU_X64_XS") }
         guard let family = InstanceFamily(familyText) else { throw r.error("family", "'\(familyText)' is not an instance family name") }
         let minNodes = try r.int("min_nodes") ?? 1
@@ -319,7 +385,17 @@ extension PoolsFile {
         return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
                      region: try r.region("region"), editions: try r.editions(), creditPrice: creditPrice,
                      rateCardID: try r.string("rate_card"), created: try r.instant("created"),
-                     dropped: try r.instant("dropped"), storage: storage)
+                     dropped: try r.instant("dropped"), storage: storage, account: try account(r))
+    }
+
+    /// The entry's `account`: an account name or locator, upper case as the cache keeps accounts.
+    static func account(_ r: TableReader) throws(PoolsFileError) -> String? {
+        guard let text = try r.string("account") else { return nil }
+        let a = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !a.isEmpty, !a.contains(where: { $0.isWhitespace }) else {
+            throw r.error("account", "'\(text)' must be an account name or locator such as ACCT_02 or XY12346")
+        }
+        return a
     }
 }
 

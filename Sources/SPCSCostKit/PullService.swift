@@ -173,6 +173,16 @@ public struct PullService: Sendable {
     static let blockStorageSnapshots = "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS"
     static let internalTransfer = "SNOWFLAKE.ACCOUNT_USAGE.INTERNAL_DATA_TRANSFER_HISTORY"
     static let dataTransfer = "SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY"
+    /// The organization's block storage (docs.snowflake.com/en/sql-reference/organization-usage/block_storage_history:
+    /// a premium view of the organization account; ORGANIZATION_NAME, ACCOUNT_LOCATOR, ACCOUNT_NAME, then the
+    /// ACCOUNT_USAGE view's columns), read by `pull --org`.
+    static let organizationBlockStorage = "SNOWFLAKE.ORGANIZATION_USAGE.BLOCK_STORAGE_HISTORY"
+
+    /// The statement `pull --org` reads the organization's block storage with, from the window's first UTC day
+    /// (`[?1, ?2)`, session TIMEZONE UTC), every account's rows each naming its organization and account.
+    static let organizationBlockStorageStatement = "SELECT ORGANIZATION_NAME, ACCOUNT_NAME, ACCOUNT_LOCATOR, USAGE_DATE, "
+        + "STORAGE_TYPE, COMPUTE_POOL_NAME, COMPUTE_POOL_ID, BYTES, ADDITIONAL_IOPS, ADDITIONAL_THROUGHPUT FROM "
+        + "\(organizationBlockStorage) WHERE USAGE_DATE >= ? AND USAGE_DATE < ?"
 
     /// The statements that read the block storage and data transfer views (docs.snowflake.com/en/sql-reference/
     /// account-usage/block_storage_history, block_storage_snapshots, internal_data_transfer_history,
@@ -334,16 +344,21 @@ public struct PullService: Sendable {
             jobs.append(StatementJob(view: Self.accounts, statement: SQLStatement(
                 "SELECT * FROM \(Self.accounts)", parameters: ["TIMEZONE": "UTC"]), skippable: true))
         }
-        // 7. Block storage, snapshots and SPCS data transfer of the connection's account (not with --org: these are
-        // ACCOUNT_USAGE views of one account), each skipped with a warning when the role cannot read it.
+        // 7. Block storage, snapshots and SPCS data transfer of the connection's account, each skipped with a warning
+        // when the role cannot read it. With --org, the organization's BLOCK_STORAGE_HISTORY instead (every
+        // account's); Snowflake documents no organization view of snapshots or SPCS transfer (README "Known limits").
         let storageBase = jobs.count
+        let dayStart = CivilDate.of(start, in: utc).startInstant(in: utc)
         if !options.organizationWide {
-            let dayStart = CivilDate.of(start, in: utc).startInstant(in: utc)
             for (view, sql, window) in Self.storageTransferStatements {
                 jobs.append(StatementJob(view: view, statement: SQLStatement(
                     sql, bindings: window ? [.timestampLTZ(view == Self.blockStorage ? dayStart : start), .timestampLTZ(end)] : [],
                     parameters: ["TIMEZONE": "UTC"]), skippable: true))
             }
+        } else {
+            jobs.append(StatementJob(view: Self.organizationBlockStorage, statement: SQLStatement(
+                Self.organizationBlockStorageStatement, bindings: [.timestampLTZ(dayStart), .timestampLTZ(end)],
+                parameters: ["TIMEZONE": "UTC"]), skippable: true))
         }
         let fetched = await Self.fetch(jobs, client: client, maxConcurrentStatements: options.maxConcurrentStatements,
                                        progress: progress)
@@ -366,7 +381,12 @@ public struct PullService: Sendable {
                 records[i].account = identity.account
             }
         }
-        let pools = try Self.poolRecords(try read(1)?.partitions ?? [])
+        // COMPUTE_POOLS is the connection's account's view (with --org too: the organization account's own).
+        var pools = try Self.poolRecords(try read(1)?.partitions ?? [])
+        for i in pools.indices {
+            pools[i].organization = identity.organization
+            pools[i].account = identity.account
+        }
         var metering = try Self.meteringRecords(try read(2)?.partitions ?? [])
         for i in metering.indices {
             metering[i].organization = identity.organization
@@ -498,6 +518,21 @@ public struct PullService: Sendable {
             for i in storage.dataTransfer.indices {
                 storage.dataTransfer[i].organization = identity.organization
                 storage.dataTransfer[i].account = identity.account
+            }
+        } else if case let .skipped(e) = try fetched[storageBase].get() {
+            statements.append(.init(view: jobs[storageBase].view, statementHandle: nil, rows: 0, partitions: 0,
+                                    skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); block storage is "
+                                        + "not shown"))
+            note("\(Self.organizationBlockStorage) is not readable with this role (Snowflake error "
+                 + "\(e.snowflakeCode ?? "refused")): a premium view of the organization account, read by a role with "
+                 + "GLOBALORGADMIN or the SNOWFLAKE.ORGANIZATION_USAGE_VIEWER application role. The pull goes on "
+                 + "without it, and reports leave block storage out; pull each account with -c for its own.")
+        } else {
+            // Every account's rows, each naming its own organization and account (the connection's organization
+            // when the cell is empty).
+            storage.storage = try Self.blockStorageRows(try read(storageBase)?.partitions ?? [])
+            for i in storage.storage.indices where storage.storage[i].organization.isEmpty {
+                storage.storage[i].organization = identity.organization
             }
         }
 
@@ -1007,7 +1042,9 @@ public struct PullService: Sendable {
     }
 
     /// BLOCK_STORAGE_HISTORY rows from their partitions (USAGE_DATE a TIMESTAMP_LTZ, read as its UTC day, or a
-    /// DATE); NULL ADDITIONAL_IOPS or ADDITIONAL_THROUGHPUT is 0.
+    /// DATE); NULL ADDITIONAL_IOPS or ADDITIONAL_THROUGHPUT is 0. The organization view's ORGANIZATION_NAME and
+    /// ACCOUNT_NAME, when the result has them, become each row's organization and account (upper case); without
+    /// them both stay `""` for the caller to fill in.
     /// - Throws: ``DataError`` for a row without USAGE_DATE, STORAGE_TYPE or BYTES, or a cell that does not decode.
     public static func blockStorageRows(_ partitions: [ResultPartition]) throws -> [BlockStorageRecord] {
         guard let cols = partitions.first?.columns else { return [] }
@@ -1016,6 +1053,7 @@ public struct PullService: Sendable {
         let iBytes = try column(cols, "BYTES", view: v)
         let iPool = cols.index(named: "COMPUTE_POOL_NAME"), iPoolID = cols.index(named: "COMPUTE_POOL_ID")
         let iIOPS = cols.index(named: "ADDITIONAL_IOPS"), iThroughput = cols.index(named: "ADDITIONAL_THROUGHPUT")
+        let iOrganization = cols.index(named: "ORGANIZATION_NAME"), iAccount = cols.index(named: "ACCOUNT_NAME")
         let utc = TimeZone(identifier: "UTC")!
         return try decodeRows(partitions, view: v) { row, at in
             var day: CivilDate?
@@ -1032,7 +1070,9 @@ public struct PullService: Sendable {
                 usageDate: day, storageType: type.uppercased(), poolName: iPool.flatMap { row.text($0) },
                 poolID: try iPoolID.flatMap { try row.int64($0) }, bytes: bytes,
                 additionalIOPS: try iIOPS.flatMap { try row.decimal($0) } ?? 0,
-                additionalThroughputMiBPerSecond: try iThroughput.flatMap { try row.decimal($0) } ?? 0)
+                additionalThroughputMiBPerSecond: try iThroughput.flatMap { try row.decimal($0) } ?? 0,
+                organization: iOrganization.flatMap { row.text($0) }?.uppercased() ?? "",
+                account: iAccount.flatMap { row.text($0) }?.uppercased() ?? "")
         }
     }
 

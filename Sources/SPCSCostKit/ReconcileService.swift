@@ -143,6 +143,13 @@ public struct ReconcileService: Sendable {
                                          by: \.computePoolName)
                 poolAccounts = try cache.poolAccounts(from: wideStart, to: wideEnd)
             }
+            // The pools file's `account` of an entry (a name metered in several accounts must have one: exit 64).
+            let utcStart = first.startInstant(in: utc), utcEnd = last.adding(days: 1).startInstant(in: utc)
+            for (pool, account) in try options.pools.plannedAccounts(
+                meteredAccounts: try cache.poolAccountSets(from: utcStart, to: utcEnd),
+                locators: try cache.accountLocators()) {
+                poolAccounts[pool] = account
+            }
             // Planned block storage and snapshots against the metered (money only, README "Planned storage").
             let storage = try StorageAgainstPlan.forPools(
                 options.pools, cache: cache, pricing: pricing, from: options.from, through: options.to,

@@ -139,6 +139,12 @@ public struct ReportService: Sendable {
                                           segments: OffsetSegment.segments(of: options.timeZone, from: start, to: end))
         let meteredPools = Set(read.parts.map(\.pool))
         let planned = Dictionary((options.poolsFile?.pools ?? []).map { ($0.plan.pool.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // Whose pool each entry plans: its `account`, else the one account metering its name (several: exit 64).
+        var plannedAccounts: [String: String] = [:]
+        if let file = options.poolsFile {
+            plannedAccounts = try file.plannedAccounts(meteredAccounts: try cache.poolAccountSets(from: start, to: end),
+                                                       locators: try cache.accountLocators())
+        }
         var lifetimes = try PoolLifetimes(cache: cache)
         let inventoryByName = lifetimes.inventory
         var setups: [ReportPoolSetup] = []
@@ -170,8 +176,10 @@ public struct ReportService: Sendable {
             // Planned, never metered, not in the inventory: nothing says it existed, so it has no always-on or
             // plan baseline (its estimate stays, as its own line).
             let lifetime = try lifetimes.lifetime(of: name, planned: planned[name], metered: meteredPools.contains(name))
-            setups.append(ReportPoolSetup(pool: name, shape: shape, shapeSource: shapeSource, creditsPerNodeHour: rate,
-                                          rateSource: rateSource, lifetime: lifetime, planned: planned[name] != nil))
+            var setup = ReportPoolSetup(pool: name, shape: shape, shapeSource: shapeSource, creditsPerNodeHour: rate,
+                                        rateSource: rateSource, lifetime: lifetime, planned: planned[name] != nil)
+            setup.account = plannedAccounts[name]
+            setups.append(setup)
         }
         if !withoutShape.isEmpty {
             warnings.append("no instance family for \(withoutShape.joined(separator: ", ")) (not in the pools file, no "

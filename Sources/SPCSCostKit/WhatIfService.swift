@@ -92,7 +92,12 @@ public struct WhatIfService: Sendable {
                                                  warnings: &run.warnings)
             var rates = try pricing.rates(for: first...last)
             // Accounts at their own prices: each pool at its account's (README "Accounts in several regions").
-            let poolAccounts = rates.pricesByAccount ? try cache.poolAccounts(from: start, to: end) : [:]
+            var poolAccounts = rates.pricesByAccount ? try cache.poolAccounts(from: start, to: end) : [:]
+            // The pools file's `account` of an entry (a name metered in several accounts must have one: exit 64).
+            for (pool, account) in try pools.plannedAccounts(meteredAccounts: try cache.poolAccountSets(from: start, to: end),
+                                                             locators: try cache.accountLocators()) {
+                poolAccounts[pool] = account
+            }
             let storage = try Self.storage(pools, cache: cache, pricing: pricing, from: reconciled.from,
                                            through: reconciled.to, zone: { zone ?? $0.plan.zone })
             for i in run.results.indices {
@@ -186,9 +191,13 @@ extension WhatIfService {
         }
         // Accounts at their own prices: each pool at its account's (README "Accounts in several regions"); read
         // before the pass over the series (the cache answers one read at a time).
-        let poolAccounts = rates?.pricesByAccount == true
-            ? try cache.poolAccounts(from: options.from.adding(days: -1).startInstant(in: utc),
-                                     to: options.to.adding(days: 2).startInstant(in: utc)) : [:]
+        let wideStart = options.from.adding(days: -1).startInstant(in: utc), wideEnd = options.to.adding(days: 2).startInstant(in: utc)
+        var poolAccounts = rates?.pricesByAccount == true ? try cache.poolAccounts(from: wideStart, to: wideEnd) : [:]
+        // The pools file's `account` of an entry (a name metered in several accounts must have one: exit 64).
+        for (pool, account) in try options.pools.plannedAccounts(
+            meteredAccounts: try cache.poolAccountSets(from: wideStart, to: wideEnd), locators: try cache.accountLocators()) {
+            poolAccounts[pool] = account
+        }
 
         var byName: [String: [Int]] = [:]
         for (i, p) in planned.enumerated() { byName[p.entry.plan.pool.name, default: []].append(i) }
@@ -236,8 +245,6 @@ extension WhatIfService {
 
         // The lifetimes' metered spans are read before the pass (the cache answers one read at a time).
         try lifetimes.readMeteredSpans()
-        let wideStart = options.from.adding(days: -1).startInstant(in: utc)
-        let wideEnd = options.to.adding(days: 2).startInstant(in: utc)
         var done = [Bool](repeating: false, count: planned.count)
         try cache.forEachPoolSeries(from: wideStart, to: wideEnd) { name, firstHour, values in
             /// Whether the hours starting in `[a, b)` have a row, and their nano-credits.

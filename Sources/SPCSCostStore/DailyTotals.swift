@@ -305,6 +305,51 @@ extension UsageCache {
         }
     }
 
+    /// Per pool name metered in [`from`, `to`), every account its rows name (upper case; `""` for rows of no known
+    /// account, such as a CSV import): what a pools file's entries are matched to
+    /// (``poolAccounts(from:to:)`` keeps only a name's one account).
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func poolAccountSets(from: Date, to: Date) throws(StoreError) -> [String: Set<String>] {
+        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
+        do {
+            return try db.read { db in
+                var out: [String: Set<String>] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT compute_pool_name, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
+                    UNION SELECT DISTINCT compute_pool_name, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2
+                    """, arguments: [a, b]) {
+                    out[row[0] as String, default: []].insert(row[1] as String)
+                }
+                return out
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Account locators and the account names they stand for, both upper case, from the cached
+    /// ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY rows (ACCOUNT_LOCATOR, ACCOUNT_NAME): a connection named by locator
+    /// keeps the locator as its rows' account, which this maps to the name the rate sheet, the accounts' regions and
+    /// pools files may use. Empty when the cache has no such rows; a locator seen with two names keeps the first in
+    /// name order.
+    /// - Throws: ``StoreError/database(path:reason:)``.
+    public func accountLocators() throws(StoreError) -> [String: String] {
+        do {
+            return try db.read { db in
+                var out: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT UPPER(account_locator), UPPER(account_name) FROM usage_in_currency_daily
+                    WHERE account_locator <> '' AND account_name <> '' ORDER BY 1, 2
+                    """) where out[row[0] as String] == nil {
+                    out[row[0] as String] = row[1] as String
+                }
+                return out
+            }
+        } catch {
+            throw .database(path: path, reason: "\(error)")
+        }
+    }
+
     /// Per pool name metered in [`from`, `to`), the one account its rows name (upper case), or `""` when they name
     /// none or several: the account whose price a pool's planned and hypothetical figures take (`whatif`, `advise`,
     /// `reconcile`'s estimate).

@@ -31,8 +31,9 @@ import SPCSCostCore
 ///   ``meteredByDay(from:to:segments:)`` show a pool by name, every account summed;
 ///   ``forEachPoolAccountSeries(from:to:_:)`` and ``meteredParts(from:to:segments:)`` keep the accounts apart, so
 ///   each is priced at its own price.
-/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS, METERING_DAILY_HISTORY (SPCS rows, keyed
-///   by day, organization and account since schema v5) and RATE_SHEET_DAILY as pulled.
+/// - `compute_pools`, `metering_daily`, `rate_sheet_daily`: COMPUTE_POOLS (keyed by organization, account, NAME and
+///   ID since schema `v12-account-inventory`), METERING_DAILY_HISTORY (SPCS rows, keyed by day, organization and
+///   account since schema v5) and RATE_SHEET_DAILY as pulled.
 /// - `usage_in_currency_daily`: ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY as pulled, keyed by every column but
 ///   USAGE and USAGE_IN_CURRENCY (exact decimal text).
 /// - `restatements`: one row per money-view value a later pull found changed or gone (view, UTC day, key, column,
@@ -101,7 +102,7 @@ public final class UsageCache: Sendable {
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
                                "v6-account-regions", "v7-storage-transfer", "v8-task-warehouses", "v9-notebook-usage",
-                               "v10-series-by-account", "v11-application-index"]
+                               "v10-series-by-account", "v11-application-index", "v12-account-inventory"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -464,6 +465,47 @@ public final class UsageCache: Sendable {
                     WHERE application_id IS NOT NULL AND application_id <> '';
                 CREATE INDEX spcs_daily_application ON spcs_daily (start_time)
                     WHERE application_id IS NOT NULL AND application_id <> '';
+                """)
+        }
+        m.registerMigration("v12-account-inventory") { db in
+            // COMPUTE_POOLS rows gain the organization and account whose view gave them: keyed by NAME and ID alone,
+            // two accounts' pools of one name and ID were one row, the account written last winning. A row cached
+            // before takes the organization and account of the METERING_DAILY_HISTORY rows its pull wrote (a pull
+            // writes both views with the connection's account, metering keyed by account since v5), else '' (not
+            // known: that pull's metering rows were replaced since, or it read none). One transaction.
+            try db.execute(sql: """
+                CREATE TABLE compute_pools_v12 (
+                    organization TEXT NOT NULL DEFAULT '',   -- upper case, '' = not known
+                    account TEXT NOT NULL DEFAULT '',        -- upper case, '' = not known
+                    name TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    is_suspended INTEGER,
+                    min_nodes INTEGER,
+                    max_nodes INTEGER,
+                    instance_family TEXT,
+                    auto_suspend_secs INTEGER,
+                    auto_resume INTEGER,
+                    created INTEGER,                 -- UTC epoch seconds
+                    last_resumed INTEGER,
+                    last_altered INTEGER,
+                    deleted INTEGER,
+                    owner TEXT,
+                    comment TEXT,
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (organization, account, name, id)
+                ) WITHOUT ROWID;
+                INSERT INTO compute_pools_v12 (organization, account, name, id, is_suspended, min_nodes, max_nodes,
+                    instance_family, auto_suspend_secs, auto_resume, created, last_resumed, last_altered, deleted, owner,
+                    comment, load_id)
+                SELECT COALESCE((SELECT m.organization FROM metering_daily m
+                                 WHERE m.load_id = p.load_id AND m.account <> '' LIMIT 1), ''),
+                       COALESCE((SELECT m.account FROM metering_daily m
+                                 WHERE m.load_id = p.load_id AND m.account <> '' LIMIT 1), ''),
+                       p.name, p.id, p.is_suspended, p.min_nodes, p.max_nodes, p.instance_family, p.auto_suspend_secs,
+                       p.auto_resume, p.created, p.last_resumed, p.last_altered, p.deleted, p.owner, p.comment, p.load_id
+                FROM compute_pools p;
+                DROP TABLE compute_pools;
+                ALTER TABLE compute_pools_v12 RENAME TO compute_pools;
                 """)
         }
         return m
@@ -1055,15 +1097,17 @@ public final class HistoryWriter {
         notebookRows += 1
     }
 
-    /// Inserts or replaces a COMPUTE_POOLS row (key: NAME, ID).
+    /// Inserts or replaces a COMPUTE_POOLS row (key: organization, account, NAME, ID since schema
+    /// `v12-account-inventory`; before, NAME and ID, so the account written last won).
     /// - Throws: a SQLite error.
     public func upsert(_ pool: ComputePoolRecord) throws {
         func t(_ d: Date?) -> Int64? { d.map { Int64($0.timeIntervalSince1970.rounded(.down)) } }
         try db.execute(sql: """
-            INSERT OR REPLACE INTO compute_pools (name, id, is_suspended, min_nodes, max_nodes, instance_family,
-                auto_suspend_secs, auto_resume, created, last_resumed, last_altered, deleted, owner, comment, load_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [pool.name, pool.id, pool.isSuspended.map { $0 ? 1 : 0 }, pool.minNodes, pool.maxNodes,
+            INSERT OR REPLACE INTO compute_pools (organization, account, name, id, is_suspended, min_nodes, max_nodes,
+                instance_family, auto_suspend_secs, auto_resume, created, last_resumed, last_altered, deleted, owner,
+                comment, load_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [pool.organization, pool.account, pool.name, pool.id, pool.isSuspended.map { $0 ? 1 : 0 }, pool.minNodes, pool.maxNodes,
                              pool.instanceFamily, pool.autoSuspendSeconds, pool.autoResume.map { $0 ? 1 : 0 },
                              t(pool.created), t(pool.lastResumed), t(pool.lastAltered), t(pool.deleted), pool.owner,
                              pool.comment, loadID])
@@ -1222,7 +1266,8 @@ public final class HistoryWriter {
 }
 
 extension UsageCache {
-    /// Every cached COMPUTE_POOLS row, by name then id.
+    /// Every cached COMPUTE_POOLS row, by name, id, organization and account (two accounts' pools of one name are
+    /// two rows).
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func computePools() throws(StoreError) -> [ComputePoolRecord] {
         func date(_ v: Int64?) -> Date? { v.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
@@ -1230,13 +1275,14 @@ extension UsageCache {
             return try db.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT name, id, is_suspended, min_nodes, max_nodes, instance_family, auto_suspend_secs, auto_resume,
-                           created, last_resumed, last_altered, deleted, owner, comment FROM compute_pools ORDER BY name, id
+                           created, last_resumed, last_altered, deleted, owner, comment, organization, account
+                    FROM compute_pools ORDER BY name, id, organization, account
                     """).map { r in
                     ComputePoolRecord(name: r[0], id: r[1], isSuspended: (r[2] as Int64?).map { $0 != 0 }, minNodes: r[3],
                                       maxNodes: r[4], instanceFamily: r[5], autoSuspendSeconds: r[6],
                                       autoResume: (r[7] as Int64?).map { $0 != 0 }, created: date(r[8]),
                                       lastResumed: date(r[9]), lastAltered: date(r[10]), deleted: date(r[11]),
-                                      owner: r[12], comment: r[13])
+                                      owner: r[12], comment: r[13], organization: r[14], account: r[15])
                 }
             }
         } catch {

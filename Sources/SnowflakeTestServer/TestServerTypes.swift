@@ -315,6 +315,13 @@ extension TestResult {
         .fixed("BYTES"), .fixed("ADDITIONAL_IOPS", scale: 9), .fixed("ADDITIONAL_THROUGHPUT", scale: 9),
     ]
 
+    /// The columns `pull --org` selects from `SNOWFLAKE.ORGANIZATION_USAGE.BLOCK_STORAGE_HISTORY`, a premium view of
+    /// the organization account (docs.snowflake.com/en/sql-reference/organization-usage/block_storage_history):
+    /// ORGANIZATION_NAME, ACCOUNT_NAME, ACCOUNT_LOCATOR VARCHAR, then the ACCOUNT_USAGE view's columns
+    /// (``blockStorageHistoryColumns``). Served only when registered (like every ORGANIZATION_USAGE view: else 002003).
+    public static let organizationBlockStorageHistoryColumns: [TestColumn] =
+        [.text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .text("ACCOUNT_LOCATOR")] + blockStorageHistoryColumns
+
     /// Columns of `SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS` that spcs-cost reads, in the documented types
     /// (docs.snowflake.com/en/sql-reference/account-usage/block_storage_snapshots): SNAPSHOT_ID NUMBER;
     /// SNAPSHOT_NAME, SERVICE_NAME, VOLUME_NAME TEXT; SIZE NUMBER (GB); CREATED_ON, DELETED_ON TIMESTAMP_LTZ.

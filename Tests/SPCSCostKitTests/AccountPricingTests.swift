@@ -200,6 +200,97 @@ import Testing
         }
     }
 
+    /// A pool name metered in two accounts (SHARED: TOKYO_ACCT and OREGON_ACCT): a pools file entry without
+    /// `account` is refused (exit 64 through ``PoolAccountError``) by report, reconcile and whatif, naming both
+    /// accounts and the key to add; with `account` (a name, or a locator the cached USAGE_IN_CURRENCY_DAILY gives:
+    /// XY222 = OREGON_ACCT) its planned and what-if quantities take that account's price: always on at 2.85 USD a
+    /// credit (Tokyo) or 2.00 (Oregon). Before, they took the run's price (2.00 here) whichever account was meant.
+    @Test func aPoolNameInSeveralAccountsIsPlannedForTheAccountTheFileNames() async throws {
+        let cache = try await pulledCache()
+        try cache.load(.init(kind: "pull", source: "uic", checksum: "", loadedAt: Date(timeIntervalSince1970: 1_775_779_200))) { w in
+            try w.upsert(UsageInCurrencyRow(usageDate: CivilDate("2026-04-02")!, organizationName: "MYORG",
+                                            accountName: "OREGON_ACCT", accountLocator: "XY222", region: "AWS_US_WEST_2",
+                                            serviceType: "SNOWPARK_CONTAINER_SERVICES", usage: 3, usageInCurrency: 6,
+                                            currency: "USD"))
+        }
+        func file(_ account: String?) throws -> PoolsFile {
+            try PoolsFile.parse("""
+                [defaults]
+                rate_card = "2026-04"
+
+                [[pools]]
+                name = "SHARED"
+                family = "CPU_X64_XS"
+                auto_suspend_secs = 0
+                timezone = "UTC"
+                \(account.map { "account = \"\($0)\"" } ?? "")
+                """, file: "shared.toml")
+        }
+        func options(_ f: PoolsFile) -> (ReportOptions, ReconcileOptions) {
+            var o = reportOptions(nil)
+            o.poolsFile = f
+            var ro = ReconcileOptions(pools: f, from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!)
+            ro.timeZone = TimeZone(identifier: "UTC")!
+            ro.price = o.priceSettings
+            return (o, ro)
+        }
+        // No account: refused, naming both accounts and the fix.
+        let (o, ro) = options(try file(nil))
+        let refused = PoolAccountError(file: "shared.toml", pool: "SHARED", accounts: ["OREGON_ACCT", "TOKYO_ACCT"], given: nil)
+        #expect(throws: refused) { _ = try ReportService(env: env).build(o, cache: cache) }
+        #expect(throws: refused) { _ = try ReconcileService(env: env).reconcile(ro, cache: cache) }
+        #expect(throws: refused) { _ = try WhatIfService(env: env).run(ro, policies: ["always-on"], cache: cache) }
+        #expect(refused.description.contains("OREGON_ACCT and TOKYO_ACCT") && refused.description.contains("add account = \"OREGON_ACCT\""))
+        // An account that does not meter SHARED: refused too.
+        let (wrong, _) = options(try file("POOL_N_ACCT"))
+        #expect(throws: PoolAccountError(file: "shared.toml", pool: "SHARED", accounts: ["OREGON_ACCT", "TOKYO_ACCT"],
+                                         given: "POOL_N_ACCT")) { _ = try ReportService(env: env).build(wrong, cache: cache) }
+        // Named (case as written does not matter), or by locator: that account's price.
+        for (account, price) in [("tokyo_acct", Decimal(string: "2.85")!), ("OREGON_ACCT", Decimal(2)), ("XY222", Decimal(2))] {
+            let (o, ro) = options(try file(account))
+            let report = try ReportService(env: env).build(o, cache: cache)
+            let shared = try #require(report.pools.first { $0.pool == "SHARED" })
+            let always = try #require(shared.alwaysOn)
+            #expect(always.quantity > 0 && ExactDecimal.text(always.amount.amount) == ExactDecimal.text(always.quantity * price),
+                    "\(account)")
+            // The metered credits stay each account's at its own price: 1 × 2.85 + 3 × 2.00.
+            #expect(ExactDecimal.text(shared.metered.amount.amount) == "8.85", "\(account)")
+            let streamed = try WhatIfService(env: env).run(ro, policies: ["always-on"], cache: cache)
+            let policy = try #require(streamed.results.first { $0.pool == "SHARED" }?.policyCost)
+            #expect(ExactDecimal.text(policy.amount.amount) == ExactDecimal.text(policy.quantity * price), "\(account)")
+            let reconciled = try ReconcileService(env: env).reconcile(ro, cache: cache)
+            let repriced = try WhatIfService(env: env).reprice(reconciled, pools: ro.pools, policies: [.alwaysOn],
+                                                               zone: TimeZone(identifier: "UTC")!, cache: cache,
+                                                               price: o.priceSettings)
+            let again = try #require(repriced.results.first { $0.pool == "SHARED" }?.policyCost)
+            #expect(ExactDecimal.text(again.amount.amount) == ExactDecimal.text(policy.amount.amount), "\(account)")
+        }
+    }
+
+    /// Accounts written as locators (a connection named by its locator keeps the locator as its rows' account):
+    /// XY111 is TOKYO_ACCT by the cached USAGE_IN_CURRENCY_DAILY, so its credits take Tokyo's price from
+    /// ORGANIZATION_USAGE.ACCOUNTS, which names the account: 11 × 2.85 = 31.35. Before, matched by name only, the
+    /// locator found no region and took the run's 2.00 (22).
+    @Test func anAccountWrittenAsItsLocatorFindsItsRegionByName() async throws {
+        let cache = try await pulledCache()
+        let byLocator = try UsageCache(.path(home.path("locator.sqlite")))
+        _ = try byLocator.load(try cache.keyedRecords().filter { $0.account != "NOREGION_ACCT" }.map {
+            var r = $0
+            if r.account == "TOKYO_ACCT" { r.account = "XY111" }
+            return r
+        }, as: .init(kind: "pull", source: "t", checksum: "x", loadedAt: Date(timeIntervalSince1970: 1_775_779_200)))
+        _ = try byLocator.load(.init(kind: "pull", source: "t", checksum: "y", loadedAt: Date(timeIntervalSince1970: 1_775_779_200))) { w in
+            for r in try cache.accountRegions() { try w.upsert(r) }
+            try w.upsert(UsageInCurrencyRow(usageDate: CivilDate("2026-04-01")!, organizationName: "MYORG",
+                                            accountName: "TOKYO_ACCT", accountLocator: "XY111", region: "AWS_AP_NORTHEAST_1",
+                                            serviceType: "SNOWPARK_CONTAINER_SERVICES", usage: 10, usageInCurrency: Decimal(string: "28.5")!,
+                                            currency: "USD"))
+        }
+        let r = try ReportService(env: env).build(reportOptions(.account), cache: byLocator, reconciled: nil)
+        #expect(lines(r) == ["OREGON_ACCT 13 26", "XY111 11 31.35"])
+        #expect(!r.warnings.contains { $0.hasPrefix("account XY111") })
+    }
+
     /// An account whose RATE_SHEET_DAILY rows the cache holds is priced at its effective rate (OREGON_ACCT 1.80),
     /// the others at their regions' list prices; the run's price (which would take any account's rows) is not used.
     @Test func anAccountsRateSheetRowsComeBeforeItsRegionsListPrice() async throws {

@@ -59,18 +59,31 @@ import Testing
                        ["MYORG", "ACCT_02", "POOL", "9", "false", nil, "1711929600.000000000", "1712016000.000000000", nil, "1.100000000"],
                        ["MYORG", "ACCT_02", "POOL", "9", "false", nil, "1712016000.000000000", "1712088000.000000000", nil, "0.500000000"]]))
         }
-        server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+        // Each account's own views: a pool POOL of the same ID (7) in both, XS in SPCS_DEV and M in ACCT_02, and a
+        // metered 1 April, 2.64 credits in SPCS_DEV and 1.1 in ACCT_02.
+        server.register("ACCOUNT_USAGE\\.SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
+            columns: [.text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"), .timestampLTZ("START_TIME"),
+                      .timestampLTZ("END_TIME"), .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: []))
+        server.register("COMPUTE_POOLS") { statement in
+            let family = statement.account == "MYORG-SPCS_DEV" ? "CPU_X64_XS" : "CPU_X64_M"
+            return .rows(TestResult(columns: [.text("NAME"), .fixed("ID"), .text("INSTANCE_FAMILY")],
+                                    rows: [["POOL", "7", family]]))
+        }
+        server.register("METERING_DAILY_HISTORY") { statement in
+            let credits = statement.account == "MYORG-SPCS_DEV" ? "2.640000000" : "1.100000000"
+            return .rows(TestResult(
+                columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9),
+                          .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9), .fixed("CREDITS_USED", scale: 9),
+                          .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9), .fixed("CREDITS_BILLED", scale: 9)],
+                rows: [["19814", credits, "0.000000000", credits, "0.000000000", credits]]))
+        }
     }
 
-    func pull(_ connection: String, into cache: UsageCache) async throws -> PullSummary {
+    func pull(_ connection: String, into cache: UsageCache, organizationWide: Bool = true) async throws -> PullSummary {
         var options = PullOptions()
         options.connectionName = connection
         options.grain = .day
-        options.organizationWide = true
+        options.organizationWide = organizationWide
         return try await PullService(env: env, transport: CurlTransport(), clientOptions: SQLAPIClientOptions())
             .pull(options, into: cache)
     }
@@ -113,7 +126,8 @@ import Testing
             rows: [["19814", "USD", "2.00", "SNOWPARK_CONTAINER_SERVICES", "ACCT_02", "AWS_US_WEST_2"]]))
         let cache = try UsageCache(.memory)
         let s = try await pull("spcs_dev", into: cache)
-        #expect(s.statements.last.map { "\($0.view) \($0.rows)" } == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 1")
+        #expect(s.statements.first { $0.view == PullService.accounts }.map { "\($0.view) \($0.rows)" }
+                == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 1")
         #expect(!s.viewWarnings.contains { $0.hasPrefix("no region is known") })
         let regions = try cache.accountRegions()
         #expect(regions == [AccountRegion(organization: "MYORG", account: "SPCS_DEV", region: "AWS_AP_NORTHEAST_1"),
@@ -122,5 +136,54 @@ import Testing
         // Through another account ACCOUNTS is refused like every ORGANIZATION_USAGE view.
         await #expect(throws: SQLAPIError.self) { _ = try await pull("acct_02", into: cache) }
         #expect(try cache.accountRegions() == regions)
+    }
+
+    /// `pull --org` reads the organization's BLOCK_STORAGE_HISTORY (a premium ORGANIZATION_USAGE view, columns as
+    /// documented: ``TestResult/organizationBlockStorageHistoryColumns``) once for every account: SPCS_DEV's and
+    /// ACCT_02's POOL each keep 100 GiB on 1 April, both kept, each under its own account; refused (002003), the pull
+    /// goes on without it and says so.
+    @Test func theOrganizationsBlockStorageForEveryAccount() async throws {
+        let sent = self.sent
+        server.register("ORGANIZATION_USAGE\\.BLOCK_STORAGE_HISTORY") { statement in
+            sent.append(statement)
+            return .rows(TestResult(columns: TestResult.organizationBlockStorageHistoryColumns, rows: [
+                ["MYORG", "SPCS_DEV", "XY12345", "1711929600.000000000", "BLOCK_STORAGE", "POOL", "7", "107374182400",
+                 "0.000000000", "0.000000000"],
+                ["MYORG", "ACCT_02", "XY12346", "1711929600.000000000", "BLOCK_STORAGE", "POOL", "9", "107374182400",
+                 "0.000000000", "0.000000000"]]))
+        }
+        let cache = try UsageCache(.memory)
+        let s = try await pull("spcs_dev", into: cache)
+        #expect(s.statements.contains { $0.view == PullService.organizationBlockStorage && $0.rows == 2 })
+        let statement = try #require(sent.all.first { $0.text.contains("BLOCK_STORAGE_HISTORY") })
+        #expect(statement.text == PullService.organizationBlockStorageStatement && statement.account == "MYORG-SPCS_DEV")
+        let rows = try cache.storageAndTransfer(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-01")!).storage
+        #expect(rows.map { "\($0.organization).\($0.account) \($0.poolName ?? "-") \($0.usageDate) \($0.bytes)" }.sorted()
+                == ["MYORG.ACCT_02 POOL 2024-04-01 107374182400", "MYORG.SPCS_DEV POOL 2024-04-01 107374182400"])
+    }
+
+    @Test func theOrganizationsBlockStorageRefusedIsAWarning() async throws {
+        let cache = try UsageCache(.memory)
+        let s = try await pull("spcs_dev", into: cache)
+        #expect(s.statements.contains { $0.view == PullService.organizationBlockStorage && $0.skipped != nil })
+        #expect(s.viewWarnings.contains { $0.hasPrefix("SNOWFLAKE.ORGANIZATION_USAGE.BLOCK_STORAGE_HISTORY is not readable") })
+        #expect(try cache.storageAndTransfer(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-02")!).storage.isEmpty)
+    }
+
+    /// Schema `v12-account-inventory`: each account's COMPUTE_POOLS rows and METERING_DAILY_HISTORY days are its own.
+    /// SPCS_DEV and ACCT_02 each have a pool POOL of the same ID (7) and a metered 1 April (see `init`); pulled one
+    /// after the other into one cache, both accounts' pool (XS in SPCS_DEV, M in ACCT_02) and both days (2.64 and 1.1 credits)
+    /// are kept. Keyed by name and ID alone, the second account's row replaced the first's.
+    @Test func twoAccountsKeepTheirOwnPoolOfOneNameAndTheirOwnDay() async throws {
+        let cache = try UsageCache(.memory)
+        _ = try await pull("spcs_dev", into: cache, organizationWide: false)
+        _ = try await pull("acct_02", into: cache, organizationWide: false)
+        #expect(try cache.computePools().map { "\($0.organization).\($0.account) \($0.name) \($0.id) \($0.instanceFamily ?? "-")" }
+                == ["MYORG.ACCT_02 POOL 7 CPU_X64_M", "MYORG.SPCS_DEV POOL 7 CPU_X64_XS"])
+        #expect(try cache.meteringDaily().map { "\($0.usageDate) \($0.account) \($0.creditsBilled)" }
+                == ["2024-04-01 ACCT_02 1.100000000", "2024-04-01 SPCS_DEV 2.640000000"])
+        // Pulled again, each account's row is replaced by its own, not by the other's.
+        _ = try await pull("spcs_dev", into: cache, organizationWide: false)
+        #expect(try cache.computePools().count == 2 && cache.meteringDaily().count == 2)
     }
 }

@@ -12,7 +12,11 @@
 #      statement returned only aggregated rows (one per account, pool and day), and per account, pool and UTC day
 #      the cached day rows equal the same ground truth exactly;
 #   6. `pull --org` through the organization account: ORGANIZATION_USAGE's view, every account's rows, equal to the
-#      ground truth at grain day (its default) and hour; refused (exit 69, Snowflake's 002003) through another account.
+#      ground truth at grain day (its default) and hour; refused (exit 69, Snowflake's 002003) through another account;
+#   7. money per account at its own region's price: the rate sheets keep only their data transfer rows (which name
+#      each account's REGION), so each account's credits take the Enterprise list price of its region; in each of the
+#      four caches (-c and --org, hour and day) the FOCUS export's BilledCost per account and UTC day and
+#      `report --by account` equal the ground truth's credits × that price (the run's --region is Tokyo's).
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,6 +35,13 @@ source "$repo/Tests/acceptance/emulator.sh"
 # 1. Three accounts (the first is the organization account), 2 synthetic pools each, 30 days of April 2024.
 python3 "$emulator/gen_history.py" --out "$work/data" --synthetic-pools 8 --accounts 3 --seed 12 \
     --start 2024-04-01 --days 30 > /dev/null 2>&1
+# The generator writes every account's RATE_SHEET_DAILY credit rows at Tokyo's Enterprise rate (4.30): keep only
+# their data transfer rows, which still name each account's REGION, so that each account's credits take the list
+# price of its own region (README "Accounts in several regions": no rate of the account's own, then the edition's
+# list price in the region of its newest RATE_SHEET_DAILY row).
+for sheet in "$work"/data/accounts/*/RATE_SHEET_DAILY.csv; do
+    awk -F, 'NR == 1 || $8 == "data transfer"' "$sheet" > "$sheet.tmp" && mv "$sheet.tmp" "$sheet"
+done
 emulator_start "$work/server" --data "$work/data" --log "$work/log.jsonl"
 pid=$emulator_pid
 for a in SPCS_DEV ACCT_02 ACCT_03 NOT_IN_ORG; do
@@ -68,8 +79,21 @@ status=0
 [[ $status -eq 69 ]] && grep -q "002003" "$work/org-refused.err" \
     || { cat "$work/org-refused.err" >&2; echo "org acceptance: --org from a non-organization account: exit $status" >&2; exit 1; }
 
-# 3, 4 and 5. The caches against the ground truth; the emulator's log.
-python3 - "$work" <<'PY'
+# 7. Money per account at its own region's price: each cache (hourly and daily rows, -c and --org) exported to
+#    FOCUS 1.2 and reported --by account, the run's --region left at Tokyo so that an account priced at the run's
+#    price instead of its own would show.
+for name in c day org-day org-hour; do
+    "$bin" export --focus --period 2024-04 --cache "$work/$name.sqlite" --region aws-ap-northeast-1 \
+        --edition enterprise --billing-account MYORG --out "$work/focus-$name" > "$work/focus-$name.out" \
+        2> "$work/focus-$name.err" || { cat "$work/focus-$name.err" >&2; echo "org acceptance: export $name failed" >&2; exit 1; }
+    "$bin" report --from 2024-04-01 --to 2024-04-30 --cache "$work/$name.sqlite" --region aws-ap-northeast-1 \
+        --edition enterprise --rate-card 2026-04 --by account --format json --out "$work/report-$name" \
+        > "$work/report-$name.out" 2> "$work/report-$name.err" \
+        || { cat "$work/report-$name.err" >&2; echo "org acceptance: report $name failed" >&2; exit 1; }
+done
+
+# 3, 4, 5 and 7. The caches against the ground truth; the emulator's log.
+python3 - "$work" "$repo" <<'PY'
 import json, sqlite3, sys
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -150,6 +174,39 @@ hour_rows = db_hour_rows = sqlite3.connect(f"{work}/c.sqlite").execute("SELECT C
 overlap += (f"; at --grain day the history statements returned {day_rows} aggregated rows (hourly: {hour_rows}) "
             f"and the day rows equal the ground truth; pull --org equals it at both grains, and is refused (69) "
             f"to an account that is not the organization account")
+# 7. Per account and UTC day, the FOCUS rows' exact BilledCost equals the ground truth's credits × the list price
+#    of the account's region (the bundled Consumption Table, Enterprise; REGION AWS_AP_NORTHEAST_1 is the table's
+#    aws-ap-northeast-1), at both grains; RegionId is the account's region; the report's By account lines equal the
+#    same amounts over the month.
+import csv
+table = json.load(open(f"{sys.argv[2]}/Sources/SPCSCostKit/Resources/catalog/credit-prices-2026-04.json"))
+list_price = {r["region"]: D(r["prices"]["enterprise"]) for r in table["regions"] if "enterprise" in r["prices"]}
+price = {a: list_price[t["region"].lower().replace("_", "-")] for a, t in truth["accounts"].items()}
+assert len(set(price.values())) > 1, price
+money = defaultdict(D)
+for (org, account, pool, day), credits in expected.items():
+    money[(account, day)] += credits * price[account]
+by_account = defaultdict(D)
+for (account, day), amount in money.items():
+    by_account[account] += amount
+for name in ("c", "day", "org-day", "org-hour"):
+    got, regions = defaultdict(D), {}
+    with open(f"{work}/focus-{name}/spcs-cost-focus_2024-04-01_2024-04-30_metered.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            got[(row["SubAccountName"], row["ChargePeriodStart"][:10])] += D(row["BilledCost"])
+            regions[row["SubAccountName"]] = row["RegionId"]
+    got = {k: v for k, v in got.items() if v != 0}
+    assert set(got) == set(money), (name, sorted(set(got) ^ set(money))[:5])
+    for key, amount in money.items():
+        assert got[key] == amount, (name, key, got[key], amount)
+    report = json.load(open(f"{work}/report-{name}/spcs-cost-report_2024-04-01_2024-04-30.json"))
+    lines = report["tables"]["by_account"]["rows"]
+    cost = next(c["key"] for c in report["tables"]["by_account"]["columns"] if c["key"].startswith("metered_cost_"))
+    reported = {r["account"]: D(r[cost]["amount"]) for r in lines if r["account"] in by_account}
+    assert reported == dict(by_account), (name, reported, dict(by_account))
+prices = ", ".join(f"{a} {price[a]}" for a in sorted(price))
+overlap += (f"; each account's FOCUS BilledCost per UTC day and report --by account equal the ground truth at its "
+            f"region's Enterprise list price ({prices} USD a credit) in all four caches")
 accounts = len(truth["accounts"])
 print(f"org acceptance: {len(expected)} account-pool-days of {accounts} accounts equal the ground truth exactly; "
       f"the unknown account failed (exit 77) and the run exited 13{overlap}")

@@ -33,6 +33,9 @@ public struct ReportPoolSetup: Sendable {
     public var lifetime: PoolLifetime
     /// True when the pools file plans the pool (it then has an estimate, zero when it never ran).
     public var planned: Bool
+    /// The account whose price the pool's planned quantities (always on, plan, estimate) take, when the pools file
+    /// says (`account`); nil = the one account its metered rows name, else the run's price.
+    public var account: String? = nil
 
     /// Creates a setup.
     public init(pool: String, shape: PoolShape?, shapeSource: String?, creditsPerNodeHour: Decimal?,
@@ -327,14 +330,16 @@ public struct SavingsReport: Sendable {
         }
         var byPoolDay: [String: [Int: [MeteredPart]]] = [:]
         let firstDay = from.daysSinceEpoch, lastDay = through.daysSinceEpoch
-        // The account whose price a pool's baselines and estimate take: the one account its metered rows name;
-        // `""` (the run's price) for a pool of no known account or of several.
+        // The account whose price a pool's baselines and estimate take: the pools file's `account` for the pool
+        // (``ReportPoolSetup/account``), else the one account its metered rows name; `""` (the run's price) for a
+        // pool of no known account or of several.
         var poolAccounts: [String: Set<String>] = [:]
         for m in metered where m.localDay >= firstDay && m.localDay <= lastDay {
             byPoolDay[m.pool, default: [:]][m.localDay, default: []].append(m)
             poolAccounts[m.pool, default: []].insert(m.account)
         }
-        let poolAccount = poolAccounts.mapValues { $0.count == 1 ? $0.first! : "" }
+        var poolAccount = poolAccounts.mapValues { $0.count == 1 ? $0.first! : "" }
+        for s in setups { if let a = s.account { poolAccount[s.pool] = a } }
         let zero = ChargeSum.zero(currency)
         var pools: [Pool] = setups.sorted { $0.pool < $1.pool }.map { s in
             Pool(pool: s.pool, shape: s.shape, shapeSource: s.shapeSource, creditsPerNodeHour: s.creditsPerNodeHour,

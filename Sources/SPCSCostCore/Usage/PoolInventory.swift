@@ -32,12 +32,18 @@ public struct ComputePoolRecord: Sendable, Hashable {
     public var owner: String?
     /// COMMENT; nil when NULL.
     public var comment: String?
+    /// The organization whose account the row is from, upper case; `""` when not known (a cache from before schema
+    /// `v12-account-inventory` whose load did not name it). The view itself has no such column: a pull sets it.
+    public var organization: String
+    /// The account whose COMPUTE_POOLS view gave the row, upper case; `""` when not known. Two accounts' pools of
+    /// one name (and even one ID) are two rows.
+    public var account: String
 
     /// Creates a row; see the properties.
     public init(name: String, id: Int64, isSuspended: Bool? = nil, minNodes: Int? = nil, maxNodes: Int? = nil,
                 instanceFamily: String? = nil, autoSuspendSeconds: Int? = nil, autoResume: Bool? = nil,
                 created: Date? = nil, lastResumed: Date? = nil, lastAltered: Date? = nil, deleted: Date? = nil,
-                owner: String? = nil, comment: String? = nil) {
+                owner: String? = nil, comment: String? = nil, organization: String = "", account: String = "") {
         self.name = name
         self.id = id
         self.isSuspended = isSuspended
@@ -52,6 +58,8 @@ public struct ComputePoolRecord: Sendable, Hashable {
         self.deleted = deleted
         self.owner = owner
         self.comment = comment
+        self.organization = organization
+        self.account = account
     }
 }
 
