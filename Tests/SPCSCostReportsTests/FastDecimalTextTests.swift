@@ -180,7 +180,7 @@ import Testing
                     credits.append(min(Decimal(Int.random(in: 0...24, using: &rng)) * Decimal(string: "0.11")!, top))
                 }
                 for c in credits {
-                    guard let fast = SVGChart.barText(ExactDecimal.parts(c)!, scale: scale) else { continue }
+                    guard let p = ExactDecimal.parts(c), let fast = SVGChart.barText(p, scale: scale) else { continue }
                     let slow = decimal(c, top)
                     #expect(fast.y == slow.y && fast.height == slow.height, "\(c) on \(top)")
                     checked += 1
