@@ -564,7 +564,19 @@ public final class FolderOutput: DocumentOutput {
             }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             do {
-                let sink = ByteSink { try handle.write(contentsOf: Data($0)) }
+                // Each piece straight from the sink's buffer to the file (no copy into a Data first).
+                let fd = handle.fileDescriptor
+                let sink = ByteSink { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                        if n < 0 {
+                            if errno == EINTR { continue }
+                            throw OutputError(path: shown, reason: String(cString: strerror(errno)))
+                        }
+                        offset += n
+                    }
+                }
                 try body(sink)
                 _ = try sink.finish()
                 try handle.close()

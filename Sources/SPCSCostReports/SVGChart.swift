@@ -100,8 +100,21 @@ struct SVGChart {
         out += "</g>\n<g>\n"
         // A bar's y and height text, computed once per distinct credits value (an always-on pool meters the same
         // credits most days), in Decimal as before.
+        // Keyed by the value's parts where it has them (hashing a Decimal costs more than the bar); the y and height
+        // of such a value come from exact integer arithmetic (``Self.barText``), the same text as in Decimal.
         var bars: [Decimal: (y: String, height: String, credits: String)] = [:]
+        var barsByParts: [BarKey: (y: String, height: String, credits: String)] = [:]
+        let integerScale = Self.integerScale(scaleTop: scaleTop, baseline: baseline)
         func bar(_ credits: Decimal) -> (y: String, height: String, credits: String) {
+            if let p = ExactDecimal.parts(credits) {
+                let key = BarKey(negative: p.negative, significand: p.significand, exponent: p.exponent)
+                if let b = barsByParts[key] { return b }
+                if let integerScale, let text = Self.barText(p, scale: integerScale) {
+                    let b = (text.y, text.height, esc(QuantityFormat.quantity(credits)))
+                    barsByParts[key] = b
+                    return b
+                }
+            }
             if let b = bars[credits] { return b }
             let top = y(credits)
             let b = (n(top), n(baseline - top), esc(QuantityFormat.quantity(credits)))
@@ -112,8 +125,9 @@ struct SVGChart {
         let whole = Self.wholeGeometry
         for (i, d) in days.enumerated() {
             // x = left + slot × i + 2; whole numbers with the margins and sizes above, so written as integers.
-            let x = whole ? String(46 + 16 * i) : n(Self.left + Self.slot * Decimal(i) + 2)
-            let x2 = whole ? String(52 + 16 * i) : n(Self.left + Self.slot * Decimal(i) + 2 + Self.bar)
+            let x = whole.map { String($0.left + 2 + $0.slot * i) } ?? n(Self.left + Self.slot * Decimal(i) + 2)
+            let x2 = whole.map { String($0.left + 2 + $0.bar + $0.slot * i) }
+                ?? n(Self.left + Self.slot * Decimal(i) + 2 + Self.bar)
             let metered = bar(d.metered)
             let comparison = bar(d.comparison)
             let note = d.provisional ? " (provisional)" : ""
@@ -129,7 +143,8 @@ struct SVGChart {
         out += "</g>\n<g fill=\"#555555\" font-size=\"9\" font-family=\"sans-serif\" text-anchor=\"middle\">\n"
         let labelY = n(baseline + 12)
         for (i, d) in days.enumerated() where days.count <= 31 || i % 7 == 0 {
-            let x = whole ? String(52 + 16 * i) : n(Self.left + Self.slot * Decimal(i) + Self.slot / 2)
+            let x = whole.map { String($0.left + $0.slot / 2 + $0.slot * i) }
+                ?? n(Self.left + Self.slot * Decimal(i) + Self.slot / 2)
             out += "<text x=\"\(x)\" y=\"\(labelY)\">\(d.date.day)</text>\n"
         }
         out += "</g>\n"
@@ -147,9 +162,20 @@ struct SVGChart {
         out += "</svg>\n"
     }
 
-    /// True while the margins and sizes are the whole numbers 44, 16 and 6, so a bar's x is `46 + 16 × i`, the next
-    /// bar's `52 + 16 × i` and a day label's `52 + 16 × i`, written as integers (the text ``n(_:)`` gives them).
-    static let wholeGeometry = left == 44 && slot == 16 && bar == 6
+    /// The left margin, slot and bar widths as whole numbers (56, 16 and 6), with an even slot: a bar's x is then
+    /// `left + 2 + slot × i`, the next bar's `left + 2 + bar + slot × i` and a day label's `left + slot / 2 + slot × i`,
+    /// whole numbers written as integers (the text ``n(_:)`` gives them) without Decimal arithmetic per day; nil when
+    /// they are not whole (the coordinates are then computed in Decimal).
+    static let wholeGeometry: (left: Int, slot: Int, bar: Int)? = {
+        func whole(_ d: Decimal) -> Int? {
+            guard let p = ExactDecimal.parts(d), p.exponent >= 0, p.exponent < 6, p.significand < 1_000_000 else { return nil }
+            var v = Int(p.significand)
+            for _ in 0..<p.exponent { v *= 10 }
+            return p.negative ? -v : v
+        }
+        guard let l = whole(left), let s = whole(slot), let b = whole(bar), s % 2 == 0 else { return nil }
+        return (l, s, b)
+    }()
 
     /// The smallest of 1, 2 or 5 × a power of ten that is at least `raw`; 1 when `raw` is not positive.
     /// Worked examples: 0.66 → 1 (0.66 lies in [0.1, 1), and 1 × 1 ≥ 0.66); 0.275 → 0.5; 39.6 → 50.
@@ -160,6 +186,70 @@ struct SVGChart {
         while power > raw { power /= 10 }
         for m in [1, 2, 5] as [Decimal] where m * power >= raw { return m * power }
         return 10 * power
+    }
+
+    /// A credits value by its parts (``ExactDecimal/parts(_:)``): the key of the bar texts already made.
+    struct BarKey: Hashable {
+        let negative: Bool
+        let significand: UInt64
+        let exponent: Int
+    }
+
+    /// The chart's scale in integers: the top of the scale as ±`significand` × 10^`exponent` and the baseline in
+    /// hundredths of a px; nil when either is outside 64 bits (the bars are then computed in Decimal).
+    static func integerScale(scaleTop: Decimal, baseline: Decimal) -> (significand: UInt64, exponent: Int, baselineHundredths: Int64)? {
+        guard let s = ExactDecimal.parts(scaleTop), !s.negative, s.significand > 0,
+              let b = MoneyFormat.scaled(baseline, scale: 2), !b.negative, b.n < 1 << 40,
+              MoneyFormat.round(baseline, scale: 2) == baseline else { return nil }
+        return (s.significand, s.exponent, Int64(b.n))
+    }
+
+    /// The y and height texts of a bar of `credits` (its parts) on `scale`: height = max(0, credits) / scale top ×
+    /// ``plotHeight``, y = baseline − height, each rounded once, half-even, to 2 digits and written as ``n(_:)`` writes
+    /// them. Exact: the height in hundredths is the quotient of two 64-bit integers rounded to the nearest, and the
+    /// baseline is an even whole number of hundredths, so y rounds to baseline − (height rounded). nil for an exact
+    /// tie, an odd baseline or a product outside 64 bits: the caller then computes in Decimal. Decimal's own
+    /// quotient (38 digits) rounds to the same hundredths when the exact value is not a tie: it is then further from
+    /// one than Decimal's last digit.
+    static func barText(_ credits: (negative: Bool, significand: UInt64, exponent: Int),
+                        scale: (significand: UInt64, exponent: Int, baselineHundredths: Int64)) -> (y: String, height: String)? {
+        guard scale.baselineHundredths % 2 == 0, let plot = ExactDecimal.parts(plotHeight), !plot.negative else { return nil }
+        var hundredths: UInt64 = 0
+        if !credits.negative && credits.significand != 0 {
+            // height × 100 = (c × h × 10^(ec + eh + 2 − es)) / s.
+            let (ch, o1) = credits.significand.multipliedReportingOverflow(by: plot.significand)
+            guard !o1 else { return nil }
+            var numerator = ch
+            var denominator = scale.significand
+            let shift = credits.exponent + plot.exponent + 2 - scale.exponent
+            if shift >= 0 {
+                guard shift <= 19 else { return nil }
+                for _ in 0..<shift {
+                    let (m, o) = numerator.multipliedReportingOverflow(by: 10)
+                    guard !o else { return nil }
+                    numerator = m
+                }
+            } else {
+                guard shift >= -19 else { return nil }
+                for _ in 0..<(-shift) {
+                    let (m, o) = denominator.multipliedReportingOverflow(by: 10)
+                    guard !o else { return nil }
+                    denominator = m
+                }
+            }
+            var q = numerator / denominator
+            let r = numerator % denominator
+            // An exact tie (5.49175 ÷ 6 × 120 = 109.835) is left to Decimal: its 38-digit quotient, made before the
+            // multiplication, falls just under the tie (109.83), and the page keeps that text.
+            guard r != denominator - r else { return nil }
+            if r > denominator - r { q += 1 }
+            hundredths = q
+        }
+        guard hundredths <= UInt64(scale.baselineHundredths) else { return nil }
+        let top = UInt64(scale.baselineHundredths) - hundredths
+        guard let y = ExactDecimal.text(negative: false, digits: top, scale: 2, trim: true),
+              let height = ExactDecimal.text(negative: false, digits: hundredths, scale: 2, trim: true) else { return nil }
+        return (y, height)
     }
 
     /// A coordinate with at most 2 fraction digits (rounded by ``MoneyFormat``, the one place that rounds).

@@ -128,4 +128,65 @@ import Testing
                 == MoneyFormat.roundedFixed(expected, scale: 2, grouped: false))
         }
     }
+
+    /// The parts read from a Decimal's bytes are the parts Foundation's `NSDecimalNumber` gives, on every value
+    /// above, on values of each length of significand (1 to 8 words), on non-terminating quotients, zero and NaN; and
+    /// this build's Foundation has the layout the fast reading expects (else every report would take the slow path).
+    @Test func storagePartsAreFoundationsParts() {
+        #expect(ExactDecimal.storageLayoutChecked)
+        var values = Self.values + [.nan, 0, Decimal(UInt64.max), Decimal(Int64.min), Decimal(1) / Decimal(7)]
+        var p: UInt64 = 1
+        for _ in 0..<19 { p *= 10; values += [Decimal(p - 1), Decimal(p), Decimal(p + 1), -Decimal(p) / 1000] }
+        values += [Decimal(sign: .plus, exponent: -30, significand: Decimal(UInt64.max) * Decimal(UInt64.max)),
+                   Decimal(sign: .minus, exponent: 20, significand: 17), Decimal(string: "18000000000000000000")!,
+                   Decimal(string: "17999999999999999999")!]
+        for v in values {
+            let a = ExactDecimal.foundationParts(v), b = ExactDecimal.storageParts(v)
+            #expect(a?.negative == b?.negative && a?.significand == b?.significand && a?.exponent == b?.exponent, "\(v)")
+        }
+    }
+
+    /// A chart bar's y and height texts from integers are the texts of the Decimal geometry (max(0, credits) ÷
+    /// scale top × plot height, subtracted from the baseline, each rounded to 2 digits), on daily credits of every
+    /// shape (9-digit sums, always-on hours × rates, zero, negative) and on scale tops of 1, 2 or 5 × a power of ten
+    /// times 1 to 6 ticks. Worked example: 33 credits on a scale of 40 → height 33 ÷ 40 × 120 = 99, y = 130 − 99 = 31.
+    @Test func chartBarsFromIntegersAreTheDecimalBars() {
+        let baseline = SVGChart.top + SVGChart.plotHeight
+        func decimal(_ c: Decimal, _ top: Decimal) -> (y: String, height: String) {
+            let y = baseline - max(0, c) / top * SVGChart.plotHeight
+            return (MoneyFormat.roundedText(y, scale: 2), MoneyFormat.roundedText(baseline - y, scale: 2))
+        }
+        let scale40 = SVGChart.integerScale(scaleTop: 40, baseline: baseline)!
+        let worked = SVGChart.barText(ExactDecimal.parts(33)!, scale: scale40)
+        #expect(worked?.y == "31" && worked?.height == "99")
+        // An exact tie: 5.49175 ÷ 6 × 120 = 109.835; Decimal's quotient falls under it (height 109.83, y 20.17), so
+        // the integers give way to Decimal.
+        let scale6 = SVGChart.integerScale(scaleTop: 6, baseline: baseline)!
+        #expect(SVGChart.barText(ExactDecimal.parts(Decimal(string: "5.49175")!)!, scale: scale6) == nil)
+        let tie = decimal(Decimal(string: "5.49175")!, 6)
+        #expect(tie.y == "20.17" && tie.height == "109.83")
+        var rng = SystemRandomNumberGenerator()
+        var checked = 0
+        for step in ["0.01", "0.2", "0.5", "1", "2", "5", "10", "20", "50", "100", "2000"].map({ Decimal(string: $0)! }) {
+            for ticks in 1...6 {
+                let top = step * Decimal(ticks)
+                guard let scale = SVGChart.integerScale(scaleTop: top, baseline: baseline) else {
+                    Issue.record("no integer scale for \(top)"); continue
+                }
+                var credits: [Decimal] = [0, -1, top, top / 2, top / 3, top / 8, Decimal(string: "0.000000001")!]
+                for _ in 0..<300 {
+                    let nano = Decimal(Int64.random(in: 0...1_000_000_000_000, using: &rng)) / 1_000_000_000
+                    credits.append(min(nano, top))
+                    credits.append(min(Decimal(Int.random(in: 0...24, using: &rng)) * Decimal(string: "0.11")!, top))
+                }
+                for c in credits {
+                    guard let p = ExactDecimal.parts(c), let fast = SVGChart.barText(p, scale: scale) else { continue }
+                    let slow = decimal(c, top)
+                    #expect(fast.y == slow.y && fast.height == slow.height, "\(c) on \(top)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 10_000)
+    }
 }

@@ -36,7 +36,17 @@ public enum ExactDecimal {
     /// (0 for zero, exponent 0); nil for NaN or a significand that needs more than 64 bits (up to 38 digits, such as
     /// `0.7333333333333333333333333333333333333`), which callers then treat with Foundation's slower text. Read
     /// through Decimal's public `significand`, `exponent` and `sign` and `NSDecimalNumber`, exactly.
+    ///
+    /// Reports format millions of cells, each through this: the parts are read from the value's 20 bytes (exponent,
+    /// length and sign, eight 16-bit words of significand) when ``storageLayoutChecked`` found that layout, without an
+    /// object per call; else through `NSDecimalNumber`, as ``foundationParts(_:)``. Both give the same parts.
+    @inline(__always)
     public static func parts(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        storageLayoutChecked ? storageParts(value) : foundationParts(value)
+    }
+
+    /// ``parts(_:)`` through Foundation's public API: `significand` as an `NSDecimalNumber` (one object per call).
+    static func foundationParts(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
         if value.isNaN { return nil }
         if value.isZero { return (false, 0, 0) }
         let number = NSDecimalNumber(decimal: value.significand)
@@ -47,6 +57,51 @@ public enum ExactDecimal {
         while m % 10 == 0 { m /= 10; e += 1 }
         return (value.sign == .minus, m, e)
     }
+
+    /// ``parts(_:)`` read from the bytes of `value` as swift-foundation lays a Decimal out: byte 0 the exponent
+    /// (Int8), byte 1 the length in 16-bit words (high 4 bits) and the sign (bit 3), then from byte 4 the significand
+    /// in eight little-endian 16-bit words, least significant first. Only used when ``storageLayoutChecked``.
+    static func storageParts(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        withUnsafeBytes(of: value) { b -> (negative: Bool, significand: UInt64, exponent: Int)? in
+            let flags = b[1]
+            let length = Int(flags >> 4)
+            let negative = flags & 0x08 != 0
+            // Length 0: zero, or NaN with the sign bit set.
+            if length == 0 { return negative ? nil : (false, 0, 0) }
+            guard length <= 4 else { return nil }
+            var m: UInt64 = 0
+            var i = length - 1
+            while i >= 0 {
+                m = m << 16 | UInt64(b[4 + 2 * i]) | UInt64(b[5 + 2 * i]) << 8
+                i -= 1
+            }
+            guard m != 0 else { return (false, 0, 0) }
+            guard Double(m) < 1.8e19 else { return nil }
+            var e = Int(Int8(bitPattern: b[0]))
+            while m % 10 == 0 { m /= 10; e += 1 }
+            return (negative, m, e)
+        }
+    }
+
+    /// True when ``storageParts(_:)`` reads this Foundation's Decimals as ``foundationParts(_:)`` does: checked once,
+    /// on values of every length, sign and exponent range (and zero and NaN), before the byte reading is trusted.
+    static let storageLayoutChecked: Bool = {
+        guard MemoryLayout<Decimal>.size == 20 else { return false }
+        var samples: [Decimal] = [0, 1, -1, 100, .nan, Decimal(UInt64.max), Decimal(1) / Decimal(3),
+                                  Decimal(sign: .minus, exponent: 5, significand: 12)]
+        for text in ["-1234.5600", "0.000000001", "123456789012.345678", "-0.5", "65535", "65536", "4294967296",
+                     "281474976710656", "17999999999999999", "0.7333333333333333333333333333333333333",
+                     "-98765432109876543.21", "1e-120", "12e100"] {
+            if let d = Decimal(string: text, locale: posix) { samples.append(d) }
+        }
+        for s in samples {
+            let a = foundationParts(s), b = storageParts(s)
+            guard a?.negative == b?.negative, a?.significand == b?.significand, a?.exponent == b?.exponent else {
+                return false
+            }
+        }
+        return true
+    }()
 
     /// The text of ±`digits` × 10^-`scale`: `scale` fraction digits (zeros padded on the left as needed), trailing
     /// fraction zeros removed when `trim`, and thousands grouped by `,` when `grouped`; no sign for zero. nil when
@@ -59,10 +114,11 @@ public enum ExactDecimal {
         if trim { while scale > 0, n % 10 == 0, n != 0 { n /= 10; scale -= 1 } }
         if n == 0 && trim { scale = 0 }
         guard scale <= 60, zerosAfter <= 60 else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 160) { buf -> String in
-            // Digits of n, least significant first, at least scale + 1 of them.
-            var raw: [UInt8] = []
-            raw.reserveCapacity(24)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 240) { scratch -> String in
+            // The text in the first 160 bytes; the digits of n, least significant first, at least scale + 1 of them
+            // (at most 61), in the last 80 (no array per call: reports write millions of numbers).
+            let buf = UnsafeMutableBufferPointer(rebasing: scratch[0..<160])
+            var raw = Digits(UnsafeMutableBufferPointer(rebasing: scratch[160..<240]))
             var k = n
             repeat { raw.append(UInt8(48 + k % 10)); k /= 10 } while k > 0
             while raw.count < scale + 1 { raw.append(48) }
@@ -84,6 +140,15 @@ public enum ExactDecimal {
             return String(decoding: UnsafeBufferPointer(rebasing: buf[0..<i]), as: UTF8.self)
         }
     }
+}
+
+/// Digits written into a scratch buffer, least significant first (``ExactDecimal/text(negative:digits:scale:trim:grouped:)``).
+private struct Digits {
+    let storage: UnsafeMutableBufferPointer<UInt8>
+    var count = 0
+    init(_ storage: UnsafeMutableBufferPointer<UInt8>) { self.storage = storage }
+    mutating func append(_ digit: UInt8) { storage[count] = digit; count += 1 }
+    subscript(_ i: Int) -> UInt8 { storage[i] }
 }
 
 /// A running sum of Decimals whose ``value`` equals adding them one by one with Decimal's `+` from 0, made in 64-bit

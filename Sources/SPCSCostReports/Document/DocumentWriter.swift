@@ -80,38 +80,73 @@ public final class MemoryOutput: DocumentOutput {
 
 /// A buffer of bytes in front of a file: writers append text and bytes, and every 256 KiB the buffer is handed to
 /// its drain (a file) and emptied. Without a drain the sink keeps every byte (memory output).
+///
+/// Writers append millions of short pieces, so the buffer is raw memory appended to with `memcpy` and its counters are
+/// exempt from dynamic exclusivity checks (a sink is used by one writer on one thread at a time).
 public final class ByteSink {
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var used = 0
     private let drain: ((UnsafeRawBufferPointer) throws -> Void)?
     private var failure: (any Error)?
     /// Bytes written so far.
-    public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var count = 0
     /// Bytes kept before the buffer is drained.
     static let capacity = 1 << 18
 
     /// A sink that keeps every byte (``finish()`` returns them).
     public init() {
         drain = nil
+        capacity = 4096
+        storage = .allocate(capacity: capacity)
     }
 
     /// A sink that hands its bytes to `drain` in pieces of up to 256 KiB, in order.
     public init(drain: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.drain = drain
-        buffer.reserveCapacity(Self.capacity)
+        capacity = Self.capacity
+        storage = .allocate(capacity: capacity)
     }
+
+    deinit { storage.deallocate() }
 
     /// Appends the UTF-8 bytes of `text`.
     @inline(__always)
     public func write(_ text: String) {
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ write(bytes: $0) }) { return done }
         var text = text
         text.withUTF8 { write(bytes: $0) }
     }
 
     /// Appends `bytes`.
+    @inline(__always)
     public func write(bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        count += bytes.count
-        if drain != nil, buffer.count >= Self.capacity { flush() }
+        let n = bytes.count
+        guard n > 0, let base = bytes.baseAddress else { return }
+        if used + n > capacity { makeRoom(for: n) }
+        if used + n <= capacity {
+            (storage + used).update(from: base, count: n)
+            used += n
+        } else {
+            // Larger than the whole buffer, which was just drained: straight to the drain.
+            pass(UnsafeRawBufferPointer(bytes))
+        }
+        count += n
+    }
+
+    /// Drains the buffer (with a drain) or grows it (without one) before `n` more bytes.
+    private func makeRoom(for n: Int) {
+        if drain != nil {
+            flush()
+        } else {
+            var c = capacity * 2
+            while c < used + n { c *= 2 }
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+            bigger.update(from: storage, count: used)
+            storage.deallocate()
+            storage = bigger
+            capacity = c
+        }
     }
 
     /// Appends `data`.
@@ -122,21 +157,27 @@ public final class ByteSink {
     /// Appends one byte.
     @inline(__always)
     public func write(byte: UInt8) {
-        buffer.append(byte)
+        if used == capacity { makeRoom(for: 1) }
+        storage[used] = byte
+        used += 1
         count += 1
-        if drain != nil, buffer.count >= Self.capacity { flush() }
     }
 
     /// Appends the UTF-8 bytes of `text` (`out += "text"`).
+    @inline(__always)
     public static func += (sink: ByteSink, text: String) { sink.write(text) }
+
+    /// Hands `bytes` to the drain unless it failed before; the first error is kept for ``finish()``.
+    private func pass(_ bytes: UnsafeRawBufferPointer) {
+        guard let drain, failure == nil else { return }
+        do { try drain(bytes) } catch { failure = error }
+    }
 
     /// Hands the buffer to the drain (nothing without one); the first error is kept for ``finish()``.
     public func flush() {
-        guard let drain, !buffer.isEmpty else { return }
-        if failure == nil {
-            do { try buffer.withUnsafeBytes { try drain($0) } } catch { failure = error }
-        }
-        buffer.removeAll(keepingCapacity: true)
+        guard drain != nil, used > 0 else { return }
+        pass(UnsafeRawBufferPointer(start: storage, count: used))
+        used = 0
     }
 
     /// Flushes and returns the bytes kept (every byte without a drain, none with one).
@@ -144,7 +185,7 @@ public final class ByteSink {
     public func finish() throws -> [UInt8] {
         flush()
         if let failure { throw failure }
-        return drain == nil ? buffer : []
+        return drain == nil ? Array(UnsafeBufferPointer(start: storage, count: used)) : []
     }
 }
 
@@ -196,7 +237,8 @@ enum CellText {
     /// Credits for people: rounded once (half-even, by ``MoneyFormat``) to ``peopleCreditDigits`` places, grouped:
     /// `1,048.67`, `22.00`.
     static func credits(_ d: Decimal) -> String {
-        MoneyFormat.fixed(MoneyFormat.round(d, scale: peopleCreditDigits), scale: peopleCreditDigits, grouped: true)
+        // roundedFixed rounds as MoneyFormat.round does, in 64-bit integers when the value fits (the same text).
+        MoneyFormat.roundedFixed(d, scale: peopleCreditDigits, grouped: true)
     }
 
     /// A cell for machines (CSV, JSON text): plain rounded money, numbers without grouping, `true`/`false`.

@@ -499,6 +499,16 @@ struct SavingsReportDocument {
         return [.number(sum.quantity), .money(sum.amount)]
     }
 
+    /// Appends the credits and cost cells of `sum` (``cells(_:)``) to `row`.
+    @inline(__always)
+    static func append(_ sum: ChargeSum?, to row: inout [Cell]) {
+        if let sum {
+            row.append(.number(sum.quantity)); row.append(.money(sum.amount))
+        } else {
+            row.append(.empty); row.append(.empty)
+        }
+    }
+
     /// The scheduling tasks' table (id `tasks`): one row per task, charge kind and warehouse, a TOTAL row when
     /// there are several.
     func tasksTable(_ tasks: TaskCosts) -> Table {
@@ -629,14 +639,22 @@ struct SavingsReportDocument {
             for d in report.days {
                 let hours = dayHours[d.daySeconds] ?? d.dayHours
                 dayHours[d.daySeconds] = hours
-                var row: [Cell] = [.date(d.date), .text(d.pool), .flag(d.provisional), .flag(d.restated),
-                                   .number(hours), .integer(d.meteredHours)]
+                // One array per row, filled in place (no array per pair of cells).
+                var row: [Cell] = []
                 row.reserveCapacity(width)
-                row += Self.cells(d.metered)
-                if estimate { row += Self.cells(d.estimated) + Self.cells(d.estimated.map { Self.minus(d.metered, $0) }) }
-                row += Self.cells(d.alwaysOn)
-                if plan { row += [d.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(d.plan) }
-                row += Self.cells(d.alwaysOn.map { Self.minus($0, d.metered) })
+                row.append(.date(d.date)); row.append(.text(d.pool)); row.append(.flag(d.provisional))
+                row.append(.flag(d.restated)); row.append(.number(hours)); row.append(.integer(d.meteredHours))
+                Self.append(d.metered, to: &row)
+                if estimate {
+                    Self.append(d.estimated, to: &row)
+                    Self.append(d.estimated.map { Self.minus(d.metered, $0) }, to: &row)
+                }
+                Self.append(d.alwaysOn, to: &row)
+                if plan {
+                    row.append(d.planNodeHours.map(Cell.number) ?? .empty)
+                    Self.append(d.plan, to: &row)
+                }
+                Self.append(d.alwaysOn.map { Self.minus($0, d.metered) }, to: &row)
                 body(.init(row, role: d.provisional ? .highlight : .data))
             }
         })
