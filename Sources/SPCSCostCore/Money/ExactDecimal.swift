@@ -37,6 +37,20 @@ public enum ExactDecimal {
     /// `0.7333333333333333333333333333333333333`), which callers then treat with Foundation's slower text. Read
     /// through Decimal's public `significand`, `exponent` and `sign` and `NSDecimalNumber`, exactly.
     public static func parts(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
+        if storedLayoutRead, let stored = stored(value) {
+            if stored.length == 0 { return stored.negative ? nil : (false, 0, 0) }
+            guard stored.length <= 4, Double(stored.low) < 1.8e19 else { return nil }
+            var m = stored.low
+            var e = stored.exponent
+            while m % 10 == 0 { m /= 10; e += 1 }
+            return (stored.negative, m, e)
+        }
+        return partsByNumber(value)
+    }
+
+    /// ``parts(_:)`` through `NSDecimalNumber` (one object per call): the reference the stored fields are checked
+    /// against, and the way used when they cannot be read.
+    static func partsByNumber(_ value: Decimal) -> (negative: Bool, significand: UInt64, exponent: Int)? {
         if value.isNaN { return nil }
         if value.isZero { return (false, 0, 0) }
         let number = NSDecimalNumber(decimal: value.significand)
@@ -47,6 +61,56 @@ public enum ExactDecimal {
         while m % 10 == 0 { m /= 10; e += 1 }
         return (value.sign == .minus, m, e)
     }
+
+    /// A Decimal's stored fields, read from its 20 bytes as Foundation keeps them (the layout of `NSDecimal`:
+    /// exponent, then length in 16-bit words, sign and compact flags, then eight little-endian 16-bit words of
+    /// significand): sign, length, exponent and the low 64 bits of the significand. nil when the size differs.
+    /// Used only when ``storedLayoutRead`` found the layout as expected.
+    @inline(__always)
+    static func stored(_ value: Decimal) -> (negative: Bool, length: Int, exponent: Int, low: UInt64)? {
+        withUnsafeBytes(of: value) { b in
+            guard b.count == 20 else { return nil }
+            let flags = b[1]
+            let length = Int(flags >> 4)
+            var low = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+            if length < 4 { low &= (UInt64(1) << UInt64(16 * length)) &- 1 }
+            return (flags & 0x08 != 0, length, Int(Int8(bitPattern: b[0])), low)
+        }
+    }
+
+    /// True when reading a Decimal's stored fields (``stored(_:)``) gives, for a set of probes (zero, NaN, signs,
+    /// one to eight words of significand, large and small exponents), exactly what ``partsByNumber(_:)`` gives: then
+    /// ``parts(_:)`` reads them (no object per call: it runs for every amount and quantity written); otherwise it
+    /// keeps to `NSDecimalNumber`. Checked once per process.
+    static let storedLayoutRead: Bool = {
+        guard MemoryLayout<Decimal>.size == 20 else { return false }
+        var probes: [Decimal] = [0, 1, -1, 10, 100, Decimal.nan, Decimal(UInt64.max), -Decimal(UInt64(1) << 63),
+                                 Decimal(UInt64(65_535)), Decimal(UInt64(65_536)), Decimal(UInt64(1) << 32),
+                                 Decimal(UInt64(1) << 48), Decimal(UInt64(17_999_999_999_999_999_000))]
+        for text in ["123.4500", "-0.000000001", "12345678901234567890123", "0.7333333333333333333333333333333333333",
+                     "-98765432109876543210.5", "1e-30", "-7e40", "33858", "225.72", "0.110000000"] {
+            guard let d = Decimal(string: text, locale: posix) else { return false }
+            probes.append(d)
+        }
+        probes += probes.map { $0 / 3600 } + probes.map { $0 * 7 + 1 } + probes.map { -$0 }
+        for p in probes {
+            let expected = partsByNumber(p)
+            guard let s = stored(p) else { return false }
+            var got: (negative: Bool, significand: UInt64, exponent: Int)?
+            if s.length == 0 {
+                got = s.negative ? nil : (false, 0, 0)
+            } else if s.length <= 4, Double(s.low) < 1.8e19 {
+                var m = s.low, e = s.exponent
+                while m % 10 == 0 { m /= 10; e += 1 }
+                got = (s.negative, m, e)
+            }
+            guard got?.negative == expected?.negative, got?.significand == expected?.significand,
+                  got?.exponent == expected?.exponent, (got == nil) == (expected == nil) else { return false }
+            // A significand that needs more than 64 bits must say so through its length.
+            if expected == nil, !p.isNaN, s.length <= 4, Double(s.low) < 1.8e19 { return false }
+        }
+        return true
+    }()
 
     /// The text of ±`digits` × 10^-`scale`: `scale` fraction digits (zeros padded on the left as needed), trailing
     /// fraction zeros removed when `trim`, and thousands grouped by `,` when `grouped`; no sign for zero. nil when
@@ -59,19 +123,21 @@ public enum ExactDecimal {
         if trim { while scale > 0, n % 10 == 0, n != 0 { n /= 10; scale -= 1 } }
         if n == 0 && trim { scale = 0 }
         guard scale <= 60, zerosAfter <= 60 else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 160) { buf -> String in
-            // Digits of n, least significant first, at least scale + 1 of them.
-            var raw: [UInt8] = []
-            raw.reserveCapacity(24)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 160 + 64) { all -> String in
+            // The text (at most 1 + 20 + 6 + 60 + 20 bytes) in the first 140 bytes; the digits of n, least
+            // significant first, at least scale + 1 of them (at most 61), in the last 84 (no array per call).
+            let buf = UnsafeMutableBufferPointer(rebasing: all[0..<140])
+            let raw = UnsafeMutableBufferPointer(rebasing: all[140..<224])
+            var rawCount = 0
             var k = n
-            repeat { raw.append(UInt8(48 + k % 10)); k /= 10 } while k > 0
-            while raw.count < scale + 1 { raw.append(48) }
+            repeat { raw[rawCount] = UInt8(48 + k % 10); rawCount += 1; k /= 10 } while k > 0
+            while rawCount < scale + 1 { raw[rawCount] = 48; rawCount += 1 }
             var i = 0
             if negative && n != 0 { buf[i] = UInt8(ascii: "-"); i += 1 }
-            let whole = raw.count - scale
+            let whole = rawCount - scale
             for j in 0..<whole {
                 if grouped && j > 0 && (whole + zerosAfter - j) % 3 == 0 { buf[i] = UInt8(ascii: ","); i += 1 }
-                buf[i] = raw[raw.count - 1 - j]; i += 1
+                buf[i] = raw[rawCount - 1 - j]; i += 1
             }
             for j in 0..<zerosAfter {
                 if grouped && (zerosAfter - j) % 3 == 0 { buf[i] = UInt8(ascii: ","); i += 1 }
@@ -109,10 +175,38 @@ public struct DecimalSum: Sendable {
                        significand: Decimal(significand.magnitude))
     }
 
+    /// The sum of `values` in their order: the value of `values.reduce(0, +)`.
+    public static func of(_ values: some Sequence<Decimal>) -> Decimal {
+        var s = DecimalSum()
+        for v in values { s.add(v) }
+        return s.value
+    }
+
     /// Adds `x`.
     public mutating func add(_ x: Decimal) {
         if decimal == nil, let p = ExactDecimal.parts(x), addExactly(p) { return }
         decimal = value + x
+    }
+
+    /// Adds the product `a` × `b` × `c`, as Decimal's `(a * b) * c` makes it (how the ledger prices a quantity at a
+    /// price and an exchange rate, ``Pricing/charge(_:_:at:)``): the three significands multiplied in 64 bits when
+    /// each factor and the product fit (both exact, so the values agree), else Decimal's own products.
+    public mutating func add(product a: Decimal, _ b: Decimal, _ c: Decimal) {
+        if decimal == nil, let pa = ExactDecimal.parts(a), let pb = ExactDecimal.parts(b), let pc = ExactDecimal.parts(c) {
+            let (ab, o1) = pa.significand.multipliedReportingOverflow(by: pb.significand)
+            let (abc, o2) = ab.multipliedReportingOverflow(by: pc.significand)
+            let e = pa.exponent + pb.exponent + pc.exponent
+            if !o1, !o2, (-100...100).contains(e), addExactly((pa.negative != pb.negative) != pc.negative && abc != 0, abc,
+                                    abc == 0 ? 0 : e) {
+                return
+            }
+        }
+        add((a * b) * c)
+    }
+
+    /// Adds ±`significand` × 10^`exponent` in 64 bits; false (nothing changed) when it does not fit.
+    private mutating func addExactly(_ negative: Bool, _ significand: UInt64, _ exponent: Int) -> Bool {
+        addExactly((negative, significand, exponent))
     }
 
     /// Adds ±`significand` × 10^`exponent` in 64 bits; false (nothing changed) when it does not fit.

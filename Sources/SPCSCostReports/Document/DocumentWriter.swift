@@ -196,7 +196,8 @@ enum CellText {
     /// Credits for people: rounded once (half-even, by ``MoneyFormat``) to ``peopleCreditDigits`` places, grouped:
     /// `1,048.67`, `22.00`.
     static func credits(_ d: Decimal) -> String {
-        MoneyFormat.fixed(MoneyFormat.round(d, scale: peopleCreditDigits), scale: peopleCreditDigits, grouped: true)
+        // Rounded in 64-bit integers where the value fits (the text of NSDecimalRound, then the fixed digits).
+        MoneyFormat.roundedFixed(d, scale: peopleCreditDigits, grouped: true)
     }
 
     /// A cell for machines (CSV, JSON text): plain rounded money, numbers without grouping, `true`/`false`.
