@@ -161,9 +161,15 @@ extension WhatIfService {
             }
             // One memo of the rates by day per family, pinned card and fallback: pools share it.
             let key = "\(plan.pool.family)|\(entry.rateCardID ?? "")|\(rate)"
-            let rateInForce = inForce[key] ?? reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID,
-                                                                    fallback: rate)
-            inForce[key] = rateInForce
+            // Stored once: storing it again for every pool would wrap it in one more conversion thunk each time (a
+            // chain as long as the pools file, walked on every call).
+            let rateInForce: (CivilDate) -> Decimal
+            if let known = inForce[key] {
+                rateInForce = known
+            } else {
+                rateInForce = reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID, fallback: rate)
+                inForce[key] = rateInForce
+            }
             planned.append(Planned(entry: entry, zone: zone,
                                    start: Int64(options.from.startInstant(in: zone).timeIntervalSince1970),
                                    end: Int64(options.to.adding(days: 1).startInstant(in: zone).timeIntervalSince1970),

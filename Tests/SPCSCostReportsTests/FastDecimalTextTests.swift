@@ -70,6 +70,8 @@ import Testing
             for scale in [2, 6, 9] {
                 #expect(MoneyFormat.roundedText(v, scale: scale) == Self.referenceRounded(v, scale: scale), "\(v) at \(scale)")
             }
+            // Credits for people (terminal, Markdown, HTML): rounded to 2 places and grouped, as NSDecimalRound does.
+            #expect(CellText.credits(v) == Self.reference(v, scale: CellText.peopleCreditDigits, grouped: true), "\(v) as credits")
             var copy = v
             #expect(ExactDecimal.text(v) == NSDecimalString(&copy, Locale(identifier: "en_US_POSIX")), "\(v)")
         }

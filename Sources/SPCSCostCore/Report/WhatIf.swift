@@ -68,8 +68,8 @@ public struct WhatIfResult: Sendable {
         /// Creates a day from its credits per UTC day.
         public init(date: CivilDate, meteredParts: [Int: Decimal], policyParts: [Int: Decimal]) {
             self.date = date
-            self.meteredCredits = meteredParts.values.reduce(0, +)
-            self.policyCredits = policyParts.values.reduce(0, +)
+            self.meteredCredits = DecimalSum.of(meteredParts.values)
+            self.policyCredits = DecimalSum.of(policyParts.values)
             self.meteredParts = meteredParts
             self.policyParts = policyParts
         }
@@ -131,19 +131,12 @@ public struct WhatIfResult: Sendable {
                                account: String = "") throws(FXBookError) {
         let same = meteredFrom.map { $0.days.map(\.date) == days.map(\.date) } ?? false
         for i in days.indices {
-            var m = ChargeSum.zero(rates.currency), p = ChargeSum.zero(rates.currency)
             if same, let priced = meteredFrom?.days[i].metered {
-                m = priced
+                days[i].metered = priced
             } else {
-                for (day, credits) in days[i].meteredParts.sorted(by: { $0.key < $1.key }) {
-                    m += try rates.charge(credits, onUTCDay: day, account: account)
-                }
+                days[i].metered = try Self.charge(days[i].meteredParts, rates: &rates, account: account)
             }
-            for (day, credits) in days[i].policyParts.sorted(by: { $0.key < $1.key }) {
-                p += try rates.charge(credits, onUTCDay: day, account: account)
-            }
-            days[i].metered = m
-            days[i].policy = p
+            days[i].policy = try Self.charge(days[i].policyParts, rates: &rates, account: account)
         }
         if var t = tasks {
             var cost = ChargeSum.zero(rates.currency)
@@ -153,6 +146,24 @@ public struct WhatIfResult: Sendable {
             t.cost = cost
             tasks = t
         }
+    }
+
+    /// The sum of the charges of `parts` (credits by UTC day), in day order: the value of adding
+    /// ``DayRates/charge(_:onUTCDay:account:)`` of each part to ``ChargeSum/zero(_:)``, made with ``DecimalSum``
+    /// (each amount is the part's credits × the day's price × its FX, in 64-bit integers where they fit).
+    static func charge(_ parts: [Int: Decimal], rates: inout DayRates, account: String) throws(FXBookError) -> ChargeSum {
+        var quantity = DecimalSum(), amount = DecimalSum()
+        func add(_ day: Int, _ credits: Decimal) throws(FXBookError) {
+            let rate = try rates.rate(day, account: account)
+            quantity.add(credits)
+            amount.add(product: credits, rate.unitPrice.price.price.amount, rate.fx.rate)
+        }
+        if parts.count == 1, let only = parts.first {
+            try add(only.key, only.value)
+        } else {
+            for (day, credits) in parts.sorted(by: { $0.key < $1.key }) { try add(day, credits) }
+        }
+        return ChargeSum(quantity: quantity.value, amount: Money(amount.value, rates.currency))
     }
 }
 
@@ -202,6 +213,14 @@ public enum WhatIf {
                        extraInWindow: extraByDay, meteredNodeHours: reconciliation.days.map(\.meteredNodeHours))
     }
 
+    /// What an hour's credits above a window depend on (``extraCredits(_:rate:minNodes:secondsInWindow:)``, MIN_NODES
+    /// being the pool's): its nano-credits, its seconds in the window and the day's rate in nano-credits.
+    struct ExtraKey: Hashable {
+        var nano: Int64
+        var seconds: Int
+        var rateNano: Int64
+    }
+
     /// The credits of an hour above MIN_NODES inside a business-hours window, at the day's rate: node-seconds
     /// (credits ÷ rate × 3600) above `minNodes` × the window's seconds in the hour, back in credits; nil when none.
     static func extraCredits(_ credits: Decimal, rate: Decimal, minNodes: Decimal, secondsInWindow: Int) -> Decimal? {
@@ -245,7 +264,11 @@ public enum WhatIf {
             guard case let .businessHours(w) = $0 else { return nil }
             return (w, w.intervals(from: from.adding(days: -1), through: through.adding(days: 1)))
         }
-        var extra = windows.map { _ in [CivilDate: [Int: Decimal]]() }
+        var extra = windows.map { _ in [CivilDate: [Int: DecimalSum]]() }
+        // An hour's credits above the window, by its nano-credits, seconds in the window and day's rate: the same
+        // few values recur all year (a pool's hours take a few hundred values), and each is five Decimal operations;
+        // memoised where the rate is a 9-decimal one (every rate card's), which names it exactly.
+        var extraOf: [ExtraKey: Decimal?] = [:]
         var next = windows.map { _ in 0 }
         var day = 0
         let first = Int((dayStarts[0] - hours.firstHour) / 3600) - 1
@@ -284,10 +307,16 @@ public enum WhatIf {
                         if above.partialValue == base.partialValue, (Int64(minNodes) * Int64(seconds)) % 9 == 0 { continue }
                     }
                 }
-                if let e = extraCredits(NanoCredits(nano).credits, rate: rates[day], minNodes: Decimal(minNodes),
-                                        secondsInWindow: seconds) {
-                    extra[k][dates[day], default: [:]][utcDay, default: 0] += e
+                let key = ratesNano[day].map { ExtraKey(nano: nano, seconds: seconds, rateNano: $0) }
+                let e: Decimal?
+                if let key, let known = extraOf[key] {
+                    e = known
+                } else {
+                    e = extraCredits(NanoCredits(nano).credits, rate: rates[day], minNodes: Decimal(minNodes),
+                                     secondsInWindow: seconds)
+                    if let key { extraOf[key] = e }
                 }
+                if let e { extra[k][dates[day], default: [:]][utcDay, default: DecimalSum()].add(e) }
             }
         }
         var metered: [CivilDate: [Int: Decimal]] = [:]
@@ -308,7 +337,7 @@ public enum WhatIf {
         for policy in policies {
             if case .autoSuspend = policy { continue }
             var inWindow: [CivilDate: [Int: Decimal]] = [:]
-            if case .businessHours = policy { inWindow = extra[k]; k += 1 }
+            if case .businessHours = policy { inWindow = extra[k].mapValues { $0.mapValues(\.value) }; k += 1 }
             results.append(reprice(pool: pool, computePool: computePool, dates: dates, zone: zone, policy: policy,
                                    lifetime: lifetime, rateInForce: { rateOf[$0] ?? rateInForce($0) }, metered: metered,
                                    extraInWindow: inWindow, meteredNodeHours: nil, spans: spans))
@@ -341,8 +370,8 @@ public enum WhatIf {
         /// A local day's first UTC day.
         func firstUTCDay(_ d: CivilDate) -> Int { CivilDate.of(d.startInstant(in: zone), in: utc).daysSinceEpoch }
         /// Node-hours × rate of `spans` (clipped to the lifetime) per UTC day.
-        func lifetimeParts(_ spans: [DateInterval], rate: Decimal) -> [Int: Decimal] {
-            var out: [Int: Decimal] = [:]
+        func lifetimeParts(_ spans: [DateInterval], rate: Decimal) -> [Int: DecimalSum] {
+            var out: [Int: DecimalSum] = [:]
             for s in lifetime.clip(spans) {
                 var start = s.start
                 while start < s.end {
@@ -353,9 +382,9 @@ public enum WhatIf {
                     if nodeSeconds % 3600 == 0, let r = nano(rate),
                        case let (v, false) = (nodeSeconds / 3600).multipliedReportingOverflow(by: r) {
                         // Whole node-hours × a 9-decimal rate: exact in nano-credits, the same value as below.
-                        out[day, default: 0] += NanoCredits(v).credits
+                        out[day, default: DecimalSum()].add(NanoCredits(v).credits)
                     } else {
-                        out[day, default: 0] += minNodes * Decimal(seconds) / 3600 * rate
+                        out[day, default: DecimalSum()].add(minNodes * Decimal(seconds) / 3600 * rate)
                     }
                     start = end
                 }
@@ -376,14 +405,15 @@ public enum WhatIf {
                     if b > a { inDay.append(DateInterval(start: a, end: b)) }
                     j += 1
                 }
+                // The day's node-hours in the window, then the credits above them (each part a sum of its own first).
                 var parts = lifetimeParts(inDay, rate: rateInForce(d))
-                for (k, v) in extraByDay[d] ?? [:] { parts[k, default: 0] += v }
-                days.append(.init(date: d, meteredParts: metered[d] ?? [:], policyParts: parts))
+                for (k, v) in extraByDay[d] ?? [:] { parts[k, default: DecimalSum()].add(v) }
+                days.append(.init(date: d, meteredParts: metered[d] ?? [:], policyParts: parts.mapValues(\.value)))
             }
         case .alwaysOn:
             for (i, d) in dates.enumerated() {
                 days.append(.init(date: d, meteredParts: metered[d] ?? [:],
-                                  policyParts: lifetimeParts([spans[i]], rate: rateInForce(d))))
+                                  policyParts: lifetimeParts([spans[i]], rate: rateInForce(d)).mapValues(\.value)))
             }
         case let .autoSuspend(seconds):
             let old = Decimal(pool?.autoSuspendSeconds ?? 0)

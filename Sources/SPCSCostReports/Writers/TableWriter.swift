@@ -77,30 +77,84 @@ public struct TableWriter: DocumentWriter {
     }
 
     /// `t` as padded columns, detail columns left out, written row by row: a first pass over the rows finds each
-    /// column's width, a second writes them (the same text as ``TextTable/terminal()``).
+    /// column's width, a second writes them (the same text as ``TextTable/terminal()``). Each line is assembled in
+    /// bytes; a text cell equal to the one above it (a pool's name, a policy) is cleaned and measured once.
     func table(_ t: Table, into out: ByteSink) {
         guard t.source != nil else { out += table(t); return }
         let columns = CellText.humanColumns(t)
         let header = columns.map { clean($0.column.label) }
         var widths = header.map(\.count)
+        var texts = CellTexts(count: columns.count)
         t.forEachRow { row in
             for (n, c) in columns.enumerated() {
-                widths[n] = max(widths[n], clean(CellText.human(row.cells[c.index], c.column)).count)
+                widths[n] = max(widths[n], texts.text(n, row.cells[c.index], c.column, writer: self).width)
             }
         }
-        func line(_ cells: [String]) {
-            var text = ""
-            for (n, cell) in cells.enumerated() {
-                if n > 0 { text += "  " }
-                let pad = String(repeating: " ", count: widths[n] - cell.count)
-                text += columns[n].column.kind.isNumeric ? pad + cell : cell + pad
-            }
-            while let last = text.last, last.isWhitespace { text.removeLast() }
-            out += text + "\n"
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        var ascii = true
+        let numeric = columns.map { $0.column.kind.isNumeric }
+        func write(_ n: Int, _ text: String, _ width: Int, _ isASCII: Bool) {
+            ascii = ascii && isASCII
+            if n > 0 { line.append(32); line.append(32) }
+            let pad = widths[n] - width
+            if numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
+            line.append(contentsOf: text.utf8)
+            if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
         }
-        line(header)
+        func end() {
+            // Trailing whitespace removed, as Character.isWhitespace sees it: in printable ASCII only spaces; a line
+            // with other characters goes through String.
+            if ascii {
+                while line.last == 32 { line.removeLast() }
+                line.append(10)
+                line.withUnsafeBufferPointer { out.write(bytes: $0) }
+            } else {
+                var text = String(decoding: line, as: UTF8.self)
+                while let c = text.last, c.isWhitespace { text.removeLast() }
+                out += text + "\n"
+            }
+            line.removeAll(keepingCapacity: true)
+            ascii = true
+        }
+        for (n, h) in header.enumerated() { write(n, h, h.count, false) }
+        end()
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        t.forEachRow { row in line(columns.map { clean(CellText.human(row.cells[$0.index], $0.column)) }) }
+        t.forEachRow { row in
+            for (n, c) in columns.enumerated() {
+                let t = texts.text(n, row.cells[c.index], c.column, writer: self)
+                write(n, t.text, t.width, t.ascii)
+            }
+            end()
+        }
+    }
+
+    /// The cleaned text of cells and its width in characters, keeping the last text cell of each column (a column of
+    /// repeated names is cleaned and measured once per run of equal names).
+    struct CellTexts {
+        private var last: [(text: String, cleaned: String, width: Int, ascii: Bool)?]
+
+        init(count: Int) { last = Array(repeating: nil, count: count) }
+
+        /// Column `n`'s cell as the terminal shows it, its width, and whether it is printable ASCII.
+        mutating func text(_ n: Int, _ cell: Cell, _ column: Table.Column,
+                           writer: TableWriter) -> (text: String, width: Int, ascii: Bool) {
+            if case .text(let s) = cell {
+                if let l = last[n], l.text == s { return (l.cleaned, l.width, l.ascii) }
+                let c = writer.cleanWithWidth(s)
+                last[n] = (s, c.text, c.width, c.ascii)
+                return c
+            }
+            return writer.cleanWithWidth(CellText.human(cell, column))
+        }
+    }
+
+    /// `s` cleaned (``clean(_:)``), its width in characters (its byte count when printable ASCII), and whether it
+    /// is printable ASCII.
+    func cleanWithWidth(_ s: String) -> (text: String, width: Int, ascii: Bool) {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return (s, s.utf8.count, true) }
+        let c = clean(s)
+        return (c, c.count, false)
     }
 
     /// `t` as padded columns, detail columns left out.
