@@ -174,10 +174,38 @@ public struct DecimalSum: Sendable {
                        significand: Decimal(significand.magnitude))
     }
 
+    /// The sum of `values` in their order: the value of `values.reduce(0, +)`.
+    public static func of(_ values: some Sequence<Decimal>) -> Decimal {
+        var s = DecimalSum()
+        for v in values { s.add(v) }
+        return s.value
+    }
+
     /// Adds `x`.
     public mutating func add(_ x: Decimal) {
         if decimal == nil, let p = ExactDecimal.parts(x), addExactly(p) { return }
         decimal = value + x
+    }
+
+    /// Adds the product `a` × `b` × `c`, as Decimal's `(a * b) * c` makes it (how the ledger prices a quantity at a
+    /// price and an exchange rate, ``Pricing/charge(_:_:at:)``): the three significands multiplied in 64 bits when
+    /// each factor and the product fit (both exact, so the values agree), else Decimal's own products.
+    public mutating func add(product a: Decimal, _ b: Decimal, _ c: Decimal) {
+        if decimal == nil, let pa = ExactDecimal.parts(a), let pb = ExactDecimal.parts(b), let pc = ExactDecimal.parts(c) {
+            let (ab, o1) = pa.significand.multipliedReportingOverflow(by: pb.significand)
+            let (abc, o2) = ab.multipliedReportingOverflow(by: pc.significand)
+            let e = pa.exponent + pb.exponent + pc.exponent
+            if !o1, !o2, (-100...100).contains(e), addExactly((pa.negative != pb.negative) != pc.negative && abc != 0, abc,
+                                    abc == 0 ? 0 : e) {
+                return
+            }
+        }
+        add((a * b) * c)
+    }
+
+    /// Adds ±`significand` × 10^`exponent` in 64 bits; false (nothing changed) when it does not fit.
+    private mutating func addExactly(_ negative: Bool, _ significand: UInt64, _ exponent: Int) -> Bool {
+        addExactly((negative, significand, exponent))
     }
 
     /// Adds ±`significand` × 10^`exponent` in 64 bits; false (nothing changed) when it does not fit.
