@@ -184,6 +184,12 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
+    @Option(name: .customLong("from-sql"), help: "The setup SQL that creates the pools, services and the procedures the scheduling tasks call: tells which pool each task's run acts on, so its credits are set against that pool's saving (README \"Task warehouses\").", completion: .file(extensions: ["sql"]))
+    var fromSQL: String?
+
+    @Option(name: .customLong("service-pool"), help: ArgumentHelp("With --from-sql, repeatable: the compute pool a service runs in, when the script does not say; wins over the script.", valueName: "service=pool"))
+    var servicePools: [String] = []
+
     @Option(help: "Group the priced ledger's metered cost by account, pool, family or application (a table of its own in every format; with the bill check per account for account).")
     var by: ReportGrouping?
 
@@ -215,6 +221,12 @@ struct ReportCommand: EnvironmentCommand {
             options.poolsFile = try PoolsFile.parse(text, file: pools)
         }
         try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
+        if let fromSQL {
+            let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
+            options.taskPools = TaskPoolResolver(setupSQL: text, servicePools: try SetupPlans.servicePools(servicePools))
+        } else if !servicePools.isEmpty {
+            throw ValidationError("--service-pool only applies with --from-sql: it names the pool of a service in the setup SQL.")
+        }
         let toStandardOutput = out == "-"
         if toStandardOutput, options.formats.count != 1 || !Self.textFormats.contains(options.formats[0]) {
             throw ValidationError("--out - writes one file to standard output; give one --format of \(Self.textFormats.joined(separator: ", ")).")
