@@ -197,6 +197,21 @@ struct ReportCommand: EnvironmentCommand {
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
 
+    /// The resolver of `--from-sql FILE` and `--service-pool` (``TaskPoolResolver``), shared with `nightly`; nil
+    /// without `--from-sql`.
+    /// - Throws: `ValidationError` (exit 64) for `--service-pool` without `--from-sql`, ``EstimateError`` (64) for a
+    ///   value that is not SERVICE=POOL, ``InputFileError`` when the file cannot be read.
+    static func taskPools(fromSQL: String?, servicePools: [String], env: Environment) throws -> TaskPoolResolver? {
+        guard let fromSQL else {
+            guard servicePools.isEmpty else {
+                throw ValidationError("--service-pool only applies with --from-sql: it names the pool of a service in the setup SQL.")
+            }
+            return nil
+        }
+        let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
+        return TaskPoolResolver(setupSQL: text, servicePools: try SetupPlans.servicePools(servicePools))
+    }
+
     func reportOptions(_ env: Environment) throws -> ReportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
         var o = ReportOptions(from: days.first, to: days.last, timeZone: zone)
@@ -221,11 +236,8 @@ struct ReportCommand: EnvironmentCommand {
             options.poolsFile = try PoolsFile.parse(text, file: pools)
         }
         try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
-        if let fromSQL {
-            let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
-            options.taskPools = TaskPoolResolver(setupSQL: text, servicePools: try SetupPlans.servicePools(servicePools))
-        } else if !servicePools.isEmpty {
-            throw ValidationError("--service-pool only applies with --from-sql: it names the pool of a service in the setup SQL.")
+        if let resolver = try Self.taskPools(fromSQL: fromSQL, servicePools: servicePools, env: env) {
+            options.taskPools = resolver
         }
         let toStandardOutput = out == "-"
         if toStandardOutput, options.formats.count != 1 || !Self.textFormats.contains(options.formats[0]) {

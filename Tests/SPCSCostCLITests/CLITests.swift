@@ -61,6 +61,7 @@ func run(_ arguments: [String], variables: [String: String] = [:]) async throws 
         ["report", "--period", "2024-04", "--service-pool", "DASH_SVC=DASH_POOL"],
         ["report", "--period", "2024-04", "--from-sql", "Fixtures/setup-sql/dashboards-desc-service.sql",
          "--service-pool", "DASH_SVC"],
+        ["nightly", "--pools", "Fixtures/pools/jupyterlab.toml", "--service-pool", "DASH_SVC=DASH_POOL"],
     ])
     func usageErrors(arguments: [String]) async {
         do {
