@@ -34,4 +34,26 @@ import Testing
                                      servicePools: [try #require(SetupScript.ServicePool(parsing: "DASH_DB.APP.DASH_SVC=BIG_POOL"))])
         #expect(given.pools(of: "ALTER SERVICE DASH_DB.APP.DASH_SVC SUSPEND") == ["BIG_POOL"])
     }
+
+    /// When the text tells no pool, a task whose NAME is a pools file task's `name` (any case) is that pool's; a pool
+    /// the text tells wins.
+    @Test func thePoolsFilesTaskNameIsTheFallback() throws {
+        let file = try PoolsFile.parse("""
+            [[pools]]
+            name = "NIGHT_POOL"
+            family = "CPU_X64_XS"
+            [[pools.tasks]]
+            name = "ops_suspend"
+            action = "suspend"
+            schedule = "USING CRON 0 19 * * MON-FRI UTC"
+            """, file: "pools.toml")
+        let poolsOf = ReportService.taskPools(TaskPoolResolver(), poolsFile: file)
+        func run(_ name: String, _ text: String) -> TaskRunRecord {
+            TaskRunRecord(name: name, queryID: "q", queryText: text, state: "SUCCEEDED", scheduledTime: Date(timeIntervalSince1970: 0),
+                          queryStartTime: nil, completedTime: nil, warehouseName: nil)
+        }
+        #expect(poolsOf(run("OPS_SUSPEND", "CALL ops.suspend_pools()")) == ["NIGHT_POOL"])
+        #expect(poolsOf(run("OTHER", "CALL ops.suspend_pools()")) == [])
+        #expect(poolsOf(run("OPS_SUSPEND", "ALTER COMPUTE POOL API_POOL SUSPEND")) == ["API_POOL"])
+    }
 }

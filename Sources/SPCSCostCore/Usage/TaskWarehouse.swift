@@ -292,12 +292,14 @@ public enum TaskWarehouseAttribution {
         for r in runs where r.state.uppercased() != "SKIPPED" {
             var pools: [String]?
             if PoolTaskRule.actsOnPools(r.queryText) {
-                let found = resolved[r.queryText] ?? {
+                // Read once per task and text (a resolver may also look at the task's name).
+                let resolvedKey = "\(r.qualifiedName)\u{1}\(r.queryText)"
+                let found = resolved[resolvedKey] ?? {
                     var seen: [String] = []
                     for p in poolsOf(r) where !p.isEmpty && !seen.contains(p) { seen.append(p) }
                     return seen
                 }()
-                resolved[r.queryText] = found
+                resolved[resolvedKey] = found
                 pools = found.isEmpty ? [""] : found
                 let taskKey = r.qualifiedName.uppercased()
                 for p in pools! { poolTaskWeights[taskKey, default: [:]][p, default: 0] += 1 / Decimal(pools!.count) }
