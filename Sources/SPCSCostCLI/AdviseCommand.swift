@@ -66,6 +66,7 @@ struct AdviseCommand: EnvironmentCommand {
             throw ValidationError("--business-hours '\(windowPlan.businessHours!)' must end before 24:00: the suspend task needs a time of day, for example 08:00-23:59.")
         }
         var options = AdviseOptions(from: days.first, to: days.last, timeZone: zone, window: window)
+        if plan.scheduleTimezone != nil { options.windowZoneSource = "--schedule-timezone" }
         options.defaultShape = try plan.defaultShape()
         options.poolShapes = try plan.shapes()
         options.suspendAfterSeconds = suspendAfter
@@ -99,6 +100,7 @@ struct AdviseCommand: EnvironmentCommand {
         let window = BusinessHours(startSecondOfDay: 8 * 3600, endSecondOfDay: 19 * 3600,
                                    weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], zone: report.timeZone)
         var options = AdviseOptions(from: from, to: to, timeZone: report.timeZone, window: window)
+        options.windowZoneSource = "the report's zone"
         options.poolsFile = pools
         options.rateCardID = report.rateCardID
         var priced = report

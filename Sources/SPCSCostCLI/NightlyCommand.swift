@@ -23,6 +23,12 @@ struct NightlyCommand: EnvironmentCommand {
     @Option(help: "The pools file (TOML). Default: $SPCS_COST_POOLS, else config.toml's pools.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
+    @Option(name: .customLong("from-sql"), help: "As for report: the setup SQL that tells which pool each scheduling task's run acts on.", completion: .file(extensions: ["sql"]))
+    var fromSQL: String?
+
+    @Option(name: .customLong("service-pool"), help: ArgumentHelp("With --from-sql, repeatable: the compute pool a service runs in, when the script does not say.", valueName: "service=pool"))
+    var servicePools: [String] = []
+
     @OptionGroup var accounts: AccountsOptions
 
     @Flag(help: "Do not pull, even when a connection is configured.")
@@ -73,6 +79,9 @@ struct NightlyCommand: EnvironmentCommand {
         var report = ReportOptions(from: today, to: today, timeZone: zone)
         report.detail = detail
         try price.apply(to: &report, defaults: file.defaults, env: env)
+        if let resolver = try ReportCommand.taskPools(fromSQL: fromSQL, servicePools: servicePools, env: env) {
+            report.taskPools = resolver
+        }
         var options = NightlyOptions(pools: file, report: report, outDirectory: env.resolve(out))
         options.budget = try budget.map(Self.parseBudget)
         options.budgetOnForecast = budgetOnForecast

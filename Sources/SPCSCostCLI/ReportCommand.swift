@@ -184,12 +184,33 @@ struct ReportCommand: EnvironmentCommand {
     @Option(help: "A pools file (TOML): each pool's family and nodes, and its schedule's estimate to set against the metered credits, with the difference by cause.", completion: .file(extensions: ["toml"]))
     var pools: String?
 
+    @Option(name: .customLong("from-sql"), help: "The setup SQL that creates the pools, services and the procedures the scheduling tasks call: tells which pool each task's run acts on, so its credits are set against that pool's saving (README \"Task warehouses\").", completion: .file(extensions: ["sql"]))
+    var fromSQL: String?
+
+    @Option(name: .customLong("service-pool"), help: ArgumentHelp("With --from-sql, repeatable: the compute pool a service runs in, when the script does not say; wins over the script.", valueName: "service=pool"))
+    var servicePools: [String] = []
+
     @Option(help: "Group the priced ledger's metered cost by account, pool, family or application (a table of its own in every format; with the bill check per account for account).")
     var by: ReportGrouping?
 
     @OptionGroup var plan: PlanOptions
     @OptionGroup var price: PriceOptions
     @OptionGroup var cacheOptions: CacheOptions
+
+    /// The resolver of `--from-sql FILE` and `--service-pool` (``TaskPoolResolver``), shared with `nightly`; nil
+    /// without `--from-sql`.
+    /// - Throws: `ValidationError` (exit 64) for `--service-pool` without `--from-sql`, ``EstimateError`` (64) for a
+    ///   value that is not SERVICE=POOL, ``InputFileError`` when the file cannot be read.
+    static func taskPools(fromSQL: String?, servicePools: [String], env: Environment) throws -> TaskPoolResolver? {
+        guard let fromSQL else {
+            guard servicePools.isEmpty else {
+                throw ValidationError("--service-pool only applies with --from-sql: it names the pool of a service in the setup SQL.")
+            }
+            return nil
+        }
+        let text = String(decoding: try InputFileError.read(fromSQL, env: env), as: UTF8.self)
+        return TaskPoolResolver(setupSQL: text, servicePools: try SetupPlans.servicePools(servicePools))
+    }
 
     func reportOptions(_ env: Environment) throws -> ReportOptions {
         let zone = try parseTimeZone(timezone, flag: "--timezone")
@@ -215,6 +236,9 @@ struct ReportCommand: EnvironmentCommand {
             options.poolsFile = try PoolsFile.parse(text, file: pools)
         }
         try price.apply(to: &options, defaults: options.poolsFile?.defaults, env: env)
+        if let resolver = try Self.taskPools(fromSQL: fromSQL, servicePools: servicePools, env: env) {
+            options.taskPools = resolver
+        }
         let toStandardOutput = out == "-"
         if toStandardOutput, options.formats.count != 1 || !Self.textFormats.contains(options.formats[0]) {
             throw ValidationError("--out - writes one file to standard output; give one --format of \(Self.textFormats.joined(separator: ", ")).")

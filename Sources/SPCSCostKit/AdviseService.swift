@@ -18,8 +18,12 @@ public struct AdviseOptions: Sendable {
     /// A pools file: shapes, AUTO_SUSPEND_SECS and the pools that exist (a pool in it never metered "never ran").
     public var poolsFile: PoolsFile?
     /// The window a schedule recommendation keeps the pool running in (`--business-hours`, `--weekdays`,
-    /// `--schedule-timezone`).
+    /// `--schedule-timezone`). Each pool's window is these wall times in the pool's own zone when the pools file
+    /// gives one (``PoolsFile/Entry/scheduleZone``), else in this window's zone.
     public var window: BusinessHours
+    /// Where ``window``'s zone comes from, for the recommendation's assumptions: `--schedule-timezone` or
+    /// `--timezone` (default).
+    public var windowZoneSource = "--timezone"
     /// The AUTO_SUSPEND_SECS an auto-suspend recommendation proposes, in seconds (`--suspend-after`, 300).
     public var suspendAfterSeconds: Int = 300
     /// Where the scheduling tasks run.
@@ -99,12 +103,20 @@ public struct AdviseService: Sendable {
         // credits with nodes × rate instead keeps Decimal division off the per-hour path).
         var hourly: [String: (family: InstanceFamily, byHour: [Int64: (credits: Decimal, rate: Decimal)])] = [:]
         let reconcile = ReconcileService(env: env)
-        // The window's hours (UTC hour indexes that overlap it) and its intervals.
-        let windowIntervals = options.window.intervals(from: options.from.adding(days: -1), through: options.to.adding(days: 1))
-        var windowHours = Set<Int64>()
-        for w in windowIntervals {
-            var h = Int64(w.start.timeIntervalSince1970) / 3600
-            while Double(h * 3600) < w.end.timeIntervalSince1970 { windowHours.insert(h); h += 1 }
+        // Each zone's window: its intervals and hours (UTC hour indexes that overlap it), made once per zone.
+        var windows: [String: (intervals: [DateInterval], hours: Set<Int64>)] = [:]
+        func window(in zone: TimeZone) -> (intervals: [DateInterval], hours: Set<Int64>) {
+            if let w = windows[zone.identifier] { return w }
+            var w = options.window
+            w.zone = zone
+            let intervals = w.intervals(from: options.from.adding(days: -1), through: options.to.adding(days: 1))
+            var hours = Set<Int64>()
+            for i in intervals {
+                var h = Int64(i.start.timeIntervalSince1970) / 3600
+                while Double(h * 3600) < i.end.timeIntervalSince1970 { hours.insert(h); h += 1 }
+            }
+            windows[zone.identifier] = (intervals, hours)
+            return (intervals, hours)
         }
 
         for name in metered.keys.sorted() {
@@ -152,6 +164,17 @@ public struct AdviseService: Sendable {
                 }
                 return out.filter { $0.value != 0 }
             }
+            // The pool's schedule window: the given wall times in the pool's own zone (the pools file's `timezone`,
+            // else its first cron task's zone), else in --schedule-timezone's, else --timezone's.
+            var poolWindow = options.window
+            let zoneSource: String
+            if let z = entry?.scheduleZone {
+                poolWindow.zone = z
+                zoneSource = "the pools file's zone for the pool"
+            } else {
+                zoneSource = options.windowZoneSource
+            }
+            let (windowIntervals, windowHours) = window(in: poolWindow.zone)
             let nodesText = shape.nodes == 1 ? "1 node" : "\(shape.nodes) nodes"
             let rateText = "\(shape.family) at \(ExactDecimal.text(rate)) credits per node-hour (rate card \(pinned ?? card.id)), \(nodesText)"
 
@@ -219,7 +242,7 @@ public struct AdviseService: Sendable {
             }
             hourly[name] = (shape.family, byHour)
             if outsideHours > 0, Decimal(outsideBilled) >= Decimal(outsideHours) * AdviseOptions.regularShare {
-                let r = WhatIf.reprice(reconciled, records: records, zone: zone, policy: .businessHours(options.window),
+                let r = WhatIf.reprice(reconciled, records: records, zone: zone, policy: .businessHours(poolWindow),
                                        lifetime: lifetime, rateInForce: rateInForce)
                 let parts = savedParts(r)
                 // Task runs: a resume at each window start and a suspend at each end, within the period and the
@@ -237,13 +260,15 @@ public struct AdviseService: Sendable {
                     }
                 }
                 var a = Advice(
-                    kind: .schedule, pool: name, change: "run \(options.window.summary) only",
+                    kind: .schedule, pool: name, change: "run \(poolWindow.summary) only",
                     finding: "The pool was billed in \(outsideBilled) of its \(outsideHours) hours outside "
-                        + "\(options.window.summary)"
+                        + "\(poolWindow.summary)"
                         + (outsideExtra > 0 ? ", \(ExactDecimal.text(outsideExtra)) node-hours of them above MIN_NODES (a sign of work then)." : "."),
                     meteredCredits: credits, savedParts: parts,
-                    sql: AdviceSQL.schedule(pool: name, window: options.window, compute: options.taskCompute),
+                    sql: AdviceSQL.schedule(pool: name, window: poolWindow, compute: options.taskCompute),
                     assumptions: [
+                        "The window's wall times are in \(poolWindow.zone.displayName) (\(zoneSource)); the tasks' "
+                            + "CRON names that zone, so they follow its daylight-saving changes.",
                         "The usage view cannot tell idle hours from busy ones: the window is the one given "
                             + "(--business-hours, --weekdays, --schedule-timezone), and nobody is assumed to need the "
                             + "pool outside it (whatif --policy business-hours: MIN_NODES for the whole window, extra "

@@ -262,7 +262,9 @@ public struct ExportService: Sendable {
         var wholeBill: [FocusCharge] = []
         if o.focusVersion == .v1_2 {
             let report = ReportService(env: env)
-            let tasks = try ReportService.taskCosts(cache: cache, start: start, end: end, rates: &dayRates)
+            // Task rows stay account lines here (no pool): the per-pool split is `report`'s (README "Known limits").
+            let tasks = try ReportService.taskCosts(cache: cache, start: start, end: end, rates: &dayRates,
+                                                    poolsOf: { _ in [] })
             warnings += tasks.warnings
             if let bill = try report.wholeBill(cache: cache, pricing: pricing, rates: &dayRates,
                                                compute: .zero(o.currency), tasks: tasks.costs, start: start, end: end) {

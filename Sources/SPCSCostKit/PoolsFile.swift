@@ -87,6 +87,9 @@ public struct PoolsFile: Sendable {
         /// case); nil = not said. Needed when the cache meters the name in several accounts (see
         /// ``PoolsFile/plannedAccounts(meteredAccounts:locators:)``).
         public var account: String?
+        /// The pool's own zone, as the file gives it: `timezone`, else the zone of its first `USING CRON` task; nil
+        /// when it gives neither (``PoolPlan/zone`` is then UTC). `advise` states the pool's schedule window in it.
+        public var scheduleZone: TimeZone? = nil
     }
 
     /// File-wide settings.
@@ -342,11 +345,13 @@ extension PoolsFile {
                                        intervalAnchor: anchor))
         }
         var zone = firstZone ?? TimeZone(identifier: "UTC")!
+        var ownZone = firstZone
         if let z = try r.string("timezone") {
             guard z.contains("/") || z == "UTC", let tz = TimeZone(identifier: z) else {
                 throw r.error("timezone", "'\(z)' is not an IANA time zone name such as Asia/Tokyo")
             }
             zone = tz
+            ownZone = tz
         }
         var storage: PlannedStorage?
         if let b = try r.table("block_storage") {
@@ -385,7 +390,7 @@ extension PoolsFile {
         return Entry(plan: PoolPlan(pool: pool, tasks: tasks, activity: activity, zone: zone),
                      region: try r.region("region"), editions: try r.editions(), creditPrice: creditPrice,
                      rateCardID: try r.string("rate_card"), created: try r.instant("created"),
-                     dropped: try r.instant("dropped"), storage: storage, account: try account(r))
+                     dropped: try r.instant("dropped"), storage: storage, account: try account(r), scheduleZone: ownZone)
     }
 
     /// The entry's `account`: an account name or locator, upper case as the cache keeps accounts.

@@ -51,6 +51,9 @@ public struct ReportOptions: Sendable {
     /// `--by`: group the ledger's metered lines by account, pool, family or application (a table of its own, with
     /// the bill check per account); nil = no grouping.
     public var groupBy: ReportGrouping?
+    /// Reads which pools the scheduling tasks act on (``TaskPoolResolver``: the setup SQL of `--from-sql` and
+    /// `--service-pool`); default: no script, so only `ALTER COMPUTE POOL` texts and the pools file's task names.
+    public var taskPools = TaskPoolResolver()
 
     /// Creates options for a period; set the others as needed.
     public init(from: CivilDate, to: CivilDate, timeZone: TimeZone) {
@@ -213,8 +216,9 @@ public struct ReportService: Sendable {
             rates: &rates, warnings: warnings)
         // The tasks that suspend and resume the pools: their warehouse share and serverless credits, priced by the
         // ledger like compute (README "Task warehouses").
-        let taskCosts = try Self.taskCosts(cache: cache, start: start, end: end, rates: &rates)
-        report.tasks = taskCosts.costs
+        let taskCosts = try Self.taskCosts(cache: cache, start: start, end: end, rates: &rates,
+                                           poolsOf: Self.taskPools(options.taskPools, poolsFile: options.poolsFile))
+        report.setTasks(taskCosts.costs)
         report.warnings += taskCosts.warnings
         report.dataChecksum = read.checksum
         report.rowCount = read.rows
@@ -304,6 +308,9 @@ public struct ReportService: Sendable {
             report.groups = Set(sums.keys).union(parts.keys).sorted().map { key in
                 var line = GroupLine(key: key, metered: sums[key] ?? .zero(options.currency))
                 if report.wholeBill != nil { line.parts = parts[key] ?? [:] }
+                if by == .pool, report.tasks != nil {
+                    line.netSavedVsAlwaysOn = report.pools.first { $0.pool == key }?.netSavedVsAlwaysOn
+                }
                 if by == .account, let b = report.billCheck {
                     let days = b.days.filter { $0.account == key }
                     line.ledgerBeforeFX = days.reduce(.zero(b.currency)) { $0 + $1.ledgerAmount }
@@ -320,15 +327,17 @@ public struct ReportService: Sendable {
     /// ``TaskCosts/priced(_:runs:tailSeconds:rates:)``; nil costs when no run of such a task started in the period.
     /// The warnings say when warehouse runs have no metered hour.
     /// - Throws: ``StoreError``, ``FXBookError``.
-    static func taskCosts(cache: UsageCache, start: Date, end: Date,
-                          rates: inout DayRates) throws -> (costs: TaskCosts?, warnings: [String]) {
+    static func taskCosts(cache: UsageCache, start: Date, end: Date, rates: inout DayRates,
+                          poolsOf: (TaskRunRecord) -> [String] = { PoolTaskRule.poolNames(in: $0.queryText) })
+        throws -> (costs: TaskCosts?, warnings: [String]) {
         let taskRows = try cache.taskWarehouseRows(from: start, to: end)
         let poolRuns = taskRows.runs.filter {
             $0.state.uppercased() != "SKIPPED" && $0.scheduledTime >= start && PoolTaskRule.actsOnPools($0.queryText)
         }
         guard !poolRuns.isEmpty else { return (nil, []) }
         let shares = TaskWarehouseAttribution.shares(metering: taskRows.metering, runs: taskRows.runs,
-                                                     serverless: taskRows.serverless, from: start, to: end)
+                                                     serverless: taskRows.serverless, from: start, to: end,
+                                                     poolsOf: poolsOf)
         let costs = try TaskCosts.priced(shares, runs: poolRuns.count,
                                          tailSeconds: TaskWarehouseAttribution.defaultTailSeconds, rates: &rates)
         var warnings: [String] = []
@@ -338,6 +347,22 @@ public struct ReportService: Sendable {
                 + "role that can read SNOWFLAKE.ACCOUNT_USAGE.WAREHOUSE_METERING_HISTORY.")
         }
         return (costs, warnings)
+    }
+
+    /// The pools a scheduling task's run acted on (README "Task warehouses"): what `resolver` reads from its
+    /// QUERY_TEXT (``TaskPoolResolver``), else the pool of the pools file whose `[[pools.tasks]]` `name` is the task's
+    /// NAME (any case), else none.
+    static func taskPools(_ resolver: TaskPoolResolver, poolsFile: PoolsFile?) -> (TaskRunRecord) -> [String] {
+        var byTaskName: [String: [String]] = [:]
+        for e in poolsFile?.pools ?? [] {
+            for t in e.plan.tasks where !(byTaskName[t.name.uppercased()]?.contains(e.plan.pool.name) ?? false) {
+                byTaskName[t.name.uppercased(), default: []].append(e.plan.pool.name)
+            }
+        }
+        return { run in
+            let found = resolver.pools(of: run.queryText)
+            return found.isEmpty ? byTaskName[run.name.uppercased()] ?? [] : found
+        }
     }
 
     /// The `report --by` line a whole-bill row belongs to (README "report --by"): the row's pool's line where it

@@ -56,6 +56,12 @@ func run(_ arguments: [String], variables: [String: String] = [:]) async throws 
         ["estimate", "--family", "CPU_X64_M", "--hours", "10", "--days", "20", "--rate-card", "2024"],
         ["estimate", "--family", "CPU_X64_XS", "--hours", "25", "--days", "20"],
         ["estimate", "--family", "CPU_X64_XS", "--hours", "10", "--days", "20", "--currency", "XXX", "--fx", "1"],
+        // report: --service-pool names a service's pool in --from-sql's script, so alone it is a usage error, as is
+        // a value that is not SERVICE=POOL.
+        ["report", "--period", "2024-04", "--service-pool", "DASH_SVC=DASH_POOL"],
+        ["report", "--period", "2024-04", "--from-sql", "Fixtures/setup-sql/dashboards-desc-service.sql",
+         "--service-pool", "DASH_SVC"],
+        ["nightly", "--pools", "Fixtures/pools/jupyterlab.toml", "--service-pool", "DASH_SVC=DASH_POOL"],
     ])
     func usageErrors(arguments: [String]) async {
         do {

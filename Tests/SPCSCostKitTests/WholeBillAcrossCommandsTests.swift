@@ -240,15 +240,18 @@ import Testing
         let bill = try #require(byPool.wholeBill)
         let pools = Dictionary(uniqueKeysWithValues: byPool.groups.map { ($0.key, $0) })
         #expect(byPool.groups.map(\.key) == ["(account MYACCOUNT)", "API_POOL"])
-        // API_POOL: its compute, volume, IOPS, throughput and internal transfer.
+        // API_POOL: its compute, volume, IOPS, throughput and internal transfer, and the tasks, which all act on it
+        // (ALTER COMPUTE POOL API_POOL ...): 0.6684 warehouse credits (2.0052 USD) and 0.00025 serverless (0.00075 USD).
         let pool = try #require(pools["API_POOL"])
-        #expect(pool.wholeBill.amount == dec("3.96") + dec("0.32001953125") + dec("0.2") + dec("4.80078125") / 30 + dec("3.07"))
+        #expect(pool.wholeBill.amount == dec("3.96") + dec("0.32001953125") + dec("0.2") + dec("4.80078125") / 30 + dec("3.07")
+            + dec("2.0052") + dec("0.00075"))
         #expect(pool.sum(of: [.dataTransfer], currency: .usd).amount == Money(dec("3.07"), .usd))
-        // The account line: the tasks, WEB_SVC's snapshot (no pool), the egress and the adjustment.
+        #expect(pool.sum(of: [.taskWarehouse, .serverlessTask], currency: .usd).quantity == dec("0.66865"))
+        // The account line: WEB_SVC's snapshot (no pool), the egress and the adjustment; no task is left on it.
         let account = try #require(pools["(account MYACCOUNT)"])
         #expect(account.metered.amount == Money(0, .usd))
-        #expect(account.sum(of: [.taskWarehouse, .serverlessTask], currency: .usd).quantity == dec("0.66865"))
-        #expect(abs(account.wholeBill.amount - (dec("2.0052") + dec("0.00075") + Decimal(1) / 30 + 45 - dec("0.198"))) < Self.epsilon)
+        #expect(account.sum(of: [.taskWarehouse, .serverlessTask], currency: .usd).quantity == 0)
+        #expect(abs(account.wholeBill.amount - (Decimal(1) / 30 + 45 - dec("0.198"))) < Self.epsilon)
         #expect(abs(byPool.groups.reduce(Money(0, .usd)) { $0 + $1.wholeBill }.amount - bill.total.amount) < Self.epsilon)
 
         let byAccount = try ReportService(env: env).build(reportOptions(by: .account), cache: cache)
@@ -267,9 +270,10 @@ import Testing
         // The table: per kind columns and a total row equal to the whole bill.
         let document = Document.savingsReport(byPool, stamp: ReportStamp(toolVersion: "test", commandLine: "spcs-cost report"))
         let table = try #require(document.tables.first { $0.id == "by_pool" })
-        #expect(table.columns.map(\.key).suffix(7) == ["task_credits", "tasks_cost_USD", "block_storage_cost_USD",
+        #expect(table.columns.map(\.key).suffix(9) == ["task_credits", "tasks_cost_USD", "block_storage_cost_USD",
                                                       "snapshots_cost_USD", "data_transfer_cost_USD",
-                                                      "transfer_adjustment_cost_USD", "whole_bill_cost_USD"])
+                                                      "transfer_adjustment_cost_USD", "whole_bill_cost_USD",
+                                                      "net_saved_vs_always_on_credits", "net_saved_vs_always_on_USD"])
     }
 
     func dec(_ text: String) -> Decimal { Self.dec(text) }

@@ -224,19 +224,20 @@ import Testing
         let priced = try CurrencyBilledParts.price(input, computeByUTCDay: computeByDay, pricing: unitPricing, days: utcDays)
         for i in report.days.indices { report.days[i].provisional = report.days[i].date == CivilDate("2024-04-03")! }
         // The scheduling tasks: two warehouse hours of RESUME_API_POOL (a whole hour's 0.1671 credits, and a quarter
-        // of a shared hour's 0.4) and one serverless range of SUSPEND_API_POOL (0.00025 credits).
+        // of a shared hour's 0.4) and one serverless range of SUSPEND_API_POOL (0.00025 credits), all API_POOL's, so
+        // the per-pool table sets them against API_POOL's saving.
         func share(_ task: String, _ warehouse: String?, _ iso: String, _ credits: String, _ fraction: String)
             -> TaskWarehouseAttribution.Share {
             TaskWarehouseAttribution.Share(organization: "", account: "", task: task, warehouse: warehouse,
                                            kind: warehouse == nil ? .serverless : .warehouse,
                                            periodStart: ISO8601DateFormatter().date(from: iso)!, credits: dec(credits),
-                                           fraction: dec(fraction))
+                                           fraction: dec(fraction), pool: "API_POOL")
         }
-        report.tasks = try TaskCosts.priced([
+        report.setTasks(try TaskCosts.priced([
             share("OPS.PUBLIC.RESUME_API_POOL", "TASKS_WH", "2024-03-31T23:00:00Z", "0.1671", "1"),
             share("OPS.PUBLIC.RESUME_API_POOL", "TASKS_WH", "2024-04-01T23:00:00Z", "0.1", "0.25"),
             share("OPS.PUBLIC.SUSPEND_API_POOL", nil, "2024-04-01T10:00:00Z", "0.00025", "1"),
-        ], runs: 4, tailSeconds: 600, rates: &rates)
+        ], runs: 4, tailSeconds: 600, rates: &rates))
         // The whole bill adds the tasks' credits as two lines of their own: 0.1671 + 0.1 = 0.2671 warehouse credits and
         // 0.00025 serverless credits, at 2.85 USD × 150 JPY = 427.5 JPY a credit: 114.18525 JPY and 0.106875 JPY.
         report.wholeBill = WholeBill(compute: report.metered, rows: priced.rows, tasks: report.tasks!.rows, days: utcDays,

@@ -171,6 +171,15 @@ public struct SavingsReport: Sendable {
         public var planNodeHours: Decimal? { planNodeSeconds.map { Decimal($0) / 3600 } }
         /// Always on minus metered: what running as metered saved against always on; nil without a shape.
         public var savedVsAlwaysOn: ChargeSum? { alwaysOn.map { $0 - metered } }
+        /// The credits and cost of the scheduling tasks attributed to the pool (``TaskCosts/byPool``); nil when the
+        /// report has no task costs (zero when it has, but none of them is this pool's).
+        public var tasks: ChargeSum?
+        /// The schedule's net saving: always on minus metered minus the pool's tasks' credits (credits; cost at each
+        /// account's and day's price, as the ledger prices them); nil without a shape or without task costs.
+        public var netSavedVsAlwaysOn: ChargeSum? {
+            guard let saved = savedVsAlwaysOn, let tasks else { return nil }
+            return saved - tasks
+        }
         /// Plan minus metered; nil without a plan.
         public var savedVsPlan: ChargeSum? { plan.map { $0 - metered } }
     }
@@ -244,6 +253,14 @@ public struct SavingsReport: Sendable {
     /// The credits of the tasks that suspend and resume the pools (WAREHOUSE_METERING_HISTORY apportioned to them,
     /// SERVERLESS_TASK_HISTORY), priced by the ledger; nil when the cache has no run of such a task in the period.
     public var tasks: TaskCosts?
+
+    /// Sets ``tasks`` to `costs` and each pool's share of them (``Pool/tasks``, from ``TaskCosts/byPool``: zero for
+    /// a pool none of them acts on; nil for every pool when `costs` is nil).
+    public mutating func setTasks(_ costs: TaskCosts?) {
+        tasks = costs
+        let byPool = costs?.byPool
+        for i in pools.indices { pools[i].tasks = byPool.map { $0[pools[i].pool] ?? .zero(currency) } }
+    }
 
     /// Saved against always on minus the tasks' credits: what the schedule saved net of what running it cost; nil
     /// without ``tasks``.
@@ -561,6 +578,9 @@ public struct GroupLine: Sendable, Hashable {
     /// storage, snapshots, data transfer and its adjustment), by charge kind; empty when the report has no whole bill
     /// or the line has none of it.
     public var parts: [ChargeKind: ChargeSum] = [:]
+    /// `--by pool` with scheduling tasks: the pool's net saving against always on (``SavingsReport/Pool/netSavedVsAlwaysOn``);
+    /// nil otherwise, for an account line and for a pool without a shape.
+    public var netSavedVsAlwaysOn: ChargeSum?
 
     /// The line's sum of `kinds` in ``parts`` (zero in `currency` when it has none).
     public func sum(of kinds: Set<ChargeKind>, currency: Currency) -> ChargeSum {
@@ -582,10 +602,13 @@ public struct GroupLine: Sendable, Hashable {
 /// What the tasks that act on compute pools cost in a report's period, priced by the ledger (charge kinds
 /// ``ChargeKind/taskWarehouse`` and ``ChargeKind/serverlessTask``).
 public struct TaskCosts: Sendable, Hashable {
-    /// One task's credits of one kind (on one warehouse, or serverless) over the period.
+    /// One task's credits of one kind (on one warehouse, or serverless) attributed to one pool over the period.
     public struct Line: Sendable, Hashable {
         /// The task, `DATABASE.SCHEMA.NAME`.
         public var task: String
+        /// The compute pool the credits are attributed to (``TaskWarehouseAttribution``); `""` for the account line
+        /// (runs whose pool cannot be told).
+        public var pool: String
         /// `task_warehouse` or `serverless_task`.
         public var kind: ChargeKind
         /// The warehouse; nil for serverless credits.
@@ -596,8 +619,9 @@ public struct TaskCosts: Sendable, Hashable {
         public var sum: ChargeSum
 
         /// Creates a line.
-        public init(task: String, kind: ChargeKind, warehouse: String?, rows: Int, sum: ChargeSum) {
+        public init(task: String, kind: ChargeKind, warehouse: String?, rows: Int, sum: ChargeSum, pool: String = "") {
             self.task = task
+            self.pool = pool
             self.kind = kind
             self.warehouse = warehouse
             self.rows = rows
@@ -605,11 +629,11 @@ public struct TaskCosts: Sendable, Hashable {
         }
     }
 
-    /// Lines sorted by task, kind and warehouse: each the sum of its ``rows``.
+    /// Lines sorted by task, kind, warehouse and pool: each the sum of its ``rows``.
     public var lines: [Line]
-    /// The priced ledger rows behind ``lines``: one per organization, account, task, kind, warehouse and UTC day
-    /// (grain day, scenario metered, an account line: no pool), the day's credits at the account's credit price of
-    /// that day. What the whole bill, the FOCUS export and `report --by` read. Sorted by day, kind, account, task and
+    /// The priced ledger rows behind ``lines``: one per organization, account, task, kind, warehouse, pool and UTC
+    /// day (grain day, scenario metered; pool `""`, an account line, for runs whose pool cannot be told), the day's
+    /// credits at the account's credit price of that day. What the whole bill, the FOCUS export and `report --by` read. Sorted by day, kind, account, task and
     /// warehouse.
     public var rows: [LedgerRow]
     /// Runs of pool tasks in the period (SKIPPED runs left out).
@@ -634,6 +658,10 @@ public struct TaskCosts: Sendable, Hashable {
     public var serverless: ChargeSum { lines.filter { $0.kind == .serverlessTask }.reduce(.zero(currency)) { $0 + $1.sum } }
     /// Both.
     public var total: ChargeSum { lines.reduce(.zero(currency)) { $0 + $1.sum } }
+    /// Credits and cost per pool (`""`: the account line), exact: the sums of ``lines``.
+    public var byPool: [String: ChargeSum] {
+        lines.reduce(into: [:]) { $0[$1.pool, default: .zero(currency)] += $1.sum }
+    }
 
     /// Prices `shares` through `rates` and sums them per task, kind and warehouse.
     ///
@@ -645,7 +673,7 @@ public struct TaskCosts: Sendable, Hashable {
     /// - Throws: ``FXBookError`` when a day's price cannot be converted.
     public static func priced(_ shares: [TaskWarehouseAttribution.Share], runs: Int, tailSeconds: Int,
                               rates: inout DayRates) throws -> TaskCosts {
-        struct Key: Hashable { var task: String; var kind: ChargeKind; var warehouse: String? }
+        struct Key: Hashable { var task: String; var kind: ChargeKind; var warehouse: String?; var pool: String }
         struct DayKey: Hashable {
             var organization: String; var account: String; var line: Key; var utcDay: Int
         }
@@ -654,7 +682,8 @@ public struct TaskCosts: Sendable, Hashable {
         for s in shares {
             let t = Int64(s.periodStart.timeIntervalSince1970.rounded(.down))
             let utcDay = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
-            let key = Key(task: s.task, kind: s.kind == .warehouse ? .taskWarehouse : .serverlessTask, warehouse: s.warehouse)
+            let key = Key(task: s.task, kind: s.kind == .warehouse ? .taskWarehouse : .serverlessTask, warehouse: s.warehouse,
+                          pool: s.pool)
             counts[key, default: 0] += 1
             credits[DayKey(organization: s.organization, account: s.account, line: key, utcDay: utcDay), default: 0] += s.credits
         }
@@ -662,20 +691,20 @@ public struct TaskCosts: Sendable, Hashable {
         var rows: [LedgerRow] = []
         var sums: [Key: ChargeSum] = [:]
         let ordered = credits.keys.sorted {
-            ($0.utcDay, $0.line.kind.rawValue, $0.account, $0.organization, $0.line.task, $0.line.warehouse ?? "")
-                < ($1.utcDay, $1.line.kind.rawValue, $1.account, $1.organization, $1.line.task, $1.line.warehouse ?? "")
+            ($0.utcDay, $0.line.kind.rawValue, $0.account, $0.organization, $0.line.task, ($0.line.warehouse ?? "") + "\u{1}" + $0.line.pool)
+                < ($1.utcDay, $1.line.kind.rawValue, $1.account, $1.organization, $1.line.task, ($1.line.warehouse ?? "") + "\u{1}" + $1.line.pool)
         }
         for k in ordered {
             let charge = try rates.charge(credits[k]!, onUTCDay: k.utcDay, account: k.account)
             sums[k.line, default: .zero(rates.currency)] += charge
-            rows.append(LedgerRow(organization: k.organization, account: k.account, poolName: "",
+            rows.append(LedgerRow(organization: k.organization, account: k.account, poolName: k.line.pool,
                                   periodStart: CivilDate(daysSinceEpoch: k.utcDay).startInstant(in: utc), grain: .day,
                                   kind: k.line.kind, scenario: .metered, charge: charge, task: k.line.task,
                                   warehouse: k.line.warehouse))
         }
         let lines = sums.map { Line(task: $0.key.task, kind: $0.key.kind, warehouse: $0.key.warehouse,
-                                    rows: counts[$0.key] ?? 0, sum: $0.value) }
-            .sorted { ($0.task, $0.kind.rawValue, $0.warehouse ?? "") < ($1.task, $1.kind.rawValue, $1.warehouse ?? "") }
+                                    rows: counts[$0.key] ?? 0, sum: $0.value, pool: $0.key.pool) }
+            .sorted { ($0.task, $0.kind.rawValue, $0.warehouse ?? "", $0.pool) < ($1.task, $1.kind.rawValue, $1.warehouse ?? "", $1.pool) }
         return TaskCosts(lines: lines, rows: rows, runs: runs, tailSeconds: tailSeconds, currency: rates.currency)
     }
 }

@@ -186,6 +186,17 @@ public enum PoolTaskRule {
 
     /// True when `queryText` acts on a pool by the rule above.
     public static func actsOnPools(_ queryText: String) -> Bool { !targets(of: queryText).isEmpty }
+
+    /// The compute pools `queryText` names in `ALTER COMPUTE POOL <name> SUSPEND|RESUME`, as COMPUTE_POOL_NAME spells
+    /// them (unquoted names upper-cased, `"quoted"` ones kept exactly), in order of appearance; empty when it names
+    /// none (a service or a procedure: resolving those needs the setup SQL, which `report --from-sql` reads).
+    public static func poolNames(in queryText: String) -> [String] {
+        targets(of: queryText).compactMap { t -> String? in
+            guard case let .computePool(name) = t else { return nil }
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { return String(name.dropFirst().dropLast()) }
+            return name.uppercased()
+        }
+    }
 }
 
 /// The credits of the tasks that act on compute pools, from the metered views: warehouse hours apportioned to the
@@ -199,6 +210,15 @@ public enum PoolTaskRule {
 /// warehouse that ran only pool tasks has all the credits of the hours they ran in attributed, and a shared warehouse
 /// a share by run time. SKIPPED runs and runs with no warehouse are left out. An hour with no task run's span has no
 /// credits attributed (something else used the warehouse).
+///
+/// Per pool (README "Task warehouses"): a pool task's share of an hour is the sum of its runs' seconds in the hour,
+/// and each run's seconds go to the pools that run acted on (``shares(metering:runs:serverless:from:to:tailSeconds:poolsOf:)``'s
+/// `poolsOf`), split evenly when it acted on several; a run whose pool cannot be told keeps its seconds on the
+/// account line (pool `""`). So, on a warehouse that ran only pool tasks, an hour's credits go to the pools by the
+/// seconds of the runs that acted on them, which is by the number of runs when the runs are alike. A serverless
+/// task's credits go to the pools its runs in the period acted on, by the number of runs (a run on k pools counts 1/k
+/// to each). The split of a share is exact: the last pool takes what the others leave, so a task's pool shares add
+/// up to its share.
 ///
 /// Limit: statements run outside tasks (a person's queries) are not in TASK_HISTORY, so an hour a warehouse shared
 /// with them is apportioned among the tasks alone: run the tasks on a warehouse of their own (or serverless) for an
@@ -231,10 +251,13 @@ public enum TaskWarehouseAttribution {
         public var credits: Decimal
         /// The share of the row's credits in [0, 1], exact.
         public var fraction: Decimal
+        /// The compute pool the share is attributed to (COMPUTE_POOL_NAME); `""` when the runs behind it act on no
+        /// pool that can be told (an account line).
+        public var pool: String
 
         /// Creates a share; see the properties.
         public init(organization: String, account: String, task: String, warehouse: String?, kind: Kind,
-                    periodStart: Date, credits: Decimal, fraction: Decimal) {
+                    periodStart: Date, credits: Decimal, fraction: Decimal, pool: String = "") {
             self.organization = organization
             self.account = account
             self.task = task
@@ -243,57 +266,106 @@ public enum TaskWarehouseAttribution {
             self.periodStart = periodStart
             self.credits = credits
             self.fraction = fraction
+            self.pool = pool
         }
     }
 
-    /// The pool tasks' shares of `metering` and `serverless` whose START_TIME lies in [`from`, `to`).
+    /// The pool tasks' shares of `metering` and `serverless` whose START_TIME lies in [`from`, `to`), each attributed
+    /// to a pool (see the type's rule).
     /// - Parameters:
     ///   - runs: TASK_HISTORY runs (pool tasks and others: the others are the denominator on a shared warehouse).
     ///   - tailSeconds: seconds a warehouse is assumed to stay up after each run (≥ 0).
-    /// - Returns: shares sorted by period start, task and warehouse; zero shares left out.
+    ///   - poolsOf: the compute pools (COMPUTE_POOL_NAME) a pool task's run acted on, from its QUERY_TEXT; empty when
+    ///     they cannot be told (the run's part then stays on the account line, pool `""`). Default: the pools its
+    ///     text names in `ALTER COMPUTE POOL` (``PoolTaskRule/poolNames(in:)``).
+    /// - Returns: shares sorted by period start, task, warehouse and pool; zero shares left out.
     public static func shares(metering: [WarehouseMeteringRecord], runs: [TaskRunRecord],
                               serverless: [ServerlessTaskRecord], from: Date, to: Date,
-                              tailSeconds: Int = defaultTailSeconds) -> [Share] {
-        struct Span { var task: String; var pool: Bool; var start: Date; var end: Date }
+                              tailSeconds: Int = defaultTailSeconds,
+                              poolsOf: (TaskRunRecord) -> [String] = { PoolTaskRule.poolNames(in: $0.queryText) }) -> [Share] {
+        /// `pools` nil for a run of a task that acts on no pool; `[""]` for one whose pools cannot be told.
+        struct Span { var task: String; var pools: [String]?; var start: Date; var end: Date }
         var spans: [String: [Span]] = [:]
-        var poolTasks = Set<String>()
+        // Per pool task (upper-cased qualified name): the weight of each pool in its runs (1/k per run on k pools).
+        var poolTaskWeights: [String: [String: Decimal]] = [:]
+        var resolved: [String: [String]] = [:]
         for r in runs where r.state.uppercased() != "SKIPPED" {
-            let isPool = PoolTaskRule.actsOnPools(r.queryText)
-            if isPool { poolTasks.insert(r.qualifiedName.uppercased()) }
+            var pools: [String]?
+            if PoolTaskRule.actsOnPools(r.queryText) {
+                // Read once per task and text (a resolver may also look at the task's name).
+                let resolvedKey = "\(r.qualifiedName)\u{1}\(r.queryText)"
+                let found = resolved[resolvedKey] ?? {
+                    var seen: [String] = []
+                    for p in poolsOf(r) where !p.isEmpty && !seen.contains(p) { seen.append(p) }
+                    return seen
+                }()
+                resolved[resolvedKey] = found
+                pools = found.isEmpty ? [""] : found
+                let taskKey = r.qualifiedName.uppercased()
+                for p in pools! { poolTaskWeights[taskKey, default: [:]][p, default: 0] += 1 / Decimal(pools!.count) }
+            }
             guard let wh = r.warehouseName, !wh.isEmpty else { continue }
             let start = r.queryStartTime ?? r.scheduledTime
             let end = (r.completedTime ?? start).addingTimeInterval(TimeInterval(max(0, tailSeconds)))
             guard end > start else { continue }
             let key = "\(r.organization)\u{1}\(r.account)\u{1}\(wh.uppercased())"
-            spans[key, default: []].append(Span(task: r.qualifiedName, pool: isPool, start: start, end: end))
+            spans[key, default: []].append(Span(task: r.qualifiedName, pools: pools, start: start, end: end))
         }
         var out: [Share] = []
+        /// `total` split by `weights` (pools sorted), exact: the last pool takes the rest; `ratio` is the pool's
+        /// weight over the sum (1 for a single pool).
+        func split(_ total: Decimal, _ weights: [String: Decimal]) -> [(pool: String, part: Decimal, ratio: Decimal)] {
+            let sum = weights.values.reduce(0, +)
+            let pools = weights.keys.sorted().filter { weights[$0]! > 0 }
+            guard sum > 0, !pools.isEmpty else { return [("", total, 1)] }
+            if pools.count == 1 { return [(pools[0], total, 1)] }
+            var parts: [(pool: String, part: Decimal, ratio: Decimal)] = []
+            var given: Decimal = 0
+            for (i, p) in pools.enumerated() {
+                let part = i == pools.count - 1 ? total - given : total * weights[p]! / sum
+                given += part
+                parts.append((p, part, weights[p]! / sum))
+            }
+            return parts
+        }
         for m in metering where m.startTime >= from && m.startTime < to && m.creditsUsed.value != 0 {
             let key = "\(m.organization)\u{1}\(m.account)\u{1}\(m.warehouseName.uppercased())"
             guard let list = spans[key] else { continue }
             var total = 0.0 as Decimal
             var byTask: [String: Decimal] = [:]
+            var byTaskPool: [String: [String: Decimal]] = [:]
             for s in list {
                 let a = max(s.start, m.startTime), b = min(s.end, m.endTime)
                 guard b > a else { continue }
                 let seconds = Decimal(b.timeIntervalSince(a))
                 total += seconds
-                if s.pool { byTask[s.task, default: 0] += seconds }
+                if let pools = s.pools {
+                    byTask[s.task, default: 0] += seconds
+                    for p in pools { byTaskPool[s.task, default: [:]][p, default: 0] += seconds / Decimal(pools.count) }
+                }
             }
             guard total > 0 else { continue }
             for (task, seconds) in byTask where seconds > 0 {
                 let fraction = seconds / total
-                out.append(Share(organization: m.organization, account: m.account, task: task, warehouse: m.warehouseName,
-                                 kind: .warehouse, periodStart: m.startTime,
-                                 credits: m.creditsUsed.credits * seconds / total, fraction: fraction))
+                let credits = m.creditsUsed.credits * seconds / total
+                for (pool, part, ratio) in split(credits, byTaskPool[task] ?? [:]) {
+                    out.append(Share(organization: m.organization, account: m.account, task: task,
+                                     warehouse: m.warehouseName, kind: .warehouse, periodStart: m.startTime,
+                                     credits: part, fraction: ratio == 1 ? fraction : fraction * ratio, pool: pool))
+                }
             }
         }
         for s in serverless where s.startTime >= from && s.startTime < to && s.creditsUsed.value != 0 {
-            guard poolTasks.contains(s.qualifiedName.uppercased()) else { continue }
-            out.append(Share(organization: s.organization, account: s.account, task: s.qualifiedName, warehouse: nil,
-                             kind: .serverless, periodStart: s.startTime, credits: s.creditsUsed.credits, fraction: 1))
+            guard let weights = poolTaskWeights[s.qualifiedName.uppercased()] else { continue }
+            let credits = s.creditsUsed.credits
+            for (pool, part, ratio) in split(credits, weights) {
+                out.append(Share(organization: s.organization, account: s.account, task: s.qualifiedName, warehouse: nil,
+                                 kind: .serverless, periodStart: s.startTime, credits: part, fraction: ratio, pool: pool))
+            }
         }
-        return out.sorted { ($0.periodStart, $0.task, $0.warehouse ?? "") < ($1.periodStart, $1.task, $1.warehouse ?? "") }
+        return out.sorted {
+            ($0.periodStart, $0.task, $0.warehouse ?? "", $0.pool) < ($1.periodStart, $1.task, $1.warehouse ?? "", $1.pool)
+        }
     }
 }
 

@@ -370,7 +370,11 @@ struct SavingsReportDocument {
                     + "arguments say SUSPEND or RESUME). Each warehouse hour's credits are shared among the task runs on "
                     + "that warehouse by their seconds in the hour, each run counted until \(tasks.tailSeconds) s after it "
                     + "completed (the CREATE WAREHOUSE default AUTO_SUSPEND); queries outside tasks are not seen. "
-                    + "Serverless tasks' credits are their own. Priced at the day's credit price, like compute."),
+                    + "Serverless tasks' credits are their own. Each run's part goes to the pools it acted on (ALTER "
+                    + "COMPUTE POOL, or the pool of the service or procedure the setup SQL of --from-sql resolves; split "
+                    + "evenly when it acted on several); a serverless task's credits go to its runs' pools by the number "
+                    + "of runs; runs whose pool cannot be told stay on the account line, \"(account)\". Priced at the "
+                    + "day's credit price, like compute."),
                 .table(tasksTable(tasks)),
             ]))
         }
@@ -509,19 +513,19 @@ struct SavingsReportDocument {
         }
     }
 
-    /// The scheduling tasks' table (id `tasks`): one row per task, charge kind and warehouse, a TOTAL row when
-    /// there are several.
+    /// The scheduling tasks' table (id `tasks`): one row per task, charge kind, warehouse and pool (`(account)` for
+    /// runs whose pool cannot be told), a TOTAL row when there are several.
     func tasksTable(_ tasks: TaskCosts) -> Table {
         var t = Table(id: "tasks", title: "Scheduling tasks", columns: [
-            Self.column("task", .text), Self.column("charge_kind", .text), Self.column("warehouse", .text),
-            Self.column("metered_rows", .integer, detail: true),
+            Self.column("task", .text), Self.column("pool", .text), Self.column("charge_kind", .text),
+            Self.column("warehouse", .text), Self.column("metered_rows", .integer, detail: true),
         ] + pair("tasks"))
         for l in tasks.lines {
-            t.rows.append(Table.Row([.text(l.task), .text(l.kind.rawValue), .text(l.warehouse ?? "serverless"),
-                                     .integer(l.rows)] + Self.cells(l.sum)))
+            t.rows.append(Table.Row([.text(l.task), .text(l.pool.isEmpty ? "(account)" : l.pool), .text(l.kind.rawValue),
+                                     .text(l.warehouse ?? "serverless"), .integer(l.rows)] + Self.cells(l.sum)))
         }
         if tasks.lines.count > 1 {
-            t.rows.append(Table.Row([.text("TOTAL"), .empty, .empty, .integer(tasks.lines.reduce(0) { $0 + $1.rows })]
+            t.rows.append(Table.Row([.text("TOTAL"), .empty, .empty, .empty, .integer(tasks.lines.reduce(0) { $0 + $1.rows })]
                                     + Self.cells(tasks.total), role: .total))
         }
         return t
@@ -542,6 +546,8 @@ struct SavingsReportDocument {
         if plan { columns += [Self.column("plan_node_hours", .nodeHours, detail: true)] + pair("plan") }
         columns += pair("saved_vs_always_on", savings: true)
         if plan { columns += pair("saved_vs_plan", savings: true) }
+        let tasks = r.tasks != nil
+        if tasks { columns += pair("tasks") + netColumns }
         var t = Table(id: "pools", title: "Per pool", columns: columns)
         for p in r.pools {
             var row: [Cell] = [.text(p.pool), p.shape.map { .text($0.family.name) } ?? .empty,
@@ -554,6 +560,7 @@ struct SavingsReportDocument {
             if plan { row += [p.planNodeHours.map(Cell.number) ?? .empty] + Self.cells(p.plan) }
             row += Self.cells(p.savedVsAlwaysOn)
             if plan { row += Self.cells(p.savedVsPlan) }
+            if tasks { row += Self.cells(p.tasks) + Self.cells(p.netSavedVsAlwaysOn) }
             t.rows.append(.init(row))
         }
         if r.pools.count > 1 {
@@ -565,6 +572,10 @@ struct SavingsReportDocument {
             }
             row += Self.cells(r.alwaysOn - r.meteredWithShape)
             if let p = r.planTotal { row += Self.cells(p - r.meteredWithShape) }
+            if tasks {
+                row += Self.cells(r.pools.compactMap(\.tasks).reduce(.zero(r.currency), +))
+                    + Self.cells(r.pools.compactMap(\.netSavedVsAlwaysOn).reduce(.zero(r.currency), +))
+            }
             t.rows.append(.init(row, role: .total))
             let lines = s.roundingLines.filter { $0.table == "pools" }
             if !lines.isEmpty {
@@ -580,6 +591,15 @@ struct SavingsReportDocument {
             }
         }
         return t
+    }
+
+    /// The schedule's net saving columns (`net_saved_vs_always_on_credits`, `net_saved_vs_always_on_<CUR>`): always
+    /// on minus metered minus the pool's scheduling tasks.
+    var netColumns: [Table.Column] {
+        [Table.Column(key: "net_saved_vs_always_on_credits", label: "Always on minus metered minus tasks credits",
+                      kind: .credits, detail: true),
+         .init(key: "net_saved_vs_always_on_\(cur)", label: "Always on minus metered minus tasks (\(cur))",
+               kind: .money(r.currency))]
     }
 
     /// The detail behind the per-pool table for people: each pool's shape, rate, credits and node-hours (the
@@ -742,6 +762,9 @@ struct SavingsReportDocument {
                     .money(parts([.snapshot]).amount), .money(parts([.dataTransfer]).amount),
                     .money(parts([.dataTransferAdjustment]).amount), .money(total)]
         }
+        // `--by pool` with scheduling tasks: each pool's net saving against always on (as in the per-pool table).
+        let net = by == .pool && r.tasks != nil
+        if net { columns += netColumns }
         let bill = by == .account ? r.billCheck : nil
         if let b = bill {
             let c = b.currency.code
@@ -753,6 +776,7 @@ struct SavingsReportDocument {
         for g in r.groups {
             var row: [Cell] = [.text(g.key.isEmpty ? none : g.key)] + Self.cells(g.metered)
             if whole { row += wholeCells({ g.sum(of: $0, currency: r.currency) }, total: g.wholeBill) }
+            if net { row += Self.cells(g.netSavedVsAlwaysOn) }
             if bill != nil {
                 row += [g.ledgerBeforeFX.map(Cell.money) ?? .empty, g.billed.map(Cell.money) ?? .empty,
                         g.billed.flatMap { billed in g.ledgerBeforeFX.map { .money(billed - $0) } } ?? .empty]
@@ -767,6 +791,7 @@ struct SavingsReportDocument {
             total += wholeCells({ kinds in sums.filter { kinds.contains($0.key) }.values.reduce(.zero(r.currency), +) },
                                 total: w.total)
         }
+        if net { total += Self.cells(r.groups.compactMap(\.netSavedVsAlwaysOn).reduce(.zero(r.currency), +)) }
         if let b = bill { total += [.money(b.ledgerTotal), .money(b.billedTotal), .money(b.billedTotal - b.ledgerTotal)] }
         t.rows.append(.init(total, role: .total))
         return t

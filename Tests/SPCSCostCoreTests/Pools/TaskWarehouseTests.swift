@@ -61,6 +61,48 @@ private func at(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)!
         #expect(short.map(\.fraction) == [Decimal(30) / 630])
     }
 
+    /// Per pool, in one hour of WH (0.9 credits) that runs only pool tasks, each statement 0 s + the 600 s tail:
+    /// - RESUME_A (ALTER COMPUTE POOL A RESUME) at 10:00 and RESUME_BOTH (pools B and C) at 10:10: 600 s each;
+    /// - SUSPEND_BY_CALL (`CALL ops.set_state('X', 'suspend')`, no pool can be told) at 10:40: 600 s.
+    /// 1,800 s in all, so each task gets 0.3 credits; RESUME_BOTH's splits evenly, 0.15 to B and 0.15 to C; the call's
+    /// stays on the account line (pool ""). A serverless task that acted on A in 3 runs and on B in 1 gets its 0.2
+    /// credits split 0.15 to A and 0.05 to B (by runs). Every pool share adds up to the task's share.
+    @Test func eachRunsSecondsGoToThePoolsItActedOn() {
+        func run(_ name: String, _ text: String, _ time: String, warehouse: String? = "WH") -> TaskRunRecord {
+            TaskRunRecord(name: name, queryID: name + time, queryText: text, state: "SUCCEEDED", scheduledTime: at(time),
+                          queryStartTime: at(time), completedTime: at(time), warehouseName: warehouse)
+        }
+        let runs = [
+            run("RESUME_A", "ALTER COMPUTE POOL A RESUME", "2024-04-01T10:00:00Z"),
+            run("RESUME_BOTH", "ALTER COMPUTE POOL B RESUME; ALTER COMPUTE POOL c RESUME", "2024-04-01T10:10:00Z"),
+            run("SUSPEND_BY_CALL", "CALL ops.set_state('X', 'suspend')", "2024-04-01T10:40:00Z"),
+        ] + ["01", "02", "03"].map { run("SERVERLESS", "ALTER COMPUTE POOL A SUSPEND", "2024-04-\($0)T20:00:00Z", warehouse: nil) }
+            + [run("SERVERLESS", "ALTER COMPUTE POOL B SUSPEND", "2024-04-04T20:00:00Z", warehouse: nil)]
+        let hour = WarehouseMeteringRecord(startTime: at("2024-04-01T10:00:00Z"), endTime: at("2024-04-01T11:00:00Z"),
+                                           warehouseID: 1, warehouseName: "WH", creditsUsed: NanoCredits(parsing: "0.9")!,
+                                           creditsUsedCompute: NanoCredits(parsing: "0.9")!, creditsUsedCloudServices: .zero)
+        let serverless = ServerlessTaskRecord(startTime: at("2024-04-01T20:00:00Z"), endTime: at("2024-04-01T21:00:00Z"),
+                                              taskID: 9, taskName: "SERVERLESS", creditsUsed: NanoCredits(parsing: "0.2")!)
+        let shares = TaskWarehouseAttribution.shares(metering: [hour], runs: runs, serverless: [serverless],
+                                                     from: at("2024-04-01T00:00:00Z"), to: at("2024-04-05T00:00:00Z"))
+        #expect(shares.map { "\($0.task) \($0.pool) \($0.credits) \($0.fraction)" } == [
+            "RESUME_A A 0.3 \(Decimal(600) / 1800)",
+            "RESUME_BOTH B 0.15 \(Decimal(600) / 1800 / 2)",
+            "RESUME_BOTH C 0.15 \(Decimal(600) / 1800 / 2)",
+            "SUSPEND_BY_CALL  0.3 \(Decimal(600) / 1800)",
+            "SERVERLESS A 0.15 0.75",
+            "SERVERLESS B 0.05 0.25",
+        ])
+        #expect(shares.reduce(Decimal(0)) { $0 + $1.credits } == Decimal(string: "1.1")!)
+        // A resolver that tells the call's pool moves its share to that pool; the totals stay.
+        let resolved = TaskWarehouseAttribution.shares(
+            metering: [hour], runs: runs, serverless: [serverless], from: at("2024-04-01T00:00:00Z"),
+            to: at("2024-04-05T00:00:00Z"),
+            poolsOf: { $0.name == "SUSPEND_BY_CALL" ? ["X_POOL"] : PoolTaskRule.poolNames(in: $0.queryText) })
+        #expect(resolved.first { $0.task == "SUSPEND_BY_CALL" }?.pool == "X_POOL")
+        #expect(resolved.reduce(Decimal(0)) { $0 + $1.credits } == Decimal(string: "1.1")!)
+    }
+
     /// Issue 11's worked example: two task runs each weekday of a 22-weekday month on an otherwise idle X-Small
     /// warehouse (1 credit/h) with AUTO_SUSPEND 600: 44 runs × 60 s = 2,640 s = 0.733… credits at least, 44 × 600 s
     /// = 26,400 s = 7.333… credits at most; against 198 business hours (22 × 9 h) of a CPU_X64_XS pool at 0.06 or
