@@ -295,6 +295,38 @@ import Testing
         #expect(estimate.charges.first { $0.account == "TOKYO_ACCT" }?.region?.id == "AWS_AP_NORTHEAST_1")
     }
 
+    /// A capacity contract is the organization's: when its balance runs out, USAGE_IN_CURRENCY_DAILY marks the day's
+    /// usage as overage (BALANCE_SOURCE `overage`), and every account's credits of that UTC day take the contract's
+    /// overage price, not only those of the account whose billed row says so. Contract 1.50 USD a credit, overage
+    /// 1.80; 2 April is overage in TOKYO_ACCT's row alone: TOKYO_ACCT 10 × 1.50 + 1 × 1.80 = 16.80, OREGON_ACCT
+    /// 10 × 1.50 + 3 × 1.80 = 20.40, NOREGION_ACCT 4 × 1.80 = 7.20 (per account, those two would be 19.50 and 6).
+    @Test func aCapacityContractsOverageDaysAreTheOrganizations() async throws {
+        let cache = try await pulledCache()
+        try cache.load(.init(kind: "pull", source: "uic", checksum: "", loadedAt: Date(timeIntervalSince1970: 1_775_779_200))) { w in
+            try w.upsert(UsageInCurrencyRow(usageDate: CivilDate("2026-04-02")!, organizationName: "MYORG",
+                                            accountName: "TOKYO_ACCT", accountLocator: "XY111", region: "AWS_AP_NORTHEAST_1",
+                                            serviceType: "SNOWPARK_CONTAINER_SERVICES", ratingType: "compute",
+                                            billingType: "consumption", balanceSource: "overage", usage: 1,
+                                            usageInCurrency: Decimal(string: "1.80")!, currency: "USD"))
+        }
+        var o = reportOptions(.account)
+        o.poolsFile = try PoolsFile.parse("""
+            [defaults]
+            rate_card = "2026-04"
+            contract_price = "1.50"
+            contract_currency = "USD"
+            contract_overage_price = "1.80"
+
+            [[pools]]
+            name = "POOL_T"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+            """, file: "contract.toml")
+        let report = try ReportService(env: env).build(o, cache: cache)
+        #expect(lines(report) == ["NOREGION_ACCT 4 7.2", "OREGON_ACCT 13 20.4", "TOKYO_ACCT 11 16.8"])
+    }
+
     /// A pools file's `account` written as a locator resolves from an organization pull alone (schema
     /// `v14-org-metering`): the organization's SPCS history names each account's ACCOUNT_LOCATOR, cached in
     /// `account_locators`, so XY222 is OREGON_ACCT with no USAGE_IN_CURRENCY_DAILY row in the cache, and SHARED's
