@@ -241,6 +241,42 @@ import Testing
         #expect(try lines().count == 3)
     }
 
+    /// The bill check of `report --by account` from one organization pull: USAGE_IN_CURRENCY_DAILY is read once for
+    /// every account (with the organization's METERING_DAILY_HISTORY), and each account's line compares its own
+    /// ledger with its own billed rows: SPCS_DEV 2.64 credits billed 7.92 USD, ACCT_02 1.1 + 0.5 billed 3.30 + 1.50 =
+    /// 4.80; each line's ledger amount is its metered cost.
+    @Test func theBillCheckPerAccountFromAnOrganizationPull() async throws {
+        func billed(_ account: String, _ day: Int, _ usage: String, _ amount: String) -> [String?] {
+            ["MYORG", "1", account, nil, "AWS_US_EAST_1", "Standard", "\(day)", "compute", usage, "USD", amount,
+             "capacity", "consumption", "compute", "SNOWPARK_CONTAINER_SERVICES", "false"]
+        }
+        server.register("ORGANIZATION_USAGE\\.USAGE_IN_CURRENCY_DAILY", result: .usageInCurrencyDaily([
+            billed("SPCS_DEV", 19814, "2.640", "7.92"), billed("ACCT_02", 19814, "1.100", "3.30"),
+            billed("ACCT_02", 19815, "0.500", "1.50")]))
+        server.register("ORGANIZATION_USAGE\\.METERING_DAILY_HISTORY") { statement in
+            .rows(.organizationMeteringDailyHistory([
+                .init(organization: "MYORG", account: "SPCS_DEV", locator: "XY12345", usageDate: 19814, compute: 2_640_000_000),
+                .init(organization: "MYORG", account: "ACCT_02", locator: "XY12346", usageDate: 19814, compute: 1_100_000_000),
+                .init(organization: "MYORG", account: "ACCT_02", locator: "XY12346", usageDate: 19815, compute: 500_000_000)],
+                answering: statement))
+        }
+        let cache = try UsageCache(.path(home.path("bill.sqlite")))
+        _ = try await pull("spcs_dev", into: cache)
+        #expect(try cache.meteringDaily().map { "\($0.account) \($0.creditsBilled)" }
+                == ["ACCT_02 1.100000000", "SPCS_DEV 2.640000000", "ACCT_02 0.500000000"])
+        var o = ReportOptions(from: CivilDate("2024-04-01")!, to: CivilDate("2024-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        o.rateCardID = "2026-04"
+        o.groupBy = .account
+        let report = try ReportService(env: env).build(o, cache: cache)
+        let check = try #require(report.billCheck)
+        #expect(Set(check.days.map(\.account)) == ["ACCT_02", "SPCS_DEV"])
+        #expect(report.groups.map { "\($0.key) \($0.metered.quantity) \($0.billed.map { ExactDecimal.text($0.amount) } ?? "-")" }
+                == ["ACCT_02 1.6 4.8", "SPCS_DEV 2.64 7.92"])
+        for line in report.groups {
+            #expect(line.ledgerBeforeFX.map { ExactDecimal.text($0.amount) } == ExactDecimal.text(line.metered.amount.amount), "\(line.key)")
+        }
+    }
+
     /// An organization METERING_DAILY_HISTORY result without ACCOUNT_NAME cannot be keyed per account: the pull
     /// fails naming the view and the column, and the cache is as it was.
     @Test func theOrganizationsMeteringWithoutAccountNameIsRefused() async throws {
