@@ -432,7 +432,6 @@ public struct PullService: Sendable {
             }
             locators += try Self.accountLocators(partitions, view: Self.organizationMetering)
         }
-        let accountLocators = Self.uniqueLocators(locators, organization: identity.organization)
         let iso = ISO8601DateFormatter()
         if records.isEmpty {
             note(Self.noRowsWarning(view: historyView, from: iso.string(from: start), to: iso.string(from: end)))
@@ -503,7 +502,10 @@ public struct PullService: Sendable {
                      + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
                      + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
             } else {
-                regions = try Self.accountRegions(try read(taskJobs + 5)?.partitions ?? [], organization: identity.organization)
+                let partitions = try read(taskJobs + 5)?.partitions ?? []
+                regions = try Self.accountRegions(partitions, organization: identity.organization)
+                // ACCOUNTS names every account's ACCOUNT_LOCATOR too, an account without SPCS rows included.
+                locators += try Self.accountLocators(partitions, view: Self.accounts)
             }
             // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
             let named = Set(regions.map(\.account) + rates.compactMap { r in
@@ -573,6 +575,9 @@ public struct PullService: Sendable {
                 storage.storage[i].organization = identity.organization
             }
         }
+
+        // Each account's locator once (the first source that names it: SPCS history, metering, ACCOUNTS).
+        let accountLocators = Self.uniqueLocators(locators, organization: identity.organization)
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()

@@ -329,7 +329,7 @@ extension UsageCache {
 
     /// Account locators and the account names they stand for, both upper case, from the cached
     /// ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY rows (ACCOUNT_LOCATOR, ACCOUNT_NAME) and the locators `pull --org`
-    /// read from the organization's SNOWPARK_CONTAINER_SERVICES_HISTORY and METERING_DAILY_HISTORY (table
+    /// read from the organization's SNOWPARK_CONTAINER_SERVICES_HISTORY, METERING_DAILY_HISTORY and ACCOUNTS (table
     /// `account_locators`): a connection named by locator keeps the locator as its rows' account, and a pools file may
     /// name an account by locator; this maps it to the name the rate sheet, the accounts' regions, an organization
     /// pull's rows and pools files may use. Empty when the cache has no such rows; a locator seen with two names keeps

@@ -45,7 +45,8 @@ import SPCSCostCore
 ///   uninstalled; a NULL never replaces a name).
 /// - `account_regions`: each account's Snowflake Region (`pull --org`).
 /// - `account_locators` (schema `v14-org-metering`): each account's ACCOUNT_LOCATOR beside its ACCOUNT_NAME, from the
-///   organization views `pull --org` reads (``UsageCache/accountLocators()`` reads them).
+///   organization views `pull --org` reads: SPCS history, METERING_DAILY_HISTORY, ACCOUNTS
+///   (``UsageCache/accountLocators()`` reads them).
 /// - `warehouse_metering_hourly`, `task_runs`, `serverless_task_history` (schema `v8-task-warehouses`):
 ///   WAREHOUSE_METERING_HISTORY, TASK_HISTORY (with each run's QUERY_HISTORY.WAREHOUSE_NAME) and
 ///   SERVERLESS_TASK_HISTORY as pulled; see ``TaskWarehouseTables``.
@@ -512,8 +513,8 @@ public final class UsageCache: Sendable {
                 """)
         }
         m.registerMigration("v14-org-metering") { db in
-            // `pull --org` reads the organization's METERING_DAILY_HISTORY and SPCS history, whose rows name each
-            // account's ACCOUNT_LOCATOR beside its ACCOUNT_NAME: kept here, one locator per account, so that a pools
+            // `pull --org` reads the organization's METERING_DAILY_HISTORY, SPCS history and ACCOUNTS, whose rows
+            // name each account's ACCOUNT_LOCATOR beside its ACCOUNT_NAME: kept here, one locator per account, so that a pools
             // file's `account` written as a locator finds the account an organization pull cached under its name.
             // Metering rows keep their v5 key (day, organization, account).
             try db.execute(sql: """
@@ -1785,8 +1786,8 @@ final class RowPipe: @unchecked Sendable {
 }
 
 /// An account's locator beside its name, as an ORGANIZATION_USAGE view's ACCOUNT_LOCATOR and ACCOUNT_NAME write them
-/// (SNOWPARK_CONTAINER_SERVICES_HISTORY and METERING_DAILY_HISTORY of the organization; docs.snowflake.com
-/// organization-usage `metering_daily_history`).
+/// (SNOWPARK_CONTAINER_SERVICES_HISTORY, METERING_DAILY_HISTORY and ACCOUNTS of the organization; docs.snowflake.com
+/// organization-usage `metering_daily_history`, `accounts`).
 public struct AccountLocator: Sendable, Hashable {
     /// The organization, upper case; `''` when the row named none.
     public var organization: String

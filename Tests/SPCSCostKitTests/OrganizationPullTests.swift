@@ -142,9 +142,15 @@ import Testing
 
     /// Each account's region: ORGANIZATION_USAGE.ACCOUNTS names SPCS_DEV's (Tokyo), the rate sheet names ACCT_02's
     /// (US West, Oregon), which ACCOUNTS leaves out; both read as the bundled price tables' region ids.
+    /// ACCOUNTS also names each account's ACCOUNT_LOCATOR (a later documented column), cached with the others
+    /// (ACCT_03, which meters nothing, included).
     @Test func accountRegionsFromAccountsThenTheRateSheet() async throws {
-        server.register("ORGANIZATION_USAGE\\.ACCOUNTS", result: .organizationAccounts([
-            (organization: "MYORG", account: "spcs_dev", region: "AWS_AP_NORTHEAST_1")]))
+        var accounts = TestResult.organizationAccounts([
+            (organization: "MYORG", account: "spcs_dev", region: "AWS_AP_NORTHEAST_1"),
+            (organization: "MYORG", account: "acct_03", region: "AWS_US_EAST_1")])
+        accounts.columns.append(.text("ACCOUNT_LOCATOR"))
+        accounts.rows = accounts.rows.map { $0 + [$0[1] == "spcs_dev" ? "XY12345" : "XY12347"] }
+        server.register("ORGANIZATION_USAGE\\.ACCOUNTS", result: accounts)
         server.register("ORGANIZATION_USAGE\\.RATE_SHEET_DAILY", result: TestResult(
             columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", precision: 38, scale: 2),
                       .text("SERVICE_TYPE"), .text("ACCOUNT_NAME"), .text("REGION")],
@@ -152,12 +158,14 @@ import Testing
         let cache = try UsageCache(.memory)
         let s = try await pull("spcs_dev", into: cache)
         #expect(s.statements.first { $0.view == PullService.accounts }.map { "\($0.view) \($0.rows)" }
-                == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 1")
+                == "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS 2")
         #expect(!s.viewWarnings.contains { $0.hasPrefix("no region is known") })
         let regions = try cache.accountRegions()
-        #expect(regions == [AccountRegion(organization: "MYORG", account: "SPCS_DEV", region: "AWS_AP_NORTHEAST_1"),
+        #expect(regions == [AccountRegion(organization: "MYORG", account: "ACCT_03", region: "AWS_US_EAST_1"),
+                            AccountRegion(organization: "MYORG", account: "SPCS_DEV", region: "AWS_AP_NORTHEAST_1"),
                             AccountRegion(organization: "", account: "ACCT_02", region: "AWS_US_WEST_2", source: .rateSheet)])
-        #expect(regions.compactMap { RegionID($0.region)?.id } == ["aws-ap-northeast-1", "aws-us-west-2"])
+        #expect(regions.compactMap { RegionID($0.region)?.id } == ["aws-us-east-1", "aws-ap-northeast-1", "aws-us-west-2"])
+        #expect(try cache.accountLocators() == ["XY12345": "SPCS_DEV", "XY12346": "ACCT_02", "XY12347": "ACCT_03"])
         // Through another account ACCOUNTS is refused like every ORGANIZATION_USAGE view.
         await #expect(throws: SQLAPIError.self) { _ = try await pull("acct_02", into: cache) }
         #expect(try cache.accountRegions() == regions)
