@@ -97,7 +97,7 @@ struct PullLimitOptions: ParsableArguments {
     @Option(help: "Grain of the usage pulled: hour (the view's rows) or day (summed by account, pool and UTC day in Snowflake, so only daily totals cross the wire; reports by UTC day only). Default: hour, day with --org.")
     var grain: LedgerGrain?
 
-    @Flag(help: "Read SNOWPARK_CONTAINER_SERVICES_HISTORY from ORGANIZATION_USAGE: every account of the organization through one connection to the organization account (it lags up to 24 h; lookback at least 48 h).")
+    @Flag(help: "Read SNOWPARK_CONTAINER_SERVICES_HISTORY and METERING_DAILY_HISTORY from ORGANIZATION_USAGE: every account of the organization through one connection to the organization account (it lags up to 24 h; lookback at least 48 h).")
     var org = false
 
     /// Sets `options.deadlineSeconds` (to `defaultDeadlineSeconds` without `--deadline`) and returns the client

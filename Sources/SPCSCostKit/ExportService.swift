@@ -90,6 +90,8 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
 ///   those named by `--pool`) priced always on, or under `--business-hours` when given, in hourly slices starting
 ///   at the period's first instant: node-hours = nodes × the slice's hours the plan covers; credits = node-hours ×
 ///   the rate card's credits per node-hour. Slices with no planned hours have no row; FOCUS 1.2 sums them per UTC day.
+///   With accounts at their own prices, a pool is estimated once in each account whose rows meter its name, at that
+///   account's price, with its SubAccountId and RegionId; a pool only `--pool` names at the run's price.
 /// - **Prices**: the ledger's (``Pricing``, built by ``LedgerPricing``), per UTC day of the charge's start:
 ///   `--credit-price` (a what-if) > RATE_SHEET_DAILY (the cache's, or `--rate-sheet FILE` in its place; carried
 ///   forward and back; the overage row on days USAGE_IN_CURRENCY_DAILY marks as overage) > `--contract-price`
@@ -296,23 +298,35 @@ public struct ExportService: Sendable {
             let pools = Set(records.map(\.computePoolName)).union(o.poolShapes.keys).sorted()
             let planIntervals = o.plan?.intervals(from: o.from.adding(days: -1), through: o.to.adding(days: 1))
             let scheduleText = o.plan?.summary ?? "always on"
+            // Accounts at their own prices: a pool is estimated in each account whose rows meter its name (a name
+            // metered in two accounts is two pools), each at that account's price and with its account and region,
+            // as the metered file's rows are; a pool no account meters (named by --pool only) at the run's price.
+            let poolAccounts = byAccount ? try cache.poolAccountSets(from: start, to: end) : [:]
             var charges: [FocusCharge] = []
             for pool in pools {
                 guard let shape = o.poolShapes[pool] ?? o.defaultShape else { throw ReportError.noShape(pool: pool) }
                 let perNodeHour = try rate(shape.family, on: card)
-                var sliceStart = start
-                while sliceStart < end {
-                    let slice = DateInterval(start: sliceStart, end: min(sliceStart.addingTimeInterval(3600), end))
-                    sliceStart = slice.end
-                    let seconds = planIntervals.map { intervals in intervals.reduce(0) { $0 + Int($1.overlapSeconds(with: slice)) } }
-                        ?? Int(slice.duration)
-                    guard seconds > 0 else { continue }
-                    let nodeHours = Decimal(shape.nodes) * Decimal(seconds) / 3600
-                    let (price, list) = try prices(slice.start)
-                    charges.append(FocusCharge(
-                        chargePeriod: slice, pool: pool, poolID: nil, credits: nodeHours * perNodeHour, rate: price,
-                        listRate: list, family: shape.family, creditsPerNodeHour: perNodeHour, rateCard: card.id,
-                        nodes: shape.nodes, nodeHours: nodeHours, schedule: scheduleText))
+                let accounts = (poolAccounts[pool] ?? []).filter { !$0.isEmpty }.sorted()
+                for account in accounts.isEmpty ? [""] : accounts {
+                    var sliceStart = start
+                    while sliceStart < end {
+                        let slice = DateInterval(start: sliceStart, end: min(sliceStart.addingTimeInterval(3600), end))
+                        sliceStart = slice.end
+                        let seconds = planIntervals.map { intervals in intervals.reduce(0) { $0 + Int($1.overlapSeconds(with: slice)) } }
+                            ?? Int(slice.duration)
+                        guard seconds > 0 else { continue }
+                        let nodeHours = Decimal(shape.nodes) * Decimal(seconds) / 3600
+                        let (price, list) = try prices(slice.start, account: account)
+                        var c = FocusCharge(
+                            chargePeriod: slice, pool: pool, poolID: nil, credits: nodeHours * perNodeHour, rate: price,
+                            listRate: list, family: shape.family, creditsPerNodeHour: perNodeHour, rateCard: card.id,
+                            nodes: shape.nodes, nodeHours: nodeHours, schedule: scheduleText)
+                        if !account.isEmpty {
+                            c.account = account
+                            c.region = regionOf[account]
+                        }
+                        charges.append(c)
+                    }
                 }
             }
             estimate = dataset(.estimate, charges)

@@ -143,6 +143,18 @@ public struct PullService: Sendable {
     static let organizationHistory = "SNOWFLAKE.ORGANIZATION_USAGE.SNOWPARK_CONTAINER_SERVICES_HISTORY"
     static let pools = "SNOWFLAKE.ACCOUNT_USAGE.COMPUTE_POOLS"
     static let metering = "SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY"
+    /// The organization's daily metering (docs.snowflake.com/en/sql-reference/organization-usage/
+    /// metering_daily_history: SERVICE_TYPE, ORGANIZATION_NAME, ACCOUNT_NAME, USAGE_DATE (UTC), CREDITS_USED_COMPUTE,
+    /// CREDITS_USED_CLOUD_SERVICES, CREDITS_USED, CREDITS_ADJUSTMENT_CLOUD_SERVICES, CREDITS_BILLED, REGION,
+    /// ACCOUNT_LOCATOR; 365 days, up to 2 hours' latency), read by `pull --org` instead of the account's view.
+    static let organizationMetering = "SNOWFLAKE.ORGANIZATION_USAGE.METERING_DAILY_HISTORY"
+
+    /// The statement `pull --org` reads every account's SPCS metering days with, from `?1` (the window's first UTC
+    /// day, a DATE): the columns named (the organization views' performance guidance), each row naming its
+    /// organization, account and locator.
+    static let organizationMeteringStatement = "SELECT ORGANIZATION_NAME, ACCOUNT_NAME, ACCOUNT_LOCATOR, USAGE_DATE, "
+        + "CREDITS_USED_COMPUTE, CREDITS_USED_CLOUD_SERVICES, CREDITS_USED, CREDITS_ADJUSTMENT_CLOUD_SERVICES, "
+        + "CREDITS_BILLED FROM \(organizationMetering) WHERE SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES' AND USAGE_DATE >= ?"
     static let rateSheet = "SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY"
     static let usageInCurrency = "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY"
     static let accounts = "SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS"
@@ -309,11 +321,17 @@ public struct PullService: Sendable {
             // 2. Pool inventory.
             StatementJob(view: Self.pools, statement: SQLStatement("SELECT * FROM \(Self.pools)", parameters: ["TIMEZONE": "UTC"]),
                          skippable: false),
-            // 3. Daily metering of SPCS.
-            StatementJob(view: Self.metering, statement: SQLStatement(
-                "SELECT * FROM \(Self.metering) WHERE SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES' AND USAGE_DATE >= ?",
-                bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
-                parameters: ["TIMEZONE": "UTC"]), skippable: false),
+            // 3. Daily metering of SPCS from the window's first UTC day; with --org the organization's view, every
+            // account's days (skipped with a warning when the role cannot read it).
+            options.organizationWide
+                ? StatementJob(view: Self.organizationMetering, statement: SQLStatement(
+                    Self.organizationMeteringStatement,
+                    bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
+                    parameters: ["TIMEZONE": "UTC"]), skippable: true)
+                : StatementJob(view: Self.metering, statement: SQLStatement(
+                    "SELECT * FROM \(Self.metering) WHERE SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES' AND USAGE_DATE >= ?",
+                    bindings: [.date(daysSinceEpoch: Int64(CivilDate.of(start, in: utc).daysSinceEpoch))],
+                    parameters: ["TIMEZONE": "UTC"]), skippable: false),
             // 4. Notebooks on container runtime (hourly credits per notebook and user), the history's window; a role
             // that cannot read the view skips it with a warning.
             StatementJob(view: Self.notebooks, statement: SQLStatement(
@@ -373,7 +391,10 @@ public struct PullService: Sendable {
             }
         }
 
-        var records = try Self.usageRecords(try read(0)?.partitions ?? [], grain: options.grain)
+        let historyPartitions = try read(0)?.partitions ?? []
+        var records = try Self.usageRecords(historyPartitions, grain: options.grain)
+        // With --org, each account's locator beside its name (the organization views' ACCOUNT_LOCATOR).
+        var locators = options.organizationWide ? try Self.accountLocators(historyPartitions, view: historyView) : []
         // The organization's view names each row's organization and account; the account's view is the connection's.
         if !options.organizationWide {
             for i in records.indices {
@@ -387,14 +408,30 @@ public struct PullService: Sendable {
             pools[i].organization = identity.organization
             pools[i].account = identity.account
         }
-        var metering = try Self.meteringRecords(try read(2)?.partitions ?? [])
-        for i in metering.indices {
-            metering[i].organization = identity.organization
-            metering[i].account = identity.account
-        }
-
         var warnings: [String] = []
         func note(_ line: String) { warnings.append(line) }
+        var metering: [MeteringDailyRecord] = []
+        if !options.organizationWide {
+            metering = try Self.meteringRecords(try read(2)?.partitions ?? [])
+            for i in metering.indices {
+                metering[i].organization = identity.organization
+                metering[i].account = identity.account
+            }
+        } else if case let .skipped(e) = try fetched[2].get() {
+            statements.append(.init(view: Self.organizationMetering, statementHandle: nil, rows: 0, partitions: 0,
+                                    skipped: "the role cannot read it (\(e.snowflakeCode ?? "refused")); no account's "
+                                        + "metering days are cached"))
+            note(Self.organizationMeteringUnreadableWarning(error: e))
+        } else {
+            // Every account's days, each keyed by its own organization and account (the connection's organization
+            // when the cell is empty).
+            let partitions = try read(2)?.partitions ?? []
+            metering = try Self.meteringRecords(partitions, organizationWide: true)
+            for i in metering.indices where metering[i].organization.isEmpty {
+                metering[i].organization = identity.organization
+            }
+            locators += try Self.accountLocators(partitions, view: Self.organizationMetering)
+        }
         let iso = ISO8601DateFormatter()
         if records.isEmpty {
             note(Self.noRowsWarning(view: historyView, from: iso.string(from: start), to: iso.string(from: end)))
@@ -465,7 +502,10 @@ public struct PullService: Sendable {
                      + "accounts' regions come from RATE_SHEET_DAILY only. It is served in the organization account "
                      + "(docs.snowflake.com/en/sql-reference/organization-usage/accounts).")
             } else {
-                regions = try Self.accountRegions(try read(taskJobs + 5)?.partitions ?? [], organization: identity.organization)
+                let partitions = try read(taskJobs + 5)?.partitions ?? []
+                regions = try Self.accountRegions(partitions, organization: identity.organization)
+                // ACCOUNTS names every account's ACCOUNT_LOCATOR too, an account without SPCS rows included.
+                locators += try Self.accountLocators(partitions, view: Self.accounts)
             }
             // Accounts of the history whose region neither ACCOUNTS nor the rate sheet names.
             let named = Set(regions.map(\.account) + rates.compactMap { r in
@@ -536,6 +576,9 @@ public struct PullService: Sendable {
             }
         }
 
+        // Each account's locator once (the first source that names it: SPCS history, metering, ACCOUNTS).
+        let accountLocators = Self.uniqueLocators(locators, organization: identity.organization)
+
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
         var summary = PullSummary(
@@ -561,6 +604,7 @@ public struct PullService: Sendable {
             if rateRead.read { try writer.removeRowsNotReread(HistoryWriter.rateSheetView, from: rateRead.from) }
             for row in billed { try writer.upsert(row) }
             for row in regions { try writer.upsert(row) }
+            for row in accountLocators { try writer.upsert(row) }
             if billedRead.read { try writer.removeRowsNotReread(HistoryWriter.usageInCurrencyView, from: billedRead.from) }
             for row in warehouseHours { try writer.upsert(row) }
             for run in taskRuns { try writer.upsert(run) }
@@ -661,7 +705,8 @@ public struct PullService: Sendable {
     /// is gone), CREDITS_USED the exact sum (NUMBER(38,9)).
     ///
     /// `organizationWide` reads ORGANIZATION_USAGE's view instead, whose rows also name ORGANIZATION_NAME and
-    /// ACCOUNT_NAME: at `.day` they lead the grouping (one row per account, pool and UTC day).
+    /// ACCOUNT_NAME: at `.day` they lead the grouping (one row per account, pool and UTC day), and the account's
+    /// ACCOUNT_LOCATOR (one per account, so the MAX of the group) comes last, for the cache's `account_locators`.
     public static func historyStatement(grain: LedgerGrain, organizationWide: Bool = false) -> String {
         let view = organizationWide ? organizationHistory : history
         switch (grain, organizationWide) {
@@ -677,7 +722,8 @@ public struct PullService: Sendable {
             return "SELECT ORGANIZATION_NAME, ACCOUNT_NAME, COMPUTE_POOL_NAME, COMPUTE_POOL_ID, IS_EXCLUSIVE, "
                 + "APPLICATION_ID::VARCHAR AS APPLICATION_ID, "
                 + "DATE_TRUNC('DAY', START_TIME) AS START_TIME, MAX(END_TIME) AS END_TIME, "
-                + "MAX(APPLICATION_NAME) AS APPLICATION_NAME, SUM(CREDITS_USED) AS CREDITS_USED "
+                + "MAX(APPLICATION_NAME) AS APPLICATION_NAME, SUM(CREDITS_USED) AS CREDITS_USED, "
+                + "MAX(ACCOUNT_LOCATOR) AS ACCOUNT_LOCATOR "
                 + "FROM \(view) WHERE START_TIME >= ? AND START_TIME < ? "
                 + "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 3, 7, 2, 4"
         }
@@ -833,12 +879,27 @@ public struct PullService: Sendable {
         return out
     }
 
+    /// The sentence `pull --org` prints when the role cannot read the organization's METERING_DAILY_HISTORY (the
+    /// pull goes on without it).
+    static func organizationMeteringUnreadableWarning(error: SQLAPIError) -> String {
+        "\(organizationMetering) is not readable with this role (Snowflake error \(error.snowflakeCode ?? "refused")); "
+            + "the pull goes on without the accounts' daily metering (CREDITS_BILLED with the cloud services "
+            + "adjustment). It is served in the organization account to a role with GRANT DATABASE ROLE "
+            + "SNOWFLAKE.ORGANIZATION_USAGE_VIEWER TO ROLE <role>; pull each account with -c for its own."
+    }
+
     /// METERING_DAILY_HISTORY rows of SPCS from their partitions; dates must fall in the years 1 to 9999.
-    /// - Throws: ``DataError`` for a NULL or out-of-range USAGE_DATE, or a cell that does not decode.
-    public static func meteringRecords(_ partitions: [ResultPartition]) throws -> [MeteringDailyRecord] {
+    /// `organizationWide`: the rows are the organization view's (``organizationMeteringStatement``), each naming its
+    /// ORGANIZATION_NAME and ACCOUNT_NAME, which the records then carry (upper case; a NULL organization is `''`).
+    /// - Throws: ``DataError`` for a NULL or out-of-range USAGE_DATE, a result of the organization view without
+    ///   ACCOUNT_NAME or a row with NULL there, or a cell that does not decode.
+    public static func meteringRecords(_ partitions: [ResultPartition],
+                                       organizationWide: Bool = false) throws -> [MeteringDailyRecord] {
         guard let cols = partitions.first?.columns else { return [] }
-        let v = metering
+        let v = organizationWide ? organizationMetering : metering
         let iDate = try column(cols, "USAGE_DATE", view: v)
+        let iAccount = organizationWide ? try column(cols, "ACCOUNT_NAME", view: v) : nil
+        let iOrg = organizationWide ? cols.index(named: "ORGANIZATION_NAME") : nil
         let names = ["CREDITS_USED_COMPUTE", "CREDITS_USED_CLOUD_SERVICES", "CREDITS_USED",
                      "CREDITS_ADJUSTMENT_CLOUD_SERVICES", "CREDITS_BILLED"]
         let idx = try names.map { try column(cols, $0, view: v) }
@@ -847,12 +908,53 @@ public struct PullService: Sendable {
             for row in partition {
                 guard let d = try row.daysSinceEpoch(iDate) else { throw DataError(view: v, reason: "a row has NULL in USAGE_DATE") }
                 let c = try idx.map { NanoCredits(try row.scaledInteger($0, scale: 9) ?? 0) }
-                out.append(MeteringDailyRecord(usageDate: try civilDate(d, "USAGE_DATE", view: v), creditsUsedCompute: c[0],
-                                               creditsUsedCloudServices: c[1], creditsUsed: c[2],
-                                               creditsAdjustmentCloudServices: c[3], creditsBilled: c[4]))
+                var record = MeteringDailyRecord(usageDate: try civilDate(d, "USAGE_DATE", view: v), creditsUsedCompute: c[0],
+                                                 creditsUsedCloudServices: c[1], creditsUsed: c[2],
+                                                 creditsAdjustmentCloudServices: c[3], creditsBilled: c[4])
+                if let iAccount {
+                    guard let account = row.text(iAccount), !account.isEmpty else {
+                        throw DataError(view: v, reason: "a row has NULL in ACCOUNT_NAME")
+                    }
+                    record.account = account.uppercased()
+                    record.organization = (iOrg.flatMap { row.text($0) } ?? "").uppercased()
+                }
+                out.append(record)
             }
         }
         return out
+    }
+
+    /// Each distinct (ORGANIZATION_NAME, ACCOUNT_NAME, ACCOUNT_LOCATOR) of an organization view's result, upper case;
+    /// empty when the result has no ACCOUNT_NAME or ACCOUNT_LOCATOR column (an older view), and rows with either cell
+    /// NULL or empty left out.
+    static func accountLocators(_ partitions: [ResultPartition], view: String) throws -> [AccountLocator] {
+        guard let cols = partitions.first?.columns, let iAccount = cols.index(named: "ACCOUNT_NAME"),
+              let iLocator = cols.index(named: "ACCOUNT_LOCATOR") else { return [] }
+        let iOrg = cols.index(named: "ORGANIZATION_NAME")
+        var seen = Set<AccountLocator>()
+        var out: [AccountLocator] = []
+        for partition in partitions {
+            for row in partition {
+                guard let account = row.text(iAccount), !account.isEmpty, let locator = row.text(iLocator),
+                      !locator.isEmpty else { continue }
+                let entry = AccountLocator(organization: iOrg.flatMap { row.text($0) } ?? "", account: account,
+                                           locator: locator)
+                if seen.insert(entry).inserted { out.append(entry) }
+            }
+        }
+        return out
+    }
+
+    /// One locator per organization and account (the first of `locators`), an empty organization taken as
+    /// `organization` (the connection's), sorted by organization and account.
+    static func uniqueLocators(_ locators: [AccountLocator], organization: String) -> [AccountLocator] {
+        var out: [String: AccountLocator] = [:]
+        for var l in locators {
+            if l.organization.isEmpty { l.organization = organization }
+            let key = "\(l.organization).\(l.account)"
+            if out[key] == nil { out[key] = l }
+        }
+        return out.values.sorted { ($0.organization, $0.account) < ($1.organization, $1.account) }
     }
 
     /// RATE_SHEET_DAILY rows from their partitions; dates must fall in the years 1 to 9999.

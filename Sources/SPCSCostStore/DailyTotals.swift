@@ -328,18 +328,22 @@ extension UsageCache {
     }
 
     /// Account locators and the account names they stand for, both upper case, from the cached
-    /// ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY rows (ACCOUNT_LOCATOR, ACCOUNT_NAME): a connection named by locator
-    /// keeps the locator as its rows' account, which this maps to the name the rate sheet, the accounts' regions and
-    /// pools files may use. Empty when the cache has no such rows; a locator seen with two names keeps the first in
-    /// name order.
+    /// ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY rows (ACCOUNT_LOCATOR, ACCOUNT_NAME) and the locators `pull --org`
+    /// read from the organization's SNOWPARK_CONTAINER_SERVICES_HISTORY, METERING_DAILY_HISTORY and ACCOUNTS (table
+    /// `account_locators`): a connection named by locator keeps the locator as its rows' account, and a pools file may
+    /// name an account by locator; this maps it to the name the rate sheet, the accounts' regions, an organization
+    /// pull's rows and pools files may use. Empty when the cache has no such rows; a locator seen with two names keeps
+    /// the first in name order.
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func accountLocators() throws(StoreError) -> [String: String] {
         do {
             return try db.read { db in
                 var out: [String: String] = [:]
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT DISTINCT UPPER(account_locator), UPPER(account_name) FROM usage_in_currency_daily
-                    WHERE account_locator <> '' AND account_name <> '' ORDER BY 1, 2
+                    SELECT UPPER(account_locator), UPPER(account_name) FROM usage_in_currency_daily
+                    WHERE account_locator <> '' AND account_name <> ''
+                    UNION SELECT locator, account FROM account_locators WHERE locator <> '' AND account <> ''
+                    ORDER BY 1, 2
                     """) where out[row[0] as String] == nil {
                     out[row[0] as String] = row[1] as String
                 }

@@ -44,6 +44,9 @@ import SPCSCostCore
 ///   in the SPCS history and the START_TIME of the row that named it (the view shows NULL once the application is
 ///   uninstalled; a NULL never replaces a name).
 /// - `account_regions`: each account's Snowflake Region (`pull --org`).
+/// - `account_locators` (schema `v14-org-metering`): each account's ACCOUNT_LOCATOR beside its ACCOUNT_NAME, from the
+///   organization views `pull --org` reads: SPCS history, METERING_DAILY_HISTORY, ACCOUNTS
+///   (``UsageCache/accountLocators()`` reads them).
 /// - `warehouse_metering_hourly`, `task_runs`, `serverless_task_history` (schema `v8-task-warehouses`):
 ///   WAREHOUSE_METERING_HISTORY, TASK_HISTORY (with each run's QUERY_HISTORY.WAREHOUSE_NAME) and
 ///   SERVERLESS_TASK_HISTORY as pulled; see ``TaskWarehouseTables``.
@@ -102,7 +105,8 @@ public final class UsageCache: Sendable {
 
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
                                "v6-account-regions", "v7-storage-transfer", "v8-task-warehouses", "v9-notebook-usage",
-                               "v10-series-by-account", "v11-application-index", "v12-account-inventory"]
+                               "v10-series-by-account", "v11-application-index", "v12-account-inventory",
+                               "v14-org-metering"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -506,6 +510,21 @@ public final class UsageCache: Sendable {
                 FROM compute_pools p;
                 DROP TABLE compute_pools;
                 ALTER TABLE compute_pools_v12 RENAME TO compute_pools;
+                """)
+        }
+        m.registerMigration("v14-org-metering") { db in
+            // `pull --org` reads the organization's METERING_DAILY_HISTORY, SPCS history and ACCOUNTS, whose rows
+            // name each account's ACCOUNT_LOCATOR beside its ACCOUNT_NAME: kept here, one locator per account, so that a pools
+            // file's `account` written as a locator finds the account an organization pull cached under its name.
+            // Metering rows keep their v5 key (day, organization, account).
+            try db.execute(sql: """
+                CREATE TABLE account_locators (
+                    organization TEXT NOT NULL,      -- upper case, '' = not known
+                    account TEXT NOT NULL,           -- ACCOUNT_NAME, upper case
+                    locator TEXT NOT NULL,           -- ACCOUNT_LOCATOR, upper case
+                    load_id INTEGER NOT NULL REFERENCES loads(id),
+                    PRIMARY KEY (organization, account)
+                ) WITHOUT ROWID;
                 """)
         }
         return m
@@ -1168,6 +1187,15 @@ public final class HistoryWriter {
             """, arguments: [row.organization, row.account, row.region, loadID])
     }
 
+    /// Inserts or replaces an account's locator (ACCOUNT_NAME and ACCOUNT_LOCATOR of an ORGANIZATION_USAGE row that
+    /// `pull --org` read; key: organization and account, upper case). Schema `v14-org-metering`.
+    /// - Throws: a SQLite error.
+    public func upsert(_ row: AccountLocator) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO account_locators (organization, account, locator, load_id) VALUES (?, ?, ?, ?)
+            """, arguments: [row.organization, row.account, row.locator, loadID])
+    }
+
     /// Inserts or replaces a USAGE_IN_CURRENCY_DAILY row (key: every column but USAGE and USAGE_IN_CURRENCY). A
     /// cached row of the same key with another USAGE or USAGE_IN_CURRENCY is recorded in `restatements` before it is
     /// replaced.
@@ -1754,6 +1782,25 @@ final class RowPipe: @unchecked Sendable {
         }
         if let failure { throw failure }
         return nil
+    }
+}
+
+/// An account's locator beside its name, as an ORGANIZATION_USAGE view's ACCOUNT_LOCATOR and ACCOUNT_NAME write them
+/// (SNOWPARK_CONTAINER_SERVICES_HISTORY, METERING_DAILY_HISTORY and ACCOUNTS of the organization; docs.snowflake.com
+/// organization-usage `metering_daily_history`, `accounts`).
+public struct AccountLocator: Sendable, Hashable {
+    /// The organization, upper case; `''` when the row named none.
+    public var organization: String
+    /// The account name, upper case.
+    public var account: String
+    /// The account locator, such as `XY12346`, upper case.
+    public var locator: String
+
+    /// Creates a row; every field is upper-cased.
+    public init(organization: String, account: String, locator: String) {
+        self.organization = organization.uppercased()
+        self.account = account.uppercased()
+        self.locator = locator.uppercased()
     }
 }
 

@@ -322,6 +322,60 @@ extension TestResult {
     public static let organizationBlockStorageHistoryColumns: [TestColumn] =
         [.text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .text("ACCOUNT_LOCATOR")] + blockStorageHistoryColumns
 
+    /// The columns `pull --org` selects from `SNOWFLAKE.ORGANIZATION_USAGE.METERING_DAILY_HISTORY`, in the
+    /// documented types (docs.snowflake.com/en/sql-reference/organization-usage/metering_daily_history):
+    /// ORGANIZATION_NAME, ACCOUNT_NAME, ACCOUNT_LOCATOR VARCHAR; USAGE_DATE DATE (UTC); CREDITS_USED_COMPUTE,
+    /// CREDITS_USED_CLOUD_SERVICES, CREDITS_USED, CREDITS_ADJUSTMENT_CLOUD_SERVICES, CREDITS_BILLED NUMBER (scale 9
+    /// here, as the ACCOUNT_USAGE view's). Served only when registered, to the organization account only.
+    public static let organizationMeteringDailyHistoryColumns: [TestColumn] = [
+        .text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .text("ACCOUNT_LOCATOR"), .date("USAGE_DATE"),
+        .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
+        .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
+        .fixed("CREDITS_BILLED", scale: 9),
+    ]
+
+    /// One account's SPCS day of the organization's METERING_DAILY_HISTORY, in nano-credits (credits × 10^9).
+    public struct OrganizationMeteringDay: Sendable, Equatable {
+        /// ORGANIZATION_NAME, ACCOUNT_NAME and ACCOUNT_LOCATOR as the view writes them.
+        public var organization: String, account: String, locator: String
+        /// USAGE_DATE, days since 1970-01-01 (a UTC day).
+        public var usageDate: Int64
+        /// CREDITS_USED_COMPUTE and CREDITS_USED_CLOUD_SERVICES, nano-credits.
+        public var compute: Int64, cloudServices: Int64
+        /// CREDITS_ADJUSTMENT_CLOUD_SERVICES, nano-credits (zero or negative).
+        public var adjustment: Int64
+
+        /// A day; CREDITS_USED is compute + cloud services, CREDITS_BILLED that plus the adjustment, as documented.
+        public init(organization: String, account: String, locator: String, usageDate: Int64, compute: Int64,
+                    cloudServices: Int64 = 0, adjustment: Int64 = 0) {
+            self.organization = organization
+            self.account = account
+            self.locator = locator
+            self.usageDate = usageDate
+            self.compute = compute
+            self.cloudServices = cloudServices
+            self.adjustment = adjustment
+        }
+    }
+
+    /// The organization's METERING_DAILY_HISTORY answering `statement` (``organizationMeteringDailyHistoryColumns``):
+    /// the days from the statement's first binding on (a DATE, milliseconds since the epoch as the SQL API sends
+    /// it; every day when there is none), ordered as given.
+    public static func organizationMeteringDailyHistory(_ days: [OrganizationMeteringDay],
+                                                        answering statement: ReceivedStatement) -> TestResult {
+        let from = statement.bindings["1"]?.value.flatMap { Int64($0) }.map { $0 / 86_400_000 } ?? Int64.min
+        func credits(_ nano: Int64) -> String {
+            let sign = nano < 0 ? "-" : ""
+            let magnitude = nano.magnitude
+            let fraction = String(magnitude % 1_000_000_000)
+            return "\(sign)\(magnitude / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
+        }
+        return TestResult(columns: organizationMeteringDailyHistoryColumns, rows: days.filter { $0.usageDate >= from }.map { d in
+            [d.organization, d.account, d.locator, "\(d.usageDate)", credits(d.compute), credits(d.cloudServices),
+             credits(d.compute + d.cloudServices), credits(d.adjustment), credits(d.compute + d.cloudServices + d.adjustment)]
+        })
+    }
+
     /// Columns of `SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS` that spcs-cost reads, in the documented types
     /// (docs.snowflake.com/en/sql-reference/account-usage/block_storage_snapshots): SNAPSHOT_ID NUMBER;
     /// SNAPSHOT_NAME, SERVICE_NAME, VOLUME_NAME TEXT; SIZE NUMBER (GB); CREATED_ON, DELETED_ON TIMESTAMP_LTZ.

@@ -47,13 +47,15 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.path("sf/connections.toml"))
         env = try testEnvironment(now: "2026-04-10T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
         func row(_ account: String, _ pool: String, _ id: Int, _ start: Int, _ credits: String) -> [String?] {
-            ["MYORG", account, pool, "\(id)", "false", nil, "\(start).000000000", "\(start + 3600).000000000", nil, credits]
+            ["MYORG", account, pool, "\(id)", "false", nil, "\(start).000000000", "\(start + 3600).000000000", nil, credits,
+             ["TOKYO_ACCT": "XY111", "OREGON_ACCT": "XY222"][account] ?? "XY333"]
         }
         let d1 = 1_775_001_600, d2 = 1_775_088_000
         server.register("ORGANIZATION_USAGE\\.SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
             columns: [.text("ORGANIZATION_NAME"), .text("ACCOUNT_NAME"), .text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"),
                       .boolean("IS_EXCLUSIVE"), .fixed("APPLICATION_ID"), .timestampLTZ("START_TIME"),
-                      .timestampLTZ("END_TIME"), .text("APPLICATION_NAME"), .fixed("CREDITS_USED", precision: 38, scale: 9)],
+                      .timestampLTZ("END_TIME"), .text("APPLICATION_NAME"), .fixed("CREDITS_USED", precision: 38, scale: 9),
+                      .text("ACCOUNT_LOCATOR")],
             rows: [row("TOKYO_ACCT", "POOL_T", 1, d1, "5"), row("TOKYO_ACCT", "POOL_T", 1, d1 + 3600, "5"),
                    row("OREGON_ACCT", "POOL_O", 2, d1, "5"), row("OREGON_ACCT", "POOL_O", 2, d1 + 3600, "5"),
                    row("NOREGION_ACCT", "POOL_N", 3, d2, "4"),
@@ -62,7 +64,7 @@ import Testing
             (organization: "MYORG", account: "TOKYO_ACCT", region: "AWS_AP_NORTHEAST_1"),
             (organization: "MYORG", account: "OREGON_ACCT", region: "AWS_US_WEST_2")]))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
+        server.register("ACCOUNT_USAGE\\.METERING_DAILY_HISTORY", result: TestResult(
             columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
                       .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
                       .fixed("CREDITS_BILLED", scale: 9)], rows: []))
@@ -265,6 +267,97 @@ import Testing
             let again = try #require(repriced.results.first { $0.pool == "SHARED" }?.policyCost)
             #expect(ExactDecimal.text(again.amount.amount) == ExactDecimal.text(policy.amount.amount), "\(account)")
         }
+    }
+
+    /// `export --focus` with an estimate (`--family`): the estimate file prices each pool at the price of the account
+    /// that meters it, as the metered file does: POOL_T (TOKYO_ACCT) at 2.85 a credit, POOL_O (OREGON_ACCT) at 2.00,
+    /// POOL_N (NOREGION_ACCT, no region known) at the run's 2.00, and SHARED, a name metered in two accounts, once in
+    /// each at its own price (so twice POOL_T's credits). Each row names its account and region. Before, every
+    /// estimate row took the run's price (2.00) and named no account.
+    @Test func theExportsEstimateIsPricedPerAccount() async throws {
+        let cache = try await pulledCache()
+        var eo = ExportOptions(from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!, timeZone: TimeZone(identifier: "UTC")!)
+        eo.billingAccount = "MYORG"
+        eo.rateCardID = "2026-04"
+        eo.defaultShape = PoolShape(family: InstanceFamily("CPU_X64_XS")!, nodes: 1)
+        let estimate = try #require(try ExportService(env: env).build(eo, cache: cache).estimate)
+        var credits: [String: Decimal] = [:], prices: [String: Set<String>] = [:]
+        for c in estimate.charges {
+            let key = "\(c.pool) \(c.account ?? "-")"
+            credits[key, default: 0] += c.credits
+            prices[key, default: []].insert(ExactDecimal.text(c.rate.unitPrice.price.price.amount))
+            #expect(ExactDecimal.text(c.billedCost.amount) == ExactDecimal.text(c.credits * c.rate.unitPrice.price.price.amount))
+        }
+        #expect(prices == ["POOL_T TOKYO_ACCT": ["2.85"], "POOL_O OREGON_ACCT": ["2"], "POOL_N NOREGION_ACCT": ["2"],
+                           "SHARED TOKYO_ACCT": ["2.85"], "SHARED OREGON_ACCT": ["2"]])
+        let one = try #require(credits["POOL_T TOKYO_ACCT"])
+        #expect(one > 0 && credits.values.allSatisfy { $0 == one })
+        #expect(estimate.charges.first { $0.account == "TOKYO_ACCT" }?.region?.id == "AWS_AP_NORTHEAST_1")
+    }
+
+    /// A capacity contract is the organization's: when its balance runs out, USAGE_IN_CURRENCY_DAILY marks the day's
+    /// usage as overage (BALANCE_SOURCE `overage`), and every account's credits of that UTC day take the contract's
+    /// overage price, not only those of the account whose billed row says so. Contract 1.50 USD a credit, overage
+    /// 1.80; 2 April is overage in TOKYO_ACCT's row alone: TOKYO_ACCT 10 × 1.50 + 1 × 1.80 = 16.80, OREGON_ACCT
+    /// 10 × 1.50 + 3 × 1.80 = 20.40, NOREGION_ACCT 4 × 1.80 = 7.20 (per account, those two would be 19.50 and 6).
+    @Test func aCapacityContractsOverageDaysAreTheOrganizations() async throws {
+        let cache = try await pulledCache()
+        try cache.load(.init(kind: "pull", source: "uic", checksum: "", loadedAt: Date(timeIntervalSince1970: 1_775_779_200))) { w in
+            try w.upsert(UsageInCurrencyRow(usageDate: CivilDate("2026-04-02")!, organizationName: "MYORG",
+                                            accountName: "TOKYO_ACCT", accountLocator: "XY111", region: "AWS_AP_NORTHEAST_1",
+                                            serviceType: "SNOWPARK_CONTAINER_SERVICES", ratingType: "compute",
+                                            billingType: "consumption", balanceSource: "overage", usage: 1,
+                                            usageInCurrency: Decimal(string: "1.80")!, currency: "USD"))
+        }
+        var o = reportOptions(.account)
+        o.poolsFile = try PoolsFile.parse("""
+            [defaults]
+            rate_card = "2026-04"
+            contract_price = "1.50"
+            contract_currency = "USD"
+            contract_overage_price = "1.80"
+
+            [[pools]]
+            name = "POOL_T"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+            """, file: "contract.toml")
+        let report = try ReportService(env: env).build(o, cache: cache)
+        #expect(lines(report) == ["NOREGION_ACCT 4 7.2", "OREGON_ACCT 13 20.4", "TOKYO_ACCT 11 16.8"])
+    }
+
+    /// A pools file's `account` written as a locator resolves from an organization pull alone (schema
+    /// `v14-org-metering`): the organization's SPCS history names each account's ACCOUNT_LOCATOR, cached in
+    /// `account_locators`, so XY222 is OREGON_ACCT with no USAGE_IN_CURRENCY_DAILY row in the cache, and SHARED's
+    /// always-on policy takes Oregon's 2.00 a credit in report, whatif and reconcile. Before, the locator matched none
+    /// of the accounts that meter SHARED and the pools file was refused (PoolAccountError).
+    @Test func aPoolsFileAccountWrittenAsALocatorResolvesFromAnOrganizationPull() async throws {
+        let cache = try await pulledCache()
+        #expect(try cache.accountLocators() == ["XY111": "TOKYO_ACCT", "XY222": "OREGON_ACCT", "XY333": "NOREGION_ACCT"])
+        let file = try PoolsFile.parse("""
+            [defaults]
+            rate_card = "2026-04"
+
+            [[pools]]
+            name = "SHARED"
+            family = "CPU_X64_XS"
+            auto_suspend_secs = 0
+            timezone = "UTC"
+            account = "XY222"
+            """, file: "shared.toml")
+        var o = reportOptions(nil)
+        o.poolsFile = file
+        let report = try ReportService(env: env).build(o, cache: cache)
+        let always = try #require(report.pools.first { $0.pool == "SHARED" }?.alwaysOn)
+        #expect(always.quantity > 0 && ExactDecimal.text(always.amount.amount) == ExactDecimal.text(always.quantity * 2))
+        var ro = ReconcileOptions(pools: file, from: CivilDate("2026-04-01")!, to: CivilDate("2026-04-02")!)
+        ro.timeZone = TimeZone(identifier: "UTC")!
+        ro.price = o.priceSettings
+        let policy = try #require(try WhatIfService(env: env).run(ro, policies: ["always-on"], cache: cache)
+            .results.first { $0.pool == "SHARED" }?.policyCost)
+        #expect(ExactDecimal.text(policy.amount.amount) == ExactDecimal.text(policy.quantity * 2))
+        #expect(throws: Never.self) { _ = try ReconcileService(env: env).reconcile(ro, cache: cache) }
     }
 
     /// Accounts written as locators (a connection named by its locator keeps the locator as its rows' account):

@@ -17,6 +17,8 @@
 #      each account's REGION), so each account's credits take the Enterprise list price of its region; in each of the
 #      four caches (-c and --org, hour and day) the FOCUS export's BilledCost per account and UTC day and
 #      `report --by account` equal the ground truth's credits × that price (the run's --region is Tokyo's).
+#   8. `pull --org` caches every account's ACCOUNT_LOCATOR, and reads the organization's METERING_DAILY_HISTORY
+#      (equal to each account's SPCS days) when the emulator serves it; it is skipped with a warning otherwise.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -94,7 +96,7 @@ done
 
 # 3, 4, 5 and 7. The caches against the ground truth; the emulator's log.
 python3 - "$work" "$repo" <<'PY'
-import json, sqlite3, sys
+import csv, json, sqlite3, sys
 from collections import defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal as D
@@ -170,6 +172,34 @@ for name, table, grain in (("org-day", "spcs_daily", "day"), ("org-hour", "spcs_
         got[(org, account, pool, datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%d"))] += nano
     got = {k: D(v) / D(10**9) for k, v in got.items() if v != 0}
     assert got == expected, (name, sorted(set(got.items()) ^ set(expected.items()))[:5])
+# 8. --org caches each account's ACCOUNT_LOCATOR from the organization's SPCS history (account_locators, so a pools
+#    file's locator resolves), and reads the organization's METERING_DAILY_HISTORY once for every account: equal to
+#    each account's SPCS days (CREDITS_BILLED) where the emulator serves the view, else skipped with a warning.
+locators = {a: t["locator"] for a, t in truth["accounts"].items()}
+metering_note = ""
+for name in ("org-day", "org-hour"):
+    cache = sqlite3.connect(f"{work}/{name}.sqlite")
+    got = {account: locator for org, account, locator in cache.execute(
+        "SELECT organization, account, locator FROM account_locators") if org == truth["organization"]}
+    assert got == locators, (name, got, locators)
+    statement = next(x for x in json.load(open(f"{work}/{name}.json"))["statements"]
+                     if x["view"] == "SNOWFLAKE.ORGANIZATION_USAGE.METERING_DAILY_HISTORY")
+    if statement.get("skipped"):
+        assert "SNOWFLAKE.ORGANIZATION_USAGE.METERING_DAILY_HISTORY is not readable" in open(f"{work}/{name}.err").read()
+        metering_note = "; the emulator does not serve ORGANIZATION_USAGE.METERING_DAILY_HISTORY: skipped with a warning"
+        continue
+    billed = {}
+    for account in truth["accounts"]:
+        with open(f"{work}/data/accounts/{account}/METERING_DAILY_HISTORY.csv", newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["SERVICE_TYPE"] == "SNOWPARK_CONTAINER_SERVICES" and row["USAGE_DATE"][:10] >= "2024-04-01":
+                    billed[(account, row["USAGE_DATE"][:10])] = D(row["CREDITS_BILLED"])
+    cached = {(account, datetime.fromtimestamp(day * 86400, timezone.utc).strftime("%Y-%m-%d")): D(nano) / D(10**9)
+              for org, account, day, nano in cache.execute(
+                  "SELECT organization, account, usage_date, credits_billed_nano FROM metering_daily")}
+    assert cached == billed, (name, sorted(set(cached.items()) ^ set(billed.items()))[:5])
+    metering_note = f"; ORGANIZATION_USAGE.METERING_DAILY_HISTORY equals {len(billed)} account-days"
+overlap += f"; --org cached every account's locator{metering_note}"
 hour_rows = db_hour_rows = sqlite3.connect(f"{work}/c.sqlite").execute("SELECT COUNT(*) FROM spcs_history").fetchone()[0]
 overlap += (f"; at --grain day the history statements returned {day_rows} aggregated rows (hourly: {hour_rows}) "
             f"and the day rows equal the ground truth; pull --org equals it at both grains, and is refused (69) "

@@ -63,7 +63,8 @@ public struct ComputePoolRecord: Sendable, Hashable {
     }
 }
 
-/// One SPCS row of `SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY` (SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES'):
+/// One SPCS row of `SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY` (SERVICE_TYPE = 'SNOWPARK_CONTAINER_SERVICES'),
+/// or of its ORGANIZATION_USAGE twin, which names the row's organization and account:
 /// the day's credits as billed (docs.snowflake.com account-usage `metering_daily_history`, spcs-facts §3 [S8c]).
 /// CREDITS_USED is not the billed amount; CREDITS_BILLED is (SPCS cloud services are not adjusted).
 public struct MeteringDailyRecord: Sendable, Hashable {
@@ -79,11 +80,11 @@ public struct MeteringDailyRecord: Sendable, Hashable {
     public var creditsAdjustmentCloudServices: NanoCredits
     /// CREDITS_BILLED.
     public var creditsBilled: NanoCredits
-    /// The organization of the connection that pulled the row (the view has no such column), upper case; `""` when
-    /// not known.
+    /// The organization, upper case: the connection's that pulled the row (the ACCOUNT_USAGE view has no such
+    /// column), or the row's ORGANIZATION_NAME from the organization's view (`pull --org`); `""` when not known.
     public var organization: String
-    /// The account of the connection that pulled the row, upper case; `""` when not known. With the organization
-    /// and USAGE_DATE, the row's key: each account keeps its own day.
+    /// The account, upper case: the connection's, or the row's ACCOUNT_NAME from the organization's view; `""` when
+    /// not known. With the organization and USAGE_DATE, the row's key: each account keeps its own day.
     public var account: String
 
     /// Creates a row; see the properties.
