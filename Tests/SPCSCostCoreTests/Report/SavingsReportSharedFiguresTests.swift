@@ -142,6 +142,24 @@ import Testing
         #expect(report.metered == report.pools.reduce(zero) { $0 + $1.metered })
     }
 
+    @Test func aLifetimesInstantIsTheFormattersText() {
+        // The stamp writes a thousand pools' lifetimes: whole seconds from 1970 are written from integers, which
+        // must be what ISO8601DateFormatter writes; other instants go to the formatter.
+        var instants: [TimeInterval] = [0, 1, 59, 3599, 86_399, 86_400, 951_782_400, 1_709_251_199, 1_714_003_200,
+                                        253_402_300_799, 1.5, -1, -86_400.25, 1_714_003_200.999]
+        var t: TimeInterval = 0
+        while t < 253_402_300_800 {
+            instants.append(t)
+            t += 7_777_777
+        }
+        for i in instants {
+            let d = Date(timeIntervalSince1970: i)
+            #expect(PoolLifetime.instantText(d) == ISO8601DateFormatter().string(from: d), "\(i)")
+        }
+        let lifetime = PoolLifetime.between(instant("2024-04-25T00:00:00Z"), instant("2024-05-01T13:05:09Z"), source: .inventory)
+        #expect(lifetime.summary == "COMPUTE_POOLS: 2024-04-25T00:00:00Z to 2024-05-01T13:05:09Z")
+    }
+
     @Test func settingADaysBaselinesKeepsTheOthers() {
         var day = SavingsReport.Day(date: Self.d("2024-04-01"), pool: "P", meteredNanoCredits: 0, meteredHours: 0,
                                     daySeconds: 86_400, metered: .zero(.usd))
