@@ -231,12 +231,18 @@ public struct ReportService: Sendable {
             day = day.adding(days: -1)
         }
         for i in report.days.indices where provisionalDates.contains(report.days[i].date) { report.days[i].provisional = true }
-        // A local day is restated when any UTC day it overlaps is (the money views count UTC days).
-        for i in report.days.indices {
-            let d = report.days[i].date
-            let first = CivilDate.of(d.startInstant(in: options.timeZone), in: utc)
-            let last = CivilDate.of(d.adding(days: 1).startInstant(in: options.timeZone).addingTimeInterval(-1), in: utc)
-            if restatedDays.contains(where: { $0 >= first && $0 <= last }) { report.days[i].restated = true }
+        // A local day is restated when any UTC day it overlaps is (the money views count UTC days); decided once
+        // per date, not per pool and date.
+        if !restatedDays.isEmpty {
+            var restatedDates = Set<CivilDate>()
+            var d = options.from
+            while d <= options.to {
+                let first = CivilDate.of(d.startInstant(in: options.timeZone), in: utc)
+                let last = CivilDate.of(d.adding(days: 1).startInstant(in: options.timeZone).addingTimeInterval(-1), in: utc)
+                if restatedDays.contains(where: { $0 >= first && $0 <= last }) { restatedDates.insert(d) }
+                d = d.adding(days: 1)
+            }
+            for i in report.days.indices where restatedDates.contains(report.days[i].date) { report.days[i].restated = true }
         }
         // The bill check, over the UTC days wholly inside the period (a zone east or west of UTC cuts the first and
         // last UTC day, which the report's usage covers only in part).

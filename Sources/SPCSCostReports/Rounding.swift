@@ -58,6 +58,32 @@ public struct RoundedBreakdown: Sendable, Hashable {
         }
     }
 
+    /// The sum of `lines`, each rounded once, in `currency`: the ``sumOfRoundedLines`` of a breakdown of the same
+    /// lines, made without keeping them (a year's per-day lines are read as they come); nil when `lines` is empty.
+    /// Every line must be in `currency` (a programming error otherwise).
+    public static func sumOfRounded(_ lines: some Sequence<Money>, currency: Currency) -> Money? {
+        let scale = currency.minorUnits
+        var units: Int64 = 0
+        // Set from the first line or sum that leaves 64 bits: the sum so far, then Decimal's own additions.
+        var decimalSum: Money?
+        var empty = true
+        for line in lines {
+            precondition(line.currency == currency, "lines and total must share one currency")
+            empty = false
+            if decimalSum == nil, let (negative, n) = MoneyFormat.scaled(line.amount, scale: scale), n <= UInt64(Int64.max) {
+                let (r, overflow) = units.addingReportingOverflow(negative ? -Int64(n) : Int64(n))
+                if !overflow {
+                    units = r
+                    continue
+                }
+            }
+            let sum = decimalSum ?? Money(decimal(negative: units < 0, units: units.magnitude, scale: scale), currency)
+            decimalSum = sum + Money(MoneyFormat.rounded(line), currency)
+        }
+        if empty { return nil }
+        return decimalSum ?? Money(decimal(negative: units < 0, units: units.magnitude, scale: scale), currency)
+    }
+
     /// ±`units` × 10^-`scale`.
     static func decimal(negative: Bool, units: UInt64, scale: Int) -> Decimal {
         units == 0 ? 0 : Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(units))

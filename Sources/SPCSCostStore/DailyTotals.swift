@@ -202,6 +202,18 @@ extension UsageCache {
             var poolParts: [MeteredPart] = []
             for (owner, values) in accounts {
                 var perDay: [Int64: (Int64, Int)] = [:]  // key: local day × 2^20 + (UTC day − local day + 2)
+                // The hours come in order, so a key's hours are summed as a run and the run added once to `perDay`
+                // (a key met again, after a clock change, adds to its earlier runs).
+                var runKey: Int64?, runCredits: Int64 = 0, runHours = 0
+                func endRun() throws {
+                    guard let key = runKey else { return }
+                    if let earlier = perDay[key] {
+                        perDay[key] = (try ExactInt64.add(earlier.0, runCredits, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: Int(key >> 20)))"),
+                                       earlier.1 + runHours)
+                    } else {
+                        perDay[key] = (runCredits, runHours)
+                    }
+                }
                 var segment = 0
                 for (i, v) in values.enumerated() where v != .min {
                     let start = firstHour + Int64(i) * 3600
@@ -211,10 +223,14 @@ extension UsageCache {
                     let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
                     let utc = start >= 0 ? start / 86_400 : (start - 86_399) / 86_400
                     let key = day << 20 + (utc - day + 2)
-                    let (c, n) = perDay[key] ?? (0, 0)
-                    perDay[key] = (try ExactInt64.add(c, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: Int(day)))"),
-                                   n + 1)
+                    if key != runKey {
+                        try endRun()
+                        (runKey, runCredits, runHours) = (key, 0, 0)
+                    }
+                    runCredits = try ExactInt64.add(runCredits, v, "the metered credits of pool \(pool) on \(CivilDate(daysSinceEpoch: Int(day)))")
+                    runHours += 1
                 }
+                try endRun()
                 for key in perDay.keys.sorted() {
                     let (c, n) = perDay[key]!
                     let day = key >> 20

@@ -32,6 +32,28 @@ import Testing
         #expect(up.difference == Self.money("0.02", "USD"))
     }
 
+    @Test func theRoundedSumReadAsTheLinesComeIsTheBreakdownsSum() {
+        // A report's per-day lines are summed as they are read (RoundedBreakdown.sumOfRounded) instead of kept: the
+        // sum must be the breakdown's own, in whole minor units through 64 bits and, from a line or a sum that leaves
+        // them, through Decimal.
+        let cases: [(code: String, lines: [String])] = [
+            ("JPY", ["100.5", "200.5", "300.4", "-0.5", "1.5"]),
+            ("USD", ["0.3135", "0.3135", "0.125", "-697.005", "0"]),
+            ("KWD", ["0.0005", "1.2345", "-0.0015"]),
+            // Lines of more units than 64 bits hold (9.2 × 10^18): the Decimal path from the first such line.
+            ("USD", ["1.005", "92233720368547758.075", "92233720368547758.085", "-0.015"]),
+            ("JPY", ["9223372036854775807", "1", "0.5"]),
+        ]
+        for c in cases {
+            let currency = Currency(code: c.code)!
+            let lines = c.lines.map { Self.money($0, c.code) }
+            let breakdown = RoundedBreakdown(lines: lines, exactTotal: lines.dropFirst().reduce(lines[0], +))
+            #expect(RoundedBreakdown.sumOfRounded(lines, currency: currency) == breakdown.sumOfRoundedLines, "\(c.lines)")
+            #expect(RoundedBreakdown.sumOfRounded(lines.lazy.map { $0 }, currency: currency) == breakdown.sumOfRoundedLines)
+        }
+        #expect(RoundedBreakdown.sumOfRounded([Money](), currency: .usd) == nil)
+    }
+
     @Test func linesThatEachRoundUpWhileTheirTotalRoundsDown() {
         // 0.006 USD → 0.01 on each of four lines (0.04); the exact total 0.024 → 0.02: a rounding line of -0.02 USD.
         let b = RoundedBreakdown(lines: Array(repeating: Self.money("0.006", "USD"), count: 4))

@@ -107,26 +107,63 @@ public struct SavingsReport: Sendable {
         public var daySeconds: Int
         /// Metered credits and their cost.
         public var metered: ChargeSum
-        /// Node-hours always on (while the pool existed); nil when the pool's family is unknown.
-        public var alwaysOnNodeHours: Decimal?
-        /// Always-on credits and cost; nil when the pool's family is unknown.
-        public var alwaysOn: ChargeSum?
-        /// Node-hours under the plan; nil without a plan or a family.
-        public var planNodeHours: Decimal?
-        /// Plan credits and cost; nil without a plan or a family.
-        public var plan: ChargeSum?
-        /// The schedule estimate's credits and cost; nil for a pool the pools file does not plan.
-        public var estimated: ChargeSum?
+        /// The always-on and plan figures, held once for every pool of the same shape, price and lifetime on the day
+        /// (a year of a thousand pools of one shape holds 365 of them, not 365,000); nil when the pool's family is
+        /// unknown.
+        var baselines: Shared<Baselines>? = nil
+        /// The estimate's credits and cost; nil for a pool the pools file does not plan.
+        var estimate: Shared<ChargeSum>? = nil
         /// True when the day may still change (newer than the views' latency and restatement window).
         public var provisional: Bool = false
         /// True when a price of the day was restated by Snowflake after an earlier pull (RATE_SHEET_DAILY changes
         /// until the month closes).
         public var restated: Bool = false
 
+        /// Node-hours always on (while the pool existed); nil when the pool's family is unknown.
+        public var alwaysOnNodeHours: Decimal? {
+            get { baselines?.value.alwaysOnNodeHours }
+            set { updateBaselines { $0.alwaysOnNodeHours = newValue } }
+        }
+        /// Always-on credits and cost; nil when the pool's family is unknown.
+        public var alwaysOn: ChargeSum? {
+            get { baselines?.value.alwaysOn }
+            set { updateBaselines { $0.alwaysOn = newValue } }
+        }
+        /// Node-hours under the plan; nil without a plan or a family.
+        public var planNodeHours: Decimal? {
+            get { baselines?.value.planNodeHours }
+            set { updateBaselines { $0.planNodeHours = newValue } }
+        }
+        /// Plan credits and cost; nil without a plan or a family.
+        public var plan: ChargeSum? {
+            get { baselines?.value.plan }
+            set { updateBaselines { $0.plan = newValue } }
+        }
+        /// The schedule estimate's credits and cost; nil for a pool the pools file does not plan.
+        public var estimated: ChargeSum? {
+            get { estimate?.value }
+            set { estimate = newValue.map(Shared.init) }
+        }
+
+        /// Changes the baselines (a new shared value; nil when every figure is nil).
+        mutating func updateBaselines(_ change: (inout Baselines) -> Void) {
+            var b = baselines?.value ?? Baselines()
+            change(&b)
+            baselines = b == Baselines() ? nil : Shared(b)
+        }
+
         /// Metered credits.
         public var meteredCredits: Decimal { metered.quantity }
         /// Hours in the day (23, 24 or 25).
         public var dayHours: Decimal { Decimal(daySeconds) / 3600 }
+    }
+
+    /// A day's always-on and plan figures (``Day/alwaysOn``, ``Day/plan`` and their node-hours).
+    struct Baselines: Sendable, Hashable {
+        var alwaysOnNodeHours: Decimal?
+        var alwaysOn: ChargeSum?
+        var planNodeHours: Decimal?
+        var plan: ChargeSum?
     }
 
     /// One pool over the period.
@@ -345,14 +382,12 @@ public struct SavingsReport: Sendable {
                 return b > a ? DateInterval(start: a, end: b) : nil
             } }
         }
-        var byPoolDay: [String: [Int: [MeteredPart]]] = [:]
         let firstDay = from.daysSinceEpoch, lastDay = through.daysSinceEpoch
         // The account whose price a pool's baselines and estimate take: the pools file's `account` for the pool
         // (``ReportPoolSetup/account``), else the one account its metered rows name; `""` (the run's price) for a
         // pool of no known account or of several.
         var poolAccounts: [String: Set<String>] = [:]
         for m in metered where m.localDay >= firstDay && m.localDay <= lastDay {
-            byPoolDay[m.pool, default: [:]][m.localDay, default: []].append(m)
             poolAccounts[m.pool, default: []].insert(m.account)
         }
         var poolAccount = poolAccounts.mapValues { $0.count == 1 ? $0.first! : "" }
@@ -365,9 +400,39 @@ public struct SavingsReport: Sendable {
                  planNodeSeconds: s.shape == nil || plan == nil ? nil : 0,
                  plan: s.shape == nil || plan == nil ? nil : zero, estimated: s.planned ? zero : nil)
         }
+        // Each pool name's parts of the period (indices into `metered`, in its order), by local day: read with one
+        // cursor per pool as the days go by.
+        var listOfName: [String: Int] = [:]
+        for pool in pools where listOfName[pool.pool] == nil { listOfName[pool.pool] = listOfName.count }
+        var partLists = [[Int]](repeating: [], count: listOfName.count)
+        for (k, m) in metered.enumerated() where m.localDay >= firstDay && m.localDay <= lastDay {
+            if let n = listOfName[m.pool] { partLists[n].append(k) }
+        }
+        for n in partLists.indices
+        where !zip(partLists[n], partLists[n].dropFirst()).allSatisfy({ metered[$0].localDay <= metered[$1].localDay }) {
+            partLists[n].sort { (metered[$0].localDay, $0) < (metered[$1].localDay, $1) }
+        }
+        let listOfPool = pools.map { listOfName[$0.pool]! }
+        var cursor = [Int](repeating: 0, count: pools.count)
+        // A pool's always-on and plan figures of a day depend on it only through its nodes × lifetime seconds in
+        // each UTC part of the day, its credits per node-hour and its account: the pools that share those share
+        // the figures, priced once (the same charges as pool by pool, so the same values).
+        var priceIndex: [ReportPriceKey: Int] = [:]
+        let priceOfPool: [Int] = pools.map { pool in
+            guard let rate = pool.creditsPerNodeHour else { return -1 }
+            let key = ReportPriceKey(rate: rate, account: poolAccount[pool.pool] ?? "")
+            if let i = priceIndex[key] { return i }
+            priceIndex[key] = priceIndex.count
+            return priceIndex.count - 1
+        }
+        var baselineMemo: [ReportBaselineKey: (shared: Shared<Baselines>, alwaysSeconds: Int, planSeconds: Int)] = [:]
+        // Running sums of each pool's days and of the month to date, in day order (``DecimalSum``: the values of
+        // adding them one by one with Decimal's `+`, in 64-bit integers while they fit).
+        var meteredSums = [ChargeSumAccumulator](repeating: .init(), count: pools.count)
+        var alwaysSums = meteredSums, planSums = meteredSums
+        var monthToDateSum = ChargeSumAccumulator()
         var days: [Day] = []
         days.reserveCapacity(dates.count * pools.count)
-        var monthToDate = zero
         let monthStart = through.firstOfMonth
         // Seconds as hours (seconds ÷ 3600, exact): a Decimal division, made once per distinct number of seconds
         // (a day has few: whole hours of the day, the plan's window, the DST days) instead of per pool and day.
@@ -380,50 +445,83 @@ public struct SavingsReport: Sendable {
         }
         for (i, date) in dates.enumerated() {
             let daySeconds = Int(dayIntervals[i].duration)
+            let dayNumber = date.daysSinceEpoch
             for p in pools.indices {
                 let name = pools[p].pool
                 var day = Day(date: date, pool: name, meteredNanoCredits: 0, meteredHours: 0, daySeconds: daySeconds,
                               metered: zero)
-                for part in byPoolDay[name]?[date.daysSinceEpoch] ?? [] {
+                // Metered: each part's credits priced at its UTC day's price, as ``DayRates/charge(_:onUTCDay:account:)``
+                // prices them (credits × price × FX), summed.
+                var credits = DecimalSum(), amount = DecimalSum()
+                let list = partLists[listOfPool[p]]
+                while cursor[p] < list.count, metered[list[cursor[p]]].localDay == dayNumber {
+                    let part = metered[list[cursor[p]]]
+                    cursor[p] += 1
                     day.meteredNanoCredits = try ExactInt64.add(day.meteredNanoCredits, part.nanoCredits,
                                                                 "the metered credits of pool \(name) on \(date)")
                     day.meteredHours += part.hours
-                    day.metered += try rates.charge(NanoCredits(part.nanoCredits).credits, onUTCDay: part.utcDay,
-                                                    account: part.account)
+                    let rate = try rates.rate(part.utcDay, account: part.account)
+                    let price = rate.unitPrice.price.price
+                    precondition(price.currency == rate.fx.base, "converting \(price.currency) with a \(rate.fx.base) rate")
+                    precondition(rate.fx.quote == currency, "adding \(rate.fx.quote) to \(currency)")
+                    let quantity = NanoCredits(part.nanoCredits).credits
+                    credits.add(quantity)
+                    amount.add(product: quantity, price.amount, rate.fx.rate)
                 }
+                day.metered = ChargeSum(quantity: credits.value, amount: Money(amount.value, currency))
                 if let shape = pools[p].shape, let rate = pools[p].creditsPerNodeHour {
                     let lifetime = pools[p].lifetime
-                    var alwaysSeconds = 0
-                    var always = zero
-                    var planSeconds = 0
-                    var planned = zero
-                    for (k, part) in utcParts[i].enumerated() {
-                        let s = shape.nodes * lifetime.seconds(in: part.span)
-                        if s > 0 {
-                            alwaysSeconds += s
-                            always += try rates.charge(hours(s) * rate, onUTCDay: part.utcDay,
-                                                       account: poolAccount[name] ?? "")
-                        }
-                        if plan != nil {
-                            let w = shape.nodes * lifetime.clip(planParts[i][k]).reduce(0) { $0 + Int($1.duration) }
-                            if w > 0 {
-                                planSeconds += w
-                                planned += try rates.charge(hours(w) * rate, onUTCDay: part.utcDay,
-                                                            account: poolAccount[name] ?? "")
-                            }
+                    let parts = utcParts[i]
+                    // The key: the seconds of each part (up to three; a day of more parts is priced unshared).
+                    var key = ReportBaselineKey(day: i, price: priceOfPool[p])
+                    let shareable = parts.count <= 3
+                    if shareable {
+                        for k in parts.indices {
+                            let s = shape.nodes * lifetime.seconds(in: parts[k].span)
+                            let w = plan == nil ? 0 : shape.nodes * lifetime.clip(planParts[i][k]).reduce(0) { $0 + Int($1.duration) }
+                            key.set(part: k, alwaysSeconds: s, planSeconds: w)
                         }
                     }
-                    day.alwaysOnNodeHours = hours(alwaysSeconds)
-                    day.alwaysOn = always
-                    pools[p].alwaysOnNodeSeconds = try ExactInt64.add(pools[p].alwaysOnNodeSeconds!, Int64(alwaysSeconds),
+                    let entry: (shared: Shared<Baselines>, alwaysSeconds: Int, planSeconds: Int)
+                    if shareable, let known = baselineMemo[key] {
+                        entry = known
+                    } else {
+                        var alwaysSeconds = 0
+                        var always = zero
+                        var planSeconds = 0
+                        var planned = zero
+                        for (k, part) in parts.enumerated() {
+                            let s = shape.nodes * lifetime.seconds(in: part.span)
+                            if s > 0 {
+                                alwaysSeconds += s
+                                always += try rates.charge(hours(s) * rate, onUTCDay: part.utcDay,
+                                                           account: poolAccount[name] ?? "")
+                            }
+                            if plan != nil {
+                                let w = shape.nodes * lifetime.clip(planParts[i][k]).reduce(0) { $0 + Int($1.duration) }
+                                if w > 0 {
+                                    planSeconds += w
+                                    planned += try rates.charge(hours(w) * rate, onUTCDay: part.utcDay,
+                                                                account: poolAccount[name] ?? "")
+                                }
+                            }
+                        }
+                        var b = Baselines(alwaysOnNodeHours: hours(alwaysSeconds), alwaysOn: always)
+                        if plan != nil {
+                            b.planNodeHours = hours(planSeconds)
+                            b.plan = planned
+                        }
+                        entry = (Shared(b), alwaysSeconds, planSeconds)
+                        if shareable { baselineMemo[key] = entry }
+                    }
+                    day.baselines = entry.shared
+                    pools[p].alwaysOnNodeSeconds = try ExactInt64.add(pools[p].alwaysOnNodeSeconds!, Int64(entry.alwaysSeconds),
                                                                       "the always-on node-seconds of pool \(name)")
-                    pools[p].alwaysOn! = pools[p].alwaysOn! + always
+                    alwaysSums[p].add(entry.shared.value.alwaysOn!)
                     if plan != nil {
-                        day.planNodeHours = hours(planSeconds)
-                        day.plan = planned
-                        pools[p].planNodeSeconds = try ExactInt64.add(pools[p].planNodeSeconds!, Int64(planSeconds),
+                        pools[p].planNodeSeconds = try ExactInt64.add(pools[p].planNodeSeconds!, Int64(entry.planSeconds),
                                                                       "the planned node-seconds of pool \(name)")
-                        pools[p].plan! = pools[p].plan! + planned
+                        planSums[p].add(entry.shared.value.plan!)
                     }
                 }
                 if pools[p].planned {
@@ -431,8 +529,9 @@ public struct SavingsReport: Sendable {
                     let utcDay = utcParts[i][0].utcDay
                     let e = estimates[name]?[date]
                     let charge = try rates.charge(e?.credits ?? 0, onUTCDay: utcDay, account: poolAccount[name] ?? "")
-                    day.estimated = ChargeSum(quantity: charge.quantity, amount: charge.amount)
-                    pools[p].estimated! = pools[p].estimated! + day.estimated!
+                    let estimated = ChargeSum(quantity: charge.quantity, amount: charge.amount)
+                    day.estimated = estimated
+                    pools[p].estimated! = pools[p].estimated! + estimated
                     for (cause, credits) in e?.causes ?? [:] where cause != .unexplained {
                         pools[p].varianceByCause[cause, default: zero] += try rates.charge(credits, onUTCDay: utcDay,
                                                                                            account: poolAccount[name] ?? "")
@@ -440,11 +539,17 @@ public struct SavingsReport: Sendable {
                 }
                 pools[p].meteredNanoCredits = try ExactInt64.add(pools[p].meteredNanoCredits, day.meteredNanoCredits,
                                                                  "the metered credits of pool \(name) from \(from) to \(through)")
-                pools[p].metered = pools[p].metered + day.metered
-                if date >= monthStart { monthToDate = monthToDate + day.metered }
+                meteredSums[p].add(day.metered)
+                if date >= monthStart { monthToDateSum.add(day.metered) }
                 days.append(day)
             }
         }
+        for p in pools.indices {
+            pools[p].metered = meteredSums[p].value(currency)
+            if pools[p].alwaysOn != nil { pools[p].alwaysOn = alwaysSums[p].value(currency) }
+            if pools[p].plan != nil { pools[p].plan = planSums[p].value(currency) }
+        }
+        let monthToDate = monthToDateSum.value(currency)
         // What the causes priced day by day do not cover (credits and prices of other days) is unexplained, so the
         // causes add up to the difference exactly, in credits and in money.
         for p in pools.indices where pools[p].estimated != nil {
@@ -476,6 +581,66 @@ public struct SavingsReport: Sendable {
         }
         return out
     }
+}
+
+/// A pool's price of always-on and plan credits in a report: its credits per node-hour and the account whose price
+/// it takes.
+struct ReportPriceKey: Hashable {
+    var rate: Decimal
+    var account: String
+}
+
+/// What a pool's always-on and plan figures of one day depend on (``SavingsReport/build(metered:from:through:zone:currency:pools:estimates:plan:rateCardID:rates:warnings:)``):
+/// the day, the pool's price (an index of ``ReportPriceKey``) and its node-seconds always on and under the plan in
+/// each of the day's UTC parts (up to three).
+struct ReportBaselineKey: Hashable {
+    var day: Int
+    var price: Int
+    var always0 = 0, always1 = 0, always2 = 0
+    var plan0 = 0, plan1 = 0, plan2 = 0
+
+    init(day: Int, price: Int) {
+        self.day = day
+        self.price = price
+    }
+
+    /// Sets the node-seconds of part `part` (0, 1 or 2).
+    mutating func set(part: Int, alwaysSeconds: Int, planSeconds: Int) {
+        switch part {
+        case 0: (always0, plan0) = (alwaysSeconds, planSeconds)
+        case 1: (always1, plan1) = (alwaysSeconds, planSeconds)
+        default: (always2, plan2) = (alwaysSeconds, planSeconds)
+        }
+    }
+}
+
+/// A running sum of charge sums (credits and money): the value of adding them one by one with ChargeSum's `+` from
+/// zero (``DecimalSum``).
+struct ChargeSumAccumulator {
+    var quantity = DecimalSum()
+    var amount = DecimalSum()
+
+    /// Adds `sum`.
+    mutating func add(_ sum: ChargeSum) {
+        quantity.add(sum.quantity)
+        amount.add(sum.amount.amount)
+    }
+
+    /// The sum, its amount in `currency`.
+    func value(_ currency: Currency) -> ChargeSum {
+        ChargeSum(quantity: quantity.value, amount: Money(amount.value, currency))
+    }
+}
+
+/// An immutable value held once and referred to by many (days of many pools that share it); equal and hashed by
+/// its value.
+final class Shared<Value: Hashable & Sendable>: Hashable, Sendable {
+    /// The value.
+    let value: Value
+    /// Holds `value`.
+    init(_ value: Value) { self.value = value }
+    static func == (a: Shared, b: Shared) -> Bool { a === b || a.value == b.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 extension ChargeSum {

@@ -192,28 +192,28 @@ struct FinanceSummary {
         provisionalDatesInMonth = r.forecast.map { f in dates.filter { $0 >= f.monthStart }.count } ?? 0
         // Rounding lines: per table and money column, when the rounded lines do not add up to the rounded total.
         var rounding: [RoundingLine] = []
-        func check(_ table: String, _ tableWords: String, _ column: String, _ columnWords: String, _ lines: [Money],
-                   _ total: Money) {
-            guard !lines.isEmpty else { return }
-            let b = RoundedBreakdown(lines: lines, exactTotal: total)
-            if b.difference.amount != 0 {
-                // Kept as its sum of rounded rows and total only (a year's rows are not kept twice).
-                let sum = RoundedBreakdown(lines: [b.sumOfRoundedLines], exactTotal: b.exactTotal)
+        func check(_ table: String, _ tableWords: String, _ column: String, _ columnWords: String,
+                   _ lines: some Sequence<Money>, _ total: Money) {
+            // The rows' rounded sum, read as they come (a year's rows are not copied).
+            guard let rounded = RoundedBreakdown.sumOfRounded(lines, currency: total.currency) else { return }
+            // Kept as its sum of rounded rows and total only (a year's rows are not kept twice).
+            let sum = RoundedBreakdown(lines: [rounded], exactTotal: total)
+            if sum.difference.amount != 0 {
                 rounding.append(RoundingLine(table: table, column: column, label: "\(tableWords), \(columnWords)",
                                              breakdown: sum))
             }
         }
         check("pools", "Per pool", "metered", "metered cost", r.pools.map(\.metered.amount), r.metered.amount)
-        check("days", "Per day", "metered", "metered cost", r.days.map(\.metered.amount), r.metered.amount)
+        check("days", "Per day", "metered", "metered cost", r.days.lazy.map(\.metered.amount), r.metered.amount)
         if let e = r.estimated {
             check("pools", "Per pool", "estimated", "estimated cost", r.pools.compactMap { $0.estimated?.amount }, e.amount)
-            check("days", "Per day", "estimated", "estimated cost", r.days.compactMap { $0.estimated?.amount }, e.amount)
+            check("days", "Per day", "estimated", "estimated cost", r.days.lazy.compactMap { $0.estimated?.amount }, e.amount)
         }
         check("pools", "Per pool", "always_on", "always-on cost", r.pools.compactMap { $0.alwaysOn?.amount }, alwaysOn.amount)
-        check("days", "Per day", "always_on", "always-on cost", r.days.compactMap { $0.alwaysOn?.amount }, alwaysOn.amount)
+        check("days", "Per day", "always_on", "always-on cost", r.days.lazy.compactMap { $0.alwaysOn?.amount }, alwaysOn.amount)
         if let plan = r.planTotal {
             check("pools", "Per pool", "plan", "plan cost", r.pools.compactMap { $0.plan?.amount }, plan.amount)
-            check("days", "Per day", "plan", "plan cost", r.days.compactMap { $0.plan?.amount }, plan.amount)
+            check("days", "Per day", "plan", "plan cost", r.days.lazy.compactMap { $0.plan?.amount }, plan.amount)
         }
         roundingLines = rounding
     }
