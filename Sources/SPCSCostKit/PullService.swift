@@ -41,9 +41,9 @@ public struct PullOptions: Sendable {
     /// arrived, in one transaction, in a fixed order.
     public var maxConcurrentStatements: Int = PullOptions.defaultMaxConcurrentStatements
 
-    /// 4 statements in flight: the nine statements of an account's pull (five with the block storage and transfer
-    /// views left out, six with `--org`) take about three round trips instead of nine, while one account holds at
-    /// most 4 × the partition window of requests open.
+    /// 4 statements in flight: the fifteen statements of an account's pull (nine views, the four block storage and
+    /// transfer views, SHOW WAREHOUSES and SHOW NOTEBOOKS; twelve with `--org`) take about four round trips instead of
+    /// fifteen, while one account holds at most 4 × the partition window of requests open.
     public static let defaultMaxConcurrentStatements = 4
 
     /// 48 hours: the least lookback of an organization-wide pull (the view's 24 h lag, plus the account view's day).
