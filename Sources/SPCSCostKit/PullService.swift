@@ -42,7 +42,7 @@ public struct PullOptions: Sendable {
     public var maxConcurrentStatements: Int = PullOptions.defaultMaxConcurrentStatements
 
     /// 4 statements in flight: the fifteen statements of an account's pull (nine views, the four block storage and
-    /// transfer views, SHOW WAREHOUSES and SHOW NOTEBOOKS; twelve with `--org`) take about four round trips instead of
+    /// transfer views, SHOW WAREHOUSES and SHOW NOTEBOOKS; thirteen with `--org`) take about four round trips instead of
     /// fifteen, while one account holds at most 4 × the partition window of requests open.
     public static let defaultMaxConcurrentStatements = 4
 
