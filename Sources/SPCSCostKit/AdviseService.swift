@@ -508,8 +508,8 @@ public struct AdviseService: Sendable {
                     "WAREHOUSE_METERING_HISTORY is hourly credits per warehouse and shows no queries: each run of "
                         + "consecutive metered hours (CREDITS_USED_COMPUTE above 0) is taken to end with a full "
                         + "AUTO_SUSPEND tail, of which the last \(suspend - threshold) s (AUTO_SUSPEND \(suspend) s "
-                        + "− \(threshold) s) would not have been billed, at \(w.name)'s \(size.displayName) rate of "
-                        + "\(ExactDecimal.text(size.creditsPerHour)) credits per hour (Consumption Table 1(a), one "
+                        + "− \(threshold) s) would not have been billed, at \(w.name)'s \(size.displayName) rate, "
+                        + "\(ExactDecimal.text(size.creditsPerHour)) credit/h (Consumption Table 1(a), one "
                         + "cluster), and never more than the run's compute credits"
                         + (tails.cappedRuns > 0 ? " (\(tails.cappedRuns) run\(tails.cappedRuns == 1 ? " was" : "s were") capped)." : "."),
                     "A query that came within the old tail would have resumed the warehouse and paid its own 60 s "

@@ -181,7 +181,7 @@ import Testing
         #expect(a.sql == "ALTER WAREHOUSE NB_WH SET AUTO_SUSPEND = 60;")
         #expect(a.finding.contains("notebooks ANALYTICS.ML.FORECAST, ANALYTICS.PUBLIC.CHURN"))
         #expect(a.finding.contains("22 hours of the period, in 22 runs"))
-        #expect(a.assumptions.contains { $0.contains("shows no queries") && $0.contains("X-Small rate of 1 credits per hour") })
+        #expect(a.assumptions.contains { $0.contains("shows no queries") && $0.contains("X-Small rate, 1 credit/h") })
         #expect(a.assumptions.contains { $0.contains("shared with other work") })
         #expect(run.warnings.contains { $0.hasPrefix("GONE_WH (account MYACCOUNT), the query warehouse of notebook ANALYTICS.PUBLIC.OLD, is not in SHOW WAREHOUSES") })
         #expect(run.warnings.contains { $0.hasPrefix("IDLE_WH (account MYACCOUNT)") && $0.contains("never suspends") })
