@@ -9,7 +9,7 @@ import SPCSCostStore
 struct AdviseCommand: EnvironmentCommand {
     static let configuration = CommandConfiguration(
         commandName: "advise",
-        abstract: "Recommend changes from the cached history (AUTO_SUSPEND_SECS, a suspend/resume schedule, unused pools), each with its saving and SQL.",
+        abstract: "Recommend changes from the cached history (AUTO_SUSPEND_SECS, a suspend/resume schedule, unused pools, notebook warehouses that stay awake), each with its saving and SQL.",
         discussion: """
             Example: spcs-cost advise --period 2026-04 --family CPU_X64_XS --business-hours 09:00-18:00 --schedule-timezone UTC --task-warehouse TASK_WH
 
@@ -36,8 +36,11 @@ struct AdviseCommand: EnvironmentCommand {
     @Option(help: "Run the proposed scheduling tasks on this warehouse (taken as X-Small). Default: serverless tasks.")
     var taskWarehouse: String?
 
-    @Option(help: "AUTO_SUSPEND of --task-warehouse in seconds: the most a task run keeps it billed.")
-    var taskWarehouseAutoSuspend: Int = 600
+    @Option(help: "AUTO_SUSPEND of --task-warehouse in seconds: the most a task run keeps it billed. Default: the warehouse's AUTO_SUSPEND in SHOW WAREHOUSES as last pulled, else 600.")
+    var taskWarehouseAutoSuspend: Int?
+
+    @Option(help: "The AUTO_SUSPEND to propose for a notebook's query warehouse, in seconds (at least 60, the warehouse's billing minimum).")
+    var warehouseSuspendAfter: Int = AdviseOptions.defaultWarehouseSuspendAfterSeconds
 
     @OptionGroup var output: DocumentOutputOptions
 
@@ -49,8 +52,12 @@ struct AdviseCommand: EnvironmentCommand {
 
     func validate() throws {
         guard suspendAfter >= 0 else { throw ValidationError("--suspend-after \(suspendAfter) must be 0 or more seconds, for example 300.") }
-        guard taskWarehouseAutoSuspend >= 0 else {
-            throw ValidationError("--task-warehouse-auto-suspend \(taskWarehouseAutoSuspend) must be 0 or more seconds, for example 600.")
+        if let s = taskWarehouseAutoSuspend, s < 0 {
+            throw ValidationError("--task-warehouse-auto-suspend \(s) must be 0 or more seconds, for example 600.")
+        }
+        guard warehouseSuspendAfter >= TaskCompute.warehouseMinimumSeconds else {
+            throw ValidationError("--warehouse-suspend-after \(warehouseSuspendAfter) must be at least "
+                + "\(TaskCompute.warehouseMinimumSeconds) seconds (a warehouse bills 60 s per resume), for example 60.")
         }
         if let w = taskWarehouse, w.isEmpty || !w.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "." }) {
             throw ValidationError("--task-warehouse '\(w)' must be a warehouse name (letters, digits, _ and $), for example TASK_WH.")
@@ -70,7 +77,11 @@ struct AdviseCommand: EnvironmentCommand {
         options.defaultShape = try plan.defaultShape()
         options.poolShapes = try plan.shapes()
         options.suspendAfterSeconds = suspendAfter
-        options.taskCompute = taskWarehouse.map { .warehouse(name: $0, autoSuspendSeconds: taskWarehouseAutoSuspend) } ?? .serverless
+        options.taskCompute = taskWarehouse.map {
+            .warehouse(name: $0, autoSuspendSeconds: taskWarehouseAutoSuspend ?? TaskWarehouseAttribution.defaultTailSeconds,
+                       autoSuspendSource: taskWarehouseAutoSuspend == nil ? .assumed : .flag)
+        } ?? .serverless
+        options.warehouseSuspendAfterSeconds = warehouseSuspendAfter
         if let pools {
             let text = String(decoding: try InputFileError.read(pools, env: env), as: UTF8.self)
             options.poolsFile = try PoolsFile.parse(text, file: pools)

@@ -26,8 +26,16 @@ public struct AdviseOptions: Sendable {
     public var windowZoneSource = "--timezone"
     /// The AUTO_SUSPEND_SECS an auto-suspend recommendation proposes, in seconds (`--suspend-after`, 300).
     public var suspendAfterSeconds: Int = 300
-    /// Where the scheduling tasks run.
+    /// Where the scheduling tasks run. A warehouse whose AUTO_SUSPEND source is ``AutoSuspendSource/assumed`` takes
+    /// its AUTO_SUSPEND from the cached SHOW WAREHOUSES when the warehouse is there (``AutoSuspendSource/pulled``).
     public var taskCompute: AdviceTaskCompute = .serverless
+    /// The AUTO_SUSPEND a notebook warehouse recommendation proposes, in seconds (`--warehouse-suspend-after`,
+    /// ``defaultWarehouseSuspendAfterSeconds``): a notebook's query warehouse whose AUTO_SUSPEND is above it is advised on.
+    public var warehouseSuspendAfterSeconds: Int = AdviseOptions.defaultWarehouseSuspendAfterSeconds
+
+    /// 60 s: the proposed AUTO_SUSPEND of a notebook's query warehouse, the warehouse's billing minimum per start
+    /// (spcs-facts §5 [S13]), below which a shorter AUTO_SUSPEND saves nothing more on a resume.
+    public static let defaultWarehouseSuspendAfterSeconds = TaskCompute.warehouseMinimumSeconds
     /// Rate card id; nil = the card in force on ``from``.
     public var rateCardID: String?
     /// How to price; nil = credits only.
@@ -62,6 +70,9 @@ public struct AdviseRun: Sendable {
     public var priceRuns: [(from: CivilDate, through: CivilDate, rate: DayRate)]
     /// Notes for the reader.
     public var warnings: [String]
+    /// Where the schedule recommendations' tasks run, as used: for a warehouse, the AUTO_SUSPEND behind their most
+    /// cost and where it came from (the flag, SHOW WAREHOUSES as pulled, or assumed).
+    public var taskCompute: AdviceTaskCompute = .serverless
 }
 
 /// Recommendations from the cached history (`spcs-cost advise`): every saving is computed by the what-if billing
@@ -90,6 +101,20 @@ public struct AdviseService: Sendable {
                                                           to: options.to.adding(days: 2).startInstant(in: utc)),
                               by: \.computePoolName)
         var lifetimes = try PoolLifetimes(cache: cache)
+        let warehouseInventory = try cache.warehouseInventory()
+        // The task warehouse's AUTO_SUSPEND: the flag's, else SHOW WAREHOUSES' as last pulled, else 600 s assumed.
+        var taskCompute = options.taskCompute
+        if case let .warehouse(name, assumed, .assumed) = taskCompute {
+            let found = warehouseInventory.filter { $0.name.uppercased() == name.uppercased() }
+            let values = Set(found.map(\.autoSuspendSeconds))
+            if values.count == 1, let seconds = values.first! {
+                taskCompute = .warehouse(name: name, autoSuspendSeconds: seconds, autoSuspendSource: .pulled)
+            } else if !found.isEmpty {
+                warnings.append("--task-warehouse \(name): SHOW WAREHOUSES as pulled gives "
+                    + (values.count == 1 ? "no AUTO_SUSPEND (it never suspends by itself)" : "different AUTO_SUSPEND values in different accounts")
+                    + "; \(assumed) s is assumed for its tasks' most cost. Give --task-warehouse-auto-suspend to set it.")
+            }
+        }
         let entries = Dictionary((options.poolsFile?.pools ?? []).map { ($0.plan.pool.name, $0) }, uniquingKeysWith: { a, _ in a })
         var metered: [String: Decimal] = [:]
         for (name, rs) in rows {
@@ -252,7 +277,7 @@ public struct AdviseService: Sendable {
                 for w in windowIntervals {
                     for instant in [w.start, w.end] where instant >= periodStart && instant < periodEnd
                         && !lifetime.clip([DateInterval(start: instant, duration: 1)]).isEmpty {
-                        let c = options.taskCompute.credits(runs: 1)
+                        let c = taskCompute.credits(runs: 1)
                         let day = CivilDate.of(instant, in: utc).daysSinceEpoch
                         low[day, default: 0] += c.low
                         high[day, default: 0] += c.high
@@ -265,7 +290,7 @@ public struct AdviseService: Sendable {
                         + "\(poolWindow.summary)"
                         + (outsideExtra > 0 ? ", \(ExactDecimal.text(outsideExtra)) node-hours of them above MIN_NODES (a sign of work then)." : "."),
                     meteredCredits: credits, savedParts: parts,
-                    sql: AdviceSQL.schedule(pool: name, window: poolWindow, compute: options.taskCompute),
+                    sql: AdviceSQL.schedule(pool: name, window: poolWindow, compute: taskCompute),
                     assumptions: [
                         "The window's wall times are in \(poolWindow.zone.displayName) (\(zoneSource)); the tasks' "
                             + "CRON names that zone, so they follow its daylight-saving changes.",
@@ -276,7 +301,7 @@ public struct AdviseService: Sendable {
                         "ALTER COMPUTE POOL ... SUSPEND suspends the pool's services with it; after RESUME the "
                             + "services start again when they are resumed or called (their AUTO_RESUME).",
                         "\(runs) task runs in the period (a resume at each window start, a suspend at each end, while "
-                            + "the pool existed). " + options.taskCompute.assumption,
+                            + "the pool existed). " + taskCompute.assumption,
                         "Pool: \(rateText).",
                     ])
                 a.costLowParts = low
@@ -381,6 +406,9 @@ public struct AdviseService: Sendable {
                     "Of the \(f.family) pools that metered more than \(from), \(into) shares the most billed hours with it.",
                 ]))
         }
+        // 6. Notebooks' query warehouses that stay awake after the notebooks' queries.
+        advice += try notebookWarehouseAdvice(options, cache: cache, warehouses: warehouseInventory,
+                                              from: periodStart, to: periodEnd, warnings: &warnings)
         if !unshaped.isEmpty {
             warnings.append("no instance family for \(unshaped.joined(separator: ", ")): left out of the advice; give "
                 + "--pool NAME=FAMILY, --family, a pools file, or pull COMPUTE_POOLS.")
@@ -390,7 +418,7 @@ public struct AdviseService: Sendable {
         advice.sort { ($0.pool, order.firstIndex(of: $0.kind)!) < ($1.pool, order.firstIndex(of: $1.kind)!) }
 
         var run = AdviseRun(advice: advice, meteredCredits: metered, metered: nil, rateCardID: card.id, currency: nil,
-                            priceRuns: [], warnings: warnings)
+                            priceRuns: [], warnings: warnings, taskCompute: taskCompute)
         if let price = options.price {
             let first = CivilDate.of(periodStart, in: utc), last = CivilDate.of(periodEnd.addingTimeInterval(-1), in: utc)
             let pricing = try LedgerPricing.make(price, catalog: catalog, cache: cache, period: first...last,
@@ -417,7 +445,8 @@ public struct AdviseService: Sendable {
                 }
             }
             for i in run.advice.indices {
-                try run.advice[i].price(rates: &rates, account: poolAccounts[run.advice[i].pool] ?? "")
+                try run.advice[i].price(rates: &rates,
+                                        account: run.advice[i].account ?? poolAccounts[run.advice[i].pool] ?? "")
             }
             var m = ChargeSum.zero(pricing.currency)
             for (_, rs) in pricedRows.sorted(by: { $0.key < $1.key }) {
@@ -431,5 +460,92 @@ public struct AdviseService: Sendable {
             run.priceRuns = rates.priceRuns
         }
         return run
+    }
+
+    /// The `notebook_warehouse` recommendations: for each warehouse that some notebook of SHOW NOTEBOOKS names as its
+    /// query warehouse, whose AUTO_SUSPEND in SHOW WAREHOUSES (as last pulled, same account) is above
+    /// ``AdviseOptions/warehouseSuspendAfterSeconds``, the idle tails of its WAREHOUSE_METERING_HISTORY hours in
+    /// [`from`, `to`) (``WarehouseIdleTails``) at its size's credits per hour. A warehouse that is not in SHOW
+    /// WAREHOUSES, never suspends, is not STANDARD or has a size spcs-cost does not know is left out with a warning.
+    /// - Returns: recommendations in account and warehouse order, each with its account set for pricing.
+    /// - Throws: ``StoreError``.
+    func notebookWarehouseAdvice(_ options: AdviseOptions, cache: UsageCache, warehouses: [WarehouseRecord],
+                                 from: Date, to: Date, warnings: inout [String]) throws -> [Advice] {
+        let notebooks = try cache.notebookInventory()
+        struct Key: Hashable, Comparable {
+            var organization: String, account: String, warehouse: String
+            static func < (a: Key, b: Key) -> Bool {
+                (a.organization, a.account, a.warehouse) < (b.organization, b.account, b.warehouse)
+            }
+        }
+        var byWarehouse: [Key: [NotebookRecord]] = [:]
+        for n in notebooks {
+            guard let w = n.queryWarehouse else { continue }
+            byWarehouse[Key(organization: n.organization, account: n.account, warehouse: w.uppercased()), default: []].append(n)
+        }
+        guard !byWarehouse.isEmpty else { return [] }
+        let settings = Dictionary(warehouses.map {
+            (Key(organization: $0.organization, account: $0.account, warehouse: $0.name.uppercased()), $0)
+        }, uniquingKeysWith: { a, _ in a })
+        let metering = Dictionary(grouping: try cache.taskWarehouseRows(from: from, to: to).metering) {
+            Key(organization: $0.organization, account: $0.account, warehouse: $0.warehouseName.uppercased())
+        }
+        let threshold = options.warehouseSuspendAfterSeconds
+        var out: [Advice] = []
+        for key in byWarehouse.keys.sorted() {
+            let names = byWarehouse[key]!.map(\.qualifiedName).sorted()
+            let notebooksText = (names.count == 1 ? "notebook " : "notebooks ") + names.joined(separator: ", ")
+            let place = key.account.isEmpty ? "" : " (account \(key.account))"
+            guard let w = settings[key] else {
+                warnings.append("\(key.warehouse)\(place), the query warehouse of \(notebooksText), is not in SHOW "
+                    + "WAREHOUSES as pulled (the role may have no privilege on it, or it was dropped): not advised on.")
+                continue
+            }
+            guard let suspend = w.autoSuspendSeconds else {
+                warnings.append("\(w.name)\(place), the query warehouse of \(notebooksText), never suspends by itself "
+                    + "(AUTO_SUSPEND 0 or NULL): the hourly metering cannot tell its idle hours, so no saving is "
+                    + "computed; ALTER WAREHOUSE \(AdviceSQL.identifier(w.name)) SET AUTO_SUSPEND = \(threshold); stops it "
+                    + "\(threshold) s after its last query.")
+                continue
+            }
+            guard suspend > threshold else { continue }
+            guard w.isStandard, let size = w.warehouseSize else {
+                warnings.append("\(w.name)\(place), the query warehouse of \(notebooksText), is \(w.type ?? "?") "
+                    + "\(w.size ?? "?"): spcs-cost knows the credits per hour of STANDARD warehouses of sizes X-Small to "
+                    + "6X-Large only (Consumption Table 1(a)): not advised on.")
+                continue
+            }
+            let hours = metering[key] ?? []
+            let tails = WarehouseIdleTails.saved(hours: hours, autoSuspendSeconds: suspend, thresholdSeconds: threshold,
+                                                 creditsPerHour: size.creditsPerHour)
+            guard tails.credits > 0 else { continue }
+            let meteredCredits = hours.reduce(Decimal(0)) { $0 + $1.creditsUsed.credits }
+            var a = Advice(
+                kind: .notebookWarehouse, pool: w.name, change: "AUTO_SUSPEND \(suspend) → \(threshold)",
+                finding: "Warehouse \(w.name)\(place) is the query warehouse of \(notebooksText). It was metered in "
+                    + "\(tails.hours) hour\(tails.hours == 1 ? "" : "s") of the period, in \(tails.runs) run"
+                    + "\(tails.runs == 1 ? "" : "s") of consecutive hours; with AUTO_SUSPEND \(suspend) s each run ends "
+                    + "with up to \(suspend) s awake after the last query, \(suspend - threshold) s more than at "
+                    + "\(threshold) s: \(ExactDecimal.text(tails.credits)) credits of idle tails.",
+                meteredCredits: meteredCredits, savedParts: tails.parts,
+                sql: AdviceSQL.warehouseAutoSuspend(warehouse: w.name, seconds: threshold),
+                assumptions: [
+                    "WAREHOUSE_METERING_HISTORY is hourly credits per warehouse and shows no queries: each run of "
+                        + "consecutive metered hours (CREDITS_USED_COMPUTE above 0) is taken to end with a full "
+                        + "AUTO_SUSPEND tail, of which the last \(suspend - threshold) s (AUTO_SUSPEND \(suspend) s "
+                        + "− \(threshold) s) would not have been billed, at \(w.name)'s \(size.displayName) rate, "
+                        + "\(ExactDecimal.text(size.creditsPerHour)) credit/h (Consumption Table 1(a), one "
+                        + "cluster), and never more than the run's compute credits"
+                        + (tails.cappedRuns > 0 ? " (\(tails.cappedRuns) run\(tails.cappedRuns == 1 ? " was" : "s were") capped)." : "."),
+                    "A query that came within the old tail would have resumed the warehouse and paid its own 60 s "
+                        + "minimum, which is not counted; a warehouse shared with other work (tasks, BI tools, "
+                        + "other users) has tails that are not the notebooks', and its other users are affected too.",
+                    "AUTO_SUSPEND \(suspend) s is SHOW WAREHOUSES' value as last pulled, taken to hold over the whole "
+                        + "period; the notebooks are SHOW NOTEBOOKS' as last pulled.",
+                ])
+            a.account = key.account
+            out.append(a)
+        }
+        return out
     }
 }

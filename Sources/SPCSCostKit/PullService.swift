@@ -41,9 +41,9 @@ public struct PullOptions: Sendable {
     /// arrived, in one transaction, in a fixed order.
     public var maxConcurrentStatements: Int = PullOptions.defaultMaxConcurrentStatements
 
-    /// 4 statements in flight: the nine statements of an account's pull (five with the block storage and transfer
-    /// views left out, six with `--org`) take about three round trips instead of nine, while one account holds at
-    /// most 4 × the partition window of requests open.
+    /// 4 statements in flight: the fifteen statements of an account's pull (nine views, the four block storage and
+    /// transfer views, SHOW WAREHOUSES and SHOW NOTEBOOKS; thirteen with `--org`) take about four round trips instead of
+    /// fifteen, while one account holds at most 4 × the partition window of requests open.
     public static let defaultMaxConcurrentStatements = 4
 
     /// 48 hours: the least lookback of an organization-wide pull (the view's 24 h lag, plus the account view's day).
@@ -77,8 +77,8 @@ public struct PullSummary: Sendable, Codable, Equatable {
     public var windowEnd: String
     /// The statements in the pull's fixed order (history, pools, metering, notebooks, warehouse metering, task
     /// history, serverless task history, rate sheet, usage in currency, with `--org` ACCOUNTS, without it
-    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY and DATA_TRANSFER_HISTORY),
-    /// however they arrived.
+    /// BLOCK_STORAGE_HISTORY, BLOCK_STORAGE_SNAPSHOTS, INTERNAL_DATA_TRANSFER_HISTORY and DATA_TRANSFER_HISTORY,
+    /// then SHOW WAREHOUSES and SHOW NOTEBOOKS IN ACCOUNT), however they arrived.
     public var statements: [Statement]
     /// The grain of the history rows fetched: `hour`, or `day` (summed in Snowflake).
     public var grain: LedgerGrain = .hour
@@ -179,6 +179,25 @@ public struct PullService: Sendable {
             + "without it, so the report leaves out the credits of the tasks that suspend and resume the pools that it "
             + "gives. ACCOUNT_USAGE views need GRANT DATABASE ROLE SNOWFLAKE.USAGE_VIEWER TO ROLE <role> (or GRANT "
             + "IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE TO ROLE <role>)."
+    }
+
+    /// The warehouses' settings (docs.snowflake.com/en/sql-reference/sql/show-warehouses): lower-case columns `name`,
+    /// `size`, `type`, `auto_suspend` (seconds; NULL or 0 = never), `auto_resume`, among others. It lists the
+    /// warehouses the role has a privilege on.
+    static let showWarehouses = "SHOW WAREHOUSES"
+    /// The notebooks and their query warehouses (docs.snowflake.com/en/sql-reference/sql/show-notebooks): lower-case
+    /// columns `name`, `database_name`, `schema_name`, `query_warehouse`, and where the account shows them
+    /// `compute_pool`, `runtime_name`, `idle_auto_shutdown_time_seconds`. It lists the notebooks the role has a
+    /// privilege on.
+    static let showNotebooks = "SHOW NOTEBOOKS IN ACCOUNT"
+
+    /// The sentence a pull prints when the role cannot run SHOW WAREHOUSES or SHOW NOTEBOOKS (the pull goes on).
+    static func inventoryUnreadableWarning(statement: String, error: SQLAPIError) -> String {
+        "\(statement) was refused (Snowflake error \(error.snowflakeCode ?? "refused")); the pull goes on "
+            + "without it, so advise cannot tell notebooks' query warehouses or warehouses' AUTO_SUSPEND from the cache "
+            + "(the warehouses' hourly credits are still pulled from WAREHOUSE_METERING_HISTORY). The command lists the "
+            + "objects the role has a privilege on: grant USAGE or MONITOR on the warehouses and USAGE on the notebooks' "
+            + "databases and schemas to the role."
     }
 
     static let blockStorage = "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY"
@@ -378,6 +397,11 @@ public struct PullService: Sendable {
                 Self.organizationBlockStorageStatement, bindings: [.timestampLTZ(dayStart), .timestampLTZ(end)],
                 parameters: ["TIMEZONE": "UTC"]), skippable: true))
         }
+        // 8. The warehouses' settings and the notebooks' query warehouses (the connection's account, with --org too),
+        // each skipped with a warning when the role cannot run it.
+        let inventoryBase = jobs.count
+        jobs.append(StatementJob(view: Self.showWarehouses, statement: SQLStatement(Self.showWarehouses), skippable: true))
+        jobs.append(StatementJob(view: Self.showNotebooks, statement: SQLStatement(Self.showNotebooks), skippable: true))
         let fetched = await Self.fetch(jobs, client: client, maxConcurrentStatements: options.maxConcurrentStatements,
                                        progress: progress)
         func read(_ i: Int) throws -> QueryResult? {
@@ -578,6 +602,19 @@ public struct PullService: Sendable {
 
         // Each account's locator once (the first source that names it: SPCS history, metering, ACCOUNTS).
         let accountLocators = Self.uniqueLocators(locators, organization: identity.organization)
+        // SHOW WAREHOUSES and SHOW NOTEBOOKS: nil when the role could not run one (its cached rows are then kept).
+        func inventory<Row>(_ i: Int, decode: ([ResultPartition]) throws -> [Row]) throws -> [Row]? {
+            if case let .skipped(e) = try fetched[i].get() {
+                statements.append(.init(view: jobs[i].view, statementHandle: nil, rows: 0, partitions: 0,
+                                        skipped: "refused (\(e.snowflakeCode ?? "refused")); advise assumes "
+                                            + "what it would give"))
+                note(Self.inventoryUnreadableWarning(statement: jobs[i].view, error: e))
+                return nil
+            }
+            return try decode(try read(i)?.partitions ?? [])
+        }
+        let warehouses = try inventory(inventoryBase, decode: Self.warehouseRecords)
+        let notebookInventory = try inventory(inventoryBase + 1, decode: Self.notebookInventoryRecords)
 
         // One transaction: every view and the pull record, or nothing.
         let finished = env.now()
@@ -615,6 +652,12 @@ public struct PullService: Sendable {
             }
             for r in storage.internalTransfer { try writer.upsert(r) }
             for r in storage.dataTransfer { try writer.upsert(r) }
+            if let warehouses {
+                try writer.replaceWarehouses(warehouses, organization: identity.organization, account: identity.account)
+            }
+            if let notebookInventory {
+                try writer.replaceNotebooks(notebookInventory, organization: identity.organization, account: identity.account)
+            }
         }
         summary.inserted = outcome.inserted
         summary.updated = outcome.updated
@@ -660,7 +703,10 @@ public struct PullService: Sendable {
                             if i == 0 { progress?("pulling \(job.view): \(rows) rows") }
                         }
                         return (i, .success(.read(QueryResult(summary: summary, partitions: partitions))))
-                    } catch let e as SQLAPIError where job.skippable && isNotReadable(e) {
+                    } catch let e as SQLAPIError where job.skippable
+                                && (isNotReadable(e) || (job.view.hasPrefix("SHOW ") && e.snowflakeCode == "001003")) {
+                        // A SHOW command an account (or a SQL API emulator) does not know is refused as a
+                        // compilation error (001003): skipped like a view the role cannot read.
                         return (i, .success(.skipped(e)))
                     } catch {
                         return (i, .failure(error))
@@ -1243,6 +1289,68 @@ public struct PullService: Sendable {
                 startTime: Date(timeIntervalSince1970: TimeInterval(s.seconds)),
                 endTime: Date(timeIntervalSince1970: TimeInterval(e.seconds)), sourceCloud: t[0],
                 sourceRegion: t[1], targetCloud: t[2], targetRegion: t[3], bytes: bytes, transferType: type)
+        }
+    }
+
+    /// A SHOW cell as an integer: its wire text, whatever the column's type, read as digits; nil for NULL or empty.
+    /// - Throws: ``DataError`` for text that is not an integer.
+    static func showInteger(_ row: ResultRow, _ i: Int?, _ column: String, view: String) throws -> Int? {
+        guard let i, let text = row.text(i)?.trimmingCharacters(in: .whitespaces), !text.isEmpty,
+              text.uppercased() != "NULL" else { return nil }
+        guard let n = Int(text) else { throw DataError(view: view, reason: "\(column) '\(text)' is not a whole number") }
+        return n
+    }
+
+    /// A SHOW cell as a boolean (`true`/`false`, any case, or `Y`/`N`, `1`/`0`); nil for NULL, empty or other text.
+    static func showBool(_ row: ResultRow, _ i: Int?) -> Bool? {
+        guard let i, let text = row.text(i)?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+        switch text {
+        case "true", "y", "yes", "1": return true
+        case "false", "n", "no", "0": return false
+        default: return nil
+        }
+    }
+
+    /// SHOW WAREHOUSES rows from their partitions (columns per docs.snowflake.com/en/sql-reference/sql/show-warehouses,
+    /// lower case: `name`, `size`, `type`, `auto_suspend`, `auto_resume`; the others are not read). An `auto_suspend`
+    /// of 0 or NULL (never suspends) is nil. Organization and account are left `""` for the caller.
+    /// - Throws: ``DataError`` when the result has no `name` column, a row has a NULL name, or `auto_suspend` is not
+    ///   a whole number.
+    public static func warehouseRecords(_ partitions: [ResultPartition]) throws -> [WarehouseRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = showWarehouses
+        let iName = try column(cols, "name", view: v)
+        let iSize = cols.index(named: "size"), iType = cols.index(named: "type")
+        let iSuspend = cols.index(named: "auto_suspend"), iResume = cols.index(named: "auto_resume")
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let name = row.text(iName) else { throw DataError(view: v, reason: "\(at) has NULL in name") }
+            let suspend = try showInteger(row, iSuspend, "auto_suspend", view: v)
+            return WarehouseRecord(
+                name: name, size: iSize.flatMap { row.text($0) }, type: iType.flatMap { row.text($0) },
+                autoSuspendSeconds: suspend.flatMap { $0 > 0 ? $0 : nil }, autoResume: showBool(row, iResume))
+        }
+    }
+
+    /// SHOW NOTEBOOKS IN ACCOUNT rows from their partitions (columns per docs.snowflake.com/en/sql-reference/sql/
+    /// show-notebooks, lower case: `name`, `database_name`, `schema_name`, `query_warehouse`; `compute_pool`,
+    /// `runtime_name` and `idle_auto_shutdown_time_seconds` when present). Empty text is nil. Organization and
+    /// account are left `""` for the caller.
+    /// - Throws: ``DataError`` when the result has no `name` column, a row has a NULL name, or
+    ///   `idle_auto_shutdown_time_seconds` is not a whole number.
+    public static func notebookInventoryRecords(_ partitions: [ResultPartition]) throws -> [NotebookRecord] {
+        guard let cols = partitions.first?.columns else { return [] }
+        let v = showNotebooks
+        let iName = try column(cols, "name", view: v)
+        func idx(_ n: String) -> Int? { cols.index(named: n) }
+        let iDB = idx("database_name"), iSchema = idx("schema_name"), iWarehouse = idx("query_warehouse")
+        let iPool = idx("compute_pool"), iRuntime = idx("runtime_name"), iIdle = idx("idle_auto_shutdown_time_seconds")
+        return try decodeRows(partitions, view: v) { row, at in
+            guard let name = row.text(iName) else { throw DataError(view: v, reason: "\(at) has NULL in name") }
+            func text(_ i: Int?) -> String? { i.flatMap { row.text($0) }.flatMap { $0.isEmpty ? nil : $0 } }
+            return NotebookRecord(
+                databaseName: text(iDB) ?? "", schemaName: text(iSchema) ?? "", name: name,
+                queryWarehouse: text(iWarehouse), computePool: text(iPool), runtimeName: text(iRuntime),
+                idleAutoShutdownSeconds: try showInteger(row, iIdle, "idle_auto_shutdown_time_seconds", view: v))
         }
     }
 

@@ -59,6 +59,7 @@ public struct WhatIfService: Sendable {
         let rows = Dictionary(grouping: try cache.records(from: start, to: end), by: \.computePoolName)
         let service = ReconcileService(env: env)
         var lifetimes = try PoolLifetimes(cache: cache)
+        let warehouses = try cache.warehouseInventory()
         var run = WhatIfRun(results: [], currency: nil, priceRuns: [], warnings: [])
         var lifetimeOf: [String: PoolLifetime] = [:]
         for r in reconciled.pools {
@@ -79,7 +80,8 @@ public struct WhatIfService: Sendable {
                                             lifetime: lifetimeOf[r.pool] ?? .unbounded, rateInForce: rate)
                 if let entry {
                     let tasks = Self.scheduleTaskCompute(entry)
-                    result.addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: zone ?? plan.zone)
+                    result.addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: zone ?? plan.zone,
+                                            autoSuspendSeconds: Self.pulledAutoSuspend(tasks.compute, warehouses: warehouses))
                 }
                 run.results.append(result)
             }
@@ -208,6 +210,8 @@ extension WhatIfService {
         var byName: [String: [Int]] = [:]
         for (i, p) in planned.enumerated() { byName[p.entry.plan.pool.name, default: []].append(i) }
         var lifetimes = try PoolLifetimes(cache: cache)
+        // SHOW WAREHOUSES as pulled, read before the pass over the series (the cache answers one read at a time).
+        let warehouses = try cache.warehouseInventory()
         var results = [[WhatIfResult]](repeating: [], count: planned.count)
         var unplanned: [String] = []
         let unplannedZone = options.timeZone ?? utc
@@ -242,8 +246,10 @@ extension WhatIfService {
                                             through: options.to, hours: hours, zone: p.zone, policies: policies,
                                             lifetime: lifetime, rateInForce: p.rateInForce)
             let tasks = Self.scheduleTaskCompute(p.entry)
+            let pulledSuspend = Self.pulledAutoSuspend(tasks.compute, warehouses: warehouses)
             for k in results[i].indices {
-                results[i][k].addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: p.zone)
+                results[i][k].addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: p.zone,
+                                               autoSuspendSeconds: pulledSuspend)
                 if let s = storage[name] { (results[i][k].storage, results[i][k].storageSource) = (s.amount, s.source) }
             }
             if !needsRows { try price(i) }
@@ -325,6 +331,16 @@ extension WhatIfService {
 extension WhatIfService {
     /// Where a pool's schedule tasks run for a business-hours policy: the compute of the pools file's first task of
     /// the pool, else an X-Small warehouse (the CREATE WAREHOUSE default size), assumed.
+    /// The AUTO_SUSPEND of the warehouse `compute` names, from `warehouses` (SHOW WAREHOUSES as last pulled): nil for
+    /// serverless tasks, an unnamed warehouse, a warehouse not pulled, one that never suspends by itself, or a name
+    /// whose accounts disagree.
+    static func pulledAutoSuspend(_ compute: TaskCompute, warehouses: [WarehouseRecord]) -> Int? {
+        guard case let .warehouse(name?, _) = compute else { return nil }
+        let values = Set(warehouses.filter { $0.name.uppercased() == name.uppercased() }
+            .map(\.autoSuspendSeconds))
+        return values.count == 1 ? values.first! : nil
+    }
+
     static func scheduleTaskCompute(_ entry: PoolsFile.Entry) -> (compute: TaskCompute, fromPoolsFile: Bool) {
         if let t = entry.plan.tasks.first { return (t.compute, true) }
         return (.warehouse(name: nil, size: .xSmall), false)

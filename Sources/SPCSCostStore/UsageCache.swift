@@ -53,6 +53,8 @@ import SPCSCostCore
 /// - `block_storage_history`, `block_storage_snapshots`, `internal_data_transfer_history`, `data_transfer_history`
 ///   (schema `v7-storage-transfer`): the block storage and data transfer views as pulled, keyed by their natural keys
 ///   with organization and account; decimals as exact text. Written by the pull (``HistoryWriter``), read by ``UsageCache/storageAndTransfer(from:to:)``.
+/// - `warehouses`, `notebooks` (schema `v13-warehouse-inventory`): SHOW WAREHOUSES and SHOW NOTEBOOKS IN ACCOUNT as
+///   last pulled per account; see ``WarehouseInventoryTables``.
 /// - `loads`: one row per import or pull: when (UTC), source, kind, row count, checksum, window, details.
 ///
 /// Every load runs in one transaction: it lands whole or not at all.
@@ -106,7 +108,7 @@ public final class UsageCache: Sendable {
     static let migrationIDs = ["v1-spcs-history", "v2-pull-views", "v3-hourly-series", "v4-ledger-keys", "v5-daily-rows",
                                "v6-account-regions", "v7-storage-transfer", "v8-task-warehouses", "v9-notebook-usage",
                                "v10-series-by-account", "v11-application-index", "v12-account-inventory",
-                               "v14-org-metering"]
+                               "v13-warehouse-inventory", "v14-org-metering"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -511,6 +513,10 @@ public final class UsageCache: Sendable {
                 DROP TABLE compute_pools;
                 ALTER TABLE compute_pools_v12 RENAME TO compute_pools;
                 """)
+        }
+        m.registerMigration("v13-warehouse-inventory") { db in
+            // SHOW WAREHOUSES and SHOW NOTEBOOKS IN ACCOUNT as last pulled (new tables; nothing cached changes).
+            try db.execute(sql: WarehouseInventoryTables.schema)
         }
         m.registerMigration("v14-org-metering") { db in
             // `pull --org` reads the organization's METERING_DAILY_HISTORY, SPCS history and ACCOUNTS, whose rows

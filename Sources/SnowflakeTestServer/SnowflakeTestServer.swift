@@ -119,6 +119,8 @@ public final class SnowflakeTestServer: @unchecked Sendable {
     private var handlers: [Handler] = []
     /// The task warehouse views' rows (``serve(_:)``); none by default.
     private var taskViews = TaskWarehouseViews()
+    /// SHOW WAREHOUSES and SHOW NOTEBOOKS rows (``serve(_:)``); none by default.
+    private var inventory = AccountInventory()
     private var faults: [FaultRule] = []
     private var statements: [String: Statement] = [:]
     private var handleByRequestID: [String: String] = [:]
@@ -186,6 +188,12 @@ public final class SnowflakeTestServer: @unchecked Sendable {
     func setTaskViews(_ views: TaskWarehouseViews) {
         lock.lock()
         taskViews = views
+        lock.unlock()
+    }
+
+    func setInventory(_ inventory: AccountInventory) {
+        lock.lock()
+        self.inventory = inventory
         lock.unlock()
     }
 
@@ -451,9 +459,11 @@ public final class SnowflakeTestServer: @unchecked Sendable {
             $0.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
         let views = taskViews
+        let shown = inventory
         lock.unlock()
-        // The task warehouse views answer when no registration does (TaskViews.swift).
-        let outcome = handler?.respond(statement) ?? views.answer(statement)
+        // The task warehouse views and the SHOW commands answer when no registration does (TaskViews.swift,
+        // InventoryViews.swift).
+        let outcome = handler?.respond(statement) ?? views.answer(statement) ?? shown.answer(statement)
             ?? .compilationError("Object does not exist or no result is registered in the test server for this statement.")
         let handle = makeHandle()
         var pendingPolls = 0

@@ -64,7 +64,8 @@ import Testing
     /// Usage errors exit 64, a missing cache 66.
     @Test func exitCodes() async throws {
         for extra in [["--suspend-after", "-1"], ["--task-warehouse", "A;DROP"], ["--business-hours", "08:00-24:00"],
-                      ["--format", "pdf"], ["--timezone", "JST"]] {
+                      ["--format", "pdf"], ["--timezone", "JST"], ["--warehouse-suspend-after", "30"],
+                      ["--task-warehouse-auto-suspend", "-1"]] {
             do {
                 let dir = try TemporaryDirectory()
                 _ = try await run(Self.arguments + ["--cache", try await Self.importedCache(dir)] + extra)

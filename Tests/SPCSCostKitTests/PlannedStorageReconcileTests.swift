@@ -251,4 +251,37 @@ import Testing
         #expect(tasks.credits == dec("0.011") && tasks.highCredits == tasks.credits)
         #expect(tasks.assumption.contains("serverless"))
     }
+
+    /// The tasks' warehouse AUTO_SUSPEND as pulled (SHOW WAREHOUSES: TASK_WH at 300 s) is the high end instead of the
+    /// assumed 600 s: 44 runs × 300 s × 1 credit/h ÷ 3600 = 3.666… credits at most; the 60 s minimum counted is
+    /// unchanged (0.7333…). A warehouse the pull did not see keeps 600 s, said as assumed.
+    @Test func whatIfTakesTheTaskWarehousesAutoSuspendFromThePull() throws {
+        let tasks = """
+
+            [[pools.tasks]]
+            name = "RESUME_API"
+            action = "resume"
+            schedule = "USING CRON 0 9 * * MON-FRI UTC"
+            warehouse = "TASK_WH"
+            [[pools.tasks]]
+            name = "SUSPEND_API"
+            action = "suspend"
+            schedule = "USING CRON 0 18 * * MON-FRI UTC"
+            warehouse = "TASK_WH"
+            """
+        let file = try PoolsFile.parse(Self.poolsText + tasks, file: "storage.toml")
+        let before = try #require(try whatIf(file).results.compactMap(\.tasks).first)
+        #expect(abs(before.highCredits - Decimal(44) * 600 / 3600) < dec("1e-25") && !before.autoSuspendPulled)
+        #expect(before.assumption.contains("assumed 600 s, the CREATE WAREHOUSE default"))
+        _ = try cache.load(.init(kind: "pull", source: "test", checksum: "w", loadedAt: Self.from.startInstant(in: Self.utc))) { w in
+            try w.replaceWarehouses([WarehouseRecord(name: "TASK_WH", size: "X-Small", type: "STANDARD",
+                                                     autoSuspendSeconds: 300, autoResume: true)],
+                                    organization: "", account: "")
+        }
+        let after = try #require(try whatIf(file).results.compactMap(\.tasks).first)
+        #expect(after.runs == 44 && after.autoSuspendPulled && after.autoSuspendSeconds == 300)
+        #expect(abs(after.highCredits - Decimal(44) * 300 / 3600) < dec("1e-25"))
+        #expect(abs(after.credits - Decimal(44) * 60 / 3600) < dec("1e-25"))
+        #expect(after.assumption.contains("3.666666667 credits") && after.assumption.contains("300 s, SHOW WAREHOUSES as last pulled"))
+    }
 }

@@ -135,7 +135,7 @@ import Testing
     func statementsOfOneAccountOverlapAndLandInOrder() async throws {
         server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
                                                                          .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
-        server.inject(.delay(milliseconds: 1_500), on: .submit, times: 13)
+        server.inject(.delay(milliseconds: 1_500), on: .submit, times: 15)
         server.inject(.delay(milliseconds: 2_500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .submit))
         let cache = try UsageCache(.memory)
         var options = PullOptions()
@@ -144,8 +144,8 @@ import Testing
         #expect(options.maxConcurrentStatements == 4)
         let s = try await service().pull(options, into: cache)
         let submits = server.requests.filter { $0.method == "POST" && $0.path == "/api/v2/statements" }
-        // Nine statements, then the four block storage and transfer views.
-        #expect(submits.count == 13)
+        // Nine statements, the four block storage and transfer views, then SHOW WAREHOUSES and SHOW NOTEBOOKS.
+        #expect(submits.count == 15)
         let first = try #require(submits.first).receivedUptimeSeconds
         // Submissions 2 to 4 arrived while the first was still held (1.5 s or more): they overlapped in time.
         #expect(submits.prefix(4).allSatisfy { $0.receivedUptimeSeconds - first < 1.5 })
@@ -159,7 +159,7 @@ import Testing
             "SNOWFLAKE.ORGANIZATION_USAGE.USAGE_IN_CURRENCY_DAILY",
             "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY",
             "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_SNAPSHOTS", "SNOWFLAKE.ACCOUNT_USAGE.INTERNAL_DATA_TRANSFER_HISTORY",
-            "SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY",
+            "SNOWFLAKE.ACCOUNT_USAGE.DATA_TRANSFER_HISTORY", "SHOW WAREHOUSES", "SHOW NOTEBOOKS IN ACCOUNT",
         ])
         #expect(s.inserted == 48 && s.statements[0].partitions == 3)
         #expect(try cache.records().reduce(NanoCredits.zero) { $0 + $1.creditsUsed }.value == 3_960_000_000)

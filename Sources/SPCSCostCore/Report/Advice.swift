@@ -16,6 +16,9 @@ public struct Advice: Sendable {
         case noSignOfUse = "no_sign_of_use"
         /// Two pools of one family billed in the same hours (run their services on one pool).
         case shareFamily = "share_family"
+        /// A notebook's query warehouse whose AUTO_SUSPEND keeps it awake after the notebook's queries
+        /// (`ALTER WAREHOUSE w SET AUTO_SUSPEND = 60`); ``Advice/pool`` holds the warehouse's name.
+        case notebookWarehouse = "notebook_warehouse"
 
         /// The kind in words.
         public var label: String {
@@ -25,14 +28,17 @@ public struct Advice: Sendable {
             case .neverRan: "Never ran"
             case .noSignOfUse: "Ran with no sign of use"
             case .shareFamily: "Share a family"
+            case .notebookWarehouse: "Notebook warehouse stays awake"
             }
         }
     }
 
     /// The kind.
     public var kind: Kind
-    /// The pool the change applies to.
+    /// The pool the change applies to; for ``Kind/notebookWarehouse``, the warehouse.
     public var pool: String
+    /// The account whose credit price prices the figures (upper case); nil = the pool's account as the run finds it.
+    public var account: String?
     /// The change in a few words (`AUTO_SUSPEND_SECS 3600 → 300`).
     public var change: String
     /// What the history shows (the idle tails paid for, the hours billed outside the window, ...).
@@ -105,8 +111,9 @@ public enum AdviceTaskCompute: Sendable, Hashable {
     /// stated there).
     case serverless
     /// A named X-Small warehouse: each run resumes it and bills at least 60 s (its minimum per start), at most its
-    /// AUTO_SUSPEND seconds (it then idles until it suspends) at 1 credit/h (Consumption Table Table 1(a)).
-    case warehouse(name: String, autoSuspendSeconds: Int)
+    /// AUTO_SUSPEND seconds (it then idles until it suspends) at 1 credit/h (Consumption Table Table 1(a));
+    /// `autoSuspendSource` says where that AUTO_SUSPEND comes from.
+    case warehouse(name: String, autoSuspendSeconds: Int, autoSuspendSource: AutoSuspendSource = .flag)
 
     /// Credits of `runs` task runs: (at least, at most).
     public func credits(runs: Int) -> (low: Decimal, high: Decimal) {
@@ -115,7 +122,7 @@ public enum AdviceTaskCompute: Sendable, Hashable {
         case .serverless:
             let c = Decimal(runs) * 1 * perHour * TaskCompute.serverlessMultiplier / 3600
             return (c, c)
-        case let .warehouse(_, suspend):
+        case let .warehouse(_, suspend, _):
             let low = Decimal(runs) * Decimal(TaskCompute.warehouseMinimumSeconds) * perHour / 3600
             let high = Decimal(runs) * Decimal(max(TaskCompute.warehouseMinimumSeconds, suspend)) * perHour / 3600
             return (low, high)
@@ -129,11 +136,31 @@ public enum AdviceTaskCompute: Sendable, Hashable {
             "Tasks are serverless, X-Small (USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE): each run is taken as 1 s of "
                 + "1 credit/h × 0.9 (serverless multiplier, Consumption Table 2026-04, Table 5, which states no "
                 + "minimum); the cloud-services share of a run is not counted."
-        case let .warehouse(name, suspend):
+        case let .warehouse(name, suspend, source):
             "Tasks run on warehouse \(name), taken as X-Small (1 credit/h, Consumption Table Table 1(a)) and otherwise "
                 + "idle: each run resumes it and bills from its 60 s minimum per start to its AUTO_SUSPEND tail of "
-                + "\(suspend) s (--task-warehouse-auto-suspend); the net saving counts the tail (the cautious figure). "
+                + "\(suspend) s (\(source.text)); the net saving counts the tail (the cautious figure). "
                 + "Whether a DDL-only task body resumes a warehouse is not documented; spcs-cost assumes it does."
+        }
+    }
+}
+
+/// Where a task warehouse's AUTO_SUSPEND comes from.
+public enum AutoSuspendSource: String, Sendable, Hashable {
+    /// Given on the command line (`--task-warehouse-auto-suspend`).
+    case flag
+    /// SHOW WAREHOUSES as last pulled into the cache.
+    case pulled
+    /// Not known: 600 s, CREATE WAREHOUSE's default, assumed.
+    case assumed
+
+    /// The source in words, for assumptions.
+    public var text: String {
+        switch self {
+        case .flag: "--task-warehouse-auto-suspend"
+        case .pulled: "the warehouse's AUTO_SUSPEND in SHOW WAREHOUSES as last pulled"
+        case .assumed: "assumed: CREATE WAREHOUSE's default, as SHOW WAREHOUSES was not pulled for it; "
+            + "--task-warehouse-auto-suspend sets it"
         }
     }
 }
@@ -152,6 +179,11 @@ public enum AdviceSQL {
     /// `ALTER COMPUTE POOL <pool> SET AUTO_SUSPEND_SECS = <n>;`
     public static func autoSuspend(pool: String, seconds: Int) -> String {
         "ALTER COMPUTE POOL \(identifier(pool)) SET AUTO_SUSPEND_SECS = \(seconds);"
+    }
+
+    /// `ALTER WAREHOUSE <warehouse> SET AUTO_SUSPEND = <n>;`
+    public static func warehouseAutoSuspend(warehouse: String, seconds: Int) -> String {
+        "ALTER WAREHOUSE \(identifier(warehouse)) SET AUTO_SUSPEND = \(seconds);"
     }
 
     /// `DROP COMPUTE POOL <pool>;`
@@ -183,7 +215,7 @@ public enum AdviceSQL {
         let on: String
         switch compute {
         case .serverless: on = "USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE = 'XSMALL'"
-        case let .warehouse(name, _): on = "WAREHOUSE = \(name)"
+        case let .warehouse(name, _, _): on = "WAREHOUSE = \(name)"
         }
         let resume = identifier("\(pool)_RESUME_TASK"), suspend = identifier("\(pool)_SUSPEND_TASK")
         let pool = identifier(pool)

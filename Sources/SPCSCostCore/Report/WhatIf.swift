@@ -452,7 +452,8 @@ public enum WhatIf {
 /// each window's start and one suspending it at its end, and those tasks bill credits of their own (README
 /// "whatif"). Priced as `estimate` prices a pools file's tasks (``PlanEstimator``, ``TaskWarehouseRange``):
 /// - on a warehouse: each run resumes it and bills the 60 s minimum (counted in the policy's credits); an otherwise
-///   idle warehouse stays up until its AUTO_SUSPEND (600 s, the CREATE WAREHOUSE default), the range's high end;
+///   idle warehouse stays up until its AUTO_SUSPEND (SHOW WAREHOUSES' value as last pulled when known, else 600 s,
+///   the CREATE WAREHOUSE default), the range's high end;
 /// - serverless: each run's assumed seconds × the size's credits per hour × 0.9 (Table 5), no minimum; low = high.
 public struct WhatIfTasks: Sendable, Hashable {
     /// Task runs in the period: a resume at each window start and a suspend at each window end inside the period
@@ -462,6 +463,10 @@ public struct WhatIfTasks: Sendable, Hashable {
     public var compute: TaskCompute
     /// True when `compute` comes from the pools file's tasks of the pool; false when assumed.
     public var fromPoolsFile: Bool
+    /// The warehouse's AUTO_SUSPEND in seconds behind ``highCredits`` (for serverless tasks, unused).
+    public var autoSuspendSeconds: Int = TaskWarehouseAttribution.defaultTailSeconds
+    /// True when ``autoSuspendSeconds`` is the warehouse's own (SHOW WAREHOUSES as pulled); false when assumed.
+    public var autoSuspendPulled = false
     /// Credits counted in the policy's credits: the 60 s minimum per warehouse run, or the serverless price.
     public var credits: Decimal
     /// Credits at most: each warehouse run keeping an idle warehouse up until its AUTO_SUSPEND; = `credits` for
@@ -473,10 +478,11 @@ public struct WhatIfTasks: Sendable, Hashable {
     public var cost: ChargeSum?
 
     /// Credits of one run: `(low, high)`.
-    static func perRun(_ compute: TaskCompute) -> (low: Decimal, high: Decimal) {
+    static func perRun(_ compute: TaskCompute, autoSuspendSeconds: Int = TaskWarehouseAttribution.defaultTailSeconds)
+        -> (low: Decimal, high: Decimal) {
         switch compute {
         case let .warehouse(_, size):
-            let range = TaskWarehouseRange(runs: 1, creditsPerHour: size.creditsPerHour)
+            let range = TaskWarehouseRange(runs: 1, creditsPerHour: size.creditsPerHour, autoSuspendSeconds: autoSuspendSeconds)
             return (range.lowCredits, range.highCredits)
         case let .serverless(size, runSeconds):
             let c = Decimal(runSeconds) * size.creditsPerHour * TaskCompute.serverlessMultiplier / 3600
@@ -494,8 +500,9 @@ public struct WhatIfTasks: Sendable, Hashable {
             return "\(runsText) on \(where_) cost \(ExactDecimal.text(PlanEstimator.roundedForText(credits))) credits "
                 + "at the 60 s minimum per resume of the warehouse, counted in the policy's credits, and up to "
                 + "\(ExactDecimal.text(PlanEstimator.roundedForText(highCredits))) credits if each run keeps an "
-                + "otherwise idle warehouse up until its AUTO_SUSPEND (assumed \(TaskWarehouseAttribution.defaultTailSeconds) s, "
-                + "the CREATE WAREHOUSE default)."
+                + "otherwise idle warehouse up until its AUTO_SUSPEND ("
+                + (autoSuspendPulled ? "\(autoSuspendSeconds) s, SHOW WAREHOUSES as last pulled)."
+                    : "assumed \(autoSuspendSeconds) s, the CREATE WAREHOUSE default; pull SHOW WAREHOUSES for its own).")
         case let .serverless(size, seconds):
             return "\(runsText) as serverless tasks (\(size.displayName), \(seconds) s a run assumed, × "
                 + "\(ExactDecimal.text(TaskCompute.serverlessMultiplier)); "
@@ -514,16 +521,21 @@ extension WhatIfResult {
     ///   - compute: where the tasks run.
     ///   - fromPoolsFile: whether `compute` is the pools file's (else assumed).
     ///   - zone: the zone of the result's days.
-    public mutating func addScheduleTasks(_ compute: TaskCompute, fromPoolsFile: Bool, zone: TimeZone) {
+    ///   - autoSuspendSeconds: the warehouse's AUTO_SUSPEND as pulled (SHOW WAREHOUSES); nil = not known, 600 s assumed.
+    public mutating func addScheduleTasks(_ compute: TaskCompute, fromPoolsFile: Bool, zone: TimeZone,
+                                          autoSuspendSeconds: Int? = nil) {
         guard case let .businessHours(window) = policy, let first = days.first?.date, let last = days.last?.date else {
             return
         }
         let start = first.startInstant(in: zone), end = last.adding(days: 1).startInstant(in: zone)
         let intervals = lifetime.clip(window.intervals(from: first.adding(days: -1), through: last.adding(days: 1)))
-        let (low, high) = WhatIfTasks.perRun(compute)
+        let suspend = autoSuspendSeconds ?? TaskWarehouseAttribution.defaultTailSeconds
+        let (low, high) = WhatIfTasks.perRun(compute, autoSuspendSeconds: suspend)
         let index = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($1.date, $0) })
         var tasks = WhatIfTasks(runs: 0, compute: compute, fromPoolsFile: fromPoolsFile, credits: 0, highCredits: 0,
                                 parts: [:])
+        tasks.autoSuspendSeconds = suspend
+        tasks.autoSuspendPulled = autoSuspendSeconds != nil
         let utc = TimeZone(identifier: "UTC")!
         for i in intervals {
             for instant in [i.start, i.end] where instant >= start && instant < end {

@@ -71,7 +71,11 @@ struct AdviseDocument {
             notes.append("Every amount is a sum of ledger charges (as in report): each UTC day's credits at that day's "
                 + "credit price and FX; the tasks' credits at the price of the day they run.")
         }
-        notes.append("Notebook query warehouses are not advised on: notebook usage is not pulled yet.")
+        if a.advice.contains(where: { $0.kind == .notebookWarehouse }) {
+            notes.append("A notebook_warehouse recommendation names a warehouse, not a pool: its Metered is the "
+                + "warehouse's WAREHOUSE_METERING_HISTORY credits in the period (not in the headline Metered, which is "
+                + "the pools'), from SHOW WAREHOUSES and SHOW NOTEBOOKS as last pulled.")
+        }
         var sections: [Document.Section] = [
             .init(id: "recommendations", title: "Recommendations",
                   blocks: a.advice.isEmpty ? [.paragraph("No recommendation for this period.")] : [.table(table)]),
@@ -89,12 +93,14 @@ struct AdviseDocument {
     }
 
     /// The best net saving of each pool among its AUTO_SUSPEND_SECS and schedule recommendations (the others
-    /// depend on what the usage view cannot show: whether a service did work, whether two pools' services fit on one).
+    /// depend on what the usage view cannot show: whether a service did work, whether two pools' services fit on one),
+    /// and each notebook warehouse's AUTO_SUSPEND recommendation (one per warehouse and account).
     var bestPerPool: [Advice] {
         var best: [String: Advice] = [:]
-        for r in a.advice where r.netCredits > 0 && (r.kind == .autoSuspend || r.kind == .schedule) {
-            if let b = best[r.pool], (b.net?.amount.amount ?? b.netCredits) >= (r.net?.amount.amount ?? r.netCredits) { continue }
-            best[r.pool] = r
+        for r in a.advice where r.netCredits > 0 && (r.kind == .autoSuspend || r.kind == .schedule || r.kind == .notebookWarehouse) {
+            let key = r.kind == .notebookWarehouse ? "warehouse \(r.account ?? "") \(r.pool)" : "pool \(r.pool)"
+            if let b = best[key], (b.net?.amount.amount ?? b.netCredits) >= (r.net?.amount.amount ?? r.netCredits) { continue }
+            best[key] = r
         }
         return best.keys.sorted().map { best[$0]! }
     }
@@ -105,12 +111,18 @@ struct AdviseDocument {
         let best = bestPerPool
         let credits = best.reduce(Decimal(0)) { $0 + $1.netCredits }
         let amount = best.reduce(Money.zero(c)) { $0 + ($1.net?.amount ?? .zero(c)) }
+        let warehouses = best.filter { $0.kind == .notebookWarehouse }.count
+        let pools = best.count - warehouses
+        let label = warehouses == 0 ? "Best net saving per pool (AUTO_SUSPEND_SECS or schedule), summed"
+            : "Best net saving per pool (AUTO_SUSPEND_SECS or schedule) and notebook warehouse (AUTO_SUSPEND), summed"
+        let count = "\(pools) pool\(pools == 1 ? "" : "s")"
+            + (warehouses == 0 ? "" : ", \(warehouses) warehouse\(warehouses == 1 ? "" : "s")")
         return [
             .init(key: "metered", label: "Metered", credits: m.quantity, amount: m.amount, emphasis: true),
-            .init(key: "best_net_saving", label: "Best net saving per pool (AUTO_SUSPEND_SECS or schedule), summed", credits: credits, amount: amount,
+            .init(key: "best_net_saving", label: label, credits: credits, amount: amount,
                   percent: m.amount.amount == 0 ? nil : amount.amount / m.amount.amount * 100,
                   percentOf: m.amount.amount == 0 ? nil : "metered",
-                  note: "\(best.count) pool\(best.count == 1 ? "" : "s")", emphasis: true),
+                  note: count, emphasis: true),
         ]
     }
 
