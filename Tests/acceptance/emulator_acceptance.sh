@@ -11,6 +11,8 @@
 #      log: no statement ran twice, retries were deduplicated, every fault fired, no token was logged;
 #   5. `spcs-cost reconcile` against a pools file of the same pools: node-hours by cause per pool within the
 #      stated tolerance of node_hours_by_cause;
+#   6. pulls once more with every history partition answered 400 ms late, at --partition-window 8 and 1: the
+#      emulator's request timestamps show several partitions in flight at 8 and one at 1, the cached rows the same;
 #   and `connection test` with the account written ORG.ACCOUNT (the form SQL shows): the emulator checks the
 #   token's account and its iat/exp on the real clock, a second check of the JWT rules.
 # Needs: python3 with `cryptography`; the spcs-cost binary (SPCS_COST_BIN, default: swift build's).
@@ -179,4 +181,37 @@ for pool, by_cause in hours.items():
 if bad:
     sys.exit(f"emulator acceptance: node-hours by cause outside tolerance: {bad}")
 PY
+echo "4. the partition window in the emulator's request timestamps"
+# Every partition GET of the history statement answers after 400 ms: a client that fetched one partition at a time
+# would send each at least 400 ms after the one before; with the window (--partition-window, here its default 8 and
+# then 1) the next ones are sent as soon as the first response names them, so several arrive within 400 ms.
+serve windowed "{\"now\": \"$now\",
+ \"partitions\": {\"first_rows\": 500, \"later_min_rows\": 800, \"later_max_rows\": 800},
+ \"faults\": [{\"route\": \"partition\", \"match\": \"SNOWPARK_CONTAINER\", \"action\": \"latency\", \"ms\": 400}]}"
+for window in 8 1; do
+    : > "$work/windowed.jsonl"
+    SNOWFLAKE_HOME="$work/windowed.home" "$bin" pull -c windowed --since 2024-03-01 --cache "$work/windowed$window.sqlite" \
+        --partition-window "$window" --format json > "$work/windowed$window.json" 2> "$work/windowed$window.err"
+    python3 - "$work/windowed.jsonl" "$window" <<'PY'
+import json, sys
+from datetime import datetime
+window = int(sys.argv[2])
+entries = [json.loads(l) for l in open(sys.argv[1])]
+gets = sorted(datetime.fromisoformat(e["ts"].replace("Z", "+00:00")) for e in entries
+              if e.get("route") == "partition" and "SNOWPARK_CONTAINER" in (e.get("statement") or "").upper())
+if len(gets) < 9:
+    sys.exit(f"emulator acceptance: only {len(gets)} partition requests; the step needs at least 9")
+# The most partition requests received within any 400 ms (each of them is answered 400 ms after it arrives).
+most = max(sum(1 for t in gets[i:] if (t - gets[i]).total_seconds() < 0.4) for i in range(len(gets)))
+print(f"  --partition-window {window}: {len(gets)} partitions, at most {most} requested within 400 ms")
+if window == 1 and most != 1:
+    sys.exit(f"emulator acceptance: --partition-window 1 had {most} partition requests in flight")
+if window == 8 and most < 4:
+    sys.exit(f"emulator acceptance: the partition window of 8 kept only {most} partition requests in flight")
+PY
+done
+cmp <(sqlite3 "$work/windowed8.sqlite" "SELECT compute_pool_name, start_time, credits_used_nano FROM spcs_history ORDER BY 1, 2") \
+    <(sqlite3 "$work/windowed1.sqlite" "SELECT compute_pool_name, start_time, credits_used_nano FROM spcs_history ORDER BY 1, 2") \
+    || { echo "emulator acceptance: the partition window changed the cached rows" >&2; exit 1; }
+
 echo "emulator acceptance: passed"
