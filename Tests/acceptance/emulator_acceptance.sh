@@ -191,7 +191,8 @@ serve windowed "{\"now\": \"$now\",
 for window in 8 1; do
     : > "$work/windowed.jsonl"
     SNOWFLAKE_HOME="$work/windowed.home" "$bin" pull -c windowed --since 2024-03-01 --cache "$work/windowed$window.sqlite" \
-        --partition-window "$window" --format json > "$work/windowed$window.json" 2> "$work/windowed$window.err"
+        --partition-window "$window" --format json > "$work/windowed$window.json" 2> "$work/windowed$window.err" \
+        || { cat "$work/windowed$window.err" >&2; echo "emulator acceptance: the windowed pull failed" >&2; exit 1; }
     python3 - "$work/windowed.jsonl" "$window" <<'PY'
 import json, sys
 from datetime import datetime
