@@ -193,11 +193,17 @@ public struct PullService: Sendable {
 
     /// The sentence a pull prints when the role cannot run SHOW WAREHOUSES or SHOW NOTEBOOKS (the pull goes on).
     static func inventoryUnreadableWarning(statement: String, error: SQLAPIError) -> String {
-        "\(statement) was refused (Snowflake error \(error.snowflakeCode ?? "refused")); the pull goes on "
-            + "without it, so advise cannot tell notebooks' query warehouses or warehouses' AUTO_SUSPEND from the cache "
-            + "(the warehouses' hourly credits are still pulled from WAREHOUSE_METERING_HISTORY). The command lists the "
-            + "objects the role has a privilege on: grant USAGE or MONITOR on the warehouses and USAGE on the notebooks' "
-            + "databases and schemas to the role."
+        let effect = "the pull goes on without it, so advise cannot tell notebooks' query warehouses or warehouses' "
+            + "AUTO_SUSPEND from the cache (the warehouses' hourly credits are still pulled from "
+            + "WAREHOUSE_METERING_HISTORY)."
+        // 001003 is a SQL compilation error: the server does not know the command (a grant would not help).
+        if error.snowflakeCode == "001003" {
+            return "\(statement) was not understood by the server (Snowflake error 001003, a SQL compilation error); "
+                + effect + " Snowflake accepts it; a service that emulates Snowflake may not."
+        }
+        return "\(statement) was refused (Snowflake error \(error.snowflakeCode ?? "refused")); " + effect
+            + " The command lists the objects the role has a privilege on: grant USAGE or MONITOR on the warehouses "
+            + "and USAGE on the notebooks' databases and schemas to the role."
     }
 
     static let blockStorage = "SNOWFLAKE.ACCOUNT_USAGE.BLOCK_STORAGE_HISTORY"

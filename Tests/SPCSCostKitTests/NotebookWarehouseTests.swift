@@ -164,6 +164,22 @@ import Testing
     /// warehouse of two notebooks and was metered in 22 separate one-hour runs; at AUTO_SUSPEND 60 each run's last
     /// 540 s would not have been billed: 22 × 540 s × 1 credit/h ÷ 3600 = 3.3 credits, at 3 USD = 9.90 USD.
     /// QUICK_WH is at 60 already (no advice); GONE_WH is not in SHOW WAREHOUSES and IDLE_WH never suspends (warnings).
+    /// A SHOW command the server does not know (001003, a SQL compilation error) is not called a missing privilege:
+    /// the warning says the server did not understand it and gives no grant to try.
+    @Test func aShowCommandTheServerDoesNotKnowIsNotCalledAPrivilegeProblem() {
+        let unknown = PullService.inventoryUnreadableWarning(
+            statement: "SHOW NOTEBOOKS IN ACCOUNT",
+            error: .statementFailed(statement: "SHOW NOTEBOOKS IN ACCOUNT",
+                                    error: SnowflakeErrorBody(code: "001003", message: "SQL compilation error")))
+        #expect(unknown.hasPrefix("SHOW NOTEBOOKS IN ACCOUNT was not understood by the server (Snowflake error 001003"))
+        #expect(!unknown.contains("grant"))
+        let refused = PullService.inventoryUnreadableWarning(
+            statement: "SHOW WAREHOUSES",
+            error: .statementFailed(statement: "SHOW WAREHOUSES",
+                                    error: SnowflakeErrorBody(code: "003001", message: "Insufficient privileges")))
+        #expect(refused.hasPrefix("SHOW WAREHOUSES was refused (Snowflake error 003001)") && refused.contains("MONITOR"))
+    }
+
     @Test func aNotebookWarehouseThatStaysAwake() async throws {
         let cache = try UsageCache(.memory)
         _ = try await pull(into: cache)
