@@ -329,7 +329,7 @@ public struct ReportService: Sendable {
     }
 
     /// The credits of the tasks that suspend and resume pools in `[start, end)` (README "Task warehouses"): their
-    /// warehouse share (``TaskWarehouseAttribution``, the 600 s tail assumed) and serverless credits, priced by
+    /// warehouse share (``TaskWarehouseAttribution``: each warehouse's pulled AUTO_SUSPEND as its tail, else 600 s assumed) and serverless credits, priced by
     /// ``TaskCosts/priced(_:runs:tailSeconds:rates:)``; nil costs when no run of such a task started in the period.
     /// The warnings say when warehouse runs have no metered hour.
     /// - Throws: ``StoreError``, ``FXBookError``.
@@ -341,11 +341,27 @@ public struct ReportService: Sendable {
             $0.state.uppercased() != "SKIPPED" && $0.scheduledTime >= start && PoolTaskRule.actsOnPools($0.queryText)
         }
         guard !poolRuns.isEmpty else { return (nil, []) }
+        // Each warehouse's own AUTO_SUSPEND where SHOW WAREHOUSES was pulled (one that never suspends keeps the
+        // assumed tail: its hours are not the tasks' alone).
+        var pulled: [String: Int] = [:]
+        for w in try cache.warehouseInventory() {
+            if let seconds = w.autoSuspendSeconds, seconds > 0 {
+                pulled["\(w.organization.uppercased())\u{1}\(w.account.uppercased())\u{1}\(w.name.uppercased())"] = seconds
+            }
+        }
+        let tailOf: (String, String, String) -> Int? = { organization, account, warehouse in
+            pulled["\(organization.uppercased())\u{1}\(account.uppercased())\u{1}\(warehouse)"]
+        }
         let shares = TaskWarehouseAttribution.shares(metering: taskRows.metering, runs: taskRows.runs,
                                                      serverless: taskRows.serverless, from: start, to: end,
-                                                     poolsOf: poolsOf)
-        let costs = try TaskCosts.priced(shares, runs: poolRuns.count,
+                                                     tailSecondsOf: tailOf, poolsOf: poolsOf)
+        var costs = try TaskCosts.priced(shares, runs: poolRuns.count,
                                          tailSeconds: TaskWarehouseAttribution.defaultTailSeconds, rates: &rates)
+        for r in poolRuns {
+            if let wh = r.warehouseName?.uppercased(), let seconds = tailOf(r.organization, r.account, wh) {
+                costs.pulledTails[wh] = seconds
+            }
+        }
         var warnings: [String] = []
         if poolRuns.contains(where: { $0.warehouseName != nil }) && taskRows.metering.isEmpty {
             warnings.append("the cache has runs of tasks that suspend or resume pools on a warehouse, but no "

@@ -803,8 +803,12 @@ public struct TaskCosts: Sendable, Hashable {
     public var rows: [LedgerRow]
     /// Runs of pool tasks in the period (SKIPPED runs left out).
     public var runs: Int
-    /// The auto-suspend tail assumed after each warehouse run, in seconds (``TaskWarehouseAttribution``).
+    /// The auto-suspend tail assumed after each warehouse run, in seconds (``TaskWarehouseAttribution``), for a
+    /// warehouse not in ``pulledTails``.
     public var tailSeconds: Int
+    /// The warehouses (upper-case names) of the period's pool task runs whose tail is their own AUTO_SUSPEND from SHOW
+    /// WAREHOUSES as last pulled, in seconds; empty when none was pulled.
+    public var pulledTails: [String: Int] = [:]
     /// The presentation currency.
     public var currency: Currency
 

@@ -203,16 +203,16 @@ public enum PoolTaskRule {
 /// pool tasks that ran in them, and the serverless tasks' own credits.
 ///
 /// Apportioning rule (README "Task warehouses"): each task run that started a statement on a warehouse keeps it
-/// busy from QUERY_START_TIME (SCHEDULED_TIME when NULL) until COMPLETED_TIME plus ``defaultTailSeconds`` (the
-/// auto-suspend tail: the views do not say a warehouse's AUTO_SUSPEND, so 600 s, the CREATE WAREHOUSE default, is
-/// assumed). A WAREHOUSE_METERING_HISTORY hour's CREDITS_USED is split among the task runs on that warehouse in
+/// busy from QUERY_START_TIME (SCHEDULED_TIME when NULL) until COMPLETED_TIME plus the warehouse's auto-suspend tail:
+/// its AUTO_SUSPEND from SHOW WAREHOUSES as last pulled where the caller knows it, else ``defaultTailSeconds`` (the
+/// views do not say a warehouse's AUTO_SUSPEND, so 600 s, the CREATE WAREHOUSE default, is assumed). A WAREHOUSE_METERING_HISTORY hour's CREDITS_USED is split among the task runs on that warehouse in
 /// proportion to the seconds of that span inside the hour; the pool tasks' shares are attributed to them. So a
 /// warehouse that ran only pool tasks has all the credits of the hours they ran in attributed, and a shared warehouse
 /// a share by run time. SKIPPED runs and runs with no warehouse are left out. An hour with no task run's span has no
 /// credits attributed (something else used the warehouse).
 ///
 /// Per pool (README "Task warehouses"): a pool task's share of an hour is the sum of its runs' seconds in the hour,
-/// and each run's seconds go to the pools that run acted on (``shares(metering:runs:serverless:from:to:tailSeconds:poolsOf:)``'s
+/// and each run's seconds go to the pools that run acted on (``shares(metering:runs:serverless:from:to:tailSeconds:tailSecondsOf:poolsOf:)``'s
 /// `poolsOf`), split evenly when it acted on several; a run whose pool cannot be told keeps its seconds on the
 /// account line (pool `""`). So, on a warehouse that ran only pool tasks, an hour's credits go to the pools by the
 /// seconds of the runs that acted on them, which is by the number of runs when the runs are alike. A serverless
@@ -274,7 +274,11 @@ public enum TaskWarehouseAttribution {
     /// to a pool (see the type's rule).
     /// - Parameters:
     ///   - runs: TASK_HISTORY runs (pool tasks and others: the others are the denominator on a shared warehouse).
-    ///   - tailSeconds: seconds a warehouse is assumed to stay up after each run (≥ 0).
+    ///   - tailSeconds: seconds a warehouse is assumed to stay up after each run (≥ 0), for a warehouse
+    ///     `tailSecondsOf` does not know.
+    ///   - tailSecondsOf: a warehouse's own AUTO_SUSPEND in seconds (SHOW WAREHOUSES as last pulled), given its
+    ///     organization, account and upper-case name; nil (the default, or for a warehouse it does not know or that
+    ///     never suspends) takes `tailSeconds`.
     ///   - poolsOf: the compute pools (COMPUTE_POOL_NAME) a pool task's run acted on, from its QUERY_TEXT; empty when
     ///     they cannot be told (the run's part then stays on the account line, pool `""`). Default: the pools its
     ///     text names in `ALTER COMPUTE POOL` (``PoolTaskRule/poolNames(in:)``).
@@ -282,6 +286,7 @@ public enum TaskWarehouseAttribution {
     public static func shares(metering: [WarehouseMeteringRecord], runs: [TaskRunRecord],
                               serverless: [ServerlessTaskRecord], from: Date, to: Date,
                               tailSeconds: Int = defaultTailSeconds,
+                              tailSecondsOf: (_ organization: String, _ account: String, _ warehouse: String) -> Int? = { _, _, _ in nil },
                               poolsOf: (TaskRunRecord) -> [String] = { PoolTaskRule.poolNames(in: $0.queryText) }) -> [Share] {
         /// `pools` nil for a run of a task that acts on no pool; `[""]` for one whose pools cannot be told.
         struct Span { var task: String; var pools: [String]?; var start: Date; var end: Date }
@@ -306,7 +311,8 @@ public enum TaskWarehouseAttribution {
             }
             guard let wh = r.warehouseName, !wh.isEmpty else { continue }
             let start = r.queryStartTime ?? r.scheduledTime
-            let end = (r.completedTime ?? start).addingTimeInterval(TimeInterval(max(0, tailSeconds)))
+            let tail = tailSecondsOf(r.organization, r.account, wh.uppercased()) ?? tailSeconds
+            let end = (r.completedTime ?? start).addingTimeInterval(TimeInterval(max(0, tail)))
             guard end > start else { continue }
             let key = "\(r.organization)\u{1}\(r.account)\u{1}\(wh.uppercased())"
             spans[key, default: []].append(Span(task: r.qualifiedName, pools: pools, start: start, end: end))

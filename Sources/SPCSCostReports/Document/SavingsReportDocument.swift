@@ -368,8 +368,14 @@ struct SavingsReportDocument {
                 .paragraph("\(tasks.runs) run\(tasks.runs == 1 ? "" : "s") of tasks that suspend or resume pools (QUERY_TEXT "
                     + "with ALTER COMPUTE POOL or ALTER SERVICE ... SUSPEND|RESUME, or a CALL of a procedure whose name or "
                     + "arguments say SUSPEND or RESUME). Each warehouse hour's credits are shared among the task runs on "
-                    + "that warehouse by their seconds in the hour, each run counted until \(tasks.tailSeconds) s after it "
-                    + "completed (the CREATE WAREHOUSE default AUTO_SUSPEND); queries outside tasks are not seen. "
+                    + "that warehouse by their seconds in the hour, each run counted until "
+                    + (tasks.pulledTails.isEmpty
+                        ? "\(tasks.tailSeconds) s after it completed (the CREATE WAREHOUSE default AUTO_SUSPEND)"
+                        : "its warehouse's AUTO_SUSPEND after it completed (SHOW WAREHOUSES as last pulled: "
+                            + tasks.pulledTails.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) s" }
+                                .joined(separator: ", ")
+                            + "; \(tasks.tailSeconds) s, the CREATE WAREHOUSE default, for any other)")
+                    + "; queries outside tasks are not seen. "
                     + "Serverless tasks' credits are their own. Each run's part goes to the pools it acted on (ALTER "
                     + "COMPUTE POOL, or the pool of the service or procedure the setup SQL of --from-sql resolves; split "
                     + "evenly when it acted on several); a serverless task's credits go to its runs' pools by the number "

@@ -59,6 +59,17 @@ private func at(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)!
                                                     from: at("2024-04-01T00:00:00Z"), to: at("2024-04-02T00:00:00Z"),
                                                     tailSeconds: 0)
         #expect(short.map(\.fraction) == [Decimal(30) / 630])
+        // WH's own AUTO_SUSPEND pulled as 60 s (SHOW WAREHOUSES): the pool task's 30 + 60 s against the ETL run's
+        // 600 s in hour 10, so 90 ÷ 690 of 1.2 credits; a warehouse the lookup does not know keeps the 600 s default.
+        let pulled = TaskWarehouseAttribution.shares(metering: hours, runs: runs, serverless: [],
+                                                     from: at("2024-04-01T00:00:00Z"), to: at("2024-04-02T00:00:00Z"),
+                                                     tailSecondsOf: { _, _, wh in wh == "WH" ? 60 : nil })
+        #expect(pulled.map(\.fraction) == [Decimal(90) / 690])
+        #expect(pulled.map(\.credits) == [Decimal(string: "1.2")! * 90 / 690])
+        let unknown = TaskWarehouseAttribution.shares(metering: hours, runs: runs, serverless: [],
+                                                      from: at("2024-04-01T00:00:00Z"), to: at("2024-04-02T00:00:00Z"),
+                                                      tailSecondsOf: { _, _, wh in wh == "OTHER_WH" ? 60 : nil })
+        #expect(unknown.map(\.fraction) == [Decimal(630) / 1230])
     }
 
     /// Per pool, in one hour of WH (0.9 credits) that runs only pool tasks, each statement 0 s + the 600 s tail:
