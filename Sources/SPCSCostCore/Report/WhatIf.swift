@@ -159,6 +159,19 @@ public struct WhatIfResult: Sendable {
             amount.add(product: credits, rate.unitPrice.price.price.amount, rate.fx.rate)
         }
         if parts.count == 1, let only = parts.first {
+            if ExactDecimal.parts(only.value) == nil {
+                // Credits of 38 digits (a schedule task's 1/60 of a credit joined them): Decimal's slow products and
+                // sums, the same ones across days and pools, memoised by their operands.
+                let rate = try rates.rate(only.key, account: account)
+                let price = rate.unitPrice.price.price.amount, fx = rate.fx.rate
+                let sum = WhatIfMemo.shared.charge(only.value, price, fx) {
+                    var quantity = DecimalSum(), amount = DecimalSum()
+                    quantity.add(only.value)
+                    amount.add(product: only.value, price, fx)
+                    return (quantity.value, amount.value)
+                }
+                return ChargeSum(quantity: sum.quantity, amount: Money(sum.amount, rates.currency))
+            }
             try add(only.key, only.value)
         } else {
             for (day, credits) in parts.sorted(by: { $0.key < $1.key }) { try add(day, credits) }
@@ -595,24 +608,50 @@ final class WhatIfMemo: @unchecked Sendable {
         return v
     }
 
-    /// Two Decimals by their exact representation (their 20 bytes: exponent, length, sign, words).
-    private struct Operands: Hashable {
-        var a0: UInt64, a1: UInt64, a2: UInt32
-        var b0: UInt64, b1: UInt64, b2: UInt32
+    /// A Decimal by its exact representation (its 20 bytes: exponent, length, sign, words).
+    private struct Bytes: Hashable {
+        var a: UInt64, b: UInt64, c: UInt32
 
-        init?(_ a: Decimal, _ b: Decimal) {
+        init?(_ d: Decimal) {
             guard MemoryLayout<Decimal>.size == 20 else { return nil }
-            (a0, a1, a2) = withUnsafeBytes(of: a) {
-                ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                 $0.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
-            }
-            (b0, b1, b2) = withUnsafeBytes(of: b) {
+            (a, b, c) = withUnsafeBytes(of: d) {
                 ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                  $0.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
             }
         }
     }
+    /// Two Decimals by their exact representation.
+    private struct Operands: Hashable {
+        var a: Bytes, b: Bytes
+
+        init?(_ a: Decimal, _ b: Decimal) {
+            guard let a = Bytes(a), let b = Bytes(b) else { return nil }
+            (self.a, self.b) = (a, b)
+        }
+    }
+    /// Credits, a price and an FX rate by their exact representation.
+    private struct ChargeKey: Hashable {
+        var credits: Bytes, price: Bytes, fx: Bytes
+    }
     private var sumsMemo: [Operands: Decimal] = [:]
+    private var chargesMemo: [ChargeKey: (quantity: Decimal, amount: Decimal)] = [:]
+
+    /// A day's one part of `credits` at `price` and `fx` as ``WhatIfResult``'s ledger charge sums it (`make`),
+    /// kept by the three operands' exact representation.
+    func charge(_ credits: Decimal, _ price: Decimal, _ fx: Decimal,
+                make: () -> (quantity: Decimal, amount: Decimal)) -> (quantity: Decimal, amount: Decimal) {
+        guard let c = Bytes(credits), let p = Bytes(price), let f = Bytes(fx) else { return make() }
+        let key = ChargeKey(credits: c, price: p, fx: f)
+        lock.lock()
+        if let v = chargesMemo[key] { lock.unlock(); return v }
+        lock.unlock()
+        let v = make()
+        lock.lock()
+        if chargesMemo.count >= 1 << 18 { chargesMemo = [:] }
+        chargesMemo[key] = v
+        lock.unlock()
+        return v
+    }
 
     /// `a + b`, Decimal's own sum, kept by the operands' exact representation: a schedule task's 1/60 of a credit
     /// makes sums of 38 digits, each a slow Decimal addition, and the same ones recur across days and pools.

@@ -55,4 +55,30 @@ import Testing
             }
         }
     }
+
+    /// A day's charge of 38-digit credits, memoised, is the ledger's Decimal arithmetic: quantity 0 + credits, amount
+    /// 0 + (credits × price) × FX, to the byte, asked once and again.
+    @Test func memoisedChargesAreDecimalsOwn() {
+        let memo = WhatIfMemo()
+        let low = Decimal(60) * 1 / 3600
+        var rng = SystemRandomNumberGenerator()
+        var credits: [Decimal] = [low, low + low]
+        for _ in 0..<300 { credits.append(Decimal(Int64.random(in: 0...90_000_000_000, using: &rng)) / 1_000_000_000 + low + low) }
+        func bytes(_ d: Decimal) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+        for _ in 0..<2 {
+            for c in credits {
+                for (price, fx) in [(Decimal(string: "3")!, Decimal(1)), (Decimal(string: "4.3")!, Decimal(string: "151.237")!)] {
+                    let got = memo.charge(c, price, fx) {
+                        var q = DecimalSum(), a = DecimalSum()
+                        q.add(c)
+                        a.add(product: c, price, fx)
+                        return (q.value, a.value)
+                    }
+                    let zero: Decimal = 0
+                    #expect(bytes(got.quantity) == bytes(zero + c))
+                    #expect(bytes(got.amount) == bytes(zero + (c * price) * fx))
+                }
+            }
+        }
+    }
 }
