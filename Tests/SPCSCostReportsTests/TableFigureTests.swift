@@ -79,3 +79,26 @@ import Testing
         #expect(text == TableWriter().table(kept))
     }
 }
+
+/// The exact text of amounts beyond 64 bits (``ExactDecimal/wideText(_:)``, what JSON writes of a sum with a schedule
+/// task's 1/60 of a credit) is `NSDecimalString`'s.
+@Suite struct WideDecimalTextTests {
+    @Test func wideTextIsFoundationsText() {
+        var rng = SystemRandomNumberGenerator()
+        let sixtieth = Decimal(60) * 1 / 3600
+        var values: [Decimal] = [sixtieth, -sixtieth, Decimal(1) / 3, Decimal(-22) / 30, Decimal(10) / 4,
+                                 Decimal(UInt64.max) * 1000 + sixtieth]
+        for _ in 0..<4000 {
+            let nano = Decimal(Int64.random(in: -5_000_000_000...90_000_000_000, using: &rng)) / 1_000_000_000
+            let x = nano + sixtieth * Decimal(Int.random(in: 1...3, using: &rng))
+            values += [x, x * Decimal(string: "3.3")! * Decimal(string: "151.237")!, -x / 7, x * 1_000_000_000_000]
+        }
+        var wide = 0
+        for v in values {
+            var copy = v
+            #expect(ExactDecimal.text(v) == NSDecimalString(&copy, Locale(identifier: "en_US_POSIX")), "\(v)")
+            if ExactDecimal.wideText(v) != nil { wide += 1 }
+        }
+        #expect(wide > 8_000)
+    }
+}

@@ -26,8 +26,24 @@ public enum ExactDecimal {
         if let p = parts(value), let t = text(negative: p.negative, digits: p.significand, scale: -p.exponent, trim: true) {
             return t
         }
+        if let t = wideText(value) { return t }
         var v = value
         return NSDecimalString(&v, posix)
+    }
+
+    /// ``text(_:)`` of a value beyond 64 bits with a fraction (a sum with 1/60 of a credit): its whole significand
+    /// (``wideParts(_:)``) with the point `-exponent` places from the right, trailing zeros of the fraction removed,
+    /// as `NSDecimalString` writes it; nil for other values.
+    static func wideText(_ value: Decimal) -> String? {
+        guard var (negative, m, e) = wideParts(value), m != 0, (-60..<0).contains(e) else { return nil }
+        while e < 0, m % 10 == 0 { m /= 10; e += 1 }
+        negative = negative && m != 0
+        var digits = String(m)
+        let scale = -e
+        guard scale > 0 else { return (negative ? "-" : "") + digits }
+        if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+        let point = digits.index(digits.endIndex, offsetBy: -scale)
+        return (negative ? "-" : "") + digits[..<point] + "." + digits[point...]
     }
 
     static let posix = Locale(identifier: "en_US_POSIX")
