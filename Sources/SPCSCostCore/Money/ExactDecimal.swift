@@ -26,8 +26,24 @@ public enum ExactDecimal {
         if let p = parts(value), let t = text(negative: p.negative, digits: p.significand, scale: -p.exponent, trim: true) {
             return t
         }
+        if let t = wideText(value) { return t }
         var v = value
         return NSDecimalString(&v, posix)
+    }
+
+    /// ``text(_:)`` of a value beyond 64 bits with a fraction (a sum with 1/60 of a credit): its whole significand
+    /// (``wideParts(_:)``) with the point `-exponent` places from the right, trailing zeros of the fraction removed,
+    /// as `NSDecimalString` writes it; nil for other values.
+    static func wideText(_ value: Decimal) -> String? {
+        guard var (negative, m, e) = wideParts(value), m != 0, (-60..<0).contains(e) else { return nil }
+        while e < 0, m % 10 == 0 { m /= 10; e += 1 }
+        negative = negative && m != 0
+        var digits = String(m)
+        let scale = -e
+        guard scale > 0 else { return (negative ? "-" : "") + digits }
+        if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+        let point = digits.index(digits.endIndex, offsetBy: -scale)
+        return (negative ? "-" : "") + digits[..<point] + "." + digits[point...]
     }
 
     static let posix = Locale(identifier: "en_US_POSIX")
@@ -99,6 +115,49 @@ public enum ExactDecimal {
             guard a?.negative == b?.negative, a?.significand == b?.significand, a?.exponent == b?.exponent else {
                 return false
             }
+        }
+        return true
+    }()
+
+    /// `value` as ±`significand` × 10^`exponent` with its whole significand (up to Decimal's 38 digits; trailing
+    /// zeros kept), read from the value's bytes as ``storageParts(_:)`` reads them, for values beyond 64 bits (a sum
+    /// with 1/60 of a credit); nil for NaN, or when ``wideLayoutChecked`` did not find that layout.
+    public static func wideParts(_ value: Decimal) -> (negative: Bool, significand: UInt128, exponent: Int)? {
+        wideLayoutChecked ? storageWideParts(value) : nil
+    }
+
+    static func storageWideParts(_ value: Decimal) -> (negative: Bool, significand: UInt128, exponent: Int)? {
+        withUnsafeBytes(of: value) { b -> (negative: Bool, significand: UInt128, exponent: Int)? in
+            let flags = b[1]
+            let length = Int(flags >> 4)
+            let negative = flags & 0x08 != 0
+            if length == 0 { return negative ? nil : (false, 0, 0) }
+            guard length <= 8 else { return nil }
+            var m: UInt128 = 0
+            var i = length - 1
+            while i >= 0 {
+                m = m << 16 | UInt128(b[4 + 2 * i]) | UInt128(b[5 + 2 * i]) << 8
+                i -= 1
+            }
+            return (negative, m, Int(Int8(bitPattern: b[0])))
+        }
+    }
+
+    /// True when ``storageWideParts(_:)`` reads this Foundation's Decimals of every length (up to 38 digits) as their
+    /// public `significand`, `exponent` and `sign` say: checked once, before the byte reading is trusted.
+    static let wideLayoutChecked: Bool = {
+        guard storageLayoutChecked else { return false }
+        var samples: [Decimal] = [0, 1, -1, 65536, Decimal(1) / 3, Decimal(-2) / 7, Decimal(60) / 3600,
+                                  Decimal(UInt64.max) * 1000 + 7]
+        for text in ["0.7333333333333333333333333333333333333", "-98765432109876543210987654321.0123456",
+                     "12345678901234567890123456789012345678", "0.000000001", "1e-120", "12e100"] {
+            if let d = Decimal(string: text, locale: posix) { samples.append(d) }
+        }
+        for s in samples {
+            guard let p = storageWideParts(s) else { return false }
+            if s.isZero { if p.significand != 0 { return false }; continue }
+            guard let m = Decimal(string: String(p.significand), locale: posix), m == s.significand,
+                  p.exponent == s.exponent, p.negative == (s.sign == .minus) else { return false }
         }
         return true
     }()

@@ -159,6 +159,19 @@ public struct WhatIfResult: Sendable {
             amount.add(product: credits, rate.unitPrice.price.price.amount, rate.fx.rate)
         }
         if parts.count == 1, let only = parts.first {
+            if ExactDecimal.parts(only.value) == nil {
+                // Credits of 38 digits (a schedule task's 1/60 of a credit joined them): Decimal's slow products and
+                // sums, the same ones across days and pools, memoised by their operands.
+                let rate = try rates.rate(only.key, account: account)
+                let price = rate.unitPrice.price.price.amount, fx = rate.fx.rate
+                let sum = WhatIfMemo.shared.charge(only.value, price, fx) {
+                    var quantity = DecimalSum(), amount = DecimalSum()
+                    quantity.add(only.value)
+                    amount.add(product: only.value, price, fx)
+                    return (quantity.value, amount.value)
+                }
+                return ChargeSum(quantity: sum.quantity, amount: Money(sum.amount, rates.currency))
+            }
             try add(only.key, only.value)
         } else {
             for (day, credits) in parts.sorted(by: { $0.key < $1.key }) { try add(day, credits) }
@@ -252,7 +265,7 @@ public enum WhatIf {
                                rateInForce: (CivilDate) -> Decimal) throws -> [WhatIfResult] {
         let dates = (0...from.days(to: through)).map { from.adding(days: $0) }
         let minNodes = computePool?.minNodes ?? 1
-        let dayStarts = (dates + [through.adding(days: 1)]).map { Int64($0.startInstant(in: zone).timeIntervalSince1970) }
+        let dayStarts = WhatIfMemo.shared.dayStarts(zone, from: from, through: through.adding(days: 1))
         let rates = dates.map(rateInForce)
         let ratesNano = rates.map { NanoCredits(exactly: $0)?.value }
         let firstUTC = Int(floorDiv(dayStarts[0], 86_400))
@@ -262,7 +275,7 @@ public enum WhatIf {
         var sums = [Int64](repeating: .min, count: dates.count * width)
         let windows: [(BusinessHours, [DateInterval])] = policies.compactMap {
             guard case let .businessHours(w) = $0 else { return nil }
-            return (w, w.intervals(from: from.adding(days: -1), through: through.adding(days: 1)))
+            return (w, WhatIfMemo.shared.intervals(w, from: from.adding(days: -1), through: through.adding(days: 1)))
         }
         var extra = windows.map { _ in [CivilDate: [Int: DecimalSum]]() }
         // An hour's credits above the window, by its nano-credits, seconds in the window and day's rate: the same
@@ -393,7 +406,7 @@ public enum WhatIf {
         }
         switch policy {
         case let .businessHours(window):
-            let intervals = window.intervals(from: first.adding(days: -1), through: last.adding(days: 1))
+            let intervals = WhatIfMemo.shared.intervals(window, from: first.adding(days: -1), through: last.adding(days: 1))
             var next = 0
             for (i, d) in dates.enumerated() {
                 let span = spans[i]
@@ -527,29 +540,175 @@ extension WhatIfResult {
         guard case let .businessHours(window) = policy, let first = days.first?.date, let last = days.last?.date else {
             return
         }
-        let start = first.startInstant(in: zone), end = last.adding(days: 1).startInstant(in: zone)
-        let intervals = lifetime.clip(window.intervals(from: first.adding(days: -1), through: last.adding(days: 1)))
+        let memo = WhatIfMemo.shared
+        let starts = memo.dayStarts(zone, from: first, through: last.adding(days: 1))
+        let start = Date(timeIntervalSince1970: TimeInterval(starts[0]))
+        let end = Date(timeIntervalSince1970: TimeInterval(starts[starts.count - 1]))
+        let unclipped = memo.intervals(window, from: first.adding(days: -1), through: last.adding(days: 1))
+        let intervals = lifetime.clip(unclipped)
+        // The local date of the window's ends in `zone`, found once for every pool of the zone (an end the lifetime
+        // clipped is looked up on its own).
+        let localDate = memo.localDates(of: unclipped, window: window, from: first.adding(days: -1),
+                                        through: last.adding(days: 1), zone: zone)
         let suspend = autoSuspendSeconds ?? TaskWarehouseAttribution.defaultTailSeconds
         let (low, high) = WhatIfTasks.perRun(compute, autoSuspendSeconds: suspend)
-        let index = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($1.date, $0) })
+        // The days are consecutive (every result's are): a date's index is its distance from the first.
+        let consecutive = days.indices.allSatisfy { days[$0].date == first.adding(days: $0) }
+        let index = consecutive ? [:] : Dictionary(uniqueKeysWithValues: days.enumerated().map { ($1.date, $0) })
         var tasks = WhatIfTasks(runs: 0, compute: compute, fromPoolsFile: fromPoolsFile, credits: 0, highCredits: 0,
                                 parts: [:])
         tasks.autoSuspendSeconds = suspend
         tasks.autoSuspendPulled = autoSuspendSeconds != nil
-        let utc = TimeZone(identifier: "UTC")!
         for i in intervals {
             for instant in [i.start, i.end] where instant >= start && instant < end {
-                guard let d = index[CivilDate.of(instant, in: zone)] else { continue }
-                let utcDay = CivilDate.of(instant, in: utc).daysSinceEpoch
-                days[d].policyParts[utcDay, default: 0] += low
-                days[d].policyCredits += low
-                tasks.parts[utcDay, default: 0] += low
+                let date = localDate[instant] ?? CivilDate.of(instant, in: zone)
+                let d: Int
+                if consecutive {
+                    let k = first.days(to: date)
+                    guard days.indices.contains(k) else { continue }
+                    d = k
+                } else {
+                    guard let k = index[date] else { continue }
+                    d = k
+                }
+                // The UTC day: CivilDate.of(instant, in: UTC).daysSinceEpoch.
+                let utcDay = Int(floorDiv(Int64(floor(instant.timeIntervalSince1970)), 86_400))
+                // Each `+=` of Decimal's, memoised by its operands (the same sums recur across days and pools).
+                days[d].policyParts[utcDay] = memo.sum(days[d].policyParts[utcDay] ?? 0, low)
+                days[d].policyCredits = memo.sum(days[d].policyCredits, low)
+                tasks.parts[utcDay] = memo.sum(tasks.parts[utcDay] ?? 0, low)
                 tasks.runs += 1
-                tasks.credits += low
-                tasks.highCredits += high
+                tasks.credits = memo.sum(tasks.credits, low)
+                tasks.highCredits = memo.sum(tasks.highCredits, high)
             }
         }
         // A pool that never existed in the window (no run) has no tasks to pay for.
         if tasks.runs > 0 { self.tasks = tasks }
+    }
+}
+
+/// What the re-pricing of every pool asks again with the same arguments, made once per process: a business-hours
+/// window's intervals over the run's days, a zone's day starts, and the local dates of the window's ends in a zone (a
+/// year of 1,000 pools under one window asked for the same intervals 3,000 times, each hundreds of time-zone
+/// look-ups). The values are those of ``BusinessHours/intervals(from:through:)``, ``CivilDate/startInstant(in:)``
+/// and ``CivilDate/of(_:in:)``.
+final class WhatIfMemo: @unchecked Sendable {
+    /// The process's memo.
+    static let shared = WhatIfMemo()
+
+    private struct Days: Hashable {
+        var from: CivilDate
+        var through: CivilDate
+    }
+    private let lock = NSLock()
+    private var intervalsMemo: [BusinessHours: [Days: [DateInterval]]] = [:]
+    private var startsMemo: [TimeZone: [Days: [Int64]]] = [:]
+    private var datesMemo: [BusinessHours: [TimeZone: [Days: [Date: CivilDate]]]] = [:]
+    /// Entries kept at most per kind (a run asks for a few; tests for more): the memo is emptied past it.
+    private let limit = 64
+
+    private func cached<K: Hashable, V>(_ table: ReferenceWritableKeyPath<WhatIfMemo, [K: [Days: V]]>, _ key: K,
+                                        _ days: Days, make: () -> V) -> V {
+        lock.lock()
+        if let v = self[keyPath: table][key]?[days] { lock.unlock(); return v }
+        lock.unlock()
+        let v = make()
+        lock.lock()
+        if self[keyPath: table].count >= limit { self[keyPath: table] = [:] }
+        self[keyPath: table][key, default: [:]][days] = v
+        lock.unlock()
+        return v
+    }
+
+    /// A Decimal by its exact representation (its 20 bytes: exponent, length, sign, words).
+    private struct Bytes: Hashable {
+        var a: UInt64, b: UInt64, c: UInt32
+
+        init?(_ d: Decimal) {
+            guard MemoryLayout<Decimal>.size == 20 else { return nil }
+            (a, b, c) = withUnsafeBytes(of: d) {
+                ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 $0.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+            }
+        }
+    }
+    /// Two Decimals by their exact representation.
+    private struct Operands: Hashable {
+        var a: Bytes, b: Bytes
+
+        init?(_ a: Decimal, _ b: Decimal) {
+            guard let a = Bytes(a), let b = Bytes(b) else { return nil }
+            (self.a, self.b) = (a, b)
+        }
+    }
+    /// Credits, a price and an FX rate by their exact representation.
+    private struct ChargeKey: Hashable {
+        var credits: Bytes, price: Bytes, fx: Bytes
+    }
+    private var sumsMemo: [Operands: Decimal] = [:]
+    private var chargesMemo: [ChargeKey: (quantity: Decimal, amount: Decimal)] = [:]
+
+    /// A day's one part of `credits` at `price` and `fx` as ``WhatIfResult``'s ledger charge sums it (`make`),
+    /// kept by the three operands' exact representation.
+    func charge(_ credits: Decimal, _ price: Decimal, _ fx: Decimal,
+                make: () -> (quantity: Decimal, amount: Decimal)) -> (quantity: Decimal, amount: Decimal) {
+        guard let c = Bytes(credits), let p = Bytes(price), let f = Bytes(fx) else { return make() }
+        let key = ChargeKey(credits: c, price: p, fx: f)
+        lock.lock()
+        if let v = chargesMemo[key] { lock.unlock(); return v }
+        lock.unlock()
+        let v = make()
+        lock.lock()
+        if chargesMemo.count >= 1 << 18 { chargesMemo = [:] }
+        chargesMemo[key] = v
+        lock.unlock()
+        return v
+    }
+
+    /// `a + b`, Decimal's own sum, kept by the operands' exact representation: a schedule task's 1/60 of a credit
+    /// makes sums of 38 digits, each a slow Decimal addition, and the same ones recur across days and pools.
+    func sum(_ a: Decimal, _ b: Decimal) -> Decimal {
+        guard let key = Operands(a, b) else { return a + b }
+        lock.lock()
+        if let v = sumsMemo[key] { lock.unlock(); return v }
+        lock.unlock()
+        let v = a + b
+        lock.lock()
+        if sumsMemo.count >= 1 << 18 { sumsMemo = [:] }
+        sumsMemo[key] = v
+        lock.unlock()
+        return v
+    }
+
+    /// ``BusinessHours/intervals(from:through:)`` of `window`.
+    func intervals(_ window: BusinessHours, from: CivilDate, through: CivilDate) -> [DateInterval] {
+        cached(\.intervalsMemo, window, Days(from: from, through: through)) { window.intervals(from: from, through: through) }
+    }
+
+    /// The start of each date from `from` through `through` in `zone` (``CivilDate/startInstant(in:)``), in epoch
+    /// seconds: `through` − `from` + 1 values.
+    func dayStarts(_ zone: TimeZone, from: CivilDate, through: CivilDate) -> [Int64] {
+        cached(\.startsMemo, zone, Days(from: from, through: through)) {
+            (0...from.days(to: through)).map { Int64(from.adding(days: $0).startInstant(in: zone).timeIntervalSince1970) }
+        }
+    }
+
+    /// The date in `zone` of every start and end of `intervals` (those of `window` from `from` through `through`).
+    func localDates(of intervals: [DateInterval], window: BusinessHours, from: CivilDate, through: CivilDate,
+                    zone: TimeZone) -> [Date: CivilDate] {
+        let days = Days(from: from, through: through)
+        lock.lock()
+        if let v = datesMemo[window]?[zone]?[days] { lock.unlock(); return v }
+        lock.unlock()
+        var v: [Date: CivilDate] = [:]
+        for i in intervals {
+            v[i.start] = CivilDate.of(i.start, in: zone)
+            v[i.end] = CivilDate.of(i.end, in: zone)
+        }
+        lock.lock()
+        if datesMemo.count >= limit { datesMemo = [:] }
+        datesMemo[window, default: [:]][zone, default: [:]][days] = v
+        lock.unlock()
+        return v
     }
 }

@@ -78,7 +78,8 @@ public struct TableWriter: DocumentWriter {
 
     /// `t` as padded columns, detail columns left out, written row by row: a first pass over the rows finds each
     /// column's width, a second writes them (the same text as ``TextTable/terminal()``). Each line is assembled in
-    /// bytes; a text cell equal to the one above it (a pool's name, a policy) is cleaned and measured once.
+    /// bytes; a text cell equal to the one above it (a pool's name, a policy) is cleaned and measured once; money,
+    /// credits and dates are measured from their integers, and money and credits written from them (``Figure``).
     func table(_ t: Table, into out: ByteSink) {
         guard t.source != nil else { out += table(t); return }
         let columns = CellText.humanColumns(t)
@@ -87,7 +88,11 @@ public struct TableWriter: DocumentWriter {
         var texts = CellTexts(count: columns.count)
         t.forEachRow { row in
             for (n, c) in columns.enumerated() {
-                widths[n] = max(widths[n], texts.text(n, row.cells[c.index], c.column, writer: self).width)
+                let cell = row.cells[c.index]
+                // Money, credits and dates measured from their integers, without their text.
+                let width = Figure(cell, c.column)?.width ?? Self.dateWidth(cell)
+                    ?? texts.text(n, cell, c.column, writer: self).width
+                widths[n] = max(widths[n], width)
             }
         }
         var line: [UInt8] = []
@@ -100,6 +105,14 @@ public struct TableWriter: DocumentWriter {
             let pad = widths[n] - width
             if numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
             line.append(contentsOf: text.utf8)
+            if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
+        }
+        /// A money or credits cell (printable ASCII), its digits written straight into the line.
+        func write(_ n: Int, _ figure: Figure) {
+            if n > 0 { line.append(32); line.append(32) }
+            let width = figure.width, pad = widths[n] - width
+            if numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
+            figure.append(to: &line, width: width)
             if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
         }
         func end() {
@@ -122,10 +135,115 @@ public struct TableWriter: DocumentWriter {
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         t.forEachRow { row in
             for (n, c) in columns.enumerated() {
-                let t = texts.text(n, row.cells[c.index], c.column, writer: self)
-                write(n, t.text, t.width, t.ascii)
+                let cell = row.cells[c.index]
+                if let f = Figure(cell, c.column) {
+                    write(n, f)
+                } else if case .date(let d) = cell, Self.dateWidth(cell) != nil {
+                    // `YYYY-MM-DD` from its fields, as CivilDate.description writes it (a date column is left-aligned).
+                    if n > 0 { line.append(32); line.append(32) }
+                    let y = d.year, m = d.month, day = d.day
+                    line.append(UInt8(48 + y / 1000)); line.append(UInt8(48 + y / 100 % 10))
+                    line.append(UInt8(48 + y / 10 % 10)); line.append(UInt8(48 + y % 10)); line.append(45)
+                    line.append(UInt8(48 + m / 10)); line.append(UInt8(48 + m % 10)); line.append(45)
+                    line.append(UInt8(48 + day / 10)); line.append(UInt8(48 + day % 10))
+                    let pad = widths[n] - 10
+                    if numeric[n], pad > 0 { line.insert(contentsOf: repeatElement(32, count: pad), at: line.count - 10) }
+                    if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
+                } else {
+                    let t = texts.text(n, cell, c.column, writer: self)
+                    write(n, t.text, t.width, t.ascii)
+                }
             }
             end()
+        }
+    }
+
+    /// The width of a date cell's text (`YYYY-MM-DD`, 10 characters, for the years ``CivilDate/description`` writes
+    /// so); nil for other cells.
+    static func dateWidth(_ cell: Cell) -> Int? {
+        guard case .date(let d) = cell, (0...9999).contains(d.year), (1...12).contains(d.month),
+              (1...31).contains(d.day) else { return nil }
+        return 10
+    }
+
+    /// A money cell, or a credits cell, as people see it (``CellText/human(_:_:)``: rounded once, half-even, to the
+    /// currency's minor units or to ``CellText/peopleCreditDigits`` places, thousands grouped by `,`), kept as the
+    /// rounded integer ±`n` × 10^-`scale` (``MoneyFormat/scaled(_:scale:)``): its width and its bytes come from the
+    /// integer, the same as the text's (`tableFiguresAreTheirText` pins them), without making the text.
+    struct Figure {
+        /// True for a negative value (no sign is written for zero).
+        var negative: Bool
+        /// The rounded value in units of 10^-`scale`.
+        var n: UInt64
+        /// Fraction digits shown.
+        var scale: Int
+
+        /// The figure of `cell` in `column`; nil for other cells, and where the value does not fit 64 bits (the
+        /// cell's text is then made as ``CellText/human(_:_:)`` makes it).
+        init?(_ cell: Cell, _ column: Table.Column) {
+            let value: Decimal
+            switch cell {
+            case .money(let m): value = m.amount; scale = m.currency.minorUnits
+            case .number(let d) where column.kind == .credits: value = d; scale = CellText.peopleCreditDigits
+            default: return nil
+            }
+            guard (0...18).contains(scale),
+                  let s = MoneyFormat.scaled(value, scale: scale) ?? Self.wideScaled(value, scale: scale) else { return nil }
+            negative = s.negative
+            n = s.n
+        }
+
+        /// ``MoneyFormat/scaled(_:scale:)`` of a value whose significand needs more than 64 bits (up to Decimal's 38
+        /// digits, as a sum with 1/60 of a credit has): read in 128 bits (``ExactDecimal/wideParts(_:)``) and rounded once,
+        /// half-even, as `NSDecimalRound` rounds it (the dropped digits' first decides, a 5 alone is a tie); nil when
+        /// the rounded value does not fit 64 bits.
+        static func wideScaled(_ value: Decimal, scale: Int) -> (negative: Bool, n: UInt64)? {
+            guard let (negative, m, e) = ExactDecimal.wideParts(value) else { return nil }
+            if m == 0 { return (false, 0) }
+            if e >= -scale {
+                var n = m
+                for _ in 0..<(e + scale) {
+                    let (r, overflow) = n.multipliedReportingOverflow(by: 10)
+                    if overflow { return nil }
+                    n = r
+                }
+                return n <= UInt128(UInt64.max) ? (negative, UInt64(n)) : nil
+            }
+            let drop = -scale - e
+            // m < 3.5 × 10^38 < 0.5 × 10^39: dropping 39 or more digits rounds to zero.
+            guard drop <= 38 else { return (negative, 0) }
+            var p: UInt128 = 1
+            for _ in 0..<drop { p *= 10 }
+            var q = m / p
+            let r = m % p
+            if r > p / 2 || (r == p / 2 && q & 1 == 1) { q += 1 }
+            return q <= UInt128(UInt64.max) ? (negative, UInt64(q)) : nil
+        }
+
+        /// Characters of the text: sign, whole digits (at least one) with a `,` every three, point and fraction.
+        var width: Int {
+            var digits = 1, k = n
+            while k >= 10 { k /= 10; digits += 1 }
+            let whole = max(digits, scale + 1) - scale
+            return (negative && n != 0 ? 1 : 0) + whole + (whole - 1) / 3 + (scale > 0 ? scale + 1 : 0)
+        }
+
+        /// Appends the text (`width` bytes, ``width``) to `line`, filled from its last digit.
+        func append(to line: inout [UInt8], width: Int) {
+            let start = line.count
+            line.append(contentsOf: repeatElement(48, count: width))
+            line.withUnsafeMutableBufferPointer { b in
+                var p = start + width - 1, k = n
+                for _ in 0..<scale { b[p] = UInt8(48 + k % 10); k /= 10; p -= 1 }
+                if scale > 0 { b[p] = UInt8(ascii: "."); p -= 1 }
+                var written = 0
+                repeat {
+                    if written > 0, written % 3 == 0 { b[p] = UInt8(ascii: ","); p -= 1 }
+                    b[p] = UInt8(48 + k % 10); k /= 10; p -= 1
+                    written += 1
+                } while k > 0
+                if negative && n != 0 { b[p] = UInt8(ascii: "-") }
+            }
         }
     }
 

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import SPCSCostCore
+
+/// What the re-pricing memoises across pools (``WhatIfMemo``) is the value it stands for, in zones with and without
+/// daylight saving time and with half-hour shifts.
+@Suite struct WhatIfMemoTests {
+    @Test(arguments: ["Asia/Tokyo", "America/New_York", "Australia/Lord_Howe", "UTC"])
+    func memoisedValuesAreTheDirectOnes(zoneID: String) throws {
+        let zone = try #require(TimeZone(identifier: zoneID))
+        let from = try #require(CivilDate("2024-03-01")), through = try #require(CivilDate("2024-11-30"))
+        let window = BusinessHours(startSecondOfDay: 1 * 3600 + 1800, endSecondOfDay: 86_400,
+                                   weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday, .sunday], zone: zone)
+        let memo = WhatIfMemo()
+        for _ in 0..<2 {
+            let intervals = memo.intervals(window, from: from, through: through)
+            #expect(intervals == window.intervals(from: from, through: through))
+            let starts = memo.dayStarts(zone, from: from, through: through)
+            #expect(starts.count == from.days(to: through) + 1)
+            for (i, s) in starts.enumerated() {
+                #expect(s == Int64(from.adding(days: i).startInstant(in: zone).timeIntervalSince1970))
+            }
+            for other in [TimeZone(identifier: "Asia/Kolkata")!, zone] {
+                let dates = memo.localDates(of: intervals, window: window, from: from, through: through, zone: other)
+                for i in intervals {
+                    #expect(dates[i.start] == CivilDate.of(i.start, in: other))
+                    #expect(dates[i.end] == CivilDate.of(i.end, in: other))
+                }
+            }
+        }
+    }
+
+    /// The memoised sums are Decimal's own `+`, for sums of 38 digits (a task's 1/60 of a credit) and equal values of
+    /// different representations (1.0 and 1) alike, asked once and again.
+    @Test func memoisedSumsAreDecimalsOwn() {
+        let memo = WhatIfMemo()
+        let low = Decimal(60) * 1 / 3600, high = Decimal(600) * 1 / 3600
+        var values: [Decimal] = [0, 1, Decimal(sign: .plus, exponent: -1, significand: 10), low, high, -low]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let nano = Decimal(Int64.random(in: 0...90_000_000_000, using: &rng)) / 1_000_000_000
+            values.append(nano)
+            values.append(nano + low)
+            values.append(nano / 7 + high)
+        }
+        for _ in 0..<2 {
+            for a in values {
+                for b in [low, high, values[3], values[7]] {
+                    let expected = a + b
+                    let got = memo.sum(a, b)
+                    #expect(got == expected)
+                    #expect(withUnsafeBytes(of: got) { Array($0) } == withUnsafeBytes(of: expected) { Array($0) })
+                }
+            }
+        }
+    }
+
+    /// A day's charge of 38-digit credits, memoised, is the ledger's Decimal arithmetic: quantity 0 + credits, amount
+    /// 0 + (credits × price) × FX, to the byte, asked once and again.
+    @Test func memoisedChargesAreDecimalsOwn() {
+        let memo = WhatIfMemo()
+        let low = Decimal(60) * 1 / 3600
+        var rng = SystemRandomNumberGenerator()
+        var credits: [Decimal] = [low, low + low]
+        for _ in 0..<300 { credits.append(Decimal(Int64.random(in: 0...90_000_000_000, using: &rng)) / 1_000_000_000 + low + low) }
+        func bytes(_ d: Decimal) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+        for _ in 0..<2 {
+            for c in credits {
+                for (price, fx) in [(Decimal(string: "3")!, Decimal(1)), (Decimal(string: "4.3")!, Decimal(string: "151.237")!)] {
+                    let got = memo.charge(c, price, fx) {
+                        var q = DecimalSum(), a = DecimalSum()
+                        q.add(c)
+                        a.add(product: c, price, fx)
+                        return (q.value, a.value)
+                    }
+                    let zero: Decimal = 0
+                    #expect(bytes(got.quantity) == bytes(zero + c))
+                    #expect(bytes(got.amount) == bytes(zero + (c * price) * fx))
+                }
+            }
+        }
+    }
+}
