@@ -12,7 +12,6 @@ import Testing
 /// Snowflake by pool and UTC day, the window is whole UTC days, the cache holds day rows that a UTC report reads,
 /// and the commands that need hours refuse them (exit 64) until an hourly pull replaces them.
 @Suite struct GrainPullTests {
-    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
@@ -27,12 +26,7 @@ import Testing
     }
 
     init() throws {
-        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
-        let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
-        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
-        home = try TemporaryDirectory()
-        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
-        env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        (server, home, env) = try LoopbackAccount.make(now: "2024-04-03T00:00:00Z")
         let columns: [TestColumn] = [
             .timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"), .fixed("COMPUTE_POOL_ID"),
             .boolean("IS_EXCLUSIVE"), .text("APPLICATION_NAME"), .fixed("APPLICATION_ID"),

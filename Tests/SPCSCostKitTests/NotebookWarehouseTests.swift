@@ -15,7 +15,6 @@ import Testing
 /// warehouses' WAREHOUSE_METERING_HISTORY hours, and `advise`'s notebook_warehouse recommendation priced through the
 /// ledger; the task warehouse's AUTO_SUSPEND taken from the pull.
 @Suite struct NotebookWarehouseTests {
-    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
     /// 2024-03-01T00:00Z in epoch seconds (a Friday).
     static let march1 = 1_709_251_200
     static let hour = 3600, day = 86_400
@@ -24,12 +23,7 @@ import Testing
     let env: Environment
 
     init() throws {
-        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
-        let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
-        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
-        home = try TemporaryDirectory()
-        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
-        env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        (server, home, env) = try LoopbackAccount.make(now: "2024-04-03T00:00:00Z")
         server.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: TestResult(
             columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
                       .fixed("COMPUTE_POOL_ID"), .fixed("CREDITS_USED", precision: 38, scale: 9)],

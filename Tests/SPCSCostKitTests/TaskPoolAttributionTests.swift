@@ -13,7 +13,6 @@ import Testing
 /// over 127.0.0.1, pulled into a real SQLite cache, each run's credits attributed to the pool it acted on, and the
 /// report's per-pool table and `--by pool` showing each schedule's net saving (README "Task warehouses").
 @Suite struct TaskPoolAttributionTests {
-    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
@@ -30,12 +29,7 @@ import Testing
     /// API_POOL runs 08:00-19:00 UTC (11 h) and ETL_POOL 08:00-17:00 (9 h) on both days, each metering 0.06 credits
     /// an hour: 1.32 and 1.08 credits. Both created 2024-03-01, so always on is 48 node-hours each.
     init() throws {
-        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
-        let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
-        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
-        home = try TemporaryDirectory()
-        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
-        env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        (server, home, env) = try LoopbackAccount.make(now: "2024-04-03T00:00:00Z")
         var rows: [[String?]] = []
         for (pool, id, last) in [("API_POOL", "7", 19), ("ETL_POOL", "8", 17)] {
             for d in 0..<2 {

@@ -13,7 +13,6 @@ import Testing
 /// real SQLite cache, attributed to the tasks that suspend and resume the pools, priced by the ledger and shown in
 /// the report as the schedule's cost and net saving.
 @Suite struct TaskWarehousePullTests {
-    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
@@ -24,12 +23,7 @@ import Testing
     static let day = 86_400
 
     init() throws {
-        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
-        let now = ISO8601DateFormatter().date(from: "2024-04-03T00:00:00Z")!
-        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
-        home = try TemporaryDirectory()
-        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
-        env = try testEnvironment(now: "2024-04-03T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        (server, home, env) = try LoopbackAccount.make(now: "2024-04-03T00:00:00Z")
         // API_POOL runs 08:00-19:00 UTC on both days: 11 hours × 0.06 credits a day.
         var rows: [[String?]] = []
         for d in 0..<2 {

@@ -22,19 +22,13 @@ import Testing
         let notebooks: Notebooks
     }
 
-    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
     let truth: Truth
 
     init() throws {
-        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
-        let now = ISO8601DateFormatter().date(from: "2024-05-02T00:00:00Z")!
-        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
-        home = try TemporaryDirectory()
-        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
-        env = try testEnvironment(now: "2024-05-02T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        (server, home, env) = try LoopbackAccount.make(now: "2024-05-02T00:00:00Z")
         truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: Repository.fixture("usage/ground_truth.json")))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
         server.register("METERING_DAILY_HISTORY", result: TestResult(

@@ -24,7 +24,6 @@ import Testing
 ///   20 GiB snapshot of WEB_SVC = 20/1024 × 51.20/30 = 1/30 USD; 1 TB of API_POOL's internal transfer × 3.07 = 3.07
 ///   USD; 0.5 TB of SPCS egress to us-east-1 × 90 = 45 USD; the adjustment −min(48.07, 10 % × 1.98) = −0.198 USD.
 @Suite struct WholeBillAcrossCommandsTests {
-    static let keys = Repository.root.appendingPathComponent("Tests/SnowflakeSQLAPITests/Resources")
     let server: SnowflakeTestServer
     let home: TemporaryDirectory
     let env: Environment
@@ -44,12 +43,7 @@ import Testing
         + Decimal(1) / 30 + dec("3.07") + 45 - dec("0.198")
 
     init() throws {
-        let pem = try String(contentsOf: Self.keys.appendingPathComponent("test_rsa_key.pub"), encoding: .utf8)
-        let now = ISO8601DateFormatter().date(from: "2024-04-05T00:00:00Z")!
-        server = try SnowflakeTestServer(identity: .init(publicKeysPEM: [pem]), now: { now })
-        home = try TemporaryDirectory()
-        try writeLoopbackConnection(in: home, port: server.baseURL.port!, keys: Self.keys)
-        env = try testEnvironment(now: "2024-04-05T00:00:00Z", variables: ["SNOWFLAKE_HOME": home.path("sf")])
+        (server, home, env) = try LoopbackAccount.make(now: "2024-04-05T00:00:00Z")
         var rows: [[String?]] = []
         for d in 0..<2 {
             for h in 8..<19 {
