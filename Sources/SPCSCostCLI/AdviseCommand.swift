@@ -94,7 +94,7 @@ struct AdviseCommand: EnvironmentCommand {
         let cache = try cacheOptions.openExisting(env)
         let run = try AdviseService(env: env).advise(options, cache: cache)
         let input = AdviseInput(advice: run.advice, from: days.first, to: days.last, timeZone: zone, rateCardID: run.rateCardID,
-                                meteredCredits: run.meteredCredits.values.reduce(0, +), metered: run.metered,
+                                meteredCredits: run.meteredCredits.valuesInKeyOrder.reduce(0, +), metered: run.metered,
                                 warnings: run.warnings, currency: run.currency, priceRuns: run.priceRuns)
         return try output.output(Document.advise(input, stamp: ReportStamp(toolVersion: SpcsCost.version,
                                                                            commandLine: env.commandLine)), env: env)
@@ -119,7 +119,7 @@ struct AdviseCommand: EnvironmentCommand {
         options.price = priced.priceSettings
         let run = try AdviseService(env: env).advise(options, cache: cache)
         let input = AdviseInput(advice: run.advice, from: from, to: to, timeZone: report.timeZone, rateCardID: run.rateCardID,
-                                meteredCredits: run.meteredCredits.values.reduce(0, +), metered: run.metered,
+                                meteredCredits: run.meteredCredits.valuesInKeyOrder.reduce(0, +), metered: run.metered,
                                 warnings: run.warnings, currency: run.currency, priceRuns: run.priceRuns)
         let document = Document.advise(input, stamp: ReportStamp(toolVersion: SpcsCost.version, commandLine: env.commandLine))
         let folder = (outDirectory as NSString).appendingPathComponent(today.description)

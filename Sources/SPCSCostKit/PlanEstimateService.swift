@@ -219,7 +219,7 @@ extension EstimateService {
         var out: [Int: Decimal] = [:]
         var byDays: Decimal = 0
         for (date, hours) in estimated.sorted(by: { $0.key < $1.key }) {
-            let credits = hours.values.reduce(0, +) * rate
+            let credits = hours.valuesInKeyOrder.reduce(0, +) * rate
             guard credits != 0 else { continue }
             out[CivilDate.of(date.startInstant(in: plan.zone), in: utc).daysSinceEpoch, default: 0] += credits
             byDays += credits

@@ -109,7 +109,7 @@ public enum CurrencyBilledParts {
         for (day, billed) in snapshotBytes.sorted(by: { $0.key < $1.key }) {
             let units = book.table(on: day).table.units
             let shares = snapshotShares(input.snapshots, day: day)
-            let modelled = shares.values.reduce(0, +)
+            let modelled = shares.valuesInKeyOrder.reduce(0, +)
             let scale: Decimal = modelled > billed && modelled > 0 ? billed / modelled : 1
             var left = billed
             for (service, bytes) in shares.sorted(by: { $0.key < $1.key }) {

@@ -127,7 +127,7 @@ public struct StorageAgainstPlan: Sendable, Hashable {
             byPool[pool, default: [:]][day] = m
         }
         let sharing = snapshotGiB.filter { $0.value > 0 }
-        let sharedGiB = sharing.values.reduce(0, +)
+        let sharedGiB = sharing.valuesInKeyOrder.reduce(0, +)
         for r in rows where r.scenario == .metered {
             let day = CivilDate.of(r.periodStart, in: utc)
             switch r.kind {

@@ -57,11 +57,11 @@ public struct Advice: Sendable {
     public var assumptions: [String]
 
     /// Gross saving in credits (before the change's own cost).
-    public var savedCredits: Decimal { savedParts.values.reduce(0, +) }
+    public var savedCredits: Decimal { savedParts.valuesInKeyOrder.reduce(0, +) }
     /// The change's own cost in credits, at least.
-    public var costLowCredits: Decimal { costLowParts.values.reduce(0, +) }
+    public var costLowCredits: Decimal { costLowParts.valuesInKeyOrder.reduce(0, +) }
     /// The change's own cost in credits, at most.
-    public var costHighCredits: Decimal { costHighParts.values.reduce(0, +) }
+    public var costHighCredits: Decimal { costHighParts.valuesInKeyOrder.reduce(0, +) }
     /// Net saving in credits: gross saving minus the highest cost of the change (the cautious figure).
     public var netCredits: Decimal { savedCredits - costHighCredits }
 

@@ -554,7 +554,7 @@ public struct SavingsReport: Sendable {
         // causes add up to the difference exactly, in credits and in money.
         for p in pools.indices where pools[p].estimated != nil {
             let difference = pools[p].metered - pools[p].estimated!
-            let others = pools[p].varianceByCause.values.reduce(zero, +)
+            let others = pools[p].varianceByCause.valuesInKeyOrder.reduce(zero, +)
             let rest = difference - others
             if rest.quantity != 0 || rest.amount.amount != 0 { pools[p].varianceByCause[.unexplained] = rest }
         }
@@ -749,11 +749,11 @@ public struct GroupLine: Sendable, Hashable {
 
     /// The line's sum of `kinds` in ``parts`` (zero in `currency` when it has none).
     public func sum(of kinds: Set<ChargeKind>, currency: Currency) -> ChargeSum {
-        parts.filter { kinds.contains($0.key) }.values.reduce(.zero(currency), +)
+        parts.filter { kinds.contains($0.key) }.valuesInCaseOrder.reduce(.zero(currency), +)
     }
 
     /// The line's whole bill: metered compute plus every part, exact.
-    public var wholeBill: Money { parts.values.reduce(metered.amount) { $0 + $1.amount } }
+    public var wholeBill: Money { parts.valuesInCaseOrder.reduce(metered.amount) { $0 + $1.amount } }
 
     /// Creates a line.
     public init(key: String, metered: ChargeSum, ledgerBeforeFX: Money? = nil, billed: Money? = nil) {

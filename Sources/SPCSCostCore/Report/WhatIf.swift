@@ -443,7 +443,7 @@ public enum WhatIf {
                             - ((nodeHours[.scheduled] ?? 0) + (nodeHours[.offHoursResume] ?? 0))
                         : tails * Decimal(seconds) * minNodes / 3600
                     let delta = (max(0, newHours) - tailHours) * rateInForce(d)
-                    let total = parts.values.reduce(0, +)
+                    let total = parts.valuesInKeyOrder.reduce(0, +)
                     // Never below zero credits in the day.
                     parts[firstUTCDay(d), default: 0] += max(delta, -total)
                 }

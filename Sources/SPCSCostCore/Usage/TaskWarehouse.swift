@@ -321,7 +321,7 @@ public enum TaskWarehouseAttribution {
         /// `total` split by `weights` (pools sorted), exact: the last pool takes the rest; `ratio` is the pool's
         /// weight over the sum (1 for a single pool).
         func split(_ total: Decimal, _ weights: [String: Decimal]) -> [(pool: String, part: Decimal, ratio: Decimal)] {
-            let sum = weights.values.reduce(0, +)
+            let sum = weights.valuesInKeyOrder.reduce(0, +)
             let pools = weights.keys.sorted().filter { weights[$0]! > 0 }
             guard sum > 0, !pools.isEmpty else { return [("", total, 1)] }
             if pools.count == 1 { return [(pools[0], total, 1)] }

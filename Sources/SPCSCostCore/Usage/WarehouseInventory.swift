@@ -106,7 +106,7 @@ public enum WarehouseIdleTails {
         /// Credits of the tails, by UTC day (days since 1970-01-01), exact.
         public var parts: [Int: Decimal]
         /// Credits of the tails, exact.
-        public var credits: Decimal { parts.values.reduce(0, +) }
+        public var credits: Decimal { parts.valuesInKeyOrder.reduce(0, +) }
     }
 
     /// The tails of `hours` (one warehouse's metering rows; any order, other warehouses' rows must be left out).

@@ -251,7 +251,7 @@ struct ReconcileDocument {
             for d in p.days {
                 let top = d.explained.filter { Self.shown($0.value) }.max { abs($0.value) < abs($1.value) }
                 var cells: [Cell] = [.date(d.date), .text(p.pool), .flag(d.provisional),
-                                     .number(d.estimatedNodeHours.values.reduce(0, +)), .number(d.estimatedCredits),
+                                     .number(d.estimatedNodeHours.valuesInKeyOrder.reduce(0, +)), .number(d.estimatedCredits),
                                      .number(d.meteredCredits), .number(d.difference),
                                      top.map { .text($0.key.label) } ?? .empty]
                 cells += dayCauses.map { .number(d.explained[$0] ?? 0) }

@@ -794,7 +794,7 @@ struct SavingsReportDocument {
             let sums = Dictionary(grouping: w.rows, by: \.kind).mapValues {
                 $0.reduce(ChargeSum.zero(r.currency)) { $0 + ChargeSum(quantity: $1.charge.quantity, amount: $1.charge.amount) }
             }
-            total += wholeCells({ kinds in sums.filter { kinds.contains($0.key) }.values.reduce(.zero(r.currency), +) },
+            total += wholeCells({ kinds in sums.filter { kinds.contains($0.key) }.valuesInCaseOrder.reduce(.zero(r.currency), +) },
                                 total: w.total)
         }
         if net { total += Self.cells(r.groups.compactMap(\.netSavedVsAlwaysOn).reduce(.zero(r.currency), +)) }
