@@ -32,6 +32,15 @@ public enum MoneyFormat {
     /// Integer arithmetic, exact: the same result as ``round(_:scale:)``.
     static func scaled(_ value: Decimal, scale: Int) -> (negative: Bool, n: UInt64)? {
         guard let (negative, m, e) = ExactDecimal.parts(value) else { return nil }
+        return rounded(negative: negative, significand: m, exponent: e, scale: scale)
+    }
+
+    /// ±`m` × 10^`e` rounded once, half-even, to `scale` fraction digits (the dropped digits' first decides, a 5
+    /// alone is a tie, as `NSDecimalRound` rounds), as ±`n` × 10^-`scale` with `n` in 64 bits; nil when `n` would not
+    /// fit. `M` is the significand's width: 64 bits for ``ExactDecimal/parts(_:)``, 128 for
+    /// ``ExactDecimal/wideParts(_:)``.
+    static func rounded<M: FixedWidthInteger & UnsignedInteger>(negative: Bool, significand m: M, exponent e: Int,
+                                                                 scale: Int) -> (negative: Bool, n: UInt64)? {
         if m == 0 { return (false, 0) }
         if e >= -scale {
             var n = m
@@ -40,17 +49,18 @@ public enum MoneyFormat {
                 if overflow { return nil }
                 n = r
             }
-            return (negative, n)
+            return UInt64(exactly: n).map { (negative, $0) }
         }
         let drop = -scale - e
-        // m < 1.8 × 10^19 < 0.5 × 10^20: dropping 20 or more digits rounds to zero.
-        guard drop <= 19 else { return (negative, 0) }
-        var p: UInt64 = 1
+        // M.max < 0.5 × 10^d, d its number of decimal digits (20 for 64 bits, 39 for 128): dropping d or more
+        // digits rounds to zero.
+        guard drop < M.bitWidth * 30_103 / 100_000 + 1 else { return (negative, 0) }
+        var p: M = 1
         for _ in 0..<drop { p *= 10 }
         var q = m / p
         let r = m % p
         if r > p / 2 || (r == p / 2 && q & 1 == 1) { q += 1 }
-        return (negative, q)
+        return UInt64(exactly: q).map { (negative, $0) }
     }
 
     /// `value` rounded once, half-even, with exactly `scale` fraction digits, optionally grouped.

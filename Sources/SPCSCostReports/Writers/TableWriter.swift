@@ -199,25 +199,7 @@ public struct TableWriter: DocumentWriter {
         /// the rounded value does not fit 64 bits.
         static func wideScaled(_ value: Decimal, scale: Int) -> (negative: Bool, n: UInt64)? {
             guard let (negative, m, e) = ExactDecimal.wideParts(value) else { return nil }
-            if m == 0 { return (false, 0) }
-            if e >= -scale {
-                var n = m
-                for _ in 0..<(e + scale) {
-                    let (r, overflow) = n.multipliedReportingOverflow(by: 10)
-                    if overflow { return nil }
-                    n = r
-                }
-                return n <= UInt128(UInt64.max) ? (negative, UInt64(n)) : nil
-            }
-            let drop = -scale - e
-            // m < 3.5 × 10^38 < 0.5 × 10^39: dropping 39 or more digits rounds to zero.
-            guard drop <= 38 else { return (negative, 0) }
-            var p: UInt128 = 1
-            for _ in 0..<drop { p *= 10 }
-            var q = m / p
-            let r = m % p
-            if r > p / 2 || (r == p / 2 && q & 1 == 1) { q += 1 }
-            return q <= UInt128(UInt64.max) ? (negative, UInt64(q)) : nil
+            return MoneyFormat.rounded(negative: negative, significand: m, exponent: e, scale: scale)
         }
 
         /// Characters of the text: sign, whole digits (at least one) with a `,` every three, point and fraction.
