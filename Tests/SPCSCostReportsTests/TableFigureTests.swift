@@ -23,7 +23,7 @@ import Testing
             wide += [x, x * Decimal(string: "3.3")! * Decimal(string: "151.237")!, -x / 7]
         }
         wide += [Decimal(string: "0.125")! + sixtieth - sixtieth, Decimal(string: "2.675")!, Decimal(string: "-0.005")!]
-        for v in FastDecimalTextTests.values + wide + [0, -1, 999, 1000, -1000, 999_999, 1_000_000].map { Decimal($0) } {
+        for v in FastDecimalTextTests.values + wide + [0, -1, 999, 1000, -1000, 999_999, 1_000_000].map({ Decimal($0) }) {
             var cells: [(Cell, Table.Column)] = [(.number(v), credits)]
             for c in [Currency.jpy, .usd, kwd] { cells.append((.money(Money(v, c)), .init(key: "m", label: "M", kind: .money(c)))) }
             for (cell, column) in cells {
