@@ -324,17 +324,45 @@ extension UsageCache {
     /// Per pool name metered in [`from`, `to`), every account its rows name (upper case; `""` for rows of no known
     /// account, such as a CSV import): what a pools file's entries are matched to
     /// (``poolAccounts(from:to:)`` keeps only a name's one account).
+    /// When both ends fall on the hour (every caller's: UTC day starts) it is read from the series blobs, whose hour
+    /// holds a value exactly when a row of that name and account starts in it (a day row in its day's first hour):
+    /// 12 blobs a pool and account for a year instead of a scan of every hourly row. Otherwise from the rows.
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func poolAccountSets(from: Date, to: Date) throws(StoreError) -> [String: Set<String>] {
         let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
         do {
             return try db.read { db in
                 var out: [String: Set<String>] = [:]
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT DISTINCT compute_pool_name, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
-                    UNION SELECT DISTINCT compute_pool_name, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2
-                    """, arguments: [a, b]) {
-                    out[row[0] as String, default: []].insert(row[1] as String)
+                let seriesByAccount = try db.columns(in: "spcs_series").contains { $0.name == "account" }
+                let bySeries = a % 3600 == 0 && b % 3600 == 0 && seriesByAccount
+                guard bySeries else {
+                    for row in try Row.fetchAll(db, sql: """
+                        SELECT DISTINCT compute_pool_name, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
+                        UNION SELECT DISTINCT compute_pool_name, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2
+                        """, arguments: [a, b]) {
+                        out[row[0] as String, default: []].insert(row[1] as String)
+                    }
+                    return out
+                }
+                // A month is at most 31 days (2,678,400 s) long.
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT compute_pool_name, account, month_start, hours FROM spcs_series
+                    WHERE month_start < ? AND month_start + 2678400 > ?
+                    """, arguments: [b, a])
+                while let row = try rows.next() {
+                    let name: String = row[0], account: String = row[1]
+                    if out[name]?.contains(account) == true { continue }
+                    let monthStart: Int64 = row[2]
+                    let blob: Data = row[3]
+                    let any = blob.withUnsafeBytes { raw in
+                        let n = raw.count / 8
+                        let lo = max(0, Int((a - monthStart) / 3600)), hi = min(n, Int((b - monthStart) / 3600))
+                        guard lo < hi else { return false }
+                        return (lo..<hi).contains {
+                            Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) != .min
+                        }
+                    }
+                    if any { out[name, default: []].insert(account) }
                 }
                 return out
             }
@@ -372,27 +400,10 @@ extension UsageCache {
 
     /// Per pool name metered in [`from`, `to`), the one account its rows name (upper case), or `""` when they name
     /// none or several: the account whose price a pool's planned and hypothetical figures take (`whatif`, `advise`,
-    /// `reconcile`'s estimate).
+    /// `reconcile`'s estimate). Read as ``poolAccountSets(from:to:)`` reads them.
     /// - Throws: ``StoreError/database(path:reason:)``.
     public func poolAccounts(from: Date, to: Date) throws(StoreError) -> [String: String] {
-        let a = Int64(from.timeIntervalSince1970.rounded(.down)), b = Int64(to.timeIntervalSince1970.rounded(.up))
-        do {
-            return try db.read { db in
-                var out: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT compute_pool_name, MIN(account), MAX(account) FROM (
-                        SELECT compute_pool_name, account FROM spcs_history WHERE start_time >= ?1 AND start_time < ?2
-                        UNION SELECT compute_pool_name, account FROM spcs_daily WHERE start_time >= ?1 AND start_time < ?2)
-                    GROUP BY compute_pool_name
-                    """, arguments: [a, b]) {
-                    let low: String = row[1], high: String = row[2]
-                    out[row[0]] = low == high ? low : ""
-                }
-                return out
-            }
-        } catch {
-            throw .database(path: path, reason: "\(error)")
-        }
+        try poolAccountSets(from: from, to: to).mapValues { $0.count == 1 ? $0.first! : "" }
     }
 
     /// One group of ``meteredByAccountPoolApplicationAndUTCDay(from:to:)``.

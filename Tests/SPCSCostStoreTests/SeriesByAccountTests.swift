@@ -77,6 +77,41 @@ import Testing
         #expect(try cache.meteredSpans()["SHARED"]?.duration == 7200)
     }
 
+    /// The accounts of each pool name, read from the series blobs when the window's ends are on the hour, are those
+    /// the rows give (the window read off the hour, which takes the rows): a row that starts off the hour, a day row,
+    /// rows just before, at and after each end, and windows inside, across and outside a month.
+    @Test func poolAccountSetsFromTheSeriesAreThoseOfTheRows() throws {
+        let cache = try UsageCache(.memory)
+        func row(_ account: String, _ pool: String, _ second: Int64, grain: LedgerGrain = .hour) -> UsageRecord {
+            let s = Date(timeIntervalSince1970: TimeInterval(Self.april + second))
+            return UsageRecord(startTime: s, endTime: s.addingTimeInterval(grain == .day ? 86_400 : 3600),
+                               computePoolName: pool, creditsUsed: NanoCredits(1_000_000_000), organization: "MYORG",
+                               account: account, grain: grain)
+        }
+        let rows = Self.rows() + [
+            row("OREGON", "LATE", 30 * 86_400 + 1800),           // 2026-05-01T00:30Z, off the hour
+            row("TOKYO", "LATE", 29 * 86_400 + 23 * 3600),        // 2026-04-30T23:00Z
+            row("", "IMPORTED", -3600),                           // 2026-03-31T23:00Z
+            row("TOKYO", "DAILY", 40 * 86_400, grain: .day),
+        ]
+        _ = try cache.load(rows, as: .init(kind: "pull", source: "t", checksum: "x", loadedAt: Date(timeIntervalSince1970: 0)))
+        func at(_ second: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(Self.april + second)) }
+        let ends: [Int64] = [-7200, -3600, 0, 3600, 7200, 86_400, 30 * 86_400, 30 * 86_400 + 3600, 40 * 86_400,
+                             41 * 86_400, 60 * 86_400]
+        for a in ends {
+            for b in ends where b > a {
+                // A start half a second before the hour takes the rows over [a − 1 s, b): no row starts at a − 1 s.
+                let fromSeries = try cache.poolAccountSets(from: at(a), to: at(b))
+                let fromRows = try cache.poolAccountSets(from: at(a).addingTimeInterval(-0.5), to: at(b))
+                let expected = Dictionary(grouping: rows.filter { $0.startTime >= at(a) && $0.startTime < at(b) },
+                                          by: \.computePoolName).mapValues { Set($0.map(\.account)) }
+                #expect(fromSeries == expected, "[\(a), \(b))")
+                #expect(fromRows == expected, "[\(a), \(b)) by rows")
+                #expect(try cache.poolAccounts(from: at(a), to: at(b)) == expected.mapValues { $0.count == 1 ? $0.first! : "" })
+            }
+        }
+    }
+
     /// A cache from before `v10-series-by-account` (one blob per pool-month, every account summed): a migration that
     /// fails leaves it as it was and usable by the release that wrote it; the next open rebuilds the series per
     /// account from the cached rows, nothing lost.
