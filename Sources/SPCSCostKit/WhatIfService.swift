@@ -169,7 +169,9 @@ extension WhatIfService {
             if let known = inForce[key] {
                 rateInForce = known
             } else {
-                rateInForce = reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID, fallback: rate)
+                // Behind a lock: the pools are re-priced on several threads, and the memo inside is not shared safely.
+                rateInForce = SynchronizedRates(reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID,
+                                                                      fallback: rate)).rate
                 inForce[key] = rateInForce
             }
             planned.append(Planned(entry: entry, zone: zone,
@@ -218,41 +220,58 @@ extension WhatIfService {
         let unplannedStart = Int64(options.from.startInstant(in: unplannedZone).timeIntervalSince1970)
         let unplannedEnd = Int64(options.to.adding(days: 1).startInstant(in: unplannedZone).timeIntervalSince1970)
 
-        /// Prices pool `i`'s results through the ledger and drops their parts (they were for the ledger only), so
-        /// memory holds a day's figures, not its parts.
-        func price(_ i: Int) throws {
-            guard rates != nil else { return }
-            guard !results[i].isEmpty else { return }
-            let account = poolAccounts[planned[i].entry.plan.pool.name] ?? ""
-            try results[i][0].price(rates: &rates!, account: account)
+        /// Prices a pool's results through the ledger with `rates` (a worker's copy) and drops their parts (they were
+        /// for the ledger only), so memory holds a day's figures, not its parts.
+        func price(_ results: inout [WhatIfResult], pool name: String, rates: inout DayRates) throws {
+            guard !results.isEmpty else { return }
+            let account = poolAccounts[name] ?? ""
+            try results[0].price(rates: &rates, account: account)
             // The metered credits are the same under every policy: priced once.
-            let first = results[i][0]
-            for k in results[i].indices.dropFirst() {
-                try results[i][k].price(rates: &rates!, meteredFrom: first, account: account)
+            let first = results[0]
+            for k in results.indices.dropFirst() {
+                try results[k].price(rates: &rates, meteredFrom: first, account: account)
             }
-            for k in results[i].indices {
-                for d in results[i][k].days.indices {
-                    results[i][k].days[d].meteredParts = [:]
-                    results[i][k].days[d].policyParts = [:]
+            for k in results.indices {
+                for d in results[k].days.indices {
+                    results[k].days[d].meteredParts = [:]
+                    results[k].days[d].policyParts = [:]
                 }
             }
         }
-        /// Re-prices planned pool `i` from its hours (none when not metered) under every policy but auto-suspend.
-        func reprice(_ i: Int, hours: (firstHour: Int64, values: [Int64])) throws {
-            let p = planned[i]
+        /// Planned pool `i` re-priced from its hours (none when not metered) under every policy but auto-suspend,
+        /// with its schedule tasks and storage, and priced unless auto-suspend still needs the parts. Reads only
+        /// what the pass does not change: it runs on the workers, several pools at once.
+        func reprice(_ job: RepriceJob, rates: inout DayRates?) throws -> [WhatIfResult] {
+            let p = planned[job.index]
             let name = p.entry.plan.pool.name
-            let lifetime = try lifetimes.lifetime(of: name, planned: p.entry, metered: p.hasRows)
-            results[i] = try WhatIf.reprice(pool: name, computePool: p.entry.plan.pool, from: options.from,
-                                            through: options.to, hours: hours, zone: p.zone, policies: policies,
-                                            lifetime: lifetime, rateInForce: p.rateInForce)
+            var out = try WhatIf.reprice(pool: name, computePool: p.entry.plan.pool, from: options.from,
+                                         through: options.to, hours: job.hours, zone: p.zone, policies: policies,
+                                         lifetime: job.lifetime, rateInForce: p.rateInForce)
             let tasks = Self.scheduleTaskCompute(p.entry)
             let pulledSuspend = Self.pulledAutoSuspend(tasks.compute, warehouses: warehouses)
-            for k in results[i].indices {
-                results[i][k].addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: p.zone,
-                                               autoSuspendSeconds: pulledSuspend)
-                if let s = storage[name] { (results[i][k].storage, results[i][k].storageSource) = (s.amount, s.source) }
+            for k in out.indices {
+                out[k].addScheduleTasks(tasks.compute, fromPoolsFile: tasks.fromPoolsFile, zone: p.zone,
+                                        autoSuspendSeconds: pulledSuspend)
+                if let s = storage[name] { (out[k].storage, out[k].storageSource) = (s.amount, s.source) }
             }
-            if !needsRows { try price(i) }
+            if !needsRows, rates != nil { try price(&out, pool: name, rates: &rates!) }
+            return out
+        }
+        // The pools are independent: read in batches, each batch re-priced on every core (each worker prices with a
+        // copy of the day rates, merged after the pass, so the stamp lists every price used). A pool's figures do
+        // not depend on which worker made them.
+        let workers = RepriceWorkers(count: min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)), rates: rates)
+        var batch: [RepriceJob] = []
+        func runBatch() throws {
+            for (j, out) in try workers.run(batch, reprice).enumerated() { results[batch[j].index] = out }
+            batch.removeAll(keepingCapacity: true)
+        }
+        /// Queues planned pool `i` (its lifetime is decided here, in pool order, as the warning lists them).
+        func enqueue(_ i: Int, hours: (firstHour: Int64, values: [Int64])) throws {
+            let p = planned[i]
+            let lifetime = try lifetimes.lifetime(of: p.entry.plan.pool.name, planned: p.entry, metered: p.hasRows)
+            batch.append(RepriceJob(index: i, hours: hours, lifetime: lifetime))
+            if batch.count >= 32 { try runBatch() }
         }
 
         // The lifetimes' metered spans are read before the pass (the cache answers one read at a time).
@@ -280,11 +299,13 @@ extension WhatIfService {
                 let r = try rows(from: planned[i].start, to: planned[i].end)
                 planned[i].hasRows = r.any
                 planned[i].nanoCredits = r.nano
-                try reprice(i, hours: (firstHour, values))
+                try enqueue(i, hours: (firstHour, values))
                 done[i] = true
             }
         }
-        for i in planned.indices where !done[i] { try reprice(i, hours: (0, [])) }
+        for i in planned.indices where !done[i] { try enqueue(i, hours: (0, [])) }
+        try runBatch()
+        rates = workers.mergedRates
         if needsRows {
             // Auto-suspend reads the metered node-hours by cause: each pool's rows in turn, reconciled as reconcile
             // does them.
@@ -304,7 +325,7 @@ extension WhatIfService {
                     if let s = storage[name] { (result.storage, result.storageSource) = (s.amount, s.source) }
                     results[i].insert(result, at: k)
                 }
-                try price(i)
+                if rates != nil { try price(&results[i], pool: name, rates: &rates!) }
             }
         }
         lifetimes.orderAssumed(as: planned.map(\.entry.plan.pool.name))
@@ -325,6 +346,81 @@ extension WhatIfService {
         for k in policies.indices { run.results += results.compactMap { $0.count > k ? $0[k] : nil } }
         if let rates { run.priceRuns = rates.priceRuns }
         return run
+    }
+}
+
+/// One planned pool to re-price on a worker: its index in the pools file, its hours (as the cache's series gives
+/// them; none when not metered) and its lifetime.
+struct RepriceJob {
+    var index: Int
+    var hours: (firstHour: Int64, values: [Int64])
+    var lifetime: PoolLifetime
+}
+
+/// Runs batches of ``RepriceJob``s on `count` threads, each with its own copy of the run's day rates (``DayRates``
+/// keeps the rates it looks up), and gives back the results in job order; ``mergedRates`` is every copy's lookups
+/// together.
+final class RepriceWorkers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rates: [DayRates?]
+    private let start: DayRates?
+
+    init(count: Int, rates: DayRates?) {
+        self.rates = Array(repeating: rates, count: count)
+        start = rates
+    }
+
+    /// Runs `work` on every job, `count` at a time; the results in the order of `jobs`.
+    /// - Throws: the first job's error (in job order) when any throws.
+    func run(_ jobs: [RepriceJob], _ work: (RepriceJob, inout DayRates?) throws -> [WhatIfResult]) throws -> [[WhatIfResult]] {
+        guard !jobs.isEmpty else { return [] }
+        var out = [Result<[WhatIfResult], any Error>?](repeating: nil, count: jobs.count)
+        let threads = min(rates.count, jobs.count)
+        withoutActuallyEscaping(work) { work in out.withUnsafeMutableBufferPointer { slots in
+            // Each worker writes only its own jobs' slots (j ≡ w mod threads) and its own rates; `work` reads only
+            // what no worker changes (the run's settings and the pass's finished state).
+            nonisolated(unsafe) let slots = slots
+            nonisolated(unsafe) let work = work
+            DispatchQueue.concurrentPerform(iterations: threads) { w in
+                lock.lock()
+                var mine = rates[w]
+                lock.unlock()
+                for j in stride(from: w, to: jobs.count, by: threads) {
+                    do {
+                        slots[j] = .success(try work(jobs[j], &mine))
+                    } catch {
+                        slots[j] = .failure(error)
+                    }
+                }
+                lock.lock()
+                rates[w] = mine
+                lock.unlock()
+            }
+        } }
+        return try out.map { try $0!.get() }
+    }
+
+    /// The run's day rates with every rate any worker looked up (what the stamp's price runs list).
+    var mergedRates: DayRates? {
+        guard var merged = start else { return nil }
+        for r in rates { if let r { merged.merge(r) } }
+        return merged
+    }
+}
+
+/// A rate-in-force function (``ReconcileService/rateInForce(family:pinned:fallback:)``, which memoises the rates it
+/// looks up) made safe to call from several threads: one call at a time.
+final class SynchronizedRates: @unchecked Sendable {
+    private let lock = NSLock()
+    private let inner: (CivilDate) -> Decimal
+
+    init(_ inner: @escaping (CivilDate) -> Decimal) { self.inner = inner }
+
+    /// The rate on `day`.
+    func rate(_ day: CivilDate) -> Decimal {
+        lock.lock()
+        defer { lock.unlock() }
+        return inner(day)
     }
 }
 

@@ -384,6 +384,15 @@ public struct DayRates: Sendable {
         Pricing.charge(quantity, at: try rate(day, account: account))
     }
 
+    /// Adds the rates `other` looked up (a copy of the same run's rates used on another thread): afterwards
+    /// ``priceRuns`` lists every price either used. Rates of a day both looked up are the same run's, so either is kept.
+    public mutating func merge(_ other: DayRates) {
+        for (account, byDay) in other.byAccount {
+            byAccount[account, default: [:]].merge(byDay) { mine, _ in mine }
+        }
+        runPriceUsed = runPriceUsed || other.runPriceUsed
+    }
+
     /// The list (on-demand) rate of UTC day `day` for `account` (``Pricing/listRate(on:account:)``).
     /// - Throws: ``FXBookError``.
     public func listRate(_ day: Int, account: String = "") throws(FXBookError) -> DayRate {

@@ -139,11 +139,26 @@ public struct WhatIfResult: Sendable {
             days[i].policy = try Self.charge(days[i].policyParts, rates: &rates, account: account)
         }
         if var t = tasks {
-            var cost = ChargeSum.zero(rates.currency)
-            for (day, credits) in t.parts.sorted(by: { $0.key < $1.key }) {
-                cost += try rates.charge(credits, onUTCDay: day, account: account)
+            let parts = t.parts.sorted(by: { $0.key < $1.key })
+            // The same runs at the same prices recur across pools (one schedule, one zone): the sum of their charges,
+            // Decimal's slow products and sums of 38 digits, is memoised by every operand in order.
+            var operands: [(credits: Decimal, price: Decimal, fx: Decimal)] = []
+            operands.reserveCapacity(parts.count)
+            for (day, credits) in parts {
+                let rate = try rates.rate(day, account: account)
+                operands.append((credits, rate.unitPrice.price.price.amount, rate.fx.rate))
             }
-            t.cost = cost
+            var failure: FXBookError?
+            t.cost = WhatIfMemo.shared.chargeSum(operands, currency: rates.currency) {
+                var cost = ChargeSum.zero(rates.currency)
+                do throws(FXBookError) {
+                    for (day, credits) in parts { cost += try rates.charge(credits, onUTCDay: day, account: account) }
+                } catch {
+                    failure = error
+                }
+                return cost
+            }
+            if let failure { throw failure }
             tasks = t
         }
     }
@@ -661,6 +676,36 @@ final class WhatIfMemo: @unchecked Sendable {
         lock.lock()
         if chargesMemo.count >= 1 << 18 { chargesMemo = [:] }
         chargesMemo[key] = v
+        lock.unlock()
+        return v
+    }
+
+    /// The parts of a sum of charges, in order, by their exact representation, and the currency it is in.
+    private struct ChargeSumKey: Hashable {
+        var parts: [ChargeKey]
+        var currency: String
+    }
+    private var chargeSumsMemo: [ChargeSumKey: ChargeSum] = [:]
+
+    /// A sum of ledger charges (`make`: ``ChargeSum/zero(_:)`` plus each part's charge, in order), kept by every
+    /// part's credits, price and FX rate in order and the currency: a schedule's task runs at the same prices recur
+    /// across the pools of a zone. Not kept when `make` fails (it then returns what it has; its caller throws).
+    func chargeSum(_ parts: [(credits: Decimal, price: Decimal, fx: Decimal)], currency: Currency,
+                   make: () -> ChargeSum) -> ChargeSum {
+        var keys: [ChargeKey] = []
+        keys.reserveCapacity(parts.count)
+        for p in parts {
+            guard let c = Bytes(p.credits), let r = Bytes(p.price), let f = Bytes(p.fx) else { return make() }
+            keys.append(ChargeKey(credits: c, price: r, fx: f))
+        }
+        let key = ChargeSumKey(parts: keys, currency: currency.code)
+        lock.lock()
+        if let v = chargeSumsMemo[key] { lock.unlock(); return v }
+        lock.unlock()
+        let v = make()
+        lock.lock()
+        if chargeSumsMemo.count >= limit * 64 { chargeSumsMemo = [:] }
+        chargeSumsMemo[key] = v
         lock.unlock()
         return v
     }

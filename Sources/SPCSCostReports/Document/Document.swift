@@ -324,12 +324,44 @@ public struct RowSource: Sendable {
     /// row. Whoever writes the table checks it after writing and throws it.
     public let failure: @Sendable () -> (any Error)?
 
+    /// How many partitions ``part`` makes the rows in (1 for a source made in one piece).
+    public let partitions: Int
+    /// Makes the rows of partition `p` (0 ..< ``partitions``), in order; nil for a source made in one piece. The
+    /// rows of every partition in order are ``produce``'s rows, and any partition can be made on any thread, alone:
+    /// a writer may make several at once (the terminal table does).
+    public let part: (@Sendable (_ p: Int, _ body: (Table.Row) -> Void) -> Void)?
+
     /// A source whose rows `produce` makes; `failure` says why it stopped early (never, by default).
     public init(failure: @escaping @Sendable () -> (any Error)? = { nil },
                 _ produce: @escaping @Sendable (_ body: (Table.Row) -> Void) -> Void) {
         self.produce = produce
         self.failure = failure
+        partitions = 1
+        part = nil
     }
+
+    /// A source made in `partitions` independent partitions, `part(p, body)` making partition `p`'s rows (each
+    /// partition read on its own, from values in memory: a source that reads a database is made in one piece).
+    public init(partitions: Int, _ part: @escaping @Sendable (_ p: Int, _ body: (Table.Row) -> Void) -> Void) {
+        self.partitions = partitions
+        self.part = part
+        failure = { nil }
+        produce = { body in for p in 0..<partitions { part(p, body) } }
+    }
+}
+
+/// One value per partition (or thread), set from the threads that make them.
+final class PartitionResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// Sets slot `i`.
+    func set(_ i: Int, _ value: Value) { lock.lock(); slots[i] = value; lock.unlock() }
+
+    /// Every slot, in order (nil where none was set).
+    var values: [Value?] { lock.lock(); defer { lock.unlock() }; return slots }
 }
 
 /// What the cells of a column hold, and so how each writer shows them.

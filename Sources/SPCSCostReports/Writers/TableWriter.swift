@@ -80,26 +80,106 @@ public struct TableWriter: DocumentWriter {
     /// column's width, a second writes them (the same text as ``TextTable/terminal()``). Each line is assembled in
     /// bytes; a text cell equal to the one above it (a pool's name, a policy) is cleaned and measured once; money,
     /// credits and dates are measured from their integers, and money and credits written from them (``Figure``).
+    /// A source made in partitions (``RowSource/init(partitions:failure:_:)``) is measured and written on every
+    /// core, a few partitions at a time, and its lines written in order: the same bytes.
     func table(_ t: Table, into out: ByteSink) {
-        guard t.source != nil else { out += table(t); return }
+        guard let source = t.source else { out += table(t); return }
         let columns = CellText.humanColumns(t)
         let header = columns.map { clean($0.column.label) }
         var widths = header.map(\.count)
+        let threads = min(source.partitions, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        if let part = source.part, threads > 1 {
+            for row in t.rows { Self.measure(row, columns, &widths, writer: self) }
+            // Each thread measures its partitions (p ≡ i mod threads); the widths are the largest of any.
+            let found = PartitionResults<[Int]>(count: threads)
+            let least = widths
+            DispatchQueue.concurrentPerform(iterations: threads) { i in
+                var mine = least
+                var texts = CellTexts(count: columns.count)
+                for p in stride(from: i, to: source.partitions, by: threads) {
+                    part(p) { Self.measure($0, columns, &mine, texts: &texts, writer: self) }
+                }
+                found.set(i, mine)
+            }
+            for w in found.values { widths = zip(widths, w!).map { max($0, $1) } }
+            let widths = widths
+            var lines = LineMaker(columns: columns, widths: widths)
+            var bytes: [UInt8] = []
+            lines.header(header, into: &bytes)
+            for row in t.rows { lines.row(row, into: &bytes, writer: self) }
+            bytes.withUnsafeBufferPointer { out.write(bytes: $0) }
+            // A window of partitions at a time, each made into its own bytes, then written in order: memory holds a
+            // window, not the table.
+            let window = threads * 8
+            for first in stride(from: 0, to: source.partitions, by: window) {
+                let count = min(window, source.partitions - first)
+                let made = PartitionResults<[UInt8]>(count: count)
+                DispatchQueue.concurrentPerform(iterations: threads) { i in
+                    var lines = LineMaker(columns: columns, widths: widths)
+                    for k in stride(from: i, to: count, by: threads) {
+                        var bytes: [UInt8] = []
+                        bytes.reserveCapacity(1 << 16)
+                        part(first + k) { lines.row($0, into: &bytes, writer: self) }
+                        made.set(k, bytes)
+                    }
+                }
+                for bytes in made.values { bytes!.withUnsafeBufferPointer { out.write(bytes: $0) } }
+            }
+            return
+        }
         var texts = CellTexts(count: columns.count)
+        t.forEachRow { Self.measure($0, columns, &widths, texts: &texts, writer: self) }
+        var lines = LineMaker(columns: columns, widths: widths)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16)
+        lines.header(header, into: &bytes)
         t.forEachRow { row in
-            for (n, c) in columns.enumerated() {
-                let cell = row.cells[c.index]
-                // Money, credits and dates measured from their integers, without their text.
-                let width = Figure(cell, c.column)?.width ?? Self.dateWidth(cell)
-                    ?? texts.text(n, cell, c.column, writer: self).width
-                widths[n] = max(widths[n], width)
+            lines.row(row, into: &bytes, writer: self)
+            if bytes.count >= 1 << 16 {
+                bytes.withUnsafeBufferPointer { out.write(bytes: $0) }
+                bytes.removeAll(keepingCapacity: true)
             }
         }
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        var ascii = true
-        let numeric = columns.map { $0.column.kind.isNumeric }
-        func write(_ n: Int, _ text: String, _ width: Int, _ isASCII: Bool) {
+        bytes.withUnsafeBufferPointer { out.write(bytes: $0) }
+    }
+
+    /// Widens `widths` to `row`'s cells: money, credits and dates measured from their integers, without their text.
+    static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], _ widths: inout [Int],
+                        writer: TableWriter) {
+        var texts = CellTexts(count: columns.count)
+        measure(row, columns, &widths, texts: &texts, writer: writer)
+    }
+
+    /// Widens `widths` to `row`'s cells, `texts` keeping each column's last text cell.
+    static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], _ widths: inout [Int],
+                        texts: inout CellTexts, writer: TableWriter) {
+        for (n, c) in columns.enumerated() {
+            let cell = row.cells[c.index]
+            let width = Figure(cell, c.column)?.width ?? Self.dateWidth(cell)
+                ?? texts.text(n, cell, c.column, writer: writer).width
+            widths[n] = max(widths[n], width)
+        }
+    }
+
+    /// Makes the lines of a table whose column widths are known, in bytes: the header, the rule under it, and each
+    /// row's cells padded (numbers right-aligned, text left), trailing whitespace removed.
+    struct LineMaker {
+        let columns: [(index: Int, column: Table.Column)]
+        let widths: [Int]
+        let numeric: [Bool]
+        private var texts: CellTexts
+        private var line: [UInt8] = []
+        private var ascii = true
+
+        init(columns: [(index: Int, column: Table.Column)], widths: [Int]) {
+            self.columns = columns
+            self.widths = widths
+            numeric = columns.map { $0.column.kind.isNumeric }
+            texts = CellTexts(count: columns.count)
+            line.reserveCapacity(256)
+        }
+
+        private mutating func write(_ n: Int, _ text: String, _ width: Int, _ isASCII: Bool) {
             ascii = ascii && isASCII
             if n > 0 { line.append(32); line.append(32) }
             let pad = widths[n] - width
@@ -107,38 +187,48 @@ public struct TableWriter: DocumentWriter {
             line.append(contentsOf: text.utf8)
             if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
         }
+
         /// A money or credits cell (printable ASCII), its digits written straight into the line.
-        func write(_ n: Int, _ figure: Figure) {
+        private mutating func write(_ n: Int, _ figure: Figure) {
             if n > 0 { line.append(32); line.append(32) }
             let width = figure.width, pad = widths[n] - width
             if numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
             figure.append(to: &line, width: width)
             if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
         }
-        func end() {
+
+        private mutating func end(into bytes: inout [UInt8]) {
             // Trailing whitespace removed, as Character.isWhitespace sees it: in printable ASCII only spaces; a line
             // with other characters goes through String.
             if ascii {
                 while line.last == 32 { line.removeLast() }
                 line.append(10)
-                line.withUnsafeBufferPointer { out.write(bytes: $0) }
+                bytes.append(contentsOf: line)
             } else {
                 var text = String(decoding: line, as: UTF8.self)
                 while let c = text.last, c.isWhitespace { text.removeLast() }
-                out += text + "\n"
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(10)
             }
             line.removeAll(keepingCapacity: true)
             ascii = true
         }
-        for (n, h) in header.enumerated() { write(n, h, h.count, false) }
-        end()
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        t.forEachRow { row in
+
+        /// The header line and the rule under it.
+        mutating func header(_ header: [String], into bytes: inout [UInt8]) {
+            for (n, h) in header.enumerated() { write(n, h, h.count, false) }
+            end(into: &bytes)
+            bytes.append(contentsOf: widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").utf8)
+            bytes.append(10)
+        }
+
+        /// One row's line.
+        mutating func row(_ row: Table.Row, into bytes: inout [UInt8], writer: TableWriter) {
             for (n, c) in columns.enumerated() {
                 let cell = row.cells[c.index]
                 if let f = Figure(cell, c.column) {
                     write(n, f)
-                } else if case .date(let d) = cell, Self.dateWidth(cell) != nil {
+                } else if case .date(let d) = cell, TableWriter.dateWidth(cell) != nil {
                     // `YYYY-MM-DD` from its fields, as CivilDate.description writes it (a date column is left-aligned).
                     if n > 0 { line.append(32); line.append(32) }
                     let y = d.year, m = d.month, day = d.day
@@ -150,11 +240,11 @@ public struct TableWriter: DocumentWriter {
                     if numeric[n], pad > 0 { line.insert(contentsOf: repeatElement(32, count: pad), at: line.count - 10) }
                     if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
                 } else {
-                    let t = texts.text(n, cell, c.column, writer: self)
+                    let t = texts.text(n, cell, c.column, writer: writer)
                     write(n, t.text, t.width, t.ascii)
                 }
             }
-            end()
+            end(into: &bytes)
         }
     }
 
