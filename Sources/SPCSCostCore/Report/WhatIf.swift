@@ -149,7 +149,7 @@ public struct WhatIfResult: Sendable {
                 operands.append((credits, rate.unitPrice.price.price.amount, rate.fx.rate))
             }
             var failure: FXBookError?
-            t.cost = WhatIfMemo.shared.chargeSum(operands, currency: rates.currency) {
+            t.cost = WhatIfMemo.current.chargeSum(operands, currency: rates.currency) {
                 var cost = ChargeSum.zero(rates.currency)
                 do throws(FXBookError) {
                     for (day, credits) in parts { cost += try rates.charge(credits, onUTCDay: day, account: account) }
@@ -179,7 +179,7 @@ public struct WhatIfResult: Sendable {
                 // sums, the same ones across days and pools, memoised by their operands.
                 let rate = try rates.rate(only.key, account: account)
                 let price = rate.unitPrice.price.price.amount, fx = rate.fx.rate
-                let sum = WhatIfMemo.shared.charge(only.value, price, fx) {
+                let sum = WhatIfMemo.current.charge(only.value, price, fx) {
                     var quantity = DecimalSum(), amount = DecimalSum()
                     quantity.add(only.value)
                     amount.add(product: only.value, price, fx)
@@ -280,7 +280,7 @@ public enum WhatIf {
                                rateInForce: (CivilDate) -> Decimal) throws -> [WhatIfResult] {
         let dates = (0...from.days(to: through)).map { from.adding(days: $0) }
         let minNodes = computePool?.minNodes ?? 1
-        let dayStarts = WhatIfMemo.shared.dayStarts(zone, from: from, through: through.adding(days: 1))
+        let dayStarts = WhatIfMemo.current.dayStarts(zone, from: from, through: through.adding(days: 1))
         let rates = dates.map(rateInForce)
         let ratesNano = rates.map { NanoCredits(exactly: $0)?.value }
         let firstUTC = Int(floorDiv(dayStarts[0], 86_400))
@@ -290,7 +290,7 @@ public enum WhatIf {
         var sums = [Int64](repeating: .min, count: dates.count * width)
         let windows: [(BusinessHours, [DateInterval])] = policies.compactMap {
             guard case let .businessHours(w) = $0 else { return nil }
-            return (w, WhatIfMemo.shared.intervals(w, from: from.adding(days: -1), through: through.adding(days: 1)))
+            return (w, WhatIfMemo.current.intervals(w, from: from.adding(days: -1), through: through.adding(days: 1)))
         }
         var extra = windows.map { _ in [CivilDate: [Int: DecimalSum]]() }
         // An hour's credits above the window, by its nano-credits, seconds in the window and day's rate: the same
@@ -421,7 +421,7 @@ public enum WhatIf {
         }
         switch policy {
         case let .businessHours(window):
-            let intervals = WhatIfMemo.shared.intervals(window, from: first.adding(days: -1), through: last.adding(days: 1))
+            let intervals = WhatIfMemo.current.intervals(window, from: first.adding(days: -1), through: last.adding(days: 1))
             var next = 0
             for (i, d) in dates.enumerated() {
                 let span = spans[i]
@@ -555,7 +555,7 @@ extension WhatIfResult {
         guard case let .businessHours(window) = policy, let first = days.first?.date, let last = days.last?.date else {
             return
         }
-        let memo = WhatIfMemo.shared
+        let memo = WhatIfMemo.current
         let starts = memo.dayStarts(zone, from: first, through: last.adding(days: 1))
         let start = Date(timeIntervalSince1970: TimeInterval(starts[0]))
         let end = Date(timeIntervalSince1970: TimeInterval(starts[starts.count - 1]))
@@ -574,6 +574,7 @@ extension WhatIfResult {
                                 parts: [:])
         tasks.autoSuspendSeconds = suspend
         tasks.autoSuspendPulled = autoSuspendSeconds != nil
+        var runsOn: [Int: Int] = [:]
         for i in intervals {
             for instant in [i.start, i.end] where instant >= start && instant < end {
                 let date = localDate[instant] ?? CivilDate.of(instant, in: zone)
@@ -591,12 +592,15 @@ extension WhatIfResult {
                 // Each `+=` of Decimal's, memoised by its operands (the same sums recur across days and pools).
                 days[d].policyParts[utcDay] = memo.sum(days[d].policyParts[utcDay] ?? 0, low)
                 days[d].policyCredits = memo.sum(days[d].policyCredits, low)
-                tasks.parts[utcDay] = memo.sum(tasks.parts[utcDay] ?? 0, low)
+                runsOn[utcDay, default: 0] += 1
                 tasks.runs += 1
-                tasks.credits = memo.sum(tasks.credits, low)
-                tasks.highCredits = memo.sum(tasks.highCredits, high)
             }
         }
+        // Sums of runs alone: k runs are 0 + low + … + low (k additions, in order), the same for every pool.
+        let lows = memo.repeatedSums(of: low, upTo: tasks.runs)
+        for (day, k) in runsOn { tasks.parts[day] = lows[k] }
+        tasks.credits = lows[tasks.runs]
+        tasks.highCredits = memo.repeatedSums(of: high, upTo: tasks.runs)[tasks.runs]
         // A pool that never existed in the window (no run) has no tasks to pay for.
         if tasks.runs > 0 { self.tasks = tasks }
     }
@@ -608,8 +612,16 @@ extension WhatIfResult {
 /// look-ups). The values are those of ``BusinessHours/intervals(from:through:)``, ``CivilDate/startInstant(in:)``
 /// and ``CivilDate/of(_:in:)``.
 final class WhatIfMemo: @unchecked Sendable {
-    /// The process's memo.
-    static let shared = WhatIfMemo()
+    /// The calling thread's memo: the pools are re-priced on several threads, and one memo behind one lock would
+    /// have them wait for each other on every sum. Each thread's lives as long as the thread.
+    static var current: WhatIfMemo {
+        let key = "spcs-cost.WhatIfMemo"
+        let local = Thread.current.threadDictionary
+        if let memo = local[key] as? WhatIfMemo { return memo }
+        let memo = WhatIfMemo()
+        local[key] = memo
+        return memo
+    }
 
     private struct Days: Hashable {
         var from: CivilDate
@@ -708,6 +720,26 @@ final class WhatIfMemo: @unchecked Sendable {
         chargeSumsMemo[key] = v
         lock.unlock()
         return v
+    }
+
+    private var repeatedMemo: [Bytes: [Decimal]] = [:]
+
+    /// `[0, x, x + x, …]` through `count` additions of `x`, each Decimal's own `+` of the one before and `x`:
+    /// kept by `x`'s exact representation and grown as longer runs are asked for.
+    func repeatedSums(of x: Decimal, upTo count: Int) -> [Decimal] {
+        let key = Bytes(x)
+        lock.lock()
+        if let key, let known = repeatedMemo[key], known.count > count { lock.unlock(); return known }
+        lock.unlock()
+        var sums: [Decimal] = [0]
+        sums.reserveCapacity(count + 1)
+        for _ in 0..<count { sums.append(sums[sums.count - 1] + x) }
+        guard let key else { return sums }
+        lock.lock()
+        if repeatedMemo.count >= limit { repeatedMemo = [:] }
+        repeatedMemo[key] = sums
+        lock.unlock()
+        return sums
     }
 
     /// `a + b`, Decimal's own sum, kept by the operands' exact representation: a schedule task's 1/60 of a credit

@@ -342,7 +342,10 @@ struct WhatIfDocument {
         return Table(id: "days", title: "Per day", columns: columns, source: RowSource(partitions: results.count) { i, body in
             do {
                 let r = results[i]
-                let pool = Cell.text(r.pool), policy = Cell.text(labelOf[r.policy] ?? r.policy.label)
+                // The policy's label copied for the partition: one string shared by the threads that make partitions
+                // at once would have its count of references changed by both for every row.
+                let label = labelOf[r.policy] ?? r.policy.label
+                let pool = Cell.text(r.pool), policy = Cell.text(String(decoding: Array(label.utf8), as: UTF8.self))
                 for d in r.days {
                     var cells: [Cell] = [policy, pool, .date(d.date), .number(d.meteredCredits), .number(d.policyCredits)]
                     if let c = currency {

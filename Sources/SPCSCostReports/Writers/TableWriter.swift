@@ -87,6 +87,7 @@ public struct TableWriter: DocumentWriter {
         let columns = CellText.humanColumns(t)
         let header = columns.map { clean($0.column.label) }
         var widths = header.map(\.count)
+        let credits = columns.map { $0.column.kind == .credits }
         let threads = min(source.partitions, max(1, ProcessInfo.processInfo.activeProcessorCount))
         if let part = source.part, threads > 1 {
             for row in t.rows { Self.measure(row, columns, &widths, writer: self) }
@@ -97,7 +98,7 @@ public struct TableWriter: DocumentWriter {
                 var mine = least
                 var texts = CellTexts(count: columns.count)
                 for p in stride(from: i, to: source.partitions, by: threads) {
-                    part(p) { Self.measure($0, columns, &mine, texts: &texts, writer: self) }
+                    part(p) { Self.measure($0, columns, credits: credits, &mine, texts: &texts, writer: self) }
                 }
                 found.set(i, mine)
             }
@@ -128,7 +129,7 @@ public struct TableWriter: DocumentWriter {
             return
         }
         var texts = CellTexts(count: columns.count)
-        t.forEachRow { Self.measure($0, columns, &widths, texts: &texts, writer: self) }
+        t.forEachRow { Self.measure($0, columns, credits: credits, &widths, texts: &texts, writer: self) }
         var lines = LineMaker(columns: columns, widths: widths)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 16)
@@ -153,10 +154,19 @@ public struct TableWriter: DocumentWriter {
     /// Widens `widths` to `row`'s cells, `texts` keeping each column's last text cell.
     static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], _ widths: inout [Int],
                         texts: inout CellTexts, writer: TableWriter) {
-        for (n, c) in columns.enumerated() {
-            let cell = row.cells[c.index]
-            let width = Figure(cell, c.column)?.width ?? Self.dateWidth(cell)
-                ?? texts.text(n, cell, c.column, writer: writer).width
+        let credits = columns.map { $0.column.kind == .credits }
+        measure(row, columns, credits: credits, &widths, texts: &texts, writer: writer)
+    }
+
+    /// Widens `widths` to `row`'s cells; `credits[n]` tells whether column `n` holds credits.
+    static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], credits: [Bool],
+                        _ widths: inout [Int], texts: inout CellTexts, writer: TableWriter) {
+        // By index: a copy of a column (its key and label) for each cell would retain its strings, shared by the
+        // threads that measure partitions at once.
+        for n in columns.indices {
+            let cell = row.cells[columns[n].index]
+            let width = Figure(cell, credits: credits[n])?.width ?? Self.dateWidth(cell)
+                ?? texts.text(n, cell, columns[n].column, writer: writer).width
             widths[n] = max(widths[n], width)
         }
     }
@@ -167,6 +177,8 @@ public struct TableWriter: DocumentWriter {
         let columns: [(index: Int, column: Table.Column)]
         let widths: [Int]
         let numeric: [Bool]
+        /// Each column's cell index, and whether it holds credits.
+        let indices: [Int], credits: [Bool]
         private var texts: CellTexts
         private var line: [UInt8] = []
         private var ascii = true
@@ -175,6 +187,8 @@ public struct TableWriter: DocumentWriter {
             self.columns = columns
             self.widths = widths
             numeric = columns.map { $0.column.kind.isNumeric }
+            indices = columns.map(\.index)
+            credits = columns.map { $0.column.kind == .credits }
             texts = CellTexts(count: columns.count)
             line.reserveCapacity(256)
         }
@@ -224,9 +238,10 @@ public struct TableWriter: DocumentWriter {
 
         /// One row's line.
         mutating func row(_ row: Table.Row, into bytes: inout [UInt8], writer: TableWriter) {
-            for (n, c) in columns.enumerated() {
-                let cell = row.cells[c.index]
-                if let f = Figure(cell, c.column) {
+            // By index, as ``measure(_:_:_:texts:writer:)`` reads them.
+            for n in indices.indices {
+                let cell = row.cells[indices[n]]
+                if let f = Figure(cell, credits: credits[n]) {
                     write(n, f)
                 } else if case .date(let d) = cell, TableWriter.dateWidth(cell) != nil {
                     // `YYYY-MM-DD` from its fields, as CivilDate.description writes it (a date column is left-aligned).
@@ -240,7 +255,7 @@ public struct TableWriter: DocumentWriter {
                     if numeric[n], pad > 0 { line.insert(contentsOf: repeatElement(32, count: pad), at: line.count - 10) }
                     if !numeric[n], pad > 0 { line.append(contentsOf: repeatElement(32, count: pad)) }
                 } else {
-                    let t = texts.text(n, cell, c.column, writer: writer)
+                    let t = texts.text(n, cell, columns[n].column, writer: writer)
                     write(n, t.text, t.width, t.ascii)
                 }
             }
@@ -270,11 +285,14 @@ public struct TableWriter: DocumentWriter {
 
         /// The figure of `cell` in `column`; nil for other cells, and where the value does not fit 64 bits (the
         /// cell's text is then made as ``CellText/human(_:_:)`` makes it).
-        init?(_ cell: Cell, _ column: Table.Column) {
+        init?(_ cell: Cell, _ column: Table.Column) { self.init(cell, credits: column.kind == .credits) }
+
+        /// The figure of `cell` in a column of credits (`credits`) or not.
+        init?(_ cell: Cell, credits: Bool) {
             let value: Decimal
             switch cell {
             case .money(let m): value = m.amount; scale = m.currency.minorUnits
-            case .number(let d) where column.kind == .credits: value = d; scale = CellText.peopleCreditDigits
+            case .number(let d) where credits: value = d; scale = CellText.peopleCreditDigits
             default: return nil
             }
             guard (0...18).contains(scale),

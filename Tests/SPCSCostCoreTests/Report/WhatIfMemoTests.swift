@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    /// The repeated sums of a schedule's runs (0 + x + … + x) are Decimal's own additions in order, to the byte,
+    /// asked for a longer run after a shorter one and again, for the 60 s minimum and an AUTO_SUSPEND tail of a run.
+    @Test func repeatedSumsAreDecimalsOwnAdditionsInOrder() {
+        let memo = WhatIfMemo()
+        for x in [Decimal(60) * 1 / 3600, Decimal(600) * 1 / 3600, Decimal(string: "0.0125")!, Decimal(1) / 3] {
+            for count in [3, 700, 10, 701] {
+                let got = memo.repeatedSums(of: x, upTo: count)
+                var sum: Decimal = 0
+                #expect(got.count > count)
+                for k in 0...count {
+                    #expect(withUnsafeBytes(of: got[k]) { Array($0) } == withUnsafeBytes(of: sum) { Array($0) }, "\(x) × \(k)")
+                    sum += x
+                }
+            }
+        }
+    }
+
     /// A day's charge of 38-digit credits, memoised, is the ledger's Decimal arithmetic: quantity 0 + credits, amount
     /// 0 + (credits × price) × FX, to the byte, asked once and again.
     @Test func memoisedChargesAreDecimalsOwn() {
