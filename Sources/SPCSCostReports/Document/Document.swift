@@ -281,6 +281,17 @@ public struct Table: Sendable {
             self.kind = kind
             self.detail = detail
         }
+
+        /// The column with its own copies of its strings: for a thread that reads it for every cell while others read
+        /// the original (a shared string's count of references is changed by every thread that copies it).
+        var deepCopy: Column {
+            func copy(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
+            var c = self
+            c.key = copy(key)
+            c.label = copy(label)
+            if case .money(let currency) = kind, let fresh = Currency(code: copy(currency.code)) { c.kind = .money(fresh) }
+            return c
+        }
     }
 
     /// What a row is.

@@ -82,21 +82,75 @@ public struct JSONDocumentWriter: DocumentWriter {
     }
 
     /// A table's data rows at indent 6, as objects keyed by column key, written one at a time as they are made.
+    /// A source made in partitions (``RowSource/init(partitions:_:)``) is written on every core, a few partitions at
+    /// a time, each into its own bytes, and written in order: the same bytes.
     func rows(_ t: Table, into out: ByteSink) {
         var first = true
-        let columns = t.columns
-        let keys = columns.map { c in
-            let k = ByteSink()
-            JSONValue.quote(c.key, into: k)
-            return String(decoding: try! k.finish(), as: UTF8.self)
-        }
-        t.forEachRow { row in
-            guard row.role.isData else { return }
+        let rows = RowObjects(t.columns)
+        /// The separator before a row, then the row.
+        func write(_ row: Table.Row, _ rows: RowObjects, into out: ByteSink) {
             out += first ? "[\n        {\n" : ",\n        {\n"
             first = false
-            for (i, c) in columns.enumerated() {
+            rows.write(row, into: out)
+        }
+        let threads = min(t.source?.partitions ?? 1, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        if let source = t.source, let part = source.part, threads > 1 {
+            for row in t.rows where row.role.isData { write(row, rows, into: out) }
+            // Each partition's rows, every one after the separator of a row that is not the first.
+            let separator = Array(",\n        {\n".utf8)
+            let window = threads * 8
+            for base in stride(from: 0, to: source.partitions, by: window) {
+                let count = min(window, source.partitions - base)
+                let made = PartitionResults<[UInt8]>(count: count)
+                DispatchQueue.concurrentPerform(iterations: threads) { i in
+                    // The thread's own copies of the keys and columns (their strings are not shared with the others).
+                    let mine = RowObjects(rows.columns.map(\.deepCopy))
+                    for k in stride(from: i, to: count, by: threads) {
+                        let sink = ByteSink()
+                        part(base + k) { row in
+                            guard row.role.isData else { return }
+                            separator.withUnsafeBufferPointer { sink.write(bytes: $0) }
+                            mine.write(row, into: sink)
+                        }
+                        made.set(k, (try? sink.finish()) ?? [])
+                    }
+                }
+                for case let bytes? in made.values where !bytes.isEmpty {
+                    if first {
+                        out += "[\n        {\n"
+                        first = false
+                        bytes.withUnsafeBufferPointer { out.write(bytes: UnsafeBufferPointer(rebasing: $0[separator.count...])) }
+                    } else {
+                        bytes.withUnsafeBufferPointer { out.write(bytes: $0) }
+                    }
+                }
+            }
+        } else {
+            t.forEachRow { row in if row.role.isData { write(row, rows, into: out) } }
+        }
+        out += first ? "[]" : "\n      ]"
+    }
+
+    /// Writes a table's rows as JSON objects keyed by column key (the members at indent 10, the closing brace at 8).
+    struct RowObjects {
+        let columns: [Table.Column]
+        /// Each column's key as a quoted JSON string.
+        let keys: [[UInt8]]
+
+        init(_ columns: [Table.Column]) {
+            self.columns = columns
+            keys = columns.map { c in
+                let k = ByteSink()
+                JSONValue.quote(c.key, into: k)
+                return (try? k.finish()) ?? []
+            }
+        }
+
+        /// The members of `row` and the closing brace.
+        func write(_ row: Table.Row, into out: ByteSink) {
+            for i in columns.indices {
                 out += "          "
-                out += keys[i]
+                keys[i].withUnsafeBufferPointer { out.write(bytes: $0) }
                 out += " : "
                 switch row.cells[i] {
                 case .empty: out += "null"
@@ -111,13 +165,12 @@ public struct JSONDocumentWriter: DocumentWriter {
                 case .integer(let v): out += String(v)
                 case .flag(let b): out += b ? "true" : "false"
                 case .text(let s): JSONValue.quote(s, into: out)
-                case let cell: JSONValue.quote(CellText.machine(cell, c), into: out)
+                case let cell: JSONValue.quote(CellText.machine(cell, columns[i]), into: out)
                 }
                 out += i + 1 < columns.count ? ",\n" : "\n"
             }
             out += "        }"
         }
-        out += first ? "[]" : "\n      ]"
     }
 
     /// The `charts` member at indent 2, one chart at a time.
