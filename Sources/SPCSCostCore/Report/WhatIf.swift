@@ -606,11 +606,12 @@ extension WhatIfResult {
     }
 }
 
-/// What the re-pricing of every pool asks again with the same arguments, made once per process: a business-hours
-/// window's intervals over the run's days, a zone's day starts, and the local dates of the window's ends in a zone (a
-/// year of 1,000 pools under one window asked for the same intervals 3,000 times, each hundreds of time-zone
-/// look-ups). The values are those of ``BusinessHours/intervals(from:through:)``, ``CivilDate/startInstant(in:)``
-/// and ``CivilDate/of(_:in:)``.
+/// What the re-pricing of every pool asks again with the same arguments, made once per thread (``current``): a
+/// business-hours window's intervals over the run's days, a zone's day starts, and the local dates of the window's
+/// ends in a zone (a year of 1,000 pools under one window asked for the same intervals 3,000 times, each hundreds of
+/// time-zone look-ups), and Decimal sums and charges of 38 digits that recur across pools. The values are those of
+/// ``BusinessHours/intervals(from:through:)``, ``CivilDate/startInstant(in:)``, ``CivilDate/of(_:in:)`` and
+/// Decimal's own arithmetic; each table is emptied when it passes its bound.
 final class WhatIfMemo: @unchecked Sendable {
     /// The calling thread's memo: the pools are re-priced on several threads, and one memo behind one lock would
     /// have them wait for each other on every sum. Each thread's lives as long as the thread.
