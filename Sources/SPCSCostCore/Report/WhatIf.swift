@@ -130,13 +130,14 @@ public struct WhatIfResult: Sendable {
     public mutating func price(rates: inout DayRates, meteredFrom: WhatIfResult? = nil,
                                account: String = "") throws(FXBookError) {
         let same = meteredFrom.map { $0.days.map(\.date) == days.map(\.date) } ?? false
+        let memo = WhatIfMemo.current
         for i in days.indices {
             if same, let priced = meteredFrom?.days[i].metered {
                 days[i].metered = priced
             } else {
-                days[i].metered = try Self.charge(days[i].meteredParts, rates: &rates, account: account)
+                days[i].metered = try Self.charge(days[i].meteredParts, rates: &rates, account: account, memo: memo)
             }
-            days[i].policy = try Self.charge(days[i].policyParts, rates: &rates, account: account)
+            days[i].policy = try Self.charge(days[i].policyParts, rates: &rates, account: account, memo: memo)
         }
         if var t = tasks {
             let parts = t.parts.sorted(by: { $0.key < $1.key })
@@ -149,7 +150,7 @@ public struct WhatIfResult: Sendable {
                 operands.append((credits, rate.unitPrice.price.price.amount, rate.fx.rate))
             }
             var failure: FXBookError?
-            t.cost = WhatIfMemo.current.chargeSum(operands, currency: rates.currency) {
+            t.cost = memo.chargeSum(operands, currency: rates.currency) {
                 var cost = ChargeSum.zero(rates.currency)
                 do throws(FXBookError) {
                     for (day, credits) in parts { cost += try rates.charge(credits, onUTCDay: day, account: account) }
@@ -166,7 +167,9 @@ public struct WhatIfResult: Sendable {
     /// The sum of the charges of `parts` (credits by UTC day), in day order: the value of adding
     /// ``DayRates/charge(_:onUTCDay:account:)`` of each part to ``ChargeSum/zero(_:)``, made with ``DecimalSum``
     /// (each amount is the part's credits × the day's price × its FX, in 64-bit integers where they fit).
-    static func charge(_ parts: [Int: Decimal], rates: inout DayRates, account: String) throws(FXBookError) -> ChargeSum {
+    /// `memo`: the calling thread's (``WhatIfMemo/current``), looked up once by the caller.
+    static func charge(_ parts: [Int: Decimal], rates: inout DayRates, account: String,
+                       memo: WhatIfMemo = .current) throws(FXBookError) -> ChargeSum {
         var quantity = DecimalSum(), amount = DecimalSum()
         func add(_ day: Int, _ credits: Decimal) throws(FXBookError) {
             let rate = try rates.rate(day, account: account)
@@ -179,7 +182,7 @@ public struct WhatIfResult: Sendable {
                 // sums, the same ones across days and pools, memoised by their operands.
                 let rate = try rates.rate(only.key, account: account)
                 let price = rate.unitPrice.price.price.amount, fx = rate.fx.rate
-                let sum = WhatIfMemo.current.charge(only.value, price, fx) {
+                let sum = memo.charge(only.value, price, fx) {
                     var quantity = DecimalSum(), amount = DecimalSum()
                     quantity.add(only.value)
                     amount.add(product: only.value, price, fx)
@@ -241,12 +244,13 @@ public enum WhatIf {
                        extraInWindow: extraByDay, meteredNodeHours: reconciliation.days.map(\.meteredNodeHours))
     }
 
-    /// What an hour's credits above a window depend on (``extraCredits(_:rate:minNodes:secondsInWindow:)``, MIN_NODES
-    /// being the pool's): its nano-credits, its seconds in the window and the day's rate in nano-credits.
+    /// What an hour's credits above a window depend on (``extraCredits(_:rate:minNodes:secondsInWindow:)``): its
+    /// nano-credits, its seconds in the window, the day's rate in nano-credits and the pool's MIN_NODES.
     struct ExtraKey: Hashable {
         var nano: Int64
         var seconds: Int
         var rateNano: Int64
+        var minNodes: Int
     }
 
     /// The credits of an hour above MIN_NODES inside a business-hours window, at the day's rate: node-seconds
@@ -295,8 +299,9 @@ public enum WhatIf {
         var extra = windows.map { _ in [CivilDate: [Int: DecimalSum]]() }
         // An hour's credits above the window, by its nano-credits, seconds in the window and day's rate: the same
         // few values recur all year (a pool's hours take a few hundred values), and each is five Decimal operations;
-        // memoised where the rate is a 9-decimal one (every rate card's), which names it exactly.
-        var extraOf: [ExtraKey: Decimal?] = [:]
+        // memoised where the rate is a 9-decimal one (every rate card's), which names it exactly, in the thread's memo
+        // (pools of one family and MIN_NODES share them).
+        let memo = WhatIfMemo.current
         var next = windows.map { _ in 0 }
         var day = 0
         let first = Int((dayStarts[0] - hours.firstHour) / 3600) - 1
@@ -335,15 +340,13 @@ public enum WhatIf {
                         if above.partialValue == base.partialValue, (Int64(minNodes) * Int64(seconds)) % 9 == 0 { continue }
                     }
                 }
-                let key = ratesNano[day].map { ExtraKey(nano: nano, seconds: seconds, rateNano: $0) }
-                let e: Decimal?
-                if let key, let known = extraOf[key] {
-                    e = known
-                } else {
-                    e = extraCredits(NanoCredits(nano).credits, rate: rates[day], minNodes: Decimal(minNodes),
-                                     secondsInWindow: seconds)
-                    if let key { extraOf[key] = e }
+                let make = {
+                    extraCredits(NanoCredits(nano).credits, rate: rates[day], minNodes: Decimal(minNodes),
+                                 secondsInWindow: seconds)
                 }
+                let e = ratesNano[day].map {
+                    memo.extra(ExtraKey(nano: nano, seconds: seconds, rateNano: $0, minNodes: minNodes), make: make)
+                } ?? make()
                 if let e { extra[k][dates[day], default: [:]][utcDay, default: DecimalSum()].add(e) }
             }
         }
@@ -719,6 +722,22 @@ final class WhatIfMemo: @unchecked Sendable {
         lock.lock()
         if chargeSumsMemo.count >= limit * 64 { chargeSumsMemo = [:] }
         chargeSumsMemo[key] = v
+        lock.unlock()
+        return v
+    }
+
+    private var extrasMemo: [WhatIf.ExtraKey: Decimal?] = [:]
+
+    /// An hour's credits above a business-hours window (`make`: ``WhatIf/extraCredits(_:rate:minNodes:secondsInWindow:)``),
+    /// kept by what it depends on (nil: none above).
+    func extra(_ key: WhatIf.ExtraKey, make: () -> Decimal?) -> Decimal? {
+        lock.lock()
+        if let v = extrasMemo[key] { lock.unlock(); return v }
+        lock.unlock()
+        let v = make()
+        lock.lock()
+        if extrasMemo.count >= 1 << 18 { extrasMemo = [:] }
+        extrasMemo[key] = v
         lock.unlock()
         return v
     }
