@@ -192,7 +192,25 @@ public struct WhatIfResult: Sendable {
             }
             try add(only.key, only.value)
         } else {
-            for (day, credits) in parts.sorted(by: { $0.key < $1.key }) { try add(day, credits) }
+            let sorted = parts.sorted(by: { $0.key < $1.key })
+            if sorted.contains(where: { ExactDecimal.parts($0.value) == nil }) {
+                // A day over two UTC days with 38-digit credits (a schedule's run on the second): memoised by every
+                // part's credits, price and FX in day order, as the one-part days are.
+                var operands: [(credits: Decimal, price: Decimal, fx: Decimal)] = []
+                for (day, credits) in sorted {
+                    let rate = try rates.rate(day, account: account)
+                    operands.append((credits, rate.unitPrice.price.price.amount, rate.fx.rate))
+                }
+                return memo.dayCharge(operands, currency: rates.currency) {
+                    var quantity = DecimalSum(), amount = DecimalSum()
+                    for o in operands {
+                        quantity.add(o.credits)
+                        amount.add(product: o.credits, o.price, o.fx)
+                    }
+                    return ChargeSum(quantity: quantity.value, amount: Money(amount.value, rates.currency))
+                }
+            }
+            for (day, credits) in sorted { try add(day, credits) }
         }
         return ChargeSum(quantity: quantity.value, amount: Money(amount.value, rates.currency))
     }
@@ -286,7 +304,12 @@ public enum WhatIf {
         let minNodes = computePool?.minNodes ?? 1
         let dayStarts = WhatIfMemo.current.dayStarts(zone, from: from, through: through.adding(days: 1))
         let rates = dates.map(rateInForce)
-        let ratesNano = rates.map { NanoCredits(exactly: $0)?.value }
+        // In nano-credits (a Decimal product each): converted once per run of days at the same rate.
+        var ratesNano: [Int64?] = []
+        ratesNano.reserveCapacity(rates.count)
+        for (i, r) in rates.enumerated() {
+            ratesNano.append(i > 0 && rates[i - 1] == r ? ratesNano[i - 1] : NanoCredits(exactly: r)?.value)
+        }
         let firstUTC = Int(floorDiv(dayStarts[0], 86_400))
         // Per local day d and UTC day u: sum at d × width + (u − firstUTC − d + 1); a local day spans at most 3 UTC days
         // from the day before its date (zones east of UTC) to the day after (west).
@@ -702,12 +725,20 @@ final class WhatIfMemo: @unchecked Sendable {
         var currency: String
     }
     private var chargeSumsMemo: [ChargeSumKey: ChargeSum] = [:]
+    private var dayChargesMemo: [ChargeSumKey: ChargeSum] = [:]
 
-    /// A sum of ledger charges (`make`: ``ChargeSum/zero(_:)`` plus each part's charge, in order), kept by every
-    /// part's credits, price and FX rate in order and the currency: a schedule's task runs at the same prices recur
-    /// across the pools of a zone. Not kept when `make` fails (it then returns what it has; its caller throws).
-    func chargeSum(_ parts: [(credits: Decimal, price: Decimal, fx: Decimal)], currency: Currency,
+    /// A day's charge of credits over several UTC days (`make`: the ledger's sums of each part's credits and of
+    /// credits × price × FX, in day order), kept by every part's operands in order and the currency.
+    func dayCharge(_ parts: [(credits: Decimal, price: Decimal, fx: Decimal)], currency: Currency,
                    make: () -> ChargeSum) -> ChargeSum {
+        memoised(\.dayChargesMemo, parts, currency: currency, make: make)
+    }
+
+    /// `make()` kept in `table` by the exact representation of `parts` and `currency` (not kept when a part has no
+    /// 20-byte representation).
+    private func memoised(_ table: ReferenceWritableKeyPath<WhatIfMemo, [ChargeSumKey: ChargeSum]>,
+                          _ parts: [(credits: Decimal, price: Decimal, fx: Decimal)], currency: Currency,
+                          make: () -> ChargeSum) -> ChargeSum {
         var keys: [ChargeKey] = []
         keys.reserveCapacity(parts.count)
         for p in parts {
@@ -716,14 +747,23 @@ final class WhatIfMemo: @unchecked Sendable {
         }
         let key = ChargeSumKey(parts: keys, currency: currency.code)
         lock.lock()
-        if let v = chargeSumsMemo[key] { lock.unlock(); return v }
+        if let v = self[keyPath: table][key] { lock.unlock(); return v }
         lock.unlock()
         let v = make()
         lock.lock()
-        if chargeSumsMemo.count >= limit * 64 { chargeSumsMemo = [:] }
-        chargeSumsMemo[key] = v
+        if self[keyPath: table].count >= limit * 64 { self[keyPath: table] = [:] }
+        self[keyPath: table][key] = v
         lock.unlock()
         return v
+    }
+
+    /// A sum of ledger charges (`make`: ``ChargeSum/zero(_:)`` plus each part's charge, in order), kept by every
+    /// part's credits, price and FX rate in order and the currency: a schedule's task runs at the same prices recur
+    /// across the pools of a zone. `make` must not fail (the caller looks every part's rate up before: ``DayRates``
+    /// keeps them, so pricing the parts again finds them).
+    func chargeSum(_ parts: [(credits: Decimal, price: Decimal, fx: Decimal)], currency: Currency,
+                   make: () -> ChargeSum) -> ChargeSum {
+        memoised(\.chargeSumsMemo, parts, currency: currency, make: make)
     }
 
     private var extrasMemo: [WhatIf.ExtraKey: Decimal?] = [:]

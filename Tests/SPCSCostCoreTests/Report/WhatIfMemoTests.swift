@@ -98,4 +98,31 @@ import Testing
             }
         }
     }
+
+    /// A day over two UTC days whose credits have 38 digits (a schedule's suspend run on the second) is charged, memo
+    /// or not, as the ledger sums it: quantity 0 + each part, amount 0 + each part × price × FX, in day order; parts
+    /// swapped between the days are another charge.
+    @Test func chargesOfDaysOverTwoUTCDaysAreTheLedgersSums() throws {
+        let low = Decimal(60) * 1 / 3600
+        let first = CivilDate(year: 2025, month: 1, day: 6)!, next = first.adding(days: 1)
+        var rates = try SavingsReportTests.rates("2.85", days: first...next)
+        let memo = WhatIfMemo()
+        func bytes(_ d: Decimal) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let x = Decimal(Int64.random(in: 0...9_000_000_000, using: &rng)) / 1_000_000_000 + low
+            for parts in [[first.daysSinceEpoch: x, next.daysSinceEpoch: low], [first.daysSinceEpoch: low, next.daysSinceEpoch: x]] {
+                var quantity = DecimalSum(), amount = DecimalSum()
+                for (day, credits) in parts.sorted(by: { $0.key < $1.key }) {
+                    quantity.add(credits)
+                    amount.add(product: credits, try rates.rate(day).unitPrice.price.price.amount, try rates.rate(day).fx.rate)
+                }
+                for _ in 0..<2 {
+                    let got = try WhatIfResult.charge(parts, rates: &rates, account: "", memo: memo)
+                    #expect(bytes(got.quantity) == bytes(quantity.value))
+                    #expect(bytes(got.amount.amount) == bytes(amount.value))
+                }
+            }
+        }
+    }
 }
