@@ -707,14 +707,19 @@ final class WhatIfMemo: @unchecked Sendable {
     func charge(_ credits: Decimal, _ price: Decimal, _ fx: Decimal,
                 make: () -> (quantity: Decimal, amount: Decimal)) -> (quantity: Decimal, amount: Decimal) {
         guard let c = Bytes(credits), let p = Bytes(price), let f = Bytes(fx) else { return make() }
-        let key = ChargeKey(credits: c, price: p, fx: f)
+        return lookUp(\.chargesMemo, ChargeKey(credits: c, price: p, fx: f), bound: 1 << 18, make: make)
+    }
+
+    /// `table[key]`, else `make()` kept there (the table emptied first when it holds `bound` entries).
+    private func lookUp<K: Hashable, V>(_ table: ReferenceWritableKeyPath<WhatIfMemo, [K: V]>, _ key: K, bound: Int,
+                                        make: () -> V) -> V {
         lock.lock()
-        if let v = chargesMemo[key] { lock.unlock(); return v }
+        if let v = self[keyPath: table][key] { lock.unlock(); return v }
         lock.unlock()
         let v = make()
         lock.lock()
-        if chargesMemo.count >= 1 << 18 { chargesMemo = [:] }
-        chargesMemo[key] = v
+        if self[keyPath: table].count >= bound { self[keyPath: table] = [:] }
+        self[keyPath: table][key] = v
         lock.unlock()
         return v
     }
@@ -745,16 +750,7 @@ final class WhatIfMemo: @unchecked Sendable {
             guard let c = Bytes(p.credits), let r = Bytes(p.price), let f = Bytes(p.fx) else { return make() }
             keys.append(ChargeKey(credits: c, price: r, fx: f))
         }
-        let key = ChargeSumKey(parts: keys, currency: currency.code)
-        lock.lock()
-        if let v = self[keyPath: table][key] { lock.unlock(); return v }
-        lock.unlock()
-        let v = make()
-        lock.lock()
-        if self[keyPath: table].count >= limit * 64 { self[keyPath: table] = [:] }
-        self[keyPath: table][key] = v
-        lock.unlock()
-        return v
+        return lookUp(table, ChargeSumKey(parts: keys, currency: currency.code), bound: limit * 64, make: make)
     }
 
     /// A sum of ledger charges (`make`: ``ChargeSum/zero(_:)`` plus each part's charge, in order), kept by every
@@ -771,15 +767,7 @@ final class WhatIfMemo: @unchecked Sendable {
     /// An hour's credits above a business-hours window (`make`: ``WhatIf/extraCredits(_:rate:minNodes:secondsInWindow:)``),
     /// kept by what it depends on (nil: none above).
     func extra(_ key: WhatIf.ExtraKey, make: () -> Decimal?) -> Decimal? {
-        lock.lock()
-        if let v = extrasMemo[key] { lock.unlock(); return v }
-        lock.unlock()
-        let v = make()
-        lock.lock()
-        if extrasMemo.count >= 1 << 18 { extrasMemo = [:] }
-        extrasMemo[key] = v
-        lock.unlock()
-        return v
+        lookUp(\.extrasMemo, key, bound: 1 << 18, make: make)
     }
 
     private var repeatedMemo: [Bytes: [Decimal]] = [:]
@@ -806,15 +794,7 @@ final class WhatIfMemo: @unchecked Sendable {
     /// makes sums of 38 digits, each a slow Decimal addition, and the same ones recur across days and pools.
     func sum(_ a: Decimal, _ b: Decimal) -> Decimal {
         guard let key = Operands(a, b) else { return a + b }
-        lock.lock()
-        if let v = sumsMemo[key] { lock.unlock(); return v }
-        lock.unlock()
-        let v = a + b
-        lock.lock()
-        if sumsMemo.count >= 1 << 18 { sumsMemo = [:] }
-        sumsMemo[key] = v
-        lock.unlock()
-        return v
+        return lookUp(\.sumsMemo, key, bound: 1 << 18) { a + b }
     }
 
     /// ``BusinessHours/intervals(from:through:)`` of `window`.
