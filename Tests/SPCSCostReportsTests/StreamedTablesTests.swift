@@ -88,6 +88,45 @@ import Testing
         }
     }
 
+    /// A source made in partitions is written, by every writer, as the same rows in memory: many windows of
+    /// partitions (some empty), rows kept in memory before them, a cell widest in the last partition, text that is not
+    /// ASCII or holds control characters, money of more digits than the currency shows, and dates.
+    @Test(arguments: DocumentWriters.names)
+    func aTableMadeInPartitionsWritesTheBytesOfItsRowsInMemory(format: String) throws {
+        let writer = try #require(DocumentWriters.writer(format))
+        let columns: [Table.Column] = [
+            .init(key: "pool", label: "Pool", kind: .text), .init(key: "date", label: "Date", kind: .date),
+            .init(key: "credits", label: "Credits", kind: .credits), .init(key: "cost_JPY", label: "Cost (JPY)", kind: .money(.jpy)),
+            .init(key: "note", label: "Note", kind: .text, detail: true),
+        ]
+        let partitions = 53
+        let from = CivilDate("2024-04-01")!
+        @Sendable func rows(_ p: Int) -> [Table.Row] {
+            guard p % 7 != 3 else { return [] }
+            return (0..<(p % 5 + 1)).map { i in
+                let credits = Decimal(p * 31 + i) / 7 * (p == partitions - 1 ? 1_000_000 : 1)
+                let name = p % 4 == 0 ? "ÉTÉ_プール_\(p)" : p % 4 == 1 ? "POOL_\(p)\u{1B}[2J" : "POOL_\(p)"
+                return Table.Row([.text(name), .date(from.adding(days: i)), .number(credits),
+                                  .money(Money(credits * Decimal(string: "471.4285")!, .jpy)), .text(i == 0 ? "=SUM(A1)" : "")])
+            }
+        }
+        let kept = [Table.Row([.text("KEPT"), .date(from), .number(1), .money(Money(1, .jpy)), .text("")])]
+        func document(_ table: Table) -> Document {
+            Document(kind: "test", fileBase: "partitions", title: "Partitions",
+                     stamp: DocumentStamp(currency: .jpy, toolVersion: "0.0.0-test", commandLine: "spcs-cost test", lines: []),
+                     currency: .jpy, sections: [.init(id: "days", title: "Per day", blocks: [.table(table)])])
+        }
+        let parted = document(Table(id: "days", title: "Per day", columns: columns, rows: kept,
+                                    source: RowSource(partitions: partitions) { p, body in rows(p).forEach(body) }))
+        let memory = document(Table(id: "days", title: "Per day", columns: columns,
+                                    rows: kept + (0..<partitions).flatMap(rows)))
+        #expect(parted.tables[0].source?.part != nil)
+        let a = writer.files(parted), b = writer.files(memory)
+        #expect(a.map(\.name) == b.map(\.name))
+        for (x, y) in zip(a, b) { #expect(x.data == y.data, "\(x.name)") }
+        #expect(a.allSatisfy { !$0.data.isEmpty })
+    }
+
     /// The JSON writer writes the charts point by point with the bytes of the same charts as one JSON value tree (how
     /// it wrote them before): hostile subjects, empty charts, provisional days and exact credits included.
     @Test func jsonChartsAreTheirValueTree() {

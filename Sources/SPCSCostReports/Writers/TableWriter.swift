@@ -80,7 +80,7 @@ public struct TableWriter: DocumentWriter {
     /// column's width, a second writes them (the same text as ``TextTable/terminal()``). Each line is assembled in
     /// bytes; a text cell equal to the one above it (a pool's name, a policy) is cleaned and measured once; money,
     /// credits and dates are measured from their integers, and money and credits written from them (``Figure``).
-    /// A source made in partitions (``RowSource/init(partitions:failure:_:)``) is measured and written on every
+    /// A source made in partitions (``RowSource/init(partitions:_:)``) is measured and written on every
     /// core, a few partitions at a time, and its lines written in order: the same bytes.
     func table(_ t: Table, into out: ByteSink) {
         guard let source = t.source else { out += table(t); return }
