@@ -120,6 +120,31 @@ extension TestResult {
 }
 
 extension TestResult {
+    /// The columns `pull` selects from `SNOWFLAKE.ACCOUNT_USAGE.METERING_DAILY_HISTORY` (spcs-facts §3): USAGE_DATE
+    /// DATE; CREDITS_USED_COMPUTE, CREDITS_USED_CLOUD_SERVICES, CREDITS_USED, CREDITS_ADJUSTMENT_CLOUD_SERVICES,
+    /// CREDITS_BILLED NUMBER (scale 9 here). The organization view's are ``organizationMeteringDailyHistoryColumns``.
+    public static let meteringDailyHistoryColumns: [TestColumn] =
+        Array(organizationMeteringDailyHistoryColumns.dropFirst(3))
+
+    /// A METERING_DAILY_HISTORY result: `rows` in the order of ``meteringDailyHistoryColumns`` (wire text; a DATE is
+    /// days since 1970-01-01); none by default.
+    public static func meteringDailyHistory(_ rows: [[String?]] = []) -> TestResult {
+        TestResult(columns: meteringDailyHistoryColumns, rows: rows)
+    }
+
+    /// The columns `pull` selects from `SNOWFLAKE.ORGANIZATION_USAGE.RATE_SHEET_DAILY` (spcs-facts §3): DATE DATE,
+    /// CURRENCY TEXT, EFFECTIVE_RATE NUMBER (scale 2 here), SERVICE_TYPE TEXT.
+    public static let rateSheetDailyColumns: [TestColumn] = [
+        .date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE"),
+    ]
+
+    /// A RATE_SHEET_DAILY result: `rows` in the order of ``rateSheetDailyColumns``; none by default.
+    public static func rateSheetDaily(_ rows: [[String?]] = []) -> TestResult {
+        TestResult(columns: rateSheetDailyColumns, rows: rows)
+    }
+}
+
+extension TestResult {
     /// Leading columns of `SNOWFLAKE.ORGANIZATION_USAGE.ACCOUNTS` in the documented order and types
     /// (docs.snowflake.com/en/sql-reference/organization-usage/accounts): ORGANIZATION_NAME, ACCOUNT_NAME TEXT;
     /// CREATED_ON TIMESTAMP_LTZ; REGION (Snowflake's name, such as `AWS_AP_NORTHEAST_1`), REGION_GROUP, EDITION TEXT.

@@ -182,10 +182,7 @@ import Testing
                                          .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: [])
         server.register("SNOWPARK_CONTAINER_SERVICES_HISTORY", result: empty)
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory())
         try FileManager.default.createDirectory(atPath: dir.path("sf"), withIntermediateDirectories: true)
         let toml = [("eu", "pat-eu-000"), ("us", "pat-wrong-000")].map { name, token in
             """

@@ -16,12 +16,8 @@ struct PullWarningsCLITests {
             columns: [.timestampLTZ("START_TIME"), .timestampLTZ("END_TIME"), .text("COMPUTE_POOL_NAME"),
                       .fixed("CREDITS_USED", precision: 38, scale: 9)], rows: []))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
-        server.register("RATE_SHEET_DAILY", result: TestResult(
-            columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory())
+        server.register("RATE_SHEET_DAILY", result: .rateSheetDaily())
         // USAGE_IN_CURRENCY_DAILY is not registered: refused with 002003, as for a role without the grant.
         let dir = try TemporaryDirectory()
         let key = dir.path("rsa_key.p8")

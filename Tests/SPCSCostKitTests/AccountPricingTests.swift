@@ -64,10 +64,7 @@ import Testing
             (organization: "MYORG", account: "TOKYO_ACCT", region: "AWS_AP_NORTHEAST_1"),
             (organization: "MYORG", account: "OREGON_ACCT", region: "AWS_US_WEST_2")]))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
-        server.register("ACCOUNT_USAGE\\.METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+        server.register("ACCOUNT_USAGE\\.METERING_DAILY_HISTORY", result: .meteringDailyHistory())
     }
 
     /// `pull --org --grain hour` into a SQLite file.

@@ -50,10 +50,7 @@ import Testing
             }))
         }
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: [["A", "7"]]))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory())
     }
 
     func pull(_ grain: LedgerGrain, into cache: UsageCache, since: CivilDate? = nil) async throws -> PullSummary {

@@ -31,12 +31,8 @@ import Testing
         server.register("COMPUTE_POOLS", result: TestResult(
             columns: [.text("NAME"), .fixed("ID"), .text("INSTANCE_FAMILY"), .fixed("MIN_NODES"), .fixed("MAX_NODES")],
             rows: [["API_POOL", "7", "CPU_X64_XS", "1", "1"]]))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
-        server.register("RATE_SHEET_DAILY", result: TestResult(
-            columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory())
+        server.register("RATE_SHEET_DAILY", result: .rateSheetDaily())
         server.register("USAGE_IN_CURRENCY_DAILY", result: .usageInCurrencyDaily([]))
         // NB_WH, the notebooks' query warehouse, metered at 10:00 UTC on 22 days of March (0.2 credits each, 22
         // separate one-hour runs); TASKS_WH once; QUICK_WH (AUTO_SUSPEND 60) at 10:00-12:00 on 1 March.

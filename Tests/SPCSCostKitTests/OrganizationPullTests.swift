@@ -288,11 +288,8 @@ import Testing
     /// An organization METERING_DAILY_HISTORY result without ACCOUNT_NAME cannot be keyed per account: the pull
     /// fails naming the view and the column, and the cache is as it was.
     @Test func theOrganizationsMeteringWithoutAccountNameIsRefused() async throws {
-        server.register("ORGANIZATION_USAGE\\.METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)],
-            rows: [["19814", "1.000000000", "0.000000000", "1.000000000", "0.000000000", "1.000000000"]]))
+        server.register("ORGANIZATION_USAGE\\.METERING_DAILY_HISTORY", result: .meteringDailyHistory(
+            [["19814", "1.000000000", "0.000000000", "1.000000000", "0.000000000", "1.000000000"]]))
         let cache = try UsageCache(.memory)
         await #expect(throws: PullService.DataError(view: PullService.organizationMetering,
                                                     reason: "the result has no ACCOUNT_NAME column")) {

@@ -56,11 +56,8 @@ import Testing
         server.register("COMPUTE_POOLS", result: TestResult(
             columns: [.text("NAME"), .fixed("ID"), .text("INSTANCE_FAMILY"), .fixed("MIN_NODES"), .fixed("MAX_NODES")],
             rows: [["A", "7", "CPU_X64_XS", "1", "2"]]))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)],
-            rows: [["19814", "1.980000000", "0.001980000", "1.981980000", "0.000000000", "1.981980000"]]))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory(
+            [["19814", "1.980000000", "0.001980000", "1.981980000", "0.000000000", "1.981980000"]]))
     }
 
     func service() -> PullService {
@@ -93,8 +90,7 @@ import Testing
     }
 
     @Test func theNextPullStartsAtTheWatermarkMinusTheLookback() async throws {
-        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
-                                                                         .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.register("RATE_SHEET_DAILY", result: .rateSheetDaily())
         let cache = try UsageCache(.memory)
         var options = PullOptions()
         options.connectionName = "test"
@@ -133,8 +129,7 @@ import Testing
     /// statements in their fixed order and whole.
     @Test(.timeLimit(.minutes(1)))
     func statementsOfOneAccountOverlapAndLandInOrder() async throws {
-        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
-                                                                         .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.register("RATE_SHEET_DAILY", result: .rateSheetDaily())
         server.inject(.delay(milliseconds: 1_500), on: .submit, times: 15)
         server.inject(.delay(milliseconds: 2_500), on: .statement("SNOWPARK_CONTAINER_SERVICES_HISTORY", on: .submit))
         let cache = try UsageCache(.memory)
@@ -204,8 +199,7 @@ import Testing
 
     /// A key readable by others, allowed by SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION: the pull warns at once.
     @Test func aKeyReadableByOthersIsAWarningWithTheSkipVariable() async throws {
-        server.register("RATE_SHEET_DAILY", result: TestResult(columns: [.date("DATE"), .text("CURRENCY"),
-                                                                         .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.register("RATE_SHEET_DAILY", result: .rateSheetDaily())
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
         var options = PullOptions()
         options.connectionName = "test"

@@ -43,12 +43,8 @@ import Testing
             columns: [.text("NAME"), .fixed("ID"), .text("INSTANCE_FAMILY"), .fixed("MIN_NODES"), .fixed("MAX_NODES"),
                       .timestampLTZ("CREATED")],
             rows: [["API_POOL", "7", "CPU_X64_XS", "1", "1", "1709251200.000000000"]]))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
-        server.register("RATE_SHEET_DAILY", result: TestResult(
-            columns: [.date("DATE"), .text("CURRENCY"), .fixed("EFFECTIVE_RATE", scale: 2), .text("SERVICE_TYPE")], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory())
+        server.register("RATE_SHEET_DAILY", result: .rateSheetDaily())
         server.register("USAGE_IN_CURRENCY_DAILY", result: .usageInCurrencyDaily([]))
     }
 

@@ -31,10 +31,7 @@ import Testing
         (server, home, env) = try LoopbackAccount.make(now: "2024-05-02T00:00:00Z")
         truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: Repository.fixture("usage/ground_truth.json")))
         server.register("COMPUTE_POOLS", result: TestResult(columns: [.text("NAME"), .fixed("ID")], rows: []))
-        server.register("METERING_DAILY_HISTORY", result: TestResult(
-            columns: [.date("USAGE_DATE"), .fixed("CREDITS_USED_COMPUTE", scale: 9), .fixed("CREDITS_USED_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_USED", scale: 9), .fixed("CREDITS_ADJUSTMENT_CLOUD_SERVICES", scale: 9),
-                      .fixed("CREDITS_BILLED", scale: 9)], rows: []))
+        server.register("METERING_DAILY_HISTORY", result: .meteringDailyHistory())
     }
 
     /// The rows of a generator CSV (no quoted cells), each a dictionary by column; an empty cell is absent.
