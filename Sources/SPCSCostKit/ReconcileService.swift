@@ -171,19 +171,36 @@ public struct ReconcileService: Sendable {
     }
 
     /// The rate of `family` in force on a day: the pool's pinned card, else the card in force by date; the
-    /// estimate's rate when no card in force lists the family.
+    /// estimate's rate when no card in force lists the family. Each day is looked up once (``RatesByDay``); the
+    /// function may be called from several threads at once.
     func rateInForce(family: InstanceFamily, pinned: String?, fallback: Decimal) -> (CivilDate) -> Decimal {
         let catalog = env.catalog
-        var cache: [CivilDate: Decimal] = [:]
+        let cache = RatesByDay()
         return { day in
-            if let r = cache[day] { return r }
-            var rate = fallback
-            if pinned == nil, let card = try? catalog.rateCard(asOf: day).item, let r = card.rate(for: family) {
-                rate = r.creditsPerNodeHour
+            cache.rate(on: day) {
+                guard pinned == nil, let card = try? catalog.rateCard(asOf: day).item, let r = card.rate(for: family) else {
+                    return fallback
+                }
+                return r.creditsPerNodeHour
             }
-            cache[day] = rate
-            return rate
         }
+    }
+}
+
+/// The rates in force by day that ``ReconcileService/rateInForce(family:pinned:fallback:)`` has looked up, safe to
+/// ask from several threads at once (`whatif` re-prices pools on every core).
+final class RatesByDay: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rates: [CivilDate: Decimal] = [:]
+
+    /// The rate on `day`: the one kept, else `make()`'s, kept.
+    func rate(on day: CivilDate, make: () -> Decimal) -> Decimal {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = rates[day] { return r }
+        let r = make()
+        rates[day] = r
+        return r
     }
 }
 

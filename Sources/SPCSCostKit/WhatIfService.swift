@@ -169,9 +169,7 @@ extension WhatIfService {
             if let known = inForce[key] {
                 rateInForce = known
             } else {
-                // Behind a lock: the pools are re-priced on several threads, and the memo inside is not shared safely.
-                rateInForce = SynchronizedRates(reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID,
-                                                                      fallback: rate)).rate
+                rateInForce = reconcile.rateInForce(family: plan.pool.family, pinned: entry.rateCardID, fallback: rate)
                 inForce[key] = rateInForce
             }
             planned.append(Planned(entry: entry, zone: zone,
@@ -405,22 +403,6 @@ final class RepriceWorkers: @unchecked Sendable {
         guard var merged = start else { return nil }
         for r in rates { if let r { merged.merge(r) } }
         return merged
-    }
-}
-
-/// A rate-in-force function (``ReconcileService/rateInForce(family:pinned:fallback:)``, which memoises the rates it
-/// looks up) made safe to call from several threads: one call at a time.
-final class SynchronizedRates: @unchecked Sendable {
-    private let lock = NSLock()
-    private let inner: (CivilDate) -> Decimal
-
-    init(_ inner: @escaping (CivilDate) -> Decimal) { self.inner = inner }
-
-    /// The rate on `day`.
-    func rate(_ day: CivilDate) -> Decimal {
-        lock.lock()
-        defer { lock.unlock() }
-        return inner(day)
     }
 }
 

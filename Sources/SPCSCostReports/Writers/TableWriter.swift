@@ -90,7 +90,8 @@ public struct TableWriter: DocumentWriter {
         let credits = columns.map { $0.column.kind == .credits }
         let threads = min(source.partitions, max(1, ProcessInfo.processInfo.activeProcessorCount))
         if let part = source.part, threads > 1 {
-            for row in t.rows { Self.measure(row, columns, &widths, writer: self) }
+            var texts = CellTexts(count: columns.count)
+            for row in t.rows { Self.measure(row, columns, credits: credits, &widths, texts: &texts, writer: self) }
             // Each thread measures its partitions (p ≡ i mod threads); the widths are the largest of any.
             let found = PartitionResults<[Int]>(count: threads)
             let least = widths
@@ -144,21 +145,8 @@ public struct TableWriter: DocumentWriter {
         bytes.withUnsafeBufferPointer { out.write(bytes: $0) }
     }
 
-    /// Widens `widths` to `row`'s cells: money, credits and dates measured from their integers, without their text.
-    static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], _ widths: inout [Int],
-                        writer: TableWriter) {
-        var texts = CellTexts(count: columns.count)
-        measure(row, columns, &widths, texts: &texts, writer: writer)
-    }
-
-    /// Widens `widths` to `row`'s cells, `texts` keeping each column's last text cell.
-    static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], _ widths: inout [Int],
-                        texts: inout CellTexts, writer: TableWriter) {
-        let credits = columns.map { $0.column.kind == .credits }
-        measure(row, columns, credits: credits, &widths, texts: &texts, writer: writer)
-    }
-
-    /// Widens `widths` to `row`'s cells; `credits[n]` tells whether column `n` holds credits.
+    /// Widens `widths` to `row`'s cells: money, credits and dates measured from their integers, without their text;
+    /// `credits[n]` tells whether column `n` holds credits, `texts` keeps each column's last text cell.
     static func measure(_ row: Table.Row, _ columns: [(index: Int, column: Table.Column)], credits: [Bool],
                         _ widths: inout [Int], texts: inout CellTexts, writer: TableWriter) {
         // By index: a copy of a column (its key and label) for each cell would retain its strings, shared by the
@@ -238,7 +226,7 @@ public struct TableWriter: DocumentWriter {
 
         /// One row's line.
         mutating func row(_ row: Table.Row, into bytes: inout [UInt8], writer: TableWriter) {
-            // By index, as ``measure(_:_:_:texts:writer:)`` reads them.
+            // By index, as ``measure(_:_:credits:_:texts:writer:)`` reads them.
             for n in indices.indices {
                 let cell = row.cells[indices[n]]
                 if let f = Figure(cell, credits: credits[n]) {
